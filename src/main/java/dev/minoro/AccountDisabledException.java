@@ -1,0 +1,11 @@
+package dev.minoro;
+
+/** The password was right but the account is disabled. */
+public final class AccountDisabledException extends MinoroException {
+
+    private static final long serialVersionUID = 1L;
+
+    public AccountDisabledException() {
+        super("this account is disabled");
+    }
+}

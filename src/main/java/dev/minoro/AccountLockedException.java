@@ -1,0 +1,24 @@
+package dev.minoro;
+
+import java.time.Instant;
+
+/**
+ * The account is locked after too many failed logins in a row; no password is checked until
+ * {@link #lockedUntil()}.
+ */
+public final class AccountLockedException extends MinoroException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Instant lockedUntil;
+
+    public AccountLockedException(Instant lockedUntil) {
+        super("this account is locked after too many failed logins; try again after " + lockedUntil);
+        this.lockedUntil = lockedUntil;
+    }
+
+    /** When the lock ends. */
+    public Instant lockedUntil() {
+        return lockedUntil;
+    }
+}

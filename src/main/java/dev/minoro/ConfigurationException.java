@@ -1,0 +1,21 @@
+package dev.minoro;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A configuration value is missing or invalid: a bad connection string, an unknown {@code sslmode},
+ * an option out of range. Raised by factories and {@code build()}, or at the latest when the
+ * {@code Mono} that uses the configuration is subscribed; the message names the option.
+ */
+public class ConfigurationException extends MinoroException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigurationException(String message) {
+        super(message);
+    }
+
+    public ConfigurationException(String message, @Nullable Throwable cause) {
+        super(message, cause);
+    }
+}

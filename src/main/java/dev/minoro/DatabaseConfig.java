@@ -1,0 +1,330 @@
+package dev.minoro;
+
+import dev.minoro.internal.database.ConnectionStrings;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where Minoro keeps its tables, and how it connects: an immutable value.
+ *
+ * <p>The connection string is checked when the value is made: a malformed one fails here with a
+ * {@link ConfigurationException} whose message shows the accepted forms, never later inside a
+ * request. {@link #toString()} masks passwords and tokens, including the password inside a URL.
+ *
+ * <pre>{@code
+ * DatabaseConfig sqlite = DatabaseConfig.sqlite("file:/var/lib/app/auth.db");
+ * DatabaseConfig neon = DatabaseConfig.postgres(System.getenv("DATABASE_URL"))
+ *         .withRunMigrations(false);
+ * }</pre>
+ */
+public final class DatabaseConfig {
+
+    static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofMinutes(30);
+    static final int DEFAULT_POOL_MIN_SIZE = 0;
+    static final int DEFAULT_POOL_MAX_SIZE = 10;
+
+    private final DatabaseType type;
+    private final String connection;
+    private final boolean runMigrations;
+    private final @Nullable String schema;
+    private final int poolMinSize;
+    private final int poolMaxSize;
+    private final Duration acquireTimeout;
+    private final Duration maxIdleTime;
+    private final @Nullable Duration maxLifetime;
+    private final @Nullable Boolean poolerMode;
+    private final Duration migrationLockTimeout;
+    private final Duration busyTimeout;
+
+    private DatabaseConfig(DatabaseType type, String connection, boolean runMigrations, @Nullable String schema,
+            int poolMinSize, int poolMaxSize, Duration acquireTimeout, Duration maxIdleTime,
+            @Nullable Duration maxLifetime, @Nullable Boolean poolerMode, Duration migrationLockTimeout,
+            Duration busyTimeout) {
+        this.type = type;
+        this.connection = connection;
+        this.runMigrations = runMigrations;
+        this.schema = schema;
+        this.poolMinSize = poolMinSize;
+        this.poolMaxSize = poolMaxSize;
+        this.acquireTimeout = acquireTimeout;
+        this.maxIdleTime = maxIdleTime;
+        this.maxLifetime = maxLifetime;
+        this.poolerMode = poolerMode;
+        this.migrationLockTimeout = migrationLockTimeout;
+        this.busyTimeout = busyTimeout;
+    }
+
+    /**
+     * SQLite, with a libsql-style connection: {@code file:/abs/path.db}, {@code file:relative/path.db},
+     * {@code file::memory:} or {@code :memory:}. A file is created when missing (its directory must
+     * exist). Remote libsql/Turso URLs are not supported yet.
+     *
+     * @throws ConfigurationException for any other form; the message lists the accepted ones
+     */
+    public static DatabaseConfig sqlite(String connection) {
+        return of(DatabaseType.SQLITE, connection);
+    }
+
+    /**
+     * PostgreSQL, with a libpq URI ({@code postgres://user:pass@host:5432/db?sslmode=require}, user and
+     * password percent-encoded) or an {@code r2dbc:postgresql://} / {@code r2dbc:pool:postgresql://} URL.
+     *
+     * @throws ConfigurationException when the connection string is malformed or has an unknown parameter
+     */
+    public static DatabaseConfig postgres(String connection) {
+        return of(DatabaseType.POSTGRES, connection);
+    }
+
+    /**
+     * The database of the given type at {@code connection}; see {@link #sqlite(String)} and
+     * {@link #postgres(String)} for the accepted forms.
+     *
+     * @throws ConfigurationException when an argument is null or the connection string is malformed
+     */
+    public static DatabaseConfig of(DatabaseType type, String connection) {
+        if (type == null) {
+            throw new ConfigurationException("database type must not be null; use DatabaseType.SQLITE or DatabaseType.POSTGRES");
+        }
+        if (connection == null) {
+            throw new ConfigurationException("database connection must not be null");
+        }
+        ConnectionStrings.validate(type, connection);
+        return new DatabaseConfig(type, connection, true, null, DEFAULT_POOL_MIN_SIZE, DEFAULT_POOL_MAX_SIZE,
+                DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_IDLE_TIME, null, null, DEFAULT_MIGRATION_LOCK_TIMEOUT,
+                DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /**
+     * A copy that runs migrations on boot ({@code true}, the default) or not. With {@code false},
+     * {@link Minoro#create(MinoroConfig)} only checks the schema, in one statement, and fails with
+     * {@link SchemaNotMigratedException} when it is behind: the serverless pattern, where a deployment
+     * script runs {@link Minoro#migrateDatabase(DatabaseConfig)} once.
+     */
+    public DatabaseConfig withRunMigrations(boolean runMigrations) {
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /**
+     * PostgreSQL only: a copy that keeps Minoro's tables in {@code schema} (created when missing)
+     * instead of the connection's default {@code search_path}.
+     *
+     * @throws ConfigurationException when the name is not a plain SQL identifier or the database is SQLite
+     */
+    public DatabaseConfig withSchema(String schema) {
+        requirePostgres("schema");
+        if (schema == null || !schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            throw new ConfigurationException("schema must be a plain identifier (letters, digits, underscore;"
+                    + " at most 63 characters, not starting with a digit), was " + quote(schema));
+        }
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /**
+     * PostgreSQL only: a copy whose connection pool keeps between {@code min} and {@code max}
+     * connections (defaults 0 and 10).
+     *
+     * @throws ConfigurationException unless {@code 0 <= min <= max} and {@code max > 0}
+     */
+    public DatabaseConfig withPoolSize(int min, int max) {
+        requirePostgres("poolSize");
+        if (max <= 0) {
+            throw new ConfigurationException("poolMaxSize must be > 0, was " + max);
+        }
+        if (min < 0 || min > max) {
+            throw new ConfigurationException("poolMinSize must be between 0 and poolMaxSize (" + max + "), was " + min);
+        }
+        return new DatabaseConfig(type, connection, runMigrations, schema, min, max, acquireTimeout, maxIdleTime,
+                maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /**
+     * PostgreSQL only: a copy whose pool fails an acquisition that waits longer than {@code timeout}
+     * (default 30 s).
+     */
+    public DatabaseConfig withAcquireTimeout(Duration timeout) {
+        requirePostgres("acquireTimeout");
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize,
+                positive("acquireTimeout", timeout), maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout,
+                busyTimeout);
+    }
+
+    /** PostgreSQL only: a copy whose pool closes connections idle for longer than this (default 30 min). */
+    public DatabaseConfig withMaxIdleTime(Duration maxIdleTime) {
+        requirePostgres("maxIdleTime");
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                positive("maxIdleTime", maxIdleTime), maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /** PostgreSQL only: a copy whose pool retires connections older than this (default: no limit). */
+    public DatabaseConfig withMaxLifetime(Duration maxLifetime) {
+        requirePostgres("maxLifetime");
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, positive("maxLifetime", maxLifetime), poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /**
+     * PostgreSQL only: a copy that runs behind a transaction pooler (PgBouncer in transaction mode,
+     * Supabase's or Neon's pooled endpoints): no named prepared statements are cached on connections.
+     * Without this call, the mode is on when the URL carries {@code pgbouncer=true}.
+     */
+    public DatabaseConfig withPoolerMode(boolean poolerMode) {
+        requirePostgres("poolerMode");
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /**
+     * A copy that waits at most {@code timeout} (default 60 s) for another instance's migration to
+     * finish before failing with a {@link MigrationException}.
+     */
+    public DatabaseConfig withMigrationLockTimeout(Duration timeout) {
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, positive("migrationLockTimeout", timeout), busyTimeout);
+    }
+
+    /**
+     * SQLite only: a copy whose connections wait at most {@code timeout} (default 10 s) for another
+     * process's write lock before failing.
+     */
+    public DatabaseConfig withBusyTimeout(Duration timeout) {
+        if (type != DatabaseType.SQLITE) {
+            throw new ConfigurationException("busyTimeout applies to SQLite only, but this database is " + type);
+        }
+        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, positive("busyTimeout", timeout));
+    }
+
+    /** The database type. */
+    public DatabaseType type() {
+        return type;
+    }
+
+    /** The connection string as given, password included: keep it out of logs. */
+    public String connection() {
+        return connection;
+    }
+
+    /** Whether {@link Minoro#create(MinoroConfig)} brings the schema up to date (default true). */
+    public boolean runMigrations() {
+        return runMigrations;
+    }
+
+    /** PostgreSQL: the schema for Minoro's tables, or null for the connection's default. */
+    public @Nullable String schema() {
+        return schema;
+    }
+
+    /** PostgreSQL: the pool's minimum size. */
+    public int poolMinSize() {
+        return poolMinSize;
+    }
+
+    /** PostgreSQL: the pool's maximum size. */
+    public int poolMaxSize() {
+        return poolMaxSize;
+    }
+
+    /** PostgreSQL: how long an acquisition from the pool may wait. */
+    public Duration acquireTimeout() {
+        return acquireTimeout;
+    }
+
+    /** PostgreSQL: how long a pooled connection may stay idle. */
+    public Duration maxIdleTime() {
+        return maxIdleTime;
+    }
+
+    /** PostgreSQL: how long a pooled connection may live, or null for no limit. */
+    public @Nullable Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /**
+     * PostgreSQL: whether transaction-pooler mode was chosen explicitly; null when it follows the
+     * URL's {@code pgbouncer} parameter.
+     */
+    public @Nullable Boolean poolerMode() {
+        return poolerMode;
+    }
+
+    /** How long a boot waits for another instance's migration. */
+    public Duration migrationLockTimeout() {
+        return migrationLockTimeout;
+    }
+
+    /** SQLite: how long a connection waits for another process's lock. */
+    public Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DatabaseConfig)) {
+            return false;
+        }
+        DatabaseConfig that = (DatabaseConfig) o;
+        return runMigrations == that.runMigrations && poolMinSize == that.poolMinSize
+                && poolMaxSize == that.poolMaxSize && type == that.type && connection.equals(that.connection)
+                && Objects.equals(schema, that.schema) && acquireTimeout.equals(that.acquireTimeout)
+                && maxIdleTime.equals(that.maxIdleTime) && Objects.equals(maxLifetime, that.maxLifetime)
+                && Objects.equals(poolerMode, that.poolerMode)
+                && migrationLockTimeout.equals(that.migrationLockTimeout) && busyTimeout.equals(that.busyTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+    }
+
+    /** Shows the settings with every password and token in the connection string masked. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
+                .append(", connection=").append(ConnectionStrings.mask(connection))
+                .append(", runMigrations=").append(runMigrations);
+        if (type == DatabaseType.POSTGRES) {
+            if (schema != null) {
+                s.append(", schema=").append(schema);
+            }
+            s.append(", pool=").append(poolMinSize).append("..").append(poolMaxSize)
+                    .append(", acquireTimeout=").append(acquireTimeout)
+                    .append(", maxIdleTime=").append(maxIdleTime);
+            if (maxLifetime != null) {
+                s.append(", maxLifetime=").append(maxLifetime);
+            }
+            if (poolerMode != null) {
+                s.append(", poolerMode=").append(poolerMode);
+            }
+        } else {
+            s.append(", busyTimeout=").append(busyTimeout);
+        }
+        return s.append(", migrationLockTimeout=").append(migrationLockTimeout).append('}').toString();
+    }
+
+    private void requirePostgres(String option) {
+        if (type != DatabaseType.POSTGRES) {
+            throw new ConfigurationException(option + " applies to PostgreSQL only, but this database is " + type);
+        }
+    }
+
+    private static Duration positive(String option, @Nullable Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new ConfigurationException(option + " must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    private static String quote(@Nullable String value) {
+        return value == null ? "null" : "'" + value + "'";
+    }
+}

@@ -1,0 +1,25 @@
+package dev.minoro;
+
+import java.util.List;
+
+/**
+ * The state of the schema, as read by {@link Minoro#migrationStatus(DatabaseConfig)}.
+ *
+ * @param currentVersion the newest version recorded in the database (0 when Minoro's tables do not exist)
+ * @param latestVersion  the newest version this code ships
+ * @param applied        every migration recorded in the ledger, in order
+ * @param pending        the migrations not applied yet, in order
+ */
+public record MigrationStatus(int currentVersion, int latestVersion, List<AppliedMigration> applied,
+        List<PendingMigration> pending) {
+
+    public MigrationStatus {
+        applied = List.copyOf(applied);
+        pending = List.copyOf(pending);
+    }
+
+    /** Whether nothing is pending: the database is at (or, compatibly, beyond) this code's version. */
+    public boolean upToDate() {
+        return pending.isEmpty();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.minoro;
+
+import dev.minoro.internal.MinoroRuntime;
+import reactor.core.publisher.Mono;
+
+/**
+ * A running Minoro: the user accounts, roles and permissions of an application, kept in SQLite or
+ * PostgreSQL. Made by {@link #create(MinoroConfig)}; released by {@link #close()}.
+ *
+ * <pre>{@code
+ * Minoro minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:auth.db"))).block();
+ * User alice = minoro.users().create(NewUser.of("alice@example.com", "correct horse battery")).block();
+ * minoro.authenticate("alice@example.com", "correct horse battery").block();
+ * minoro.close().block();
+ * }</pre>
+ *
+ * <p>Every method returns a cold publisher: nothing happens before subscription, and each subscription
+ * does the work again. No method blocks the subscribing thread; blocking work (sqlite-jdbc, password
+ * hashing) runs on bounded schedulers that the instance owns and {@link #close()} disposes.
+ */
+public interface Minoro {
+
+    /**
+     * Connects, brings the schema up to date (unless {@code runMigrations} is false, in which case it
+     * only checks it), and emits a ready instance.
+     *
+     * <p>A cold {@code Mono}: each subscription makes a new, independent instance with its own
+     * connections and threads, which the subscriber must {@link #close()}. When the database is up to
+     * date, booting costs one statement. If the subscription is cancelled or booting fails, everything
+     * opened so far is released.
+     *
+     * @throws ConfigurationException     (signalled) for an invalid configuration
+     * @throws SchemaNotMigratedException (signalled) when migrations are off and the schema is behind
+     * @throws MigrationException         (signalled) when the schema cannot be brought up to date
+     * @throws DatabaseException          (signalled) when the database cannot be reached
+     */
+    static Mono<Minoro> create(MinoroConfig config) {
+        return MinoroRuntime.create(config);
+    }
+
+    /**
+     * The same as {@link #create(MinoroConfig)}, where the configuration comes from
+     * {@code setup.setup()}, called once per subscription (for example to fetch secrets first).
+     *
+     * @throws ConfigurationException (signalled) when the setup emits no configuration
+     */
+    static Mono<Minoro> create(MinoroSetup setup) {
+        return MinoroRuntime.create(setup);
+    }
+
+    /**
+     * Brings the schema up to date and closes every connection it opened: the path for deployment
+     * scripts and CI, {@code Minoro.migrateDatabase(db).block()}. It migrates whatever
+     * {@code database.runMigrations()} says. Safe to run from many processes at once: one applies each
+     * script, the others wait for it.
+     *
+     * @return a cold {@code Mono} emitting what was applied
+     * @throws MigrationException (signalled) when a script fails (its transaction is rolled back) or the
+     *                            schema is newer than this code and incompatible with it
+     * @throws DatabaseException  (signalled) when the database cannot be reached
+     */
+    static Mono<MigrationReport> migrateDatabase(DatabaseConfig database) {
+        return MinoroRuntime.migrateDatabase(database);
+    }
+
+    /**
+     * Reads what is applied and what is pending, verifying every stored checksum; never writes, and
+     * closes every connection it opened.
+     *
+     * @return a cold {@code Mono} emitting the status
+     * @throws ChecksumMismatchException (signalled) when an applied script's checksum differs
+     * @throws DatabaseException         (signalled) when the database cannot be reached
+     */
+    static Mono<MigrationStatus> migrationStatus(DatabaseConfig database) {
+        return MinoroRuntime.migrationStatus(database);
+    }
+
+    /** The user accounts. */
+    UserRepository users();
+
+    /** The roles, their members and their permissions. */
+    RoleRepository roles();
+
+    /**
+     * Verifies a password login.
+     *
+     * <p>A cold {@code Mono} emitting the user, with {@code lastLoginAt} updated, when the email exists,
+     * the password is right, the account is enabled and not locked. A stored hash with weaker parameters
+     * than configured is replaced by a new one. Hashing runs on Minoro's hashing scheduler.
+     *
+     * @throws InvalidCredentialsException (signalled) for an unknown email or a wrong password, with the
+     *                                     same message and about the same time in both cases
+     * @throws AccountDisabledException    (signalled) when the password is right but the user is disabled
+     * @throws AccountLockedException      (signalled) after too many failed logins in a row, until
+     *                                     {@link AccountLockedException#lockedUntil()}
+     * @throws OverloadedException         (signalled) when the hashing queue is full
+     */
+    Mono<User> authenticate(String email, String password);
+
+    /**
+     * Releases every connection, thread and file handle the instance holds. Idempotent: every
+     * subscription completes once the instance is closed. Calls made after closing fail.
+     */
+    Mono<Void> close();
+}

@@ -1,0 +1,274 @@
+package dev.minoro;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@link Minoro#create(MinoroConfig)} needs: the database and the policies for passwords
+ * and logins. An immutable value, made by {@link #of(DatabaseConfig)} with defaults or by
+ * {@link #builder()}, whose {@link Builder#build()} validates every option and names the offending one.
+ *
+ * <p>Defaults: Argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1); as many hashing threads as
+ * cores with a queue of 128; passwords of 8 to 1024 characters; an account locks for 15 minutes after
+ * 5 failed logins in a row; the system UTC clock.
+ */
+public final class MinoroConfig {
+
+    /** OWASP's recommended Argon2id memory cost, in KiB. */
+    public static final int DEFAULT_ARGON2_MEMORY_KIB = 19456;
+    /** OWASP's recommended Argon2id iteration count. */
+    public static final int DEFAULT_ARGON2_ITERATIONS = 2;
+    /** OWASP's recommended Argon2id parallelism. */
+    public static final int DEFAULT_ARGON2_PARALLELISM = 1;
+    /** How many hashes may wait for a hashing thread before new ones are refused. */
+    public static final int DEFAULT_HASHING_QUEUE_CAPACITY = 128;
+    /** The shortest password accepted by default. */
+    public static final int DEFAULT_MIN_PASSWORD_LENGTH = 8;
+    /** The longest password accepted by default: a cap, so that nobody makes the server hash megabytes. */
+    public static final int DEFAULT_MAX_PASSWORD_LENGTH = 1024;
+    /** Failed logins in a row after which an account locks. */
+    public static final int DEFAULT_MAX_FAILED_LOGINS = 5;
+    /** How long a locked account stays locked. */
+    public static final Duration DEFAULT_LOCKOUT_DURATION = Duration.ofMinutes(15);
+
+    private static final int MAX_PASSWORD_LENGTH_LIMIT = 4096;
+
+    private final DatabaseConfig database;
+    private final Clock clock;
+    private final int argon2MemoryKiB;
+    private final int argon2Iterations;
+    private final int argon2Parallelism;
+    private final int hashingThreads;
+    private final int hashingQueueCapacity;
+    private final int minPasswordLength;
+    private final int maxPasswordLength;
+    private final int maxFailedLogins;
+    private final Duration lockoutDuration;
+
+    private MinoroConfig(Builder b, DatabaseConfig database) {
+        this.database = database;
+        this.clock = b.clock;
+        this.argon2MemoryKiB = b.argon2MemoryKiB;
+        this.argon2Iterations = b.argon2Iterations;
+        this.argon2Parallelism = b.argon2Parallelism;
+        this.hashingThreads = b.hashingThreads;
+        this.hashingQueueCapacity = b.hashingQueueCapacity;
+        this.minPasswordLength = b.minPasswordLength;
+        this.maxPasswordLength = b.maxPasswordLength;
+        this.maxFailedLogins = b.maxFailedLogins;
+        this.lockoutDuration = b.lockoutDuration;
+    }
+
+    /** A configuration for {@code database} with the defaults for everything else. */
+    public static MinoroConfig of(DatabaseConfig database) {
+        return builder().database(database).build();
+    }
+
+    /** A builder with every option at its default and no database yet. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder().database(database).clock(clock)
+                .argon2(argon2MemoryKiB, argon2Iterations, argon2Parallelism)
+                .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
+                .passwordLength(minPasswordLength, maxPasswordLength)
+                .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration);
+        return b;
+    }
+
+    public DatabaseConfig database() {
+        return database;
+    }
+
+    /** The clock for every timestamp Minoro stores and for lockouts. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Argon2id memory cost in KiB. */
+    public int argon2MemoryKiB() {
+        return argon2MemoryKiB;
+    }
+
+    /** Argon2id iterations (time cost). */
+    public int argon2Iterations() {
+        return argon2Iterations;
+    }
+
+    /** Argon2id lanes (parallelism). */
+    public int argon2Parallelism() {
+        return argon2Parallelism;
+    }
+
+    /** Threads of the password-hashing scheduler. */
+    public int hashingThreads() {
+        return hashingThreads;
+    }
+
+    /** Hashes that may wait for a thread before new ones fail with {@link OverloadedException}. */
+    public int hashingQueueCapacity() {
+        return hashingQueueCapacity;
+    }
+
+    /** The shortest acceptable password, in characters. */
+    public int minPasswordLength() {
+        return minPasswordLength;
+    }
+
+    /** The longest acceptable password, in characters. */
+    public int maxPasswordLength() {
+        return maxPasswordLength;
+    }
+
+    /** Failed logins in a row after which an account locks. */
+    public int maxFailedLogins() {
+        return maxFailedLogins;
+    }
+
+    /** How long an account stays locked. */
+    public Duration lockoutDuration() {
+        return lockoutDuration;
+    }
+
+    @Override
+    public String toString() {
+        return "MinoroConfig{database=" + database + ", clock=" + clock
+                + ", argon2id=m=" + argon2MemoryKiB + ",t=" + argon2Iterations + ",p=" + argon2Parallelism
+                + ", hashingThreads=" + hashingThreads + ", hashingQueueCapacity=" + hashingQueueCapacity
+                + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
+                + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration + '}';
+    }
+
+    /**
+     * Builds a {@link MinoroConfig}. Setters check their own argument; {@link #build()} checks that a
+     * database was given and the rules between options. Every failure is a {@link ConfigurationException}
+     * naming the option and the bad value.
+     */
+    public static final class Builder {
+
+        private @Nullable DatabaseConfig database;
+        private Clock clock = Clock.systemUTC();
+        private int argon2MemoryKiB = DEFAULT_ARGON2_MEMORY_KIB;
+        private int argon2Iterations = DEFAULT_ARGON2_ITERATIONS;
+        private int argon2Parallelism = DEFAULT_ARGON2_PARALLELISM;
+        private int hashingThreads = Runtime.getRuntime().availableProcessors();
+        private int hashingQueueCapacity = DEFAULT_HASHING_QUEUE_CAPACITY;
+        private int minPasswordLength = DEFAULT_MIN_PASSWORD_LENGTH;
+        private int maxPasswordLength = DEFAULT_MAX_PASSWORD_LENGTH;
+        private int maxFailedLogins = DEFAULT_MAX_FAILED_LOGINS;
+        private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
+
+        private Builder() {
+        }
+
+        /** The database (required). */
+        public Builder database(DatabaseConfig database) {
+            if (database == null) {
+                throw new ConfigurationException("database must not be null");
+            }
+            this.database = database;
+            return this;
+        }
+
+        /** The clock for timestamps and lockouts (default {@link Clock#systemUTC()}). */
+        public Builder clock(Clock clock) {
+            if (clock == null) {
+                throw new ConfigurationException("clock must not be null");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Argon2id parameters for new hashes: memory in KiB, iterations, parallelism. Stored hashes with
+         * weaker parameters are rehashed on the next successful login.
+         */
+        public Builder argon2(int memoryKiB, int iterations, int parallelism) {
+            if (parallelism < 1 || parallelism > 255) {
+                throw new ConfigurationException("argon2Parallelism must be between 1 and 255, was " + parallelism);
+            }
+            if (iterations < 1) {
+                throw new ConfigurationException("argon2Iterations must be >= 1, was " + iterations);
+            }
+            if (memoryKiB < 8 * parallelism) {
+                throw new ConfigurationException("argon2MemoryKiB must be >= 8 * argon2Parallelism ("
+                        + 8 * parallelism + "), was " + memoryKiB);
+            }
+            if (memoryKiB > 4 * 1024 * 1024) {
+                throw new ConfigurationException("argon2MemoryKiB must be <= 4194304 (4 GiB), was " + memoryKiB);
+            }
+            this.argon2MemoryKiB = memoryKiB;
+            this.argon2Iterations = iterations;
+            this.argon2Parallelism = parallelism;
+            return this;
+        }
+
+        /** Threads that hash passwords (default: the number of cores). */
+        public Builder hashingThreads(int threads) {
+            if (threads < 1) {
+                throw new ConfigurationException("hashingThreads must be >= 1, was " + threads);
+            }
+            this.hashingThreads = threads;
+            return this;
+        }
+
+        /** Hashes that may wait for a thread (default 128); beyond it, hashing fails fast. */
+        public Builder hashingQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new ConfigurationException("hashingQueueCapacity must be >= 1, was " + capacity);
+            }
+            this.hashingQueueCapacity = capacity;
+            return this;
+        }
+
+        /** The accepted password length in characters (default 8 to 1024; the cap is at most 4096). */
+        public Builder passwordLength(int min, int max) {
+            if (min < 1) {
+                throw new ConfigurationException("minPasswordLength must be >= 1, was " + min);
+            }
+            if (max < min || max > MAX_PASSWORD_LENGTH_LIMIT) {
+                throw new ConfigurationException("maxPasswordLength must be between minPasswordLength (" + min
+                        + ") and " + MAX_PASSWORD_LENGTH_LIMIT + ", was " + max);
+            }
+            this.minPasswordLength = min;
+            this.maxPasswordLength = max;
+            return this;
+        }
+
+        /** Failed logins in a row after which an account locks (default 5). */
+        public Builder maxFailedLogins(int attempts) {
+            if (attempts < 1) {
+                throw new ConfigurationException("maxFailedLogins must be >= 1, was " + attempts);
+            }
+            this.maxFailedLogins = attempts;
+            return this;
+        }
+
+        /** How long an account stays locked (default 15 minutes). */
+        public Builder lockoutDuration(Duration duration) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new ConfigurationException("lockoutDuration must be a positive duration, was " + duration);
+            }
+            this.lockoutDuration = duration;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws ConfigurationException when no database was given
+         */
+        public MinoroConfig build() {
+            DatabaseConfig db = database;
+            if (db == null) {
+                throw new ConfigurationException("database is required: call database(DatabaseConfig.sqlite(...))"
+                        + " or database(DatabaseConfig.postgres(...))");
+            }
+            return new MinoroConfig(this, db);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.minoro;
+
+/**
+ * Password hashing is at capacity: every hashing thread is busy and the bounded queue is full. Each
+ * Argon2 hash holds its memory cost (19 MiB by default) while it runs, so Minoro refuses work rather
+ * than queueing it without bound. Retry later, or raise {@code hashingQueueCapacity}.
+ */
+public final class OverloadedException extends MinoroException {
+
+    private static final long serialVersionUID = 1L;
+
+    public OverloadedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.minoro;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Migrations on boot are off ({@code runMigrations} is false) and the database schema is behind the
+ * version this code needs. The message names the pending versions and how to apply them.
+ */
+public final class SchemaNotMigratedException extends MigrationException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int currentVersion;
+    private final List<Integer> pendingVersions;
+
+    public SchemaNotMigratedException(int currentVersion, List<Integer> pendingVersions) {
+        super("the database schema is at version " + currentVersion + " and migrations "
+                + pendingVersions.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + " are pending, but runMigrations is false; run Minoro.migrateDatabase(database).block()"
+                + " (for example from your deployment script) or enable runMigrations");
+        this.currentVersion = currentVersion;
+        this.pendingVersions = List.copyOf(pendingVersions);
+    }
+
+    /** The schema version the database is at; 0 when Minoro's tables do not exist yet. */
+    public int currentVersion() {
+        return currentVersion;
+    }
+
+    /** The versions that have not been applied, in order. */
+    public List<Integer> pendingVersions() {
+        return pendingVersions;
+    }
+}

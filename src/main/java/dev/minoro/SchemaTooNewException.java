@@ -1,0 +1,38 @@
+package dev.minoro;
+
+/**
+ * The database was migrated by a newer Minoro to a schema version this code does not know, and
+ * that migration declared (through {@code compatible_from}) that older code must not run against it.
+ */
+public final class SchemaTooNewException extends MigrationException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int databaseVersion;
+    private final int codeVersion;
+    private final int compatibleFrom;
+
+    public SchemaTooNewException(int databaseVersion, int codeVersion, int compatibleFrom) {
+        super("the database schema is at version " + databaseVersion + " but this version of Minoro knows up to "
+                + codeVersion + ", and version " + databaseVersion + " runs only with code from schema version "
+                + compatibleFrom + " on; upgrade Minoro to the version that migrated this database");
+        this.databaseVersion = databaseVersion;
+        this.codeVersion = codeVersion;
+        this.compatibleFrom = compatibleFrom;
+    }
+
+    /** The newest schema version recorded in the database. */
+    public int databaseVersion() {
+        return databaseVersion;
+    }
+
+    /** The newest schema version this code knows. */
+    public int codeVersion() {
+        return codeVersion;
+    }
+
+    /** The oldest code schema version that may run against {@link #databaseVersion()}. */
+    public int compatibleFrom() {
+        return compatibleFrom;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.minoro;
+
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The user accounts. Every method returns a cold publisher: nothing touches the database before
+ * subscription, and each subscription does the work again. Database work runs on the driver's threads
+ * (the SQLite driver's bounded scheduler, or PostgreSQL's event loops); password hashing runs on
+ * Minoro's hashing scheduler; no method blocks the subscribing thread.
+ *
+ * <p>Emails are compared case-insensitively: each is stored as given and, for lookups and uniqueness,
+ * in its NFKC, lower-cased ({@link java.util.Locale#ROOT}) form. A null argument fails with
+ * {@link InvalidInputException}; a database failure with {@link DatabaseException}.
+ */
+public interface UserRepository {
+
+    /**
+     * Creates a user, hashing its password (if any) with Argon2id.
+     *
+     * @return a cold {@code Mono} emitting the new user
+     * @throws DuplicateEmailException (signalled) when the email is taken
+     * @throws InvalidInputException   (signalled) for a malformed email (over 254 characters, no single
+     *                                 {@code @}, white space or control characters) or a password outside
+     *                                 the configured length
+     */
+    Mono<User> create(NewUser user);
+
+    /** A cold {@code Mono} emitting the user with this id, or completing empty when there is none. */
+    Mono<User> findById(UUID id);
+
+    /** A cold {@code Mono} emitting the user with this email (case-insensitive), or completing empty. */
+    Mono<User> findByEmail(String email);
+
+    /**
+     * A cold {@code Flux} of at most {@code limit} users ordered by normalised email, skipping the first
+     * {@code offset}: a page for administration screens.
+     *
+     * @throws InvalidInputException (signalled) unless {@code offset >= 0} and {@code 1 <= limit <= 1000}
+     */
+    Flux<User> findAll(int offset, int limit);
+
+    /** A cold {@code Mono} emitting the number of users. */
+    Mono<Long> count();
+
+    /**
+     * Changes the email and display name if the user is still at {@code expectedVersion}.
+     *
+     * @return a cold {@code Mono} emitting the updated user, at the next version
+     * @throws VersionConflictException (signalled) when the user was changed since that version
+     * @throws NotFoundException        (signalled) when there is no such user
+     * @throws DuplicateEmailException  (signalled) when another user has the new email
+     */
+    Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName);
+
+    /**
+     * Disables (logins refused) or enables the user.
+     *
+     * @return a cold {@code Mono} emitting the updated user
+     * @throws NotFoundException (signalled) when there is no such user
+     */
+    Mono<User> setDisabled(UUID id, boolean disabled);
+
+    /**
+     * Replaces the password (hashing it on Minoro's hashing scheduler) and clears any lockout; a null
+     * password removes the local password.
+     *
+     * @return a cold {@code Mono} completing when the password is stored
+     * @throws InvalidInputException (signalled) for a password outside the configured length
+     * @throws NotFoundException     (signalled) when there is no such user
+     */
+    Mono<Void> changePassword(UUID id, @Nullable String newPassword);
+
+    /**
+     * Clears the failed-login counter and any lockout.
+     *
+     * @throws NotFoundException (signalled) when there is no such user
+     */
+    Mono<Void> unlock(UUID id);
+
+    /**
+     * Deletes the user and its role memberships.
+     *
+     * @return a cold {@code Mono} emitting true when a user was deleted, false when there was none
+     */
+    Mono<Boolean> delete(UUID id);
+}

@@ -1,0 +1,123 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseType;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One database as Minoro uses it: an R2DBC {@link ConnectionFactory} (Minoro's SQLite driver, or
+ * r2dbc-postgresql behind r2dbc-pool), its {@link Dialect}, and what closing it releases. The migrator
+ * and the repositories are written once against this.
+ */
+public final class Database {
+
+    private final ConnectionFactory connections;
+    private final Dialect dialect;
+    private final String description;
+    private final String lockKey;
+    private final Supplier<Publisher<Void>> closer;
+
+    private Database(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+            Supplier<Publisher<Void>> closer) {
+        this.connections = connections;
+        this.dialect = dialect;
+        this.description = description;
+        this.lockKey = lockKey;
+        this.closer = closer;
+    }
+
+    /**
+     * A cold {@code Mono} that opens the database {@code config} describes; its connection factory
+     * connects lazily, so opening does no I/O. Configuration errors are signalled here.
+     */
+    public static Mono<Database> open(DatabaseConfig config) {
+        return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
+                ? SqliteDatabases.open(config)
+                : PostgresDatabases.open(config));
+    }
+
+    /**
+     * A database over the given parts, for the openers of each type and for tests that wrap a
+     * connection factory.
+     *
+     * @param description what messages call the database; must not contain a password
+     * @param lockKey     what identifies the database for the migration lock (a canonical file path, or
+     *                    the schema)
+     * @param closer      what {@link #close()} subscribes to
+     */
+    public static Database of(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+            Supplier<Publisher<Void>> closer) {
+        return new Database(connections, dialect, description, lockKey, closer);
+    }
+
+    /** A copy whose connection factory is {@code decorator} applied to this one; closing closes this one. */
+    public Database decorate(Function<ConnectionFactory, ConnectionFactory> decorator) {
+        return new Database(decorator.apply(connections), dialect, description, lockKey, closer);
+    }
+
+    public ConnectionFactory connections() {
+        return connections;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DatabaseType type() {
+        return dialect.type();
+    }
+
+    /** What messages call the database, such as {@code SQLite file /var/lib/app/auth.db}. */
+    public String description() {
+        return description;
+    }
+
+    /** What identifies the database for the migration lock. */
+    public String lockKey() {
+        return lockKey;
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own and closes the connection when the work completes,
+     * fails or is cancelled. Errors are translated by the dialect, saying what Minoro was {@code doing}.
+     */
+    public <T> Mono<T> withConnection(String doing, Function<Connection, ? extends Mono<T>> work) {
+        return Mono.usingWhen(connections.create(), work, Connection::close, (c, e) -> c.close(), Connection::close)
+                .onErrorMap(e -> dialect.translate(e, doing));
+    }
+
+    /** {@link #withConnection} for work that emits many values. */
+    public <T> Flux<T> withConnectionMany(String doing, Function<Connection, ? extends Publisher<T>> work) {
+        return Flux.usingWhen(connections.create(), work, Connection::close, (c, e) -> c.close(), Connection::close)
+                .onErrorMap(e -> dialect.translate(e, doing));
+    }
+
+    /**
+     * Runs {@code work} in a transaction on a connection of its own: committed when the work completes,
+     * rolled back when it fails or is cancelled.
+     */
+    public <T> Mono<T> inTransaction(String doing, Function<Connection, ? extends Mono<T>> work) {
+        return withConnection(doing, c -> Mono.usingWhen(
+                Mono.from(c.beginTransaction()).thenReturn(c),
+                work,
+                Connection::commitTransaction,
+                (conn, e) -> conn.rollbackTransaction(),
+                Connection::rollbackTransaction));
+    }
+
+    /** A cold {@code Mono} that releases every connection and thread of the database. */
+    public Mono<Void> close() {
+        return Mono.defer(() -> Mono.from(closer.get()));
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

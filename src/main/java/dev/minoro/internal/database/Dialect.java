@@ -1,0 +1,35 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.DatabaseType;
+import dev.minoro.MinoroException;
+
+/**
+ * What differs between the databases Minoro supports, in one place per database: placeholders, the
+ * folder of migration scripts, and how driver errors map to Minoro's exceptions.
+ *
+ * <p>Minoro's SQL is written once, with PostgreSQL's numbered placeholders {@code $1 … $n}; a dialect
+ * rewrites it for its database.
+ */
+public interface Dialect {
+
+    DatabaseType type();
+
+    /** Rewrites portable SQL (placeholders {@code $1 … $n}) for this database. */
+    String sql(String portableSql);
+
+    /** The folder under {@code dev/minoro/migrations/} that holds this database's scripts. */
+    String migrationFolder();
+
+    /** Whether {@code error} is a unique-constraint violation. */
+    boolean isUniqueViolation(Throwable error);
+
+    /** Whether {@code error} says that a table does not exist. */
+    boolean isUndefinedTable(Throwable error);
+
+    /**
+     * Minoro's exception for a driver error, with the error as its cause and a message that starts
+     * with what Minoro was {@code doing}, such as {@code "creating a user"}. Minoro's own exceptions
+     * pass through unchanged.
+     */
+    MinoroException translate(Throwable error, String doing);
+}

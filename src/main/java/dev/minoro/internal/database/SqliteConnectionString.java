@@ -1,0 +1,76 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.ConfigurationException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A libsql-style SQLite connection string, parsed: a database file or an in-memory database.
+ *
+ * @param file the database file, absolute, or null for an in-memory database
+ */
+public record SqliteConnectionString(@Nullable Path file) {
+
+    static final String ACCEPTED_FORMS = "file:/abs/path.db, file:relative/path.db, file::memory: or :memory:";
+
+    /** Whether this is an in-memory database (one per connection factory). */
+    public boolean inMemory() {
+        return file == null;
+    }
+
+    /**
+     * Parses {@code file:/abs/path.db}, {@code file:relative/path.db} (relative to the working
+     * directory), {@code file::memory:} or {@code :memory:}.
+     *
+     * @throws ConfigurationException for anything else, listing the accepted forms
+     */
+    public static SqliteConnectionString parse(String connection) {
+        String trimmed = connection.strip();
+        if (!trimmed.equals(connection)) {
+            throw invalid(connection, "it has leading or trailing white space");
+        }
+        if (connection.equals(":memory:") || connection.equals("file::memory:")) {
+            return new SqliteConnectionString(null);
+        }
+        String lower = connection.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("libsql:") || lower.startsWith("http:") || lower.startsWith("https:")
+                || lower.startsWith("ws:") || lower.startsWith("wss:")) {
+            throw new ConfigurationException("remote SQLite databases (libsql://, https://, Turso) are not supported"
+                    + " yet; use a local file (" + ACCEPTED_FORMS + ") or PostgreSQL");
+        }
+        if (!connection.startsWith("file:")) {
+            throw invalid(connection, "it does not start with 'file:'");
+        }
+        String path = connection.substring("file:".length());
+        if (path.startsWith("//")) {
+            // file:///abs/path.db: an empty authority is the local host; anything else is remote
+            int slash = path.indexOf('/', 2);
+            String authority = slash < 0 ? path.substring(2) : path.substring(2, slash);
+            if (!authority.isEmpty() && !authority.equals("localhost")) {
+                throw invalid(connection, "file URLs with a host ('" + authority + "') are not supported");
+            }
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+            throw invalid(connection, "query parameters and fragments are not supported");
+        }
+        if (path.isEmpty() || path.endsWith("/")) {
+            throw invalid(connection, "it names no file");
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw invalid(connection, "it contains a NUL character");
+        }
+        try {
+            return new SqliteConnectionString(Path.of(path).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            throw invalid(connection, "it is not a valid path: " + e.getReason());
+        }
+    }
+
+    private static ConfigurationException invalid(String connection, String why) {
+        return new ConfigurationException("invalid SQLite connection '" + connection + "': " + why
+                + "; accepted forms are " + ACCEPTED_FORMS);
+    }
+}

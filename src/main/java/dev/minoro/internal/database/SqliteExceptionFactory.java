@@ -1,0 +1,69 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.DatabaseException;
+import dev.minoro.MinoroException;
+import io.r2dbc.spi.R2dbcException;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the errors of Minoro's SQLite driver, which carry SQLite's extended result code as their
+ * error code, into Minoro's typed exceptions.
+ */
+final class SqliteExceptionFactory {
+
+    /** SQLITE_ERROR: generic, used among others for "no such table". */
+    static final int SQLITE_ERROR = 1;
+    /** SQLITE_BUSY and SQLITE_LOCKED: another connection holds a lock. */
+    static final int SQLITE_BUSY = 5;
+    static final int SQLITE_LOCKED = 6;
+    /** SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE. */
+    static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+    static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+    private SqliteExceptionFactory() {
+    }
+
+    static boolean isUniqueViolation(Throwable error) {
+        R2dbcException e = find(error);
+        return e != null && (e.getErrorCode() == SQLITE_CONSTRAINT_UNIQUE
+                || e.getErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+
+    static boolean isUndefinedTable(Throwable error) {
+        R2dbcException e = find(error);
+        return e != null && (e.getErrorCode() & 0xff) == SQLITE_ERROR && e.getMessage() != null
+                && e.getMessage().contains("no such table");
+    }
+
+    static MinoroException translate(Throwable error, String doing) {
+        if (error instanceof MinoroException) {
+            return (MinoroException) error;
+        }
+        R2dbcException e = find(error);
+        if (e != null) {
+            int primary = e.getErrorCode() & 0xff;
+            if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+                return new DatabaseException(doing + " failed: the SQLite database stayed locked by another"
+                        + " connection or process for longer than the busy timeout (" + e.getMessage() + ")", error);
+            }
+            return new DatabaseException(doing + " failed: " + e.getMessage(), error);
+        }
+        if (error instanceof RejectedExecutionException) {
+            return new DatabaseException(doing + " failed: the SQLite driver is closed or at capacity", error);
+        }
+        return new DatabaseException(doing + " failed: " + error, error);
+    }
+
+    private static @Nullable R2dbcException find(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcException) {
+                return (R2dbcException) t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Minoro's implementation: not API, may change in any release.
+ */
+@NullMarked
+package dev.minoro.internal;
+
+import org.jspecify.annotations.NullMarked;
