@@ -11,9 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class ConnectionStrings {
 
-    /** {@code scheme://user:password@}: the password part of a URL's user information. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/?#@:]*:)([^/?#@]*)(@)");
-
     /** {@code password=...}, {@code authToken=...} and the like, in a query string or key-value list. */
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)((?:^|[?&;\\s])(?:password|pass|pwd|sslpassword|passfile|auth_?token|token|secret|api_?key)=)([^&;\\s]*)");
@@ -40,8 +37,29 @@ public final class ConnectionStrings {
 
     /** The connection string with any password or token replaced by {@code ****}. */
     public static String mask(String connection) {
-        String masked = URL_PASSWORD.matcher(connection).replaceAll("$1****$3");
-        Matcher m = SECRET_PARAMETER.matcher(masked);
+        Matcher m = SECRET_PARAMETER.matcher(maskUserInfoPassword(connection));
         return m.replaceAll("$1****");
+    }
+
+    /**
+     * Masks the password of {@code scheme://user:password@host}. A password pasted without percent-encoding
+     * may itself hold {@code / ? # @}, so everything from the first ':' after the user name to the last
+     * '@' is masked: too much at worst (when a later part holds an '@'), never too little.
+     */
+    private static String maskUserInfoPassword(String connection) {
+        int start = connection.indexOf("://");
+        if (start < 0) {
+            return connection;
+        }
+        int userStart = start + 3;
+        int at = connection.lastIndexOf('@');
+        if (at < userStart) {
+            return connection;
+        }
+        int colon = connection.indexOf(':', userStart);
+        if (colon < 0 || colon > at || connection.substring(userStart, colon).chars().anyMatch(c -> c == '@')) {
+            return connection;
+        }
+        return connection.substring(0, colon + 1) + "****" + connection.substring(at);
     }
 }

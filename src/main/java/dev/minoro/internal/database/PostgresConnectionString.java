@@ -1,47 +1,714 @@
 package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
+import io.r2dbc.pool.PoolingConnectionFactoryProvider;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.ChannelBindingMode;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A PostgreSQL connection string, parsed: a libpq URI or an r2dbc URL.
+ * A PostgreSQL connection string, parsed and translated into r2dbc-postgresql's options: a libpq URI
+ * ({@code postgres://} or {@code postgresql://}, as Neon, Supabase, RDS and {@code .env} files hand them
+ * out) or an r2dbc URL ({@code r2dbc:postgresql://}, {@code r2dbc:pool:postgresql://}), passed through.
  *
- * <p>This first version checks the scheme only; the PostgreSQL issue replaces it with the full libpq
- * translation (percent-decoding, sslmode, sslrootcert, application_name, connect_timeout, options).
+ * <p>libpq URIs keep libpq's meanings: user, password and database are percent-decoded; the port defaults
+ * to 5432 and the database to the user name; {@code sslmode} defaults to {@code prefer}, and
+ * {@code require} with an {@code sslrootcert} verifies the certificate authority as {@code verify-ca}
+ * does. Unknown parameters and bad values fail with a {@link ConfigurationException} that names them and
+ * never shows the password.
  */
 public final class PostgresConnectionString {
 
     static final String ACCEPTED_FORMS = "postgres://user:password@host:5432/database?sslmode=require,"
             + " postgresql://…, r2dbc:postgresql://… or r2dbc:pool:postgresql://…";
 
-    private final String connection;
+    /** The port PostgreSQL listens on unless told otherwise. */
+    static final int DEFAULT_PORT = 5432;
 
-    private PostgresConnectionString(String connection) {
-        this.connection = connection;
+    /** What {@code pg_stat_activity} shows for Minoro's connections unless {@code application_name} says otherwise. */
+    static final String DEFAULT_APPLICATION_NAME = "minoro";
+
+    /** The libpq parameters Minoro understands in a URI's query, in the order messages list them. */
+    private static final List<String> LIBPQ_PARAMETERS = List.of("sslmode", "sslrootcert", "application_name",
+            "connect_timeout", "options", "channel_binding", "pgbouncer", "host", "port", "user", "password",
+            "dbname");
+
+    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
+            "verify-full");
+
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+
+    /** A libpq {@code -c name=value} setting name: a GUC, possibly with a dotted prefix. */
+    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
+
+    private final ConnectionFactoryOptions options;
+    private final String host;
+    private final int port;
+    private final @Nullable String database;
+    private final String user;
+    private final SSLMode sslMode;
+    private final @Nullable String sslRootCert;
+    private final @Nullable Boolean pgbouncer;
+    private final String masked;
+
+    private PostgresConnectionString(ConnectionFactoryOptions options, String host, int port, @Nullable String database,
+            String user, SSLMode sslMode, @Nullable String sslRootCert, @Nullable Boolean pgbouncer, String masked) {
+        this.options = options;
+        this.host = host;
+        this.port = port;
+        this.database = database;
+        this.user = user;
+        this.sslMode = sslMode;
+        this.sslRootCert = sslRootCert;
+        this.pgbouncer = pgbouncer;
+        this.masked = masked;
     }
 
     /**
      * Parses a libpq URI or an r2dbc URL.
      *
-     * @throws ConfigurationException when it is neither
+     * @throws ConfigurationException when it is neither, is malformed, or has an unknown parameter or a bad
+     *                                value; the message names the part or parameter and never the password
      */
     public static PostgresConnectionString parse(String connection) {
-        String lower = connection.toLowerCase(Locale.ROOT);
-        if (!(lower.startsWith("postgres://") || lower.startsWith("postgresql://")
-                || lower.startsWith("r2dbc:postgresql://") || lower.startsWith("r2dbc:pool:postgresql://"))) {
-            throw new ConfigurationException("invalid PostgreSQL connection '" + ConnectionStrings.mask(connection)
-                    + "'; accepted forms are " + ACCEPTED_FORMS);
+        if (!connection.strip().equals(connection)) {
+            throw invalid("it has leading or trailing white space");
         }
-        return new PostgresConnectionString(connection);
+        String lower = connection.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
+            return LibpqUri.parse(connection);
+        }
+        if (lower.startsWith("r2dbc:postgresql:") || lower.startsWith("r2dbc:pool:postgresql:")
+                || lower.startsWith("r2dbc:postgres:") || lower.startsWith("r2dbc:pool:postgres:")) {
+            return R2dbcUrl.parse(connection);
+        }
+        Matcher scheme = SCHEME.matcher(connection);
+        String startsWith = scheme.lookingAt() ? " (it starts with '" + scheme.group() + "')" : "";
+        throw invalid("it is neither a libpq URI nor an r2dbc URL" + startsWith);
     }
 
-    /** The connection string as given. */
-    public String connection() {
-        return connection;
+    /** The options for r2dbc-postgresql's {@code PostgresqlConnectionFactoryProvider.builder(...)}. */
+    public ConnectionFactoryOptions options() {
+        return options;
     }
 
+    /** The host, as given. */
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The database, or null when the server picks it (the user name). */
+    public @Nullable String database() {
+        return database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The SSL mode the driver will use. */
+    public SSLMode sslMode() {
+        return sslMode;
+    }
+
+    /** The root certificate file to verify the server against, or null for the JVM's trusted authorities. */
+    public @Nullable String sslRootCert() {
+        return sslRootCert;
+    }
+
+    /** The URL's {@code pgbouncer} parameter, or null when it has none. */
+    public @Nullable Boolean pgbouncer() {
+        return pgbouncer;
+    }
+
+    /**
+     * What messages call this database: {@code PostgreSQL database 'app' on db.example.com:5432 as user
+     * 'app'}. Never contains the password.
+     */
+    public String description() {
+        return "PostgreSQL database '" + (database == null ? user : database) + "' on " + hostAndPort()
+                + " as user '" + user + "'";
+    }
+
+    /** {@code host:port}, with an IPv6 literal in brackets. */
+    public String hostAndPort() {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The connection string with its password masked. */
     @Override
     public String toString() {
-        return ConnectionStrings.mask(connection);
+        return masked;
+    }
+
+    private static ConfigurationException invalid(String why) {
+        return new ConfigurationException("invalid PostgreSQL connection string: " + why + "; accepted forms are "
+                + ACCEPTED_FORMS);
+    }
+
+    private static String quote(String value) {
+        return "'" + value + "'";
+    }
+
+    /** libpq's URI form, translated by hand: its rules differ from java.net.URI's in the details that matter. */
+    private static final class LibpqUri {
+
+        private LibpqUri() {
+        }
+
+        static PostgresConnectionString parse(String connection) {
+            String rest = connection.substring(connection.indexOf("://") + 3);
+            if (rest.indexOf('#') >= 0) {
+                throw invalid("it contains '#'; percent-encode '#' in the user name, password or database as %23");
+            }
+            int authorityEnd = indexOfAny(rest, "/?");
+            String authority = authorityEnd < 0 ? rest : rest.substring(0, authorityEnd);
+            String afterAuthority = authorityEnd < 0 ? "" : rest.substring(authorityEnd);
+            int at = authority.lastIndexOf('@');
+            if (afterAuthority.indexOf('@') >= 0 || (at >= 0 && authority.indexOf('@') != at)) {
+                // Most likely an unencoded character in the password; say so without showing any of it.
+                throw invalid("it has an '@' where none belongs; percent-encode '@', '/', '?', '#' and '%' in the"
+                        + " user name and password (as %40, %2F, %3F, %23, %25)");
+            }
+
+            String userInfo = at < 0 ? null : authority.substring(0, at);
+            String hostPart = at < 0 ? authority : authority.substring(at + 1);
+            Map<String, String> values = new LinkedHashMap<>();
+
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                if (!rawUser.isEmpty()) {
+                    values.put("user", decode(rawUser, "the user name", false));
+                }
+                if (colon >= 0) {
+                    String password = decode(userInfo.substring(colon + 1), "the password", true);
+                    if (!password.isEmpty()) {
+                        values.put("password", password);
+                    }
+                }
+            }
+            parseHostAndPort(hostPart, values);
+
+            String path = afterAuthority;
+            String query = "";
+            int question = afterAuthority.indexOf('?');
+            if (question >= 0) {
+                path = afterAuthority.substring(0, question);
+                query = afterAuthority.substring(question + 1);
+            }
+            if (path.length() > 1) {
+                values.put("dbname", decode(path.substring(1), "the database name", false));
+            }
+            Map<String, String> parameters = parseQuery(query);
+            for (Map.Entry<String, String> p : parameters.entrySet()) {
+                String name = p.getKey();
+                if (values.containsKey(name)) {
+                    throw invalid(name + " is given both in the URI and as a parameter");
+                }
+                if (name.equals("host")) {
+                    checkHost(p.getValue());
+                }
+                values.put(name, p.getValue());
+            }
+            return translate(values, ConnectionStrings.mask(connection));
+        }
+
+        private static void parseHostAndPort(String hostPart, Map<String, String> values) {
+            if (hostPart.indexOf(',') >= 0) {
+                throw invalid("it names several hosts; Minoro connects to one host (put a load balancer or"
+                        + " connection pooler in front of several)");
+            }
+            String hostText;
+            String portText = null;
+            if (hostPart.startsWith("[")) {
+                int close = hostPart.indexOf(']');
+                if (close < 0) {
+                    throw invalid("the IPv6 address in the host part has no closing ']'");
+                }
+                hostText = hostPart.substring(1, close);
+                String after = hostPart.substring(close + 1);
+                if (!after.isEmpty()) {
+                    if (!after.startsWith(":")) {
+                        throw invalid("unexpected characters after the IPv6 address in the host part");
+                    }
+                    portText = after.substring(1);
+                }
+            } else {
+                int colon = hostPart.lastIndexOf(':');
+                hostText = colon < 0 ? hostPart : hostPart.substring(0, colon);
+                portText = colon < 0 ? null : hostPart.substring(colon + 1);
+                hostText = decode(hostText, "the host", false);
+            }
+            if (!hostText.isEmpty()) {
+                checkHost(hostText);
+                values.put("host", hostText);
+            }
+            if (portText != null && !portText.isEmpty()) {
+                values.put("port", portText);
+            }
+        }
+
+        private static void checkHost(String host) {
+            if (host.startsWith("/") || host.startsWith("@")) {
+                throw invalid("host " + quote(host) + " is a Unix-domain socket, which Minoro does not support;"
+                        + " connect over TCP (host=localhost)");
+            }
+            if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+                throw invalid("host " + quote(host) + " is not a host name or address");
+            }
+        }
+
+        private static Map<String, String> parseQuery(String query) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            if (query.isEmpty()) {
+                return parameters;
+            }
+            for (String pair : query.split("&", -1)) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", false);
+                if (!LIBPQ_PARAMETERS.contains(name)) {
+                    throw unknownParameter(name);
+                }
+                if (eq < 0) {
+                    throw invalid("parameter " + name + " has no value (write " + name + "=value)");
+                }
+                String value = decode(pair.substring(eq + 1), name.equals("password") ? "the password"
+                        : "the value of " + name, name.equals("password"));
+                if (parameters.put(name, value) != null) {
+                    throw invalid("parameter " + name + " is given twice");
+                }
+            }
+            return parameters;
+        }
+
+        private static ConfigurationException unknownParameter(String name) {
+            String hint = "";
+            if (name.equalsIgnoreCase("schema") || name.equalsIgnoreCase("currentSchema")
+                    || name.equalsIgnoreCase("search_path")) {
+                hint = " (for Minoro's schema use DatabaseConfig.withSchema(...), or options=-c search_path=...)";
+            } else if (name.equals("sslMode") || name.equals("sslRootCert") || name.equals("applicationName")
+                    || name.equals("connectTimeout")) {
+                hint = " (libpq URIs spell parameters in lower case with underscores)";
+            }
+            return new ConfigurationException("unknown parameter " + quote(name)
+                    + " in the PostgreSQL connection string" + hint + "; supported are "
+                    + String.join(", ", LIBPQ_PARAMETERS));
+        }
+
+        private static PostgresConnectionString translate(Map<String, String> values, String masked) {
+            String user = values.getOrDefault("user", System.getProperty("user.name", "postgres"));
+            if (user.isEmpty()) {
+                throw invalid("the user name is empty");
+            }
+            String host = values.getOrDefault("host", "localhost");
+            int port = parsePort(values.get("port"));
+            String database = values.getOrDefault("dbname", user);
+            if (database.isEmpty()) {
+                database = user;
+            }
+
+            String rootCert = values.get("sslrootcert");
+            boolean systemRoots = "system".equals(rootCert);
+            if (rootCert != null && rootCert.isEmpty()) {
+                throw new ConfigurationException("sslrootcert must name a PEM file of trusted certificates or be"
+                        + " 'system', was ''");
+            }
+            String modeText = values.get("sslmode");
+            SSLMode sslMode;
+            if (modeText == null) {
+                // libpq's default; sslrootcert=system makes it verify-full, as libpq 16 does
+                sslMode = systemRoots ? SSLMode.VERIFY_FULL : SSLMode.PREFER;
+            } else {
+                sslMode = sslMode(modeText);
+                if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
+                    throw new ConfigurationException("sslmode " + quote(modeText) + " may not be used with"
+                            + " sslrootcert=system (use sslmode=verify-full), as in libpq");
+                }
+                if (sslMode == SSLMode.REQUIRE && rootCert != null) {
+                    // libpq: with a root certificate, require checks the certificate authority too
+                    sslMode = SSLMode.VERIFY_CA;
+                }
+            }
+
+            ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.builder()
+                    .option(ConnectionFactoryOptions.DRIVER, PostgresqlConnectionFactoryProvider.POSTGRESQL_DRIVER)
+                    .option(ConnectionFactoryOptions.HOST, host)
+                    .option(ConnectionFactoryOptions.PORT, port)
+                    .option(ConnectionFactoryOptions.USER, user)
+                    .option(ConnectionFactoryOptions.DATABASE, database)
+                    .option(PostgresqlConnectionFactoryProvider.SSL_MODE, sslMode)
+                    .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
+                            values.getOrDefault("application_name", DEFAULT_APPLICATION_NAME));
+            String password = values.get("password");
+            if (password != null) {
+                options.option(ConnectionFactoryOptions.PASSWORD, password);
+            }
+            String sslRootCert = rootCert == null || systemRoots ? null : rootCert;
+            if (sslRootCert != null) {
+                options.option(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, sslRootCert);
+            }
+            Duration connectTimeout = connectTimeout(values.get("connect_timeout"));
+            if (connectTimeout != null) {
+                options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout);
+            }
+            String startupOptions = values.get("options");
+            if (startupOptions != null) {
+                Map<String, String> settings = startupOptions(startupOptions);
+                if (!settings.isEmpty()) {
+                    options.option(PostgresqlConnectionFactoryProvider.OPTIONS, settings);
+                }
+            }
+            String channelBinding = values.get("channel_binding");
+            if (channelBinding != null) {
+                options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, channelBinding(channelBinding));
+            }
+            Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
+            return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
+                    pgbouncer, masked);
+        }
+
+        private static int parsePort(@Nullable String text) {
+            if (text == null) {
+                return DEFAULT_PORT;
+            }
+            if (!text.matches("[0-9]{1,5}")) {
+                // The text may be part of a mistyped password: name the problem, not the value.
+                throw invalid("the port is not a number between 1 and 65535");
+            }
+            int port = Integer.parseInt(text);
+            if (port < 1 || port > 65535) {
+                throw invalid("the port must be between 1 and 65535, was " + port);
+            }
+            return port;
+        }
+
+        private static SSLMode sslMode(String text) {
+            switch (text) {
+                case "disable":
+                    return SSLMode.DISABLE;
+                case "allow":
+                    return SSLMode.ALLOW;
+                case "prefer":
+                    return SSLMode.PREFER;
+                case "require":
+                    return SSLMode.REQUIRE;
+                case "verify-ca":
+                    return SSLMode.VERIFY_CA;
+                case "verify-full":
+                    return SSLMode.VERIFY_FULL;
+                default:
+                    throw new ConfigurationException("sslmode must be one of " + String.join(", ", SSL_MODES)
+                            + ", was " + quote(text));
+            }
+        }
+
+        private static ChannelBindingMode channelBinding(String text) {
+            switch (text) {
+                case "disable":
+                    return ChannelBindingMode.DISABLE;
+                case "prefer":
+                    return ChannelBindingMode.PREFER;
+                case "require":
+                    return ChannelBindingMode.REQUIRE;
+                default:
+                    throw new ConfigurationException("channel_binding must be one of disable, prefer, require, was "
+                            + quote(text));
+            }
+        }
+
+        private static @Nullable Duration connectTimeout(@Nullable String text) {
+            if (text == null) {
+                return null;
+            }
+            if (!text.matches("[0-9]{1,9}")) {
+                throw new ConfigurationException("connect_timeout must be a whole number of seconds (0 for none),"
+                        + " was " + quote(text));
+            }
+            long seconds = Long.parseLong(text);
+            return seconds == 0 ? null : Duration.ofSeconds(seconds);
+        }
+
+        private static boolean bool(String name, @Nullable String text) {
+            String value = text == null ? "" : text.toLowerCase(Locale.ROOT);
+            switch (value) {
+                case "true":
+                case "1":
+                case "yes":
+                case "on":
+                    return true;
+                case "false":
+                case "0":
+                case "no":
+                case "off":
+                    return false;
+                default:
+                    throw new ConfigurationException(name + " must be true or false, was " + quote(String.valueOf(text)));
+            }
+        }
+    }
+
+    /**
+     * libpq's {@code options}: command-line switches for the server, separated by white space (a backslash
+     * escapes the next character). Minoro accepts the settings among them, {@code -c name=value} or
+     * {@code --name=value}, and sends each as a startup parameter, which the server applies the same way.
+     */
+    static Map<String, String> startupOptions(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                word.append(text.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String setting;
+            if (w.equals("-c")) {
+                if (i + 1 >= words.size()) {
+                    throw new ConfigurationException("options: '-c' must be followed by name=value");
+                }
+                setting = words.get(++i);
+            } else if (w.startsWith("-c")) {
+                setting = w.substring(2);
+            } else if (w.startsWith("--")) {
+                setting = w.substring(2);
+            } else {
+                throw new ConfigurationException("options may only hold settings (-c name=value or --name=value),"
+                        + " but has " + quote(w));
+            }
+            int eq = setting.indexOf('=');
+            String name = eq < 0 ? setting : setting.substring(0, eq);
+            if (eq < 0 || !SETTING_NAME.matcher(name).matches()) {
+                throw new ConfigurationException("options: a setting must be name=value, was " + quote(setting));
+            }
+            // The server takes '-' for '_' in switch names; do the same so the two spellings are one setting.
+            name = name.replace('-', '_');
+            if (settings.put(name, setting.substring(eq + 1)) != null) {
+                throw new ConfigurationException("options: setting " + name + " is given twice");
+            }
+        }
+        return settings;
+    }
+
+    /**
+     * Decodes {@code %XX} escapes as UTF-8, as libpq does; everything else, {@code +} included, stays as it is.
+     *
+     * @param what   what messages call the part
+     * @param secret whether the part must never appear in a message
+     */
+    static String decode(String text, String what, boolean secret) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    String shown = secret ? "" : " in " + quote(text);
+                    throw invalid(what + " has a '%' that does not start a %XX escape" + shown
+                            + "; write a literal '%' as %25");
+                }
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+                    utf8 = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw invalid(what + " is not valid UTF-8 once percent-decoded");
+        }
+    }
+
+    private static int indexOfAny(String text, String characters) {
+        for (int i = 0; i < text.length(); i++) {
+            if (characters.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** r2dbc URLs, passed through to {@link ConnectionFactoryOptions#parse}, with their option names checked. */
+    private static final class R2dbcUrl {
+
+        /** Every option r2dbc-postgresql reads, as the SPI and the driver name them. */
+        private static final Set<String> DRIVER_OPTIONS = optionNames(ConnectionFactoryOptions.class,
+                PostgresqlConnectionFactoryProvider.class);
+
+        /** r2dbc-pool's options: Minoro builds its own pool from DatabaseConfig. */
+        private static final Set<String> POOL_OPTIONS = optionNames(PoolingConnectionFactoryProvider.class);
+
+        private R2dbcUrl() {
+        }
+
+        static PostgresConnectionString parse(String connection) {
+            String masked = ConnectionStrings.mask(connection);
+            ConnectionFactoryOptions parsed;
+            try {
+                parsed = ConnectionFactoryOptions.parse(connection);
+            } catch (IllegalArgumentException e) {
+                // The SPI's message may quote the URL, password and all: say what is wrong without it.
+                throw invalid("it is not a valid r2dbc URL");
+            }
+            String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
+            Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+            if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
+                if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
+                    throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
+                }
+                String[] parts = protocol.toString().split(":", 2);
+                ConnectionFactoryOptions.Builder unpooled = ConnectionFactoryOptions.builder()
+                        .from(parsed, o -> !o.equals(ConnectionFactoryOptions.PROTOCOL))
+                        .option(ConnectionFactoryOptions.DRIVER, parts[0]);
+                if (parts.length > 1) {
+                    unpooled.option(ConnectionFactoryOptions.PROTOCOL, parts[1]);
+                }
+                parsed = unpooled.build();
+            } else if (!isPostgres(driver)) {
+                throw invalid("the r2dbc driver must be postgresql, was " + quote(driver));
+            }
+
+            Set<String> names = new LinkedHashSet<>();
+            ConnectionFactoryOptions.builder().from(parsed, o -> names.add(o.name()));
+            for (String name : names) {
+                if (POOL_OPTIONS.contains(name)) {
+                    throw new ConfigurationException("r2dbc URL option " + quote(name) + " configures a pool;"
+                            + " Minoro builds its own from DatabaseConfig (withPoolSize, withAcquireTimeout,"
+                            + " withMaxIdleTime, withMaxLifetime)");
+                }
+                if (!DRIVER_OPTIONS.contains(name)) {
+                    throw new ConfigurationException("unknown option " + quote(name) + " in the r2dbc URL; r2dbc-postgresql"
+                            + " understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS)));
+                }
+            }
+            Object hostValue = parsed.getValue(ConnectionFactoryOptions.HOST);
+            if (hostValue == null) {
+                throw invalid("the r2dbc URL names no host");
+            }
+            Object userValue = parsed.getValue(ConnectionFactoryOptions.USER);
+            if (userValue == null) {
+                throw invalid("the r2dbc URL names no user (r2dbc:postgresql://user:password@host/database)");
+            }
+            Object portValue = parsed.getValue(ConnectionFactoryOptions.PORT);
+            int port;
+            try {
+                port = portValue == null ? DEFAULT_PORT : Integer.parseInt(portValue.toString());
+            } catch (NumberFormatException e) {
+                throw invalid("the port is not a number between 1 and 65535");
+            }
+            Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
+            Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
+            SSLMode sslMode = sslModeOf(parsed);
+            if (!parsed.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
+                parsed = parsed.mutate()
+                        .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, DEFAULT_APPLICATION_NAME)
+                        .build();
+            }
+            return new PostgresConnectionString(parsed, hostValue.toString(), port,
+                    databaseValue == null ? null : databaseValue.toString(), userValue.toString(), sslMode,
+                    rootCertValue == null ? null : rootCertValue.toString(), null, masked);
+        }
+
+        private static boolean isPostgres(String driver) {
+            return driver.equals(PostgresqlConnectionFactoryProvider.POSTGRESQL_DRIVER)
+                    || driver.equals(PostgresqlConnectionFactoryProvider.LEGACY_POSTGRESQL_DRIVER);
+        }
+
+        /** The driver's SSL mode for these options: its own default is disable, ssl=true means verify-full. */
+        private static SSLMode sslModeOf(ConnectionFactoryOptions options) {
+            Object mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE);
+            if (mode == null) {
+                mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS);
+            }
+            if (mode instanceof SSLMode) {
+                return (SSLMode) mode;
+            }
+            if (mode != null) {
+                try {
+                    return SSLMode.fromValue(mode.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("sslMode must be one of disable, allow, prefer, require,"
+                            + " verify-ca, verify-full, was " + quote(mode.toString()));
+                }
+            }
+            Object ssl = options.getValue(ConnectionFactoryOptions.SSL);
+            return ssl != null && Boolean.parseBoolean(ssl.toString()) ? SSLMode.VERIFY_FULL : SSLMode.DISABLE;
+        }
+
+        private static Set<String> optionNames(Class<?>... holders) {
+            Set<String> names = new LinkedHashSet<>();
+            for (Class<?> holder : holders) {
+                for (Field field : holder.getFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) && Option.class.isAssignableFrom(field.getType())) {
+                        try {
+                            names.add(((Option<?>) field.get(null)).name());
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException("cannot read " + holder.getName() + "." + field.getName(), e);
+                        }
+                    }
+                }
+            }
+            return Collections.unmodifiableSet(names);
+        }
     }
 }

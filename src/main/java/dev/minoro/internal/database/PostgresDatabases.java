@@ -2,18 +2,154 @@ package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.spi.ValidationDepth;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Opens a PostgreSQL {@link Database}: r2dbc-postgresql behind r2dbc-pool. Arrives with the
- * PostgreSQL issue; until then it refuses clearly.
+ * Opens a PostgreSQL {@link Database}: r2dbc-postgresql behind an r2dbc-pool {@link ConnectionPool} sized
+ * and timed by the {@link DatabaseConfig}. Opening connects to nothing; the pool connects on demand and
+ * closing the database disposes it.
  */
 final class PostgresDatabases {
+
+    /** A schema name Minoro can put in {@code search_path} and {@code CREATE SCHEMA} without surprises. */
+    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     private PostgresDatabases() {
     }
 
+    /**
+     * Builds the pool over the driver. Reads the {@code sslrootcert} file, if any, on the calling thread.
+     *
+     * @throws ConfigurationException for a connection string or option the driver cannot use
+     */
     static Database open(DatabaseConfig config) {
-        throw new ConfigurationException("PostgreSQL support is not built yet in this version of Minoro ("
-                + PostgresConnectionString.parse(config.connection()) + ")");
+        PostgresConnectionString target = PostgresConnectionString.parse(config.connection());
+        checkRootCertificate(target.sslRootCert());
+        PostgresqlConnectionConfiguration.Builder builder;
+        try {
+            builder = PostgresqlConnectionFactoryProvider.builder(target.options());
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
+        }
+
+        String schema = schema(config, target);
+        if (schema != null && config.schema() != null) {
+            // Quoted, so the server keeps the (lower-cased) name as it is, reserved words included.
+            builder.schema('"' + schema + '"');
+        }
+        boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
+        if (poolerMode) {
+            // A transaction pooler hands each transaction to any server connection: a statement prepared
+            // under a name on one is unknown on the next. With the cache off the driver parses every
+            // statement as the unnamed one, in the same round trip as its execution.
+            builder.preparedStatementCacheQueries(0);
+        }
+        PostgresqlConnectionConfiguration configuration;
+        try {
+            configuration = builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
+        }
+
+        ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(configuration))
+                .name("minoro")
+                .initialSize(config.poolMinSize())
+                .minIdle(config.poolMinSize())
+                .maxSize(config.poolMaxSize())
+                .maxAcquireTime(config.acquireTimeout())
+                .maxIdleTime(config.maxIdleTime())
+                .maxLifeTime(config.maxLifetime() == null ? ConnectionPoolConfiguration.NO_TIMEOUT : config.maxLifetime())
+                .validationDepth(ValidationDepth.LOCAL)
+                .build());
+        PostgresDialect dialect = new PostgresDialect(
+                new PostgresExceptionFactory(target, config.poolMaxSize(), config.acquireTimeout()));
+        String description = target.description() + (schema == null ? "" : ", schema " + schema);
+        return Database.of(pool, dialect, description, PostgresLockKey.of(schema), pool::disposeLater);
+    }
+
+    /**
+     * The schema for Minoro's tables: the one {@link DatabaseConfig#withSchema} names, else the first entry
+     * of a {@code search_path} set in the connection string's {@code options}, when it is a plain name;
+     * lower-cased as PostgreSQL folds an unquoted name. Null for the connection's default.
+     */
+    private static @Nullable String schema(DatabaseConfig config, PostgresConnectionString target) {
+        String fromUrl = searchPathSchema(target.options().getValue(PostgresqlConnectionFactoryProvider.OPTIONS));
+        String configured = config.schema();
+        if (configured == null) {
+            return fromUrl;
+        }
+        String schema = configured.toLowerCase(Locale.ROOT);
+        if (target.options().hasOption(PostgresqlConnectionFactoryProvider.OPTIONS)
+                && optionsMap(target.options().getValue(PostgresqlConnectionFactoryProvider.OPTIONS))
+                        .containsKey("search_path")
+                && !schema.equals(fromUrl)) {
+            throw new ConfigurationException("the schema is set twice: withSchema('" + configured
+                    + "') and search_path in the connection string's options; set it in one place");
+        }
+        if (target.options().hasOption(PostgresqlConnectionFactoryProvider.SCHEMA)
+                || target.options().hasOption(PostgresqlConnectionFactoryProvider.CURRENT_SCHEMA)) {
+            throw new ConfigurationException("the schema is set twice: withSchema('" + configured
+                    + "') and schema in the r2dbc URL; set it in one place");
+        }
+        return schema;
+    }
+
+    private static @Nullable String searchPathSchema(@Nullable Object options) {
+        String searchPath = options == null ? null : optionsMap(options).get("search_path");
+        if (searchPath == null) {
+            return null;
+        }
+        String first = searchPath.split(",", 2)[0].strip();
+        if (first.length() > 1 && first.startsWith("\"") && first.endsWith("\"")) {
+            String quoted = first.substring(1, first.length() - 1);
+            return PLAIN_IDENTIFIER.matcher(quoted).matches() && quoted.equals(quoted.toLowerCase(Locale.ROOT))
+                    ? quoted : null;
+        }
+        return PLAIN_IDENTIFIER.matcher(first).matches() ? first.toLowerCase(Locale.ROOT) : null;
+    }
+
+    /** The driver's {@code options}: a map from a libpq URI, a {@code a=b;c=d} string from an r2dbc URL. */
+    private static Map<String, String> optionsMap(Object options) {
+        if (options instanceof Map) {
+            @SuppressWarnings("unchecked") // PostgresqlConnectionFactoryProvider.OPTIONS is typed Map<String, String>
+            Map<String, String> map = (Map<String, String>) options;
+            return map;
+        }
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (String pair : options.toString().split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                map.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return map;
+    }
+
+    private static void checkRootCertificate(@Nullable String sslRootCert) {
+        if (sslRootCert == null || PostgresDatabases.class.getClassLoader().getResource(sslRootCert) != null) {
+            return;
+        }
+        boolean readable;
+        try {
+            Path file = Path.of(sslRootCert);
+            readable = Files.isRegularFile(file) && Files.isReadable(file);
+        } catch (InvalidPathException e) {
+            readable = false;
+        }
+        if (!readable) {
+            throw new ConfigurationException("sslrootcert file '" + sslRootCert + "' does not exist or cannot be read");
+        }
     }
 }

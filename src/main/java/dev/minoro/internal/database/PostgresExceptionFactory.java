@@ -1,0 +1,219 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.DatabaseException;
+import dev.minoro.MinoroException;
+import io.netty.channel.ConnectTimeoutException;
+import io.r2dbc.postgresql.api.PostgresqlException;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the errors of r2dbc-postgresql and r2dbc-pool into Minoro's typed exceptions, by SQLSTATE for
+ * what the server reports and by cause for what happens before it can: refused connections, unknown
+ * hosts, SSL negotiation, the pool's acquire timeout. Messages start with what Minoro was doing, name
+ * host, port, database and user, say what to check, and never contain the password.
+ */
+final class PostgresExceptionFactory {
+
+    static final String UNIQUE_VIOLATION = "23505";
+    static final String UNDEFINED_TABLE = "42P01";
+    static final String INVALID_PASSWORD = "28P01";
+    static final String INVALID_AUTHORIZATION = "28000";
+    static final String INVALID_CATALOG_NAME = "3D000";
+    static final String TOO_MANY_CONNECTIONS = "53300";
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+    static final String ADMIN_SHUTDOWN = "57P01";
+    static final String CANNOT_CONNECT_NOW = "57P03";
+    static final String PROTOCOL_VIOLATION = "08P01";
+
+    /** r2dbc-pool's message when {@code maxAcquireTime} elapses. */
+    private static final String ACQUIRE_TIMEOUT_MESSAGE = "Connection acquisition timed out";
+
+    private final PostgresConnectionString target;
+    private final int poolMaxSize;
+    private final Duration acquireTimeout;
+
+    PostgresExceptionFactory(PostgresConnectionString target, int poolMaxSize, Duration acquireTimeout) {
+        this.target = target;
+        this.poolMaxSize = poolMaxSize;
+        this.acquireTimeout = acquireTimeout;
+    }
+
+    static boolean isUniqueViolation(Throwable error) {
+        return UNIQUE_VIOLATION.equals(sqlState(error));
+    }
+
+    static boolean isUndefinedTable(Throwable error) {
+        return UNDEFINED_TABLE.equals(sqlState(error));
+    }
+
+    MinoroException translate(Throwable error, String doing) {
+        if (error instanceof MinoroException) {
+            return (MinoroException) error;
+        }
+        String where = " (" + target.description() + ")";
+        String failed = doing + " failed: ";
+
+        R2dbcTimeoutException acquireTimeout = find(error, R2dbcTimeoutException.class);
+        if (acquireTimeout != null && acquireTimeout.getMessage() != null
+                && acquireTimeout.getMessage().startsWith(ACQUIRE_TIMEOUT_MESSAGE)) {
+            return new DatabaseException(failed + "no connection to " + target.description()
+                    + " became available within the acquire timeout of " + human(this.acquireTimeout)
+                    + " (the pool holds at most " + poolMaxSize + "; all were busy, or the server was slow to accept"
+                    + " a new one); raise DatabaseConfig.withAcquireTimeout or withPoolSize, or check the server",
+                    error);
+        }
+        UnknownHostException unknownHost = find(error, UnknownHostException.class);
+        if (unknownHost != null) {
+            return new DatabaseException(failed + "unknown host '" + target.host() + "'" + where
+                    + "; check the host name in the connection string", error);
+        }
+        ConnectTimeoutException connectTimeout = find(error, ConnectTimeoutException.class);
+        if (connectTimeout != null) {
+            return new DatabaseException(failed + "connecting to " + target.hostAndPort()
+                    + " timed out (connect_timeout)" + where + "; check the host, the port and any firewall", error);
+        }
+        ConnectException refused = find(error, ConnectException.class);
+        if (refused != null) {
+            return new DatabaseException(failed + "connection refused by " + target.hostAndPort() + where
+                    + "; is PostgreSQL running there and listening on TCP at that port?", error);
+        }
+        SSLException ssl = find(error, SSLException.class);
+        if (ssl != null) {
+            return new DatabaseException(failed + "the SSL handshake with " + target.hostAndPort() + " failed"
+                    + where + ": " + sslAdvice() + " (" + ssl.getMessage() + ")", error);
+        }
+
+        R2dbcException r2dbc = find(error, R2dbcException.class);
+        if (r2dbc == null) {
+            return new DatabaseException(failed + error + where, error);
+        }
+        String state = r2dbc.getSqlState() == null ? "" : r2dbc.getSqlState();
+        String serverMessage = serverMessage(r2dbc);
+        switch (state) {
+            case INVALID_PASSWORD:
+                return new DatabaseException(failed + "password authentication failed for user '" + target.user()
+                        + "' on " + target.hostAndPort() + where + "; check the user name and password", error);
+            case INVALID_AUTHORIZATION:
+                if (serverMessage.contains("no encryption")) {
+                    return new DatabaseException(failed + "the server at " + target.hostAndPort()
+                            + " accepts only SSL connections, but sslmode is " + sslModeName() + where
+                            + "; use sslmode=require or verify-full", error);
+                }
+                return new DatabaseException(failed + "the server refused the login" + where + ": " + serverMessage,
+                        error);
+            case INVALID_CATALOG_NAME:
+                return new DatabaseException(failed + "database '" + databaseName() + "' does not exist on "
+                        + target.hostAndPort() + where + "; create it or fix the database in the connection string",
+                        error);
+            case TOO_MANY_CONNECTIONS:
+                return new DatabaseException(failed + "the server has no connection slot left" + where + ": "
+                        + serverMessage + "; lower DatabaseConfig.withPoolSize or use a connection pooler", error);
+            case CANNOT_CONNECT_NOW:
+            case ADMIN_SHUTDOWN:
+                return new DatabaseException(failed + "the server is starting up or shutting down" + where + ": "
+                        + serverMessage, error);
+            case LOCK_NOT_AVAILABLE:
+                return new DatabaseException(failed + "a table lock was not granted within lock_timeout" + where
+                        + ": " + serverMessage, error);
+            case PROTOCOL_VIOLATION:
+                if (serverMessage.contains("unsupported startup parameter")) {
+                    return new DatabaseException(failed + "the connection pooler at " + target.hostAndPort()
+                            + " refused a startup parameter" + where + ": " + serverMessage + "; PgBouncer needs"
+                            + " ignore_startup_parameters = extra_float_digits, and a schema set with"
+                            + " DatabaseConfig.withSchema needs track_extra_parameters = search_path (PgBouncer 1.20+)"
+                            + " or the role's own search_path (ALTER ROLE ... SET search_path)", error);
+                }
+                break;
+            default:
+                break;
+        }
+        if (isSslNegotiation(r2dbc, serverMessage)) {
+            return new DatabaseException(failed + sslNegotiationAdvice(serverMessage) + where, error);
+        }
+        if (state.startsWith("08")) {
+            return new DatabaseException(failed + "the connection to " + target.hostAndPort() + " failed" + where
+                    + ": " + serverMessage, error);
+        }
+        return new DatabaseException(failed + serverMessage + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
+                + where, error);
+    }
+
+    private String sslAdvice() {
+        String rootCert = target.sslRootCert();
+        String trusted = rootCert == null ? "the JVM's trusted certificate authorities" : "sslrootcert '" + rootCert + "'";
+        if (target.sslMode().verifyCertificate()) {
+            return "the server's certificate is not signed by an authority in " + trusted
+                    + " (sslmode=" + sslModeName() + ")";
+        }
+        return "check the server's SSL set-up (sslmode=" + sslModeName() + ")";
+    }
+
+    private static boolean isSslNegotiation(R2dbcException error, String message) {
+        return error.getClass().getSimpleName().equals("PostgresqlSslException")
+                || message.startsWith("Server support for SSL connection is disabled")
+                || message.startsWith("The hostname '");
+    }
+
+    private String sslNegotiationAdvice(String message) {
+        if (message.startsWith("Server support for SSL connection is disabled")) {
+            return "the server at " + target.hostAndPort() + " does not accept SSL, but sslmode is " + sslModeName()
+                    + "; enable ssl on the server or use sslmode=prefer";
+        }
+        if (message.startsWith("The hostname '")) {
+            return "the server's certificate does not name the host '" + target.host() + "' (sslmode=verify-full);"
+                    + " connect with the name in the certificate or use sslmode=verify-ca";
+        }
+        return "SSL negotiation with " + target.hostAndPort() + " failed (sslmode=" + sslModeName() + "): " + message;
+    }
+
+    private String sslModeName() {
+        SSLMode mode = target.sslMode();
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private String databaseName() {
+        String database = target.database();
+        return database == null ? target.user() : database;
+    }
+
+    /** The server's own message (never holds a password), or the driver's. */
+    private static String serverMessage(R2dbcException error) {
+        if (error instanceof PostgresqlException) {
+            String message = ((PostgresqlException) error).getErrorDetails().getMessage();
+            if (message != null) {
+                return message;
+            }
+        }
+        return String.valueOf(error.getMessage());
+    }
+
+    private static @Nullable String sqlState(Throwable error) {
+        R2dbcException e = find(error, R2dbcException.class);
+        return e == null ? null : e.getSqlState();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

