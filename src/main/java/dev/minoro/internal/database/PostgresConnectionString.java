@@ -523,12 +523,11 @@ public final class PostgresConnectionString {
                         + " but has " + quote(w));
             }
             int eq = setting.indexOf('=');
-            String name = eq < 0 ? setting : setting.substring(0, eq);
+            // The server takes '-' for '_' in switch names; do the same so the two spellings are one setting.
+            String name = (eq < 0 ? setting : setting.substring(0, eq)).replace('-', '_');
             if (eq < 0 || !SETTING_NAME.matcher(name).matches()) {
                 throw new ConfigurationException("options: a setting must be name=value, was " + quote(setting));
             }
-            // The server takes '-' for '_' in switch names; do the same so the two spellings are one setting.
-            name = name.replace('-', '_');
             if (settings.put(name, setting.substring(eq + 1)) != null) {
                 throw new ConfigurationException("options: setting " + name + " is given twice");
             }

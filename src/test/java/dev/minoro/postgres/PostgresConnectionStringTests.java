@@ -1,0 +1,340 @@
+package dev.minoro.postgres;
+
+import static io.r2dbc.spi.ConnectionFactoryOptions.CONNECT_TIMEOUT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
+import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
+import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
+import static io.r2dbc.spi.ConnectionFactoryOptions.PORT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
+import dev.minoro.internal.database.ConnectionStrings;
+import dev.minoro.internal.database.PostgresConnectionString;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.ChannelBindingMode;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The libpq URI translation and the r2dbc URL pass-through, case by case. */
+final class PostgresConnectionStringTests {
+
+    /** Appears in every malformed string below as (part of) the password: no message may show it. */
+    private static final String SECRET = "s3cr3t";
+
+    @Test
+    void translatesAFullUri() {
+        PostgresConnectionString c = PostgresConnectionString.parse(
+                "postgres://alice:" + SECRET + "@db.example.com:6543/app?sslmode=require&application_name=billing");
+        ConnectionFactoryOptions o = c.options();
+        assertEquals("postgresql", o.getValue(DRIVER));
+        assertEquals("db.example.com", o.getValue(HOST));
+        assertEquals(6543, o.getValue(PORT));
+        assertEquals("alice", o.getValue(USER));
+        assertEquals(SECRET, o.getValue(PASSWORD));
+        assertEquals("app", o.getValue(DATABASE));
+        assertEquals(SSLMode.REQUIRE, o.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE));
+        assertEquals("billing", o.getValue(PostgresqlConnectionFactoryProvider.APPLICATION_NAME));
+        assertEquals("PostgreSQL database 'app' on db.example.com:6543 as user 'alice'", c.description());
+        assertEquals("postgres://alice:****@db.example.com:6543/app?sslmode=require&application_name=billing",
+                c.toString());
+        assertNull(c.pgbouncer());
+    }
+
+    @Test
+    void appliesLibpqDefaults() {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgresql://alice@db.example.com");
+        assertEquals(5432, c.port());
+        assertEquals("alice", c.database());
+        assertEquals(SSLMode.PREFER, c.sslMode());
+        assertNull(c.options().getValue(PASSWORD));
+        assertEquals("minoro", c.options().getValue(PostgresqlConnectionFactoryProvider.APPLICATION_NAME));
+        assertNull(c.options().getValue(CONNECT_TIMEOUT));
+
+        PostgresConnectionString bare = PostgresConnectionString.parse("postgres:///app");
+        assertEquals("localhost", bare.host());
+        assertEquals(System.getProperty("user.name"), bare.user());
+        assertEquals("app", bare.database());
+
+        PostgresConnectionString trailingSlash = PostgresConnectionString.parse("postgres://bob@h/");
+        assertEquals("bob", trailingSlash.database());
+    }
+
+    @Test
+    void schemeIsCaseInsensitive() {
+        assertEquals("h", PostgresConnectionString.parse("POSTGRES://u@h/db").host());
+        assertEquals("h", PostgresConnectionString.parse("PostgreSQL://u@h/db").host());
+    }
+
+    @ParameterizedTest
+    @CsvSource(quoteCharacter = '"', value = {
+        // what a password holds, percent-encoded as Neon, Supabase and encodeURIComponent do
+        "p@ss,           p%40ss",
+        "a:b,            a%3Ab",
+        "a/b,            a%2Fb",
+        "100%,           100%25",
+        "#hash,          %23hash",
+        "why?,           why%3F",
+        "a&b=c,          a%26b%3Dc",
+        "' or 1=1 --,    %27%20or%201%3D1%20--",
+        "é€😀,           %C3%A9%E2%82%AC%F0%9F%98%80",
+        "@:/%#?,         %40%3A%2F%25%23%3F",
+        "plus+stays,     plus+stays",
+        "colon:unencoded:too, colon:unencoded:too"
+    })
+    void decodesPasswords(String password, String encoded) {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://u:" + encoded + "@h/db");
+        assertEquals(password, c.options().getValue(PASSWORD));
+        assertEquals("u", c.user());
+        assertEquals("h", c.host());
+        assertFalse(c.toString().contains(encoded), c.toString());
+        assertFalse(DatabaseConfig.postgres("postgres://u:" + encoded + "@h/db").toString().contains(encoded));
+    }
+
+    @Test
+    void decodesUserAndDatabaseAndUsesTheUserAsDefaultDatabase() {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://app%40tenant%3A1@h/my%20db%2Fx");
+        assertEquals("app@tenant:1", c.user());
+        assertEquals("my db/x", c.database());
+        assertEquals("app@tenant:1", PostgresConnectionString.parse("postgres://app%40tenant%3A1@h").database());
+        // Supabase's pooler user names carry the project: postgres.abcdefgh
+        assertEquals("postgres.abcdefgh", PostgresConnectionString.parse(
+                "postgresql://postgres.abcdefgh:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres").user());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "postgres://u@[::1]:5433/db,          ::1,         5433, [::1]:5433",
+        "postgres://u@[2001:db8::7]/db,       2001:db8::7, 5432, [2001:db8::7]:5432",
+        "postgres://u@127.0.0.1:1/db,         127.0.0.1,   1,    127.0.0.1:1",
+        "postgres://u@h:65535/db,             h,           65535, h:65535",
+        "postgresql:///db?host=db.internal&port=6000&user=u, db.internal, 6000, db.internal:6000"
+    })
+    void readsHostsAndPorts(String url, String host, int port, String hostAndPort) {
+        PostgresConnectionString c = PostgresConnectionString.parse(url);
+        assertEquals(host, c.host());
+        assertEquals(port, c.port());
+        assertEquals(port, c.options().getValue(PORT));
+        assertEquals(hostAndPort, c.hostAndPort());
+    }
+
+    @Test
+    void takesConnectionPartsFromQueryParameters() {
+        PostgresConnectionString c = PostgresConnectionString.parse(
+                "postgresql://h?user=al%20ice&password=p%40ss&dbname=my%20db&port=6001");
+        assertEquals("al ice", c.user());
+        assertEquals("p@ss", c.options().getValue(PASSWORD));
+        assertEquals("my db", c.database());
+        assertEquals(6001, c.port());
+        assertFalse(c.toString().contains("p%40ss"), c.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "disable,     DISABLE",
+        "allow,       ALLOW",
+        "prefer,      PREFER",
+        "require,     REQUIRE",
+        "verify-ca,   VERIFY_CA",
+        "verify-full, VERIFY_FULL"
+    })
+    void mapsEverySslMode(String libpq, SSLMode driver) {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://u@h/db?sslmode=" + libpq);
+        assertEquals(driver, c.sslMode());
+        assertEquals(driver, c.options().getValue(PostgresqlConnectionFactoryProvider.SSL_MODE));
+        assertNull(c.sslRootCert());
+    }
+
+    @Test
+    void requireWithARootCertificateVerifiesTheAuthorityAsLibpqDoes() {
+        PostgresConnectionString c = PostgresConnectionString.parse(
+                "postgres://u@h/db?sslmode=require&sslrootcert=%2Fetc%2Fssl%2Froot.crt");
+        assertEquals(SSLMode.VERIFY_CA, c.sslMode());
+        assertEquals("/etc/ssl/root.crt", c.sslRootCert());
+        assertEquals("/etc/ssl/root.crt", c.options().getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT));
+        assertEquals(SSLMode.VERIFY_FULL, PostgresConnectionString.parse(
+                "postgres://u@h/db?sslmode=verify-full&sslrootcert=/etc/ssl/root.crt").sslMode());
+    }
+
+    @Test
+    void systemRootCertificatesMeanTheJvmsTrustStoreAndVerifyFull() {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://u@h/db?sslrootcert=system");
+        assertEquals(SSLMode.VERIFY_FULL, c.sslMode());
+        assertNull(c.sslRootCert());
+        assertNull(c.options().getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT));
+        assertEquals(SSLMode.VERIFY_FULL, PostgresConnectionString.parse(
+                "postgres://u@h/db?sslrootcert=system&sslmode=verify-full").sslMode());
+    }
+
+    @Test
+    void readsConnectTimeoutInSeconds() {
+        assertEquals(Duration.ofSeconds(10), PostgresConnectionString.parse("postgres://u@h/db?connect_timeout=10")
+                .options().getValue(CONNECT_TIMEOUT));
+        assertNull(PostgresConnectionString.parse("postgres://u@h/db?connect_timeout=0").options()
+                .getValue(CONNECT_TIMEOUT));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void translatesOptionsIntoStartupParameters(String options, Map<String, String> expected) {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://u@h/db?options=" + options);
+        assertEquals(expected.isEmpty() ? null : expected,
+                c.options().getValue(PostgresqlConnectionFactoryProvider.OPTIONS));
+    }
+
+    static Stream<Arguments> translatesOptionsIntoStartupParameters() {
+        return Stream.of(
+                Arguments.of("-c%20search_path%3Dauth", Map.of("search_path", "auth")),
+                Arguments.of("-c search_path=auth", Map.of("search_path", "auth")),
+                Arguments.of("-csearch_path=auth", Map.of("search_path", "auth")),
+                Arguments.of("--search_path=auth", Map.of("search_path", "auth")),
+                Arguments.of("--statement-timeout=5s", Map.of("statement_timeout", "5s")),
+                Arguments.of("-c%20search_path%3Dauth,public%20-c%20statement_timeout%3D5000",
+                        Map.of("search_path", "auth,public", "statement_timeout", "5000")),
+                Arguments.of("-c%20application_name%3Dmy\\%20app", Map.of("application_name", "my app")),
+                Arguments.of("%20%20", Map.of()));
+    }
+
+    @Test
+    void readsPoolerModeAndChannelBinding() {
+        assertEquals(Boolean.TRUE, PostgresConnectionString.parse("postgres://u@h/db?pgbouncer=true").pgbouncer());
+        assertEquals(Boolean.FALSE, PostgresConnectionString.parse("postgres://u@h/db?pgbouncer=false").pgbouncer());
+        assertEquals(ChannelBindingMode.REQUIRE, PostgresConnectionString.parse(
+                "postgresql://u:p@ep-cool-darkness-123456.eu-central-1.aws.neon.tech/neondb"
+                        + "?sslmode=require&channel_binding=require")
+                .options().getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING));
+    }
+
+    @Test
+    void toleratesEmptyQueryPairs() {
+        assertEquals(SSLMode.REQUIRE, PostgresConnectionString.parse("postgres://u@h/db?&sslmode=require&").sslMode());
+        assertEquals(SSLMode.PREFER, PostgresConnectionString.parse("postgres://u@h/db?").sslMode());
+    }
+
+    @Test
+    void passesR2dbcUrlsThrough() {
+        PostgresConnectionString c = PostgresConnectionString.parse(
+                "r2dbc:postgresql://u:" + SECRET + "@h:5433/db?sslMode=require&connectTimeout=PT3S");
+        assertEquals("h", c.host());
+        assertEquals(5433, c.port());
+        assertEquals("db", c.database());
+        assertEquals("u", c.user());
+        assertEquals(SSLMode.REQUIRE, c.sslMode());
+        assertEquals(SECRET, c.options().getValue(PASSWORD));
+        assertEquals("minoro", c.options().getValue(PostgresqlConnectionFactoryProvider.APPLICATION_NAME));
+        assertFalse(c.toString().contains(SECRET), c.toString());
+
+        PostgresConnectionString pooled = PostgresConnectionString.parse("r2dbc:pool:postgresql://u:p@h/db");
+        assertEquals("postgresql", pooled.options().getValue(DRIVER));
+        assertEquals(5432, pooled.port());
+        assertEquals(SSLMode.DISABLE, pooled.sslMode());
+        assertEquals(SSLMode.VERIFY_FULL, PostgresConnectionString.parse("r2dbc:postgresql://u@h/db?ssl=true").sslMode());
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void rejectsWithAMessageThatNamesTheProblemAndNeverThePassword(String connection, String expected) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.postgres(connection));
+        assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET), () -> "the password leaked: " + e.getMessage());
+        assertFalse(e.getMessage().contains("cr3t"), () -> "part of the password leaked: " + e.getMessage());
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("cr3t"), () -> "a cause leaked the password: " + e);
+        }
+    }
+
+    static Stream<Arguments> rejectsWithAMessageThatNamesTheProblemAndNeverThePassword() {
+        return Stream.of(
+                Arguments.of("mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL (it starts with 'mysql:')"),
+                Arguments.of("u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
+                Arguments.of(" postgres://u:" + SECRET + "@h/db", "leading or trailing white space"),
+                Arguments.of("postgres://u:s3@cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
+                Arguments.of("postgres://u:s3/cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
+                Arguments.of("postgres://u:s3?cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
+                Arguments.of("postgres://u:s3#cr3t@h/db", "contains '#'; percent-encode '#'"),
+                Arguments.of("postgres://u:s3%zzcr3t@h/db", "the password has a '%' that does not start a %XX escape"),
+                Arguments.of("postgres://u:s3%C3%28cr3t@h/db", "the password is not valid UTF-8"),
+                Arguments.of("postgres://u:" + SECRET + "@h:abc/db", "the port is not a number between 1 and 65535"),
+                Arguments.of("postgres://u:" + SECRET + "@h:0/db", "the port must be between 1 and 65535, was 0"),
+                Arguments.of("postgres://u:" + SECRET + "@h:70000/db", "the port must be between 1 and 65535, was 70000"),
+                Arguments.of("postgres://u:" + SECRET + "@h1,h2:5433/db", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@%2Fvar%2Frun%2Fpostgresql/db", "is a Unix-domain socket"),
+                Arguments.of("postgres://u@/db?host=%2Ftmp&password=" + SECRET, "is a Unix-domain socket"),
+                Arguments.of("postgres://u:" + SECRET + "@[::1/db", "has no closing ']'"),
+                Arguments.of("postgres://u:" + SECRET + "@[::1]x/db", "unexpected characters after the IPv6 address"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode=bogus",
+                        "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode=REQUIRE", "sslmode must be one of"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode", "parameter sslmode has no value"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode=require&sslmode=disable",
+                        "parameter sslmode is given twice"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?user=v", "user is given both in the URI and as a parameter"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?password=x", "password is given both"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?foo=1", "unknown parameter 'foo' in the PostgreSQL"
+                        + " connection string; supported are sslmode, sslrootcert, application_name, connect_timeout,"
+                        + " options, channel_binding, pgbouncer, host, port, user, password, dbname"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?schema=auth", "use DatabaseConfig.withSchema(...)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslMode=require", "lower case with underscores"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcert=", "sslrootcert must name a PEM file"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcert=system&sslmode=require",
+                        "sslmode 'require' may not be used with sslrootcert=system"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=-1",
+                        "connect_timeout must be a whole number of seconds (0 for none), was '-1'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=1.5", "connect_timeout must be a whole number"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?options=-d%205", "options may only hold settings"
+                        + " (-c name=value or --name=value), but has '-d'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?options=-c", "'-c' must be followed by name=value"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?options=-c%20search_path",
+                        "a setting must be name=value, was 'search_path'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?options=-c%20a%3D1%20-c%20a%3D2", "setting a is given twice"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?channel_binding=bogus",
+                        "channel_binding must be one of disable, prefer, require, was 'bogus'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?pgbouncer=maybe", "pgbouncer must be true or false, was 'maybe'"),
+                Arguments.of("postgres://:" + SECRET + "@h/db?user=", "the user name is empty"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?application_name=%E0", "the value of application_name is not valid UTF-8"),
+                Arguments.of("r2dbc:mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?bogusOption=1",
+                        "unknown option 'bogusOption' in the r2dbc URL"),
+                Arguments.of("r2dbc:pool:postgresql://u:" + SECRET + "@h/db?maxSize=20",
+                        "r2dbc URL option 'maxSize' configures a pool; Minoro builds its own from DatabaseConfig"),
+                Arguments.of("r2dbc:postgresql://h/db?sslMode=require", "the r2dbc URL names no user"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslMode=bogus", "sslMode must be one of"),
+                Arguments.of("r2dbc:postgresql:u:" + SECRET + "@h", "it is not a valid r2dbc URL"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "postgres://u:s3cr3t@h/db                          | postgres://u:****@h/db",
+        "postgresql://u:s3%40cr3t@h:5432/db?sslmode=require | postgresql://u:****@h:5432/db?sslmode=require",
+        "postgres://u:s3@cr/t?3t@h/db                      | postgres://u:****@h/db",
+        "postgres://u@h/db?password=s3cr3t&sslmode=require | postgres://u@h/db?password=****&sslmode=require",
+        "r2dbc:pool:postgresql://u:s3cr3t@h:5432/db        | r2dbc:pool:postgresql://u:****@h:5432/db",
+        "postgres://u@h:5432/db?application_name=a         | postgres://u@h:5432/db?application_name=a",
+        "postgres://h:5432/db                              | postgres://h:5432/db"
+    })
+    void masksPasswords(String connection, String masked) {
+        assertEquals(masked, ConnectionStrings.mask(connection));
+    }
+
+    @Test
+    void configToStringNeverShowsThePassword() {
+        DatabaseConfig config = DatabaseConfig.postgres("postgres://u:" + SECRET + "@h/db?sslmode=require")
+                .withSchema("auth").withPoolerMode(true);
+        assertFalse(config.toString().contains(SECRET), config.toString());
+        assertTrue(config.toString().contains("postgres://u:****@h/db?sslmode=require"), config.toString());
+    }
+}
