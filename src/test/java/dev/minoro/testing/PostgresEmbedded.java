@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,7 +62,11 @@ public final class PostgresEmbedded {
         return this;
     }
 
-    /** Prepares files in the data directory after {@code initdb}, before the server starts. */
+    /**
+     * Prepares files in the data directory after {@code initdb}, before the server starts. Run as root, the
+     * embedded binaries run as {@code nobody}, which owns the data directory: files the server reads must be
+     * readable by it (see {@link #copyForServer}).
+     */
     public PostgresEmbedded dataDirectory(Consumer<Path> customizer) {
         this.dataDirectory = customizer;
         return this;
@@ -70,13 +76,10 @@ public final class PostgresEmbedded {
     public Started start() throws IOException {
         Path root = Files.createTempDirectory("minoro-pg-");
         Path data = root.resolve("data");
-        Path logDirectory = root.resolve("log");
-        Files.createDirectories(logDirectory);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(true)
-                .setPGStartupWait(Duration.ofSeconds(120))
-                .setServerConfig("log_directory", logDirectory.toString());
+                .setPGStartupWait(Duration.ofSeconds(60));
         settings.forEach(builder::setServerConfig);
         builder.setDataDirectoryCustomizer(directory -> {
             try {
@@ -97,7 +100,23 @@ public final class PostgresEmbedded {
             deleteRecursively(root);
             throw e;
         }
-        return new Started(postgres, root, logDirectory.resolve("postgresql.log"));
+        // log_directory defaults to 'log' in the data directory, which the server's user owns.
+        return new Started(postgres, root, data.resolve("log").resolve("postgresql.log"));
+    }
+
+    /**
+     * Copies {@code file} into the data directory, owned by the data directory's owner (the server's user)
+     * and readable by it alone, as PostgreSQL requires of a private key.
+     */
+    public static Path copyForServer(Path file, Path dataDirectory, String name) {
+        try {
+            Path copy = Files.copy(file, dataDirectory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.setOwner(copy, Files.getOwner(dataDirectory));
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void deleteRecursively(Path root) {

@@ -7,6 +7,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ValidationDepth;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -48,6 +49,10 @@ final class PostgresDatabases {
         if (schema != null && config.schema() != null) {
             // Quoted, so the server keeps the (lower-cased) name as it is, reserved words included.
             builder.schema('"' + schema + '"');
+        }
+        if (target.sslMode() == SSLMode.VERIFY_CA) {
+            // libpq's verify-ca checks the chain, not the host name; Netty 4.2 checks the host name by default.
+            builder.sslContextBuilderCustomizer(ssl -> ssl.endpointIdentificationAlgorithm(null));
         }
         boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
         if (poolerMode) {

@@ -87,6 +87,9 @@ final class PostgresExceptionFactory {
         }
         SSLException ssl = find(error, SSLException.class);
         if (ssl != null) {
+            if (isHostNameMismatch(ssl)) {
+                return new DatabaseException(failed + hostNameAdvice() + where + " (" + ssl.getMessage() + ")", error);
+            }
             return new DatabaseException(failed + "the SSL handshake with " + target.hostAndPort() + " failed"
                     + where + ": " + sslAdvice() + " (" + ssl.getMessage() + ")", error);
         }
@@ -168,10 +171,25 @@ final class PostgresExceptionFactory {
                     + "; enable ssl on the server or use sslmode=prefer";
         }
         if (message.startsWith("The hostname '")) {
-            return "the server's certificate does not name the host '" + target.host() + "' (sslmode=verify-full);"
-                    + " connect with the name in the certificate or use sslmode=verify-ca";
+            return hostNameAdvice();
         }
         return "SSL negotiation with " + target.hostAndPort() + " failed (sslmode=" + sslModeName() + "): " + message;
+    }
+
+    private String hostNameAdvice() {
+        return "the server's certificate does not name the host '" + target.host() + "' (sslmode=verify-full);"
+                + " connect with the name in the certificate or use sslmode=verify-ca";
+    }
+
+    /** The JDK's words when the certificate names another host (Netty checks the name during the handshake). */
+    private static boolean isHostNameMismatch(Throwable ssl) {
+        for (Throwable t = ssl; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("No subject alternative") || message.contains("No name matching")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String sslModeName() {

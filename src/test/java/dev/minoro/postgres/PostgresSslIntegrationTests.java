@@ -1,0 +1,206 @@
+package dev.minoro.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseException;
+import dev.minoro.internal.database.Database;
+import dev.minoro.testing.PostgresCertificates;
+import dev.minoro.testing.PostgresEmbedded;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/**
+ * sslmode against real servers: one with {@code ssl=on}, a certificate made here, and a {@code pg_hba.conf}
+ * that admits SSL connections only; one without SSL. Both from the embedded binaries, whatever server the
+ * rest of the run uses, since their configuration is the point.
+ */
+final class PostgresSslIntegrationTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private static Path directory;
+    private static Path rootCert;
+    private static Path wrongRootCert;
+    private static PostgresEmbedded.Started sslOnly;
+    private static PostgresEmbedded.Started plain;
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        directory = Files.createTempDirectory("minoro-ssl-");
+        PostgresCertificates authority = PostgresCertificates.authority("Minoro Test CA");
+        rootCert = authority.writeCertificate(directory.resolve("root.crt"));
+        wrongRootCert = PostgresCertificates.authority("Someone Else's CA").writeCertificate(directory.resolve("other.crt"));
+        PostgresCertificates server = authority.server(List.of("localhost"), List.of("127.0.0.1"));
+        Path cert = server.writeCertificate(directory.resolve("server.crt"));
+        Path key = server.writeKey(directory.resolve("server.key"));
+        sslOnly = PostgresEmbedded.builder()
+                .setting("ssl", "on")
+                .setting("ssl_cert_file", "server.crt")
+                .setting("ssl_key_file", "server.key")
+                .dataDirectory(data -> {
+                    PostgresEmbedded.copyForServer(cert, data, "server.crt");
+                    PostgresEmbedded.copyForServer(key, data, "server.key");
+                })
+                // 127.0.0.2 is loopback too, but not a name in the certificate.
+                .setting("listen_addresses", "'127.0.0.1,127.0.0.2'")
+                .hba("local all all trust\nhostssl all all 127.0.0.0/8 trust\n")
+                .start();
+        plain = PostgresEmbedded.builder().start();
+    }
+
+    @AfterAll
+    static void stopServers() throws IOException {
+        try {
+            if (sslOnly != null) {
+                sslOnly.close();
+            }
+        } finally {
+            if (plain != null) {
+                plain.close();
+            }
+            PostgresEmbeddedFiles.delete(directory);
+        }
+    }
+
+    @Test
+    void requireConnectsEncrypted() {
+        expectEncrypted(sslOnly.url("postgres", "sslmode=require"));
+    }
+
+    @Test
+    void preferUsesSslWhereTheServerOffersItAndPlainWhereNot() {
+        expectEncrypted(sslOnly.url("postgres", "sslmode=prefer"));
+        expectEncrypted(sslOnly.url("postgres", ""));
+        expectConnection(plain.url("postgres", "sslmode=prefer"), "false");
+    }
+
+    @Test
+    void verifyFullWithTheRightRootCertificateConnects() {
+        expectEncrypted(sslOnly.url("postgres", "sslmode=verify-full&sslrootcert=" + encode(rootCert)));
+        expectEncrypted(sslOnly.url("postgres", "sslmode=verify-ca&sslrootcert=" + encode(rootCert)));
+        // libpq: require with a root certificate verifies the authority
+        expectEncrypted(sslOnly.url("postgres", "sslmode=require&sslrootcert=" + encode(rootCert)));
+    }
+
+    @Test
+    void verifyFullWithAnotherRootCertificateFailsClearly() {
+        String url = sslOnly.url("postgres", "sslmode=verify-full&sslrootcert=" + encode(wrongRootCert));
+        expectFailure(url, message -> assertTrue(message.startsWith("connecting failed: the SSL handshake with 127.0.0.1:"
+                + sslOnly.port() + " failed (PostgreSQL database 'postgres' on 127.0.0.1:" + sslOnly.port() + " as user"
+                + " 'postgres'): the server's certificate is not signed by an authority in sslrootcert '" + wrongRootCert
+                + "' (sslmode=verify-full)"), message));
+        expectFailure(sslOnly.url("postgres", "sslmode=require&sslrootcert=" + encode(wrongRootCert)),
+                message -> assertTrue(message.contains("not signed by an authority in sslrootcert"), message));
+    }
+
+    @Test
+    void verifyFullAgainstTheJvmsAuthoritiesRejectsATestCertificate() {
+        expectFailure(sslOnly.url("postgres", "sslrootcert=system"), message -> assertTrue(message.contains(
+                "the server's certificate is not signed by an authority in the JVM's trusted certificate authorities"
+                        + " (sslmode=verify-full)"), message));
+    }
+
+    @Test
+    void verifyFullChecksTheHostNameButVerifyCaDoesNot() {
+        String other = "postgresql://postgres@127.0.0.2:" + sslOnly.port() + "/postgres?sslrootcert=" + encode(rootCert);
+        expectEncrypted(other + "&sslmode=verify-ca");
+        expectFailure(other + "&sslmode=verify-full", message -> assertTrue(message.startsWith("connecting failed: the"
+                + " server's certificate does not name the host '127.0.0.2' (sslmode=verify-full); connect with the name"
+                + " in the certificate or use sslmode=verify-ca"), message));
+    }
+
+    @Test
+    void disableAgainstAServerThatRequiresSslFailsClearly() {
+        expectFailure(sslOnly.url("postgres", "sslmode=disable"), message -> assertEquals("connecting failed: the server"
+                + " at 127.0.0.1:" + sslOnly.port() + " accepts only SSL connections, but sslmode is disable (PostgreSQL"
+                + " database 'postgres' on 127.0.0.1:" + sslOnly.port() + " as user 'postgres'); use sslmode=require or"
+                + " verify-full", message));
+    }
+
+    @Test
+    void requireAgainstAServerWithoutSslFailsClearly() {
+        expectFailure(plain.url("postgres", "sslmode=require"), message -> assertEquals("connecting failed: the server at"
+                + " 127.0.0.1:" + plain.port() + " does not accept SSL, but sslmode is require; enable ssl on the server"
+                + " or use sslmode=prefer (PostgreSQL database 'postgres' on 127.0.0.1:" + plain.port() + " as user"
+                + " 'postgres')", message));
+    }
+
+    @Test
+    void aMissingRootCertificateFileIsAConfigurationError() {
+        Path missing = directory.resolve("missing.crt");
+        DatabaseConfig config = DatabaseConfig.postgres(sslOnly.url("postgres", "sslmode=verify-full&sslrootcert="
+                + encode(missing)));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> Database.open(config).block(TIMEOUT));
+        assertEquals("sslrootcert file '" + missing + "' does not exist or cannot be read", e.getMessage());
+    }
+
+    private static void expectEncrypted(String url) {
+        expectConnection(url, "true");
+    }
+
+    private static void expectConnection(String url, String ssl) {
+        Database database = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+        try {
+            database.withConnection("reading the SSL state", c -> Flux.from(c.createStatement(
+                                    "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute())
+                            .flatMap(r -> r.map((row, m) -> row.get(0, String.class))).single())
+                    .as(StepVerifier::create)
+                    .expectNext(ssl)
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        } finally {
+            database.close().block(TIMEOUT);
+        }
+    }
+
+    private static void expectFailure(String url, Consumer<String> check) {
+        Database database = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+        try {
+            database.withConnection("connecting", c -> Flux.from(c.createStatement("SELECT 1").execute()).then())
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertInstanceOf(DatabaseException.class, e);
+                        check.accept(e.getMessage());
+                    })
+                    .verify(TIMEOUT);
+        } finally {
+            database.close().block(TIMEOUT);
+        }
+    }
+
+    private static String encode(Path file) {
+        return URLEncoder.encode(file.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Deletes the certificates' directory. */
+    static final class PostgresEmbeddedFiles {
+
+        private PostgresEmbeddedFiles() {
+        }
+
+        static void delete(Path root) throws IOException {
+            if (root == null || !Files.exists(root)) {
+                return;
+            }
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
