@@ -110,8 +110,11 @@ public final class DatabaseConfig {
     }
 
     /**
-     * PostgreSQL only: a copy that keeps Minoro's tables in {@code schema} (created when missing)
-     * instead of the connection's default {@code search_path}.
+     * PostgreSQL only: a copy that keeps Minoro's tables in {@code schema} (created when missing, inside
+     * the migration lock) instead of the connection's default {@code search_path}. The name folds to
+     * lower case, as PostgreSQL folds an unquoted name: {@code "Auth"} is the schema {@code auth}. It
+     * reaches the server as the {@code search_path} start-up parameter, which a transaction pooler must
+     * pass on (PgBouncer 1.20+: {@code track_extra_parameters = search_path}).
      *
      * @throws ConfigurationException when the name is not a plain SQL identifier or the database is SQLite
      */
@@ -181,7 +184,9 @@ public final class DatabaseConfig {
 
     /**
      * A copy that waits at most {@code timeout} (default 60 s) for another instance's migration to
-     * finish before failing with a {@link MigrationException}.
+     * finish before failing with a {@link MigrationException}. On PostgreSQL it is also the
+     * {@code lock_timeout} of the migration's own statements, so that a migration waiting for a table
+     * lock holds up the application's queries for no longer.
      */
     public DatabaseConfig withMigrationLockTimeout(Duration timeout) {
         return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
