@@ -1,6 +1,7 @@
 package dev.minoro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.TestConfigs;
@@ -54,9 +55,11 @@ final class LifecycleIntegrationTests {
     void cancellingABootThatWaitsReleasesWhatItOpened() throws Exception {
         Path file = directory.resolve("busy.db");
         Set<String> before = minoroThreads();
-        // Another connection holds SQLite's write lock, so the boot waits in the migration's slow path.
+        // Another connection holds SQLite's write lock on a WAL file, so the boot reads the (missing)
+        // ledger and then waits for the lock in the migration's slow path.
         try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = holder.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
             statement.execute("BEGIN IMMEDIATE");
             Disposable boot = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + file)
                             .withBusyTimeout(Duration.ofMillis(100))))
@@ -67,6 +70,7 @@ final class LifecycleIntegrationTests {
                 Thread.sleep(10);
             }
             Thread.sleep(300);
+            assertFalse(boot.isDisposed(), "the boot is still waiting for the lock when it is cancelled");
             boot.dispose();
             statement.execute("ROLLBACK");
         }
