@@ -1,12 +1,25 @@
 package dev.minoro.internal;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseType;
 import dev.minoro.MigrationReport;
 import dev.minoro.MigrationStatus;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroSetup;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.SqliteConnectionString;
+import dev.minoro.internal.migration.Migrator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The implementation behind {@link Minoro}'s static entry points. Internal: not API. */
 public final class MinoroRuntime {
@@ -14,19 +27,95 @@ public final class MinoroRuntime {
     private MinoroRuntime() {
     }
 
-    public static Mono<Minoro> create(MinoroConfig config) {
-        return Mono.error(new UnsupportedOperationException("not built yet: " + config));
+    /** See {@link Minoro#create(MinoroConfig)}. */
+    public static Mono<Minoro> create(@Nullable MinoroConfig config) {
+        return create(config, UnaryOperator.identity());
     }
 
-    public static Mono<Minoro> create(MinoroSetup setup) {
-        return Mono.error(new UnsupportedOperationException("not built yet: " + setup));
+    /**
+     * {@link #create(MinoroConfig)} with the opened database passed through {@code decorator} first:
+     * for tests that observe what booting does, for example by counting statements.
+     */
+    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator) {
+        return Mono.defer(() -> {
+            if (config == null) {
+                return Mono.error(new ConfigurationException("config must not be null"));
+            }
+            AtomicReference<@Nullable Database> opened = new AtomicReference<>();
+            AtomicBoolean handedOver = new AtomicBoolean();
+            return Database.open(config.database())
+                    .map(decorator)
+                    .doOnNext(opened::set)
+                    .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
+                                    config.clock())
+                            .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
+                            // Starting makes threads and seeds random generators: not on the caller's thread.
+                            .then(Mono.fromCallable(() -> (Minoro) DefaultMinoro.start(database, config))
+                                    .subscribeOn(Schedulers.boundedElastic())))
+                    .doOnNext(minoro -> handedOver.set(true))
+                    .onErrorResume(e -> closeQuietly(opened.get()).then(Mono.error(e)))
+                    .doOnCancel(() -> {
+                        if (!handedOver.get()) {
+                            closeQuietly(opened.get()).subscribe();
+                        }
+                    });
+        });
     }
 
-    public static Mono<MigrationReport> migrateDatabase(DatabaseConfig database) {
-        return Mono.error(new UnsupportedOperationException("not built yet: " + database));
+    /** See {@link Minoro#create(MinoroSetup)}. */
+    public static Mono<Minoro> create(@Nullable MinoroSetup setup) {
+        return Mono.defer(() -> {
+            if (setup == null) {
+                return Mono.error(new ConfigurationException("setup must not be null"));
+            }
+            return Mono.from(setup.setup())
+                    .switchIfEmpty(Mono.error(() -> new ConfigurationException(
+                            "the setup completed without emitting a MinoroConfig")))
+                    .flatMap(MinoroRuntime::create);
+        });
     }
 
-    public static Mono<MigrationStatus> migrationStatus(DatabaseConfig database) {
-        return Mono.error(new UnsupportedOperationException("not built yet: " + database));
+    /** See {@link Minoro#migrateDatabase(DatabaseConfig)}. */
+    public static Mono<MigrationReport> migrateDatabase(@Nullable DatabaseConfig config) {
+        return Mono.defer(() -> {
+            if (config == null) {
+                return Mono.error(new ConfigurationException("database must not be null"));
+            }
+            return Mono.usingWhen(Database.open(config),
+                    database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
+                            .flatMap(Migrator::migrate),
+                    Database::close);
+        });
+    }
+
+    /** See {@link Minoro#migrationStatus(DatabaseConfig)}. */
+    public static Mono<MigrationStatus> migrationStatus(@Nullable DatabaseConfig config) {
+        return Mono.defer(() -> {
+            if (config == null) {
+                return Mono.error(new ConfigurationException("database must not be null"));
+            }
+            // A missing SQLite file is an empty database: reading its status must not create it.
+            return sqliteFileMissing(config).flatMap(missing -> missing
+                    ? Migrator.statusOfEmptyDatabase("sqlite")
+                    : Mono.usingWhen(Database.openReadOnly(config),
+                            database -> Migrator.forDatabase(database, config.migrationLockTimeout(),
+                                    Clock.systemUTC()).flatMap(Migrator::status),
+                            Database::close));
+        });
+    }
+
+    private static Mono<Boolean> sqliteFileMissing(DatabaseConfig config) {
+        if (config.type() != DatabaseType.SQLITE) {
+            return Mono.just(false);
+        }
+        Path file = SqliteConnectionString.parse(config.connection()).file();
+        if (file == null) {
+            return Mono.just(false);
+        }
+        return Mono.fromCallable(() -> !Files.exists(file)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static Mono<Void> closeQuietly(@Nullable Database database) {
+        return database == null ? Mono.empty() : database.close().onErrorResume(e -> Mono.empty());
     }
 }

@@ -2,56 +2,298 @@ package dev.minoro.sqlite;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * The configuration of a {@link SqliteConnectionFactory}. (Skeleton: the SQLite driver issue fills it in.)
+ * The configuration of a {@link SqliteConnectionFactory}: an immutable value, built and validated by
+ * {@link #builder()}. {@link SqliteConnectionFactoryProvider} feeds {@code ConnectionFactoryOptions} through
+ * the same builder, so a URL gets the same checks and the same messages.
+ *
+ * <p>Defaults: busy timeout 5 s, foreign keys on, for a file {@link JournalMode#WAL} with
+ * {@link Synchronous#NORMAL} and 4 reader lanes, transactions begin {@link BeginMode#IMMEDIATE}.
  */
 public final class SqliteConnectionConfiguration {
 
     /** The {@code database} value of an in-memory database, one per connection factory. */
     public static final String MEMORY = ":memory:";
 
-    private final String database;
-    private final Duration busyTimeout;
+    /** How long a statement waits for another connection's lock before it fails: 5 seconds. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
-    private SqliteConnectionConfiguration(String database, Duration busyTimeout) {
-        this.database = database;
-        this.busyTimeout = busyTimeout;
+    /** Reader lanes of a file database in WAL mode, and of a read-only factory: 4. */
+    public static final int DEFAULT_READER_LANES = 4;
+
+    /** The most reader lanes a factory may have: each is a thread and an open file. */
+    public static final int MAX_READER_LANES = 64;
+
+    /** SQLite's {@code PRAGMA journal_mode} values (<a href="https://www.sqlite.org/pragma.html#pragma_journal_mode">SQLite</a>). */
+    public enum JournalMode {
+        DELETE, TRUNCATE, PERSIST, MEMORY, WAL, OFF
+    }
+
+    /** SQLite's {@code PRAGMA synchronous} values (<a href="https://www.sqlite.org/pragma.html#pragma_synchronous">SQLite</a>). */
+    public enum Synchronous {
+        OFF, NORMAL, FULL, EXTRA
+    }
+
+    /**
+     * How {@code beginTransaction()} begins: {@code BEGIN DEFERRED}, {@code IMMEDIATE} or {@code EXCLUSIVE}
+     * (<a href="https://www.sqlite.org/lang_transaction.html">SQLite: transactions</a>). IMMEDIATE takes the
+     * write lock at once, so that a writer in another process makes it wait for the busy timeout instead of
+     * failing later with SQLITE_BUSY when a read lock cannot be upgraded.
+     */
+    public enum BeginMode {
+        DEFERRED, IMMEDIATE, EXCLUSIVE
+    }
+
+    private final String database;
+    private final boolean readOnly;
+    private final Duration busyTimeout;
+    private final @Nullable JournalMode journalMode;
+    private final @Nullable Synchronous synchronous;
+    private final boolean foreignKeys;
+    private final int readerLanes;
+    private final @Nullable Scheduler scheduler;
+    private final BeginMode beginMode;
+
+    private SqliteConnectionConfiguration(Builder builder, @Nullable JournalMode journalMode,
+            @Nullable Synchronous synchronous, int readerLanes, BeginMode beginMode) {
+        this.database = builder.database;
+        this.readOnly = builder.readOnly;
+        this.busyTimeout = builder.busyTimeout;
+        this.journalMode = journalMode;
+        this.synchronous = synchronous;
+        this.foreignKeys = builder.foreignKeys;
+        this.readerLanes = readerLanes;
+        this.scheduler = builder.scheduler;
+        this.beginMode = beginMode;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The database file's path as given, or {@link #MEMORY}. */
     public String database() {
         return database;
+    }
+
+    /** Whether this is an in-memory database: one per factory, on a single lane. */
+    public boolean inMemory() {
+        return MEMORY.equals(database);
+    }
+
+    /** Whether the factory opens the file read-only: it then has reader lanes only, and writes fail. */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     public Duration busyTimeout() {
         return busyTimeout;
     }
 
-    /** Builds a {@link SqliteConnectionConfiguration}. */
+    /** The journal mode the writer lane sets, or null when the factory leaves it alone (read-only factories). */
+    public @Nullable JournalMode journalMode() {
+        return journalMode;
+    }
+
+    /** The {@code synchronous} setting of the writer lane, or null when the factory leaves it alone. */
+    public @Nullable Synchronous synchronous() {
+        return synchronous;
+    }
+
+    public boolean foreignKeys() {
+        return foreignKeys;
+    }
+
+    /** The number of reader lanes: 0 for {@code :memory:} and for journal modes other than WAL. */
+    public int readerLanes() {
+        return readerLanes;
+    }
+
+    /** The scheduler supplied by the application, or null when the factory makes and owns its own. */
+    public @Nullable Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public BeginMode beginMode() {
+        return beginMode;
+    }
+
+    /** The number of lanes, so of JDBC connections and of threads of an owned scheduler. */
+    int lanes() {
+        return (readOnly ? 0 : 1) + readerLanes;
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="
+                + busyTimeout + ", journalMode=" + journalMode + ", synchronous=" + synchronous + ", foreignKeys="
+                + foreignKeys + ", readerLanes=" + readerLanes + ", scheduler="
+                + (scheduler == null ? "owned" : scheduler) + ", beginMode=" + beginMode + "}";
+    }
+
+    /**
+     * Builds a {@link SqliteConnectionConfiguration}. Each setter checks its argument; {@link #build()}
+     * fills the defaults and checks the rules between options. Every message names the option and the
+     * bad value.
+     */
     public static final class Builder {
 
         private String database = MEMORY;
-        private Duration busyTimeout = Duration.ofSeconds(5);
+        private boolean readOnly;
+        private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        private @Nullable JournalMode journalMode;
+        private @Nullable Synchronous synchronous;
+        private boolean foreignKeys = true;
+        private @Nullable Integer readerLanes;
+        private @Nullable Scheduler scheduler;
+        private @Nullable BeginMode beginMode;
 
         private Builder() {
         }
 
+        /**
+         * The database file, as a path (relative paths resolve against the working directory), or
+         * {@link #MEMORY}. Default {@link #MEMORY}. The file is created if it does not exist (unless
+         * read-only); its directory must exist.
+         */
         public Builder database(String database) {
-            this.database = Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(database, "database must not be null");
+            if (database.isBlank()) {
+                throw new IllegalArgumentException("database must be a file path or " + MEMORY + ", was '" + database + "'");
+            }
+            if (database.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("database must not contain a NUL character, was '"
+                        + database.replace('\0', '?') + "'");
+            }
+            if (database.startsWith("file:")) {
+                throw new IllegalArgumentException("database must be a file path or " + MEMORY + ", not a URI; was '"
+                        + database + "' (drop the 'file:' prefix)");
+            }
+            this.database = database;
             return this;
         }
 
+        /** Opens the database read-only: only reader lanes, writes fail with R2dbcPermissionDeniedException. */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /** How long a statement waits for a lock held by another connection or process; 0 fails at once. */
         public Builder busyTimeout(Duration busyTimeout) {
-            this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+            Objects.requireNonNull(busyTimeout, "busyTimeout must not be null");
+            if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+                throw new IllegalArgumentException("busyTimeout must be between 0 and " + Integer.MAX_VALUE
+                        + " ms, was " + busyTimeout);
+            }
+            this.busyTimeout = busyTimeout;
             return this;
         }
 
+        /** The journal mode of a file database; default {@link JournalMode#WAL}. */
+        public Builder journalMode(JournalMode journalMode) {
+            this.journalMode = Objects.requireNonNull(journalMode, "journalMode must not be null");
+            return this;
+        }
+
+        /** The writer's {@code synchronous}; default {@link Synchronous#NORMAL} in WAL mode, else {@link Synchronous#FULL}. */
+        public Builder synchronous(Synchronous synchronous) {
+            this.synchronous = Objects.requireNonNull(synchronous, "synchronous must not be null");
+            return this;
+        }
+
+        /** Whether every lane runs {@code PRAGMA foreign_keys = ON}; default true. */
+        public Builder foreignKeys(boolean foreignKeys) {
+            this.foreignKeys = foreignKeys;
+            return this;
+        }
+
+        /**
+         * The number of reader lanes, each a JDBC connection with {@code PRAGMA query_only = ON} that runs
+         * autocommit reads beside the writer; 0 to {@value #MAX_READER_LANES}. Default
+         * {@value #DEFAULT_READER_LANES} in WAL mode and for read-only factories, else 0.
+         */
+        public Builder readerLanes(int readerLanes) {
+            if (readerLanes < 0 || readerLanes > MAX_READER_LANES) {
+                throw new IllegalArgumentException("readerLanes must be between 0 and " + MAX_READER_LANES + ", was "
+                        + readerLanes);
+            }
+            this.readerLanes = readerLanes;
+            return this;
+        }
+
+        /**
+         * A scheduler of the application's to run the lanes on, instead of one the factory makes and
+         * disposes. It must allow blocking calls (such as {@code Schedulers.boundedElastic()}), and the
+         * factory does not dispose it. Each lane takes one of its workers for the factory's lifetime.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        /** How transactions begin; default {@link BeginMode#IMMEDIATE} ({@link BeginMode#DEFERRED} when read-only). */
+        public Builder beginMode(BeginMode beginMode) {
+            this.beginMode = Objects.requireNonNull(beginMode, "beginMode must not be null");
+            return this;
+        }
+
+        /**
+         * Checks the rules between options and builds the configuration.
+         *
+         * @throws IllegalArgumentException when options contradict each other, naming them
+         */
         public SqliteConnectionConfiguration build() {
-            return new SqliteConnectionConfiguration(database, busyTimeout);
+            boolean memory = MEMORY.equals(database);
+            if (memory) {
+                if (readOnly) {
+                    throw new IllegalArgumentException("readOnly cannot be used with database " + MEMORY
+                            + ": an in-memory database starts empty");
+                }
+                if (readerLanes != null && readerLanes > 0) {
+                    throw new IllegalArgumentException("readerLanes must be 0 for database " + MEMORY
+                            + " (one database per factory, on a single lane), was " + readerLanes);
+                }
+                if (journalMode != null && journalMode != JournalMode.MEMORY && journalMode != JournalMode.OFF) {
+                    throw new IllegalArgumentException("journalMode of database " + MEMORY
+                            + " must be MEMORY or OFF, was " + journalMode);
+                }
+                return new SqliteConnectionConfiguration(this, journalMode, synchronous, 0,
+                        beginMode == null ? BeginMode.IMMEDIATE : beginMode);
+            }
+            if (readOnly) {
+                if (readerLanes != null && readerLanes == 0) {
+                    throw new IllegalArgumentException("readerLanes must be at least 1 when readOnly is true"
+                            + " (a read-only factory has only reader lanes), was 0");
+                }
+                if (journalMode != null) {
+                    throw new IllegalArgumentException("journalMode cannot be set when readOnly is true (a read-only"
+                            + " connection cannot change it), was " + journalMode);
+                }
+                if (synchronous != null) {
+                    throw new IllegalArgumentException("synchronous cannot be set when readOnly is true (it applies"
+                            + " to writes), was " + synchronous);
+                }
+                if (beginMode != null && beginMode != BeginMode.DEFERRED) {
+                    throw new IllegalArgumentException("beginMode must be DEFERRED when readOnly is true (IMMEDIATE"
+                            + " and EXCLUSIVE take a write lock), was " + beginMode);
+                }
+                return new SqliteConnectionConfiguration(this, null, null,
+                        readerLanes == null ? DEFAULT_READER_LANES : readerLanes, BeginMode.DEFERRED);
+            }
+            JournalMode journal = journalMode == null ? JournalMode.WAL : journalMode;
+            if (journal != JournalMode.WAL && readerLanes != null && readerLanes > 0) {
+                throw new IllegalArgumentException("readerLanes must be 0 when journalMode is " + journal
+                        + " (reader lanes need WAL to read beside the writer), was " + readerLanes);
+            }
+            int readers = journal != JournalMode.WAL ? 0 : readerLanes == null ? DEFAULT_READER_LANES : readerLanes;
+            Synchronous sync = synchronous != null ? synchronous
+                    : journal == JournalMode.WAL ? Synchronous.NORMAL : Synchronous.FULL;
+            return new SqliteConnectionConfiguration(this, journal, sync, readers,
+                    beginMode == null ? BeginMode.IMMEDIATE : beginMode);
         }
     }
 }

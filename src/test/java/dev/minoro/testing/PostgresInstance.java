@@ -33,7 +33,7 @@ public final class PostgresInstance implements AutoCloseable {
     private final String user;
     private final @Nullable String password;
     private final String query;
-    private final @Nullable Path log;
+    private final @Nullable ServerLog log;
     private final AutoCloseable stopper;
     private final Database admin;
     private final String version;
@@ -41,11 +41,11 @@ public final class PostgresInstance implements AutoCloseable {
 
     /**
      * @param query  the libpq query string every URL carries (without '?'), such as {@code sslmode=disable}
-     * @param log    the server's log file, when this process can read it
+     * @param log    the server's log, when this process can read it
      * @param stopper what stops the server (or nothing, for a server the tests did not start)
      */
     PostgresInstance(String source, String host, int port, String user, @Nullable String password, String query,
-            String adminDatabase, @Nullable Path log, AutoCloseable stopper) {
+            String adminDatabase, @Nullable ServerLog log, AutoCloseable stopper) {
         this.source = source;
         this.host = host;
         this.port = port;
@@ -92,9 +92,70 @@ public final class PostgresInstance implements AutoCloseable {
         return password;
     }
 
-    /** The server's log file, when the tests started the server themselves. */
-    public @Nullable Path log() {
+    /**
+     * The server's log, which tests read to see what the server itself ran; lines start with
+     * {@code db=<database>,user=<user>,app=<application name>}.
+     *
+     * @throws IllegalStateException for a server from {@value PostgresServer#URL_VARIABLE}, whose log this
+     *                               process cannot read
+     */
+    public ServerLog log() {
+        if (log == null) {
+            throw new IllegalStateException("the log of the server from " + source + " cannot be read here; the"
+                    + " tests that read the server's log need the embedded or Testcontainers server");
+        }
         return log;
+    }
+
+    /** A server log that grows: mark where it ends, then read what came after. */
+    public interface ServerLog {
+
+        /** Where the log ends now. */
+        long mark();
+
+        /** What the log holds after {@code mark}. */
+        String since(long mark);
+
+        /** A log in a file of this file system. */
+        static ServerLog file(Path file) {
+            return new ServerLog() {
+                @Override
+                public long mark() {
+                    try {
+                        return java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public String since(long mark) {
+                    try {
+                        byte[] all = java.nio.file.Files.readAllBytes(file);
+                        int from = (int) Math.min(mark, all.length);
+                        return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+        }
+
+        /** A log read whole, each time, from {@code text}. */
+        static ServerLog text(java.util.function.Supplier<String> text) {
+            return new ServerLog() {
+                @Override
+                public long mark() {
+                    return text.get().length();
+                }
+
+                @Override
+                public String since(long mark) {
+                    String all = text.get();
+                    return all.substring((int) Math.min(mark, all.length()));
+                }
+            };
+        }
     }
 
     /** A libpq URI for {@code database} as {@link #user()}. */

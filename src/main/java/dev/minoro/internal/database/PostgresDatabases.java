@@ -50,6 +50,11 @@ final class PostgresDatabases {
             // Quoted, so the server keeps the (lower-cased) name as it is, reserved words included.
             builder.schema('"' + schema + '"');
         }
+        if (!target.options().hasOption(PostgresqlConnectionFactoryProvider.AUTODETECT_EXTENSIONS)) {
+            // The driver's discovered codecs (hstore, PostGIS, pgvector) look up their types on every new
+            // connection; Minoro's columns need none of them, and a cold start saves the round trip.
+            builder.autodetectExtensions(false);
+        }
         if (target.sslMode() == SSLMode.VERIFY_CA) {
             // libpq's verify-ca checks the chain, not the host name; Netty 4.2 checks the host name by default.
             builder.sslContextBuilderCustomizer(ssl -> ssl.endpointIdentificationAlgorithm(null));

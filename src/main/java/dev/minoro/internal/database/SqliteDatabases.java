@@ -13,12 +13,13 @@ final class SqliteDatabases {
     private SqliteDatabases() {
     }
 
-    static Database open(DatabaseConfig config) {
+    static Database open(DatabaseConfig config, boolean readOnly) {
         SqliteConnectionString target = SqliteConnectionString.parse(config.connection());
         Path file = target.file();
         SqliteConnectionConfiguration configuration = SqliteConnectionConfiguration.builder()
                 .database(file == null ? SqliteConnectionConfiguration.MEMORY : file.toString())
                 .busyTimeout(config.busyTimeout())
+                .readOnly(readOnly)
                 .build();
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
         String description = file == null ? "in-memory SQLite database" : "SQLite file " + file;

@@ -1,0 +1,78 @@
+package dev.minoro.internal;
+
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import dev.minoro.RoleRepository;
+import dev.minoro.User;
+import dev.minoro.UserRepository;
+import dev.minoro.internal.auth.Authenticator;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.PasswordHasher;
+import dev.minoro.internal.repository.Lifecycle;
+import dev.minoro.internal.repository.Repositories;
+import reactor.core.publisher.Mono;
+
+/** A running Minoro: one database, one hashing scheduler, the repositories over them. */
+final class DefaultMinoro implements Minoro {
+
+    private final Database database;
+    private final PasswordHasher hasher;
+    private final Lifecycle lifecycle;
+    private final Repositories repositories;
+    private final Authenticator authenticator;
+    private final Mono<Void> closing;
+
+    private DefaultMinoro(Database database, PasswordHasher hasher, MinoroConfig config) {
+        this.database = database;
+        this.hasher = hasher;
+        this.lifecycle = new Lifecycle();
+        this.repositories = Repositories.create(database, config, hasher, lifecycle);
+        this.authenticator = new Authenticator(repositories.logins(), hasher, config);
+        this.closing = Mono.defer(() -> {
+            lifecycle.close();
+            return Mono.whenDelayError(database.close(), hasher.close());
+        }).cache();
+    }
+
+    /**
+     * Starts an instance over an opened, migrated database. Makes threads and seeds random generators:
+     * call it where blocking is allowed. When it fails, the caller still owns {@code database}.
+     */
+    static DefaultMinoro start(Database database, MinoroConfig config) {
+        PasswordHasher hasher = PasswordHasher.create(config);
+        try {
+            return new DefaultMinoro(database, hasher, config);
+        } catch (RuntimeException | Error e) {
+            hasher.close().subscribe();
+            throw e;
+        }
+    }
+
+    @Override
+    public UserRepository users() {
+        return repositories.users();
+    }
+
+    @Override
+    public RoleRepository roles() {
+        return repositories.roles();
+    }
+
+    @Override
+    public Mono<User> authenticate(String email, String password) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            return authenticator.authenticate(email, password);
+        });
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return closing;
+    }
+
+    @Override
+    public String toString() {
+        return "Minoro{" + database.description() + '}';
+    }
+}

@@ -1,0 +1,105 @@
+package dev.minoro.internal.migration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The migrations shipped in the jar for one database, read from the manifest
+ * {@code dev/minoro/migrations/manifest.txt} and the scripts it lists: no classpath scanning.
+ */
+final class MigrationScripts {
+
+    static final String ROOT = "dev/minoro/migrations/";
+
+    private static final Map<String, Mono<MigrationScripts>> LOADED = new ConcurrentHashMap<>();
+
+    private final List<MigrationScript> scripts;
+    private final String ledgerDdl;
+
+    MigrationScripts(List<MigrationScript> scripts, String ledgerDdl) {
+        this.scripts = List.copyOf(scripts);
+        this.ledgerDdl = ledgerDdl;
+    }
+
+    /**
+     * A {@code Mono} of the scripts in {@code folder}, read once per JVM on Reactor's bounded-elastic
+     * scheduler (reading the jar is blocking I/O) and then served from memory.
+     */
+    static Mono<MigrationScripts> forFolder(String folder) {
+        return LOADED.computeIfAbsent(folder, f -> Mono.fromCallable(() -> load(MigrationScripts.class.getClassLoader(), f))
+                .subscribeOn(Schedulers.boundedElastic())
+                .cache());
+    }
+
+    /** Reads the manifest and the scripts of {@code folder}; blocking. */
+    static MigrationScripts load(ClassLoader loader, String folder) throws IOException {
+        List<MigrationScript> scripts = new ArrayList<>();
+        String manifest = read(loader, ROOT + "manifest.txt");
+        int expected = 1;
+        for (String line : manifest.split("\n")) {
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#")) {
+                continue;
+            }
+            String[] fields = entry.split("\\s+");
+            if (fields.length != 3) {
+                throw new IllegalStateException("malformed line in " + ROOT + "manifest.txt: '" + entry
+                        + "'; expected: version name compatible_from");
+            }
+            int version = Integer.parseInt(fields[0]);
+            int compatibleFrom = Integer.parseInt(fields[2]);
+            if (version != expected || compatibleFrom < 1 || compatibleFrom > version) {
+                throw new IllegalStateException("manifest.txt lists version " + version + " where " + expected
+                        + " was expected, with compatible_from " + compatibleFrom);
+            }
+            String sql = read(loader, ROOT + folder + "/" + String.format("%04d_%s.sql", version, fields[1]));
+            scripts.add(new MigrationScript(version, fields[1], compatibleFrom, sql, Checksums.of(sql)));
+            expected++;
+        }
+        if (scripts.isEmpty()) {
+            throw new IllegalStateException(ROOT + "manifest.txt lists no migration");
+        }
+        return new MigrationScripts(scripts, read(loader, ROOT + "ledger.sql").strip());
+    }
+
+    /** The scripts, by ascending version. */
+    List<MigrationScript> all() {
+        return scripts;
+    }
+
+    /** The newest version. */
+    int latestVersion() {
+        return scripts.size();
+    }
+
+    /** The script of {@code version}, which must be between 1 and {@link #latestVersion()}. */
+    MigrationScript get(int version) {
+        return scripts.get(version - 1);
+    }
+
+    /** The scripts after {@code version}. */
+    List<MigrationScript> after(int version) {
+        return scripts.subList(Math.min(Math.max(version, 0), scripts.size()), scripts.size());
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS minoro_migrations …}, the same on every database. */
+    String ledgerDdl() {
+        return ledgerDdl;
+    }
+
+    private static String read(ClassLoader loader, String resource) throws IOException {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the Minoro jar lacks " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

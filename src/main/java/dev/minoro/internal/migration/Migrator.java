@@ -1,0 +1,233 @@
+package dev.minoro.internal.migration;
+
+import dev.minoro.AppliedMigration;
+import dev.minoro.ChecksumMismatchException;
+import dev.minoro.DatabaseType;
+import dev.minoro.MigrationException;
+import dev.minoro.MigrationReport;
+import dev.minoro.MigrationStatus;
+import dev.minoro.MinoroException;
+import dev.minoro.PendingMigration;
+import dev.minoro.SchemaNotMigratedException;
+import dev.minoro.SchemaTooNewException;
+import dev.minoro.internal.database.Database;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Brings a database's schema to the version this code ships, as DESIGN.md describes: when the database
+ * is up to date, exactly one statement and no lock (the serverless hot path); otherwise, under the
+ * database's {@link MigrationLock}, create the ledger, re-read it (most waiters find the work done),
+ * verify every stored checksum, and apply each pending script with its ledger row in one transaction.
+ */
+public final class Migrator {
+
+    private static final Logger log = Loggers.getLogger(Migrator.class);
+
+    private final Database database;
+    private final MigrationScripts scripts;
+    private final MigrationLock lock;
+    private final Duration lockTimeout;
+    private final Clock clock;
+    private final MigrationLedger ledger;
+
+    Migrator(Database database, MigrationScripts scripts, MigrationLock lock, Duration lockTimeout, Clock clock) {
+        this.database = database;
+        this.scripts = scripts;
+        this.lock = lock;
+        this.lockTimeout = lockTimeout;
+        this.clock = clock;
+        this.ledger = new MigrationLedger(database.dialect());
+    }
+
+    /**
+     * A cold {@code Mono} of the migrator for {@code database}, with the scripts of its type (read from
+     * the jar once per JVM, off the caller's thread).
+     */
+    public static Mono<Migrator> forDatabase(Database database, Duration lockTimeout, Clock clock) {
+        MigrationLock lock = lockFor(database);
+        return MigrationScripts.forFolder(database.dialect().migrationFolder())
+                .map(scripts -> new Migrator(database, scripts, lock, lockTimeout, clock));
+    }
+
+    /** The migration lock of the database's type. */
+    static MigrationLock lockFor(Database database) {
+        return database.type() == DatabaseType.SQLITE ? new SqliteMigrationLock() : new AdvisoryLock();
+    }
+
+    /** The newest schema version this code ships. */
+    public int latestVersion() {
+        return scripts.latestVersion();
+    }
+
+    /**
+     * A cold {@code Mono} that completes when the schema is ready for this code: up to date, or newer
+     * and compatible. When it is behind, it migrates if {@code runMigrations}, and otherwise fails with
+     * {@link SchemaNotMigratedException}.
+     */
+    public Mono<Void> boot(boolean runMigrations) {
+        return readHead().flatMap(head -> {
+            if (isReady(head)) {
+                return Mono.empty();
+            }
+            if (!runMigrations) {
+                List<Integer> pending = scripts.after(head.version()).stream().map(MigrationScript::version)
+                        .collect(Collectors.toList());
+                return Mono.error(new SchemaNotMigratedException(head.version(), pending));
+            }
+            return migrateLocked().then();
+        });
+    }
+
+    /** A cold {@code Mono} that brings the schema up to date and reports what it applied. */
+    public Mono<MigrationReport> migrate() {
+        return readHead().flatMap(head -> isReady(head)
+                ? Mono.just(new MigrationReport(head.version(), head.version(), List.of()))
+                : migrateLocked());
+    }
+
+    /**
+     * A cold {@code Mono} of what is applied and pending, verifying every stored checksum; reads only,
+     * without the lock.
+     */
+    public Mono<MigrationStatus> status() {
+        return database.withConnection("reading the migration status of the " + database.description(),
+                connection -> ledger.readAll(connection)
+                        .onErrorResume(database.dialect()::isUndefinedTable, e -> Mono.just(List.of()))
+                        .map(applied -> {
+                            verify(applied);
+                            int current = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version();
+                            List<PendingMigration> pending = scripts.after(current).stream()
+                                    .map(MigrationScript::asPending).collect(Collectors.toList());
+                            return new MigrationStatus(current, scripts.latestVersion(), applied, pending);
+                        }));
+    }
+
+    /** A cold {@code Mono} of the status of a database that does not exist yet: everything pending. */
+    public static Mono<MigrationStatus> statusOfEmptyDatabase(String migrationFolder) {
+        return MigrationScripts.forFolder(migrationFolder).map(scripts -> new MigrationStatus(0,
+                scripts.latestVersion(), List.of(),
+                scripts.all().stream().map(MigrationScript::asPending).collect(Collectors.toList())));
+    }
+
+    /**
+     * The fast path's one statement: the ledger's newest row, or version 0 when there is no ledger.
+     */
+    private Mono<MigrationLedger.Head> readHead() {
+        return database.withConnection("checking the schema version of the " + database.description(),
+                connection -> ledger.readHead(connection)
+                        .onErrorResume(database.dialect()::isUndefinedTable, e -> Mono.empty())
+                        .defaultIfEmpty(MigrationLedger.Head.NONE));
+    }
+
+    /**
+     * Whether the database at {@code head} is ready for this code; fails when it never can be.
+     *
+     * @throws ChecksumMismatchException when the head is this code's latest version with another checksum
+     * @throws SchemaTooNewException     when the head is newer and not compatible with this code
+     */
+    private boolean isReady(MigrationLedger.Head head) {
+        int latest = scripts.latestVersion();
+        if (head.version() == latest) {
+            String expected = scripts.get(latest).checksum();
+            if (!expected.equals(head.checksum())) {
+                throw new ChecksumMismatchException(latest, expected, Objects.requireNonNull(head.checksum()));
+            }
+            return true;
+        }
+        if (head.version() > latest) {
+            if (head.compatibleFrom() > latest) {
+                throw new SchemaTooNewException(head.version(), latest, head.compatibleFrom());
+            }
+            log.info("The {} is at schema version {}, newer than this code's {}; it declares itself compatible"
+                    + " from version {}, so Minoro runs.", database.description(), head.version(), latest,
+                    head.compatibleFrom());
+            return true;
+        }
+        return false;
+    }
+
+    /** The slow path: under the lock, in one transaction. */
+    private Mono<MigrationReport> migrateLocked() {
+        return AppliedBy.get().flatMap(appliedBy -> lock.withLock(database, lockTimeout, connection ->
+                execute(connection, scripts.ledgerDdl())
+                        .then(ledger.readAll(connection))
+                        .flatMap(applied -> applyPending(connection, applied, appliedBy))))
+                .onErrorMap(e -> !(e instanceof MinoroException),
+                        e -> database.dialect().translate(e, "migrating the " + database.description()));
+    }
+
+    private Mono<MigrationReport> applyPending(Connection connection, List<AppliedMigration> applied,
+            String appliedBy) {
+        verify(applied);
+        int from = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version();
+        if (from >= scripts.latestVersion()) {
+            // Another instance finished while this one waited for the lock, or the schema is newer.
+            isReady(MigrationLedger.Head.of(applied.get(applied.size() - 1)));
+            return Mono.just(new MigrationReport(from, from, List.of()));
+        }
+        return Flux.fromIterable(scripts.after(from))
+                .concatMap(script -> apply(connection, script, appliedBy))
+                .collectList()
+                .map(done -> new MigrationReport(from, scripts.latestVersion(), done));
+    }
+
+    private Mono<AppliedMigration> apply(Connection connection, MigrationScript script, String appliedBy) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return execute(connection, script.sql())
+                    .onErrorMap(e -> new MigrationException(script + " failed on the " + database.description()
+                            + " and was rolled back: " + e.getMessage(), e))
+                    .then(Mono.defer(() -> {
+                        Duration took = Duration.ofNanos(System.nanoTime() - started);
+                        AppliedMigration row = new AppliedMigration(script.version(), script.name(),
+                                script.checksum(), script.compatibleFrom(), Instant.ofEpochMilli(clock.millis()),
+                                Duration.ofMillis(took.toMillis()), appliedBy);
+                        return ledger.insert(connection, row).thenReturn(row);
+                    }))
+                    .doOnNext(row -> log.info("Applied {} to the {} in {} ms.", script, database.description(),
+                            row.duration().toMillis()));
+        });
+    }
+
+    /**
+     * Checks that the ledger has no gaps and that every migration this code knows has the checksum of
+     * the script it ships.
+     */
+    private void verify(List<AppliedMigration> applied) {
+        List<Integer> versions = new ArrayList<>();
+        for (int i = 0; i < applied.size(); i++) {
+            AppliedMigration row = applied.get(i);
+            versions.add(row.version());
+            if (row.version() != i + 1) {
+                throw new MigrationException("the ledger minoro_migrations of the " + database.description()
+                        + " is not a sequence 1, 2, 3 …: it holds versions " + versions
+                        + "; it was edited by hand, restore it from a backup");
+            }
+            if (row.version() <= scripts.latestVersion()) {
+                String expected = scripts.get(row.version()).checksum();
+                if (!expected.equals(row.checksum())) {
+                    throw new ChecksumMismatchException(row.version(), expected, row.checksum());
+                }
+            }
+        }
+    }
+
+    /** Runs an unbound statement (possibly several, as a script) and drains its results. */
+    private static Mono<Void> execute(Connection connection, String sql) {
+        return Flux.from(connection.createStatement(sql).execute())
+                .concatMap(Result::getRowsUpdated)
+                .then();
+    }
+}

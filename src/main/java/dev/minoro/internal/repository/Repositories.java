@@ -1,0 +1,30 @@
+package dev.minoro.internal.repository;
+
+import dev.minoro.MinoroConfig;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.PasswordHasher;
+
+/**
+ * The repositories of one Minoro instance, sharing its database, SQL (rewritten once for the
+ * database), id generator and lifecycle.
+ *
+ * @param users  the user accounts
+ * @param roles  the roles, memberships and permissions
+ * @param logins what password logins read and write
+ */
+public record Repositories(SqlUserRepository users, SqlRoleRepository roles, LoginStore logins) {
+
+    /**
+     * The repositories over {@code database}. Seeds a random generator from the operating system, which
+     * may block: call it where blocking is allowed.
+     */
+    public static Repositories create(Database database, MinoroConfig config, PasswordHasher hasher,
+            Lifecycle lifecycle) {
+        Sql sql = new Sql(database.dialect());
+        UuidV7 ids = new UuidV7(config.clock());
+        return new Repositories(
+                new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle),
+                new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle),
+                new LoginStore(database, sql, lifecycle));
+    }
+}

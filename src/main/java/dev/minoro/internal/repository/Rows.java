@@ -1,0 +1,49 @@
+package dev.minoro.internal.repository;
+
+import dev.minoro.Role;
+import dev.minoro.User;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Maps rows to Minoro's domain types; the column lists the queries select live here too. */
+final class Rows {
+
+    /** The columns {@link #user} reads, qualified by {@code u}. */
+    static final String USER_COLUMNS = "u.id, u.email, u.display_name, u.disabled, u.created_at, u.updated_at,"
+            + " u.last_login_at, u.version";
+
+    /** The columns {@link #user} reads, unqualified, for {@code RETURNING} clauses. */
+    static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
+
+    /** The columns {@link #role} reads, qualified by {@code r}. */
+    static final String ROLE_COLUMNS = "r.id, r.name, r.description, r.created_at";
+
+    private Rows() {
+    }
+
+    static User user(Readable row) {
+        return new User(
+                notNull(row.get("id", UUID.class), "id"),
+                notNull(row.get("email", String.class), "email"),
+                row.get("display_name", String.class),
+                notNull(row.get("disabled", Boolean.class), "disabled"),
+                notNull(row.get("created_at", Instant.class), "created_at"),
+                notNull(row.get("updated_at", Instant.class), "updated_at"),
+                row.get("last_login_at", Instant.class),
+                notNull(row.get("version", Long.class), "version"));
+    }
+
+    static Role role(Readable row) {
+        return new Role(
+                notNull(row.get("id", UUID.class), "id"),
+                notNull(row.get("name", String.class), "name"),
+                row.get("description", String.class),
+                notNull(row.get("created_at", Instant.class), "created_at"));
+    }
+
+    static <T> T notNull(T value, String column) {
+        return Objects.requireNonNull(value, () -> "column " + column + " is null");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.minoro.internal.repository;
+
+import static dev.minoro.internal.repository.Rows.ROLE_COLUMNS;
+import static dev.minoro.internal.repository.Rows.USER_COLUMNS;
+import static dev.minoro.internal.repository.Rows.USER_RETURNING;
+
+import dev.minoro.internal.database.Dialect;
+
+/**
+ * Every statement the repositories and the login run, in one place. Written once, with PostgreSQL's
+ * {@code $n} placeholders, and rewritten for the database by its {@link Dialect} when an instance starts;
+ * the schema's column types make the same text right on both databases.
+ */
+final class Sql {
+
+    // users
+    final String insertUser;
+    final String userById;
+    final String userByEmail;
+    final String usersPage;
+    final String countUsers;
+    final String userVersion;
+    final String updateProfile;
+    final String setDisabled;
+    final String setPassword;
+    final String unlock;
+    final String deleteUser;
+
+    // login
+    final String credentialsByEmail;
+    final String recordFailure;
+    final String recordSuccess;
+
+    // roles
+    final String insertRole;
+    final String roleByName;
+    final String roleById;
+    final String allRoles;
+    final String countRoles;
+    final String deleteRole;
+    final String assign;
+    final String userAndRoleExist;
+    final String revoke;
+    final String rolesOf;
+    final String membersOf;
+    final String hasRole;
+    final String grant;
+    final String revokePermission;
+    final String permissionsOfRole;
+    final String permissionsOf;
+    final String hasPermission;
+
+    Sql(Dialect dialect) {
+        insertUser = dialect.sql("INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
+                + " disabled, failed_attempts, created_at, updated_at, version)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0)");
+        userById = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.id = $1");
+        userByEmail = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.email_norm = $1");
+        usersPage = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u ORDER BY u.email_norm"
+                + " LIMIT $1 OFFSET $2");
+        countUsers = "SELECT COUNT(*) FROM minoro_users";
+        userVersion = dialect.sql("SELECT version FROM minoro_users WHERE id = $1");
+        updateProfile = dialect.sql("UPDATE minoro_users SET email = $3, email_norm = $4, display_name = $5,"
+                + " updated_at = $6, version = version + 1 WHERE id = $1 AND version = $2"
+                + " RETURNING " + USER_RETURNING);
+        setDisabled = dialect.sql("UPDATE minoro_users SET disabled = $2, updated_at = $3,"
+                + " version = version + 1 WHERE id = $1 RETURNING " + USER_RETURNING);
+        setPassword = dialect.sql("UPDATE minoro_users SET password_hash = $2, failed_attempts = 0,"
+                + " locked_until = NULL, updated_at = $3, version = version + 1 WHERE id = $1");
+        unlock = dialect.sql("UPDATE minoro_users SET failed_attempts = 0, locked_until = NULL WHERE id = $1");
+        deleteUser = dialect.sql("DELETE FROM minoro_users WHERE id = $1");
+
+        credentialsByEmail = dialect.sql("SELECT " + USER_COLUMNS + ", u.password_hash, u.locked_until"
+                + " FROM minoro_users u WHERE u.email_norm = $1");
+        // One statement, so that concurrent failures count exactly: the failure that reaches the threshold
+        // locks the account and restarts the count for after the lock.
+        recordFailure = dialect.sql("UPDATE minoro_users SET"
+                + " locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE locked_until END,"
+                + " failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END"
+                + " WHERE id = $1 RETURNING locked_until");
+        // The new hash replaces the old only if nobody changed the password since it was read.
+        recordSuccess = dialect.sql("UPDATE minoro_users SET last_login_at = $2, failed_attempts = 0,"
+                + " locked_until = NULL,"
+                + " password_hash = CASE WHEN password_hash = $4 THEN $3 ELSE password_hash END"
+                + " WHERE id = $1 RETURNING " + USER_RETURNING);
+
+        insertRole = dialect.sql("INSERT INTO minoro_roles (id, name, name_norm, description, created_at)"
+                + " VALUES ($1, $2, $3, $4, $5)");
+        roleByName = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r WHERE r.name_norm = $1");
+        roleById = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r WHERE r.id = $1");
+        allRoles = "SELECT " + ROLE_COLUMNS + " FROM minoro_roles r ORDER BY r.name_norm";
+        countRoles = "SELECT COUNT(*) FROM minoro_roles";
+        deleteRole = dialect.sql("DELETE FROM minoro_roles WHERE name_norm = $1");
+        assign = dialect.sql("INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
+                + " SELECT u.id, r.id, $3 FROM minoro_users u, minoro_roles r"
+                + " WHERE u.id = $1 AND r.name_norm = $2"
+                + " ON CONFLICT (user_id, role_id) DO NOTHING");
+        userAndRoleExist = dialect.sql("SELECT (SELECT COUNT(*) FROM minoro_users WHERE id = $1) AS user_count,"
+                + " (SELECT COUNT(*) FROM minoro_roles WHERE name_norm = $2) AS role_count");
+        revoke = dialect.sql("DELETE FROM minoro_user_roles WHERE user_id = $1"
+                + " AND role_id IN (SELECT id FROM minoro_roles WHERE name_norm = $2)");
+        rolesOf = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r"
+                + " JOIN minoro_user_roles ur ON ur.role_id = r.id WHERE ur.user_id = $1 ORDER BY r.name_norm");
+        membersOf = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u"
+                + " JOIN minoro_user_roles ur ON ur.user_id = u.id JOIN minoro_roles r ON r.id = ur.role_id"
+                + " WHERE r.name_norm = $1 ORDER BY u.email_norm");
+        hasRole = dialect.sql("SELECT 1 FROM minoro_user_roles ur JOIN minoro_roles r ON r.id = ur.role_id"
+                + " WHERE ur.user_id = $1 AND r.name_norm = $2 LIMIT 1");
+        grant = dialect.sql("INSERT INTO minoro_role_permissions (role_id, permission, granted_at)"
+                + " SELECT r.id, $2, $3 FROM minoro_roles r WHERE r.name_norm = $1"
+                + " ON CONFLICT (role_id, permission) DO NOTHING");
+        revokePermission = dialect.sql("DELETE FROM minoro_role_permissions WHERE permission = $2"
+                + " AND role_id IN (SELECT id FROM minoro_roles WHERE name_norm = $1)");
+        permissionsOfRole = dialect.sql("SELECT p.permission FROM minoro_role_permissions p"
+                + " JOIN minoro_roles r ON r.id = p.role_id WHERE r.name_norm = $1 ORDER BY p.permission");
+        permissionsOf = dialect.sql("SELECT DISTINCT p.permission FROM minoro_role_permissions p"
+                + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = $1"
+                + " ORDER BY p.permission");
+        hasPermission = dialect.sql("SELECT 1 FROM minoro_role_permissions p"
+                + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
+                + " WHERE ur.user_id = $1 AND p.permission = $2 LIMIT 1");
+    }
+}

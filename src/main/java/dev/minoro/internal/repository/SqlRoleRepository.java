@@ -1,0 +1,223 @@
+package dev.minoro.internal.repository;
+
+import dev.minoro.DuplicateRoleException;
+import dev.minoro.NotFoundException;
+import dev.minoro.Role;
+import dev.minoro.RoleRepository;
+import dev.minoro.User;
+import dev.minoro.internal.database.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The {@link RoleRepository} over any {@link Database}, in plain SQL. */
+public final class SqlRoleRepository implements RoleRepository {
+
+    private final Database database;
+    private final Sql sql;
+    private final Clock clock;
+    private final UuidV7 ids;
+    private final Lifecycle lifecycle;
+
+    SqlRoleRepository(Database database, Sql sql, Clock clock, UuidV7 ids, Lifecycle lifecycle) {
+        this.database = database;
+        this.sql = sql;
+        this.clock = clock;
+        this.ids = ids;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public Mono<Role> create(String name, @Nullable String description) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(name);
+            String checkedDescription = Inputs.description(description);
+            UUID id = ids.next();
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            return database.withConnection("creating a role", c -> Statements.update(c, sql.insertRole, id, name,
+                            nameNorm, SqlUserRepository.orNull(checkedDescription), now)
+                            .onErrorMap(database.dialect()::isUniqueViolation, e -> new DuplicateRoleException(name, e)))
+                    .thenReturn(new Role(id, name, checkedDescription, now));
+        });
+    }
+
+    @Override
+    public Mono<Role> findByName(String name) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(name);
+            return database.withConnection("finding a role",
+                    c -> Statements.query(c, sql.roleByName, Rows::role, nameNorm).next());
+        });
+    }
+
+    @Override
+    public Mono<Role> findById(UUID id) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            return database.withConnection("finding a role by id",
+                    c -> Statements.query(c, sql.roleById, Rows::role, id).next());
+        });
+    }
+
+    @Override
+    public Flux<Role> findAll() {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            return database.withConnectionMany("listing roles", c -> Statements.query(c, sql.allRoles, Rows::role));
+        });
+    }
+
+    @Override
+    public Mono<Long> count() {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            return database.withConnection("counting roles",
+                    c -> Statements.query(c, sql.countRoles, row -> Rows.notNull(row.get(0, Long.class), "count"))
+                            .next());
+        });
+    }
+
+    @Override
+    public Mono<Boolean> delete(String name) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(name);
+            return database.withConnection("deleting a role", c -> Statements.update(c, sql.deleteRole, nameNorm))
+                    .map(deleted -> deleted > 0);
+        });
+    }
+
+    @Override
+    public Mono<Void> assign(UUID userId, String roleName) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            return database.withConnection("assigning a role", c -> Statements.update(c, sql.assign, userId, nameNorm, now)
+                    .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
+                            // Nothing inserted: already assigned, or the user or role is missing.
+                            : Statements.query(c, sql.userAndRoleExist, row -> new long[] {
+                                        Rows.notNull(row.get("user_count", Long.class), "user_count"),
+                                        Rows.notNull(row.get("role_count", Long.class), "role_count")},
+                                        userId, nameNorm)
+                                    .next()
+                                    .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
+                                            : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
+                                            : Mono.<Void>empty())));
+        });
+    }
+
+    @Override
+    public Mono<Void> revoke(UUID userId, String roleName) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            return database.withConnection("revoking a role",
+                    c -> Statements.update(c, sql.revoke, userId, nameNorm)).then();
+        });
+    }
+
+    @Override
+    public Flux<Role> rolesOf(UUID userId) {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            return database.withConnectionMany("listing a user's roles",
+                    c -> Statements.query(c, sql.rolesOf, Rows::role, userId));
+        });
+    }
+
+    @Override
+    public Flux<User> membersOf(String roleName) {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            return database.withConnectionMany("listing a role's members",
+                    c -> Statements.query(c, sql.membersOf, Rows::user, nameNorm));
+        });
+    }
+
+    @Override
+    public Mono<Boolean> hasRole(UUID userId, String roleName) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            return database.withConnection("checking a user's role",
+                    c -> Statements.query(c, sql.hasRole, row -> Boolean.TRUE, userId, nameNorm).hasElements());
+        });
+    }
+
+    @Override
+    public Mono<Void> grantPermission(String roleName, String permission) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            String checkedPermission = Inputs.permission(permission);
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            return database.withConnection("granting a permission",
+                    c -> Statements.update(c, sql.grant, nameNorm, checkedPermission, now)
+                            .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
+                                    // Nothing inserted: already granted, or no such role.
+                                    : Statements.query(c, sql.roleByName, Rows::role, nameNorm).next()
+                                            .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
+                                            .then()));
+        });
+    }
+
+    @Override
+    public Mono<Void> revokePermission(String roleName, String permission) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            String checkedPermission = Inputs.permission(permission);
+            return database.withConnection("revoking a permission",
+                    c -> Statements.update(c, sql.revokePermission, nameNorm, checkedPermission)).then();
+        });
+    }
+
+    @Override
+    public Flux<String> permissionsOfRole(String roleName) {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            return database.withConnectionMany("listing a role's permissions", c -> Statements.query(c,
+                    sql.permissionsOfRole, row -> Rows.notNull(row.get("permission", String.class), "permission"),
+                    nameNorm));
+        });
+    }
+
+    @Override
+    public Flux<String> permissionsOf(UUID userId) {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            return database.withConnectionMany("listing a user's permissions", c -> Statements.query(c,
+                    sql.permissionsOf, row -> Rows.notNull(row.get("permission", String.class), "permission"),
+                    userId));
+        });
+    }
+
+    @Override
+    public Mono<Boolean> hasPermission(UUID userId, String permission) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(userId, "userId");
+            String checkedPermission = Inputs.permission(permission);
+            return database.withConnection("checking a user's permission", c -> Statements.query(c,
+                    sql.hasPermission, row -> Boolean.TRUE, userId, checkedPermission).hasElements());
+        });
+    }
+
+    private static NotFoundException noSuchRole(String roleName) {
+        return new NotFoundException("there is no role named '" + roleName + "'");
+    }
+}

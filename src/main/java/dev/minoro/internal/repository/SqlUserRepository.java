@@ -1,0 +1,181 @@
+package dev.minoro.internal.repository;
+
+import dev.minoro.DuplicateEmailException;
+import dev.minoro.MinoroConfig;
+import dev.minoro.NewUser;
+import dev.minoro.NotFoundException;
+import dev.minoro.User;
+import dev.minoro.UserRepository;
+import dev.minoro.VersionConflictException;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.PasswordHasher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The {@link UserRepository} over any {@link Database}, in plain SQL. */
+public final class SqlUserRepository implements UserRepository {
+
+    private final Database database;
+    private final Sql sql;
+    private final Clock clock;
+    private final UuidV7 ids;
+    private final PasswordHasher hasher;
+    private final MinoroConfig config;
+    private final Lifecycle lifecycle;
+
+    SqlUserRepository(Database database, Sql sql, Clock clock, UuidV7 ids, PasswordHasher hasher,
+            MinoroConfig config, Lifecycle lifecycle) {
+        this.database = database;
+        this.sql = sql;
+        this.clock = clock;
+        this.ids = ids;
+        this.hasher = hasher;
+        this.config = config;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public Mono<User> create(NewUser user) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.required(user, "user");
+            String email = user.email();
+            String emailNorm = Inputs.normalisedEmail(email);
+            String displayName = Inputs.displayName(user.displayName());
+            String password = user.password();
+            Mono<Optional<String>> hash = password == null
+                    ? Mono.just(Optional.empty())
+                    : hasher.hash(Inputs.password(password, config.minPasswordLength(), config.maxPasswordLength()))
+                            .map(Optional::of);
+            return hash.flatMap(passwordHash -> {
+                UUID id = ids.next();
+                Instant now = now();
+                return database.withConnection("creating a user", c -> Statements.update(c, sql.insertUser,
+                                id, email, emailNorm, orNull(displayName), orNull(passwordHash.orElse(null)), false, now)
+                                .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new))
+                        .thenReturn(new User(id, email, displayName, false, now, now, null, 0L));
+            });
+        });
+    }
+
+    @Override
+    public Mono<User> findById(UUID id) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            return database.withConnection("finding a user by id",
+                    c -> Statements.query(c, sql.userById, Rows::user, id).next());
+        });
+    }
+
+    @Override
+    public Mono<User> findByEmail(String email) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            String emailNorm = Inputs.normalisedEmail(email);
+            return database.withConnection("finding a user by email",
+                    c -> Statements.query(c, sql.userByEmail, Rows::user, emailNorm).next());
+        });
+    }
+
+    @Override
+    public Flux<User> findAll(int offset, int limit) {
+        return Flux.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.page(offset, limit);
+            return database.withConnectionMany("listing users",
+                    c -> Statements.query(c, sql.usersPage, Rows::user, limit, offset));
+        });
+    }
+
+    @Override
+    public Mono<Long> count() {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            return database.withConnection("counting users",
+                    c -> Statements.query(c, sql.countUsers, row -> Rows.notNull(row.get(0, Long.class), "count"))
+                            .next());
+        });
+    }
+
+    @Override
+    public Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            String emailNorm = Inputs.normalisedEmail(email);
+            String checkedDisplayName = Inputs.displayName(displayName);
+            return database.withConnection("updating a user", c -> Statements.query(c, sql.updateProfile, Rows::user,
+                            id, expectedVersion, email, emailNorm, orNull(checkedDisplayName), now())
+                    .next()
+                    .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new)
+                    .switchIfEmpty(Mono.defer(() -> Statements.query(c, sql.userVersion, row -> 0, id)
+                            .next()
+                            .flatMap(found -> Mono.<User>error(new VersionConflictException(id, expectedVersion)))
+                            .switchIfEmpty(Mono.error(() -> noSuchUser(id))))));
+        });
+    }
+
+    @Override
+    public Mono<User> setDisabled(UUID id, boolean disabled) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
+                    c -> Statements.query(c, sql.setDisabled, Rows::user, id, disabled, now()).next())
+                    .switchIfEmpty(Mono.error(() -> noSuchUser(id)));
+        });
+    }
+
+    @Override
+    public Mono<Void> changePassword(UUID id, @Nullable String newPassword) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            Mono<Optional<String>> hash = newPassword == null
+                    ? Mono.just(Optional.empty())
+                    : hasher.hash(Inputs.password(newPassword, config.minPasswordLength(),
+                            config.maxPasswordLength())).map(Optional::of);
+            return hash.flatMap(passwordHash -> database.withConnection("changing a password",
+                            c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
+                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+        });
+    }
+
+    @Override
+    public Mono<Void> unlock(UUID id) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            return database.withConnection("unlocking a user", c -> Statements.update(c, sql.unlock, id))
+                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+        });
+    }
+
+    @Override
+    public Mono<Boolean> delete(UUID id) {
+        return Mono.defer(() -> {
+            lifecycle.checkOpen();
+            Inputs.id(id, "id");
+            return database.withConnection("deleting a user", c -> Statements.update(c, sql.deleteUser, id))
+                    .map(deleted -> deleted > 0);
+        });
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    static NotFoundException noSuchUser(UUID id) {
+        return new NotFoundException("there is no user with id " + id);
+    }
+
+    static Object orNull(@Nullable String value) {
+        return value == null ? Statements.nullOf(String.class) : value;
+    }
+}

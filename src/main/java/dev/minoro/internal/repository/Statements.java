@@ -1,0 +1,54 @@
+package dev.minoro.internal.repository;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Runs one SQL statement with positional arguments over the R2DBC SPI. */
+final class Statements {
+
+    private Statements() {
+    }
+
+    /**
+     * A typed null argument: R2DBC drivers need the type of a null to bind it.
+     *
+     * @param type the Java type of the column
+     */
+    record Null(Class<?> type) {
+    }
+
+    /** A null of {@code type}, to pass as an argument. */
+    static Null nullOf(Class<?> type) {
+        return new Null(type);
+    }
+
+    /** The rows of a query, each mapped by {@code mapper}. */
+    static <T> Flux<T> query(Connection connection, String sql, Function<Readable, T> mapper, Object... args) {
+        return Flux.from(bind(connection.createStatement(sql), args).execute())
+                .concatMap(result -> result.map(mapper::apply));
+    }
+
+    /** The number of rows a statement changed. */
+    static Mono<Long> update(Connection connection, String sql, Object... args) {
+        return Flux.from(bind(connection.createStatement(sql), args).execute())
+                .concatMap(Result::getRowsUpdated)
+                .reduce(0L, Long::sum);
+    }
+
+    private static Statement bind(Statement statement, Object... args) {
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg instanceof Null) {
+                statement.bindNull(i, ((Null) arg).type());
+            } else {
+                statement.bind(i, arg);
+            }
+        }
+        return statement;
+    }
+}

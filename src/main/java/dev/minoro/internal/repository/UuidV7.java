@@ -1,0 +1,46 @@
+package dev.minoro.internal.repository;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Makes UUIDv7 ids (RFC 9562): 48 bits of Unix milliseconds from the clock, then 74 random bits, so
+ * that ids sort by creation time and index well.
+ */
+public final class UuidV7 {
+
+    private final Clock clock;
+    private final SecureRandom random;
+
+    /**
+     * A generator over {@code clock}. Construction seeds a DRBG from the operating system, which may
+     * block: make generators where blocking is allowed, not on an event loop.
+     */
+    public UuidV7(Clock clock) {
+        this.clock = clock;
+        try {
+            this.random = SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Java 9+ always has the DRBG SecureRandom", e);
+        }
+        // Seed now: the first nextBytes() otherwise reads the system's entropy on whatever thread asks.
+        this.random.nextBytes(new byte[16]);
+    }
+
+    /** A new id. */
+    public UUID next() {
+        long millis = clock.millis();
+        byte[] r = new byte[10];
+        random.nextBytes(r);
+        long randA = ((r[0] & 0xffL) << 4) | ((r[1] & 0xf0L) >>> 4);
+        long msb = (millis & 0xffff_ffff_ffffL) << 16 | 0x7000L | (randA & 0x0fff);
+        long lsb = 0;
+        for (int i = 2; i < 10; i++) {
+            lsb = (lsb << 8) | (r[i] & 0xffL);
+        }
+        lsb = (lsb & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb);
+    }
+}

@@ -1,0 +1,497 @@
+package dev.minoro.sqlite;
+
+import io.r2dbc.spi.Nullability;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.Result;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One run of a statement, batch or script on one lane: its steps (one SQL statement with one set of
+ * bound values each), the results they emit, and, in autocommit mode, the lease it holds until the last of
+ * its results has been read.
+ *
+ * <p>Steps run one at a time, each as one task on the lane, when the subscriber asks for the next
+ * result. A step prepares, binds and executes its statement and reads the first batch of rows. A step that
+ * is not the last reads all its rows, so that a later step never runs while an earlier one has a statement
+ * open; the last step's rows stream (see {@link Cursor}).
+ *
+ * <p>Who holds the lane: the result stream until it ends or is cancelled, and each open cursor until it
+ * is read or cancelled. When the last holder lets go, the lease is released. Closing the connection aborts
+ * the execution: cursors close and nothing holds the lane any more.
+ */
+final class Execution {
+
+    /** One SQL statement with the values bound to its parameters (index i is parameter ?i+1). */
+    record Step(String sql, SqlScript.Part part, Object[] values) {
+    }
+
+    private final SqliteConnection connection;
+    private final Lane lane;
+    private final @Nullable Lease lease;
+    private final List<Step> steps;
+    private final int fetchSize;
+    private final Duration statementTimeout;
+    private final @Nullable Duration lockWaitTimeout;
+    private final AtomicInteger holders = new AtomicInteger(1);
+    private final AtomicBoolean streamHeld = new AtomicBoolean(true);
+    private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
+    private final Sinks.Empty<Void> done = Sinks.empty();
+    private volatile @Nullable R2dbcException aborted;
+
+    /**
+     * @param lease the lease to release when done, or null when the lane belongs to a transaction
+     */
+    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<Step> steps, int fetchSize,
+            Duration statementTimeout, @Nullable Duration lockWaitTimeout) {
+        this.connection = connection;
+        this.lane = lane;
+        this.lease = lease;
+        this.steps = steps;
+        this.fetchSize = fetchSize;
+        this.statementTimeout = statementTimeout;
+        this.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    Lane lane() {
+        return lane;
+    }
+
+    /** The results, one per step, each emitted when the subscriber asks for it. */
+    Flux<SqliteResult> results() {
+        return Flux.range(0, steps.size())
+                .concatMap(this::run, 0)
+                .doOnDiscard(Outcome.class, Outcome::discard)
+                .doFinally(signal -> releaseStream());
+    }
+
+    private Mono<SqliteResult> run(int index) {
+        Step step = steps.get(index);
+        boolean last = index == steps.size() - 1;
+        R2dbcException abort = aborted;
+        if (abort != null) {
+            return Mono.error(abort);
+        }
+        Mono<Outcome> outcome = lane.call(jdbc -> execute(jdbc, step, last), this, Outcome::discardOnLane);
+        if (!statementTimeout.isZero()) {
+            outcome = outcome.timeout(statementTimeout, Mono.error(() -> new R2dbcTimeoutException(
+                    "the statement did not complete within the statement timeout of " + statementTimeout,
+                    null, SqliteExceptionFactory.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
+        }
+        return outcome
+                .onErrorMap(e -> SqliteExceptionFactory.translate(e, step.sql()))
+                .map(Outcome::result);
+    }
+
+    /** Runs one step on the lane: prepare, bind, execute, and read the first batch (or all) of its rows. */
+    private Outcome execute(Connection jdbc, Step step, boolean last) throws SQLException {
+        R2dbcException abort = aborted;
+        if (abort != null) {
+            throw abort;
+        }
+        PreparedStatement statement = prepare(jdbc, step.sql());
+        try {
+            int expected = step.part().parameterCount();
+            int actual = statement.getParameterMetaData().getParameterCount();
+            if (actual != expected) {
+                throw new R2dbcNonTransientResourceException("SQLite counts " + actual + " parameters in this statement"
+                        + " where the driver counted " + expected + "; bind by index with ?NNN placeholders", null, 0,
+                        step.sql());
+            }
+            Object[] values = step.values();
+            for (int i = 0; i < values.length; i++) {
+                bind(statement, i + 1, values[i]);
+            }
+            DB db = ((SQLiteConnection) jdbc).getDatabase();
+            if (lockWaitTimeout != null) {
+                db.busy_timeout((int) lockWaitTimeout.toMillis());
+            }
+            try {
+                long changesBefore = db.total_changes();
+                if (!statement.execute()) {
+                    // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it
+                    // only when this statement changed something
+                    long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                    statement.close();
+                    return new Outcome(SqliteResult.updated(count), null);
+                }
+            } finally {
+                if (lockWaitTimeout != null) {
+                    db.busy_timeout((int) connection.busyTimeout().toMillis());
+                }
+            }
+            ResultSet rows = statement.getResultSet();
+            List<Object[]> first = new ArrayList<>();
+            int columns = rows.getMetaData().getColumnCount();
+            int limit = last ? batchSize() : Integer.MAX_VALUE;
+            boolean more = read(rows, columns, first, limit);
+            SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
+            Cursor cursor = null;
+            if (more) {
+                cursor = keep(statement, rows, columns, step.sql());
+            }
+            if (cursor == null) {
+                // all read, or the execution is over and nobody will read the rest
+                statement.close();
+            }
+            return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
+        } catch (Throwable e) {
+            closeQuietly(statement);
+            throw e;
+        }
+    }
+
+    /**
+     * Prepares {@code sql}. SQLite compiles against the schema it last read and checks the schema only when a
+     * statement starts, so a table that another connection changed can fail to compile with a stale error
+     * (such as "table t has 2 columns but 1 values were supplied"); after an SQLITE_ERROR, reading the schema
+     * table (which checks the schema cookie) drops a stale schema, and the statement is prepared once more.
+     */
+    private static PreparedStatement prepare(Connection jdbc, String sql) throws SQLException {
+        try {
+            return jdbc.prepareStatement(sql);
+        } catch (SQLException e) {
+            if ((SqliteExceptionFactory.extendedCode(e) & 0xff) != SqliteExceptionFactory.SQLITE_ERROR) {
+                throw e;
+            }
+            try (java.sql.Statement refresh = jdbc.createStatement();
+                    ResultSet schema = refresh.executeQuery("SELECT 1 FROM sqlite_master LIMIT 1")) {
+                while (schema.next()) {
+                    // reading the schema table checks the schema cookie, which drops a stale schema
+                }
+            }
+            return jdbc.prepareStatement(sql);
+        }
+    }
+
+    private int batchSize() {
+        return fetchSize > 0 ? fetchSize : SqliteStatement.DEFAULT_FETCH_SIZE;
+    }
+
+    private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable Cursor cursor,
+            boolean dataChange) {
+        AtomicLong emitted = new AtomicLong();
+        Flux<Object[]> values = Flux.fromIterable(first);
+        if (cursor != null) {
+            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close());
+        }
+        Flux<Result.Segment> segments = values.map(row -> {
+            emitted.incrementAndGet();
+            return new SqliteResult.RowSegment(new SqliteRow(metadata, row));
+        });
+        if (dataChange) {
+            // INSERT/UPDATE/DELETE … RETURNING: one row per changed row, then the count, as PostgreSQL reports it
+            segments = segments.concatWith(Mono.fromSupplier(() -> new SqliteResult.UpdateCount(emitted.get())));
+        }
+        return SqliteResult.of(segments, dataChange);
+    }
+
+    private static boolean read(ResultSet rows, int columns, List<Object[]> into, int limit) throws SQLException {
+        while (into.size() < limit) {
+            if (!rows.next()) {
+                return false;
+            }
+            Object[] row = new Object[columns];
+            for (int i = 0; i < columns; i++) {
+                row[i] = stored(rows.getObject(i + 1));
+            }
+            into.add(row);
+        }
+        return true;
+    }
+
+    /** sqlite-jdbc reads INTEGER as Integer or Long; rows keep one class per storage class. */
+    private static @Nullable Object stored(@Nullable Object value) {
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float) {
+            return ((Float) value).doubleValue();
+        }
+        return value;
+    }
+
+    private static SqliteRowMetadata metadata(PreparedStatement statement, ResultSet rows, @Nullable Object[] first)
+            throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        int count = meta.getColumnCount();
+        List<SqliteColumnMetadata> columns = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            String table = meta.getTableName(i);
+            boolean fromTable = table != null && !table.isEmpty();
+            Nullability nullability = Nullability.UNKNOWN;
+            if (fromTable) {
+                int nullable = meta.isNullable(i);
+                nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
+                        : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
+            }
+            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declaredType(statement, i - 1),
+                    nullability, first == null ? null : first[i - 1]));
+        }
+        return new SqliteRowMetadata(columns);
+    }
+
+    /** SQLite's {@code sqlite3_column_decltype}: the declared type of a table column, null for an expression. */
+    private static @Nullable String declaredType(PreparedStatement statement, int column) throws SQLException {
+        if (!(statement instanceof CoreStatement)) {
+            return null;
+        }
+        return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
+    }
+
+    private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
+        if (value == SqliteValues.NULL) {
+            statement.setNull(parameter, java.sql.Types.NULL);
+        } else if (value instanceof Long) {
+            statement.setLong(parameter, (Long) value);
+        } else if (value instanceof Double) {
+            statement.setDouble(parameter, (Double) value);
+        } else if (value instanceof String) {
+            statement.setString(parameter, (String) value);
+        } else if (value instanceof byte[]) {
+            statement.setBytes(parameter, (byte[]) value);
+        } else {
+            throw new IllegalStateException("unresolved value of " + value.getClass().getName() + " for parameter ?"
+                    + parameter);
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            // the statement is finalized either way
+        }
+    }
+
+    /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
+    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+        if (aborted != null || !retain()) {
+            return null;
+        }
+        Cursor cursor = new Cursor(statement, rows, columns, sql);
+        cursors.add(cursor);
+        return cursor;
+    }
+
+    /** Takes a hold on the lane for a cursor, unless the execution is already over. */
+    private boolean retain() {
+        for (;;) {
+            int current = holders.get();
+            if (current == 0) {
+                return false;
+            }
+            if (holders.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** The result stream has ended (or been cancelled, or the connection closed): it no longer holds the lane. */
+    private void releaseStream() {
+        if (streamHeld.compareAndSet(true, false)) {
+            release();
+        }
+    }
+
+    private void release() {
+        if (holders.decrementAndGet() == 0) {
+            connection.finished(this);
+            Mono<Void> released = lease == null ? Mono.empty() : lease.release();
+            released.subscribe(null, e -> done.tryEmitEmpty(), () -> done.tryEmitEmpty());
+        }
+    }
+
+    /**
+     * A cold Mono that stops the execution for a closing connection or an ending transaction: no further
+     * step runs, every open cursor closes on the lane, and it completes once the lease (if any) is back.
+     */
+    Mono<Void> abort(R2dbcException reason) {
+        return Mono.defer(() -> {
+            List<Cursor> open;
+            synchronized (this) {
+                aborted = reason;
+                open = List.copyOf(cursors);
+            }
+            return Flux.fromIterable(open)
+                    .flatMap(Cursor::close)
+                    .then(Mono.fromRunnable(this::releaseStream))
+                    .then(done.asMono());
+        });
+    }
+
+    /** What a step produced: a result, and the cursor it reads from if its rows are not all read yet. */
+    private record Outcome(SqliteResult result, @Nullable Cursor cursor) {
+
+        /** Nobody will read this result: close its cursor. */
+        void discard() {
+            if (cursor != null) {
+                cursor.close().subscribe();
+            }
+        }
+
+        /** {@link #discard()} from a task of the lane itself, which may use the JDBC statement directly. */
+        void discardOnLane() {
+            if (cursor != null) {
+                cursor.closeOnLane();
+            }
+        }
+    }
+
+    /**
+     * The open statement of a result whose rows are not all read: it reads the next batch on the lane when
+     * the subscriber has demand, and closes the statement (giving up its hold on the lane) when the rows
+     * run out, the subscriber cancels, or the execution is aborted.
+     */
+    final class Cursor {
+
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+        private final int columns;
+        private final String sql;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile boolean exhausted;
+
+        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+            this.statement = statement;
+            this.rows = rows;
+            this.columns = columns;
+            this.sql = sql;
+        }
+
+        /** The remaining rows, read {@code batch} at a time when there is demand. */
+        Flux<Object[]> stream(int batch) {
+            return Flux.create(sink -> new Drain(sink, batch).start());
+        }
+
+        /** Reads up to {@code batch} rows on the lane; closes the statement when they run out. */
+        private Mono<List<Object[]>> fetch(int batch) {
+            return lane.call(jdbc -> {
+                if (closed.get()) {
+                    R2dbcException abort = aborted;
+                    throw abort != null ? abort : connection.closedError();
+                }
+                List<Object[]> next = new ArrayList<>(Math.min(batch, 1024));
+                if (!read(rows, columns, next, batch)) {
+                    exhausted = true;
+                    closeOnLane();
+                }
+                return next;
+            }, this, null);
+        }
+
+        /**
+         * A cold Mono that closes the statement on the lane (interrupting it if a fetch is running) and lets go
+         * of the lane; closing twice is harmless.
+         */
+        Mono<Void> close() {
+            return Mono.defer(() -> {
+                if (closed.get()) {
+                    return Mono.empty();
+                }
+                lane.interrupt(this);
+                return lane.<Void>call(jdbc -> {
+                    closeOnLane();
+                    return null;
+                }, null, null).onErrorResume(e -> {
+                    // the lane is closed, and the statement with its JDBC connection
+                    if (closed.compareAndSet(false, true)) {
+                        cursors.remove(this);
+                        release();
+                    }
+                    return Mono.empty();
+                });
+            });
+        }
+
+        /** Closes the statement; only on the lane's worker. */
+        void closeOnLane() {
+            if (closed.compareAndSet(false, true)) {
+                closeQuietly(statement);
+                cursors.remove(this);
+                release();
+            }
+        }
+
+        /** Moves rows from the lane to the sink as demand comes, one fetch at a time. */
+        private final class Drain {
+
+            private final FluxSink<Object[]> sink;
+            private final int batch;
+            private final AtomicInteger wip = new AtomicInteger();
+            private volatile boolean fetching;
+            private volatile boolean cancelled;
+
+            Drain(FluxSink<Object[]> sink, int batch) {
+                this.sink = sink;
+                this.batch = batch;
+            }
+
+            void start() {
+                sink.onCancel(() -> {
+                    cancelled = true;
+                    lane.interrupt(Cursor.this);
+                });
+                sink.onRequest(n -> drain());
+            }
+
+            private void drain() {
+                if (wip.getAndIncrement() != 0) {
+                    return;
+                }
+                int missed = 1;
+                do {
+                    if (!fetching && !cancelled && sink.requestedFromDownstream() > 0) {
+                        fetching = true;
+                        if (exhausted) {
+                            sink.complete();
+                        } else {
+                            fetch(batch).subscribe(this::emit, this::fail);
+                        }
+                    }
+                    missed = wip.addAndGet(-missed);
+                } while (missed != 0);
+            }
+
+            private void emit(List<Object[]> batchRows) {
+                for (Object[] row : batchRows) {
+                    sink.next(row);
+                }
+                if (exhausted) {
+                    sink.complete();
+                    return;
+                }
+                fetching = false;
+                drain();
+            }
+
+            private void fail(Throwable error) {
+                if (!cancelled) {
+                    sink.error(SqliteExceptionFactory.translate(error, sql));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.minoro.sqlite;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SQL text as the driver needs to know it before it reaches SQLite: the statements it holds (split at
+ * top-level semicolons), the parameters of each, numbered as SQLite numbers them, and whether a statement
+ * is clearly read-only.
+ *
+ * <p>The lexer follows SQLite's tokenizer where it matters here: {@code '…'} strings, {@code "…"},
+ * {@code `…`} and {@code […]} identifiers, {@code --} and {@code /* *}{@code /} comments, and the
+ * {@code BEGIN … END} body of {@code CREATE TRIGGER}, whose semicolons do not end the statement.
+ * Parameters: {@code ?} takes the number after the largest so far, {@code ?NNN} takes NNN, and
+ * {@code :name}, {@code @name}, {@code $name} take one number per distinct name (see
+ * <a href="https://www.sqlite.org/lang_expr.html#varparam">SQLite: parameters</a>). The driver checks the
+ * count against SQLite's own before it binds, so a disagreement fails loudly instead of binding NULL.
+ */
+final class SqlScript {
+
+    private final String sql;
+    private final List<Part> statements;
+
+    private SqlScript(String sql, List<Part> statements) {
+        this.sql = sql;
+        this.statements = statements;
+    }
+
+    /** Parses {@code sql}; never fails (SQLite reports syntax errors when the statement runs). */
+    static SqlScript parse(String sql) {
+        return new Lexer(sql).script();
+    }
+
+    String sql() {
+        return sql;
+    }
+
+    /** The statements, in order; empty when the text holds only white space and comments. */
+    List<Part> statements() {
+        return statements;
+    }
+
+    /** Whether every statement is clearly read-only (see {@link Part#readOnly()}). */
+    boolean readOnly() {
+        for (Part part : statements) {
+            if (!part.readOnly()) {
+                return false;
+            }
+        }
+        return !statements.isEmpty();
+    }
+
+    /** Whether any statement binds parameters. */
+    boolean hasParameters() {
+        for (Part part : statements) {
+            if (part.parameterCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One SQL statement of a script.
+     *
+     * @param sql             its text, from its first token to its last, without the semicolon
+     * @param parameterCount  the largest parameter number it uses (SQLite's {@code sqlite3_bind_parameter_count})
+     * @param names           named parameters (with their prefix, such as {@code :id}) to their 0-based index
+     * @param firstKeyword    the first keyword, upper case, such as {@code SELECT}; empty if none
+     * @param writeKeyword    whether INSERT, UPDATE, DELETE or REPLACE (not the function) occurs outside quotes
+     * @param returning       whether RETURNING occurs outside quotes
+     * @param transactionControl whether it starts with BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or RELEASE
+     */
+    record Part(String sql, int parameterCount, Map<String, Integer> names, String firstKeyword,
+            boolean writeKeyword, boolean returning, boolean transactionControl) {
+
+        /**
+         * Clearly read-only: it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
+         * REPLACE outside quotes. Anything else, PRAGMA included, counts as a write.
+         */
+        boolean readOnly() {
+            return (firstKeyword.equals("SELECT") || firstKeyword.equals("VALUES") || firstKeyword.equals("WITH"))
+                    && !writeKeyword;
+        }
+
+        /** An INSERT, UPDATE, DELETE or REPLACE (possibly after a WITH clause). */
+        boolean dataChange() {
+            return switch (firstKeyword) {
+                case "INSERT", "UPDATE", "DELETE", "REPLACE" -> true;
+                case "WITH" -> writeKeyword;
+                default -> false;
+            };
+        }
+
+        /** The 0-based index of the named parameter {@code name}, given with or without its prefix. */
+        int indexOf(String name) {
+            Integer index = names.get(name);
+            if (index == null && !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0))) {
+                for (String prefix : PREFIXES) {
+                    index = names.get(prefix + name);
+                    if (index != null) {
+                        break;
+                    }
+                }
+            }
+            return index == null ? -1 : index;
+        }
+
+        private static final String[] PREFIXES = {":", "@", "$"};
+    }
+
+    /** A one-pass lexer over the whole text. */
+    private static final class Lexer {
+
+        private final String sql;
+        private final int length;
+        private int pos;
+
+        // state of the statement being read
+        private int start = -1;
+        private int end;
+        private int maxParameter;
+        private final Map<String, Integer> names = new LinkedHashMap<>();
+        private String firstKeyword = "";
+        private String secondKeyword = "";
+        private String thirdKeyword = "";
+        private int keywordCount;
+        private boolean writeKeyword;
+        private boolean returning;
+        private boolean trigger;
+        private boolean triggerBody;
+        private int caseDepth;
+
+        Lexer(String sql) {
+            this.sql = sql;
+            this.length = sql.length();
+        }
+
+        SqlScript script() {
+            List<Part> parts = new ArrayList<>();
+            while (pos < length) {
+                char c = sql.charAt(pos);
+                if (Character.isWhitespace(c)) {
+                    pos++;
+                } else if (c == '-' && peek(1) == '-') {
+                    int newline = sql.indexOf('\n', pos);
+                    pos = newline < 0 ? length : newline + 1;
+                } else if (c == '/' && peek(1) == '*') {
+                    int close = sql.indexOf("*/", pos + 2);
+                    pos = close < 0 ? length : close + 2;
+                } else if (c == ';') {
+                    pos++;
+                    if (!triggerBody || caseDepth < 0) {
+                        finish(parts);
+                    }
+                } else {
+                    token(c);
+                }
+            }
+            finish(parts);
+            return new SqlScript(sql, Collections.unmodifiableList(parts));
+        }
+
+        private void token(char c) {
+            int tokenStart = pos;
+            if (c == '\'' || c == '"' || c == '`') {
+                pos = closing(c, pos + 1);
+            } else if (c == '[') {
+                int close = sql.indexOf(']', pos + 1);
+                pos = close < 0 ? length : close + 1;
+            } else if ((c == 'x' || c == 'X') && peek(1) == '\'') {
+                pos = closing('\'', pos + 2);
+            } else if (c == '?') {
+                pos++;
+                int digits = pos;
+                while (pos < length && isDigit(sql.charAt(pos))) {
+                    pos++;
+                }
+                if (digits == pos) {
+                    maxParameter++;
+                } else {
+                    maxParameter = Math.max(maxParameter, parseNumber(sql.substring(digits, pos)));
+                }
+            } else if ((c == ':' || c == '@' || c == '$') && pos + 1 < length && isIdentifierPart(sql.charAt(pos + 1))) {
+                pos++;
+                while (pos < length && isIdentifierPart(sql.charAt(pos))) {
+                    pos++;
+                }
+                String name = sql.substring(tokenStart, pos);
+                if (!names.containsKey(name)) {
+                    maxParameter++;
+                    names.put(name, maxParameter - 1);
+                }
+            } else if (isIdentifierStart(c)) {
+                pos++;
+                while (pos < length && isIdentifierPart(sql.charAt(pos))) {
+                    pos++;
+                }
+                keyword(sql.substring(tokenStart, pos).toUpperCase(Locale.ROOT));
+            } else {
+                pos++;
+            }
+            if (start < 0) {
+                start = tokenStart;
+            }
+            end = pos;
+        }
+
+        private void keyword(String word) {
+            keywordCount++;
+            if (keywordCount == 1) {
+                firstKeyword = word;
+            } else if (keywordCount == 2) {
+                secondKeyword = word;
+            } else if (keywordCount == 3) {
+                thirdKeyword = word;
+            }
+            if (keywordCount <= 3 && firstKeyword.equals("CREATE")
+                    && (secondKeyword.equals("TRIGGER") || thirdKeyword.equals("TRIGGER")
+                    && (secondKeyword.equals("TEMP") || secondKeyword.equals("TEMPORARY")))) {
+                trigger = true;
+            }
+            switch (word) {
+                case "INSERT", "UPDATE", "DELETE" -> writeKeyword = true;
+                // replace(x, y, z) is a function; REPLACE INTO and OR REPLACE are writes
+                case "REPLACE" -> writeKeyword |= nextSignificant() != '(';
+                case "RETURNING" -> returning = true;
+                case "BEGIN" -> {
+                    if (trigger && !triggerBody) {
+                        triggerBody = true;
+                        caseDepth = 0;
+                    }
+                }
+                case "CASE" -> {
+                    if (triggerBody) {
+                        caseDepth++;
+                    }
+                }
+                case "END" -> {
+                    if (triggerBody) {
+                        caseDepth--;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+
+        private void finish(List<Part> parts) {
+            if (start >= 0) {
+                String text = sql.substring(start, end);
+                boolean control = switch (firstKeyword) {
+                    case "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE" -> true;
+                    default -> false;
+                };
+                parts.add(new Part(text, maxParameter, Collections.unmodifiableMap(new LinkedHashMap<>(names)),
+                        firstKeyword, writeKeyword, returning, control));
+            }
+            start = -1;
+            end = 0;
+            maxParameter = 0;
+            names.clear();
+            firstKeyword = "";
+            secondKeyword = "";
+            thirdKeyword = "";
+            keywordCount = 0;
+            writeKeyword = false;
+            returning = false;
+            trigger = false;
+            triggerBody = false;
+            caseDepth = 0;
+        }
+
+        /** The position after the quote that closes one opened before {@code from}; doubled quotes escape. */
+        private int closing(char quote, int from) {
+            int i = from;
+            while (i < length) {
+                if (sql.charAt(i) == quote) {
+                    if (i + 1 < length && sql.charAt(i + 1) == quote) {
+                        i += 2;
+                        continue;
+                    }
+                    return i + 1;
+                }
+                i++;
+            }
+            return length;
+        }
+
+        private char nextSignificant() {
+            int i = pos;
+            while (i < length) {
+                char c = sql.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    i++;
+                } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                    int newline = sql.indexOf('\n', i);
+                    i = newline < 0 ? length : newline + 1;
+                } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                    int close = sql.indexOf("*/", i + 2);
+                    i = close < 0 ? length : close + 2;
+                } else {
+                    return c;
+                }
+            }
+            return 0;
+        }
+
+        private char peek(int ahead) {
+            int i = pos + ahead;
+            return i < length ? sql.charAt(i) : 0;
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        private static boolean isIdentifierStart(char c) {
+            return c == '_' || Character.isLetter(c) || c > 0x7f;
+        }
+
+        private static boolean isIdentifierPart(char c) {
+            return c == '_' || c == '$' || Character.isLetterOrDigit(c) || c > 0x7f;
+        }
+
+        private static int parseNumber(String digits) {
+            // SQLite caps ?NNN at SQLITE_MAX_VARIABLE_NUMBER (32766); a larger number fails in SQLite itself
+            return digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.minoro.sqlite;
+
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
+import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Turns sqlite-jdbc's {@link SQLException}s into R2DBC's standard exceptions, in one place.
+ *
+ * <p>{@link R2dbcException#getErrorCode()} is SQLite's <em>extended</em> result code, such as 2067 for
+ * SQLITE_CONSTRAINT_UNIQUE, 1555 for SQLITE_CONSTRAINT_PRIMARYKEY or 787 for SQLITE_CONSTRAINT_FOREIGNKEY
+ * (<a href="https://www.sqlite.org/rescode.html">SQLite: result codes</a>); its low byte is the primary
+ * code. {@link R2dbcException#getSql()} is the statement that failed. The message is SQLite's, which names
+ * tables, columns and constraints but never bound values.
+ */
+final class SqliteExceptionFactory {
+
+    static final int SQLITE_ERROR = 1;
+    static final int SQLITE_PERM = 3;
+    static final int SQLITE_ABORT = 4;
+    static final int SQLITE_BUSY = 5;
+    static final int SQLITE_LOCKED = 6;
+    static final int SQLITE_READONLY = 8;
+    static final int SQLITE_INTERRUPT = 9;
+    static final int SQLITE_SCHEMA = 17;
+    static final int SQLITE_TOOBIG = 18;
+    static final int SQLITE_CONSTRAINT = 19;
+    static final int SQLITE_MISMATCH = 20;
+    static final int SQLITE_AUTH = 23;
+    static final int SQLITE_RANGE = 25;
+    static final int SQLITE_ABORT_ROLLBACK = 516;
+    static final int SQLITE_BUSY_SNAPSHOT = 517;
+
+    /** SQLITE_ERROR messages that say the SQL itself is wrong (the rest are state errors). */
+    private static final String[] GRAMMAR = {"syntax error", "no such ", "already exists", "unrecognized token",
+        "incomplete input", "ambiguous column", "has no column", "wrong number of arguments", "values were supplied",
+        "misuse of aggregate", "not an error"};
+
+    private SqliteExceptionFactory() {
+    }
+
+    /**
+     * The R2DBC exception for {@code error}: SQLExceptions are mapped, R2DBC exceptions and everything
+     * else pass through unchanged.
+     *
+     * @param sql the statement that was running, or null if none was
+     */
+    static Throwable translate(Throwable error, @Nullable String sql) {
+        if (error instanceof SQLException) {
+            return map((SQLException) error, sql);
+        }
+        return error;
+    }
+
+    static R2dbcException map(SQLException error, @Nullable String sql) {
+        return map(error, sql, "");
+    }
+
+    /** {@link #map(SQLException, String)} with {@code context}, such as what was being opened, before SQLite's message. */
+    static R2dbcException map(SQLException error, @Nullable String sql, String context) {
+        int code = extendedCode(error);
+        String message = context + (error.getMessage() == null ? "SQLite error " + code : error.getMessage());
+        String state = error.getSQLState();
+        switch (code & 0xff) {
+            case SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG:
+                return new R2dbcDataIntegrityViolationException(message, state, code, sql, error);
+            case SQLITE_ERROR:
+                return isGrammar(message)
+                        ? new R2dbcBadGrammarException(message, state, code, sql, error)
+                        : new R2dbcNonTransientResourceException(message, state, code, sql, error);
+            case SQLITE_RANGE:
+                return new R2dbcBadGrammarException(message, state, code, sql, error);
+            case SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH:
+                return new R2dbcPermissionDeniedException(message, state, code, sql, error);
+            case SQLITE_BUSY:
+                // SQLITE_BUSY_SNAPSHOT is a conflict to retry, not a wait that ran out
+                return code == SQLITE_BUSY_SNAPSHOT
+                        ? new R2dbcTransientResourceException(message, state, code, sql, error)
+                        : new R2dbcTimeoutException(message, state, code, sql, error);
+            case SQLITE_LOCKED, SQLITE_SCHEMA:
+                return new R2dbcTransientResourceException(message, state, code, sql, error);
+            case SQLITE_INTERRUPT:
+                return new R2dbcTimeoutException(message, state, code, sql, error);
+            case SQLITE_ABORT:
+                return code == SQLITE_ABORT_ROLLBACK
+                        ? new R2dbcRollbackException(message, state, code, sql, error)
+                        : new R2dbcNonTransientResourceException(message, state, code, sql, error);
+            default:
+                // CANTOPEN, CORRUPT, IOERR, FULL, NOTADB, NOMEM, MISUSE and sqlite-jdbc's own errors
+                return new R2dbcNonTransientResourceException(message, state, code, sql, error);
+        }
+    }
+
+    /** SQLite's extended result code; sqlite-jdbc keeps it in the exception's result code. */
+    static int extendedCode(SQLException error) {
+        if (error instanceof SQLiteException) {
+            SQLiteErrorCode result = ((SQLiteException) error).getResultCode();
+            if (result != null && result != SQLiteErrorCode.UNKNOWN_ERROR) {
+                return result.code;
+            }
+        }
+        return error.getErrorCode();
+    }
+
+    static boolean isInterrupt(Throwable error) {
+        return error instanceof SQLException && (extendedCode((SQLException) error) & 0xff) == SQLITE_INTERRUPT;
+    }
+
+    private static boolean isGrammar(String message) {
+        for (String marker : GRAMMAR) {
+            if (message.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error of anything attempted on a closed connection factory. */
+    static R2dbcNonTransientResourceException factoryClosed(String database) {
+        return new R2dbcNonTransientResourceException("the SQLite connection factory for " + database + " is closed");
+    }
+
+    /** The error of anything attempted on a closed connection. */
+    static R2dbcNonTransientResourceException connectionClosed(String database) {
+        return new R2dbcNonTransientResourceException("this connection to SQLite database " + database + " is closed");
+    }
+}

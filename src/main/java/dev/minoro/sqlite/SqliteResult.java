@@ -1,0 +1,99 @@
+package dev.minoro.sqlite;
+
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The result of one SQL statement (or of one set of bindings): rows, then an update count for statements
+ * that change data; or only an update count. A result can be consumed once.
+ *
+ * <p>Rows stream from the lane in batches in response to demand; cancelling closes the statement and, once
+ * nothing else holds it, gives the lane back. Rows are emitted on the lane's thread for later batches
+ * (the first batch on the subscriber's), so mapping functions must not block.
+ */
+final class SqliteResult implements Result {
+
+    private final Flux<Segment> segments;
+    private final AtomicBoolean consumed;
+    private final boolean updateCountExpected;
+
+    private SqliteResult(Flux<Segment> segments, AtomicBoolean consumed, boolean updateCountExpected) {
+        this.segments = segments;
+        this.consumed = consumed;
+        this.updateCountExpected = updateCountExpected;
+    }
+
+    /** A result of rows (and then an update count if {@code updateCountExpected}). */
+    static SqliteResult of(Flux<Segment> segments, boolean updateCountExpected) {
+        return new SqliteResult(segments, new AtomicBoolean(), updateCountExpected);
+    }
+
+    /** A result with only an update count. */
+    static SqliteResult updated(long count) {
+        return new SqliteResult(Flux.just(new UpdateCount(count)), new AtomicBoolean(), true);
+    }
+
+    private Flux<Segment> consume() {
+        return Flux.defer(() -> consumed.compareAndSet(false, true)
+                ? segments
+                : Flux.error(new IllegalStateException("this Result has already been consumed")));
+    }
+
+    /**
+     * A cold Mono with the number of rows the statement inserted, updated or deleted (0 for DDL); empty for
+     * a query, whose rows it discards without reading them.
+     */
+    @Override
+    public Mono<Long> getRowsUpdated() {
+        if (!updateCountExpected) {
+            // no count will come: close the statement instead of reading its rows
+            return consume().take(0, true).then(Mono.empty());
+        }
+        return consume().ofType(Result.UpdateCount.class).map(Result.UpdateCount::value).reduce(Long::sum);
+    }
+
+    @Override
+    public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction must not be null");
+        return consume().handle((segment, sink) -> {
+            if (segment instanceof Result.RowSegment) {
+                Row row = ((Result.RowSegment) segment).row();
+                sink.next(mappingFunction.apply(row, row.getMetadata()));
+            }
+        });
+    }
+
+    @Override
+    public SqliteResult filter(Predicate<Segment> filter) {
+        Objects.requireNonNull(filter, "filter must not be null");
+        return new SqliteResult(Flux.defer(() -> consume().filter(filter)), new AtomicBoolean(), updateCountExpected);
+    }
+
+    @Override
+    public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction must not be null");
+        return consume().concatMap(mappingFunction);
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteResult{" + (consumed.get() ? "consumed" : "not consumed") + "}";
+    }
+
+    /** A row of the result. */
+    record RowSegment(Row row) implements Result.RowSegment {
+    }
+
+    /** The number of rows a statement changed. */
+    record UpdateCount(long value) implements Result.UpdateCount {
+    }
+}

@@ -1,0 +1,118 @@
+package dev.minoro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class ConfigurationTests {
+
+    @Test
+    void sqliteAcceptsTheLibsqlForms() {
+        for (String ok : new String[] {"file:/tmp/auth.db", "file:relative/auth.db", "file::memory:", ":memory:",
+                "file:///tmp/auth.db"}) {
+            DatabaseConfig config = DatabaseConfig.sqlite(ok);
+            assertEquals(DatabaseType.SQLITE, config.type());
+            assertEquals(ok, config.connection());
+            assertTrue(config.runMigrations());
+        }
+    }
+
+    @Test
+    void sqliteRefusesOtherFormsAndShowsTheAcceptedOnes() {
+        for (String bad : new String[] {"/tmp/auth.db", "auth.db", "sqlite:/tmp/auth.db", "file:", "file:/tmp/",
+                "file:/tmp/a.db?mode=ro", " file:/tmp/a.db", "file://server/share/a.db", ""}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(bad));
+            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad + "': "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("accepted forms are file:/abs/path.db, file:relative/path.db,"
+                    + " file::memory: or :memory:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void remoteLibsqlIsNotSupportedYet() {
+        for (String remote : new String[] {"libsql://db-org.turso.io", "https://db-org.turso.io", "wss://x"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> DatabaseConfig.sqlite(remote));
+            assertTrue(e.getMessage().startsWith("remote SQLite databases (libsql://, https://, Turso) are not"
+                    + " supported yet"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nullsAndMisplacedOptionsAreConfigurationErrors() {
+        assertEquals("database connection must not be null",
+                assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(null)).getMessage());
+        assertThrows(ConfigurationException.class, () -> DatabaseConfig.of(null, ":memory:"));
+        assertEquals("schema applies to PostgreSQL only, but this database is SQLITE",
+                assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite(":memory:").withSchema("auth")).getMessage());
+        assertEquals("busyTimeout must be a positive duration, was PT0S",
+                assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite(":memory:").withBusyTimeout(Duration.ZERO)).getMessage());
+    }
+
+    @Test
+    void toStringNeverShowsAPassword() {
+        DatabaseConfig config = DatabaseConfig.postgres("postgres://app:s3cr%40t-pa55@db.example.com:5432/auth"
+                + "?sslmode=require");
+        assertFalse(config.toString().contains("s3cr"), config.toString());
+        assertTrue(config.toString().contains("postgres://app:****@db.example.com:5432/auth?sslmode=require"),
+                config.toString());
+        DatabaseConfig r2dbc = DatabaseConfig.postgres("r2dbc:postgresql://app:hunter2@localhost/db?sslMode=require");
+        assertFalse(r2dbc.toString().contains("hunter2"), r2dbc.toString());
+        // R2DBC URLs may not carry the password as an option; libpq URIs may.
+        DatabaseConfig query = DatabaseConfig.postgres("postgres://app@localhost/db?password=x2");
+        assertFalse(query.toString().contains("x2"), query.toString());
+        assertFalse(MinoroConfig.of(config).toString().contains("s3cr"));
+    }
+
+    @Test
+    void withRunMigrationsMakesACopy() {
+        DatabaseConfig on = DatabaseConfig.sqlite(":memory:");
+        DatabaseConfig off = on.withRunMigrations(false);
+        assertTrue(on.runMigrations());
+        assertFalse(off.runMigrations());
+        assertEquals(on, off.withRunMigrations(true));
+    }
+
+    @Test
+    void minoroConfigDefaultsAreOwaspsAndTheIssues() {
+        MinoroConfig config = MinoroConfig.of(DatabaseConfig.sqlite(":memory:"));
+        assertEquals(19456, config.argon2MemoryKiB());
+        assertEquals(2, config.argon2Iterations());
+        assertEquals(1, config.argon2Parallelism());
+        assertEquals(5, config.maxFailedLogins());
+        assertEquals(Duration.ofMinutes(15), config.lockoutDuration());
+        assertEquals(8, config.minPasswordLength());
+        assertEquals(1024, config.maxPasswordLength());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.hashingThreads());
+    }
+
+    @Test
+    void minoroConfigBuilderNamesTheOffendingOption() {
+        MinoroConfig.Builder builder = MinoroConfig.builder();
+        assertEquals("maxFailedLogins must be >= 1, was 0",
+                assertThrows(ConfigurationException.class, () -> builder.maxFailedLogins(0)).getMessage());
+        assertEquals("hashingThreads must be >= 1, was -1",
+                assertThrows(ConfigurationException.class, () -> builder.hashingThreads(-1)).getMessage());
+        assertEquals("argon2MemoryKiB must be >= 8 * argon2Parallelism (16), was 8",
+                assertThrows(ConfigurationException.class, () -> builder.argon2(8, 1, 2)).getMessage());
+        assertEquals("maxPasswordLength must be between minPasswordLength (8) and 4096, was 5000",
+                assertThrows(ConfigurationException.class, () -> builder.passwordLength(8, 5000)).getMessage());
+        assertTrue(assertThrows(ConfigurationException.class, builder::build).getMessage()
+                .startsWith("database is required"));
+    }
+
+    @Test
+    void newUserNeverShowsItsPassword() {
+        NewUser user = NewUser.of("a@example.com", "hunter2-hunter2").withDisplayName("A");
+        assertFalse(user.toString().contains("hunter2"), user.toString());
+        assertEquals("NewUser{email=a@example.com, password=****, displayName=A}", user.toString());
+        assertNull(NewUser.of("a@example.com", null).password());
+    }
+}

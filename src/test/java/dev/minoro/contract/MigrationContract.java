@@ -1,0 +1,270 @@
+package dev.minoro.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.AppliedMigration;
+import dev.minoro.ChecksumMismatchException;
+import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
+import dev.minoro.MigrationException;
+import dev.minoro.MigrationReport;
+import dev.minoro.MigrationStatus;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import dev.minoro.SchemaNotMigratedException;
+import dev.minoro.SchemaTooNewException;
+import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.testing.BootProcess;
+import dev.minoro.testing.JavaProcess;
+import dev.minoro.testing.RawSql;
+import dev.minoro.testing.StatementRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** The contract of migrations on boot and of the ledger, for every database. */
+public interface MigrationContract extends MigrationFixture {
+
+    String HEAD_QUERY = "SELECT version, checksum, compatible_from FROM minoro_migrations ORDER BY version DESC LIMIT 1";
+
+    private static MinoroConfig config(DatabaseConfig database) {
+        return MinoroConfig.builder().database(database).argon2(64, 1, 1).build();
+    }
+
+    private static void boot(DatabaseConfig database) {
+        Minoro.create(config(database)).flatMap(Minoro::close).block(TIMEOUT);
+    }
+
+    @Test
+    default void aFreshDatabaseIsMigratedOnceAndRecordedInTheLedger() {
+        DatabaseConfig database = freshDatabase();
+        MigrationReport report = Minoro.migrateDatabase(database).block(TIMEOUT);
+        assertEquals(0, report.fromVersion());
+        assertEquals(1, report.toVersion());
+        assertEquals(List.of(1), report.applied().stream().map(AppliedMigration::version).toList());
+        assertEquals("create_schema", report.applied().get(0).name());
+        for (String table : List.of("minoro_migrations", "minoro_users", "minoro_roles", "minoro_user_roles",
+                "minoro_role_permissions")) {
+            assertTrue(tableExists(database, table), table);
+        }
+
+        Minoro.migrateDatabase(database).as(StepVerifier::create)
+                .expectNext(new MigrationReport(1, 1, List.of())).verifyComplete();
+
+        MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
+        assertEquals(1, status.currentVersion());
+        assertEquals(1, status.latestVersion());
+        assertTrue(status.upToDate());
+        AppliedMigration row = status.applied().get(0);
+        assertEquals(report.applied().get(0).checksum(), row.checksum());
+        assertTrue(row.checksum().matches("sha256:[0-9a-f]{64}"), row.checksum());
+        assertEquals(1, row.compatibleFrom());
+        assertTrue(row.appliedBy().startsWith("minoro 0.1.0 on "), row.appliedBy());
+        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+    }
+
+    @Test
+    default void bootingAnUpToDateDatabaseRunsExactlyTheOneLedgerStatement() {
+        DatabaseConfig database = freshDatabase();
+        boot(database);
+        StatementRecorder recorder = new StatementRecorder();
+        Minoro minoro = MinoroRuntime.create(config(database), db -> db.decorate(recorder::wrap)).block(TIMEOUT);
+        try {
+            assertEquals(List.of(HEAD_QUERY), recorder.statements());
+            assertEquals(List.of(), recorder.transactions(), "no lock, no transaction");
+        } finally {
+            minoro.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    default void withMigrationsOffAnEmptyDatabaseIsRefusedAndLeftEmpty() {
+        DatabaseConfig database = freshDatabase().withRunMigrations(false);
+        Minoro.create(config(database)).as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(SchemaNotMigratedException.class, e);
+                    assertEquals(0, ((SchemaNotMigratedException) e).currentVersion());
+                    assertEquals(List.of(1), ((SchemaNotMigratedException) e).pendingVersions());
+                    assertEquals("the database schema is at version 0 and migrations 1 are pending, but"
+                            + " runMigrations is false; run Minoro.migrateDatabase(database).block() (for example"
+                            + " from your deployment script) or enable runMigrations", e.getMessage());
+                })
+                .verify(TIMEOUT);
+        assertFalse(tableExists(database, "minoro_migrations"));
+        assertFalse(tableExists(database, "minoro_users"));
+
+        // The deployment script migrates; then the functions boot without migrating.
+        Minoro.migrateDatabase(database).block(TIMEOUT);
+        Minoro.create(config(database)).flatMap(m -> m.users().count().flatMap(n -> m.close().thenReturn(n)))
+                .as(StepVerifier::create).expectNext(0L).verifyComplete();
+    }
+
+    @Test
+    default void aTamperedChecksumIsRefused() {
+        DatabaseConfig database = freshDatabase();
+        boot(database);
+        RawSql.execute(database, "UPDATE minoro_migrations SET checksum = $1 WHERE version = 1", "sha256:tampered");
+        for (Mono<?> call : List.of(Minoro.create(config(database)), Minoro.migrateDatabase(database),
+                Minoro.migrationStatus(database))) {
+            call.as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertInstanceOf(ChecksumMismatchException.class, e);
+                        assertEquals(1, ((ChecksumMismatchException) e).version());
+                        assertEquals("sha256:tampered", ((ChecksumMismatchException) e).actualChecksum());
+                    })
+                    .verify(TIMEOUT);
+        }
+    }
+
+    @Test
+    default void aNewerIncompatibleSchemaIsRefusedAndACompatibleOneRuns() {
+        DatabaseConfig database = freshDatabase();
+        boot(database);
+        RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
+                + " applied_at, execution_ms, applied_by) VALUES (2, 'future', 'sha256:future', 2, 0, 0, 'test')");
+        Minoro.create(config(database)).as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    SchemaTooNewException tooNew = assertInstanceOf(SchemaTooNewException.class, e);
+                    assertEquals(2, tooNew.databaseVersion());
+                    assertEquals(1, tooNew.codeVersion());
+                    assertEquals(2, tooNew.compatibleFrom());
+                })
+                .verify(TIMEOUT);
+
+        RawSql.execute(database, "UPDATE minoro_migrations SET compatible_from = 1 WHERE version = 2");
+        boot(database);
+        Minoro.migrateDatabase(database).as(StepVerifier::create)
+                .expectNext(new MigrationReport(2, 2, List.of())).verifyComplete();
+        MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
+        assertEquals(2, status.currentVersion());
+        assertEquals(1, status.latestVersion());
+        assertTrue(status.upToDate());
+    }
+
+    @Test
+    default void aLedgerWithAGapIsReported() {
+        DatabaseConfig database = freshDatabase();
+        boot(database);
+        RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
+                + " applied_at, execution_ms, applied_by) VALUES (3, 'future', 'sha256:future', 1, 0, 0, 'test')");
+        Minoro.migrationStatus(database).as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(MigrationException.class, e);
+                    assertTrue(e.getMessage().contains("is not a sequence 1, 2, 3 …: it holds versions [1, 3]"),
+                            e.getMessage());
+                })
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    default void statusOfAnEmptyDatabaseListsEverythingAsPendingAndWritesNothing() {
+        DatabaseConfig database = freshDatabase();
+        MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
+        assertEquals(0, status.currentVersion());
+        assertEquals(1, status.latestVersion());
+        assertFalse(status.upToDate());
+        assertEquals(1, status.pending().size());
+        assertEquals("create_schema", status.pending().get(0).name());
+        assertFalse(tableExists(database, "minoro_migrations"));
+    }
+
+    @Test
+    default void nothingHappensBeforeSubscription() {
+        DatabaseConfig database = freshDatabase();
+        Mono<Minoro> create = Minoro.create(config(database));
+        Mono<MigrationReport> migrate = Minoro.migrateDatabase(database);
+        assertFalse(tableExists(database, "minoro_migrations"));
+        migrate.as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        create.flatMap(Minoro::close).as(StepVerifier::create).verifyComplete();
+    }
+
+    @Test
+    default void theSetupIsCalledOncePerSubscription() {
+        DatabaseConfig database = freshDatabase();
+        AtomicInteger calls = new AtomicInteger();
+        Mono<Minoro> create = Minoro.create(() -> Mono.fromCallable(() -> {
+            calls.incrementAndGet();
+            return config(database);
+        }));
+        assertEquals(0, calls.get());
+        create.flatMap(Minoro::close).block(TIMEOUT);
+        create.flatMap(Minoro::close).block(TIMEOUT);
+        assertEquals(2, calls.get());
+        Minoro.create(() -> Flux.<MinoroConfig>empty()).as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(ConfigurationException.class, e);
+                    assertEquals("the setup completed without emitting a MinoroConfig", e.getMessage());
+                })
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    default void concurrentBootsInOneJvmApplyEachScriptOnce() {
+        DatabaseConfig database = freshDatabase();
+        List<Minoro> instances = Flux.range(0, concurrentBoots())
+                .flatMap(i -> Minoro.create(config(database)), concurrentBoots())
+                .collectList()
+                .block(TIMEOUT);
+        try {
+            assertEquals(concurrentBoots(), instances.size());
+            for (Minoro minoro : instances) {
+                minoro.users().count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+            }
+            assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        } finally {
+            Flux.fromIterable(instances).flatMap(Minoro::close).blockLast(TIMEOUT);
+        }
+    }
+
+    /** How many instances {@link #concurrentBootsInOneJvmApplyEachScriptOnce} boots at once. */
+    int concurrentBoots();
+
+    @Test
+    default void concurrentBootsInSeparateJvmsApplyEachScriptOnce() throws Exception {
+        DatabaseConfig database = freshDatabase();
+        Path go = scratch().resolve("go-" + System.nanoTime());
+        List<JavaProcess> processes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            processes.add(JavaProcess.start(BootProcess.class, scratch().resolve("boot-" + i + ".log"),
+                    database.type().name(), database.connection(), go.toString()));
+        }
+        for (JavaProcess process : processes) {
+            process.awaitOutput("started", 60);
+        }
+        Files.createFile(go);
+        for (JavaProcess process : processes) {
+            assertEquals(0, process.waitFor(120), process.output());
+            assertTrue(process.output().contains("ready users=0"), process.output());
+        }
+        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+    }
+
+    @Test
+    default void aJvmKilledWhileBootingLeavesADatabaseTheNextBootCompletes() throws Exception {
+        DatabaseConfig database = freshDatabase();
+        Path go = scratch().resolve("go-now");
+        Files.createFile(go);
+        // Kill boots at increasing moments: before, during and after the migration's transaction.
+        for (int i = 0; i < 6; i++) {
+            JavaProcess process = JavaProcess.start(BootProcess.class, scratch().resolve("killed-" + i + ".log"),
+                    database.type().name(), database.connection(), go.toString());
+            process.awaitOutput("started", 60);
+            Thread.sleep(150L * i);
+            process.kill();
+        }
+        boot(database);
+        MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
+        assertEquals(1, status.currentVersion());
+        assertEquals(1, status.applied().size());
+        assertTrue(tableExists(database, "minoro_role_permissions"));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.minoro.contract;
+
+import dev.minoro.DatabaseConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the migration contract needs from a database: new, empty databases on demand, and a look at
+ * which tables exist. Each database's test class implements this and {@link MigrationContract}.
+ */
+public interface MigrationFixture {
+
+    Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** A new, empty database, different on each call. */
+    DatabaseConfig freshDatabase();
+
+    /** Whether a table named {@code table} exists where Minoro keeps its tables in {@code database}. */
+    boolean tableExists(DatabaseConfig database, String table);
+
+    /** A directory for files the test makes (child process output, start signals). */
+    Path scratch();
+}

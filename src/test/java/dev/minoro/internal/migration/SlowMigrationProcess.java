@@ -1,0 +1,46 @@
+package dev.minoro.internal.migration;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseType;
+import dev.minoro.internal.database.Database;
+import dev.minoro.testing.BlockHoundSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A child JVM's main that migrates a database with a version 1 script that runs for a long time, and
+ * prints {@code locked} once it holds the migration lock: a test kills it mid-script. Arguments:
+ * database type, connection, the SQL of a slow statement to append to the script.
+ */
+public final class SlowMigrationProcess {
+
+    private SlowMigrationProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BlockHoundSession.install();
+        DatabaseConfig config = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
+        Database database = Database.open(config).block();
+        MigrationScripts real = MigrationScripts.forFolder(database.dialect().migrationFolder()).block();
+        MigrationScript first = real.get(1);
+        String slowSql = first.sql() + "\n" + args[2];
+        MigrationScripts slow = new MigrationScripts(List.of(new MigrationScript(1, first.name(), 1, slowSql,
+                Checksums.of(slowSql))), real.ledgerDdl());
+        MigrationLock lock = Migrator.lockFor(database);
+        MigrationLock announcing = new MigrationLock() {
+            @Override
+            public <T> reactor.core.publisher.Mono<T> withLock(Database db, Duration timeout,
+                    java.util.function.Function<io.r2dbc.spi.Connection, reactor.core.publisher.Mono<T>> work) {
+                return lock.withLock(db, timeout, connection -> {
+                    System.out.println("locked");
+                    System.out.flush();
+                    return work.apply(connection);
+                });
+            }
+        };
+        new Migrator(database, slow, announcing, Duration.ofMinutes(1), Clock.systemUTC()).migrate()
+                .block(Duration.ofMinutes(5));
+        System.out.println("migrated (the test should have killed this process)");
+    }
+}

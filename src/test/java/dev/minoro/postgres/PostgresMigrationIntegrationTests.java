@@ -1,0 +1,149 @@
+package dev.minoro.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import dev.minoro.contract.MigrationContract;
+import dev.minoro.testing.PostgresDatabase;
+import dev.minoro.testing.PostgresInstance;
+import dev.minoro.testing.PostgresServer;
+import dev.minoro.testing.RawSql;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The migration contract on PostgreSQL, each test on new databases of its own; and what only PostgreSQL
+ * can show: the fast path seen from the server's own log, and Minoro's tables in a schema of their own.
+ */
+@Tag(PostgresServer.BOTH_MAJORS)
+@ExtendWith(PostgresServer.class)
+final class PostgresMigrationIntegrationTests implements MigrationContract {
+
+    /** What the server logs for a statement: {@code statement: SQL} (simple) or {@code execute NAME: SQL}. */
+    private static final Pattern LOGGED_STATEMENT = Pattern.compile("LOG:  (?:statement|execute [^:]*): (.*)");
+
+    /** What r2dbc-postgresql runs on each new connection, before Minoro sees it. */
+    private static final String DRIVER_CONNECTION_SETUP = "SHOW TRANSACTION ISOLATION LEVEL";
+
+    @TempDir
+    Path directory;
+
+    private PostgresInstance server;
+    private final List<PostgresDatabase> databases = new ArrayList<>();
+
+    @BeforeEach
+    void server(PostgresInstance server) {
+        this.server = server;
+    }
+
+    @AfterEach
+    void dropDatabases() {
+        databases.forEach(PostgresDatabase::close);
+    }
+
+    @Override
+    public DatabaseConfig freshDatabase() {
+        PostgresDatabase database = server.createDatabase();
+        databases.add(database);
+        return database.config();
+    }
+
+    @Override
+    public boolean tableExists(DatabaseConfig database, String table) {
+        return RawSql.value(database, Long.class, "SELECT COUNT(*) FROM information_schema.tables"
+                + " WHERE table_schema = current_schema() AND table_name = $1", table) > 0;
+    }
+
+    @Override
+    public Path scratch() {
+        return directory;
+    }
+
+    @Override
+    public int concurrentBoots() {
+        return 32;
+    }
+
+    private static MinoroConfig config(DatabaseConfig database) {
+        return MinoroConfig.builder().database(database).argon2(64, 1, 1).build();
+    }
+
+    @Test
+    void theServerRunsExactlyTheOneLedgerStatementWhenTheSchemaIsUpToDate() throws Exception {
+        freshDatabase();
+        PostgresDatabase db = databases.get(databases.size() - 1);
+        Minoro.migrateDatabase(db.config()).block(TIMEOUT);
+        server.execute("ALTER DATABASE " + db.name() + " SET log_statement = 'all'");
+        PostgresInstance.ServerLog log = server.log();
+        long mark = log.mark();
+
+        Minoro minoro = Minoro.create(config(db.config())).block(TIMEOUT);
+        minoro.close().block(TIMEOUT);
+
+        // The helpers' own statement, logged after the boot's: once it is in the log, so is the boot.
+        String end = "SELECT 'end of boot " + System.nanoTime() + "'";
+        db.execute(end);
+        List<String> statements = awaitStatements(log, mark, db.name(), end);
+        List<String> minoros = new ArrayList<>(statements);
+        minoros.removeIf(DRIVER_CONNECTION_SETUP::equals);
+        assertEquals(List.of(HEAD_QUERY), minoros, "everything the server ran for the boot: " + statements);
+        assertTrue(statements.size() <= 2, "at most one connection was opened: " + statements);
+    }
+
+    @Test
+    void aSchemaOfItsOwnIsCreatedAndHoldsEveryTable() {
+        DatabaseConfig database = freshDatabase().withSchema("auth");
+        Minoro minoro = Minoro.create(config(database)).block(TIMEOUT);
+        try {
+            assertEquals(0L, minoro.users().count().block(TIMEOUT));
+        } finally {
+            minoro.close().block(TIMEOUT);
+        }
+        PostgresDatabase db = databases.get(databases.size() - 1);
+        assertEquals(List.of("auth.minoro_migrations", "auth.minoro_role_permissions", "auth.minoro_roles",
+                "auth.minoro_user_roles", "auth.minoro_users"), db.queryStrings("SELECT schemaname || '.' || tablename"
+                + " FROM pg_tables WHERE tablename LIKE 'minoro%' ORDER BY 1"));
+        assertTrue(tableExists(database, "minoro_users"), "unqualified names resolve to the schema");
+        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+    }
+
+    /** The statements the server logged for {@code database} by Minoro's connections, once {@code end} is logged. */
+    private static List<String> awaitStatements(PostgresInstance.ServerLog log, long mark, String database, String end)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String text = log.since(mark);
+            if (text.contains(end)) {
+                List<String> statements = new ArrayList<>();
+                for (String line : text.split("\n")) {
+                    if (!line.contains("db=" + database + ",") || !line.contains(",app=minoro ")) {
+                        continue;
+                    }
+                    Matcher m = LOGGED_STATEMENT.matcher(line);
+                    if (m.find()) {
+                        statements.add(m.group(1).strip());
+                    }
+                }
+                return statements;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server log never showed the end marker; it holds:\n" + text);
+            }
+            // The logging collector writes in its own time: poll the file.
+            Thread.sleep(50);
+        }
+    }
+}
