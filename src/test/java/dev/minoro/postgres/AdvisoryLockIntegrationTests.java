@@ -141,6 +141,37 @@ final class AdvisoryLockIntegrationTests {
     }
 
     @Test
+    void cancellingAWaiterRollsItsTransactionBackAndReturnsItsConnection(PostgresDatabase db) throws Exception {
+        Database database = Database.open(db.config().withPoolSize(0, 2)).block(TIMEOUT);
+        try {
+            CountDownLatch holds = new CountDownLatch(1);
+            Sinks.Empty<Void> release = Sinks.empty();
+            java.util.concurrent.CompletableFuture<Void> holder = lock.withLock(database, TIMEOUT,
+                    c -> Mono.fromRunnable(holds::countDown).then(release.asMono())).toFuture();
+            assertTrue(holds.await(30, TimeUnit.SECONDS));
+            lock.withLock(database, TIMEOUT, c -> Mono.just("never"))
+                    .as(StepVerifier::create)
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofMillis(300))
+                    .thenCancel()
+                    .verify(TIMEOUT);
+            release.tryEmitEmpty();
+            holder.get(30, TimeUnit.SECONDS);
+            // Both connections are usable again: one holds the lock, the other is refused it within its deadline.
+            lock.withLock(database, TIMEOUT, c -> lock.withLock(database, Duration.ofMillis(500), d -> Mono.just("twice"))
+                            .onErrorReturn(MigrationException.class, "once"))
+                    .as(StepVerifier::create)
+                    .expectNext("once")
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            assertEquals(List.of("0"), db.queryStrings("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                    + " current_database() AND state LIKE 'idle in transaction%'"));
+        } finally {
+            database.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
     void takesATransactionLockOnAStableKeyAndBoundsLockWaits(PostgresDatabase db) throws Exception {
         Database database = Database.open(db.config().withSchema("auth")).block(TIMEOUT);
         try {

@@ -15,9 +15,12 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -190,6 +193,33 @@ final class PostgresDatabaseIntegrationTests {
                     .verify(TIMEOUT);
         } finally {
             caching.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void aCancelledTransactionIsRolledBackBeforeItsConnectionIsUsedAgain(PostgresDatabase db) throws Exception {
+        // One connection: each transaction gets the one the cancelled transaction had.
+        Database database = Database.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
+        try {
+            for (int i = 0; i < 20; i++) {
+                CountDownLatch inside = new CountDownLatch(1);
+                Disposable cancelled = database.inTransaction("being cancelled", c -> single(c, "SELECT 1", null,
+                        Integer.class).doOnNext(x -> inside.countDown()).then(Mono.never())).subscribe();
+                assertTrue(inside.await(30, TimeUnit.SECONDS));
+                cancelled.dispose();
+                // Had the rollback come after this transaction's BEGIN, it would end it: the lock would be
+                // taken outside any transaction and be gone at once.
+                database.inTransaction("holding a transaction lock", c -> single(c,
+                                "SELECT pg_try_advisory_xact_lock(42)", null, Boolean.class)
+                                .then(single(c, "SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory'"
+                                        + " AND pid = pg_backend_pid()", null, Integer.class)))
+                        .as(StepVerifier::create)
+                        .expectNext(1)
+                        .expectComplete()
+                        .verify(TIMEOUT);
+            }
+        } finally {
+            database.close().block(TIMEOUT);
         }
     }
 

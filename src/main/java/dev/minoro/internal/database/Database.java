@@ -110,15 +110,24 @@ public final class Database {
 
     /**
      * Runs {@code work} in a transaction on a connection of its own: committed when the work completes,
-     * rolled back when it fails or is cancelled.
+     * rolled back when it fails or is cancelled. The connection is closed (returned to its pool) only
+     * once the commit or rollback is done: a pooled connection handed on before its rollback would
+     * have the next user's transaction ended by it.
      */
     public <T> Mono<T> inTransaction(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return withConnection(doing, c -> Mono.usingWhen(
-                Mono.from(c.beginTransaction()).thenReturn(c),
-                work,
-                Connection::commitTransaction,
-                (conn, e) -> conn.rollbackTransaction(),
-                Connection::rollbackTransaction));
+        return Mono.usingWhen(connections.create(),
+                        c -> Mono.from(c.beginTransaction()).then(Mono.defer(() -> work.apply(c))),
+                        c -> endThenClose(c, c.commitTransaction()),
+                        (c, e) -> endThenClose(c, c.rollbackTransaction()),
+                        c -> endThenClose(c, c.rollbackTransaction()))
+                .onErrorMap(e -> dialect.translate(e, doing));
+    }
+
+    /** Ends the transaction, then closes the connection, whether or not the end succeeded. */
+    private static Mono<Void> endThenClose(Connection connection, Publisher<Void> end) {
+        return Mono.from(end)
+                .onErrorResume(e -> Mono.from(connection.close()).then(Mono.error(e)))
+                .then(Mono.defer(() -> Mono.from(connection.close())));
     }
 
     /** A cold {@code Mono} that releases every connection and thread of the database. */
