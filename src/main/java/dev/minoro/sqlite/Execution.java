@@ -146,11 +146,11 @@ final class Execution {
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
             int limit = last ? batchSize() : Integer.MAX_VALUE;
-            boolean more = read(rows, columns, first, limit);
+            Object[] next = read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
             Cursor cursor = null;
-            if (more) {
-                cursor = keep(statement, rows, columns, step.sql());
+            if (next != null) {
+                cursor = keep(statement, rows, columns, step.sql(), next);
             }
             if (cursor == null) {
                 // all read, or the execution is over and nobody will read the rest
@@ -208,18 +208,28 @@ final class Execution {
         return SqliteResult.of(segments, dataChange);
     }
 
-    private static boolean read(ResultSet rows, int columns, List<Object[]> into, int limit) throws SQLException {
+    /**
+     * Reads up to {@code limit} rows into {@code into}, then one more: it returns that row, which starts the
+     * next batch, or null when the rows have run out. Reading one ahead lets the last batch complete the
+     * stream without waiting for demand that may never come.
+     */
+    private static @Nullable Object @Nullable [] read(ResultSet rows, int columns, List<Object[]> into, int limit)
+            throws SQLException {
         while (into.size() < limit) {
             if (!rows.next()) {
-                return false;
+                return null;
             }
-            Object[] row = new Object[columns];
-            for (int i = 0; i < columns; i++) {
-                row[i] = stored(rows.getObject(i + 1));
-            }
-            into.add(row);
+            into.add(row(rows, columns));
         }
-        return true;
+        return rows.next() ? row(rows, columns) : null;
+    }
+
+    private static @Nullable Object[] row(ResultSet rows, int columns) throws SQLException {
+        Object[] row = new Object[columns];
+        for (int i = 0; i < columns; i++) {
+            row[i] = stored(rows.getObject(i + 1));
+        }
+        return row;
     }
 
     /** sqlite-jdbc reads INTEGER as Integer or Long; rows keep one class per storage class. */
@@ -287,11 +297,12 @@ final class Execution {
     }
 
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
-    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
+            Object[] next) {
         if (aborted != null || !retain()) {
             return null;
         }
-        Cursor cursor = new Cursor(statement, rows, columns, sql);
+        Cursor cursor = new Cursor(statement, rows, columns, sql, next);
         cursors.add(cursor);
         return cursor;
     }
@@ -372,13 +383,15 @@ final class Execution {
         private final int columns;
         private final String sql;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private @Nullable Object[] next; // the row read ahead; only on the lane
         private volatile boolean exhausted;
 
-        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql, Object[] next) {
             this.statement = statement;
             this.rows = rows;
             this.columns = columns;
             this.sql = sql;
+            this.next = next;
         }
 
         /** The remaining rows, read {@code batch} at a time when there is demand. */
@@ -393,12 +406,16 @@ final class Execution {
                     R2dbcException abort = aborted;
                     throw abort != null ? abort : connection.closedError();
                 }
-                List<Object[]> next = new ArrayList<>(Math.min(batch, 1024));
-                if (!read(rows, columns, next, batch)) {
+                List<Object[]> batchRows = new ArrayList<>(Math.min(batch, 1024));
+                if (next != null) {
+                    batchRows.add(next);
+                }
+                next = read(rows, columns, batchRows, batch);
+                if (next == null) {
                     exhausted = true;
                     closeOnLane();
                 }
-                return next;
+                return batchRows;
             }, this, null);
         }
 

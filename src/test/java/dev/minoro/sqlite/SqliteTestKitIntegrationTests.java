@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * The R2DBC SPI TCK against the SQLite driver, found through {@code ConnectionFactories} with driver
  * {@code sqlite}, on a database file that the TCK also reaches through JDBC.
  */
-final class SqliteTestKit implements TestKit<Integer> {
+final class SqliteTestKitIntegrationTests implements TestKit<Integer> {
 
     @TempDir
     static Path directory;
