@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -431,6 +432,23 @@ final class PasswordHasherTests {
         for (String name : emitters) {
             assertTrue(name.startsWith("minoro-password-"), name);
         }
+    }
+
+    /** Many subscribers on parallel threads at once: admission and queueing never block them. */
+    @Test
+    void manyConcurrentSubscribersOnParallelThreadsNeverBlock() {
+        PasswordHasher hasher = hasher(config(8, 1, 1, 2, 1024));
+        String phc = hasher.hash("pw").block(TIMEOUT);
+
+        Flux.range(0, 400)
+                .flatMap(i -> (i % 2 == 0 ? hasher.verify("pw", phc) : hasher.verifyAgainstDummy("pw"))
+                        .subscribeOn(Schedulers.parallel()), 256)
+                .filter(Boolean::booleanValue)
+                .count()
+                .as(StepVerifier::create)
+                .expectNext(200L)
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
