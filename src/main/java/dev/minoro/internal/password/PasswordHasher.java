@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -234,14 +235,25 @@ public final class PasswordHasher {
             if (!admit()) {
                 return Mono.error(overloaded());
             }
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet();
+                }
+            };
             return Mono.fromCallable(() -> {
-                probe.taskStarted();
-                return work.call();
+                try {
+                    probe.taskStarted();
+                    return work.call();
+                } finally {
+                    // Before the result is emitted: whoever receives it can hash again at once.
+                    release.run();
+                }
             }).subscribeOn(scheduler)
-                    // Once per subscription: completed, failed, or cancelled (a task cancelled while it
-                    // waits leaves the queue; one cancelled while it runs frees its slot early, but still
-                    // holds its thread, so the memory bound stands).
-                    .doFinally(signal -> inFlight.decrementAndGet())
+                    // For tasks that never ran: cancelled while waiting (they leave the queue) or refused
+                    // after close(). One cancelled while it runs frees its slot here, early, but keeps
+                    // its thread until Argon2 returns, so the threads still bound the memory in use.
+                    .doFinally(signal -> release.run())
                     // The executor refuses tasks only once close() has shut it down.
                     .onErrorMap(RejectedExecutionException.class, e -> closedException(e));
         });

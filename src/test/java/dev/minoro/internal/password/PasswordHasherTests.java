@@ -489,6 +489,33 @@ final class PasswordHasherTests {
     }
 
     @Test
+    void aCancelledWaitingHashFreesItsSlotAndNeverRuns() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger tasks = new AtomicInteger();
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new HashingProbe() {
+            @Override
+            public void taskStarted() {
+                tasks.incrementAndGet();
+                started.countDown();
+                awaitUninterruptibly(release);
+            }
+        });
+        StepVerifier running = StepVerifier.create(hasher.hash("running")).expectNextCount(1).expectComplete()
+                .verifyLater();
+        assertTrue(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+
+        hasher.verifyAgainstDummy("cancelled").subscribe().dispose();
+        StepVerifier next = StepVerifier.create(hasher.verifyAgainstDummy("next")).expectNext(false)
+                .expectComplete().verifyLater();
+        release.countDown();
+
+        running.verify(TIMEOUT);
+        next.verify(TIMEOUT);
+        assertEquals(2, tasks.get(), "the cancelled verification never ran");
+    }
+
+    @Test
     void closeEndsTheThreadsAndLaterCallsFailClearly() throws InterruptedException {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         PasswordHasher hasher = hasher(config(64, 1, 1, 2, 8), new HashingProbe() {
