@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -47,7 +47,7 @@ public final class PasswordHasher {
     static final int MAX_PASSWORD_LENGTH = 4096;
     static final int SALT_BYTES = 16;
     static final int HASH_BYTES = 32;
-    /** bcrypt's cost is a power of two: 16 is already seconds per check, and 31 would be days. */
+    /** bcrypt's cost is a power of two: 16 is already seconds per check, and 31 more than a day. */
     static final int MAX_BCRYPT_COST = 16;
 
     private static final String THREAD_NAME_PREFIX = "minoro-password-";

@@ -56,9 +56,12 @@ final class PasswordHasherTests {
 
     static Stream<Arguments> rfc9106Vectors() {
         return Stream.of(
-                Arguments.of(Argon2Hash.Type.ARGON2D, "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb"),
-                Arguments.of(Argon2Hash.Type.ARGON2I, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8"),
-                Arguments.of(Argon2Hash.Type.ARGON2ID, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"));
+                Arguments.of(Argon2Hash.Type.ARGON2D,
+                        "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb"),
+                Arguments.of(Argon2Hash.Type.ARGON2I,
+                        "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8"),
+                Arguments.of(Argon2Hash.Type.ARGON2ID,
+                        "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"));
     }
 
     /** RFC 9106 section 5: m=32 KiB, t=3, p=4, password 32 x 01, salt 16 x 02, secret 8 x 03, data 12 x 04. */
