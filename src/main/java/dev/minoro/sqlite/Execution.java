@@ -195,7 +195,7 @@ final class Execution {
         AtomicLong emitted = new AtomicLong();
         Flux<Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
-            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close());
+            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         Flux<Result.Segment> segments = values.map(row -> {
             emitted.incrementAndGet();
