@@ -60,6 +60,7 @@ final class Execution {
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
+    private volatile boolean transactionControl;
 
     /**
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
@@ -111,6 +112,35 @@ final class Execution {
         if (abort != null) {
             throw abort;
         }
+        if (step.part().transactionControl()) {
+            transactionControl = true;
+        }
+        Outcome outcome = run(jdbc, step, last);
+        if (last && transactionControl && lease != null) {
+            requireNoTransaction(jdbc, step.sql());
+        }
+        return outcome;
+    }
+
+    /**
+     * SQL such as {@code BEGIN} sent in auto-commit mode must not leave a transaction open on a lane that goes
+     * back to its pool: such a transaction is rolled back and the execution fails.
+     */
+    private static void requireNoTransaction(Connection jdbc, String sql) throws SQLException {
+        try (java.sql.Statement probe = jdbc.createStatement()) {
+            try {
+                probe.execute("BEGIN");
+            } catch (SQLException alreadyInTransaction) {
+                probe.execute("ROLLBACK");
+                throw new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in"
+                        + " auto-commit mode, so it was rolled back; use Connection.beginTransaction() and"
+                        + " commitTransaction(), or send BEGIN and COMMIT in one script", null, 0, sql);
+            }
+            probe.execute("COMMIT");
+        }
+    }
+
+    private Outcome run(Connection jdbc, Step step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -145,7 +175,7 @@ final class Execution {
             ResultSet rows = statement.getResultSet();
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
-            int limit = last ? batchSize() : Integer.MAX_VALUE;
+            int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
             Object[] next = read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
             Cursor cursor = null;
