@@ -115,11 +115,21 @@ final class Execution {
         if (step.part().transactionControl()) {
             transactionControl = true;
         }
-        Outcome outcome = run(jdbc, step, last);
-        if (last && transactionControl && lease != null) {
-            requireNoTransaction(jdbc, step.sql());
+        DB db = ((SQLiteConnection) jdbc).getDatabase();
+        if (lockWaitTimeout != null) {
+            db.busy_timeout((int) lockWaitTimeout.toMillis());
         }
-        return outcome;
+        try {
+            Outcome outcome = run(jdbc, db, step, last);
+            if (last && transactionControl && lease != null) {
+                requireNoTransaction(jdbc, step.sql());
+            }
+            return outcome;
+        } finally {
+            if (lockWaitTimeout != null) {
+                db.busy_timeout((int) connection.busyTimeout().toMillis());
+            }
+        }
     }
 
     /**
@@ -140,7 +150,7 @@ final class Execution {
         }
     }
 
-    private Outcome run(Connection jdbc, Step step, boolean last) throws SQLException {
+    private Outcome run(Connection jdbc, DB db, Step step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -154,23 +164,13 @@ final class Execution {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
             }
-            DB db = ((SQLiteConnection) jdbc).getDatabase();
-            if (lockWaitTimeout != null) {
-                db.busy_timeout((int) lockWaitTimeout.toMillis());
-            }
-            try {
-                long changesBefore = db.total_changes();
-                if (!statement.execute()) {
-                    // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it
-                    // only when this statement changed something
-                    long count = db.total_changes() == changesBefore ? 0 : db.changes();
-                    statement.close();
-                    return new Outcome(SqliteResult.updated(count), null);
-                }
-            } finally {
-                if (lockWaitTimeout != null) {
-                    db.busy_timeout((int) connection.busyTimeout().toMillis());
-                }
+            long changesBefore = db.total_changes();
+            if (!statement.execute()) {
+                // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
+                // when this statement changed something
+                long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                statement.close();
+                return new Outcome(SqliteResult.updated(count), null);
             }
             ResultSet rows = statement.getResultSet();
             List<Object[]> first = new ArrayList<>();

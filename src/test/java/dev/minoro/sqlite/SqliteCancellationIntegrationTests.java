@@ -168,4 +168,32 @@ final class SqliteCancellationIntegrationTests {
         }
         nothingLeasedAndReadsStillWork();
     }
+
+    @Test
+    void takingOnlyTheFirstResultStillReadsAllItsRowsAndReleasesTheLane() {
+        // Mono.from(execute()) cancels the stream of results once it has the first one
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.createStatement("SELECT v FROM t").fetchSize(100).execute())
+                        .flatMap(r -> Flux.from(r.map(row -> row.get(0, Integer.class))).count()),
+                Connection::close)
+                .as(StepVerifier::create).expectNext(10000L).verifyComplete();
+        Mono.from(factory.create())
+                .flatMap(c -> Mono.from(c.createStatement("SELECT v FROM t").fetchSize(100).execute())
+                        .flatMap(r -> Flux.from(r.map(row -> row.get(0, Integer.class))).count()))
+                .as(StepVerifier::create).expectNext(10000L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void manyReadersAndWritersAtOnceLeaveNothingLeased() {
+        Flux.range(0, 200)
+                .flatMap(i -> i % 4 == 0
+                        ? update(factory, "INSERT INTO t VALUES (?1)", -i)
+                        : query(factory, "SELECT count(*) FROM t WHERE v > ?1", r -> r.get(0, Long.class), i).single(),
+                        32)
+                .then()
+                .as(StepVerifier::create).verifyComplete();
+        query(factory, "SELECT count(*) FROM t WHERE v <= 0", r -> r.get(0, Long.class))
+                .as(StepVerifier::create).expectNext(50L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
 }

@@ -117,6 +117,21 @@ final class SqliteLifecycleIntegrationTests {
     }
 
     @Test
+    void blockHoundWouldCatchAJdbcCallOnANonBlockingThread() {
+        // the control for the test above: lanes on Reactor's parallel threads trip BlockHound at the first JDBC call
+        SqliteConnectionFactory misconfigured = SqliteTesting.file(directory.resolve("parallel.db"),
+                b -> b.scheduler(Schedulers.parallel()));
+        try {
+            Mono.from(misconfigured.create()).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertTrue(e instanceof reactor.blockhound.BlockingOperationError
+                            || e.getCause() instanceof reactor.blockhound.BlockingOperationError, e.toString()))
+                    .verify(SqliteTesting.TIMEOUT);
+        } finally {
+            SqliteTesting.close(misconfigured).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
     void twoFactoriesOnOneFileWriteConcurrently() {
         Path file = directory.resolve("shared.db");
         SqliteConnectionFactory first = SqliteTesting.file(file);
