@@ -60,6 +60,7 @@ final class Execution {
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
+    private volatile boolean transactionControl;
 
     /**
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
@@ -111,6 +112,45 @@ final class Execution {
         if (abort != null) {
             throw abort;
         }
+        if (step.part().transactionControl()) {
+            transactionControl = true;
+        }
+        DB db = ((SQLiteConnection) jdbc).getDatabase();
+        if (lockWaitTimeout != null) {
+            db.busy_timeout((int) lockWaitTimeout.toMillis());
+        }
+        try {
+            Outcome outcome = run(jdbc, db, step, last);
+            if (last && transactionControl && lease != null) {
+                requireNoTransaction(jdbc, step.sql());
+            }
+            return outcome;
+        } finally {
+            if (lockWaitTimeout != null) {
+                db.busy_timeout((int) connection.busyTimeout().toMillis());
+            }
+        }
+    }
+
+    /**
+     * SQL such as {@code BEGIN} sent in auto-commit mode must not leave a transaction open on a lane that goes
+     * back to its pool: such a transaction is rolled back and the execution fails.
+     */
+    private static void requireNoTransaction(Connection jdbc, String sql) throws SQLException {
+        try (java.sql.Statement probe = jdbc.createStatement()) {
+            try {
+                probe.execute("BEGIN");
+            } catch (SQLException alreadyInTransaction) {
+                probe.execute("ROLLBACK");
+                throw new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in"
+                        + " auto-commit mode, so it was rolled back; use Connection.beginTransaction() and"
+                        + " commitTransaction(), or send BEGIN and COMMIT in one script", null, 0, sql);
+            }
+            probe.execute("COMMIT");
+        }
+    }
+
+    private Outcome run(Connection jdbc, DB db, Step step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -124,28 +164,18 @@ final class Execution {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
             }
-            DB db = ((SQLiteConnection) jdbc).getDatabase();
-            if (lockWaitTimeout != null) {
-                db.busy_timeout((int) lockWaitTimeout.toMillis());
-            }
-            try {
-                long changesBefore = db.total_changes();
-                if (!statement.execute()) {
-                    // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it
-                    // only when this statement changed something
-                    long count = db.total_changes() == changesBefore ? 0 : db.changes();
-                    statement.close();
-                    return new Outcome(SqliteResult.updated(count), null);
-                }
-            } finally {
-                if (lockWaitTimeout != null) {
-                    db.busy_timeout((int) connection.busyTimeout().toMillis());
-                }
+            long changesBefore = db.total_changes();
+            if (!statement.execute()) {
+                // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
+                // when this statement changed something
+                long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                statement.close();
+                return new Outcome(SqliteResult.updated(count), null);
             }
             ResultSet rows = statement.getResultSet();
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
-            int limit = last ? batchSize() : Integer.MAX_VALUE;
+            int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
             Object[] next = read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
             Cursor cursor = null;
@@ -195,7 +225,7 @@ final class Execution {
         AtomicLong emitted = new AtomicLong();
         Flux<Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
-            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close());
+            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         Flux<Result.Segment> segments = values.map(row -> {
             emitted.incrementAndGet();

@@ -117,6 +117,21 @@ final class SqliteLifecycleIntegrationTests {
     }
 
     @Test
+    void blockHoundWouldCatchAJdbcCallOnANonBlockingThread() {
+        // the control for the test above: lanes on Reactor's parallel threads trip BlockHound at the first JDBC call
+        SqliteConnectionFactory misconfigured = SqliteTesting.file(directory.resolve("parallel.db"),
+                b -> b.scheduler(Schedulers.parallel()));
+        try {
+            Mono.from(misconfigured.create()).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertTrue(e instanceof reactor.blockhound.BlockingOperationError
+                            || e.getCause() instanceof reactor.blockhound.BlockingOperationError, e.toString()))
+                    .verify(SqliteTesting.TIMEOUT);
+        } finally {
+            SqliteTesting.close(misconfigured).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
     void twoFactoriesOnOneFileWriteConcurrently() {
         Path file = directory.resolve("shared.db");
         SqliteConnectionFactory first = SqliteTesting.file(file);
@@ -183,6 +198,66 @@ final class SqliteLifecycleIntegrationTests {
                     .block(SqliteTesting.TIMEOUT));
         } finally {
             scheduler.dispose();
+        }
+    }
+
+    @Test
+    void lanesRunWithTheConfiguredPragmas() {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("pragmas.db"));
+        try {
+            // PRAGMA counts as a write: the writer lane answers
+            query(factory, "PRAGMA journal_mode", r -> r.get(0, String.class)).as(StepVerifier::create)
+                    .expectNext("wal").verifyComplete();
+            query(factory, "PRAGMA synchronous", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(1).verifyComplete();
+            query(factory, "PRAGMA busy_timeout", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(5000).verifyComplete();
+            query(factory, "PRAGMA foreign_keys", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(1).verifyComplete();
+            // a SELECT goes to a reader lane
+            query(factory, "SELECT q.query_only, f.foreign_keys FROM pragma_query_only() q, pragma_foreign_keys() f",
+                    r -> r.get(0, Integer.class) + "," + r.get(1, Integer.class))
+                    .as(StepVerifier::create).expectNext("1,1").verifyComplete();
+        } finally {
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
+        SqliteConnectionFactory relaxed = SqliteTesting.file(directory.resolve("pragmas.db"), b -> b.foreignKeys(false)
+                .busyTimeout(java.time.Duration.ofMillis(250)).synchronous(SqliteConnectionConfiguration.Synchronous.FULL));
+        try {
+            query(relaxed, "SELECT 1", r -> r.get(0)).blockLast(SqliteTesting.TIMEOUT);
+            query(relaxed, "PRAGMA foreign_keys", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(0).verifyComplete();
+            query(relaxed, "PRAGMA busy_timeout", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(250).verifyComplete();
+            query(relaxed, "PRAGMA synchronous", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(2).verifyComplete();
+        } finally {
+            SqliteTesting.close(relaxed).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionOnTheSingleLaneOfAnInMemoryDatabaseCannotWrite() {
+        SqliteConnectionFactory memory = SqliteTesting.memory();
+        try {
+            update(memory, "CREATE TABLE t (v)").block(SqliteTesting.TIMEOUT);
+            io.r2dbc.spi.TransactionDefinition readOnly = new io.r2dbc.spi.TransactionDefinition() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <T> T getAttribute(io.r2dbc.spi.Option<T> option) {
+                    return option.equals(READ_ONLY) ? (T) Boolean.TRUE : null;
+                }
+            };
+            Mono.usingWhen(memory.create(), c -> Mono.from(c.beginTransaction(readOnly))
+                            .thenMany(c.createStatement("INSERT INTO t VALUES (1)").execute())
+                            .concatMap(Result::getRowsUpdated).then(),
+                    Connection::close)
+                    .as(StepVerifier::create).expectError(io.r2dbc.spi.R2dbcPermissionDeniedException.class)
+                    .verify(SqliteTesting.TIMEOUT);
+            // query_only is off again for the next user of the lane
+            update(memory, "INSERT INTO t VALUES (2)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            SqliteTesting.close(memory).block(SqliteTesting.TIMEOUT);
         }
     }
 }

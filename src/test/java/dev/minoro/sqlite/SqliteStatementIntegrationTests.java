@@ -227,4 +227,61 @@ final class SqliteStatementIntegrationTests {
                 .expectNext(List.of(1, 1L, "x", "x"))
                 .verifyComplete();
     }
+
+    @Test
+    void aBatchRunsItsStatementsInOrderWithOneResultEach() {
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createBatch()
+                        .add("INSERT INTO item (name) VALUES ('x'), ('y')")
+                        .add("UPDATE item SET qty = 1; DELETE FROM item WHERE name = 'y'")
+                        .add("SELECT name FROM item")
+                        .execute())
+                        .concatMap(r -> Flux.from(r.flatMap(segment -> segment instanceof Result.RowSegment
+                                ? Mono.just(((Result.RowSegment) segment).row().get(0, String.class))
+                                : Mono.just(String.valueOf(((Result.UpdateCount) segment).value()))))),
+                Connection::close)
+                .as(StepVerifier::create).expectNext("2", "2", "1", "x").verifyComplete();
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        assertThrows(IllegalArgumentException.class, () -> connection.createBatch().add("SELECT ?1"));
+        assertThrows(IllegalStateException.class, () -> connection.createBatch().execute());
+        Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+    }
+
+    @Test
+    void filterKeepsTheSegmentsItMatches() {
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(
+                        "INSERT INTO item (name) VALUES ('a'), ('b') RETURNING name").execute())
+                        .concatMap(r -> r.filter(Result.UpdateCount.class::isInstance).getRowsUpdated()),
+                Connection::close)
+                .as(StepVerifier::create).expectNext(2L).verifyComplete();
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement("SELECT name FROM item ORDER BY name")
+                        .execute())
+                        .concatMap(r -> r.filter(s -> ((Result.RowSegment) s).row().get(0, String.class).equals("b"))
+                                .map(row -> row.get(0, String.class))),
+                Connection::close)
+                .as(StepVerifier::create).expectNext("b").verifyComplete();
+    }
+
+    @Test
+    void getRowsUpdatedOfAQueryIsEmptyAndReadsNoRows() {
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n").execute())
+                        .concatMap(Result::getRowsUpdated),
+                Connection::close)
+                .as(StepVerifier::create).verifyComplete();
+    }
+
+    @Test
+    void connectionMetadataAndValidation() {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        assertEquals("SQLite", connection.getMetadata().getDatabaseProductName());
+        assertTrue(connection.getMetadata().getDatabaseVersion().matches("3\\.\\d+\\.\\d+"),
+                connection.getMetadata().getDatabaseVersion());
+        Flux.concat(connection.validate(io.r2dbc.spi.ValidationDepth.LOCAL),
+                        connection.validate(io.r2dbc.spi.ValidationDepth.REMOTE),
+                        Mono.from(connection.beginTransaction()).then(Mono.empty()),
+                        connection.validate(io.r2dbc.spi.ValidationDepth.REMOTE),
+                        Mono.from(connection.close()).then(Mono.empty()),
+                        connection.validate(io.r2dbc.spi.ValidationDepth.REMOTE))
+                .as(StepVerifier::create).expectNext(true, true, true, false).verifyComplete();
+    }
 }

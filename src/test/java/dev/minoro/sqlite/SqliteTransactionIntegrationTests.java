@@ -192,4 +192,21 @@ final class SqliteTransactionIntegrationTests {
                 .verify(Duration.ofSeconds(30));
         count().as(StepVerifier::create).expectNext(0L).verifyComplete();
     }
+
+    @Test
+    void transactionSqlInAutoCommitModeMustEndInTheSameExecution() {
+        update(factory, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); COMMIT")
+                .as(StepVerifier::create).expectNext(2L).verifyComplete();
+        update(factory, "BEGIN; INSERT INTO t VALUES (3)")
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertTrue(e.getMessage().startsWith(
+                        "this SQL left a transaction open on a connection in auto-commit mode, so it was rolled back"),
+                        e.getMessage()))
+                .verify(Duration.ofSeconds(30));
+        update(factory, "BEGIN").as(StepVerifier::create).expectError().verify(Duration.ofSeconds(30));
+        // nothing of the rolled back transactions, and the writer lane is free
+        update(factory, "INSERT INTO t VALUES (4)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
+                .as(StepVerifier::create).expectNext(1, 2, 4).verifyComplete();
+    }
 }
