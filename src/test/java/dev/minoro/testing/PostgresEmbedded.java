@@ -38,6 +38,8 @@ public final class PostgresEmbedded {
         settings.put("listen_addresses", "127.0.0.1");
         // The superuser is trusted, every other role must give its password (see hba below).
         settings.put("password_encryption", "scram-sha-256");
+        // What tests read to see what the server ran: its log, and the statement statistics.
+        settings.put("shared_preload_libraries", "pg_stat_statements");
         settings.put("logging_collector", "on");
         settings.put("log_filename", "postgresql.log");
         settings.put("log_line_prefix", "'%m [%p] db=%d,user=%u,app=%a '");

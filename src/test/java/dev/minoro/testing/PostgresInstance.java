@@ -100,11 +100,16 @@ public final class PostgresInstance implements AutoCloseable {
      *                               process cannot read
      */
     public ServerLog log() {
-        if (log == null) {
+        if (!hasLog()) {
             throw new IllegalStateException("the log of the server from " + source + " cannot be read here; the"
                     + " tests that read the server's log need the embedded or Testcontainers server");
         }
         return log;
+    }
+
+    /** Whether {@link #log()} can be read: for the embedded and Testcontainers servers. */
+    public boolean hasLog() {
+        return log != null;
     }
 
     /** A server log that grows: mark where it ends, then read what came after. */

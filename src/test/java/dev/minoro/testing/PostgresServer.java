@@ -175,7 +175,8 @@ public final class PostgresServer implements ParameterResolver {
         String image = "postgres:" + (major == null ? "18" : major.toString()) + "-alpine";
         PostgreSQLContainer container = new PostgreSQLContainer(image)
                 .withCommand("postgres", "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                        "-c", "log_line_prefix=%m [%p] db=%d,user=%u,app=%a ");
+                        "-c", "log_line_prefix=%m [%p] db=%d,user=%u,app=%a ",
+                        "-c", "shared_preload_libraries=pg_stat_statements");
         container.start();
         try {
             return new PostgresInstance("Testcontainers (" + image + ")", container.getHost(),

@@ -213,7 +213,9 @@ public final class PasswordHasher {
     public Mono<Void> close() {
         return Mono.defer(() -> {
             closed = true;
-            return scheduler.disposeGracefully();
+            // Shutting the executor down takes its locks, and the caller may be an event loop (closing
+            // after a PostgreSQL query, on r2dbc-postgresql's thread): BlockHound caught the wait.
+            return scheduler.disposeGracefully().subscribeOn(Schedulers.boundedElastic());
         });
     }
 
