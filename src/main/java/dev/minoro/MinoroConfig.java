@@ -72,12 +72,11 @@ public final class MinoroConfig {
 
     /** A builder holding this configuration's values, to derive a changed copy. */
     public Builder toBuilder() {
-        Builder b = new Builder().database(database).clock(clock)
+        return new Builder().database(database).clock(clock)
                 .argon2(argon2MemoryKiB, argon2Iterations, argon2Parallelism)
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration);
-        return b;
     }
 
     public DatabaseConfig database() {

@@ -60,10 +60,7 @@ final class DefaultMinoro implements Minoro {
 
     @Override
     public Mono<User> authenticate(String email, String password) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
-            return authenticator.authenticate(email, password);
-        });
+        return lifecycle.mono(() -> authenticator.authenticate(email, password));
     }
 
     @Override

@@ -60,6 +60,7 @@ final class Execution {
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
+    private volatile boolean transactionControl;
 
     /**
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
@@ -111,6 +112,45 @@ final class Execution {
         if (abort != null) {
             throw abort;
         }
+        if (step.part().transactionControl()) {
+            transactionControl = true;
+        }
+        DB db = ((SQLiteConnection) jdbc).getDatabase();
+        if (lockWaitTimeout != null) {
+            db.busy_timeout((int) lockWaitTimeout.toMillis());
+        }
+        try {
+            Outcome outcome = run(jdbc, db, step, last);
+            if (last && transactionControl && lease != null) {
+                requireNoTransaction(jdbc, step.sql());
+            }
+            return outcome;
+        } finally {
+            if (lockWaitTimeout != null) {
+                db.busy_timeout((int) connection.busyTimeout().toMillis());
+            }
+        }
+    }
+
+    /**
+     * SQL such as {@code BEGIN} sent in auto-commit mode must not leave a transaction open on a lane that goes
+     * back to its pool: such a transaction is rolled back and the execution fails.
+     */
+    private static void requireNoTransaction(Connection jdbc, String sql) throws SQLException {
+        try (java.sql.Statement probe = jdbc.createStatement()) {
+            try {
+                probe.execute("BEGIN");
+            } catch (SQLException alreadyInTransaction) {
+                probe.execute("ROLLBACK");
+                throw new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in"
+                        + " auto-commit mode, so it was rolled back; use Connection.beginTransaction() and"
+                        + " commitTransaction(), or send BEGIN and COMMIT in one script", null, 0, sql);
+            }
+            probe.execute("COMMIT");
+        }
+    }
+
+    private Outcome run(Connection jdbc, DB db, Step step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -124,33 +164,23 @@ final class Execution {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
             }
-            DB db = ((SQLiteConnection) jdbc).getDatabase();
-            if (lockWaitTimeout != null) {
-                db.busy_timeout((int) lockWaitTimeout.toMillis());
-            }
-            try {
-                long changesBefore = db.total_changes();
-                if (!statement.execute()) {
-                    // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it
-                    // only when this statement changed something
-                    long count = db.total_changes() == changesBefore ? 0 : db.changes();
-                    statement.close();
-                    return new Outcome(SqliteResult.updated(count), null);
-                }
-            } finally {
-                if (lockWaitTimeout != null) {
-                    db.busy_timeout((int) connection.busyTimeout().toMillis());
-                }
+            long changesBefore = db.total_changes();
+            if (!statement.execute()) {
+                // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
+                // when this statement changed something
+                long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                statement.close();
+                return new Outcome(SqliteResult.updated(count), null);
             }
             ResultSet rows = statement.getResultSet();
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
-            int limit = last ? batchSize() : Integer.MAX_VALUE;
-            boolean more = read(rows, columns, first, limit);
+            int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
+            Object[] next = read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
             Cursor cursor = null;
-            if (more) {
-                cursor = keep(statement, rows, columns, step.sql());
+            if (next != null) {
+                cursor = keep(statement, rows, columns, step.sql(), next);
             }
             if (cursor == null) {
                 // all read, or the execution is over and nobody will read the rest
@@ -195,7 +225,7 @@ final class Execution {
         AtomicLong emitted = new AtomicLong();
         Flux<Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
-            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close());
+            values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         Flux<Result.Segment> segments = values.map(row -> {
             emitted.incrementAndGet();
@@ -208,18 +238,28 @@ final class Execution {
         return SqliteResult.of(segments, dataChange);
     }
 
-    private static boolean read(ResultSet rows, int columns, List<Object[]> into, int limit) throws SQLException {
+    /**
+     * Reads up to {@code limit} rows into {@code into}, then one more: it returns that row, which starts the
+     * next batch, or null when the rows have run out. Reading one ahead lets the last batch complete the
+     * stream without waiting for demand that may never come.
+     */
+    private static @Nullable Object @Nullable [] read(ResultSet rows, int columns, List<Object[]> into, int limit)
+            throws SQLException {
         while (into.size() < limit) {
             if (!rows.next()) {
-                return false;
+                return null;
             }
-            Object[] row = new Object[columns];
-            for (int i = 0; i < columns; i++) {
-                row[i] = stored(rows.getObject(i + 1));
-            }
-            into.add(row);
+            into.add(row(rows, columns));
         }
-        return true;
+        return rows.next() ? row(rows, columns) : null;
+    }
+
+    private static @Nullable Object[] row(ResultSet rows, int columns) throws SQLException {
+        Object[] row = new Object[columns];
+        for (int i = 0; i < columns; i++) {
+            row[i] = stored(rows.getObject(i + 1));
+        }
+        return row;
     }
 
     /** sqlite-jdbc reads INTEGER as Integer or Long; rows keep one class per storage class. */
@@ -287,11 +327,12 @@ final class Execution {
     }
 
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
-    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
+            Object[] next) {
         if (aborted != null || !retain()) {
             return null;
         }
-        Cursor cursor = new Cursor(statement, rows, columns, sql);
+        Cursor cursor = new Cursor(statement, rows, columns, sql, next);
         cursors.add(cursor);
         return cursor;
     }
@@ -372,13 +413,15 @@ final class Execution {
         private final int columns;
         private final String sql;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private @Nullable Object[] next; // the row read ahead; only on the lane
         private volatile boolean exhausted;
 
-        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql) {
+        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql, Object[] next) {
             this.statement = statement;
             this.rows = rows;
             this.columns = columns;
             this.sql = sql;
+            this.next = next;
         }
 
         /** The remaining rows, read {@code batch} at a time when there is demand. */
@@ -393,12 +436,16 @@ final class Execution {
                     R2dbcException abort = aborted;
                     throw abort != null ? abort : connection.closedError();
                 }
-                List<Object[]> next = new ArrayList<>(Math.min(batch, 1024));
-                if (!read(rows, columns, next, batch)) {
+                List<Object[]> batchRows = new ArrayList<>(Math.min(batch, 1024));
+                if (next != null) {
+                    batchRows.add(next);
+                }
+                next = read(rows, columns, batchRows, batch);
+                if (next == null) {
                     exhausted = true;
                     closeOnLane();
                 }
-                return next;
+                return batchRows;
             }, this, null);
         }
 

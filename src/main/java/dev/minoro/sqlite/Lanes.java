@@ -82,6 +82,18 @@ final class Lanes {
         return readers != null;
     }
 
+    /** The number of lanes leased now (for tests: nothing should hold a lane once its work is done). */
+    int leased() {
+        return (writer == null ? 0 : writer.metrics().acquiredSize())
+                + (readers == null ? 0 : readers.metrics().acquiredSize());
+    }
+
+    /** The number of leases waiting for a lane now. */
+    int pending() {
+        return (writer == null ? 0 : writer.metrics().pendingAcquireSize())
+                + (readers == null ? 0 : readers.metrics().pendingAcquireSize());
+    }
+
     /** SQLite's version, known once a lane has been opened. */
     @Nullable String sqliteVersion() {
         return sqliteVersion;

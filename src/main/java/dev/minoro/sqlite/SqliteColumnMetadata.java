@@ -87,10 +87,6 @@ final class SqliteColumnMetadata implements ColumnMetadata {
         return wide;
     }
 
-    Type affinityType() {
-        return type;
-    }
-
     @Override
     public String getName() {
         return name;
@@ -113,8 +109,9 @@ final class SqliteColumnMetadata implements ColumnMetadata {
     }
 
     /**
-     * {@link Nullability#NON_NULL} for a table column declared {@code NOT NULL} (or an INTEGER PRIMARY KEY),
-     * {@link Nullability#NULLABLE} for other table columns, {@link Nullability#UNKNOWN} for expressions.
+     * {@link Nullability#NON_NULL} for a table column declared {@code NOT NULL},
+     * {@link Nullability#NULLABLE} for other table columns (as SQLite's {@code sqlite3_table_column_metadata}
+     * reports them), {@link Nullability#UNKNOWN} for expressions.
      */
     @Override
     public Nullability getNullability() {

@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Mono;
  * begins a transaction the same way. Like every R2DBC connection it is meant to be used by one flow at a
  * time; statements in auto-commit mode may overlap.
  */
-final class SqliteConnection implements Connection {
+final class SqliteConnection implements Connection, Lifecycle {
 
     private static final String NO_TRANSACTION = "no transaction is active";
 
@@ -72,12 +73,13 @@ final class SqliteConnection implements Connection {
 
     /** Runs {@code steps} on the transaction's lane, or on a lane leased for them. */
     Flux<SqliteResult> execute(List<Execution.Step> steps, boolean readOnly, int fetchSize) {
-        Duration timeout = statementTimeout;
-        Duration lockWait = lockWaitTimeout;
         return Flux.defer(() -> {
             if (closed) {
                 return Flux.error(closedError());
             }
+            // as set when the statement runs, not when execute() was called
+            Duration timeout = statementTimeout;
+            Duration lockWait = lockWaitTimeout;
             return resolve(steps).flatMapMany(resolved -> laneFor(readOnly).flatMapMany(choice -> {
                 Execution execution = new Execution(this, choice.lane(), choice.lease(), resolved, fetchSize, timeout,
                         choice.lease() == null ? null : lockWait);
@@ -579,13 +581,42 @@ final class SqliteConnection implements Connection {
     }
 
     private Mono<Void> closeNow() {
-        Mono<Void> pendingBegin;
         synchronized (lock) {
             closed = true;
+        }
+        return release(closedError());
+    }
+
+    /** Nothing to do: a new connection is ready as it is. */
+    @Override
+    public Mono<Void> postAllocate() {
+        return Mono.empty();
+    }
+
+    /**
+     * A cold Mono that readies the connection for its next user when a pool such as r2dbc-pool takes it back:
+     * unread results are closed, an open transaction (also one begun by a savepoint or by auto-commit off) is
+     * rolled back, its lane given back, and auto-commit, isolation level and timeouts are reset.
+     */
+    @Override
+    public Mono<Void> preRelease() {
+        return release(new R2dbcNonTransientResourceException("the connection went back to its pool before this"
+                + " result was read")).then(Mono.fromRunnable(() -> {
+                    autoCommit = true;
+                    isolationLevel = IsolationLevel.SERIALIZABLE;
+                    statementTimeout = Duration.ZERO;
+                    lockWaitTimeout = null;
+                }));
+    }
+
+    /** Closes unread results, rolls back an open transaction and gives back every lane the connection holds. */
+    private Mono<Void> release(R2dbcException reason) {
+        Mono<Void> pendingBegin;
+        synchronized (lock) {
             pendingBegin = beginning == null ? Mono.empty() : beginning.onErrorResume(e -> Mono.empty()).then();
         }
         return pendingBegin
-                .then(Flux.fromIterable(List.copyOf(executions)).flatMap(e -> e.abort(closedError())).then())
+                .then(Flux.fromIterable(List.copyOf(executions)).flatMap(e -> e.abort(reason)).then())
                 .then(Mono.defer(() -> {
                     Transaction t;
                     synchronized (lock) {

@@ -100,7 +100,11 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        for (Option<?> unusable : new Option<?>[] {HOST, PORT, USER, PASSWORD}) {
+        if (options.hasOption(HOST)) {
+            throw new IllegalArgumentException("option host does not apply to SQLite, a local file: write the URL"
+                    + " with three slashes, r2dbc:sqlite:///abs/path.db, or set only database");
+        }
+        for (Option<?> unusable : new Option<?>[] {PORT, USER, PASSWORD}) {
             if (options.hasOption(unusable)) {
                 throw new IllegalArgumentException("option " + unusable.name() + " does not apply to SQLite, a local"
                         + " file: remove it (database is the file's path)");

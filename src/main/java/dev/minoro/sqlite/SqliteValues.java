@@ -149,11 +149,6 @@ final class SqliteValues {
         return Mono.just(bound);
     }
 
-    /** The Java type of values that {@link #natural} returns for a column of this declared type. */
-    static Class<?> naturalType(SqliteColumnMetadata column) {
-        return column.affinityType().getJavaType();
-    }
-
     /**
      * What {@code Row.get(i)} returns: INTEGER as {@link Integer} when it fits in 32 bits (as sqlite-jdbc's
      * {@code getObject} does; always {@link Long} in a column declared {@code BIGINT} or {@code INT8}),

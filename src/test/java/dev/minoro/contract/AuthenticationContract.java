@@ -182,6 +182,8 @@ public interface AuthenticationContract extends MinoroFixture {
                 .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
         login("nobody@example.com", "x".repeat(5000)).as(StepVerifier::create)
                 .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
+        login("jo@example.com", TestConfigs.PASSWORD + "\uD800").as(StepVerifier::create)
+                .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
     }
 
     @Test

@@ -13,9 +13,13 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
-/** The contract suites on SQLite: a fresh database file per test. */
-final class SqliteContractTests implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract {
+/**
+ * The contract suites on SQLite: a fresh database file per test. Subclasses may route Minoro's
+ * connections differently, through {@link #boot}.
+ */
+class SqliteContractTests implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract {
 
     @TempDir
     Path directory;
@@ -30,7 +34,12 @@ final class SqliteContractTests implements UserRepositoryContract, RoleRepositor
     void open() {
         database = TestConfigs.sqliteFile(directory, "contract.db");
         config = TestConfigs.fast(database, clock);
-        minoro = Minoro.create(config).block(TIMEOUT);
+        minoro = boot(config).block(TIMEOUT);
+    }
+
+    /** How the test's instances are made. */
+    Mono<Minoro> boot(MinoroConfig config) {
+        return Minoro.create(config);
     }
 
     @AfterEach
@@ -56,7 +65,7 @@ final class SqliteContractTests implements UserRepositoryContract, RoleRepositor
 
     @Override
     public Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
-        Minoro other = Minoro.create(change.apply(config.toBuilder()).build()).block(TIMEOUT);
+        Minoro other = boot(change.apply(config.toBuilder()).build()).block(TIMEOUT);
         others.add(other);
         return other;
     }

@@ -62,5 +62,6 @@ final class SqliteMigrationIntegrationTests implements MigrationContract {
             minoro.close().block(TIMEOUT);
         }
         assertEquals(1, Minoro.migrateDatabase(DatabaseConfig.sqlite("file::memory:")).block(TIMEOUT).toVersion());
+        assertEquals(0, Minoro.migrationStatus(memory).block(TIMEOUT).currentVersion());
     }
 }

@@ -89,18 +89,19 @@ public final class Authenticator {
 
     /** Costs one hash, as a wrong password does, then fails as a wrong password does. */
     private Mono<User> rejectAsUnknown(String password) {
-        return hasher.verifyAgainstDummy(acceptableLength(password) ? password : "")
+        return hasher.verifyAgainstDummy(acceptable(password) ? password : "")
                 .then(Mono.error(InvalidCredentialsException::new));
     }
 
-    /** A password over the configured cap cannot be right; it is not hashed, the dummy is. */
+    /** A password over the configured cap, or not valid Unicode, cannot be right; it is not hashed, the dummy is. */
     private Mono<Boolean> verify(String password, String storedHash) {
-        return acceptableLength(password)
+        return acceptable(password)
                 ? hasher.verify(password, storedHash)
                 : hasher.verifyAgainstDummy("").thenReturn(false);
     }
 
-    private boolean acceptableLength(String password) {
-        return password.codePointCount(0, password.length()) <= config.maxPasswordLength();
+    private boolean acceptable(String password) {
+        return password.codePointCount(0, password.length()) <= config.maxPasswordLength()
+                && Inputs.isWellFormed(password);
     }
 }

@@ -19,7 +19,8 @@ final class SqliteDatabases {
         SqliteConnectionConfiguration configuration = SqliteConnectionConfiguration.builder()
                 .database(file == null ? SqliteConnectionConfiguration.MEMORY : file.toString())
                 .busyTimeout(config.busyTimeout())
-                .readOnly(readOnly)
+                // An in-memory database is new and private to this factory: nothing to protect.
+                .readOnly(readOnly && file != null)
                 .build();
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
         String description = file == null ? "in-memory SQLite database" : "SQLite file " + file;

@@ -7,12 +7,11 @@ import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -48,13 +47,11 @@ public final class PasswordHasher {
     static final int MAX_PASSWORD_LENGTH = 4096;
     static final int SALT_BYTES = 16;
     static final int HASH_BYTES = 32;
-    /** bcrypt's cost is a power of two: 16 is already seconds per check, and 31 would be days. */
+    /** bcrypt's cost is a power of two: 16 is already seconds per check, and 31 more than a day. */
     static final int MAX_BCRYPT_COST = 16;
 
     private static final String THREAD_NAME_PREFIX = "minoro-password-";
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-    /** Idle hashing threads end after this; a burst of logins starts them again. */
-    private static final long THREAD_KEEP_ALIVE_SECONDS = 60;
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
     private static final int BCRYPT_LENGTH = 60;
 
@@ -64,7 +61,8 @@ public final class PasswordHasher {
     private final int threads;
     private final int queueCapacity;
     private final Scheduler scheduler;
-    private final SecureRandom random = new SecureRandom();
+    /** Hashes running or waiting; at most threads + queueCapacity. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final HashingProbe probe;
     /** Per instance, taken when the hasher is made, so that a test can route it with Loggers.useConsoleLoggers. */
     private final Logger log = Loggers.getLogger(PasswordHasher.class);
@@ -79,27 +77,31 @@ public final class PasswordHasher {
         this.threads = config.hashingThreads();
         this.queueCapacity = config.hashingQueueCapacity();
         this.probe = probe;
-        // A plain pool rather than Schedulers.newBoundedElastic: bounded-elastic's queue cap is per
-        // thread, so N threads would accept N times hashingQueueCapacity waiting hashes, and a task
-        // waits behind its own thread even when another is idle. Here the queue is one, shared, of
-        // exactly hashingQueueCapacity slots, and AbortPolicy refuses the next task at once.
         ThreadFactory threadFactory = task -> {
             Thread thread = new Thread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet());
             // An instance nobody closed must not keep the JVM alive.
             thread.setDaemon(true);
             return thread;
         };
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, THREAD_KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), threadFactory,
-                new ThreadPoolExecutor.AbortPolicy());
-        executor.allowCoreThreadTimeOut(true);
+        // One queue shared by all threads, so that a hash never waits behind a busy thread while another
+        // is idle (Schedulers.newBoundedElastic queues per thread, and caps each thread's queue rather than
+        // the total). The executor's queue is unbounded: inFlight bounds it, without a lock. A
+        // ScheduledThreadPoolExecutor because Reactor's BlockHound integration accepts the brief lock inside
+        // its queue, where an ArrayBlockingQueue's lock, when contended, would fail a subscriber on a
+        // parallel thread.
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, threadFactory);
+        executor.setRemoveOnCancelPolicy(true);
+        // All threads now, on this thread: started lazily, the first submissions would add them under the
+        // executor's main lock, which callers on parallel threads could contend for.
+        executor.prestartAllCoreThreads();
         this.scheduler = Schedulers.fromExecutorService(executor, "minoro-password");
     }
 
     /**
      * A hasher with the Argon2id parameters ({@code argon2MemoryKiB}, {@code argon2Iterations},
      * {@code argon2Parallelism}) and the scheduler size ({@code hashingThreads},
-     * {@code hashingQueueCapacity}) of {@code config}. Starts no thread until the first hash.
+     * {@code hashingQueueCapacity}) of {@code config}. Starts its {@code hashingThreads} threads, which
+     * wait idle until the first hash and end when {@link #close()} is subscribed.
      */
     public static PasswordHasher create(MinoroConfig config) {
         return create(config, HashingProbe.NONE);
@@ -126,7 +128,7 @@ public final class PasswordHasher {
         Objects.requireNonNull(password, "password");
         return onHashingThread(password, () -> {
             byte[] salt = new byte[SALT_BYTES];
-            random.nextBytes(salt);
+            Randomness.SECURE.nextBytes(salt);
             byte[] bytes = passwordBytes(password);
             try {
                 probe.argon2Started();
@@ -230,14 +232,44 @@ public final class PasswordHasher {
             if (invalid != null) {
                 return Mono.error(invalid);
             }
+            if (!admit()) {
+                return Mono.error(overloaded());
+            }
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet();
+                }
+            };
             return Mono.fromCallable(() -> {
-                probe.taskStarted();
-                return work.call();
+                try {
+                    probe.taskStarted();
+                    return work.call();
+                } finally {
+                    // Before the result is emitted: whoever receives it can hash again at once.
+                    release.run();
+                }
             }).subscribeOn(scheduler)
-                    // The pool refuses a task when its queue is full and, in a race with close(), when it
-                    // has just shut down.
-                    .onErrorMap(RejectedExecutionException.class, e -> closed ? closedException(e) : overloaded(e));
+                    // For tasks that never ran: cancelled while waiting (they leave the queue) or refused
+                    // after close(). One cancelled while it runs frees its slot here, early, but keeps
+                    // its thread until Argon2 returns, so the threads still bound the memory in use.
+                    .doFinally(signal -> release.run())
+                    // The executor refuses tasks only once close() has shut it down.
+                    .onErrorMap(RejectedExecutionException.class, e -> closedException(e));
         });
+    }
+
+    private boolean admit() {
+        int limit = threads + queueCapacity;
+        for (;;) {
+            int current = inFlight.get();
+            if (current >= limit) {
+                return false;
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
     }
 
     private boolean verifyAgainstDummyNow(String password) {
@@ -263,8 +295,8 @@ public final class PasswordHasher {
             if (made == null) {
                 byte[] salt = new byte[SALT_BYTES];
                 byte[] password = new byte[HASH_BYTES];
-                random.nextBytes(salt);
-                random.nextBytes(password);
+                Randomness.SECURE.nextBytes(salt);
+                Randomness.SECURE.nextBytes(password);
                 probe.argon2Started();
                 made = Argon2Hash.argon2id(memoryKiB, iterations, parallelism, salt, password, HASH_BYTES);
                 Arrays.fill(password, (byte) 0);
@@ -341,11 +373,25 @@ public final class PasswordHasher {
         return null;
     }
 
-    private OverloadedException overloaded(Throwable cause) {
+    private OverloadedException overloaded() {
+        RejectedExecutionException cause = new RejectedExecutionException("minoro-password: " + threads
+                + " running and " + queueCapacity + " waiting, the most allowed");
         return new OverloadedException("Password hashing is at capacity: all " + threads + " hashing threads are"
                 + " busy and all " + queueCapacity + " queue slots are taken. Retry later, or raise hashingThreads"
                 + " (up to the cores available) or hashingQueueCapacity in MinoroConfig; each hash holds "
                 + memoryKiB + " KiB while it runs.", cause);
+    }
+
+    /**
+     * Made on first use, which is on a hashing thread: the first SecureRandom of a JVM opens the
+     * system's entropy source, which must not happen on a caller's non-blocking thread.
+     */
+    private static final class Randomness {
+
+        static final SecureRandom SECURE = new SecureRandom();
+
+        private Randomness() {
+        }
     }
 
     private static IllegalStateException closedException(@Nullable Throwable cause) {

@@ -125,6 +125,10 @@ public final class Inputs {
      */
     public static String password(@Nullable String password, int min, int max) {
         required(password, "password");
+        if (!isWellFormed(password)) {
+            throw new InvalidInputException("password must be valid Unicode text: it contains an unpaired"
+                    + " surrogate character");
+        }
         int length = password.codePointCount(0, password.length());
         if (length < min) {
             throw new InvalidInputException("password must have at least " + min + " characters");
@@ -133,6 +137,19 @@ public final class Inputs {
             throw new InvalidInputException("password must have at most " + max + " characters");
         }
         return password;
+    }
+
+    /** Whether {@code text} is valid UTF-16: every surrogate is part of a pair. */
+    public static boolean isWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A display name: null, or at most 200 characters without control characters. */

@@ -3,6 +3,7 @@ package dev.minoro.internal.repository;
 import dev.minoro.User;
 import dev.minoro.internal.database.Database;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -38,8 +39,7 @@ public final class LoginStore {
 
     /** A cold {@code Mono} of the credentials of the user with this normalised email, or empty. */
     public Mono<Credentials> find(String emailNorm) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             return database.withConnection("checking a login", c -> Statements.query(c, sql.credentialsByEmail,
                     row -> new Credentials(Rows.user(row), row.get("password_hash", String.class),
                             row.get("locked_until", Instant.class)), emailNorm).next());
@@ -54,7 +54,7 @@ public final class LoginStore {
      */
     public Mono<Instant> recordFailure(UUID userId, int maxFailures, Instant lockUntil, Instant now) {
         return database.withConnection("recording a failed login", c -> Statements.query(c, sql.recordFailure,
-                        row -> java.util.Optional.ofNullable(row.get("locked_until", Instant.class)), userId, maxFailures,
+                        row -> Optional.ofNullable(row.get("locked_until", Instant.class)), userId, maxFailures,
                         lockUntil).next())
                 .flatMap(locked -> Mono.justOrEmpty(locked.filter(until -> until.isAfter(now))));
     }

@@ -32,8 +32,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Role> create(String name, @Nullable String description) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
             String checkedDescription = Inputs.description(description);
             UUID id = ids.next();
@@ -47,8 +46,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Role> findByName(String name) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
             return database.withConnection("finding a role",
                     c -> Statements.query(c, sql.roleByName, Rows::role, nameNorm).next());
@@ -57,8 +55,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Role> findById(UUID id) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return database.withConnection("finding a role by id",
                     c -> Statements.query(c, sql.roleById, Rows::role, id).next());
@@ -67,16 +64,14 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<Role> findAll() {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             return database.withConnectionMany("listing roles", c -> Statements.query(c, sql.allRoles, Rows::role));
         });
     }
 
     @Override
     public Mono<Long> count() {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             return database.withConnection("counting roles",
                     c -> Statements.query(c, sql.countRoles, row -> Rows.notNull(row.get(0, Long.class), "count"))
                             .next());
@@ -85,8 +80,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Boolean> delete(String name) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
             return database.withConnection("deleting a role", c -> Statements.update(c, sql.deleteRole, nameNorm))
                     .map(deleted -> deleted > 0);
@@ -95,8 +89,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> assign(UUID userId, String roleName) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
@@ -116,8 +109,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> revoke(UUID userId, String roleName) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             return database.withConnection("revoking a role",
@@ -127,8 +119,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<Role> rolesOf(UUID userId) {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             Inputs.id(userId, "userId");
             return database.withConnectionMany("listing a user's roles",
                     c -> Statements.query(c, sql.rolesOf, Rows::role, userId));
@@ -137,8 +128,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<User> membersOf(String roleName) {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             return database.withConnectionMany("listing a role's members",
                     c -> Statements.query(c, sql.membersOf, Rows::user, nameNorm));
@@ -147,8 +137,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Boolean> hasRole(UUID userId, String roleName) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             return database.withConnection("checking a user's role",
@@ -158,8 +147,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> grantPermission(String roleName, String permission) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             String checkedPermission = Inputs.permission(permission);
             Instant now = Instant.ofEpochMilli(clock.millis());
@@ -175,8 +163,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> revokePermission(String roleName, String permission) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             String checkedPermission = Inputs.permission(permission);
             return database.withConnection("revoking a permission",
@@ -186,8 +173,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<String> permissionsOfRole(String roleName) {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             return database.withConnectionMany("listing a role's permissions", c -> Statements.query(c,
                     sql.permissionsOfRole, row -> Rows.notNull(row.get("permission", String.class), "permission"),
@@ -197,8 +183,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<String> permissionsOf(UUID userId) {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             Inputs.id(userId, "userId");
             return database.withConnectionMany("listing a user's permissions", c -> Statements.query(c,
                     sql.permissionsOf, row -> Rows.notNull(row.get("permission", String.class), "permission"),
@@ -208,8 +193,7 @@ public final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Boolean> hasPermission(UUID userId, String permission) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String checkedPermission = Inputs.permission(permission);
             return database.withConnection("checking a user's permission", c -> Statements.query(c,

@@ -41,18 +41,12 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> create(NewUser user) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.required(user, "user");
             String email = user.email();
             String emailNorm = Inputs.normalisedEmail(email);
             String displayName = Inputs.displayName(user.displayName());
-            String password = user.password();
-            Mono<Optional<String>> hash = password == null
-                    ? Mono.just(Optional.empty())
-                    : hasher.hash(Inputs.password(password, config.minPasswordLength(), config.maxPasswordLength()))
-                            .map(Optional::of);
-            return hash.flatMap(passwordHash -> {
+            return hashOf(user.password()).flatMap(passwordHash -> {
                 UUID id = ids.next();
                 Instant now = now();
                 return database.withConnection("creating a user", c -> Statements.update(c, sql.insertUser,
@@ -65,8 +59,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> findById(UUID id) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return database.withConnection("finding a user by id",
                     c -> Statements.query(c, sql.userById, Rows::user, id).next());
@@ -75,8 +68,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> findByEmail(String email) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             String emailNorm = Inputs.normalisedEmail(email);
             return database.withConnection("finding a user by email",
                     c -> Statements.query(c, sql.userByEmail, Rows::user, emailNorm).next());
@@ -85,8 +77,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Flux<User> findAll(int offset, int limit) {
-        return Flux.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.flux(() -> {
             Inputs.page(offset, limit);
             return database.withConnectionMany("listing users",
                     c -> Statements.query(c, sql.usersPage, Rows::user, limit, offset));
@@ -95,8 +86,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Long> count() {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             return database.withConnection("counting users",
                     c -> Statements.query(c, sql.countUsers, row -> Rows.notNull(row.get(0, Long.class), "count"))
                             .next());
@@ -105,8 +95,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             String emailNorm = Inputs.normalisedEmail(email);
             String checkedDisplayName = Inputs.displayName(displayName);
@@ -123,8 +112,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> setDisabled(UUID id, boolean disabled) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return database.withConnection(disabled ? "disabling a user" : "enabling a user",
                     c -> Statements.query(c, sql.setDisabled, Rows::user, id, disabled, now()).next())
@@ -134,14 +122,9 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Void> changePassword(UUID id, @Nullable String newPassword) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            Mono<Optional<String>> hash = newPassword == null
-                    ? Mono.just(Optional.empty())
-                    : hasher.hash(Inputs.password(newPassword, config.minPasswordLength(),
-                            config.maxPasswordLength())).map(Optional::of);
-            return hash.flatMap(passwordHash -> database.withConnection("changing a password",
+            return hashOf(newPassword).flatMap(passwordHash -> database.withConnection("changing a password",
                             c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
                     .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
         });
@@ -149,8 +132,7 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Void> unlock(UUID id) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return database.withConnection("unlocking a user", c -> Statements.update(c, sql.unlock, id))
                     .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
@@ -159,12 +141,23 @@ public final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Boolean> delete(UUID id) {
-        return Mono.defer(() -> {
-            lifecycle.checkOpen();
+        return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return database.withConnection("deleting a user", c -> Statements.update(c, sql.deleteUser, id))
                     .map(deleted -> deleted > 0);
         });
+    }
+
+    /**
+     * The hash of a password after checking its length, made on the hashing scheduler; empty for a
+     * user without a local password. The check throws, so call it where a throw is signalled.
+     */
+    private Mono<Optional<String>> hashOf(@Nullable String password) {
+        if (password == null) {
+            return Mono.just(Optional.empty());
+        }
+        return hasher.hash(Inputs.password(password, config.minPasswordLength(), config.maxPasswordLength()))
+                .map(Optional::of);
     }
 
     private Instant now() {

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -55,9 +56,12 @@ final class PasswordHasherTests {
 
     static Stream<Arguments> rfc9106Vectors() {
         return Stream.of(
-                Arguments.of(Argon2Hash.Type.ARGON2D, "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb"),
-                Arguments.of(Argon2Hash.Type.ARGON2I, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8"),
-                Arguments.of(Argon2Hash.Type.ARGON2ID, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"));
+                Arguments.of(Argon2Hash.Type.ARGON2D,
+                        "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb"),
+                Arguments.of(Argon2Hash.Type.ARGON2I,
+                        "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8"),
+                Arguments.of(Argon2Hash.Type.ARGON2ID,
+                        "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"));
     }
 
     /** RFC 9106 section 5: m=32 KiB, t=3, p=4, password 32 x 01, salt 16 x 02, secret 8 x 03, data 12 x 04. */
@@ -433,6 +437,23 @@ final class PasswordHasherTests {
         }
     }
 
+    /** Many subscribers on parallel threads at once: admission and queueing never block them. */
+    @Test
+    void manyConcurrentSubscribersOnParallelThreadsNeverBlock() {
+        PasswordHasher hasher = hasher(config(8, 1, 1, 2, 1024));
+        String phc = hasher.hash("pw").block(TIMEOUT);
+
+        Flux.range(0, 400)
+                .flatMap(i -> (i % 2 == 0 ? hasher.verify("pw", phc) : hasher.verifyAgainstDummy("pw"))
+                        .subscribeOn(Schedulers.parallel()), 256)
+                .filter(Boolean::booleanValue)
+                .count()
+                .as(StepVerifier::create)
+                .expectNext(200L)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
     @Test
     void aFullQueueFailsFastWithOverloadedException() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
@@ -468,6 +489,33 @@ final class PasswordHasherTests {
         // Capacity is back once the queue drains.
         hasher.verifyAgainstDummy("again").as(StepVerifier::create).expectNext(false).expectComplete()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void aCancelledWaitingHashFreesItsSlotAndNeverRuns() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger tasks = new AtomicInteger();
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new HashingProbe() {
+            @Override
+            public void taskStarted() {
+                tasks.incrementAndGet();
+                started.countDown();
+                awaitUninterruptibly(release);
+            }
+        });
+        StepVerifier running = StepVerifier.create(hasher.hash("running")).expectNextCount(1).expectComplete()
+                .verifyLater();
+        assertTrue(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+
+        hasher.verifyAgainstDummy("cancelled").subscribe().dispose();
+        StepVerifier next = StepVerifier.create(hasher.verifyAgainstDummy("next")).expectNext(false)
+                .expectComplete().verifyLater();
+        release.countDown();
+
+        running.verify(TIMEOUT);
+        next.verify(TIMEOUT);
+        assertEquals(2, tasks.get(), "the cancelled verification never ran");
     }
 
     @Test

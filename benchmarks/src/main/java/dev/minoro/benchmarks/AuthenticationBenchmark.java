@@ -1,0 +1,88 @@
+package dev.minoro.benchmarks;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import dev.minoro.NewUser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Mono;
+
+/**
+ * What a login costs at the default Argon2id parameters on a SQLite file, for the three answers a
+ * caller can get: success, a wrong password, an unknown email. The last two must cost about the same,
+ * so that timing does not tell whether an email has an account. The lockout threshold is raised so
+ * that the wrong-password runs never lock the account.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+@Threads(1)
+@Fork(2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class AuthenticationBenchmark {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String PASSWORD = "correct horse battery staple";
+
+    private Path directory;
+    private Minoro minoro;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        directory = Files.createTempDirectory("minoro-auth-bench");
+        DatabaseConfig database = DatabaseConfig.sqlite("file:" + directory.resolve("auth.db"));
+        minoro = Minoro.create(MinoroConfig.builder().database(database).maxFailedLogins(Integer.MAX_VALUE).build())
+                .block(TIMEOUT);
+        minoro.users().create(NewUser.of("user@example.com", PASSWORD)).block(TIMEOUT);
+        // The first unknown-email login makes the dummy hash; measure the later ones.
+        login("nobody@example.com", PASSWORD);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        minoro.close().block(TIMEOUT);
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    public Object rightPassword() {
+        return login("user@example.com", PASSWORD);
+    }
+
+    @Benchmark
+    public Object wrongPassword() {
+        return login("user@example.com", "not the password");
+    }
+
+    @Benchmark
+    public Object unknownEmail() {
+        return login("nobody@example.com", PASSWORD);
+    }
+
+    private Object login(String email, String password) {
+        return minoro.authenticate(email, password).map(Object.class::cast)
+                .onErrorResume(e -> Mono.just(e.getClass())).block(TIMEOUT);
+    }
+}

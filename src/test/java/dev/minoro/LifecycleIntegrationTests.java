@@ -1,0 +1,88 @@
+package dev.minoro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.testing.TestConfigs;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.test.StepVerifier;
+
+/** An instance's threads and connections live exactly as long as it does. */
+final class LifecycleIntegrationTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path directory;
+
+    private static Set<String> minoroThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("minoro-"))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void closeReleasesEveryThreadTheInstanceStarted() {
+        Set<String> before = minoroThreads();
+        Minoro minoro = Minoro.create(TestConfigs.fast(TestConfigs.sqliteFile(directory, "a.db"),
+                java.time.Clock.systemUTC())).block(TIMEOUT);
+        minoro.users().create(NewUser.of("a@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+        minoro.authenticate("a@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
+        Set<String> started = minoroThreads();
+        started.removeAll(before);
+        assertTrue(started.stream().anyMatch(n -> n.startsWith("minoro-sqlite")), started.toString());
+        assertTrue(started.stream().anyMatch(n -> n.startsWith("minoro-password")), started.toString());
+
+        minoro.close().as(StepVerifier::create).verifyComplete();
+        Set<String> left = minoroThreads();
+        left.retainAll(started);
+        assertEquals(Set.of(), left, "threads of a closed instance");
+    }
+
+    @Test
+    void cancellingABootThatWaitsReleasesWhatItOpened() throws Exception {
+        Path file = directory.resolve("busy.db");
+        Set<String> before = minoroThreads();
+        // Another connection holds SQLite's write lock on a WAL file, so the boot reads the (missing)
+        // ledger and then waits for the lock in the migration's slow path.
+        try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = holder.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+            statement.execute("BEGIN IMMEDIATE");
+            Disposable boot = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + file)
+                            .withBusyTimeout(Duration.ofMillis(100))))
+                    .subscribe();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (minoroThreads().stream().noneMatch(n -> n.startsWith("minoro-sqlite") && !before.contains(n))) {
+                assertTrue(System.nanoTime() < deadline, "the boot never started");
+                Thread.sleep(10);
+            }
+            Thread.sleep(300);
+            assertFalse(boot.isDisposed(), "the boot is still waiting for the lock when it is cancelled");
+            boot.dispose();
+            statement.execute("ROLLBACK");
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Set<String> left = minoroThreads();
+            left.removeAll(before);
+            if (left.isEmpty()) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "threads left after a cancelled boot: " + left);
+            Thread.sleep(20);
+        }
+    }
+}

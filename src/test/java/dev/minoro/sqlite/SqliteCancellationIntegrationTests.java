@@ -1,0 +1,199 @@
+package dev.minoro.sqlite;
+
+import static dev.minoro.sqlite.SqliteTesting.query;
+import static dev.minoro.sqlite.SqliteTesting.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * A subscriber that cancels, or a timeout, leaves no statement running and no lane leased. The factory has one
+ * reader lane, so a statement left running on it would make the next read wait forever.
+ */
+final class SqliteCancellationIntegrationTests {
+
+    /** Counts for minutes unless interrupted. */
+    private static final String ENDLESS =
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
+
+    @TempDir
+    Path directory;
+
+    private SqliteConnectionFactory factory;
+
+    @BeforeEach
+    void open() {
+        factory = SqliteTesting.file(directory.resolve("cancel.db"), b -> b.readerLanes(1));
+        update(factory, "CREATE TABLE t (v INTEGER);"
+                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
+                + " INSERT INTO t SELECT i FROM n").block(SqliteTesting.TIMEOUT);
+    }
+
+    @AfterEach
+    void close() {
+        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+    }
+
+    /**
+     * The one reader lane serves the next read (a statement still running on it, or a lease never given back,
+     * would make it wait forever), and once that read is done no lane is leased and no lease waits.
+     */
+    private void nothingLeasedAndReadsStillWork() {
+        query(factory, "SELECT count(*) FROM t WHERE v > 0", r -> r.get(0, Long.class))
+                .as(StepVerifier::create).expectNext(10000L).verifyComplete();
+        assertEquals(0, factory.lanes().leased(), "lanes leased");
+        assertEquals(0, factory.lanes().pending(), "leases waiting");
+    }
+
+    @Test
+    void cancellingAStreamingResultClosesItsStatementAndReleasesTheLane() {
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement("SELECT v FROM t ORDER BY v")
+                        .fetchSize(10).execute()).concatMap(r -> r.map(row -> row.get(0, Integer.class))),
+                Connection::close)
+                .take(25)
+                .as(StepVerifier::create).expectNextCount(25).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void cancellingWithoutClosingTheConnectionAlsoReleasesTheLane() {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Flux.from(connection.createStatement("SELECT v FROM t").fetchSize(5).execute())
+                    .concatMap(r -> r.map(row -> row.get(0)))
+                    .as(p -> StepVerifier.create(p, 3))
+                    .expectNextCount(3)
+                    .thenCancel()
+                    .verify(SqliteTesting.TIMEOUT);
+            nothingLeasedAndReadsStillWork();
+        } finally {
+            Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void cancellingARunningQueryInterruptsIt() {
+        Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(ENDLESS).execute())
+                        .concatMap(r -> r.map(row -> row.get(0))), Connection::close)
+                // cancels while SQLite counts: only an interrupt stops it
+                .take(Duration.ofMillis(300))
+                .as(StepVerifier::create)
+                .verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void aStatementTimeoutInterruptsTheQueryAndFailsWithATimeout() {
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.setStatementTimeout(Duration.ofMillis(200)))
+                        .thenMany(c.createStatement(ENDLESS).execute())
+                        .concatMap(r -> r.map(row -> row.get(0)))
+                        .then(),
+                Connection::close)
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    R2dbcTimeoutException timeout = (R2dbcTimeoutException) e;
+                    assertEquals(ENDLESS, timeout.getSql());
+                })
+                .verify(SqliteTesting.TIMEOUT);
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void aWaitingLeaseThatIsCancelledNeverTakesTheLane() {
+        Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            // the transaction holds the writer lane, so this write waits for it, then gives up
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            update(factory, "INSERT INTO t VALUES (-1)")
+                    .as(StepVerifier::create)
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofMillis(100))
+                    .thenCancel()
+                    .verify(SqliteTesting.TIMEOUT);
+            assertEquals(0, factory.lanes().pending(), "leases waiting");
+            Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
+        }
+        update(factory, "INSERT INTO t VALUES (-2)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        query(factory, "SELECT count(*) FROM t WHERE v < 0", r -> r.get(0, Long.class))
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void anUnreadResultIsClosedWithItsConnection() {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        Result unread = Flux.from(connection.createStatement("SELECT v FROM t").fetchSize(10).execute())
+                .blockFirst(SqliteTesting.TIMEOUT);
+        assertEquals(1, factory.lanes().leased(), "the unread result holds its lane");
+        // the only reader lane is taken: a read waits for it
+        query(factory, "SELECT 1", r -> r.get(0)).as(StepVerifier::create)
+                .expectSubscription().expectNoEvent(Duration.ofMillis(100)).thenCancel().verify(SqliteTesting.TIMEOUT);
+        Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+        nothingLeasedAndReadsStillWork();
+        Flux.from(unread.map(row -> row.get(0))).as(StepVerifier::create)
+                .expectNextCount(10)
+                .expectErrorMessage("this connection to SQLite database " + directory.resolve("cancel.db") + " is closed")
+                .verify(SqliteTesting.TIMEOUT);
+    }
+
+    @Test
+    void aLockWaitTimeoutBoundsTheWaitForAnotherProcesssLock() {
+        SqliteConnectionFactory other = SqliteTesting.file(directory.resolve("cancel.db"));
+        Connection holder = other.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            Mono.usingWhen(factory.create(), c -> Mono.from(c.setLockWaitTimeout(Duration.ofMillis(50)))
+                            .thenMany(c.createStatement("INSERT INTO t VALUES (0)").execute())
+                            .concatMap(Result::getRowsUpdated).then(),
+                    Connection::close)
+                    .as(StepVerifier::create)
+                    .expectError(R2dbcTimeoutException.class)
+                    .verify(Duration.ofSeconds(4)); // well under the factory's 5 s busy timeout
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
+            SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
+        }
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void takingOnlyTheFirstResultStillReadsAllItsRowsAndReleasesTheLane() {
+        // Mono.from(execute()) cancels the stream of results once it has the first one
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.createStatement("SELECT v FROM t").fetchSize(100).execute())
+                        .flatMap(r -> Flux.from(r.map(row -> row.get(0, Integer.class))).count()),
+                Connection::close)
+                .as(StepVerifier::create).expectNext(10000L).verifyComplete();
+        Mono.from(factory.create())
+                .flatMap(c -> Mono.from(c.createStatement("SELECT v FROM t").fetchSize(100).execute())
+                        .flatMap(r -> Flux.from(r.map(row -> row.get(0, Integer.class))).count()))
+                .as(StepVerifier::create).expectNext(10000L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    @Test
+    void manyReadersAndWritersAtOnceLeaveNothingLeased() {
+        Flux.range(0, 200)
+                .flatMap(i -> i % 4 == 0
+                        ? update(factory, "INSERT INTO t VALUES (?1)", -i)
+                        : query(factory, "SELECT count(*) FROM t WHERE v > ?1", r -> r.get(0, Long.class), i).single(),
+                        32)
+                .then()
+                .as(StepVerifier::create).verifyComplete();
+        query(factory, "SELECT count(*) FROM t WHERE v <= 0", r -> r.get(0, Long.class))
+                .as(StepVerifier::create).expectNext(50L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+}

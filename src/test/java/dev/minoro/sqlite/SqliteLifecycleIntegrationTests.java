@@ -1,0 +1,263 @@
+package dev.minoro.sqlite;
+
+import static dev.minoro.sqlite.SqliteTesting.query;
+import static dev.minoro.sqlite.SqliteTesting.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.Result;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/** The factory's lanes and threads: where JDBC runs, concurrency across factories, in-memory databases, close. */
+final class SqliteLifecycleIntegrationTests {
+
+    @TempDir
+    Path directory;
+
+    private static Set<Thread> driverThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("minoro-sqlite")) {
+                threads.add(thread);
+            }
+        }
+        return threads;
+    }
+
+    @Test
+    void closingTheFactoryEndsItsThreadsAndLaterUseFails() throws InterruptedException {
+        Set<Thread> before = driverThreads();
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("close.db"),
+                b -> b.readerLanes(2));
+        update(factory, "CREATE TABLE t (v); INSERT INTO t VALUES (1)").block(SqliteTesting.TIMEOUT);
+        // two reads at once open both reader lanes
+        Flux.range(0, 8).flatMap(i -> query(factory, "SELECT v FROM t", r -> r.get(0))).blockLast(SqliteTesting.TIMEOUT);
+        Set<Thread> mine = driverThreads();
+        mine.removeAll(before);
+        assertTrue(mine.size() >= 2, "lanes run on the factory's threads: " + mine);
+        Connection kept = factory.create().block(SqliteTesting.TIMEOUT);
+
+        SqliteTesting.close(factory).as(StepVerifier::create).verifyComplete();
+
+        for (Thread thread : mine) {
+            thread.join(SqliteTesting.TIMEOUT.toMillis());
+            assertFalse(thread.isAlive(), thread.getName() + " survived close()");
+        }
+        Mono.from(factory.create()).as(StepVerifier::create)
+                .expectErrorMessage("the SQLite connection factory for " + directory.resolve("close.db") + " is closed")
+                .verify(SqliteTesting.TIMEOUT);
+        Flux.from(kept.createStatement("SELECT 1").execute()).as(StepVerifier::create)
+                .expectError(R2dbcNonTransientResourceException.class)
+                .verify(SqliteTesting.TIMEOUT);
+        Mono.from(kept.close()).as(StepVerifier::create).verifyComplete();
+        SqliteTesting.close(factory).as(StepVerifier::create).verifyComplete();
+    }
+
+    @Test
+    void closingTheFactoryInterruptsARunningStatement() {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("running.db"));
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        // runs for minutes unless interrupted
+        Flux<Object> endless = Flux.from(connection.createStatement(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").execute())
+                .concatMap(r -> r.map(row -> row.get(0)));
+        StepVerifier.create(endless)
+                .then(() -> SqliteTesting.close(factory).subscribe())
+                .expectErrorSatisfies(e -> assertInstanceOf(R2dbcException.class, e))
+                .verify(SqliteTesting.TIMEOUT);
+        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+    }
+
+    @Test
+    void noJdbcCallRunsOnTheSubscribersThread() {
+        // BlockHound fails any blocking call (sqlite-jdbc's native calls among them) on a parallel thread
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("threads.db"));
+        Set<String> jdbcThreads = ConcurrentHashMap.newKeySet();
+        try {
+            Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(
+                    "CREATE TABLE t (v); INSERT INTO t VALUES (1), (2), (3)").execute())
+                            .concatMap(Result::getRowsUpdated)
+                            .thenMany(c.beginTransaction())
+                            .thenMany(c.createStatement("INSERT INTO t VALUES (?1)").bind(0, 4).execute())
+                            .concatMap(Result::getRowsUpdated)
+                            .thenMany(c.commitTransaction())
+                            .thenMany(c.createStatement("SELECT v FROM t ORDER BY v").fetchSize(1).execute())
+                            .concatMap(r -> r.map(row -> {
+                                jdbcThreads.add(Thread.currentThread().getName());
+                                return row.get(0, Integer.class);
+                            })),
+                    Connection::close)
+                    .subscribeOn(Schedulers.parallel())
+                    .publishOn(Schedulers.parallel(), 1)
+                    .as(StepVerifier::create)
+                    .expectNext(1, 2, 3, 4)
+                    .verifyComplete();
+            // rows after the first batch come from the lane's thread
+            assertTrue(jdbcThreads.stream().anyMatch(n -> n.startsWith("minoro-sqlite")), jdbcThreads.toString());
+        } finally {
+            SqliteTesting.close(factory).subscribeOn(Schedulers.parallel()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void blockHoundWouldCatchAJdbcCallOnANonBlockingThread() {
+        // the control for the test above: lanes on Reactor's parallel threads trip BlockHound at the first JDBC call
+        SqliteConnectionFactory misconfigured = SqliteTesting.file(directory.resolve("parallel.db"),
+                b -> b.scheduler(Schedulers.parallel()));
+        try {
+            Mono.from(misconfigured.create()).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertTrue(e instanceof reactor.blockhound.BlockingOperationError
+                            || e.getCause() instanceof reactor.blockhound.BlockingOperationError, e.toString()))
+                    .verify(SqliteTesting.TIMEOUT);
+        } finally {
+            SqliteTesting.close(misconfigured).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void twoFactoriesOnOneFileWriteConcurrently() {
+        Path file = directory.resolve("shared.db");
+        SqliteConnectionFactory first = SqliteTesting.file(file);
+        SqliteConnectionFactory second = SqliteTesting.file(file);
+        try {
+            update(first, "CREATE TABLE t (factory INTEGER, v INTEGER)").block(SqliteTesting.TIMEOUT);
+            Flux.range(0, 100)
+                    .flatMap(i -> {
+                        SqliteConnectionFactory factory = i % 2 == 0 ? first : second;
+                        return Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                                .thenMany(c.createStatement("INSERT INTO t VALUES (?1, ?2)").bind(0, i % 2).bind(1, i)
+                                        .execute())
+                                .concatMap(Result::getRowsUpdated)
+                                .then(Mono.from(c.commitTransaction())), Connection::close)
+                                .then(update(factory, "INSERT INTO t VALUES (?1, ?2)", i % 2, -i));
+                    }, 16)
+                    .then()
+                    .as(StepVerifier::create).verifyComplete();
+            query(second, "SELECT factory, count(*) FROM t GROUP BY factory ORDER BY factory",
+                    r -> r.get(0, Integer.class) + ":" + r.get(1, Long.class))
+                    .as(StepVerifier::create).expectNext("0:100", "1:100").verifyComplete();
+        } finally {
+            SqliteTesting.close(first).block(SqliteTesting.TIMEOUT);
+            SqliteTesting.close(second).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void anInMemoryDatabaseIsOnePerFactory() {
+        SqliteConnectionFactory one = SqliteTesting.memory();
+        SqliteConnectionFactory other = SqliteTesting.memory();
+        try {
+            update(one, "CREATE TABLE t (v); INSERT INTO t VALUES (42)").block(SqliteTesting.TIMEOUT);
+            // another connection of the same factory sees it
+            query(one, "SELECT v FROM t", r -> r.get(0, Integer.class)).as(StepVerifier::create).expectNext(42)
+                    .verifyComplete();
+            query(other, "SELECT v FROM t", r -> r.get(0)).as(StepVerifier::create)
+                    .expectError(R2dbcBadGrammarException.class).verify(SqliteTesting.TIMEOUT);
+        } finally {
+            SqliteTesting.close(one).block(SqliteTesting.TIMEOUT);
+            SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void anExternalSchedulerRunsTheLanesAndIsNotDisposed() {
+        Scheduler scheduler = Schedulers.newBoundedElastic(4, 100, "app-jdbc");
+        try {
+            SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("external.db"),
+                    b -> b.scheduler(scheduler));
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) SELECT i FROM n")
+                            .execute())
+                    .concatMap(r -> r.map(row -> {
+                        threads.add(Thread.currentThread().getName());
+                        return row.get(0);
+                    })), Connection::close)
+                    .as(StepVerifier::create).expectNextCount(300).verifyComplete();
+            assertTrue(threads.stream().anyMatch(n -> n.startsWith("app-jdbc")), threads.toString());
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+            assertFalse(scheduler.isDisposed());
+            assertEquals(List.of(1), Mono.fromCallable(() -> 1).subscribeOn(scheduler).flux().collectList()
+                    .block(SqliteTesting.TIMEOUT));
+        } finally {
+            scheduler.dispose();
+        }
+    }
+
+    @Test
+    void lanesRunWithTheConfiguredPragmas() {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("pragmas.db"));
+        try {
+            // PRAGMA counts as a write: the writer lane answers
+            query(factory, "PRAGMA journal_mode", r -> r.get(0, String.class)).as(StepVerifier::create)
+                    .expectNext("wal").verifyComplete();
+            query(factory, "PRAGMA synchronous", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(1).verifyComplete();
+            query(factory, "PRAGMA busy_timeout", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(5000).verifyComplete();
+            query(factory, "PRAGMA foreign_keys", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(1).verifyComplete();
+            // a SELECT goes to a reader lane
+            query(factory, "SELECT q.query_only, f.foreign_keys FROM pragma_query_only() q, pragma_foreign_keys() f",
+                    r -> r.get(0, Integer.class) + "," + r.get(1, Integer.class))
+                    .as(StepVerifier::create).expectNext("1,1").verifyComplete();
+        } finally {
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
+        SqliteConnectionFactory relaxed = SqliteTesting.file(directory.resolve("pragmas.db"), b -> b.foreignKeys(false)
+                .busyTimeout(java.time.Duration.ofMillis(250)).synchronous(SqliteConnectionConfiguration.Synchronous.FULL));
+        try {
+            query(relaxed, "SELECT 1", r -> r.get(0)).blockLast(SqliteTesting.TIMEOUT);
+            query(relaxed, "PRAGMA foreign_keys", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(0).verifyComplete();
+            query(relaxed, "PRAGMA busy_timeout", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(250).verifyComplete();
+            query(relaxed, "PRAGMA synchronous", r -> r.get(0, Integer.class)).as(StepVerifier::create)
+                    .expectNext(2).verifyComplete();
+        } finally {
+            SqliteTesting.close(relaxed).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionOnTheSingleLaneOfAnInMemoryDatabaseCannotWrite() {
+        SqliteConnectionFactory memory = SqliteTesting.memory();
+        try {
+            update(memory, "CREATE TABLE t (v)").block(SqliteTesting.TIMEOUT);
+            io.r2dbc.spi.TransactionDefinition readOnly = new io.r2dbc.spi.TransactionDefinition() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <T> T getAttribute(io.r2dbc.spi.Option<T> option) {
+                    return option.equals(READ_ONLY) ? (T) Boolean.TRUE : null;
+                }
+            };
+            Mono.usingWhen(memory.create(), c -> Mono.from(c.beginTransaction(readOnly))
+                            .thenMany(c.createStatement("INSERT INTO t VALUES (1)").execute())
+                            .concatMap(Result::getRowsUpdated).then(),
+                    Connection::close)
+                    .as(StepVerifier::create).expectError(io.r2dbc.spi.R2dbcPermissionDeniedException.class)
+                    .verify(SqliteTesting.TIMEOUT);
+            // query_only is off again for the next user of the lane
+            update(memory, "INSERT INTO t VALUES (2)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            SqliteTesting.close(memory).block(SqliteTesting.TIMEOUT);
+        }
+    }
+}

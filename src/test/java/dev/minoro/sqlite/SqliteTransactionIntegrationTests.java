@@ -1,0 +1,212 @@
+package dev.minoro.sqlite;
+
+import static dev.minoro.sqlite.SqliteTesting.query;
+import static dev.minoro.sqlite.SqliteTesting.update;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** Transactions: begin (IMMEDIATE by default), commit, rollback, auto-commit, savepoints, close. */
+final class SqliteTransactionIntegrationTests {
+
+    @TempDir
+    Path directory;
+
+    private SqliteConnectionFactory factory;
+
+    @BeforeEach
+    void open() {
+        factory = SqliteTesting.file(directory.resolve("tx.db"));
+        update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
+    }
+
+    @AfterEach
+    void close() {
+        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+    }
+
+    private Mono<Long> count() {
+        return query(factory, "SELECT count(*) FROM t", r -> r.get(0, Long.class)).single();
+    }
+
+    private static Mono<Long> insert(Connection c, int v) {
+        return Flux.from(c.createStatement("INSERT INTO t VALUES (?1)").bind(0, v).execute())
+                .concatMap(Result::getRowsUpdated).single();
+    }
+
+    @Test
+    void commitKeepsAndRollbackDiscards() {
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                .then(insert(c, 1))
+                .then(Mono.from(c.commitTransaction()))
+                .then(Mono.from(c.beginTransaction()))
+                .then(insert(c, 2))
+                .then(Mono.from(c.rollbackTransaction())), Connection::close)
+                .as(StepVerifier::create).verifyComplete();
+        count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+    }
+
+    @Test
+    void aTransactionSeesItsOwnWritesAndOthersDoNotUntilCommit() {
+        Connection writer = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(writer.beginTransaction()).then(insert(writer, 1)).block(SqliteTesting.TIMEOUT);
+            Flux.from(writer.createStatement("SELECT count(*) FROM t").execute())
+                    .concatMap(r -> r.map(row -> row.get(0, Long.class)))
+                    .as(StepVerifier::create).expectNext(1L).verifyComplete();
+            count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+            Mono.from(writer.commitTransaction()).block(SqliteTesting.TIMEOUT);
+            count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            Mono.from(writer.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void closingAConnectionRollsBackItsTransactionAndReleasesTheWriter() {
+        Connection abandoned = factory.create().block(SqliteTesting.TIMEOUT);
+        Mono.from(abandoned.beginTransaction()).then(insert(abandoned, 1)).block(SqliteTesting.TIMEOUT);
+        Mono.from(abandoned.close()).as(StepVerifier::create).verifyComplete();
+        // the writer lane is free again: this would wait forever otherwise
+        update(factory, "INSERT INTO t VALUES (2)").as(StepVerifier::create).expectNext(1L)
+                .verifyComplete();
+        count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+    }
+
+    @Test
+    void writersInOneFactoryQueueForTheWriterLane() {
+        Flux.range(0, 20)
+                .flatMap(i -> Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .then(insert(c, i))
+                        .then(insert(c, i))
+                        .then(Mono.from(c.commitTransaction())), Connection::close))
+                .then()
+                .as(StepVerifier::create).verifyComplete();
+        count().as(StepVerifier::create).expectNext(40L).verifyComplete();
+    }
+
+    @Test
+    void withAutoCommitOffStatementsJoinATransactionUntilCommit() {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            assertTrue(connection.isAutoCommit());
+            Mono.from(connection.setAutoCommit(false)).block(SqliteTesting.TIMEOUT);
+            assertFalse(connection.isAutoCommit());
+            insert(connection, 1).block(SqliteTesting.TIMEOUT);
+            count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+            Mono.from(connection.commitTransaction()).block(SqliteTesting.TIMEOUT);
+            count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+            insert(connection, 2).block(SqliteTesting.TIMEOUT);
+            Mono.from(connection.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+            count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+            insert(connection, 3).block(SqliteTesting.TIMEOUT);
+            // turning auto-commit back on commits
+            Mono.from(connection.setAutoCommit(true)).block(SqliteTesting.TIMEOUT);
+            assertTrue(connection.isAutoCommit());
+            count().as(StepVerifier::create).expectNext(2L).verifyComplete();
+        } finally {
+            Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void savepointsNestInATransaction() {
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.createSavepoint("outer"))
+                .then(Mono.fromRunnable(() -> assertFalse(c.isAutoCommit())))
+                .then(insert(c, 1))
+                .then(Mono.from(c.createSavepoint("in\"ner")))
+                .then(insert(c, 2))
+                .then(Mono.from(c.rollbackTransactionToSavepoint("in\"ner")))
+                .then(insert(c, 3))
+                .then(Mono.from(c.releaseSavepoint("outer")))
+                .then(Mono.from(c.commitTransaction())), Connection::close)
+                .as(StepVerifier::create).verifyComplete();
+        query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
+                .as(StepVerifier::create).expectNext(1, 3).verifyComplete();
+    }
+
+    @Test
+    void deferredBeginModeLeavesOtherWritersFreeUntilTheFirstWrite() {
+        SqliteConnectionFactory deferred = SqliteTesting.file(directory.resolve("tx.db"),
+                b -> b.beginMode(SqliteConnectionConfiguration.BeginMode.DEFERRED));
+        Connection connection = deferred.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(connection.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            update(factory, "INSERT INTO t VALUES (1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+            Mono.from(connection.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+            SqliteTesting.close(deferred).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void isolationLevelsAreSqlitesOwn() {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            assertTrue(connection.getTransactionIsolationLevel() == IsolationLevel.SERIALIZABLE);
+            Mono.from(connection.setTransactionIsolationLevel(IsolationLevel.READ_COMMITTED))
+                    .as(StepVerifier::create)
+                    .expectErrorMessage("SQLite supports the isolation levels SERIALIZABLE and READ_UNCOMMITTED, not"
+                            + " READ COMMITTED")
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(connection.setTransactionIsolationLevel(IsolationLevel.READ_UNCOMMITTED))
+                    .then(Mono.from(connection.beginTransaction()))
+                    .then(insert(connection, 1))
+                    .then(Mono.from(connection.commitTransaction()))
+                    .as(StepVerifier::create).verifyComplete();
+            assertTrue(connection.getTransactionIsolationLevel() == IsolationLevel.READ_UNCOMMITTED);
+        } finally {
+            Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    private static io.r2dbc.spi.TransactionDefinition readOnly() {
+        return new io.r2dbc.spi.TransactionDefinition() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T getAttribute(io.r2dbc.spi.Option<T> option) {
+                return option.equals(io.r2dbc.spi.TransactionDefinition.READ_ONLY) ? (T) Boolean.TRUE : null;
+            }
+        };
+    }
+
+    @Test
+    void aReadOnlyTransactionCannotWrite() {
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction(
+                readOnly())).then(insert(c, 1)), Connection::close)
+                .as(StepVerifier::create)
+                .expectError(io.r2dbc.spi.R2dbcPermissionDeniedException.class)
+                .verify(Duration.ofSeconds(30));
+        count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    }
+
+    @Test
+    void transactionSqlInAutoCommitModeMustEndInTheSameExecution() {
+        update(factory, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); COMMIT")
+                .as(StepVerifier::create).expectNext(2L).verifyComplete();
+        update(factory, "BEGIN; INSERT INTO t VALUES (3)")
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertTrue(e.getMessage().startsWith(
+                        "this SQL left a transaction open on a connection in auto-commit mode, so it was rolled back"),
+                        e.getMessage()))
+                .verify(Duration.ofSeconds(30));
+        update(factory, "BEGIN").as(StepVerifier::create).expectError().verify(Duration.ofSeconds(30));
+        // nothing of the rolled back transactions, and the writer lane is free
+        update(factory, "INSERT INTO t VALUES (4)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
+                .as(StepVerifier::create).expectNext(1, 2, 4).verifyComplete();
+    }
+}
