@@ -1,6 +1,7 @@
 package dev.minoro.examples.vertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ final class ApiVerticleIntegrationTests {
         JsonObject account = created.bodyAsJsonObject();
         assertEquals(email, account.getString("email"));
         assertNotNull(account.getString("id"));
-        assertEquals(false, account.containsKey("password"));
+        assertFalse(account.containsKey("password"));
 
         HttpResponse<Buffer> me = get("/me", email.toUpperCase(java.util.Locale.ROOT), PASSWORD);
         assertEquals(200, me.statusCode());

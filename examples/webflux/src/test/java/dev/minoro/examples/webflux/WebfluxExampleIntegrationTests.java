@@ -1,6 +1,7 @@
 package dev.minoro.examples.webflux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.Minoro;
 import dev.minoro.User;
@@ -94,7 +95,7 @@ final class WebfluxExampleIntegrationTests {
         signUp(email, PASSWORD).expectStatus().isEqualTo(HttpStatus.CONFLICT);
         signUp(email("bob"), "short").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.detail").value(detail ->
-                        assertEquals(true, detail.toString().contains("password"), detail.toString()));
+                        assertTrue(detail.toString().contains("password"), detail.toString()));
     }
 
     @Test
@@ -134,7 +135,7 @@ final class WebfluxExampleIntegrationTests {
                 .expectBody().jsonPath("$[?(@.email == '" + email + "')]").exists();
         get("/me", ADMIN, ADMIN_PASSWORD).expectStatus().isOk()
                 .expectBody().jsonPath("$.authorities").value(authorities ->
-                        assertEquals(true, authorities.toString().contains("ROLE_admin"), authorities.toString()));
+                        assertTrue(authorities.toString().contains("ROLE_admin"), authorities.toString()));
     }
 
     @Test
