@@ -2,6 +2,7 @@ package dev.minoro.spring;
 
 import dev.minoro.Minoro;
 import dev.minoro.User;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -26,11 +27,12 @@ final class AuthorityMapping {
         Flux<GrantedAuthority> permissions = minoro.roles().permissionsOf(user.id())
                 .map(SimpleGrantedAuthority::new);
         return Flux.concat(roles, permissions).collectList()
-                .map(authorities -> details(user, authorities));
+                .map(authorities -> details(user, authorities, minoro.clock().instant()));
     }
 
-    static MinoroUserDetails details(User user, List<GrantedAuthority> authorities) {
-        return new MinoroUserDetails(user.id(), user.email(), user.displayName(), !user.disabled(), authorities);
+    static MinoroUserDetails details(User user, List<GrantedAuthority> authorities, Instant now) {
+        return new MinoroUserDetails(user.id(), user.email(), user.displayName(), !user.disabled(),
+                !user.lockedAt(now), authorities);
     }
 
     static String checkedPrefix(String rolePrefix) {

@@ -25,14 +25,16 @@ public final class MinoroUserDetails implements UserDetails {
     private final String email;
     private final @Nullable String displayName;
     private final boolean enabled;
+    private final boolean accountNonLocked;
     private final List<GrantedAuthority> authorities;
 
     MinoroUserDetails(UUID id, String email, @Nullable String displayName, boolean enabled,
-            List<GrantedAuthority> authorities) {
+            boolean accountNonLocked, List<GrantedAuthority> authorities) {
         this.id = id;
         this.email = email;
         this.displayName = displayName;
         this.enabled = enabled;
+        this.accountNonLocked = accountNonLocked;
         this.authorities = List.copyOf(authorities);
     }
 
@@ -74,6 +76,12 @@ public final class MinoroUserDetails implements UserDetails {
         return enabled;
     }
 
+    /** False when the account was locked after repeated failed logins at the time these details were read. */
+    @Override
+    public boolean isAccountNonLocked() {
+        return accountNonLocked;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {
@@ -83,18 +91,18 @@ public final class MinoroUserDetails implements UserDetails {
             return false;
         }
         MinoroUserDetails that = (MinoroUserDetails) o;
-        return enabled == that.enabled && id.equals(that.id) && email.equals(that.email)
+        return enabled == that.enabled && accountNonLocked == that.accountNonLocked && id.equals(that.id) && email.equals(that.email)
                 && Objects.equals(displayName, that.displayName) && authorities.equals(that.authorities);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, email, displayName, enabled, authorities);
+        return Objects.hash(id, email, displayName, enabled, accountNonLocked, authorities);
     }
 
     @Override
     public String toString() {
         return "MinoroUserDetails{id=" + id + ", email=" + email + ", enabled=" + enabled
-                + ", authorities=" + authorities + '}';
+                + ", accountNonLocked=" + accountNonLocked + ", authorities=" + authorities + '}';
     }
 }

@@ -154,6 +154,18 @@ final class MinoroSpringSecurityIntegrationTests {
     }
 
     @Test
+    void theUserDetailsOfALockedAccountSayItIsLocked() {
+        user("lee@example.com");
+        for (int i = 0; i < TestConfigs.MAX_FAILED_LOGINS; i++) {
+            manager.authenticate(login("lee@example.com", "wrong password " + i))
+                    .onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(TIMEOUT);
+        }
+        userDetails.findByUsername("lee@example.com").as(StepVerifier::create)
+                .assertNext(details -> assertFalse(details.isAccountNonLocked()))
+                .verifyComplete();
+    }
+
+    @Test
     void aDisabledAccountIsDisabledException() {
         User cat = user("cat@example.com");
         minoro.users().setDisabled(cat.id(), true).block(TIMEOUT);
