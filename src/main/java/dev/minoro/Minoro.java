@@ -82,6 +82,12 @@ public interface Minoro {
     RoleRepository roles();
 
     /**
+     * The clock this instance stamps times and judges lockouts with ({@code MinoroConfig.clock()}), for
+     * code that compares with them, such as {@link User#lockedAt(java.time.Instant)}.
+     */
+    java.time.Clock clock();
+
+    /**
      * Verifies a password login.
      *
      * <p>A cold {@code Mono} emitting the user, with {@code lastLoginAt} updated, when the email exists,
@@ -98,8 +104,10 @@ public interface Minoro {
     Mono<User> authenticate(String email, String password);
 
     /**
-     * Releases every connection, thread and file handle the instance holds. Idempotent: every
-     * subscription completes once the instance is closed. Calls made after closing fail.
+     * Releases every connection, thread and file handle the instance holds. A cold {@code Mono}, like
+     * every other: nothing is released until it is subscribed (a container that ignores the returned
+     * {@code Mono} of a destroy method closes nothing; subscribe or {@code block()} it). Idempotent:
+     * every subscription completes once the instance is closed. Calls made after closing fail.
      */
     Mono<Void> close();
 }

@@ -15,8 +15,15 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt   when the user was created
  * @param updatedAt   when the user's profile, password or status last changed
  * @param lastLoginAt the last successful login, or null
+ * @param lockedUntil when the last lockout after repeated failed logins ends (or ended), or null when the
+ *                    account was never locked or has been unlocked since; see {@link #lockedAt(Instant)}
  * @param version     the optimistic-lock version, incremented by every change to the user
  */
 public record User(UUID id, String email, @Nullable String displayName, boolean disabled, Instant createdAt,
-        Instant updatedAt, @Nullable Instant lastLoginAt, long version) {
+        Instant updatedAt, @Nullable Instant lastLoginAt, @Nullable Instant lockedUntil, long version) {
+
+    /** Whether logins are refused at {@code now} because of a lockout after repeated failed logins. */
+    public boolean lockedAt(Instant now) {
+        return lockedUntil != null && lockedUntil.isAfter(now);
+    }
 }

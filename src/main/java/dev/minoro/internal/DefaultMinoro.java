@@ -1,6 +1,7 @@
 package dev.minoro.internal;
 
 import dev.minoro.Minoro;
+import java.time.Clock;
 import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
 import dev.minoro.User;
@@ -21,11 +22,13 @@ final class DefaultMinoro implements Minoro {
     private final Repositories repositories;
     private final Authenticator authenticator;
     private final Mono<Void> closing;
+    private final Clock clock;
 
     private DefaultMinoro(Database database, PasswordHasher hasher, MinoroConfig config) {
         this.database = database;
         this.hasher = hasher;
         this.lifecycle = new Lifecycle();
+        this.clock = config.clock();
         this.repositories = Repositories.create(database, config, hasher, lifecycle);
         this.authenticator = new Authenticator(repositories.logins(), hasher, config);
         this.closing = Mono.defer(() -> {
@@ -56,6 +59,11 @@ final class DefaultMinoro implements Minoro {
     @Override
     public RoleRepository roles() {
         return repositories.roles();
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 
     @Override

@@ -136,7 +136,12 @@ public interface AuthenticationContract extends MinoroFixture {
         }
         login("gus@example.com", TestConfigs.PASSWORD).as(StepVerifier::create)
                 .expectError(AccountLockedException.class).verify(TIMEOUT);
+        User locked = minoro().users().findById(gus.id()).block(TIMEOUT);
+        assertEquals(clock().instant().plus(TestConfigs.LOCKOUT), locked.lockedUntil());
+        assertTrue(locked.lockedAt(clock().instant()));
+        assertFalse(locked.lockedAt(locked.lockedUntil()));
         minoro().users().unlock(gus.id()).as(StepVerifier::create).verifyComplete();
+        assertEquals(null, minoro().users().findById(gus.id()).block(TIMEOUT).lockedUntil());
         login("gus@example.com", TestConfigs.PASSWORD).as(StepVerifier::create).expectNextCount(1).verifyComplete();
     }
 

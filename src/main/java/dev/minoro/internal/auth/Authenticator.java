@@ -54,7 +54,7 @@ public final class Authenticator {
 
     private Mono<User> check(LoginStore.Credentials credentials, String password) {
         Instant now = Instant.ofEpochMilli(clock.millis());
-        Instant lockedUntil = credentials.lockedUntil();
+        Instant lockedUntil = credentials.user().lockedUntil();
         if (lockedUntil != null && lockedUntil.isAfter(now)) {
             // No password is checked while locked: the answer must not tell whether it was right.
             return Mono.error(new AccountLockedException(lockedUntil));

@@ -12,18 +12,16 @@ import reactor.core.publisher.Mono;
 public final class LoginStore {
 
     /**
-     * A user with what a login checks.
+     * A user with its password hash.
      *
-     * @param user         the user
+     * @param user         the user, with its lockout state
      * @param passwordHash the stored hash, or null when the user has no local password
-     * @param lockedUntil  when the current lock ends, or null when the account was never locked
      */
-    public record Credentials(User user, @Nullable String passwordHash, @Nullable Instant lockedUntil) {
+    public record Credentials(User user, @Nullable String passwordHash) {
 
         @Override
         public String toString() {
-            return "Credentials{user=" + user + ", passwordHash=" + (passwordHash == null ? "none" : "****")
-                    + ", lockedUntil=" + lockedUntil + '}';
+            return "Credentials{user=" + user + ", passwordHash=" + (passwordHash == null ? "none" : "****") + '}';
         }
     }
 
@@ -41,8 +39,8 @@ public final class LoginStore {
     public Mono<Credentials> find(String emailNorm) {
         return lifecycle.mono(() -> {
             return database.withConnection("checking a login", c -> Statements.query(c, sql.credentialsByEmail,
-                    row -> new Credentials(Rows.user(row), row.get("password_hash", String.class),
-                            row.get("locked_until", Instant.class)), emailNorm).next());
+                    row -> new Credentials(Rows.user(row), row.get("password_hash", String.class)), emailNorm)
+                    .next());
         });
     }
 

@@ -12,7 +12,7 @@ final class Rows {
 
     /** The columns {@link #user} reads, qualified by {@code u}. */
     static final String USER_COLUMNS = "u.id, u.email, u.display_name, u.disabled, u.created_at, u.updated_at,"
-            + " u.last_login_at, u.version";
+            + " u.last_login_at, u.locked_until, u.version";
 
     /** The columns {@link #user} reads, unqualified, for {@code RETURNING} clauses. */
     static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
@@ -32,6 +32,7 @@ final class Rows {
                 notNull(row.get("created_at", Instant.class), "created_at"),
                 notNull(row.get("updated_at", Instant.class), "updated_at"),
                 row.get("last_login_at", Instant.class),
+                row.get("locked_until", Instant.class),
                 notNull(row.get("version", Long.class), "version"));
     }
 

@@ -70,7 +70,7 @@ final class Sql {
         unlock = dialect.sql("UPDATE minoro_users SET failed_attempts = 0, locked_until = NULL WHERE id = $1");
         deleteUser = dialect.sql("DELETE FROM minoro_users WHERE id = $1");
 
-        credentialsByEmail = dialect.sql("SELECT " + USER_COLUMNS + ", u.password_hash, u.locked_until"
+        credentialsByEmail = dialect.sql("SELECT " + USER_COLUMNS + ", u.password_hash"
                 + " FROM minoro_users u WHERE u.email_norm = $1");
         // One statement, so that concurrent failures count exactly: the failure that reaches the threshold
         // locks the account and restarts the count for after the lock.

@@ -52,7 +52,7 @@ public final class SqlUserRepository implements UserRepository {
                 return database.withConnection("creating a user", c -> Statements.update(c, sql.insertUser,
                                 id, email, emailNorm, orNull(displayName), orNull(passwordHash.orElse(null)), false, now)
                                 .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new))
-                        .thenReturn(new User(id, email, displayName, false, now, now, null, 0L));
+                        .thenReturn(new User(id, email, displayName, false, now, now, null, null, 0L));
             });
         });
     }

@@ -1,0 +1,156 @@
+package dev.minoro.examples.webflux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.Minoro;
+import dev.minoro.User;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The running application on a random port, over real HTTP, with its SQLite file in a temporary folder. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+final class WebfluxExampleIntegrationTests {
+
+    private static final String ADMIN = "admin@example.com";
+    private static final String ADMIN_PASSWORD = "admin password for tests";
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final int MAX_FAILED_LOGINS = 3;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path directory;
+
+    @DynamicPropertySource
+    static void minoro(DynamicPropertyRegistry registry) {
+        registry.add("minoro.database-url", () -> "file:" + directory.resolve("webflux.db"));
+        registry.add("minoro.max-failed-logins", () -> MAX_FAILED_LOGINS);
+        registry.add("minoro.admin-email", () -> ADMIN);
+        registry.add("minoro.admin-password", () -> ADMIN_PASSWORD);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Minoro minoro;
+
+    private WebTestClient client;
+
+    @BeforeEach
+    void client() {
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(TIMEOUT).build();
+    }
+
+    /** A fresh email per test, so that tests share the application in any order. */
+    private static String email(String name) {
+        return name + "-" + UUID.randomUUID() + "@example.com";
+    }
+
+    private WebTestClient.ResponseSpec signUp(String email, String password) {
+        return client.post().uri("/signup")
+                .bodyValue(Map.of("email", email, "password", password, "displayName", "Someone"))
+                .exchange();
+    }
+
+    private WebTestClient.ResponseSpec get(String path, String email, String password) {
+        return client.get().uri(path).headers(h -> h.setBasicAuth(email, password)).exchange();
+    }
+
+    private UUID idOf(String email) {
+        return minoro.users().findByEmail(email).map(User::id).block(TIMEOUT);
+    }
+
+    @Test
+    void signUpThenLogIn() {
+        String email = email("amy");
+        signUp(email, PASSWORD).expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.email").isEqualTo(email)
+                .jsonPath("$.displayName").isEqualTo("Someone")
+                .jsonPath("$.id").isNotEmpty()
+                .jsonPath("$.password").doesNotExist();
+        get("/me", email.toUpperCase(java.util.Locale.ROOT), PASSWORD).expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.email").isEqualTo(email)
+                .jsonPath("$.authorities").isEmpty();
+    }
+
+    @Test
+    void aTakenEmailOrABadPasswordIsRefusedAtSignUp() {
+        String email = email("ben");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        signUp(email, PASSWORD).expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        signUp(email("bob"), "short").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail ->
+                        assertTrue(detail.toString().contains("password"), detail.toString()));
+    }
+
+    @Test
+    void aWrongPasswordOrNoCredentialsIs401() {
+        String email = email("cat");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        get("/me", email, "not the password").expectStatus().isUnauthorized();
+        get("/me", email("nobody"), PASSWORD).expectStatus().isUnauthorized();
+        client.get().uri("/me").exchange().expectStatus().isUnauthorized()
+                .expectHeader().valueMatches("WWW-Authenticate", "Basic.*");
+    }
+
+    @Test
+    void aLockedAccountIsRefusedEvenWithTheRightPasswordUntilAnAdminUnlocksIt() {
+        String email = email("dee");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        for (int i = 0; i < MAX_FAILED_LOGINS; i++) {
+            get("/me", email, "wrong password " + i).expectStatus().isUnauthorized();
+        }
+        get("/me", email, PASSWORD).expectStatus().isUnauthorized();
+
+        client.post().uri("/admin/users/{id}/unlock", idOf(email))
+                .headers(h -> h.setBasicAuth(email, PASSWORD)).exchange()
+                .expectStatus().isUnauthorized();
+        client.post().uri("/admin/users/{id}/unlock", idOf(email))
+                .headers(h -> h.setBasicAuth(ADMIN, ADMIN_PASSWORD)).exchange()
+                .expectStatus().isNoContent();
+        get("/me", email, PASSWORD).expectStatus().isOk();
+    }
+
+    @Test
+    void onlyAdminsListUsers() {
+        String email = email("eve");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        get("/admin/users?limit=1000", email, PASSWORD).expectStatus().isForbidden();
+        get("/admin/users?limit=1000", ADMIN, ADMIN_PASSWORD).expectStatus().isOk()
+                .expectBody().jsonPath("$[?(@.email == '" + email + "')]").exists();
+        get("/me", ADMIN, ADMIN_PASSWORD).expectStatus().isOk()
+                .expectBody().jsonPath("$.authorities").value(authorities ->
+                        assertTrue(authorities.toString().contains("ROLE_admin"), authorities.toString()));
+    }
+
+    @Test
+    void thePermissionDecidesNotTheRoleName() {
+        String email = email("fay");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        get("/reports/users", email, PASSWORD).expectStatus().isForbidden();
+
+        // Granted in the database: HTTP Basic reads the authorities again at the next request.
+        minoro.roles().assign(idOf(email), MinoroConfiguration.ANALYST_ROLE).block(TIMEOUT);
+        get("/reports/users", email, PASSWORD).expectStatus().isOk()
+                .expectBody().jsonPath("$.users").isNumber();
+        get("/admin/users", email, PASSWORD).expectStatus().isForbidden();
+
+        minoro.roles().revoke(idOf(email), MinoroConfiguration.ANALYST_ROLE).block(TIMEOUT);
+        get("/reports/users", email, PASSWORD).expectStatus().isForbidden();
+    }
+}
