@@ -43,7 +43,7 @@ final class PostgresErrorsIntegrationTests {
     @Test
     void refusedConnection() throws IOException {
         int port = freePort();
-        expectFailure("postgres://alice:" + PostgresInstanceUrls.encode(PASSWORD) + "@127.0.0.1:" + port + "/app",
+        expectFailure("postgres://alice:" + PostgresInstance.encode(PASSWORD) + "@127.0.0.1:" + port + "/app",
                 e -> assertEquals("connecting failed: connection refused by 127.0.0.1:" + port + " (PostgreSQL database"
                         + " 'app' on 127.0.0.1:" + port + " as user 'alice'); is PostgreSQL running there and listening"
                         + " on TCP at that port?", e.getMessage()));
@@ -51,7 +51,7 @@ final class PostgresErrorsIntegrationTests {
 
     @Test
     void unknownHost() {
-        expectFailure("postgres://alice:" + PostgresInstanceUrls.encode(PASSWORD) + "@no-such-host.invalid/app",
+        expectFailure("postgres://alice:" + PostgresInstance.encode(PASSWORD) + "@no-such-host.invalid/app",
                 e -> assertEquals("connecting failed: unknown host 'no-such-host.invalid' (PostgreSQL database 'app'"
                         + " on no-such-host.invalid:5432 as user 'alice'); check the host name in the connection string",
                         e.getMessage()));
@@ -135,7 +135,7 @@ final class PostgresErrorsIntegrationTests {
 
     @Test
     void translatesWhatIsHardToProvokeAndPassesMinorosOwnThrough(PostgresDatabase db) {
-        Database database = Database.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstanceUrls.encode(PASSWORD)
+        Database database = Database.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstance.encode(PASSWORD)
                 + "@db.example.com:6543/app?sslmode=require")).block(TIMEOUT);
         try {
             Dialect dialect = database.dialect();
@@ -173,7 +173,7 @@ final class PostgresErrorsIntegrationTests {
                         assertInstanceOf(DatabaseException.class, e);
                         assertNotNull(e.getCause(), "the driver's error is the cause");
                         assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
-                        assertFalse(e.getMessage().contains(PostgresInstanceUrls.encode(PASSWORD)), e.getMessage());
+                        assertFalse(e.getMessage().contains(PostgresInstance.encode(PASSWORD)), e.getMessage());
                         check.accept(e);
                     })
                     .verify(TIMEOUT);
@@ -185,17 +185,6 @@ final class PostgresErrorsIntegrationTests {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Percent-encoding as the test server's URLs do it. */
-    static final class PostgresInstanceUrls {
-
-        private PostgresInstanceUrls() {
-        }
-
-        static String encode(String text) {
-            return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         }
     }
 }

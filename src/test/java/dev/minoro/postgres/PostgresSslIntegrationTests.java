@@ -74,7 +74,9 @@ final class PostgresSslIntegrationTests {
             if (plain != null) {
                 plain.close();
             }
-            PostgresEmbeddedFiles.delete(directory);
+            if (directory != null) {
+                PostgresEmbedded.deleteRecursively(directory);
+            }
         }
     }
 
@@ -186,21 +188,5 @@ final class PostgresSslIntegrationTests {
 
     private static String encode(Path file) {
         return URLEncoder.encode(file.toString(), StandardCharsets.UTF_8);
-    }
-
-    /** Deletes the certificates' directory. */
-    static final class PostgresEmbeddedFiles {
-
-        private PostgresEmbeddedFiles() {
-        }
-
-        static void delete(Path root) throws IOException {
-            if (root == null || !Files.exists(root)) {
-                return;
-            }
-            try (var files = Files.walk(root)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

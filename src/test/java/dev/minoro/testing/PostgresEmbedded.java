@@ -121,7 +121,8 @@ public final class PostgresEmbedded {
         }
     }
 
-    static void deleteRecursively(Path root) {
+    /** Deletes a directory and everything in it; a leftover in /tmp does no harm, so failures are ignored. */
+    public static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -3,13 +3,17 @@ package dev.minoro.testing;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -127,27 +131,27 @@ public final class PostgresInstance implements AutoCloseable {
                 @Override
                 public long mark() {
                     try {
-                        return java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        return Files.exists(file) ? Files.size(file) : 0;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }
 
                 @Override
                 public String since(long mark) {
                     try {
-                        byte[] all = java.nio.file.Files.readAllBytes(file);
+                        byte[] all = Files.readAllBytes(file);
                         int from = (int) Math.min(mark, all.length);
-                        return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }
             };
         }
 
         /** A log read whole, each time, from {@code text}. */
-        static ServerLog text(java.util.function.Supplier<String> text) {
+        static ServerLog text(Supplier<String> text) {
             return new ServerLog() {
                 @Override
                 public long mark() {
@@ -240,7 +244,8 @@ public final class PostgresInstance implements AutoCloseable {
         return Flux.from(c.createStatement(sql).execute()).flatMap(r -> r.getRowsUpdated()).then();
     }
 
-    static String encode(String text) {
+    /** Percent-encodes a URI part as libpq reads it. */
+    public static String encode(String text) {
         // URLEncoder encodes for forms; libpq wants %20, not '+', and takes '*' and '~' either way.
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }

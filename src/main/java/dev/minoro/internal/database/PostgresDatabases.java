@@ -12,6 +12,7 @@ import io.r2dbc.spi.ValidationDepth;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -137,7 +138,7 @@ final class PostgresDatabases {
             Map<String, String> map = (Map<String, String>) options;
             return map;
         }
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         for (String pair : options.toString().split(";")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
