@@ -2,7 +2,9 @@ package dev.minoro;
 
 import dev.minoro.internal.database.ConnectionStrings;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,22 +42,62 @@ public final class DatabaseConfig {
     private final Duration migrationLockTimeout;
     private final Duration busyTimeout;
 
-    private DatabaseConfig(DatabaseType type, String connection, boolean runMigrations, @Nullable String schema,
-            int poolMinSize, int poolMaxSize, Duration acquireTimeout, Duration maxIdleTime,
-            @Nullable Duration maxLifetime, @Nullable Boolean poolerMode, Duration migrationLockTimeout,
-            Duration busyTimeout) {
-        this.type = type;
-        this.connection = connection;
-        this.runMigrations = runMigrations;
-        this.schema = schema;
-        this.poolMinSize = poolMinSize;
-        this.poolMaxSize = poolMaxSize;
-        this.acquireTimeout = acquireTimeout;
-        this.maxIdleTime = maxIdleTime;
-        this.maxLifetime = maxLifetime;
-        this.poolerMode = poolerMode;
-        this.migrationLockTimeout = migrationLockTimeout;
-        this.busyTimeout = busyTimeout;
+    private DatabaseConfig(Values v) {
+        this.type = v.type;
+        this.connection = v.connection;
+        this.runMigrations = v.runMigrations;
+        this.schema = v.schema;
+        this.poolMinSize = v.poolMinSize;
+        this.poolMaxSize = v.poolMaxSize;
+        this.acquireTimeout = v.acquireTimeout;
+        this.maxIdleTime = v.maxIdleTime;
+        this.maxLifetime = v.maxLifetime;
+        this.poolerMode = v.poolerMode;
+        this.migrationLockTimeout = v.migrationLockTimeout;
+        this.busyTimeout = v.busyTimeout;
+    }
+
+    /** The settings of a config, as a mutable copy: what {@link #with} changes. */
+    private static final class Values {
+
+        DatabaseType type;
+        String connection;
+        boolean runMigrations = true;
+        @Nullable String schema;
+        int poolMinSize = DEFAULT_POOL_MIN_SIZE;
+        int poolMaxSize = DEFAULT_POOL_MAX_SIZE;
+        Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+        Duration maxIdleTime = DEFAULT_MAX_IDLE_TIME;
+        @Nullable Duration maxLifetime;
+        @Nullable Boolean poolerMode;
+        Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
+        Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+
+        Values(DatabaseType type, String connection) {
+            this.type = type;
+            this.connection = connection;
+        }
+
+        Values(DatabaseConfig c) {
+            this(c.type, c.connection);
+            runMigrations = c.runMigrations;
+            schema = c.schema;
+            poolMinSize = c.poolMinSize;
+            poolMaxSize = c.poolMaxSize;
+            acquireTimeout = c.acquireTimeout;
+            maxIdleTime = c.maxIdleTime;
+            maxLifetime = c.maxLifetime;
+            poolerMode = c.poolerMode;
+            migrationLockTimeout = c.migrationLockTimeout;
+            busyTimeout = c.busyTimeout;
+        }
+    }
+
+    /** A copy with {@code change} applied to its settings. */
+    private DatabaseConfig with(Consumer<Values> change) {
+        Values values = new Values(this);
+        change.accept(values);
+        return new DatabaseConfig(values);
     }
 
     /**
@@ -80,6 +122,32 @@ public final class DatabaseConfig {
     }
 
     /**
+     * The database {@code connection} names, its type read from the form: {@code postgres://},
+     * {@code postgresql://}, {@code r2dbc:postgresql://} and {@code r2dbc:pool:postgresql://} are
+     * PostgreSQL; {@code file:…}, {@code file::memory:} and {@code :memory:} are SQLite. For
+     * applications configured by one {@code DATABASE_URL}.
+     *
+     * @throws ConfigurationException when it is null or none of these forms, listing them
+     */
+    public static DatabaseConfig of(String connection) {
+        if (connection == null) {
+            throw new ConfigurationException("database connection must not be null");
+        }
+        String lower = connection.strip().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")
+                || lower.startsWith("r2dbc:postgresql://") || lower.startsWith("r2dbc:pool:postgresql://")) {
+            return postgres(connection);
+        }
+        if (lower.startsWith("file:") || lower.equals(":memory:") || lower.startsWith("libsql:")) {
+            return sqlite(connection);
+        }
+        throw new ConfigurationException("cannot tell the database type of '" + ConnectionStrings.mask(connection)
+                + "': PostgreSQL connections start with postgres://, postgresql://, r2dbc:postgresql:// or"
+                + " r2dbc:pool:postgresql://, SQLite connections are file:/abs/path.db, file:relative/path.db,"
+                + " file::memory: or :memory:");
+    }
+
+    /**
      * The database of the given type at {@code connection}; see {@link #sqlite(String)} and
      * {@link #postgres(String)} for the accepted forms.
      *
@@ -93,9 +161,7 @@ public final class DatabaseConfig {
             throw new ConfigurationException("database connection must not be null");
         }
         ConnectionStrings.validate(type, connection);
-        return new DatabaseConfig(type, connection, true, null, DEFAULT_POOL_MIN_SIZE, DEFAULT_POOL_MAX_SIZE,
-                DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_IDLE_TIME, null, null, DEFAULT_MIGRATION_LOCK_TIMEOUT,
-                DEFAULT_BUSY_TIMEOUT);
+        return new DatabaseConfig(new Values(type, connection));
     }
 
     /**
@@ -105,8 +171,7 @@ public final class DatabaseConfig {
      * script runs {@link Minoro#migrateDatabase(DatabaseConfig)} once.
      */
     public DatabaseConfig withRunMigrations(boolean runMigrations) {
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> v.runMigrations = runMigrations);
     }
 
     /**
@@ -124,8 +189,7 @@ public final class DatabaseConfig {
             throw new ConfigurationException("schema must be a plain identifier (letters, digits, underscore;"
                     + " at most 63 characters, not starting with a digit), was " + quote(schema));
         }
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> v.schema = schema);
     }
 
     /**
@@ -142,8 +206,10 @@ public final class DatabaseConfig {
         if (min < 0 || min > max) {
             throw new ConfigurationException("poolMinSize must be between 0 and poolMaxSize (" + max + "), was " + min);
         }
-        return new DatabaseConfig(type, connection, runMigrations, schema, min, max, acquireTimeout, maxIdleTime,
-                maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> {
+            v.poolMinSize = min;
+            v.poolMaxSize = max;
+        });
     }
 
     /**
@@ -152,23 +218,19 @@ public final class DatabaseConfig {
      */
     public DatabaseConfig withAcquireTimeout(Duration timeout) {
         requirePostgres("acquireTimeout");
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize,
-                positive("acquireTimeout", timeout), maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout,
-                busyTimeout);
+        return with(v -> v.acquireTimeout = positive("acquireTimeout", timeout));
     }
 
     /** PostgreSQL only: a copy whose pool closes connections idle for longer than this (default 30 min). */
     public DatabaseConfig withMaxIdleTime(Duration maxIdleTime) {
         requirePostgres("maxIdleTime");
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                positive("maxIdleTime", maxIdleTime), maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> v.maxIdleTime = positive("maxIdleTime", maxIdleTime));
     }
 
     /** PostgreSQL only: a copy whose pool retires connections older than this (default: no limit). */
     public DatabaseConfig withMaxLifetime(Duration maxLifetime) {
         requirePostgres("maxLifetime");
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, positive("maxLifetime", maxLifetime), poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> v.maxLifetime = positive("maxLifetime", maxLifetime));
     }
 
     /**
@@ -178,8 +240,7 @@ public final class DatabaseConfig {
      */
     public DatabaseConfig withPoolerMode(boolean poolerMode) {
         requirePostgres("poolerMode");
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+        return with(v -> v.poolerMode = poolerMode);
     }
 
     /**
@@ -189,8 +250,7 @@ public final class DatabaseConfig {
      * lock holds up the application's queries for no longer.
      */
     public DatabaseConfig withMigrationLockTimeout(Duration timeout) {
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, positive("migrationLockTimeout", timeout), busyTimeout);
+        return with(v -> v.migrationLockTimeout = positive("migrationLockTimeout", timeout));
     }
 
     /**
@@ -201,8 +261,7 @@ public final class DatabaseConfig {
         if (type != DatabaseType.SQLITE) {
             throw new ConfigurationException("busyTimeout applies to SQLite only, but this database is " + type);
         }
-        return new DatabaseConfig(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, positive("busyTimeout", timeout));
+        return with(v -> v.busyTimeout = positive("busyTimeout", timeout));
     }
 
     /** The database type. */

@@ -72,6 +72,39 @@ final class ConfigurationTests {
     }
 
     @Test
+    void theTypeCanBeReadFromTheConnection() {
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("file:/tmp/auth.db").type());
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.of(":memory:").type());
+        assertEquals(DatabaseType.POSTGRES, DatabaseConfig.of("postgres://app:pw@localhost/auth").type());
+        assertEquals(DatabaseType.POSTGRES, DatabaseConfig.of("postgresql://app@localhost/auth").type());
+        assertEquals(DatabaseType.POSTGRES, DatabaseConfig.of("r2dbc:postgresql://app@localhost/auth").type());
+        ConfigurationException unknown = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of("mysql://app:hunter2@localhost/auth"));
+        assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'mysql://app:****@localhost/auth'"),
+                unknown.getMessage());
+        assertTrue(assertThrows(ConfigurationException.class, () -> DatabaseConfig.of("libsql://x.turso.io"))
+                .getMessage().startsWith("remote SQLite databases"));
+    }
+
+    @Test
+    void optionsAreKeptByEveryCopy() {
+        DatabaseConfig config = DatabaseConfig.postgres("postgres://app@localhost/auth")
+                .withSchema("auth").withPoolSize(2, 5).withAcquireTimeout(Duration.ofSeconds(3))
+                .withMaxIdleTime(Duration.ofMinutes(1)).withMaxLifetime(Duration.ofMinutes(9))
+                .withPoolerMode(true).withMigrationLockTimeout(Duration.ofSeconds(7)).withRunMigrations(false);
+        assertEquals("auth", config.schema());
+        assertEquals(2, config.poolMinSize());
+        assertEquals(5, config.poolMaxSize());
+        assertEquals(Duration.ofSeconds(3), config.acquireTimeout());
+        assertEquals(Duration.ofMinutes(1), config.maxIdleTime());
+        assertEquals(Duration.ofMinutes(9), config.maxLifetime());
+        assertEquals(Boolean.TRUE, config.poolerMode());
+        assertEquals(Duration.ofSeconds(7), config.migrationLockTimeout());
+        assertFalse(config.runMigrations());
+        assertEquals(config, config.withRunMigrations(true).withRunMigrations(false));
+    }
+
+    @Test
     void withRunMigrationsMakesACopy() {
         DatabaseConfig on = DatabaseConfig.sqlite(":memory:");
         DatabaseConfig off = on.withRunMigrations(false);
