@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One database as Minoro uses it: an R2DBC {@link ConnectionFactory} (Minoro's SQLite driver, or
@@ -34,12 +35,12 @@ public final class Database {
 
     /**
      * A cold {@code Mono} that opens the database {@code config} describes; its connection factory
-     * connects lazily, so opening does no I/O. Configuration errors are signalled here.
+     * connects lazily, so opening connects to nothing. Configuration errors are signalled here. Opening
+     * runs on Reactor's bounded-elastic scheduler, since it may read files (a PostgreSQL
+     * {@code sslrootcert}, the SQLite driver's classes and native library the first time).
      */
     public static Mono<Database> open(DatabaseConfig config) {
-        return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
-                ? SqliteDatabases.open(config, false)
-                : PostgresDatabases.open(config));
+        return open(config, false);
     }
 
     /**
@@ -47,9 +48,14 @@ public final class Database {
      * exist); PostgreSQL is opened as usual, since reading is up to the statements.
      */
     public static Mono<Database> openReadOnly(DatabaseConfig config) {
+        return open(config, true);
+    }
+
+    private static Mono<Database> open(DatabaseConfig config, boolean readOnly) {
         return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
-                ? SqliteDatabases.open(config, true)
-                : PostgresDatabases.open(config));
+                        ? SqliteDatabases.open(config, readOnly)
+                        : PostgresDatabases.open(config))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     /**
