@@ -5,19 +5,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A user to create: an email, an optional password (null for an account without a local password,
- * which can never log in with one) and an optional display name. {@link #toString()} never shows the
- * password.
+ * which can never log in with one) and an optional display name. Users moved from another system can
+ * bring their password hash instead of a password ({@link #withPasswordHash(String)}). {@link #toString()}
+ * never shows the password or the hash.
  */
 public final class NewUser {
 
     private final String email;
     private final @Nullable String password;
     private final @Nullable String displayName;
+    private final @Nullable String passwordHash;
 
-    private NewUser(String email, @Nullable String password, @Nullable String displayName) {
+    private NewUser(String email, @Nullable String password, @Nullable String displayName,
+            @Nullable String passwordHash) {
         this.email = email;
         this.password = password;
         this.displayName = displayName;
+        this.passwordHash = passwordHash;
     }
 
     /**
@@ -25,12 +29,24 @@ public final class NewUser {
      * is created, by {@link UserRepository#create(NewUser)}.
      */
     public static NewUser of(String email, @Nullable String password) {
-        return new NewUser(email, password, null);
+        return new NewUser(email, password, null, null);
     }
 
     /** A copy with this display name (null for none). */
     public NewUser withDisplayName(@Nullable String displayName) {
-        return new NewUser(email, password, displayName);
+        return new NewUser(email, password, displayName, passwordHash);
+    }
+
+    /**
+     * A copy that stores {@code passwordHash}, made by another system, instead of hashing a password: an
+     * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}) or a bcrypt hash
+     * ({@code $2a$}, {@code $2b$}, {@code $2y$}), such as Spring Security's {@code BCryptPasswordEncoder}
+     * makes (without its {@code {bcrypt}} prefix). The user logs in with the original password, and the
+     * hash is replaced by an Argon2id hash with the configured parameters at the first login. The copy has
+     * no plain-text password; {@link UserRepository#create(NewUser)} refuses a hash it cannot check.
+     */
+    public NewUser withPasswordHash(@Nullable String passwordHash) {
+        return new NewUser(email, null, displayName, passwordHash);
     }
 
     public String email() {
@@ -46,6 +62,11 @@ public final class NewUser {
         return displayName;
     }
 
+    /** A password hash made by another system, or null. */
+    public @Nullable String passwordHash() {
+        return passwordHash;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {
@@ -56,17 +77,17 @@ public final class NewUser {
         }
         NewUser that = (NewUser) o;
         return Objects.equals(email, that.email) && Objects.equals(password, that.password)
-                && Objects.equals(displayName, that.displayName);
+                && Objects.equals(displayName, that.displayName) && Objects.equals(passwordHash, that.passwordHash);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(email, password, displayName);
+        return Objects.hash(email, password, displayName, passwordHash);
     }
 
     @Override
     public String toString() {
         return "NewUser{email=" + email + ", password=" + (password == null ? "none" : "****")
-                + ", displayName=" + displayName + '}';
+                + (passwordHash == null ? "" : ", passwordHash=****") + ", displayName=" + displayName + '}';
     }
 }

@@ -181,6 +181,30 @@ public interface AuthenticationContract extends MinoroFixture {
     }
 
     @Test
+    default void aUserImportedWithABcryptHashLogsInAndIsRehashed() {
+        String bcrypt = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2b",
+                TestConfigs.PASSWORD.toCharArray(), new byte[16], 4);
+        dev.minoro.NewUser imported = dev.minoro.NewUser.of("lou@example.com", null).withPasswordHash(bcrypt);
+        assertFalse(imported.toString().contains(bcrypt.substring(7)), imported.toString());
+        User lou = minoro().users().create(imported).block(TIMEOUT);
+        assertEquals(bcrypt, sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", lou.id()));
+        login("lou@example.com", "not the password").as(StepVerifier::create)
+                .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
+        login("lou@example.com", TestConfigs.PASSWORD).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        assertTrue(sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", lou.id())
+                .startsWith("$argon2id$v=19$"), "replaced at the first login");
+
+        minoro().users().create(dev.minoro.NewUser.of("max@example.com", null).withPasswordHash("{noop}secret"))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(InvalidInputException.class, e);
+                    assertEquals("passwordHash cannot be used: it is neither an Argon2 PHC string ($argon2id$,"
+                            + " $argon2i$, $argon2d$) nor a bcrypt hash ($2a$, $2b$, $2y$)", e.getMessage());
+                })
+                .verify(TIMEOUT);
+    }
+
+    @Test
     default void anOverLongPasswordIsAWrongPassword() {
         user("jo@example.com");
         login("jo@example.com", "x".repeat(5000)).as(StepVerifier::create)

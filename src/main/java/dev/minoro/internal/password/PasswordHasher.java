@@ -187,6 +187,21 @@ public final class PasswordHasher {
     }
 
     /**
+     * Why {@link #verify} could not check passwords against {@code storedHash}, or null when it can (an
+     * Argon2 PHC string or a bcrypt hash with parameters in bounds): for hashes imported from other
+     * systems. Cheap: parses, never hashes; the reason never quotes the hash.
+     */
+    public @Nullable String unverifiableReason(String storedHash) {
+        Objects.requireNonNull(storedHash, "storedHash");
+        try {
+            parse(storedHash);
+            return null;
+        } catch (MalformedHashException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * Whether {@code storedHash} should be replaced by a new hash of the same password after a
      * successful login: true for anything but Argon2id v1.3 whose memory, iterations and parallelism are
      * each at least the configured ones, with a salt of at least 16 and a hash of at least 32 bytes.

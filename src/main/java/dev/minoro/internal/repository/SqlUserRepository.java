@@ -1,6 +1,7 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateEmailException;
+import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
@@ -46,7 +47,7 @@ public final class SqlUserRepository implements UserRepository {
             String email = user.email();
             String emailNorm = Inputs.normalisedEmail(email);
             String displayName = Inputs.displayName(user.displayName());
-            return hashOf(user.password()).flatMap(passwordHash -> {
+            return storedHashOf(user).flatMap(passwordHash -> {
                 UUID id = ids.next();
                 Instant now = now();
                 return database.withConnection("creating a user", c -> Statements.update(c, sql.insertUser,
@@ -146,6 +147,19 @@ public final class SqlUserRepository implements UserRepository {
             return database.withConnection("deleting a user", c -> Statements.update(c, sql.deleteUser, id))
                     .map(deleted -> deleted > 0);
         });
+    }
+
+    /** What to store for a new user: a hash of its password, the hash it brought, or nothing. */
+    private Mono<Optional<String>> storedHashOf(NewUser user) {
+        String imported = user.passwordHash();
+        if (imported == null) {
+            return hashOf(user.password());
+        }
+        String unverifiable = hasher.unverifiableReason(imported);
+        if (unverifiable != null) {
+            throw new InvalidInputException("passwordHash cannot be used: " + unverifiable);
+        }
+        return Mono.just(Optional.of(imported));
     }
 
     /**
