@@ -42,6 +42,7 @@ public final class MinoroRuntime {
                 return Mono.error(new ConfigurationException("config must not be null"));
             }
             AtomicReference<@Nullable Database> opened = new AtomicReference<>();
+            AtomicReference<@Nullable Minoro> started = new AtomicReference<>();
             AtomicBoolean handedOver = new AtomicBoolean();
             return Database.open(config.database())
                     .map(decorator)
@@ -50,16 +51,25 @@ public final class MinoroRuntime {
                                     config.clock())
                             .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
                             // Starting makes threads and seeds random generators: not on the caller's thread.
-                            .then(Mono.fromCallable(() -> (Minoro) DefaultMinoro.start(database, config))
-                                    .subscribeOn(Schedulers.boundedElastic())))
+                            .then(Mono.fromCallable(() -> {
+                                Minoro minoro = DefaultMinoro.start(database, config);
+                                started.set(minoro);
+                                return minoro;
+                            }).subscribeOn(Schedulers.boundedElastic())))
                     .doOnNext(minoro -> handedOver.set(true))
-                    .onErrorResume(e -> closeQuietly(opened.get()).then(Mono.error(e)))
+                    .onErrorResume(e -> release(opened.get(), started.get()).then(Mono.error(e)))
                     .doOnCancel(() -> {
                         if (!handedOver.get()) {
-                            closeQuietly(opened.get()).subscribe();
+                            release(opened.get(), started.get()).subscribe();
                         }
                     });
         });
+    }
+
+    /** Releases what a boot that failed or was cancelled had opened: the instance if it was made, else the database. */
+    private static Mono<Void> release(@Nullable Database database, @Nullable Minoro minoro) {
+        Mono<Void> close = minoro != null ? minoro.close() : database != null ? database.close() : Mono.empty();
+        return close.onErrorResume(e -> Mono.empty());
     }
 
     /** See {@link Minoro#create(MinoroSetup)}. */
@@ -115,7 +125,4 @@ public final class MinoroRuntime {
         return Mono.fromCallable(() -> !Files.exists(file)).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static Mono<Void> closeQuietly(@Nullable Database database) {
-        return database == null ? Mono.empty() : database.close().onErrorResume(e -> Mono.empty());
-    }
 }
