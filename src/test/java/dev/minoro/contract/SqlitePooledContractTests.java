@@ -20,7 +20,7 @@ final class SqlitePooledContractTests extends SqliteContractTests {
     private final List<ConnectionPool> pools = new CopyOnWriteArrayList<>();
 
     @Override
-    Mono<Minoro> boot(MinoroConfig config) {
+    protected Mono<Minoro> boot(MinoroConfig config) {
         return MinoroRuntime.create(config, database -> database.decorate(factory -> {
             ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory)
                     .maxSize(4)

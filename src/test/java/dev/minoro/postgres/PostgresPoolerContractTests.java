@@ -1,23 +1,12 @@
 package dev.minoro.postgres;
 
 import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
-import dev.minoro.contract.AuthenticationContract;
-import dev.minoro.contract.RoleRepositoryContract;
-import dev.minoro.contract.UserRepositoryContract;
-import dev.minoro.testing.MutableClock;
+import dev.minoro.contract.ContractFixture;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresInstance;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
-import dev.minoro.testing.RawSql;
-import dev.minoro.testing.TestConfigs;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,16 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code pgbouncer=true}: a fresh database per test, booted and migrated through the pooler.
  */
 @ExtendWith(PostgresServer.class)
-final class PostgresPoolerContractTests implements UserRepositoryContract, RoleRepositoryContract,
-        AuthenticationContract {
+final class PostgresPoolerContractTests extends ContractFixture {
 
     private static PostgresPooler pooler;
-
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private final List<Minoro> others = new ArrayList<>();
-    private DatabaseConfig database;
-    private MinoroConfig config;
-    private Minoro minoro;
 
     @BeforeAll
     static void startPooler(PostgresInstance server) throws Exception {
@@ -52,43 +34,6 @@ final class PostgresPoolerContractTests implements UserRepositoryContract, RoleR
 
     @BeforeEach
     void open(PostgresDatabase db) {
-        database = DatabaseConfig.postgres(pooler.url(db.name()));
-        config = TestConfigs.fast(database, clock);
-        minoro = Minoro.create(config).block(TIMEOUT);
-    }
-
-    @AfterEach
-    void close() {
-        others.forEach(m -> m.close().block(TIMEOUT));
-        if (minoro != null) {
-            minoro.close().block(TIMEOUT);
-        }
-    }
-
-    @Override
-    public Minoro minoro() {
-        return minoro;
-    }
-
-    @Override
-    public MutableClock clock() {
-        return clock;
-    }
-
-    @Override
-    public DatabaseConfig database() {
-        return database;
-    }
-
-    @Override
-    public Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
-        Minoro other = Minoro.create(change.apply(config.toBuilder()).build()).block(TIMEOUT);
-        others.add(other);
-        return other;
-    }
-
-    @Override
-    public <T> T sqlValue(Class<T> type, String portableSql, Object... args) {
-        return RawSql.value(database, type, portableSql, args);
+        start(DatabaseConfig.postgres(pooler.url(db.name())));
     }
 }
