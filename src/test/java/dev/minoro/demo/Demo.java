@@ -99,8 +99,9 @@ public final class Demo {
             } catch (InvalidCredentialsException | AccountLockedException e) {
                 err.printf("Could not log %s in: %s%n%s is used only when the demo creates the user, and %s was"
                         + " created by an earlier run with another password. Run the demo with that password, or"
-                        + " on a new file (delete %s, or pass another file: -Dexec.args=file:other.db).%n",
-                        ADMIN_EMAIL, e.getMessage(), PASSWORD_VARIABLE, ADMIN_EMAIL, connection);
+                        + " on a new file (delete %s, or pass another one: -Dexec.args=file:other.db).%n",
+                        ADMIN_EMAIL, e.getMessage(), PASSWORD_VARIABLE, ADMIN_EMAIL,
+                        connection.startsWith("file:") ? connection.substring("file:".length()) : connection);
                 return 1;
             }
             out.printf("Authenticated %s in %d ms; last login now %s%n", loggedIn.email(), millisSince(started),
