@@ -1,40 +1,120 @@
 package dev.minoro.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Starts a {@code main} class of the test classpath in a JVM of its own, for tests where separate
- * processes are the point (concurrent boots, a process killed mid-boot). The child runs under
- * BlockHound's JVM flag and writes its output to a file.
+ * Starts a {@code main} class in a JVM of its own, for tests where separate processes are the point
+ * (concurrent boots, a process killed mid-boot, what a program prints). The child runs under BlockHound's
+ * JVM flag, on the test class path unless told otherwise, and writes its output to files.
  */
 public final class JavaProcess {
 
     private final Process process;
     private final Path output;
+    private final @Nullable Path errors;
 
-    private JavaProcess(Process process, Path output) {
+    private JavaProcess(Process process, Path output, @Nullable Path errors) {
         this.process = process;
         this.output = output;
+        this.errors = errors;
     }
 
     /** Starts {@code main} with {@code args}; stdout and stderr go to {@code output}. */
     public static JavaProcess start(Class<?> main, Path output, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:+AllowRedefinitionToAddDeleteMethods");
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .start();
-        return new JavaProcess(process, output);
+        return builder(main.getName()).arguments(args).start(output);
+    }
+
+    /** A child JVM running {@code mainClass}, to be set up further before {@link Builder#start}. */
+    public static Builder builder(String mainClass) {
+        return new Builder(mainClass);
+    }
+
+    /** This JVM's class path (the test class path under Maven), entry by entry. */
+    public static List<Path> testClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(Path::of)
+                .toList();
+    }
+
+    /** How a child JVM is started. */
+    public static final class Builder {
+
+        private final String mainClass;
+        private List<Path> classPath = testClassPath();
+        private final List<String> arguments = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private @Nullable Path directory;
+        private boolean separateErrors;
+
+        private Builder(String mainClass) {
+            this.mainClass = mainClass;
+        }
+
+        /** The child's class path instead of this JVM's. */
+        public Builder classPath(List<Path> entries) {
+            this.classPath = List.copyOf(entries);
+            return this;
+        }
+
+        /** Arguments of {@code main}. */
+        public Builder arguments(String... args) {
+            arguments.addAll(List.of(args));
+            return this;
+        }
+
+        /** An environment variable of the child, beside those it inherits. */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        /** The child's working directory instead of this JVM's. */
+        public Builder directory(Path workingDirectory) {
+            this.directory = workingDirectory;
+            return this;
+        }
+
+        /** Keeps stderr apart: to {@code output} with {@code .err} appended, read by {@link #standardError()}. */
+        public Builder separateStandardError() {
+            this.separateErrors = true;
+            return this;
+        }
+
+        /** Starts the JVM; its stdout (and stderr, unless kept apart) goes to {@code output}. */
+        public JavaProcess start(Path output) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-XX:+AllowRedefinitionToAddDeleteMethods");
+            command.add("-Xmx256m");
+            command.add("-cp");
+            command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+            command.add(mainClass);
+            command.addAll(arguments);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            Path errors = null;
+            if (separateErrors) {
+                errors = output.resolveSibling(output.getFileName() + ".err");
+                builder.redirectError(errors.toFile());
+            } else {
+                builder.redirectErrorStream(true);
+            }
+            return new JavaProcess(builder.start(), output, errors);
+        }
     }
 
     /** Waits for the process to end, at most {@code seconds}; its exit code. */
@@ -66,10 +146,24 @@ public final class JavaProcess {
         process.destroyForcibly().waitFor();
     }
 
-    /** What the process printed so far. */
+    /** What the process printed so far: stdout, then stderr when it was kept apart. */
     public String output() {
+        return errors == null ? read(output) : read(output) + "\n--- stderr ---\n" + read(errors);
+    }
+
+    /** What the process wrote to stdout (and to stderr, unless {@link Builder#separateStandardError}). */
+    public String standardOutput() {
+        return read(output);
+    }
+
+    /** What the process wrote to stderr, when it was kept apart; otherwise see {@link #standardOutput()}. */
+    public String standardError() {
+        return errors == null ? "" : read(errors);
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.exists(output) ? Files.readString(output) : "";
+            return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }

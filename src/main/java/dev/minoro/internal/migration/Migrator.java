@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 
 /**
  * Brings a database's schema to the version this code ships, as DESIGN.md describes: when the database
@@ -33,7 +33,7 @@ import reactor.util.Loggers;
  */
 public final class Migrator {
 
-    private static final Logger log = Loggers.getLogger(Migrator.class);
+    private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
     private final Database database;
     private final MigrationScripts scripts;

@@ -19,11 +19,11 @@ import java.util.regex.Pattern;
 import org.bouncycastle.crypto.DataLengthException;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 
 /**
  * Hashes passwords with Argon2id into PHC strings and checks passwords against stored hashes, on a
@@ -54,6 +54,7 @@ public final class PasswordHasher {
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
     private static final int BCRYPT_LENGTH = 60;
+    private static final Logger log = LoggerFactory.getLogger(PasswordHasher.class);
 
     private final int memoryKiB;
     private final int iterations;
@@ -64,8 +65,6 @@ public final class PasswordHasher {
     /** Hashes running or waiting; at most threads + queueCapacity. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final HashingProbe probe;
-    /** Per instance, taken when the hasher is made, so that a test can route it with Loggers.useConsoleLoggers. */
-    private final Logger log = Loggers.getLogger(PasswordHasher.class);
     private final Object dummyLock = new Object();
     private volatile @Nullable Argon2Hash dummy;
     private volatile boolean closed;
