@@ -19,8 +19,11 @@ import java.util.Map;
  * {@code :name}, {@code @name}, {@code $name} take one number per distinct name (see
  * <a href="https://www.sqlite.org/lang_expr.html#varparam">SQLite: parameters</a>). The driver checks the
  * count against SQLite's own before it binds, so a disagreement fails loudly instead of binding NULL.
+ *
+ * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
+ * classes over the network, can share it; it is not part of this driver's API.
  */
-final class SqlScript {
+public final class SqlScript {
 
     private final String sql;
     private final List<Part> statements;
@@ -31,16 +34,16 @@ final class SqlScript {
     }
 
     /** Parses {@code sql}; never fails (SQLite reports syntax errors when the statement runs). */
-    static SqlScript parse(String sql) {
+    public static SqlScript parse(String sql) {
         return new Lexer(sql).script();
     }
 
-    String sql() {
+    public String sql() {
         return sql;
     }
 
     /** The statements, in order; empty when the text holds only white space and comments. */
-    List<Part> statements() {
+    public List<Part> statements() {
         return statements;
     }
 
@@ -55,7 +58,7 @@ final class SqlScript {
     }
 
     /** Whether any statement binds parameters. */
-    boolean hasParameters() {
+    public boolean hasParameters() {
         for (Part part : statements) {
             if (part.parameterCount() > 0) {
                 return true;
@@ -75,20 +78,20 @@ final class SqlScript {
      * @param returning       whether RETURNING occurs outside quotes
      * @param transactionControl whether it starts with BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or RELEASE
      */
-    record Part(String sql, int parameterCount, Map<String, Integer> names, String firstKeyword,
+    public record Part(String sql, int parameterCount, Map<String, Integer> names, String firstKeyword,
             boolean writeKeyword, boolean returning, boolean transactionControl) {
 
         /**
          * Clearly read-only: it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
          * REPLACE outside quotes. Anything else, PRAGMA included, counts as a write.
          */
-        boolean readOnly() {
+        public boolean readOnly() {
             return (firstKeyword.equals("SELECT") || firstKeyword.equals("VALUES") || firstKeyword.equals("WITH"))
                     && !writeKeyword;
         }
 
         /** An INSERT, UPDATE, DELETE or REPLACE (possibly after a WITH clause). */
-        boolean dataChange() {
+        public boolean dataChange() {
             return switch (firstKeyword) {
                 case "INSERT", "UPDATE", "DELETE", "REPLACE" -> true;
                 case "WITH" -> writeKeyword;
@@ -97,7 +100,7 @@ final class SqlScript {
         }
 
         /** The 0-based index of the named parameter {@code name}, given with or without its prefix. */
-        int indexOf(String name) {
+        public int indexOf(String name) {
             Integer index = names.get(name);
             if (index == null && !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0))) {
                 for (String prefix : PREFIXES) {

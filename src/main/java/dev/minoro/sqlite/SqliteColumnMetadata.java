@@ -16,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * declared {@code BIGINT} or {@code INT8}, and for any value outside 32 bits), {@link String} for TEXT,
  * {@link Double} for REAL, {@link ByteBuffer} for BLOB and {@link Object} for NUMERIC, whose values may be of
  * any class. A computed column has no declared type; its type is then that of the first row's value.
+ *
+ * <p>Its factory is public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same
+ * SQL and storage classes over the network, can share it; it is not part of this driver's API.
  */
-final class SqliteColumnMetadata implements ColumnMetadata {
+public final class SqliteColumnMetadata implements ColumnMetadata {
 
     private final String name;
     private final @Nullable String declaredType;
@@ -38,7 +41,7 @@ final class SqliteColumnMetadata implements ColumnMetadata {
      * @param declaredType the declared type of the column the value comes from, or null for an expression
      * @param firstValue   the first row's value (used only when there is no declared type)
      */
-    static SqliteColumnMetadata of(String name, @Nullable String declaredType, Nullability nullability,
+    public static SqliteColumnMetadata of(String name, @Nullable String declaredType, Nullability nullability,
             @Nullable Object firstValue) {
         if (declaredType == null) {
             return new SqliteColumnMetadata(name, null, storageType(firstValue), false, nullability);

@@ -19,8 +19,11 @@ import reactor.core.publisher.Mono;
  * <p>Rows stream from the lane in batches in response to demand; cancelling closes the statement and, once
  * nothing else holds it, gives the lane back. Rows are emitted on the lane's thread for later batches
  * (the first batch on the subscriber's), so mapping functions must not block.
+ *
+ * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
+ * classes over the network, can share it; it is not part of this driver's API.
  */
-final class SqliteResult implements Result {
+public final class SqliteResult implements Result {
 
     private final Flux<Segment> segments;
     private final AtomicBoolean consumed;
@@ -33,12 +36,12 @@ final class SqliteResult implements Result {
     }
 
     /** A result of rows (and then an update count if {@code updateCountExpected}). */
-    static SqliteResult of(Flux<Segment> segments, boolean updateCountExpected) {
+    public static SqliteResult of(Flux<Segment> segments, boolean updateCountExpected) {
         return new SqliteResult(segments, new AtomicBoolean(), updateCountExpected);
     }
 
     /** A result with only an update count. */
-    static SqliteResult updated(long count) {
+    public static SqliteResult updated(long count) {
         return new SqliteResult(Flux.just(new UpdateCount(count)), new AtomicBoolean(), true);
     }
 
@@ -90,10 +93,10 @@ final class SqliteResult implements Result {
     }
 
     /** A row of the result. */
-    record RowSegment(Row row) implements Result.RowSegment {
+    public record RowSegment(Row row) implements Result.RowSegment {
     }
 
     /** The number of rows a statement changed. */
-    record UpdateCount(long value) implements Result.UpdateCount {
+    public record UpdateCount(long value) implements Result.UpdateCount {
     }
 }

@@ -6,13 +6,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of a result, read from SQLite before it is emitted: its values are plain Java objects, so reading
  * them does no I/O and is safe on any thread. See {@link SqliteValues} for the conversions.
+ *
+ * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
+ * classes over the network, can share it; it is not part of this driver's API.
  */
-final class SqliteRow implements Row {
+public final class SqliteRow implements Row {
 
     private final SqliteRowMetadata metadata;
     private final @Nullable Object[] values;
 
-    SqliteRow(SqliteRowMetadata metadata, @Nullable Object[] values) {
+    public SqliteRow(SqliteRowMetadata metadata, @Nullable Object[] values) {
         this.metadata = metadata;
         this.values = values;
     }

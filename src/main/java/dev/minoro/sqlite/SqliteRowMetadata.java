@@ -7,13 +7,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
-/** The columns of a result, shared by all its rows; names are looked up case-insensitively, first match wins. */
-final class SqliteRowMetadata implements RowMetadata {
+/**
+ * The columns of a result, shared by all its rows; names are looked up case-insensitively, first match wins.
+ *
+ * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
+ * classes over the network, can share it; it is not part of this driver's API.
+ */
+public final class SqliteRowMetadata implements RowMetadata {
 
     private final List<SqliteColumnMetadata> columns;
     private final Map<String, Integer> indexes;
 
-    SqliteRowMetadata(List<SqliteColumnMetadata> columns) {
+    public SqliteRowMetadata(List<SqliteColumnMetadata> columns) {
         this.columns = List.copyOf(columns);
         this.indexes = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {

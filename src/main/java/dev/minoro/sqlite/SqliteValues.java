@@ -27,11 +27,14 @@ import reactor.core.publisher.Mono;
  * {@link #NULL} at {@code bind()} time, on the caller's thread (pure Java); {@link Blob} and {@link Clob}
  * stay streams until the statement executes. Reading converts what a row holds (the same four classes,
  * or null) to the type the caller asks for.
+ *
+ * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
+ * classes over the network, can share it; it is not part of this driver's API.
  */
-final class SqliteValues {
+public final class SqliteValues {
 
     /** A bound SQL NULL (a bound value is never {@code null} itself, so that unbound is tellable). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "NULL";
@@ -54,7 +57,7 @@ final class SqliteValues {
      * @throws IllegalArgumentException for a type the driver does not map, or an OUT parameter; the
      *                                  message names the parameter and the type, never the value
      */
-    static Object bindable(Object value, String parameter) {
+    public static Object bindable(Object value, String parameter) {
         if (value instanceof Parameter) {
             Parameter p = (Parameter) value;
             if (p instanceof Parameter.Out) {
@@ -123,14 +126,14 @@ final class SqliteValues {
                 + " LocalDate, LocalDateTime, LocalTime, OffsetDateTime and ZonedDateTime");
     }
 
-    static void checkNullType(@Nullable Class<?> type, String parameter) {
+    public static void checkNullType(@Nullable Class<?> type, String parameter) {
         if (type == null) {
             throw new IllegalArgumentException("type of the NULL bound to parameter " + parameter + " must not be null");
         }
     }
 
     /** A {@link Blob} or {@link Clob} read into the {@code byte[]} or {@link String} it binds as. */
-    static Mono<Object> resolve(Object bound) {
+    public static Mono<Object> resolve(Object bound) {
         if (bound instanceof Blob) {
             return reactor.core.publisher.Flux.from(((Blob) bound).stream())
                     .collect(java.io.ByteArrayOutputStream::new, (out, buffer) -> {

@@ -1,0 +1,751 @@
+package dev.minoro.libsql;
+
+import dev.minoro.sqlite.SqlScript;
+import dev.minoro.sqlite.SqliteColumnMetadata;
+import dev.minoro.sqlite.SqliteResult;
+import dev.minoro.sqlite.SqliteRow;
+import dev.minoro.sqlite.SqliteRowMetadata;
+import dev.minoro.sqlite.SqliteValues;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionMetadata;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Lifecycle;
+import io.r2dbc.spi.Nullability;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.TransactionDefinition;
+import io.r2dbc.spi.ValidationDepth;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A logical connection of a {@link LibsqlConnectionFactory}: cheap to create, it opens nothing until a
+ * statement runs.
+ *
+ * <p><b>Auto-commit.</b> Each statement (or batch, or script) is one HTTP request that opens a Hrana stream,
+ * runs the statement and closes the stream: {@code [batch, close]}. Nothing outlives the request on the server,
+ * so a connection outside a transaction never meets an expired stream; state that SQLite keeps per connection
+ * (TEMP tables, {@code PRAGMA}s) does not outlive the statement either. SQL that leaves a transaction open
+ * ({@code BEGIN} without {@code COMMIT}) is rolled back when the stream closes, and the execution fails.
+ *
+ * <p><b>Transactions.</b> {@link #beginTransaction()} sends nothing: the first statement carries
+ * {@code BEGIN IMMEDIATE} in the same request, as {@code @libsql/client} does, and the connection keeps the
+ * stream (its baton) until commit, rollback or close, which send {@code COMMIT} or {@code ROLLBACK} and close
+ * the stream in one request. Every statement of the transaction runs only while the server still holds the
+ * transaction (a Hrana {@code is_autocommit} condition), so a transaction that the server rolled back (sqld's
+ * TRANSACTION_TIMEOUT, or its stream expired after 10 s without a request) fails the statement with
+ * {@link R2dbcRollbackException} or {@link LibsqlStreamExpiredException} instead of running it outside the
+ * transaction. A statement cancelled (or out of its statement timeout) before its answer came rolls the
+ * transaction back: its answer is awaited in the background for the stream's baton, then {@code ROLLBACK} and
+ * the close are sent. A COMMIT that fails ends the transaction too: the stream is closed in the same request.
+ *
+ * <p>Results are read whole from the response before they are emitted, on the factory's HTTP threads; row
+ * mapping functions must not block.
+ */
+final class LibsqlConnection implements Connection, Lifecycle {
+
+    /** One SQL statement to run with its values ({@code named}: bound by name, else by position). */
+    record Call(String sql, SqlScript.Part part, Object[] values, boolean named) {
+    }
+
+    private static final Hrana.Condition IN_TRANSACTION = new Hrana.Not(new Hrana.IsAutocommit());
+
+    private final LibsqlConnectionFactory factory;
+    private final HranaClient client;
+    private final Object lock = new Object();
+    private final Set<CompletableFuture<?>> requests = ConcurrentHashMap.newKeySet();
+    private final Mono<Void> close;
+    private @Nullable Transaction transaction; // under lock
+    private volatile boolean autoCommit = true;
+    private volatile Duration statementTimeout = Duration.ZERO;
+    private volatile boolean closed;
+
+    /** A transaction: its stream, whether its BEGIN has run, and, once the server no longer holds it, why. */
+    private static final class Transaction {
+
+        private final String begin;
+        private final HranaStream stream;
+        private boolean started; // under the connection's lock
+        private @Nullable R2dbcException ended; // under the connection's lock
+
+        Transaction(String begin, HranaStream stream) {
+            this.begin = begin;
+            this.stream = stream;
+        }
+    }
+
+    /** One request of a transaction: whether its answer came, and whether its subscriber left before that. */
+    private static final class Exchange {
+        private boolean answered;
+        private boolean cancelled;
+    }
+
+    LibsqlConnection(LibsqlConnectionFactory factory, HranaClient client) {
+        this.factory = factory;
+        this.client = client;
+        this.close = Mono.defer(this::closeNow).cache();
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    @Override
+    public LibsqlStatement createStatement(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
+        return new LibsqlStatement(this, sql);
+    }
+
+    @Override
+    public LibsqlBatch createBatch() {
+        return new LibsqlBatch(this);
+    }
+
+    /** Runs {@code calls} in one request, in the transaction or on a stream of their own. */
+    Flux<SqliteResult> execute(List<Call> calls) {
+        return Flux.defer(() -> {
+            if (closed) {
+                return Flux.error(closedError());
+            }
+            return resolve(calls).flatMapMany(resolved -> {
+                Transaction t = transactionFor(null);
+                return t == null ? autoCommitted(resolved) : inTransaction(t, resolved);
+            });
+        });
+    }
+
+    /** Reads the {@code Blob}s and {@code Clob}s among the bound values before anything is sent. */
+    private static Mono<List<Call>> resolve(List<Call> calls) {
+        boolean lobs = false;
+        for (Call call : calls) {
+            for (Object value : call.values()) {
+                lobs |= value instanceof io.r2dbc.spi.Blob || value instanceof io.r2dbc.spi.Clob;
+            }
+        }
+        if (!lobs) {
+            return Mono.just(calls);
+        }
+        return Flux.fromIterable(calls)
+                .concatMap(call -> Flux.fromArray(call.values())
+                        .concatMap(SqliteValues::resolve)
+                        .collectList()
+                        .map(values -> new Call(call.sql(), call.part(), values.toArray(), call.named())))
+                .collectList();
+    }
+
+    private Flux<SqliteResult> autoCommitted(List<Call> calls) {
+        List<Hrana.Step> steps = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            steps.add(step(call, steps.isEmpty() ? null : new Hrana.Ok(steps.size() - 1)));
+        }
+        boolean control = transactionControl(calls);
+        List<Hrana.Request> pipeline = new ArrayList<>(3);
+        pipeline.add(new Hrana.BatchRequest(steps));
+        if (control) {
+            pipeline.add(new Hrana.GetAutocommit());
+        }
+        pipeline.add(new Hrana.Close());
+        String sql = sqlOf(calls);
+        Mono<Hrana.Response> response = Mono.defer(() -> {
+            CompletableFuture<Hrana.Response> request = client.send(null, null, pipeline,
+                    factory.configuration().requestTimeout(), sql);
+            requests.add(request);
+            request.whenComplete((value, error) -> requests.remove(request));
+            // cancelling aborts the exchange: nothing of the stream outlives it
+            return Mono.fromFuture(request);
+        });
+        return withStatementTimeout(response, sql).flatMapMany(r -> {
+            Flux<SqliteResult> results = results(calls, r.outcomes().get(0), 0, null);
+            if (control && r.outcomes().get(1) instanceof Hrana.AutocommitOutcome
+                    && !((Hrana.AutocommitOutcome) r.outcomes().get(1)).autocommit()) {
+                return results.concatWith(Flux.error(new io.r2dbc.spi.R2dbcNonTransientResourceException("this SQL"
+                        + " left a transaction open on a connection in auto-commit mode, so it was rolled back; use"
+                        + " Connection.beginTransaction() and commitTransaction(), or send BEGIN and COMMIT in one"
+                        + " script", null, 0, sql)));
+            }
+            return results;
+        });
+    }
+
+    private Flux<SqliteResult> inTransaction(Transaction t, List<Call> calls) {
+        return Flux.defer(() -> {
+            boolean begin;
+            synchronized (lock) {
+                if (t.ended != null) {
+                    return Flux.error(t.ended);
+                }
+                begin = !t.started;
+            }
+            List<Hrana.Step> steps = new ArrayList<>(calls.size() + 1);
+            if (begin) {
+                steps.add(new Hrana.Step(t.begin, null, null, false, null));
+            }
+            for (Call call : calls) {
+                steps.add(step(call, steps.isEmpty() ? IN_TRANSACTION
+                        : new Hrana.And(List.of(new Hrana.Ok(steps.size() - 1), IN_TRANSACTION))));
+            }
+            boolean control = transactionControl(calls);
+            List<Hrana.Request> pipeline = control
+                    ? List.of(new Hrana.BatchRequest(steps), new Hrana.GetAutocommit())
+                    : List.of(new Hrana.BatchRequest(steps));
+            String sql = sqlOf(calls);
+            Exchange exchange = new Exchange();
+            // the transaction's state is updated before anyone sees the answer, and whether or not anyone waits
+            CompletableFuture<Hrana.Response> request = t.stream.send(pipeline,
+                    factory.configuration().requestTimeout(), sql)
+                    .whenComplete((response, error) -> settle(t, exchange, begin, calls.size(), response, error));
+            Mono<Hrana.Response> answer = Mono.fromFuture(request, true).doOnCancel(() -> {
+                synchronized (lock) {
+                    exchange.cancelled |= !exchange.answered;
+                }
+            });
+            int offset = begin ? 1 : 0;
+            return withStatementTimeout(answer, sql)
+                    .flatMapMany(response -> {
+                        Hrana.Outcome outcome = response.outcomes().get(0);
+                        if (begin && outcome instanceof Hrana.BatchOutcome) {
+                            Hrana.StepOutcome first = ((Hrana.BatchOutcome) outcome).steps().get(0);
+                            if (first.error() != null) {
+                                return Flux.error(LibsqlExceptionFactory.statement(first.error(), t.begin));
+                            }
+                        }
+                        return results(calls, outcome, offset, t);
+                    })
+                    .onErrorMap(IllegalStateException.class, e -> endedError(t, sql, e));
+        });
+    }
+
+    /** Updates the transaction from a response (or its failure), whether or not anyone still waits for it. */
+    private void settle(Transaction t, Exchange exchange, boolean begin, int calls,
+            Hrana.@Nullable Response response, @Nullable Throwable error) {
+        boolean abandon;
+        boolean endedBySql = false;
+        synchronized (lock) {
+            exchange.answered = true;
+            if (error != null) {
+                if (t.ended == null) {
+                    t.ended = error instanceof LibsqlStreamExpiredException ? (R2dbcException) error
+                            : new R2dbcRollbackException("the transaction is lost: a request of it got no answer ("
+                                    + error.getMessage() + "), so the server rolls it back when its stream expires",
+                                    null, 0, null, error);
+                }
+            } else if (response != null && response.outcomes().get(0) instanceof Hrana.BatchOutcome) {
+                List<Hrana.StepOutcome> steps = ((Hrana.BatchOutcome) response.outcomes().get(0)).steps();
+                int offset = begin ? 1 : 0;
+                if (begin && !steps.isEmpty() && steps.get(0).result() != null) {
+                    t.started = true;
+                }
+                for (int i = offset; t.started && i < offset + calls && i < steps.size(); i++) {
+                    Hrana.StepOutcome step = steps.get(i);
+                    boolean previousOk = i == 0 || steps.get(i - 1).result() != null;
+                    if (step.skipped() && previousOk || step.error() != null
+                            && "TRANSACTION_TIMEOUT".equals(step.error().code())) {
+                        t.ended = new R2dbcRollbackException("the server no longer holds this transaction: it was"
+                                + " rolled back (sqld rolls back a write transaction that held the lock for over 5 s"
+                                + " while another writer waited); begin it again and retry", "TRANSACTION_TIMEOUT", 0,
+                                (String) null);
+                        break;
+                    }
+                }
+                if (response.outcomes().size() > 1 && response.outcomes().get(1) instanceof Hrana.AutocommitOutcome
+                        && ((Hrana.AutocommitOutcome) response.outcomes().get(1)).autocommit() && t.started
+                        && t.ended == null) {
+                    // the statement's own COMMIT, END or ROLLBACK ended the transaction
+                    endedBySql = true;
+                    if (transaction == t) {
+                        transaction = null;
+                    }
+                }
+            }
+            abandon = exchange.cancelled && t.ended == null && !endedBySql;
+            if (abandon) {
+                t.ended = new R2dbcRollbackException("the transaction was rolled back because a statement of it was"
+                        + " cancelled, or ran out of its statement timeout, before its answer came");
+            }
+        }
+        if (abandon || endedBySql) {
+            finish(t, "ROLLBACK");
+        }
+    }
+
+    /** Sends {@code sql} (ROLLBACK or COMMIT, run only in a transaction) and the close on the stream; never fails. */
+    private Mono<Void> finish(Transaction t, String sql) {
+        CompletableFuture<Hrana.Response> request = t.stream.send(List.of(
+                new Hrana.BatchRequest(List.of(new Hrana.Step(sql, null, null, false, IN_TRANSACTION))),
+                new Hrana.Close()), factory.configuration().requestTimeout(), sql);
+        return Mono.fromFuture(request, true).onErrorResume(e -> Mono.empty()).then();
+    }
+
+    private R2dbcException endedError(Transaction t, @Nullable String sql, Throwable cause) {
+        synchronized (lock) {
+            if (t.ended != null) {
+                return t.ended;
+            }
+        }
+        return new R2dbcRollbackException("the server no longer holds this transaction's stream", null, 0, sql, cause);
+    }
+
+    private <T> Mono<T> withStatementTimeout(Mono<T> request, @Nullable String sql) {
+        Duration timeout = statementTimeout;
+        if (timeout.isZero()) {
+            return request;
+        }
+        return request.timeout(timeout, Mono.error(() -> new R2dbcTimeoutException("the statement did not complete"
+                + " within the statement timeout of " + timeout, "STATEMENT_TIMEOUT", 0, sql, new TimeoutException())));
+    }
+
+    /** One result per call, until the first that failed (its error ends the Flux) or did not run. */
+    private Flux<SqliteResult> results(List<Call> calls, Hrana.Outcome outcome, int offset,
+            @Nullable Transaction t) {
+        if (outcome instanceof Hrana.Failed) {
+            return Flux.error(LibsqlExceptionFactory.statement(((Hrana.Failed) outcome).error(), sqlOf(calls)));
+        }
+        if (!(outcome instanceof Hrana.BatchOutcome)) {
+            return Flux.error(LibsqlExceptionFactory.protocol("a batch answered with " + outcome, client.url(),
+                    sqlOf(calls), null));
+        }
+        List<Hrana.StepOutcome> steps = ((Hrana.BatchOutcome) outcome).steps();
+        List<SqliteResult> results = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            Call call = calls.get(i);
+            Hrana.StepOutcome step = offset + i < steps.size() ? steps.get(offset + i) : new Hrana.StepOutcome(null, null);
+            if (step.error() != null) {
+                return Flux.fromIterable(results).concatWith(Flux.error(LibsqlExceptionFactory.statement(step.error(),
+                        call.sql())));
+            }
+            if (step.result() == null) {
+                if (t != null) {
+                    R2dbcException ended = endedError(t, call.sql(), new IllegalStateException("step skipped"));
+                    return Flux.fromIterable(results).concatWith(Flux.error(ended));
+                }
+                break;
+            }
+            results.add(result(call, step.result()));
+        }
+        return Flux.fromIterable(results);
+    }
+
+    private static SqliteResult result(Call call, Hrana.StatementResult result) {
+        boolean dataChange = call.part().dataChange();
+        // affected_row_count is SQLite's changes(), which keeps the last INSERT, UPDATE or DELETE's count after DDL
+        long count = dataChange ? result.affectedRowCount() : 0;
+        if (result.columns().isEmpty()) {
+            return SqliteResult.updated(count);
+        }
+        Object[] first = result.rows().isEmpty() ? null : result.rows().get(0);
+        List<SqliteColumnMetadata> columns = new ArrayList<>(result.columns().size());
+        for (int i = 0; i < result.columns().size(); i++) {
+            Hrana.Column column = result.columns().get(i);
+            columns.add(SqliteColumnMetadata.of(column.name() == null ? "" : column.name(), column.declaredType(),
+                    Nullability.UNKNOWN, first == null || i >= first.length ? null : first[i]));
+        }
+        SqliteRowMetadata metadata = new SqliteRowMetadata(columns);
+        List<Result.Segment> segments = new ArrayList<>(result.rows().size() + 1);
+        for (@Nullable Object[] row : result.rows()) {
+            segments.add(new SqliteResult.RowSegment(new SqliteRow(metadata, row)));
+        }
+        if (dataChange) {
+            segments.add(new SqliteResult.UpdateCount(count));
+        }
+        return SqliteResult.of(Flux.fromIterable(segments), dataChange);
+    }
+
+    private static Hrana.Step step(Call call, Hrana.@Nullable Condition condition) {
+        Object[] values = call.values();
+        if (values.length == 0) {
+            return new Hrana.Step(call.sql(), null, null, true, condition);
+        }
+        if (call.named()) {
+            List<Hrana.NamedValue> named = new ArrayList<>(values.length);
+            for (Map.Entry<String, Integer> parameter : call.part().names().entrySet()) {
+                named.add(new Hrana.NamedValue(parameter.getKey(), values[parameter.getValue()]));
+            }
+            return new Hrana.Step(call.sql(), null, named, true, condition);
+        }
+        return new Hrana.Step(call.sql(), Arrays.asList(values), null, true, condition);
+    }
+
+    private static boolean transactionControl(List<Call> calls) {
+        for (Call call : calls) {
+            if (call.part().transactionControl()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static @Nullable String sqlOf(List<Call> calls) {
+        return calls.size() == 1 ? calls.get(0).sql() : null;
+    }
+
+    R2dbcException closedError() {
+        return factory.isClosed() ? LibsqlExceptionFactory.factoryClosed(client.url())
+                : LibsqlExceptionFactory.connectionClosed(client.url());
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /** The active transaction; with auto-commit off and none active, a new one (or, given a definition, always). */
+    private @Nullable Transaction transactionFor(@Nullable String begin) {
+        synchronized (lock) {
+            if (transaction == null && (begin != null || !autoCommit)) {
+                transaction = new Transaction(begin != null ? begin : "BEGIN IMMEDIATE", new HranaStream(client));
+            }
+            return transaction;
+        }
+    }
+
+    @Override
+    public Mono<Void> beginTransaction() {
+        return begin("BEGIN IMMEDIATE");
+    }
+
+    /**
+     * A cold Mono that begins a transaction: nothing is sent until the next statement, which carries
+     * {@code BEGIN IMMEDIATE} ({@code BEGIN DEFERRED} for {@link TransactionDefinition#READ_ONLY}, which libSQL's
+     * server does not enforce) in its request. Completes at once when a transaction is already active. Only
+     * {@link IsolationLevel#SERIALIZABLE} (SQLite's) is supported; {@link TransactionDefinition#LOCK_WAIT_TIMEOUT}
+     * is refused: sqld keeps its own busy timeout.
+     */
+    @Override
+    public Mono<Void> beginTransaction(TransactionDefinition definition) {
+        if (definition == null) {
+            throw new IllegalArgumentException("definition must not be null");
+        }
+        return Mono.defer(() -> {
+            IsolationLevel level = definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
+            if (level != null) {
+                checkIsolationLevel(level);
+            }
+            if (definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT) != null) {
+                return Mono.error(new IllegalArgumentException("a lock wait timeout cannot be set on libSQL: the"
+                        + " server keeps its own busy timeout"));
+            }
+            boolean readOnly = Boolean.TRUE.equals(definition.getAttribute(TransactionDefinition.READ_ONLY));
+            return begin(readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+        });
+    }
+
+    private Mono<Void> begin(String sql) {
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.error(closedError());
+            }
+            transactionFor(sql);
+            return Mono.empty();
+        });
+    }
+
+    /** Sends {@code COMMIT} and closes the stream in one request; completes at once without a transaction. */
+    @Override
+    public Mono<Void> commitTransaction() {
+        return end(true);
+    }
+
+    /** Sends {@code ROLLBACK} and closes the stream in one request; completes at once without a transaction. */
+    @Override
+    public Mono<Void> rollbackTransaction() {
+        return end(false);
+    }
+
+    private Mono<Void> end(boolean commit) {
+        return Mono.defer(() -> {
+            Transaction t;
+            R2dbcException ended;
+            synchronized (lock) {
+                t = transaction;
+                if (t == null) {
+                    return Mono.empty();
+                }
+                transaction = null;
+                ended = t.ended;
+            }
+            if (!t.stream.used()) {
+                // no statement ran: there is nothing on the server to end
+                return Mono.empty();
+            }
+            if (ended != null) {
+                // the server rolled it back already; close the stream if it is still there
+                Mono<Void> closing = t.stream.open() ? finish(t, "ROLLBACK") : Mono.empty();
+                return commit ? closing.then(Mono.error(ended)) : closing;
+            }
+            String sql = commit ? "COMMIT" : "ROLLBACK";
+            CompletableFuture<Hrana.Response> request = t.stream.send(List.of(
+                    new Hrana.BatchRequest(List.of(new Hrana.Step(sql, null, null, false, IN_TRANSACTION))),
+                    new Hrana.Close()), factory.configuration().requestTimeout(), sql);
+            return Mono.fromFuture(request, true)
+                    .flatMap(response -> {
+                        Hrana.Outcome outcome = response.outcomes().get(0);
+                        if (outcome instanceof Hrana.Failed) {
+                            return Mono.error(LibsqlExceptionFactory.statement(((Hrana.Failed) outcome).error(), sql));
+                        }
+                        Hrana.StepOutcome step = ((Hrana.BatchOutcome) outcome).steps().get(0);
+                        if (step.error() != null) {
+                            return Mono.error(LibsqlExceptionFactory.statement(step.error(), sql));
+                        }
+                        boolean started;
+                        synchronized (lock) {
+                            started = t.started;
+                        }
+                        if (commit && step.skipped() && started) {
+                            return Mono.error(endedError(t, sql, new IllegalStateException("COMMIT skipped")));
+                        }
+                        return Mono.<Void>empty();
+                    })
+                    .onErrorResume(IllegalStateException.class, e -> {
+                        // nothing was ever sent on the stream, or it is gone (the server rolled it back)
+                        boolean started;
+                        synchronized (lock) {
+                            started = t.started;
+                        }
+                        return commit && started ? Mono.error(endedError(t, sql, e)) : Mono.empty();
+                    })
+                    .then();
+        });
+    }
+
+    /**
+     * Creates a savepoint, beginning a transaction first if none is active (so auto-commit is then off):
+     * {@code SAVEPOINT "name"}.
+     */
+    @Override
+    public Mono<Void> createSavepoint(String name) {
+        String sql = "SAVEPOINT " + quote(name);
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.error(closedError());
+            }
+            return run(transactionFor("BEGIN IMMEDIATE"), sql);
+        });
+    }
+
+    /** {@code RELEASE SAVEPOINT "name"}; fails when no transaction is active. */
+    @Override
+    public Mono<Void> releaseSavepoint(String name) {
+        String sql = "RELEASE SAVEPOINT " + quote(name);
+        return Mono.defer(() -> run(active("release savepoint " + name), sql));
+    }
+
+    /** {@code ROLLBACK TO SAVEPOINT "name"}; the transaction stays active. Fails when none is active. */
+    @Override
+    public Mono<Void> rollbackTransactionToSavepoint(String name) {
+        String sql = "ROLLBACK TO SAVEPOINT " + quote(name);
+        return Mono.defer(() -> run(active("roll back to savepoint " + name), sql));
+    }
+
+    private @Nullable Transaction active(String doing) {
+        if (closed) {
+            throw closedError();
+        }
+        synchronized (lock) {
+            if (transaction == null) {
+                throw new io.r2dbc.spi.R2dbcNonTransientResourceException("cannot " + doing
+                        + ": no transaction is active");
+            }
+            return transaction;
+        }
+    }
+
+    private Mono<Void> run(@Nullable Transaction t, String sql) {
+        if (t == null) {
+            return Mono.error(new IllegalStateException("no transaction"));
+        }
+        Call call = new Call(sql, SqlScript.parse(sql).statements().get(0), new Object[0], false);
+        return inTransaction(t, List.of(call)).then();
+    }
+
+    private static String quote(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("savepoint name must not be null");
+        }
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("savepoint name must not be empty");
+        }
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** True when no transaction is active and auto-commit is on (the default for a new connection). */
+    @Override
+    public boolean isAutoCommit() {
+        synchronized (lock) {
+            return autoCommit && transaction == null;
+        }
+    }
+
+    /**
+     * Turns auto-commit on or off. Turning it on while a transaction is active commits the transaction; with
+     * auto-commit off, the next statement begins a transaction (see {@link #beginTransaction()}).
+     */
+    @Override
+    public Mono<Void> setAutoCommit(boolean autoCommit) {
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.error(closedError());
+            }
+            if (this.autoCommit == autoCommit) {
+                return Mono.empty();
+            }
+            this.autoCommit = autoCommit;
+            return autoCommit ? commitTransaction() : Mono.empty();
+        });
+    }
+
+    /** Always {@link IsolationLevel#SERIALIZABLE}: SQLite's transactions are serializable. */
+    @Override
+    public IsolationLevel getTransactionIsolationLevel() {
+        return IsolationLevel.SERIALIZABLE;
+    }
+
+    /** Accepts {@link IsolationLevel#SERIALIZABLE}, the only level of a libSQL server; others fail. */
+    @Override
+    public Mono<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
+        if (isolationLevel == null) {
+            throw new IllegalArgumentException("isolationLevel must not be null");
+        }
+        return Mono.fromRunnable(() -> checkIsolationLevel(isolationLevel));
+    }
+
+    private static void checkIsolationLevel(IsolationLevel level) {
+        if (!level.equals(IsolationLevel.SERIALIZABLE)) {
+            throw new IllegalArgumentException("libSQL supports the isolation level SERIALIZABLE only, not "
+                    + level.asSql());
+        }
+    }
+
+    /** Fails: sqld refuses {@code PRAGMA busy_timeout} and keeps its own. */
+    @Override
+    public Mono<Void> setLockWaitTimeout(Duration timeout) {
+        return Mono.error(new UnsupportedOperationException("a lock wait timeout cannot be set on libSQL: the server"
+                + " keeps its own busy timeout (sqld refuses PRAGMA busy_timeout)"));
+    }
+
+    /**
+     * Limits how long a statement waits for its answer before it fails with {@link R2dbcTimeoutException};
+     * {@link Duration#ZERO} (the default) leaves only the factory's request timeout. Outside a transaction the
+     * request is aborted; inside one, the transaction is rolled back (see the class documentation).
+     */
+    @Override
+    public Mono<Void> setStatementTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("statement timeout must be zero or positive, was " + timeout);
+        }
+        return Mono.fromRunnable(() -> statementTimeout = timeout);
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    /**
+     * LOCAL: whether neither the connection nor its factory is closed, and the server still holds an active
+     * transaction as far as the driver knows. REMOTE: that, and a {@code SELECT 1} on a stream of its own
+     * succeeds (the server is reachable and accepts the token). Emits false rather than an error.
+     */
+    @Override
+    public Mono<Boolean> validate(ValidationDepth depth) {
+        if (depth == null) {
+            throw new IllegalArgumentException("depth must not be null");
+        }
+        return Mono.defer(() -> {
+            if (closed || factory.isClosed()) {
+                return Mono.just(false);
+            }
+            synchronized (lock) {
+                if (transaction != null && transaction.ended != null) {
+                    return Mono.just(false);
+                }
+            }
+            if (depth == ValidationDepth.LOCAL) {
+                return Mono.just(true);
+            }
+            List<Hrana.Request> ping = List.of(new Hrana.BatchRequest(List.of(new Hrana.Step("SELECT 1", null, null,
+                    true, null))), new Hrana.Close());
+            return Mono.fromFuture(() -> client.send(null, null, ping, factory.configuration().requestTimeout(),
+                            "SELECT 1"))
+                    .map(response -> response.outcomes().get(0) instanceof Hrana.BatchOutcome
+                            && ((Hrana.BatchOutcome) response.outcomes().get(0)).steps().get(0).result() != null)
+                    .onErrorReturn(false);
+        });
+    }
+
+    @Override
+    public ConnectionMetadata getMetadata() {
+        return new LibsqlConnectionMetadata(factory.serverVersion());
+    }
+
+    /** The product and version of the server, as far as the driver has learnt it. */
+    private record LibsqlConnectionMetadata(String getDatabaseVersion) implements ConnectionMetadata {
+
+        @Override
+        public String getDatabaseProductName() {
+            return "libSQL";
+        }
+    }
+
+    /**
+     * A cold Mono that closes the connection: requests outside a transaction that are still running are
+     * aborted, and an open transaction is rolled back and its stream closed (one request). Idempotent; never
+     * fails.
+     */
+    @Override
+    public Mono<Void> close() {
+        return close;
+    }
+
+    private Mono<Void> closeNow() {
+        closed = true;
+        for (CompletableFuture<?> request : List.copyOf(requests)) {
+            request.cancel(true);
+        }
+        return release().doFinally(signal -> factory.closed(this));
+    }
+
+    /** Nothing to do: a new connection is ready as it is. */
+    @Override
+    public Mono<Void> postAllocate() {
+        return Mono.empty();
+    }
+
+    /**
+     * A cold Mono that readies the connection for its next user when a pool such as r2dbc-pool takes it back:
+     * an open transaction is rolled back and its stream closed, and auto-commit and the statement timeout are
+     * reset.
+     */
+    @Override
+    public Mono<Void> preRelease() {
+        return release().then(Mono.fromRunnable(() -> {
+            autoCommit = true;
+            statementTimeout = Duration.ZERO;
+        }));
+    }
+
+    /** Rolls back an open transaction and closes its stream; never fails. */
+    private Mono<Void> release() {
+        return Mono.defer(() -> {
+            Transaction t;
+            synchronized (lock) {
+                t = transaction;
+                transaction = null;
+            }
+            if (t == null || !t.stream.used()) {
+                return Mono.empty();
+            }
+            return finish(t, "ROLLBACK");
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "LibsqlConnection{" + client.url() + (closed ? ", closed" : "") + "}";
+    }
+}

@@ -1,0 +1,189 @@
+package dev.minoro.libsql;
+
+import static io.r2dbc.spi.ConnectionFactoryOptions.CONNECT_TIMEOUT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
+import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
+import static io.r2dbc.spi.ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
+import static io.r2dbc.spi.ConnectionFactoryOptions.PORT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.PROTOCOL;
+import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
+import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
+import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
+
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.ConnectionFactoryProvider;
+import io.r2dbc.spi.Option;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes {@link LibsqlConnectionFactory}s for {@code ConnectionFactories.get(...)}: driver {@code libsql}.
+ *
+ * <p>URLs, parsed by R2DBC into options and then by the same builder as Java code:
+ * <ul>
+ *   <li>{@code r2dbc:libsql://mydb-myorg.turso.io?authToken=…}: HTTPS, as {@code libsql://} URLs are;</li>
+ *   <li>{@code r2dbc:libsql://127.0.0.1:8080?tls=false}: cleartext HTTP to a local sqld (a port is required);</li>
+ *   <li>{@code r2dbcs:libsql://host}: HTTPS, said explicitly;</li>
+ *   <li>a path ({@code r2dbc:libsql://host/prefix}) is kept as a prefix of the Hrana endpoints;</li>
+ *   <li>options as query parameters: {@code connectTimeout=PT5S&requestTimeout=PT30S}.</li>
+ * </ul>
+ *
+ * <p>Options, typed or as text: {@link #AUTH_TOKEN} (a sensitive option, never printed),
+ * {@link ConnectionFactoryOptions#CONNECT_TIMEOUT}, {@link #REQUEST_TIMEOUT}, {@link #TLS}. A bad value fails
+ * with {@link IllegalArgumentException} naming the option (never a token). Options that the server has no use
+ * for (user, password: the token is the credential) fail too; unknown options are left to others (such as
+ * r2dbc-pool's).
+ */
+public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryProvider {
+
+    /** The driver name: {@value}. */
+    public static final String LIBSQL_DRIVER = "libsql";
+
+    /** The bearer token (a JWT, as {@code turso db tokens create} prints it). */
+    public static final Option<CharSequence> AUTH_TOKEN = Option.sensitiveValueOf("authToken");
+
+    /** Whether to use TLS (HTTPS); true unless set false ({@code tls=false} or {@code tls=0}), as {@code libsql://}. */
+    public static final Option<Boolean> TLS = Option.valueOf("tls");
+
+    /** {@link LibsqlConnectionConfiguration.Builder#requestTimeout(Duration)}: a {@code Duration}, milliseconds or ISO-8601. */
+    public static final Option<Duration> REQUEST_TIMEOUT = Option.valueOf("requestTimeout");
+
+    /** Creates the provider; {@code ServiceLoader} calls this. */
+    public LibsqlConnectionFactoryProvider() {
+    }
+
+    @Override
+    public LibsqlConnectionFactory create(ConnectionFactoryOptions options) {
+        return new LibsqlConnectionFactory(configuration(options));
+    }
+
+    @Override
+    public boolean supports(ConnectionFactoryOptions options) {
+        Object driver = options.getValue(DRIVER);
+        return driver != null && LIBSQL_DRIVER.equals(driver.toString());
+    }
+
+    @Override
+    public String getDriver() {
+        return LIBSQL_DRIVER;
+    }
+
+    /**
+     * The configuration that {@code options} describe, through {@link LibsqlConnectionConfiguration#builder()}.
+     *
+     * @throws IllegalArgumentException for a missing host, a bad value or an option libSQL cannot use
+     */
+    public static LibsqlConnectionConfiguration configuration(ConnectionFactoryOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        Object protocol = options.getValue(PROTOCOL);
+        if (protocol != null && !protocol.toString().isEmpty()) {
+            throw new IllegalArgumentException("the libSQL driver takes no protocol, was '" + protocol
+                    + "': write r2dbc:libsql://host[:port]");
+        }
+        for (Option<?> unusable : new Option<?>[] {USER, PASSWORD}) {
+            if (options.hasOption(unusable)) {
+                throw new IllegalArgumentException("option " + unusable.name() + " does not apply to libSQL: give the"
+                        + " token as option authToken");
+            }
+        }
+        if (options.hasOption(STATEMENT_TIMEOUT) || options.hasOption(LOCK_WAIT_TIMEOUT)) {
+            throw new IllegalArgumentException("options statementTimeout and lockWaitTimeout are not supported by the"
+                    + " libSQL driver; use requestTimeout, or Connection.setStatementTimeout");
+        }
+        Object host = options.getValue(HOST);
+        if (host == null || host.toString().isBlank()) {
+            throw new IllegalArgumentException("option host must name the libSQL server (URL:"
+                    + " r2dbc:libsql://host[:port]), was missing");
+        }
+        Boolean ssl = asBoolean(options, SSL);
+        Boolean tls = asBoolean(options, TLS);
+        if (ssl != null && tls != null && !ssl.equals(tls)) {
+            throw new IllegalArgumentException("options ssl (" + ssl + ") and tls (" + tls + ") disagree: set one");
+        }
+        boolean secure = tls != null ? tls : ssl == null || ssl;
+        Object port = options.getValue(PORT);
+        if (!secure && port == null) {
+            throw new IllegalArgumentException("option port is required with tls=false (cleartext HTTP has no default"
+                    + " port for sqld)");
+        }
+        Object database = options.getValue(DATABASE);
+        String path = database == null || database.toString().isBlank() ? "" : "/" + database.toString().strip();
+        String hostText = host.toString().strip();
+        if (hostText.indexOf(':') >= 0 && !hostText.startsWith("[")) {
+            hostText = "[" + hostText + "]";
+        }
+        LibsqlConnectionConfiguration.Builder builder = LibsqlConnectionConfiguration.builder()
+                .url((secure ? "https://" : "http://") + hostText + (port == null ? "" : ":" + asPort(port)) + path);
+        Object token = options.getValue(AUTH_TOKEN);
+        if (token != null) {
+            builder.authToken(token.toString());
+        }
+        Duration connectTimeout = asDuration(options, CONNECT_TIMEOUT);
+        if (connectTimeout != null) {
+            builder.connectTimeout(connectTimeout);
+        }
+        Duration requestTimeout = asDuration(options, REQUEST_TIMEOUT);
+        if (requestTimeout != null) {
+            builder.requestTimeout(requestTimeout);
+        }
+        return builder.build();
+    }
+
+    private static int asPort(Object port) {
+        try {
+            int value = port instanceof Number ? ((Number) port).intValue() : Integer.parseInt(port.toString().strip());
+            if (value > 0 && value < 65536) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("option port must be between 1 and 65535, was '" + port + "'");
+    }
+
+    private static @Nullable Boolean asBoolean(ConnectionFactoryOptions options, Option<Boolean> option) {
+        Object value = options.getValue(option);
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        String text = value.toString().strip().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("1")) {
+            return true;
+        }
+        if (text.equals("false") || text.equals("0")) {
+            return false;
+        }
+        throw new IllegalArgumentException("option " + option.name() + " must be true or false (or 1 or 0), was '"
+                + value + "'");
+    }
+
+    private static @Nullable Duration asDuration(ConnectionFactoryOptions options, Option<Duration> option) {
+        Object value = options.getValue(option);
+        if (value == null || value instanceof Duration) {
+            return (Duration) value;
+        }
+        if (value instanceof Number) {
+            return Duration.ofMillis(((Number) value).longValue());
+        }
+        String text = value.toString().strip();
+        try {
+            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
+                    ? Duration.ofMillis(Long.parseLong(text))
+                    : Duration.parse(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("option " + option.name() + " must be a duration in milliseconds or"
+                    + " ISO-8601 (such as PT5S), was '" + value + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LibsqlConnectionFactoryProvider";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.minoro.libsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minoro.testing.LibsqlDatabase;
+import dev.minoro.testing.LibsqlServer;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/** Reaching the server: unreachable servers fail within the configured timeouts; closing ends the threads. */
+final class LibsqlConnectIntegrationTests {
+
+    @Test
+    void aClosedPortFailsAtOnceNamingTheServer() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        assertFails("http://127.0.0.1:" + port, R2dbcNonTransientResourceException.class, "could not connect");
+    }
+
+    /** A socket that accepts and never answers: over TLS the handshake never ends, which the connect timeout bounds. */
+    @Test
+    void aSilentServerFailsWithinTheConnectTimeoutOverTls() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertFails("https://127.0.0.1:" + silent.getLocalPort(), R2dbcTimeoutException.class,
+                    "within the connect timeout of PT1S");
+        }
+    }
+
+    /**
+     * The same socket over cleartext HTTP: the connection is made and the request sent, and a server that accepted
+     * it and never answers looks like one running a long statement; the request timeout bounds it.
+     */
+    @Test
+    void aSilentServerFailsWithinTheRequestTimeoutOverHttp() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertFails("http://127.0.0.1:" + silent.getLocalPort(), R2dbcTimeoutException.class,
+                    "within the request timeout of PT2S");
+        }
+    }
+
+    @Test
+    void closingTheFactoryEndsItsThreadsAndLaterCreatesFail() throws InterruptedException {
+        LibsqlDatabase database = LibsqlServer.database();
+        try {
+            LibsqlConnectionFactory factory = database.factory();
+            LibsqlTesting.query(factory, "SELECT 1", row -> row.get(0, Long.class))
+                    .as(StepVerifier::create).expectNext(1L).verifyComplete();
+            factory.close().block(LibsqlTesting.TIMEOUT);
+            factory.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
+            // the executor ends its threads once the completions they run have returned
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!factory.terminated() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(factory.terminated(), "the factory's HTTP threads are still running");
+        } finally {
+            database.close();
+        }
+    }
+
+    private static void assertFails(String url, Class<? extends Exception> type, String message) {
+        LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
+                .connectTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)).build());
+        try {
+            LibsqlTesting.update(factory, "SELECT 1")
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertEquals(type, e.getClass(), () -> "was " + e);
+                        assertTrue(e.getMessage().contains(message), e::getMessage);
+                        assertTrue(e.getMessage().contains(url), e::getMessage);
+                    })
+                    .verify(Duration.ofSeconds(20));
+        } finally {
+            factory.close().block(LibsqlTesting.TIMEOUT);
+        }
+    }
+}

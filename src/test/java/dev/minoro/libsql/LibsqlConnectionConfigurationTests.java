@@ -1,0 +1,77 @@
+package dev.minoro.libsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class LibsqlConnectionConfigurationTests {
+
+    private static final String TOKEN = "eyJhbGciOiJFZERTQSJ9.eyJhIjoicncifQ.c2VjcmV0LXNpZ25hdHVyZQ";
+
+    @Test
+    void urlsOfEachSchemeBecomeAnHttpBaseUrl() {
+        assertEquals("https://db.example.turso.io", url("libsql://db.example.turso.io"));
+        assertEquals("https://db.example.io:8443/prefix", url("https://db.example.io:8443/prefix/"));
+        assertEquals("http://127.0.0.1:8080", url("http://127.0.0.1:8080"));
+    }
+
+    @Test
+    void badUrlsFailNamingTheProblemAndNeverTheQuery() {
+        assertMessage("url must give a port for cleartext http://", () -> url("http://localhost"));
+        assertMessage("write https:// or libsql:// instead of wss://", () -> url("wss://db.turso.io"));
+        IllegalArgumentException query = assertThrows(IllegalArgumentException.class,
+                () -> url("libsql://db.turso.io?authToken=" + TOKEN));
+        assertFalse(query.getMessage().contains(TOKEN), query.getMessage());
+        assertMessage("url must start with http://, https:// or libsql://", () -> url("file:auth.db"));
+        assertMessage("url must be set", () -> LibsqlConnectionConfiguration.builder().build());
+    }
+
+    @Test
+    void timeoutsAreChecked() {
+        assertMessage("connectTimeout must be more than 0", () -> LibsqlConnectionConfiguration.builder()
+                .connectTimeout(Duration.ZERO));
+        assertMessage("requestTimeout must be between 0", () -> LibsqlConnectionConfiguration.builder()
+                .requestTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void toStringMasksTheToken() {
+        LibsqlConnectionConfiguration configuration = LibsqlConnectionConfiguration.builder().url("libsql://db.turso.io")
+                .authToken(TOKEN).build();
+        assertFalse(configuration.toString().contains(TOKEN), configuration.toString());
+        assertTrue(configuration.toString().contains("authToken=****"), configuration.toString());
+    }
+
+    @Test
+    void r2dbcUrlsGoThroughTheSameBuilder() {
+        LibsqlConnectionConfiguration local = LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions
+                .parse("r2dbc:libsql://127.0.0.1:8080?tls=false&connectTimeout=PT3S&requestTimeout=5000"));
+        assertEquals("http://127.0.0.1:8080", local.url().toString());
+        assertEquals(Duration.ofSeconds(3), local.connectTimeout());
+        assertEquals(Duration.ofSeconds(5), local.requestTimeout());
+        LibsqlConnectionConfiguration turso = LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions
+                .parse("r2dbc:libsql://db.turso.io?authToken=" + TOKEN));
+        assertEquals("https://db.turso.io", turso.url().toString());
+        assertEquals(TOKEN, turso.authToken());
+        assertMessage("option port is required with tls=false", () -> LibsqlConnectionFactoryProvider.configuration(
+                ConnectionFactoryOptions.parse("r2dbc:libsql://localhost?tls=0")));
+        assertMessage("option user does not apply to libSQL", () -> LibsqlConnectionFactoryProvider.configuration(
+                ConnectionFactoryOptions.parse("r2dbc:libsql://user:" + TOKEN + "@db.turso.io")));
+        assertTrue(new LibsqlConnectionFactoryProvider().supports(ConnectionFactoryOptions.parse("r2dbc:libsql://h")));
+    }
+
+    private static String url(String url) {
+        return LibsqlConnectionConfiguration.builder().url(url).build().url().toString();
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable executable) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, executable);
+        assertTrue(error.getMessage().contains(expected), error.getMessage());
+        assertFalse(error.getMessage().contains(TOKEN), error.getMessage());
+    }
+}
