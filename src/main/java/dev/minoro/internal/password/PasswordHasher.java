@@ -107,7 +107,8 @@ public final class PasswordHasher {
         return create(config, HashingProbe.NONE);
     }
 
-    static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
+    /** {@link #create(MinoroConfig)} with a probe that tests use to watch, hold or fail the hashing threads' work. */
+    public static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(probe, "probe");
         return new PasswordHasher(config, probe);
