@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  * calls {@link #start(DatabaseConfig)} with a fresh database before each test, and may change how
  * instances are made through {@link #boot}. Instances are closed after each test.
  */
-public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract {
+public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
+        InputContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();
