@@ -48,7 +48,8 @@ public interface RoleRepository {
     /**
      * Gives the user the role; idempotent.
      *
-     * @throws NotFoundException (signalled) when the user or the role does not exist
+     * @throws NotFoundException (signalled) when the user or the role does not exist, or is deleted while
+     *                           the membership is written
      */
     Mono<Void> assign(UUID userId, String roleName);
 
@@ -69,7 +70,8 @@ public interface RoleRepository {
     /**
      * Grants the role a permission; idempotent.
      *
-     * @throws NotFoundException (signalled) when the role does not exist
+     * @throws NotFoundException (signalled) when the role does not exist, or is deleted while the
+     *                           permission is written
      */
     Mono<Void> grantPermission(String roleName, String permission);
 
