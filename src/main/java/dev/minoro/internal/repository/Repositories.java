@@ -27,6 +27,6 @@ public record Repositories(SqlUserRepository users, SqlRoleRepository roles, Log
         return new Repositories(
                 new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle),
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle),
-                new LoginStore(database, sql, lifecycle));
+                new LoginStore(database, sql));
     }
 }
