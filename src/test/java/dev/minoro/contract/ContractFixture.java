@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * instances are made through {@link #boot}. Instances are closed after each test.
  */
 public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
-        InputContract, RaceContract, ImportedHashContract, LockoutContract, HashingQueueContract {
+        LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();
