@@ -13,7 +13,7 @@ public final class MinoroClosedException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
-    static final String MESSAGE = "this Minoro instance is closed; make a new one with Minoro.create(...)";
+    private static final String MESSAGE = "this Minoro instance is closed; make a new one with Minoro.create(...)";
 
     public MinoroClosedException() {
         super(MESSAGE);

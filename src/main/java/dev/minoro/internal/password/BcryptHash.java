@@ -25,11 +25,6 @@ final class BcryptHash implements CheckableHash {
         this.cost = cost;
     }
 
-    /** Whether {@code stored} looks like bcrypt: its prefix; {@link #parse} then checks the rest. */
-    static boolean isBcrypt(String stored) {
-        return stored.startsWith("$2");
-    }
-
     /**
      * Reads a bcrypt hash.
      *
@@ -39,8 +34,8 @@ final class BcryptHash implements CheckableHash {
     static BcryptHash parse(String stored) throws MalformedHashException {
         Matcher form = FORM.matcher(stored);
         if (stored.length() != LENGTH || !form.matches()) {
-            throw new MalformedHashException("it is neither an Argon2 PHC string ($argon2id$, $argon2i$, $argon2d$)"
-                    + " nor a bcrypt hash ($2a$, $2b$, $2y$)");
+            throw new MalformedHashException("the bcrypt hash is not $2a$, $2b$ or $2y$, a two-digit cost, '$' and"
+                    + " 53 characters of bcrypt's base64");
         }
         int cost = Integer.parseInt(form.group(1));
         if (cost < MIN_COST || cost > CostLimits.BCRYPT_MAX_COST) {
@@ -73,10 +68,6 @@ final class BcryptHash implements CheckableHash {
     @Override
     public boolean isArgon2() {
         return false;
-    }
-
-    int cost() {
-        return cost;
     }
 
     /** The cost only: the salt and the hash stay out of every log line. */

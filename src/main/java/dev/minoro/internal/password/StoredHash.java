@@ -53,6 +53,10 @@ record StoredHash(CheckableHash hash, PasswordForm form) {
         if (hash.startsWith("$argon2")) {
             return Argon2Hash.parse(hash);
         }
-        return BcryptHash.parse(hash);
+        if (hash.startsWith("$2")) {
+            return BcryptHash.parse(hash);
+        }
+        throw new MalformedHashException("it is neither an Argon2 PHC string ($argon2id$, $argon2i$, $argon2d$)"
+                + " nor a bcrypt hash ($2a$, $2b$, $2y$)");
     }
 }
