@@ -147,20 +147,26 @@ public interface CloseContract extends MinoroFixture {
 
     /**
      * A login cancelled after its statement ran but before its result moved on (here: while its
-     * connection is released, after which {@code Mono.usingWhen} still delivers the result, and the login
-     * used to turn it into its answer) signals nothing to its cancelled subscriber, which Reactor would
-     * drop and log at ERROR, and starts no hashing.
+     * connection is released, after which {@code Mono.usingWhen} still delivers the result) signals
+     * nothing to its cancelled subscriber and starts no hashing. The login used to turn that late result
+     * into its answer, such as the {@link dev.minoro.AccountLockedException} of a locked account, which
+     * Reactor dropped and logged at ERROR, and to hash for a caller that had gone.
      */
     @Test
     default void aLoginCancelledWhileItsConnectionIsReleasedLeavesNoErrorToDrop() throws InterruptedException {
         User kim = user("kim@example.com");
+        User lee = user("lee@example.com");
+        for (int i = 0; i < TestConfigs.MAX_FAILED_LOGINS; i++) {
+            minoro().authenticate(lee.email(), "wrong password").onErrorResume(e -> Mono.empty()).block(TIMEOUT);
+        }
         ConnectionCloseGate closes = new ConnectionCloseGate();
         HashingGate hashing = HashingGate.counting();
         Minoro minoro = another(b -> b, hashing, database -> database.decorate(closes::wrap));
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
         Hooks.onErrorDropped(dropped::add);
         try {
-            for (String[] login : List.of(new String[] {"nobody@example.com", TestConfigs.PASSWORD},
+            for (String[] login : List.of(new String[] {lee.email(), TestConfigs.PASSWORD},
+                    new String[] {"nobody@example.com", TestConfigs.PASSWORD},
                     new String[] {kim.email(), "wrong password"}, new String[] {kim.email(), TestConfigs.PASSWORD})) {
                 closes.holdNext();
                 Disposable attempt = minoro.authenticate(login[0], login[1]).subscribe(user -> { }, e -> { });
