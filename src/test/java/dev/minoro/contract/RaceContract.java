@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.NotFoundException;
 import dev.minoro.User;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -22,83 +21,67 @@ public interface RaceContract extends MinoroFixture {
 
     int ROUNDS = 150;
 
-    /** What each call ended with, by outcome: "ok" or the exception's type and message pattern. */
-    private static Mono<String> outcome(Mono<?> call, Function<Throwable, String> describe) {
-        return call.subscribeOn(Schedulers.parallel()).then(Mono.just("ok"))
-                .onErrorResume(e -> Mono.just(describe.apply(e)));
+    /** One round of a race: the write, the delete that races it, and the message of the write's NotFound. */
+    record Round(Mono<?> write, Mono<?> delete, String notFound) {
     }
 
-    private static String describe(Throwable e, String expectedMessage) {
-        return e instanceof NotFoundException && e.getMessage().equals(expectedMessage) ? "NotFoundException"
-                : e.toString();
-    }
-
-    private void assertOnlyOkOrNotFound(Map<String, AtomicLong> outcomes) {
-        long total = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
-        assertEquals(ROUNDS, total);
-        for (String outcome : outcomes.keySet()) {
-            assertTrue(outcome.equals("ok") || outcome.equals("NotFoundException"), "outcomes: " + outcomes);
+    /**
+     * Runs {@code rounds} races and asserts that each write either completed or failed with the expected
+     * {@link NotFoundException}, and each delete completed.
+     */
+    private void race(IntFunction<Round> rounds) {
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            Round round = rounds.apply(i);
+            String outcome = Mono.zip(outcome(round.write(), round.notFound()), outcome(round.delete(), ""))
+                    .map(both -> {
+                        assertEquals("ok", both.getT2(), "the delete");
+                        return both.getT1();
+                    })
+                    .block(TIMEOUT);
+            outcomes.merge(outcome, 1, Integer::sum);
         }
+        assertTrue(outcomes.keySet().stream().allMatch(o -> o.equals("ok") || o.equals("NotFoundException")),
+                "outcomes: " + outcomes);
+    }
+
+    private static Mono<String> outcome(Mono<?> call, String notFound) {
+        return call.subscribeOn(Schedulers.parallel()).then(Mono.just("ok"))
+                .onErrorResume(e -> Mono.just(e instanceof NotFoundException && e.getMessage().equals(notFound)
+                        ? "NotFoundException" : e.toString()));
     }
 
     @Test
     default void assigningARoleWhileTheUserIsDeletedFailsOnlyWithNotFound() {
         minoro().roles().create("editor", null).block(TIMEOUT);
-        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
-        for (int i = 0; i < ROUNDS; i++) {
+        race(i -> {
             User user = user("racer" + i + "@example.com");
-            String missing = "there is no user with id " + user.id();
-            String assign = Mono.zip(outcome(minoro().roles().assign(user.id(), "editor"), e -> describe(e, missing)),
-                            outcome(minoro().users().delete(user.id()), Throwable::toString))
-                    .map(both -> {
-                        assertEquals("ok", both.getT2());
-                        return both.getT1();
-                    })
-                    .block(TIMEOUT);
-            outcomes.computeIfAbsent(assign, k -> new AtomicLong()).incrementAndGet();
-        }
-        assertOnlyOkOrNotFound(outcomes);
+            return new Round(minoro().roles().assign(user.id(), "editor"), minoro().users().delete(user.id()),
+                    "there is no user with id " + user.id());
+        });
         assertEquals(0L, sqlValue(Long.class, "SELECT COUNT(*) FROM minoro_user_roles"));
     }
 
     @Test
     default void assigningARoleWhileTheRoleIsDeletedFailsOnlyWithNotFound() {
         User user = user("member@example.com");
-        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
-        for (int i = 0; i < ROUNDS; i++) {
+        race(i -> {
             String role = "role-" + i;
             minoro().roles().create(role, null).block(TIMEOUT);
-            String assign = Mono.zip(outcome(minoro().roles().assign(user.id(), role),
-                                    e -> describe(e, "there is no role named '" + role + "'")),
-                            outcome(minoro().roles().delete(role), Throwable::toString))
-                    .map(both -> {
-                        assertEquals("ok", both.getT2());
-                        return both.getT1();
-                    })
-                    .block(TIMEOUT);
-            outcomes.computeIfAbsent(assign, k -> new AtomicLong()).incrementAndGet();
-        }
-        assertOnlyOkOrNotFound(outcomes);
+            return new Round(minoro().roles().assign(user.id(), role), minoro().roles().delete(role),
+                    "there is no role named '" + role + "'");
+        });
         assertEquals(0L, sqlValue(Long.class, "SELECT COUNT(*) FROM minoro_user_roles"));
     }
 
     @Test
     default void grantingAPermissionWhileTheRoleIsDeletedFailsOnlyWithNotFound() {
-        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
-        for (int i = 0; i < ROUNDS; i++) {
+        race(i -> {
             String role = "role-" + i;
             minoro().roles().create(role, null).block(TIMEOUT);
-            String grant = Mono.zip(outcome(minoro().roles().grantPermission(role, "posts:write"),
-                                    e -> describe(e, "there is no role named '" + role + "'")),
-                            outcome(minoro().roles().delete(role), Throwable::toString))
-                    .map(both -> {
-                        assertEquals("ok", both.getT2());
-                        return both.getT1();
-                    })
-                    .block(TIMEOUT);
-            outcomes.computeIfAbsent(grant, k -> new AtomicLong()).incrementAndGet();
-        }
-        assertOnlyOkOrNotFound(outcomes);
+            return new Round(minoro().roles().grantPermission(role, "posts:write"), minoro().roles().delete(role),
+                    "there is no role named '" + role + "'");
+        });
         assertEquals(0L, sqlValue(Long.class, "SELECT COUNT(*) FROM minoro_role_permissions"));
     }
 }

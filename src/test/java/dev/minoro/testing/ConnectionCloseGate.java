@@ -1,16 +1,10 @@
 package dev.minoro.testing;
 
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryMetadata;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -28,17 +22,16 @@ public final class ConnectionCloseGate {
 
     /** {@code factory}, its connections' closing held by this gate when it is armed. */
     public ConnectionFactory wrap(ConnectionFactory factory) {
-        return new ConnectionFactory() {
-            @Override
-            public Publisher<? extends Connection> create() {
-                return Mono.from(factory.create()).map(ConnectionCloseGate.this::wrap);
+        return InterceptedConnections.wrap(factory, call -> {
+            if (call.method().getName().equals("close") && armed.compareAndSet(true, false)) {
+                Sinks.Empty<Void> gate = open;
+                return Mono.from(call.connection().close()).then(Mono.defer(() -> {
+                    held.release();
+                    return gate.asMono();
+                }));
             }
-
-            @Override
-            public ConnectionFactoryMetadata getMetadata() {
-                return factory.getMetadata();
-            }
-        };
+            return call.proceed();
+        });
     }
 
     /** Holds the closing of the next connection closed, until {@link #release()}. */
@@ -57,24 +50,5 @@ public final class ConnectionCloseGate {
     /** Lets the held closing complete, on the calling thread. */
     public void release() {
         open.tryEmitEmpty();
-    }
-
-    private Connection wrap(Connection connection) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("close") && armed.compareAndSet(true, false)) {
-                Sinks.Empty<Void> gate = open;
-                return Mono.from(connection.close()).then(Mono.defer(() -> {
-                    held.release();
-                    return gate.asMono();
-                }));
-            }
-            try {
-                return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                handler);
     }
 }
