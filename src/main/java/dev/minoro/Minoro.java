@@ -92,14 +92,27 @@ public interface Minoro {
      *
      * <p>A cold {@code Mono} emitting the user, with {@code lastLoginAt} updated, when the email exists,
      * the password is right, the account is enabled and not locked. A stored hash with weaker parameters
-     * than configured is replaced by a new one. Hashing runs on Minoro's hashing scheduler.
+     * than configured, or imported from another system, is replaced by a new one. Hashing runs on Minoro's
+     * hashing scheduler, and the result is emitted on that thread or the database driver's.
+     *
+     * <p>The login first takes its place in the hashing queue (so a full queue refuses it before any
+     * database work), then reserves its attempt in the database in one statement, which refuses it when
+     * the account is locked or {@code maxFailedLogins} attempts are already counted; only then is the
+     * password checked. However many logins arrive at once, an account gets at most
+     * {@code maxFailedLogins} checks per lock period. A right password gives its attempt back and lifts
+     * only a lock that its own attempt set; an attempt that never finishes (cancelled, or its process
+     * killed) stays counted as a failure. A cancelled login signals nothing.
      *
      * @throws InvalidCredentialsException (signalled) for an unknown email or a wrong password, with the
      *                                     same message and about the same time in both cases
      * @throws AccountDisabledException    (signalled) when the password is right but the user is disabled
      * @throws AccountLockedException      (signalled) after too many failed logins in a row, until
-     *                                     {@link AccountLockedException#lockedUntil()}
+     *                                     {@link AccountLockedException#lockedUntil()}, without checking the
+     *                                     password
      * @throws OverloadedException         (signalled) when the hashing queue is full
+     * @throws InvalidInputException       (signalled) for a null argument or an email that is not valid
+     *                                     Unicode (a malformed email is answered as an unknown one)
+     * @throws MinoroClosedException       (signalled) after {@link #close()}, or when closing cut it short
      */
     Mono<User> authenticate(String email, String password);
 
@@ -107,7 +120,10 @@ public interface Minoro {
      * Releases every connection, thread and file handle the instance holds. A cold {@code Mono}, like
      * every other: nothing is released until it is subscribed (a container that ignores the returned
      * {@code Mono} of a destroy method closes nothing; subscribe or {@code block()} it). Idempotent:
-     * every subscription completes once the instance is closed. Calls made after closing fail.
+     * every subscription completes once the instance is closed. Calls made after closing fail with
+     * {@link MinoroClosedException}, and so do calls still in flight that closing cuts short (hashes
+     * already queued or running finish first; a call between database statements finds its connection
+     * gone); none is left without an answer.
      */
     Mono<Void> close();
 }

@@ -31,6 +31,10 @@ public final class MinoroConfig {
     public static final int DEFAULT_MAX_FAILED_LOGINS = 5;
     /** How long a locked account stays locked. */
     public static final Duration DEFAULT_LOCKOUT_DURATION = Duration.ofMinutes(15);
+    /** How many times the cost of Minoro's own hash an imported hash may have. */
+    public static final int DEFAULT_IMPORTED_HASH_COST_FACTOR = 8;
+
+    private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
     private static final int MAX_PASSWORD_LENGTH_LIMIT = 4096;
 
@@ -45,6 +49,7 @@ public final class MinoroConfig {
     private final int maxPasswordLength;
     private final int maxFailedLogins;
     private final Duration lockoutDuration;
+    private final int importedHashCostFactor;
 
     private MinoroConfig(Builder b, DatabaseConfig database) {
         this.database = database;
@@ -58,6 +63,7 @@ public final class MinoroConfig {
         this.maxPasswordLength = b.maxPasswordLength;
         this.maxFailedLogins = b.maxFailedLogins;
         this.lockoutDuration = b.lockoutDuration;
+        this.importedHashCostFactor = b.importedHashCostFactor;
     }
 
     /** A configuration for {@code database} with the defaults for everything else. */
@@ -76,7 +82,8 @@ public final class MinoroConfig {
                 .argon2(argon2MemoryKiB, argon2Iterations, argon2Parallelism)
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
-                .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration);
+                .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
+                .importedHashCostFactor(importedHashCostFactor);
     }
 
     public DatabaseConfig database() {
@@ -133,13 +140,22 @@ public final class MinoroConfig {
         return lockoutDuration;
     }
 
+    /**
+     * How many times the cost of one hash with the configured Argon2id parameters (or OWASP's, when those
+     * are cheaper) an imported password hash may have; see {@link Builder#importedHashCostFactor(int)}.
+     */
+    public int importedHashCostFactor() {
+        return importedHashCostFactor;
+    }
+
     @Override
     public String toString() {
         return "MinoroConfig{database=" + database + ", clock=" + clock
                 + ", argon2id=m=" + argon2MemoryKiB + ",t=" + argon2Iterations + ",p=" + argon2Parallelism
                 + ", hashingThreads=" + hashingThreads + ", hashingQueueCapacity=" + hashingQueueCapacity
                 + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
-                + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration + '}';
+                + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
+                + ", importedHashCostFactor=" + importedHashCostFactor + '}';
     }
 
     /**
@@ -160,6 +176,7 @@ public final class MinoroConfig {
         private int maxPasswordLength = DEFAULT_MAX_PASSWORD_LENGTH;
         private int maxFailedLogins = DEFAULT_MAX_FAILED_LOGINS;
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
+        private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
 
         private Builder() {
         }
@@ -238,7 +255,11 @@ public final class MinoroConfig {
             return this;
         }
 
-        /** Failed logins in a row after which an account locks (default 5). */
+        /**
+         * Failed logins in a row after which an account locks (default 5). It is also the most password
+         * checks an account gets per lock period, however many logins arrive at once: each attempt is
+         * counted in the database before its password is checked.
+         */
         public Builder maxFailedLogins(int attempts) {
             if (attempts < 1) {
                 throw new ConfigurationException("maxFailedLogins must be >= 1, was " + attempts);
@@ -253,6 +274,26 @@ public final class MinoroConfig {
                 throw new ConfigurationException("lockoutDuration must be a positive duration, was " + duration);
             }
             this.lockoutDuration = duration;
+            return this;
+        }
+
+        /**
+         * How costly a password hash imported from another system ({@link NewUser#withPasswordHash(String)})
+         * may be, as a multiple of one hash with the configured Argon2id parameters, or with OWASP's
+         * (m=19456 KiB, t=2, p=1) when those are cheaper (default 8, at most 1024). With the default: Argon2
+         * memory up to 8 times 19 MiB (152 MiB), memory times iterations up to 8 times OWASP's, up to 8
+         * lanes, and bcrypt up to cost 13 (cost 10 counts as one OWASP Argon2id hash, each step doubles
+         * it). A costlier hash is refused at import with {@link InvalidInputException}, and a stored one is
+         * never computed (the login fails as for a wrong password and a warning is logged): each check
+         * holds its memory on a hashing thread, so the heap needs {@code hashingThreads} times the largest
+         * memory allowed.
+         */
+        public Builder importedHashCostFactor(int factor) {
+            if (factor < 1 || factor > MAX_IMPORTED_HASH_COST_FACTOR) {
+                throw new ConfigurationException("importedHashCostFactor must be between 1 and "
+                        + MAX_IMPORTED_HASH_COST_FACTOR + ", was " + factor);
+            }
+            this.importedHashCostFactor = factor;
             return this;
         }
 

@@ -39,11 +39,14 @@ public final class NewUser {
 
     /**
      * A copy that stores {@code passwordHash}, made by another system, instead of hashing a password: an
-     * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}) or a bcrypt hash
-     * ({@code $2a$}, {@code $2b$}, {@code $2y$}), such as Spring Security's {@code BCryptPasswordEncoder}
-     * makes (without its {@code {bcrypt}} prefix). The user logs in with the original password, and the
-     * hash is replaced by an Argon2id hash with the configured parameters at the first login. The copy has
-     * no plain-text password; {@link UserRepository#create(NewUser)} refuses a hash it cannot check.
+     * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}, versions 1.3 and
+     * 1.0) or a bcrypt hash ({@code $2a$}, {@code $2b$}, {@code $2y$}), such as Spring Security's
+     * {@code BCryptPasswordEncoder} and {@code Argon2PasswordEncoder} make (without their {@code {bcrypt}}
+     * and {@code {argon2}} prefixes). The user logs in with the original password, checked as the other
+     * system hashed it (its UTF-8 bytes as typed, then its NFKC form), and the hash is replaced by an
+     * Argon2id hash with the configured parameters at the first login. The copy has no plain-text
+     * password; {@link UserRepository#create(NewUser)} refuses, with {@link InvalidInputException}, a hash
+     * it cannot check or one costlier than {@code MinoroConfig.importedHashCostFactor()} allows.
      */
     public NewUser withPasswordHash(@Nullable String passwordHash) {
         return new NewUser(email, null, displayName, passwordHash);

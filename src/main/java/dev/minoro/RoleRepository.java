@@ -12,9 +12,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>Role names are compared case-insensitively (NFKC, then lower case with
  * {@link java.util.Locale#ROOT}); they must not be blank, nor longer than 100 characters. Permissions
- * are strings such as {@code posts:write}, compared exactly, at most 200 characters, not blank. A null
- * or malformed argument fails with {@link InvalidInputException}; a database failure with
- * {@link DatabaseException}.
+ * are strings such as {@code posts:write}, compared exactly, at most 200 characters, not blank. Neither
+ * may contain control characters or invisible format characters (Unicode category Cf: zero-width
+ * characters, the soft hyphen, bidirectional controls), which would make look-alikes; every string,
+ * descriptions included, must be valid Unicode (no unpaired surrogate). A null or malformed argument
+ * fails with {@link InvalidInputException}, a database failure with {@link DatabaseException}, and a call
+ * made after (or cut short by) {@link Minoro#close()} with {@link MinoroClosedException}.
  */
 public interface RoleRepository {
 
@@ -48,7 +51,8 @@ public interface RoleRepository {
     /**
      * Gives the user the role; idempotent.
      *
-     * @throws NotFoundException (signalled) when the user or the role does not exist
+     * @throws NotFoundException (signalled) when the user or the role does not exist, or is deleted while
+     *                           the membership is written
      */
     Mono<Void> assign(UUID userId, String roleName);
 
@@ -69,7 +73,8 @@ public interface RoleRepository {
     /**
      * Grants the role a permission; idempotent.
      *
-     * @throws NotFoundException (signalled) when the role does not exist
+     * @throws NotFoundException (signalled) when the role does not exist, or is deleted while the
+     *                           permission is written
      */
     Mono<Void> grantPermission(String roleName, String permission);
 

@@ -12,8 +12,14 @@ import reactor.core.publisher.Mono;
  * Minoro's hashing scheduler; no method blocks the subscribing thread.
  *
  * <p>Emails are compared case-insensitively: each is stored as given and, for lookups and uniqueness,
- * in its NFKC, lower-cased ({@link java.util.Locale#ROOT}) form. A null argument fails with
- * {@link InvalidInputException}; a database failure with {@link DatabaseException}.
+ * in its NFKC, lower-cased ({@link java.util.Locale#ROOT}) form. An email to store must be a deliverable
+ * address as given: no character that normalisation alone changes (a full-width {@code ＠} or letter, a
+ * ligature, a superscript); lookups compare the normalised form and accept such characters. Every string
+ * must be valid Unicode (no unpaired surrogate, which UTF-8 cannot store); emails must not contain
+ * invisible format characters (Unicode category Cf), and display names none but the zero-width joiner and
+ * non-joiner and emoji tag sequences. A null or unacceptable argument fails with
+ * {@link InvalidInputException}, a database failure with {@link DatabaseException}, and a call made
+ * after (or cut short by) {@link Minoro#close()} with {@link MinoroClosedException}.
  */
 public interface UserRepository {
 
@@ -23,8 +29,12 @@ public interface UserRepository {
      * @return a cold {@code Mono} emitting the new user
      * @throws DuplicateEmailException (signalled) when the email is taken
      * @throws InvalidInputException   (signalled) for a malformed email (over 254 characters, no single
-     *                                 {@code @}, white space or control characters) or a password outside
-     *                                 the configured length
+     *                                 {@code @}, white space, control or invisible format characters, a
+     *                                 character that only normalisation makes valid), text that is not
+     *                                 valid Unicode, a password outside the configured length, or an
+     *                                 imported hash Minoro cannot check or that costs more than
+     *                                 {@code importedHashCostFactor} allows
+     * @throws OverloadedException     (signalled) when the hashing queue is full
      */
     Mono<User> create(NewUser user);
 

@@ -8,6 +8,7 @@ import dev.minoro.User;
 import dev.minoro.UserRepository;
 import dev.minoro.internal.auth.Authenticator;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Lifecycle;
 import dev.minoro.internal.repository.Repositories;
@@ -41,8 +42,8 @@ final class DefaultMinoro implements Minoro {
      * Starts an instance over an opened, migrated database. Makes threads and seeds random generators:
      * call it where blocking is allowed. When it fails, the caller still owns {@code database}.
      */
-    static DefaultMinoro start(Database database, MinoroConfig config) {
-        PasswordHasher hasher = PasswordHasher.create(config);
+    static DefaultMinoro start(Database database, MinoroConfig config, HashingProbe probe) {
+        PasswordHasher hasher = PasswordHasher.create(config, probe);
         try {
             return new DefaultMinoro(database, hasher, config);
         } catch (RuntimeException | Error e) {

@@ -11,6 +11,7 @@ import dev.minoro.MinoroSetup;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.migration.Migrator;
+import dev.minoro.internal.password.HashingProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,15 @@ public final class MinoroRuntime {
      * for tests that observe what booting does, for example by counting statements.
      */
     public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator) {
+        return create(config, decorator, HashingProbe.NONE);
+    }
+
+    /**
+     * {@link #create(MinoroConfig, UnaryOperator)} with {@code probe} watching the instance's hashing
+     * threads: for tests that count, hold or fail password hashing.
+     */
+    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator,
+            HashingProbe probe) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("config must not be null"));
@@ -52,7 +62,7 @@ public final class MinoroRuntime {
                             .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
                             // Starting makes threads and seeds random generators: not on the caller's thread.
                             .then(Mono.fromCallable(() -> {
-                                Minoro minoro = DefaultMinoro.start(database, config);
+                                Minoro minoro = DefaultMinoro.start(database, config, probe);
                                 started.set(minoro);
                                 return minoro;
                             }).subscribeOn(Schedulers.boundedElastic())))

@@ -187,7 +187,9 @@ public interface AuthenticationContract extends MinoroFixture {
         dev.minoro.NewUser imported = dev.minoro.NewUser.of("lou@example.com", null).withPasswordHash(bcrypt);
         assertFalse(imported.toString().contains(bcrypt.substring(7)), imported.toString());
         User lou = minoro().users().create(imported).block(TIMEOUT);
-        assertEquals(bcrypt, sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", lou.id()));
+        assertEquals("{imported}" + bcrypt,
+                sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", lou.id()),
+                "kept as given, marked as made by another system from the password as typed");
         login("lou@example.com", "not the password").as(StepVerifier::create)
                 .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
         login("lou@example.com", TestConfigs.PASSWORD).as(StepVerifier::create).expectNextCount(1).verifyComplete();

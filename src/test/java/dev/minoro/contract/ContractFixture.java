@@ -3,6 +3,9 @@ package dev.minoro.contract;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
@@ -18,7 +21,8 @@ import reactor.core.publisher.Mono;
  * calls {@link #start(DatabaseConfig)} with a fresh database before each test, and may change how
  * instances are made through {@link #boot}. Instances are closed after each test.
  */
-public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract {
+public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
+        LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();
@@ -30,12 +34,15 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     protected final void start(DatabaseConfig database) {
         this.database = database;
         this.config = TestConfigs.fast(database, clock);
-        this.minoro = track(boot(config).block(TIMEOUT));
+        this.minoro = track(boot(config, UnaryOperator.identity(), HashingProbe.NONE).block(TIMEOUT));
     }
 
-    /** How the test's instances are made. */
-    protected Mono<Minoro> boot(MinoroConfig config) {
-        return Minoro.create(config);
+    /**
+     * How the test's instances are made: {@code decorator} wraps the opened database (to record
+     * statements, say) and {@code probe} watches the hashing threads.
+     */
+    protected Mono<Minoro> boot(MinoroConfig config, UnaryOperator<Database> decorator, HashingProbe probe) {
+        return MinoroRuntime.create(config, decorator, probe);
     }
 
     @AfterEach
@@ -59,8 +66,9 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     }
 
     @Override
-    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
-        return track(boot(change.apply(require(config).toBuilder()).build()).block(TIMEOUT));
+    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe,
+            UnaryOperator<Database> decorator) {
+        return track(boot(change.apply(require(config).toBuilder()).build(), decorator, probe).block(TIMEOUT));
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.User;
+import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.TestConfigs;
 import java.time.Duration;
@@ -19,6 +21,9 @@ public interface MinoroFixture {
 
     Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /** For an answer that should come at once: only a failing test waits this long. */
+    Duration QUICK = Duration.ofSeconds(10);
+
     /** The instance under test, on a database fresh for this test. */
     Minoro minoro();
 
@@ -32,7 +37,20 @@ public interface MinoroFixture {
      * Another instance on the same database, configured by {@code change} applied to the test's
      * configuration; closed after the test.
      */
-    Minoro another(UnaryOperator<MinoroConfig.Builder> change);
+    default Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
+        return another(change, HashingProbe.NONE);
+    }
+
+    /** {@link #another(UnaryOperator)} whose hashing threads {@code probe} watches (counts, holds or fails). */
+    default Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe) {
+        return another(change, probe, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #another(UnaryOperator, HashingProbe)} over the database as {@code decorator} wraps it, for
+     * example to record the statements the instance runs.
+     */
+    Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe, UnaryOperator<Database> decorator);
 
     /** A row of the database, read directly with SQL: the value of the first column of the first row. */
     <T> T sqlValue(Class<T> type, String portableSql, Object... args);

@@ -1,15 +1,8 @@
 package dev.minoro.testing;
 
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryMetadata;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
 
 /**
  * Wraps a real connection factory and records the SQL of every statement made on its connections, and
@@ -32,33 +25,13 @@ public final class StatementRecorder {
 
     /** {@code factory}, recording into this recorder. */
     public ConnectionFactory wrap(ConnectionFactory factory) {
-        return new ConnectionFactory() {
-            @Override
-            public Publisher<? extends Connection> create() {
-                return Mono.from(factory.create()).map(StatementRecorder.this::wrap);
-            }
-
-            @Override
-            public ConnectionFactoryMetadata getMetadata() {
-                return factory.getMetadata();
-            }
-        };
-    }
-
-    private Connection wrap(Connection connection) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("createStatement")) {
-                statements.add((String) args[0]);
-            } else if (method.getName().equals("beginTransaction")) {
+        return InterceptedConnections.wrap(factory, call -> {
+            if (call.method().getName().equals("createStatement")) {
+                statements.add((String) call.arguments()[0]);
+            } else if (call.method().getName().equals("beginTransaction")) {
                 transactions.add("begin");
             }
-            try {
-                return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                handler);
+            return call.proceed();
+        });
     }
 }

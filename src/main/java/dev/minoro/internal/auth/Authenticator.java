@@ -11,14 +11,18 @@ import dev.minoro.internal.repository.Inputs;
 import dev.minoro.internal.repository.LoginStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Password logins: verification on the hashing scheduler, the same answer and about the same time for
  * an unknown email as for a wrong password, lockout after repeated failures, and rehashing of hashes
- * made with weaker parameters.
+ * made with weaker parameters or by other systems.
+ *
+ * <p>A login first takes its place in the hashing queue, so that an overloaded instance refuses it
+ * before any database work; then it reserves an attempt in the database (see {@link LoginStore}), which
+ * refuses it unchecked when the account is locked or its threshold is reached; only then is the password
+ * checked.
  */
 public final class Authenticator {
 
@@ -37,71 +41,96 @@ public final class Authenticator {
     /** See {@link dev.minoro.Minoro#authenticate(String, String)}. */
     public Mono<User> authenticate(@Nullable String email, @Nullable String password) {
         return Mono.defer(() -> {
-            Inputs.required(email, "email");
+            String typedEmail = Inputs.required(email, "email");
             String candidate = Inputs.required(password, "password");
+            Inputs.validUnicode(typedEmail, "email");
             String emailNorm;
             try {
-                emailNorm = Inputs.normalisedEmail(email);
+                emailNorm = Inputs.normalisedEmail(typedEmail);
             } catch (InvalidInputException malformed) {
                 // No account can have it; answer as for an unknown email.
-                return rejectAsUnknown(candidate);
+                emailNorm = null;
             }
-            return store.find(emailNorm)
-                    .flatMap(credentials -> check(credentials, candidate))
-                    .switchIfEmpty(Mono.defer(() -> rejectAsUnknown(candidate)));
+            String lookup = emailNorm;
+            return hasher.withSlot(slot -> lookup == null
+                    ? rejectAsUnknown(slot, candidate)
+                    : login(slot, lookup, candidate, true));
         });
     }
 
-    private Mono<User> check(LoginStore.Credentials credentials, String password) {
+    private Mono<User> login(PasswordHasher.Slot slot, String emailNorm, String password, boolean mayRetry) {
         Instant now = Instant.ofEpochMilli(clock.millis());
-        Instant lockedUntil = credentials.user().lockedUntil();
-        if (lockedUntil != null && lockedUntil.isAfter(now)) {
-            // No password is checked while locked: the answer must not tell whether it was right.
-            return Mono.error(new AccountLockedException(lockedUntil));
-        }
-        String storedHash = credentials.passwordHash();
-        if (storedHash == null) {
-            return rejectAsUnknown(password);
-        }
-        return verify(password, storedHash).flatMap(right -> right
-                ? succeed(credentials.user(), password, storedHash, now)
-                : fail(credentials.user(), now));
+        return store.reserve(emailNorm, config.maxFailedLogins(), now, now.plus(config.lockoutDuration()))
+                .flatMap(attempt -> attempt.granted()
+                        ? check(slot, attempt, password, now)
+                        : Mono.<User>error(new AccountLockedException(lockedUntil(attempt.user()))))
+                .switchIfEmpty(Mono.defer(() -> refused(slot, emailNorm, password, now, mayRetry)));
     }
 
-    private Mono<User> succeed(User user, String password, String storedHash, Instant now) {
-        if (user.disabled()) {
-            return Mono.error(new AccountDisabledException());
-        }
-        Mono<Optional<String>> newHash = hasher.needsRehash(storedHash)
-                ? hasher.hash(password).map(Optional::of)
-                : Mono.just(Optional.empty());
-        return newHash.flatMap(hash -> store.recordSuccess(user.id(), now, hash.orElse(null),
-                        hash.isPresent() ? storedHash : null))
-                // deleted between the read and the write
-                .switchIfEmpty(Mono.error(InvalidCredentialsException::new));
+    /**
+     * No attempt was reserved: no such user, no password, or locked. No password is checked while
+     * locked: the answer must not tell whether it was right.
+     */
+    private Mono<User> refused(PasswordHasher.Slot slot, String emailNorm, String password, Instant now,
+            boolean mayRetry) {
+        return store.find(emailNorm)
+                .filter(credentials -> credentials.passwordHash() != null)
+                .flatMap(credentials -> {
+                    Instant lockedUntil = credentials.user().lockedUntil();
+                    if (lockedUntil != null && lockedUntil.isAfter(now)) {
+                        return Mono.<User>error(new AccountLockedException(lockedUntil));
+                    }
+                    // Unlocked between the two statements (an administrator, a password change, or the
+                    // lock running out): reserve again, once; should that race repeat, answer as for a wrong
+                    // password, at the same cost.
+                    return mayRetry ? login(slot, emailNorm, password, false) : rejectAsUnknown(slot, password);
+                })
+                .switchIfEmpty(Mono.defer(() -> rejectAsUnknown(slot, password)));
     }
 
-    private Mono<User> fail(User user, Instant now) {
-        return store.recordFailure(user.id(), config.maxFailedLogins(), now.plus(config.lockoutDuration()), now)
-                .flatMap(lockedUntil -> Mono.<User>error(new AccountLockedException(lockedUntil)))
-                .switchIfEmpty(Mono.error(InvalidCredentialsException::new));
+    private Mono<User> check(PasswordHasher.Slot slot, LoginStore.Attempt attempt, String password, Instant now) {
+        String storedHash = attempt.passwordHash();
+        // A password over the configured cap, or not valid Unicode, cannot be right; it is not hashed, the
+        // dummy is.
+        Mono<Boolean> verified = acceptable(password)
+                ? slot.verify(password, storedHash)
+                : slot.verifyAgainstDummy("").thenReturn(false);
+        return verified.flatMap(right -> right
+                ? succeed(slot, attempt, password, now)
+                : Mono.error(attempt.lockSet() != null
+                        ? new AccountLockedException(attempt.lockSet())
+                        : new InvalidCredentialsException()));
+    }
+
+    private Mono<User> succeed(PasswordHasher.Slot slot, LoginStore.Attempt attempt, String password, Instant now) {
+        if (attempt.user().disabled()) {
+            // The right password is not a failed attempt, even for a disabled account.
+            return store.release(attempt).then(Mono.error(new AccountDisabledException()));
+        }
+        String storedHash = attempt.passwordHash();
+        Mono<User> recorded = hasher.needsRehash(storedHash)
+                ? slot.hash(password).flatMap(newHash -> store.recordSuccess(attempt, now, newHash, storedHash))
+                : store.recordSuccess(attempt, now, null, null);
+        // empty: deleted between the reservation and the write
+        return recorded.switchIfEmpty(Mono.error(InvalidCredentialsException::new));
     }
 
     /** Costs one hash, as a wrong password does, then fails as a wrong password does. */
-    private Mono<User> rejectAsUnknown(String password) {
-        return hasher.verifyAgainstDummy(acceptable(password) ? password : "")
+    private Mono<User> rejectAsUnknown(PasswordHasher.Slot slot, String password) {
+        return slot.verifyAgainstDummy(acceptable(password) ? password : "")
                 .then(Mono.error(InvalidCredentialsException::new));
-    }
-
-    /** A password over the configured cap, or not valid Unicode, cannot be right; it is not hashed, the dummy is. */
-    private Mono<Boolean> verify(String password, String storedHash) {
-        return acceptable(password)
-                ? hasher.verify(password, storedHash)
-                : hasher.verifyAgainstDummy("").thenReturn(false);
     }
 
     private boolean acceptable(String password) {
         return password.codePointCount(0, password.length()) <= config.maxPasswordLength()
                 && Inputs.isWellFormed(password);
+    }
+
+    private static Instant lockedUntil(User user) {
+        Instant lockedUntil = user.lockedUntil();
+        if (lockedUntil == null) {
+            throw new IllegalStateException("a refused attempt always comes with a lock");
+        }
+        return lockedUntil;
     }
 }

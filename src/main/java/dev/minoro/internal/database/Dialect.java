@@ -23,13 +23,20 @@ public interface Dialect {
     /** Whether {@code error} is a unique-constraint violation. */
     boolean isUniqueViolation(Throwable error);
 
+    /**
+     * Whether {@code error} is a foreign-key violation: a row written refers to a user or role that is not
+     * there (deleted by another transaction after the statement read it).
+     */
+    boolean isForeignKeyViolation(Throwable error);
+
     /** Whether {@code error} says that a table does not exist. */
     boolean isUndefinedTable(Throwable error);
 
     /**
      * Minoro's exception for a driver error, with the error as its cause and a message that starts
      * with what Minoro was {@code doing}, such as {@code "creating a user"}. Minoro's own exceptions
-     * pass through unchanged.
+     * pass through unchanged. A foreign-key violation becomes a {@link dev.minoro.NotFoundException}
+     * (repositories that know which row is missing say so first).
      */
     MinoroException translate(Throwable error, String doing);
 }

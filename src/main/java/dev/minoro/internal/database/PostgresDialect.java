@@ -37,6 +37,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean isForeignKeyViolation(Throwable error) {
+        return PostgresExceptionFactory.isForeignKeyViolation(error);
+    }
+
+    @Override
     public boolean isUndefinedTable(Throwable error) {
         return PostgresExceptionFactory.isUndefinedTable(error);
     }

@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroException;
+import dev.minoro.NotFoundException;
 import io.netty.channel.ConnectTimeoutException;
 import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 final class PostgresExceptionFactory {
 
     static final String UNIQUE_VIOLATION = "23505";
+    static final String FOREIGN_KEY_VIOLATION = "23503";
     static final String UNDEFINED_TABLE = "42P01";
     static final String INVALID_PASSWORD = "28P01";
     static final String INVALID_AUTHORIZATION = "28000";
@@ -52,6 +54,10 @@ final class PostgresExceptionFactory {
 
     static boolean isUndefinedTable(Throwable error) {
         return UNDEFINED_TABLE.equals(sqlState(error));
+    }
+
+    static boolean isForeignKeyViolation(Throwable error) {
+        return FOREIGN_KEY_VIOLATION.equals(sqlState(error));
     }
 
     MinoroException translate(Throwable error, String doing) {
@@ -101,6 +107,9 @@ final class PostgresExceptionFactory {
         String state = r2dbc.getSqlState() == null ? "" : r2dbc.getSqlState();
         String serverMessage = serverMessage(r2dbc);
         switch (state) {
+            case FOREIGN_KEY_VIOLATION:
+                return new NotFoundException(failed + "it refers to a user or role that does not exist (deleted"
+                        + " meanwhile)", error);
             case INVALID_PASSWORD:
                 return new DatabaseException(failed + "password authentication failed for user '" + target.user()
                         + "' on " + target.hostAndPort() + where + "; check the user name and password", error);

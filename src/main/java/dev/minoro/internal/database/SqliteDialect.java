@@ -36,6 +36,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean isForeignKeyViolation(Throwable error) {
+        return SqliteExceptionFactory.isForeignKeyViolation(error);
+    }
+
+    @Override
     public boolean isUndefinedTable(Throwable error) {
         return SqliteExceptionFactory.isUndefinedTable(error);
     }

@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroException;
+import dev.minoro.NotFoundException;
 import io.r2dbc.spi.R2dbcException;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,8 @@ final class SqliteExceptionFactory {
     /** SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE. */
     static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
     static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
+    /** SQLITE_CONSTRAINT_FOREIGNKEY. */
+    static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
     private SqliteExceptionFactory() {
     }
@@ -28,6 +31,11 @@ final class SqliteExceptionFactory {
         R2dbcException e = find(error);
         return e != null && (e.getErrorCode() == SQLITE_CONSTRAINT_UNIQUE
                 || e.getErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+
+    static boolean isForeignKeyViolation(Throwable error) {
+        R2dbcException e = find(error);
+        return e != null && e.getErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY;
     }
 
     static boolean isUndefinedTable(Throwable error) {
@@ -42,6 +50,10 @@ final class SqliteExceptionFactory {
         }
         R2dbcException e = find(error);
         if (e != null) {
+            if (e.getErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+                return new NotFoundException(doing + " failed: it refers to a user or role that does not exist"
+                        + " (deleted meanwhile)", error);
+            }
             int primary = e.getErrorCode() & 0xff;
             if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
                 return new DatabaseException(doing + " failed: the SQLite database stayed locked by another"

@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, salt and hash in standard base64 without
  * padding, as the reference implementation and libsodium write it).
  *
- * <p>Parsing enforces bounds on every parameter, because a stored string is input too: a hostile or
- * corrupted one must not make the server allocate gigabytes or loop for minutes.
+ * <p>Parsing enforces the format's outer bounds on every parameter, because a stored string is input
+ * too; {@link #exceeds(CostLimits)} then holds it to the configured cost limits, so that a hostile,
+ * corrupted or merely costly one cannot make the server allocate gigabytes or loop for minutes.
  */
-final class Argon2Hash {
+final class Argon2Hash implements CheckableHash {
 
     static final int VERSION_10 = 0x10;
     static final int VERSION_13 = 0x13;
@@ -190,13 +191,39 @@ final class Argon2Hash {
     }
 
     /**
-     * Whether {@code password} (normalised and encoded) hashes to this hash with this hash's own
-     * parameters, compared in constant time. Blocking: as long as making the hash took.
+     * Whether {@code password} (encoded as its {@link PasswordForm} says) hashes to this hash with this
+     * hash's own parameters, compared in constant time. Blocking: as long as making the hash took.
      */
-    boolean matches(byte[] password) {
+    @Override
+    public boolean matches(byte[] password) {
         byte[] actual = derive(type, version, memoryKiB, iterations, parallelism, salt, null, null, password,
                 hash.length);
         return MessageDigest.isEqual(actual, hash);
+    }
+
+    @Override
+    public @Nullable String exceeds(CostLimits limits) {
+        if (memoryKiB > limits.maxMemoryKiB()) {
+            return "the Argon2 memory m=" + memoryKiB + " KiB is above the " + limits.maxMemoryKiB() + " KiB allowed";
+        }
+        long work = (long) memoryKiB * iterations;
+        if (work > limits.maxWorkKiB()) {
+            return "the Argon2 work m*t=" + work + " KiB is above the " + limits.maxWorkKiB() + " KiB allowed";
+        }
+        if (parallelism > limits.maxLanes()) {
+            return "the Argon2 lanes p=" + parallelism + " are above the " + limits.maxLanes() + " allowed";
+        }
+        return null;
+    }
+
+    @Override
+    public boolean isArgon2() {
+        return true;
+    }
+
+    /** Whether this is the kind of hash Minoro makes: Argon2id, version 1.3. */
+    boolean isMinorosKind() {
+        return type == Type.ARGON2ID && version == VERSION_13;
     }
 
     /**

@@ -1,10 +1,11 @@
 package dev.minoro.internal.password;
 
 /**
- * Lets tests watch where and how often {@link PasswordHasher} works: each method runs on the hashing
- * thread, at the moment it says. Production uses {@link #NONE}.
+ * Lets tests watch where and how often {@link PasswordHasher} works, and hold or fail its work: each
+ * method runs on the hashing thread, at the moment it says. Production uses {@link #NONE}. Internal: a
+ * test seam, not API.
  */
-interface HashingProbe {
+public interface HashingProbe {
 
     /** Does nothing. */
     HashingProbe NONE = new HashingProbe() {

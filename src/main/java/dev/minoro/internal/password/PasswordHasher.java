@@ -1,11 +1,13 @@
 package dev.minoro.internal.password;
 
+import dev.minoro.InvalidInputException;
+import dev.minoro.MinoroClosedException;
 import dev.minoro.MinoroConfig;
+import dev.minoro.MinoroException;
 import dev.minoro.OverloadedException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,11 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.bouncycastle.crypto.DataLengthException;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +29,17 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Argon2 costs tens of milliseconds of CPU and {@code argon2MemoryKiB} of memory per hash, so it never
  * runs on a caller's thread: each instance owns {@code hashingThreads} threads named
- * {@code minoro-password-N} and a queue of {@code hashingQueueCapacity} waiting hashes. When both are
- * full, new work fails at once with {@link OverloadedException} instead of queueing without bound (each
- * queued hash would hold its memory once it runs). {@link #close()} releases the threads.
+ * {@code minoro-password-N} and admits at most {@code hashingThreads + hashingQueueCapacity} callers at a
+ * time. Beyond that, new work fails at once with {@link OverloadedException} instead of queueing without
+ * bound (each queued hash would hold its memory once it runs). A caller is admitted for a whole piece of
+ * work with {@link #withSlot}, before the database work that goes with it, so that a refused login costs
+ * the database nothing. {@link #close()} releases the threads.
  *
- * <p>Passwords are normalised to Unicode NFKC and encoded as UTF-8 before hashing. Besides Minoro's own
- * Argon2id hashes, {@link #verify} checks Argon2i and Argon2d PHC strings (versions 1.0 and 1.3) and
- * bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}), so that users imported from other systems can log in;
- * {@link #needsRehash} then says to replace them. No password or hash ever reaches a log line, an
- * exception message or {@link #toString()}.
+ * <p>Minoro's own hashes are made from the password's NFKC form. Besides them, {@link #verify} checks
+ * Argon2i, Argon2d, Argon2id (versions 1.0 and 1.3) and bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$})
+ * hashes imported from other systems, against the password as typed (see {@link PasswordForm} and
+ * {@link StoredHash}), within the cost limits of {@link CostLimits}; {@link #needsRehash} then says to
+ * replace them. No password or hash ever reaches a log line, an exception message or {@link #toString()}.
  */
 public final class PasswordHasher {
 
@@ -47,13 +47,9 @@ public final class PasswordHasher {
     static final int MAX_PASSWORD_LENGTH = 4096;
     static final int SALT_BYTES = 16;
     static final int HASH_BYTES = 32;
-    /** bcrypt's cost is a power of two: 16 is already seconds per check, and 31 more than a day. */
-    static final int MAX_BCRYPT_COST = 16;
 
     private static final String THREAD_NAME_PREFIX = "minoro-password-";
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
-    private static final int BCRYPT_LENGTH = 60;
     private static final Logger log = LoggerFactory.getLogger(PasswordHasher.class);
 
     private final int memoryKiB;
@@ -61,9 +57,10 @@ public final class PasswordHasher {
     private final int parallelism;
     private final int threads;
     private final int queueCapacity;
+    private final CostLimits limits;
     private final Scheduler scheduler;
-    /** Hashes running or waiting; at most threads + queueCapacity. */
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Callers admitted and not yet done; at most threads + queueCapacity. */
+    private final AtomicInteger admitted = new AtomicInteger();
     private final HashingProbe probe;
     private final Object dummyLock = new Object();
     private volatile @Nullable Argon2Hash dummy;
@@ -75,6 +72,7 @@ public final class PasswordHasher {
         this.parallelism = config.argon2Parallelism();
         this.threads = config.hashingThreads();
         this.queueCapacity = config.hashingQueueCapacity();
+        this.limits = CostLimits.of(config);
         this.probe = probe;
         ThreadFactory threadFactory = task -> {
             Thread thread = new Thread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet());
@@ -84,7 +82,7 @@ public final class PasswordHasher {
         };
         // One queue shared by all threads, so that a hash never waits behind a busy thread while another
         // is idle (Schedulers.newBoundedElastic queues per thread, and caps each thread's queue rather than
-        // the total). The executor's queue is unbounded: inFlight bounds it, without a lock. A
+        // the total). The executor's queue is unbounded: admission bounds it, without a lock. A
         // ScheduledThreadPoolExecutor because Reactor's BlockHound integration accepts the brief lock inside
         // its queue, where an ArrayBlockingQueue's lock, when contended, would fail a subscriber on a
         // parallel thread.
@@ -98,78 +96,94 @@ public final class PasswordHasher {
 
     /**
      * A hasher with the Argon2id parameters ({@code argon2MemoryKiB}, {@code argon2Iterations},
-     * {@code argon2Parallelism}) and the scheduler size ({@code hashingThreads},
-     * {@code hashingQueueCapacity}) of {@code config}. Starts its {@code hashingThreads} threads, which
-     * wait idle until the first hash and end when {@link #close()} is subscribed.
+     * {@code argon2Parallelism}), the scheduler size ({@code hashingThreads}, {@code hashingQueueCapacity})
+     * and the cost limits ({@code importedHashCostFactor}) of {@code config}. Starts its
+     * {@code hashingThreads} threads, which wait idle until the first hash and end when {@link #close()}
+     * is subscribed.
      */
     public static PasswordHasher create(MinoroConfig config) {
         return create(config, HashingProbe.NONE);
     }
 
-    static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
+    /** {@link #create(MinoroConfig)} with a probe that tests use to watch, hold or fail the hashing threads' work. */
+    public static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(probe, "probe");
         return new PasswordHasher(config, probe);
     }
 
     /**
-     * A cold {@code Mono} that hashes {@code password} with Argon2id v1.3, the configured parameters, a
-     * fresh 16-byte salt from a {@link SecureRandom} and a 32-byte output, and emits the PHC string
-     * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}). Nothing happens before subscription; the
-     * hashing runs on this hasher's {@code minoro-password} threads and the result is emitted there.
+     * A cold {@code Mono} that admits the caller to the hashing queue, then subscribes to what
+     * {@code work} makes of a {@link Slot}, through which it hashes and verifies without being admitted
+     * again: a login takes its place before it reads the database, so that when hashing is at capacity it
+     * is refused before any database work. The place is given back when that {@code Mono} completes,
+     * fails or is cancelled (before its result is emitted, so that whoever receives it can hash again at
+     * once).
      *
-     * <p>Errors: {@link IllegalArgumentException} for a password longer than 4096 chars or one that is
-     * not valid UTF-16 (an unpaired surrogate), both checked before anything is queued;
-     * {@link OverloadedException} when every hashing thread is busy and the queue is full;
-     * {@link IllegalStateException} after {@link #close()}.
+     * <p>Errors: {@link OverloadedException}, signalled at once, when {@code hashingThreads +
+     * hashingQueueCapacity} callers are admitted already; {@link MinoroClosedException} after
+     * {@link #close()}; whatever {@code work} signals.
      */
-    public Mono<String> hash(String password) {
-        Objects.requireNonNull(password, "password");
-        return onHashingThread(password, () -> {
-            byte[] salt = new byte[SALT_BYTES];
-            Randomness.SECURE.nextBytes(salt);
-            byte[] bytes = passwordBytes(password);
-            try {
-                probe.argon2Started();
-                return Argon2Hash.argon2id(memoryKiB, iterations, parallelism, salt, bytes, HASH_BYTES).encode();
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
+    public <T> Mono<T> withSlot(Function<? super Slot, ? extends Mono<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.<T>error(new MinoroClosedException());
             }
+            if (!admit()) {
+                return Mono.<T>error(overloaded());
+            }
+            Slot slot = new Slot();
+            Mono<T> body;
+            try {
+                body = Objects.requireNonNull(work.apply(slot), "work returned null");
+            } catch (RuntimeException | Error e) {
+                slot.release();
+                throw e;
+            }
+            return body.doOnSuccess(result -> slot.release())
+                    .doOnError(e -> slot.release())
+                    .doFinally(signal -> slot.release());
         });
     }
 
     /**
-     * A cold {@code Mono} that emits whether {@code password} matches {@code storedHash}: an Argon2id,
-     * Argon2i or Argon2d PHC string (with its own parameters, within bounds: m at most 4 GiB, t at most
-     * 100, p at most 255) or a bcrypt hash ({@code $2a$}, {@code $2b$}, {@code $2y$}, cost at most 16).
-     * Hashes are compared in constant time. Runs on this hasher's {@code minoro-password} threads and
-     * emits there.
+     * A cold {@code Mono} that hashes {@code password} with Argon2id v1.3 from its NFKC form, the
+     * configured parameters, a fresh 16-byte salt from a {@link SecureRandom} and a 32-byte output, and
+     * emits the PHC string ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}). Nothing happens before
+     * subscription; the hashing runs on this hasher's {@code minoro-password} threads and the result is
+     * emitted there.
      *
-     * <p>A stored hash that is malformed, of another format or out of bounds emits {@code false} after
-     * a dummy verification of the same cost (so that it cannot be told from a wrong password by timing)
-     * and logs a warning that says what is wrong with it, never the hash itself.
+     * <p>Errors: {@link IllegalArgumentException} for a password longer than 4096 chars or one that is
+     * not valid UTF-16 (an unpaired surrogate), both checked before anything is queued;
+     * {@link OverloadedException} when every hashing thread is busy and the queue is full;
+     * {@link MinoroClosedException} after {@link #close()}, or when closing stopped the hashing threads
+     * before this hash ran; a {@link MinoroException} whose cause is whatever failed on the hashing thread
+     * (an {@link OutOfMemoryError} included).
+     */
+    public Mono<String> hash(String password) {
+        Objects.requireNonNull(password, "password");
+        return checkedThenInSlot(password, slot -> slot.hash(password));
+    }
+
+    /**
+     * A cold {@code Mono} that emits whether {@code password} matches {@code storedHash}: one of Minoro's
+     * own Argon2id hashes, checked against the NFKC form, or a hash imported from another system (Argon2id,
+     * Argon2i or Argon2d PHC strings of versions 1.0 and 1.3, bcrypt {@code $2a$}, {@code $2b$},
+     * {@code $2y$}), checked against the password as typed and then its NFKC form. Hashes are compared in
+     * constant time. Runs on this hasher's {@code minoro-password} threads and emits there.
+     *
+     * <p>A stored hash that is malformed, of another format, or costlier than the configured limits
+     * ({@code importedHashCostFactor}) emits {@code false} after a dummy verification of the configured
+     * cost (so that it cannot be told from a wrong password by timing) and logs a warning that says what
+     * is wrong with it, never the hash itself.
      *
      * <p>Errors: as {@link #hash(String)}.
      */
     public Mono<Boolean> verify(String password, String storedHash) {
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(storedHash, "storedHash");
-        return onHashingThread(password, () -> {
-            Predicate<byte[]> check;
-            try {
-                check = parse(storedHash);
-            } catch (MalformedHashException e) {
-                log.warn("A stored password hash cannot be checked: {}. The login fails as if the password were"
-                        + " wrong; set a new password for that account.", e.getMessage());
-                return verifyAgainstDummyNow(password);
-            }
-            byte[] bytes = passwordBytes(password);
-            try {
-                return check.test(bytes);
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
-            }
-        });
+        return checkedThenInSlot(password, slot -> slot.verify(password, storedHash));
     }
 
     /**
@@ -182,47 +196,52 @@ public final class PasswordHasher {
      */
     public Mono<Boolean> verifyAgainstDummy(String password) {
         Objects.requireNonNull(password, "password");
-        return onHashingThread(password, () -> verifyAgainstDummyNow(password));
+        return checkedThenInSlot(password, slot -> slot.verifyAgainstDummy(password));
     }
 
     /**
-     * Why {@link #verify} could not check passwords against {@code storedHash}, or null when it can (an
-     * Argon2 PHC string or a bcrypt hash with parameters in bounds): for hashes imported from other
-     * systems. Cheap: parses, never hashes; the reason never quotes the hash.
+     * What to store for a password hash imported from another system: the hash marked as imported, so
+     * that logins check it against the password as typed (see {@link StoredHash}). Cheap: parses, never
+     * hashes; runs on the caller's thread.
+     *
+     * @throws InvalidInputException when it is of no format Minoro can check, out of the format's bounds,
+     *                               or costlier than the configured limits ({@code importedHashCostFactor});
+     *                               the message says which, never quoting the hash
      */
-    public @Nullable String unverifiableReason(String storedHash) {
-        Objects.requireNonNull(storedHash, "storedHash");
+    public String importedForm(String foreignHash) {
+        Objects.requireNonNull(foreignHash, "foreignHash");
         try {
-            parse(storedHash);
-            return null;
+            String stored = StoredHash.importedForm(foreignHash);
+            checkLimits(StoredHash.parse(stored));
+            return stored;
         } catch (MalformedHashException e) {
-            return e.getMessage();
+            throw new InvalidInputException("passwordHash cannot be used: " + e.getMessage());
         }
     }
 
     /**
      * Whether {@code storedHash} should be replaced by a new hash of the same password after a
-     * successful login: true for anything but Argon2id v1.3 whose memory, iterations and parallelism are
-     * each at least the configured ones, with a salt of at least 16 and a hash of at least 32 bytes.
-     * True, and never an exception, for a malformed string. Cheap: parses, never hashes; runs on the
-     * caller's thread.
+     * successful login: true for anything but Minoro's own Argon2id v1.3 whose memory, iterations and
+     * parallelism are each at least the configured ones, with a salt of at least 16 and a hash of at least
+     * 32 bytes; so always for an imported hash. True, and never an exception, for a malformed string.
+     * Cheap: parses, never hashes; runs on the caller's thread.
      */
     public boolean needsRehash(String storedHash) {
         Objects.requireNonNull(storedHash, "storedHash");
-        if (!storedHash.startsWith("$argon2id$")) {
-            return true;
-        }
         try {
-            return !Argon2Hash.parse(storedHash).isAtLeast(memoryKiB, iterations, parallelism);
+            StoredHash stored = StoredHash.parse(storedHash);
+            return !(stored.isMinoros()
+                    && ((Argon2Hash) stored.hash()).isAtLeast(memoryKiB, iterations, parallelism));
         } catch (MalformedHashException e) {
             return true;
         }
     }
 
     /**
-     * A cold {@code Mono} that stops this hasher and completes once its threads have ended: new calls
-     * fail with {@link IllegalStateException} from then on, while hashes already running or queued still
-     * finish and emit. Idempotent: every subscription completes when the threads are gone.
+     * A cold {@code Mono} that stops this hasher and completes once its threads have ended: new callers
+     * are refused with {@link MinoroClosedException} from then on, while hashes already running or queued
+     * still finish and emit; a slot's later work is refused the same way. Idempotent: every subscription
+     * completes when the threads are gone.
      */
     public Mono<Void> close() {
         return Mono.defer(() -> {
@@ -239,58 +258,150 @@ public final class PasswordHasher {
                 + threads + ", queueCapacity=" + queueCapacity + (closed ? ", closed" : "") + '}';
     }
 
-    private <T> Mono<T> onHashingThread(String password, Callable<T> work) {
+    /**
+     * One admitted caller's place in the hashing queue, from {@link #withSlot}: its hashes and
+     * verifications run on the hashing threads, one at a time, without being admitted again. Each method
+     * is a cold {@code Mono} with the errors of {@link #hash(String)} other than {@link OverloadedException}.
+     * Once the place is given back (the caller's work ended or was cancelled, while Reactor may still
+     * deliver what was under way), each completes empty and queues nothing: no hashing runs without a
+     * place.
+     */
+    public final class Slot {
+
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Slot() {
+        }
+
+        /** As {@link PasswordHasher#hash(String)}. */
+        public Mono<String> hash(String password) {
+            return onHashingThread(this, password, () -> {
+                byte[] salt = new byte[SALT_BYTES];
+                Randomness.SECURE.nextBytes(salt);
+                byte[] bytes = PasswordForm.nfkc(password);
+                try {
+                    probe.argon2Started();
+                    return Argon2Hash.argon2id(memoryKiB, iterations, parallelism, salt, bytes, HASH_BYTES).encode();
+                } finally {
+                    Arrays.fill(bytes, (byte) 0);
+                }
+            });
+        }
+
+        /** As {@link PasswordHasher#verify(String, String)}. */
+        public Mono<Boolean> verify(String password, String storedHash) {
+            return onHashingThread(this, password, () -> verifyNow(password, storedHash));
+        }
+
+        /** As {@link PasswordHasher#verifyAgainstDummy(String)}. */
+        public Mono<Boolean> verifyAgainstDummy(String password) {
+            return onHashingThread(this, password, () -> verifyAgainstDummyNow(password));
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                admitted.decrementAndGet();
+            }
+        }
+    }
+
+    private <T> Mono<T> checkedThenInSlot(String password, Function<Slot, Mono<T>> work) {
         return Mono.defer(() -> {
-            if (closed) {
-                return Mono.error(closedException(null));
+            IllegalArgumentException invalid = invalidPassword(password);
+            return invalid != null ? Mono.error(invalid) : withSlot(work);
+        });
+    }
+
+    /**
+     * {@code work} on a hashing thread, emitted there. Whatever it throws, errors such as
+     * {@link OutOfMemoryError} included, reaches the subscriber as an error: Reactor would rethrow a JVM
+     * error on the thread, which would end it and leave the subscriber without an answer. Once the
+     * subscriber has cancelled, nothing is signalled at all, so that no error is left for Reactor's
+     * dropped-error hook.
+     */
+    private <T> Mono<T> onHashingThread(Slot slot, String password, Callable<T> work) {
+        return Mono.defer(() -> {
+            if (slot.released.get()) {
+                return Mono.empty();
             }
             IllegalArgumentException invalid = invalidPassword(password);
             if (invalid != null) {
                 return Mono.error(invalid);
             }
-            if (!admit()) {
-                return Mono.error(overloaded());
-            }
-            AtomicBoolean released = new AtomicBoolean();
-            Runnable release = () -> {
-                if (released.compareAndSet(false, true)) {
-                    inFlight.decrementAndGet();
-                }
-            };
+            AtomicBoolean cancelled = new AtomicBoolean();
             return Mono.fromCallable(() -> {
                 try {
                     probe.taskStarted();
                     return work.call();
-                } finally {
-                    // Before the result is emitted: whoever receives it can hash again at once.
-                    release.run();
+                } catch (Throwable e) {
+                    if (cancelled.get()) {
+                        return null;
+                    }
+                    throw failedOnThread(e);
                 }
             }).subscribeOn(scheduler)
-                    // For tasks that never ran: cancelled while waiting (they leave the queue) or refused
-                    // after close(). One cancelled while it runs frees its slot here, early, but keeps
-                    // its thread until Argon2 returns, so the threads still bound the memory in use.
-                    .doFinally(signal -> release.run())
+                    .doOnCancel(() -> cancelled.set(true))
                     // The executor refuses tasks only once close() has shut it down.
-                    .onErrorMap(RejectedExecutionException.class, e -> closedException(e));
+                    .onErrorMap(RejectedExecutionException.class, MinoroClosedException::new);
         });
     }
 
     private boolean admit() {
         int limit = threads + queueCapacity;
         for (;;) {
-            int current = inFlight.get();
+            int current = admitted.get();
             if (current >= limit) {
                 return false;
             }
-            if (inFlight.compareAndSet(current, current + 1)) {
+            if (admitted.compareAndSet(current, current + 1)) {
                 return true;
             }
         }
     }
 
+    private boolean verifyNow(String password, String storedHash) {
+        StoredHash stored;
+        try {
+            stored = StoredHash.parse(storedHash);
+            checkLimits(stored);
+        } catch (MalformedHashException e) {
+            warnUncheckable(e);
+            return verifyAgainstDummyNow(password);
+        }
+        List<byte[]> candidates = stored.form().candidates(password);
+        try {
+            for (byte[] candidate : candidates) {
+                if (stored.hash().isArgon2()) {
+                    probe.argon2Started();
+                }
+                if (stored.hash().matches(candidate)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (MalformedHashException e) {
+            warnUncheckable(e);
+            return false;
+        } finally {
+            candidates.forEach(candidate -> Arrays.fill(candidate, (byte) 0));
+        }
+    }
+
+    private void checkLimits(StoredHash stored) throws MalformedHashException {
+        String exceeded = stored.hash().exceeds(limits);
+        if (exceeded != null) {
+            throw new MalformedHashException(limits.explain(exceeded));
+        }
+    }
+
+    private void warnUncheckable(MalformedHashException e) {
+        log.warn("A stored password hash cannot be checked: {}. The login fails as if the password were"
+                + " wrong; set a new password for that account.", e.getMessage());
+    }
+
     private boolean verifyAgainstDummyNow(String password) {
         Argon2Hash against = dummyHash();
-        byte[] bytes = passwordBytes(password);
+        byte[] bytes = PasswordForm.nfkc(password);
         try {
             probe.argon2Started();
             against.matches(bytes);
@@ -320,53 +431,6 @@ public final class PasswordHasher {
             }
             return made;
         }
-    }
-
-    /** The check that {@code storedHash} asks for, taking the normalised password bytes. */
-    private Predicate<byte[]> parse(String storedHash) throws MalformedHashException {
-        if (storedHash.startsWith("$argon2")) {
-            Argon2Hash argon2 = Argon2Hash.parse(storedHash);
-            return password -> {
-                probe.argon2Started();
-                return argon2.matches(password);
-            };
-        }
-        if (storedHash.length() == BCRYPT_LENGTH) {
-            Matcher bcrypt = BCRYPT.matcher(storedHash);
-            if (bcrypt.matches()) {
-                int cost = Integer.parseInt(bcrypt.group(1));
-                if (cost < 4 || cost > MAX_BCRYPT_COST) {
-                    throw new MalformedHashException("the bcrypt cost " + cost + " is outside 4.." + MAX_BCRYPT_COST);
-                }
-                return password -> checkBcrypt(storedHash, password);
-            }
-        }
-        throw new MalformedHashException("it is neither an Argon2 PHC string ($argon2id$, $argon2i$, $argon2d$)"
-                + " nor a bcrypt hash ($2a$, $2b$, $2y$)");
-    }
-
-    private boolean checkBcrypt(String storedHash, byte[] password) {
-        try {
-            // Bouncy Castle compares the strings in constant time; like every bcrypt, it reads at most
-            // the first 72 bytes of the password.
-            return OpenBSDBCrypt.checkPassword(storedHash, password);
-        } catch (IllegalArgumentException | DataLengthException e) {
-            // Its messages may quote part of the hash: they are not logged.
-            log.warn("A stored bcrypt password hash cannot be checked: Bouncy Castle refused it ({})."
-                    + " The login fails as if the password were wrong; set a new password for that account.",
-                    e.getClass().getSimpleName());
-            return false;
-        }
-    }
-
-    /**
-     * The bytes that are hashed. NFKC because the same password typed on different systems may arrive
-     * composed (é as U+00E9) or decomposed (e then U+0301), or with compatibility forms such as
-     * full-width letters: each must hash alike. The normalised String cannot be wiped (Strings are
-     * immutable), but the byte array, the copy Argon2 reads, is zeroed by every caller after use.
-     */
-    static byte[] passwordBytes(String password) {
-        return Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Checked on the caller's thread, before any queueing: a bad password costs no hashing slot. */
@@ -399,6 +463,25 @@ public final class PasswordHasher {
     }
 
     /**
+     * What a failure on a hashing thread becomes. The message names the failure's type (and, for the
+     * JVM's own errors, their message, which holds no input); the cause keeps the rest.
+     */
+    private MinoroException failedOnThread(Throwable failure) {
+        StringBuilder message = new StringBuilder("password hashing failed on its thread: ")
+                .append(failure.getClass().getName());
+        if (failure instanceof VirtualMachineError && failure.getMessage() != null) {
+            message.append(": ").append(failure.getMessage());
+        }
+        if (failure instanceof OutOfMemoryError) {
+            message.append("; each Argon2 computation holds its memory cost (").append(memoryKiB)
+                    .append(" KiB configured, up to ").append(limits.maxMemoryKiB())
+                    .append(" KiB for an imported hash) on each of ").append(threads)
+                    .append(" hashing threads: give the JVM more heap, or lower hashingThreads or argon2MemoryKiB");
+        }
+        return new MinoroException(message.toString(), failure);
+    }
+
+    /**
      * Made on first use, which is on a hashing thread: the first SecureRandom of a JVM opens the
      * system's entropy source, which must not happen on a caller's non-blocking thread.
      */
@@ -408,10 +491,5 @@ public final class PasswordHasher {
 
         private Randomness() {
         }
-    }
-
-    private static IllegalStateException closedException(@Nullable Throwable cause) {
-        return new IllegalStateException("PasswordHasher is closed: it no longer hashes or verifies passwords",
-                cause);
     }
 }

@@ -3,12 +3,20 @@ package dev.minoro.internal.repository;
 import dev.minoro.User;
 import dev.minoro.internal.database.Database;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** What a password login reads and writes: a user's credentials, failed attempts and last login. */
+/**
+ * What a password login reads and writes: a user's credentials, the attempts reserved against its
+ * lockout threshold, and its last login.
+ *
+ * <p>Lockout works by reservation: an attempt is counted in the database, in one statement that also
+ * refuses it when the account is locked or the threshold is reached, before its password is checked; a
+ * right password gives it back. So concurrency cannot buy more checks than the threshold, and an
+ * attempt that never finishes (cancelled, or its process killed between the two statements) stays
+ * counted as a failure: at worst it helps lock the account for one lockout duration.
+ */
 public final class LoginStore {
 
     /**
@@ -25,46 +33,79 @@ public final class LoginStore {
         }
     }
 
+    /**
+     * What reserving an attempt found.
+     *
+     * @param user         the user as it is after the reservation
+     * @param passwordHash its stored hash
+     * @param granted      whether the attempt may check its password: false when it found the account at
+     *                     the threshold without a lock (the threshold was lowered) and locked it
+     * @param lockSet      the lock this reservation set, because it reached the threshold (the password is
+     *                     still checked), or null
+     */
+    public record Attempt(User user, String passwordHash, boolean granted, @Nullable Instant lockSet) {
+
+        @Override
+        public String toString() {
+            return "Attempt{user=" + user + ", passwordHash=****, granted=" + granted + ", lockSet=" + lockSet + '}';
+        }
+    }
+
     private final Database database;
     private final Sql sql;
-    private final Lifecycle lifecycle;
 
-    LoginStore(Database database, Sql sql, Lifecycle lifecycle) {
+    LoginStore(Database database, Sql sql) {
         this.database = database;
         this.sql = sql;
-        this.lifecycle = lifecycle;
     }
 
     /** A cold {@code Mono} of the credentials of the user with this normalised email, or empty. */
     public Mono<Credentials> find(String emailNorm) {
-        return lifecycle.mono(() -> {
-            return database.withConnection("checking a login", c -> Statements.query(c, sql.credentialsByEmail,
-                    row -> new Credentials(Rows.user(row), row.get("password_hash", String.class)), emailNorm)
-                    .next());
-        });
+        return database.withConnection("checking a login", c -> Statements.query(c, sql.credentialsByEmail,
+                row -> new Credentials(Rows.user(row), row.get("password_hash", String.class)), emailNorm)
+                .next());
     }
 
     /**
-     * Counts a failed login; the one that reaches {@code maxFailures} in a row locks the account until
-     * {@code lockUntil} and restarts the count.
+     * Reserves a login attempt for the user with this normalised email, in one statement: counted as a
+     * failure from now until {@link #recordSuccess} or {@link #release} gives it back; the attempt that
+     * reaches {@code maxFailures} locks the account until {@code lockUntil}. An expired lock is cleared
+     * and the count starts again.
      *
-     * @return a cold {@code Mono} of when the account's lock ends, or empty when it is not locked
+     * @return a cold {@code Mono} of the attempt; empty when there is no such user, the user has no
+     *         password, or the account is locked at {@code now} (nothing is counted then)
      */
-    public Mono<Instant> recordFailure(UUID userId, int maxFailures, Instant lockUntil, Instant now) {
-        return database.withConnection("recording a failed login", c -> Statements.query(c, sql.recordFailure,
-                        row -> Optional.ofNullable(row.get("locked_until", Instant.class)), userId, maxFailures,
-                        lockUntil).next())
-                .flatMap(locked -> Mono.justOrEmpty(locked.filter(until -> until.isAfter(now))));
+    public Mono<Attempt> reserve(String emailNorm, int maxFailures, Instant now, Instant lockUntil) {
+        return database.withConnection("checking a login", c -> Statements.query(c, sql.reserveAttempt, row -> {
+                    User user = Rows.user(row);
+                    int count = Rows.notNull(row.get("failed_attempts", Integer.class), "failed_attempts");
+                    boolean granted = count <= maxFailures;
+                    return new Attempt(user, Rows.notNull(row.get("password_hash", String.class), "password_hash"),
+                            granted, granted ? user.lockedUntil() : null);
+                }, emailNorm, now, maxFailures, lockUntil).next());
     }
 
     /**
-     * Records a successful login: the last-login time, the failed-attempt count cleared, and when
-     * {@code newHash} is given, the password hash replaced if it is still {@code oldHash}.
+     * Records a successful login: the attempt given back (the count restarts, and the lock it set, if
+     * any, is lifted, but no other lock), the last-login time, and when {@code newHash} is given, the
+     * password hash replaced if it is still {@code oldHash}.
      *
      * @return a cold {@code Mono} of the updated user, or empty when the user was deleted meanwhile
      */
-    public Mono<User> recordSuccess(UUID userId, Instant now, @Nullable String newHash, @Nullable String oldHash) {
+    public Mono<User> recordSuccess(Attempt attempt, Instant now, @Nullable String newHash, @Nullable String oldHash) {
         return database.withConnection("recording a login", c -> Statements.query(c, sql.recordSuccess, Rows::user,
-                userId, now, SqlUserRepository.orNull(newHash), SqlUserRepository.orNull(oldHash)).next());
+                attempt.user().id(), orNull(attempt.lockSet()), now, SqlUserRepository.orNull(newHash),
+                SqlUserRepository.orNull(oldHash)).next());
+    }
+
+    /** Gives an attempt back without recording a login, as {@link #recordSuccess} does: a cold {@code Mono}. */
+    public Mono<Void> release(Attempt attempt) {
+        UUID id = attempt.user().id();
+        return database.withConnection("recording a login",
+                c -> Statements.update(c, sql.releaseAttempt, id, orNull(attempt.lockSet()))).then();
+    }
+
+    private static Object orNull(@Nullable Instant value) {
+        return value == null ? Statements.nullOf(Instant.class) : value;
     }
 }

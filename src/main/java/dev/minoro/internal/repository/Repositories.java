@@ -15,16 +15,18 @@ import dev.minoro.internal.password.PasswordHasher;
 public record Repositories(SqlUserRepository users, SqlRoleRepository roles, LoginStore logins) {
 
     /**
-     * The repositories over {@code database}. Seeds a random generator from the operating system, which
-     * may block: call it where blocking is allowed.
+     * The repositories over {@code database}. Seeds a random generator from the operating system and
+     * loads the JDK's Unicode tables that input checks read, which may block: call it where blocking is
+     * allowed.
      */
     public static Repositories create(Database database, MinoroConfig config, PasswordHasher hasher,
             Lifecycle lifecycle) {
+        Inputs.preload();
         Sql sql = new Sql(database.dialect());
         UuidV7 ids = new UuidV7(config.clock());
         return new Repositories(
                 new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle),
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle),
-                new LoginStore(database, sql, lifecycle));
+                new LoginStore(database, sql));
     }
 }

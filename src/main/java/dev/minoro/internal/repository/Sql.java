@@ -28,8 +28,9 @@ final class Sql {
 
     // login
     final String credentialsByEmail;
-    final String recordFailure;
+    final String reserveAttempt;
     final String recordSuccess;
+    final String releaseAttempt;
 
     // roles
     final String insertRole;
@@ -72,16 +73,28 @@ final class Sql {
 
         credentialsByEmail = dialect.sql("SELECT " + USER_COLUMNS + ", u.password_hash"
                 + " FROM minoro_users u WHERE u.email_norm = $1");
-        // One statement, so that concurrent failures count exactly: the failure that reaches the threshold
-        // locks the account and restarts the count for after the lock.
-        recordFailure = dialect.sql("UPDATE minoro_users SET"
-                + " locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE locked_until END,"
-                + " failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END"
-                + " WHERE id = $1 RETURNING locked_until");
+        // One statement, so that concurrent attempts count exactly and no more than maxFailures of them are
+        // checked per lock period. An attempt counts as failed from here until it succeeds; the one that
+        // reaches the threshold locks the account (until $4) and is still checked. A lock that is over
+        // starts a new count. Refused attempts change nothing and return no row, except on an account whose
+        // count is already at the threshold without a lock (the threshold was lowered): it is locked now,
+        // and the row comes back with failed_attempts = $3 + 1 to say refused.
+        reserveAttempt = dialect.sql("UPDATE minoro_users SET"
+                + " failed_attempts = CASE WHEN locked_until <= $2 THEN 1"
+                + " WHEN failed_attempts < $3 THEN failed_attempts + 1 ELSE $3 + 1 END,"
+                + " locked_until = CASE WHEN locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN $4 END)"
+                + " WHEN failed_attempts + 1 >= $3 THEN $4 END"
+                + " WHERE email_norm = $1 AND password_hash IS NOT NULL AND (locked_until IS NULL OR locked_until <= $2)"
+                + " RETURNING " + USER_RETURNING + ", password_hash, failed_attempts");
+        // A right password gives its attempt back: the count restarts, and a lock goes only if this attempt
+        // set it ($lockSet); a lock set by another attempt stays, since this one never saw it.
+        String releaseAttempt = "failed_attempts = CASE WHEN locked_until IS NULL OR locked_until = $2 THEN 0"
+                + " ELSE failed_attempts END,"
+                + " locked_until = CASE WHEN locked_until = $2 THEN NULL ELSE locked_until END";
+        this.releaseAttempt = dialect.sql("UPDATE minoro_users SET " + releaseAttempt + " WHERE id = $1");
         // The new hash replaces the old only if nobody changed the password since it was read.
-        recordSuccess = dialect.sql("UPDATE minoro_users SET last_login_at = $2, failed_attempts = 0,"
-                + " locked_until = NULL,"
-                + " password_hash = CASE WHEN password_hash = $4 THEN $3 ELSE password_hash END"
+        recordSuccess = dialect.sql("UPDATE minoro_users SET " + releaseAttempt + ", last_login_at = $3,"
+                + " password_hash = CASE WHEN password_hash = $5 THEN $4 ELSE password_hash END"
                 + " WHERE id = $1 RETURNING " + USER_RETURNING);
 
         insertRole = dialect.sql("INSERT INTO minoro_roles (id, name, name_norm, description, created_at)"

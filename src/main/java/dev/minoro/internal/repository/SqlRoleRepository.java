@@ -6,6 +6,7 @@ import dev.minoro.Role;
 import dev.minoro.RoleRepository;
 import dev.minoro.User;
 import dev.minoro.internal.database.Database;
+import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -93,18 +94,31 @@ public final class SqlRoleRepository implements RoleRepository {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.withConnection("assigning a role", c -> Statements.update(c, sql.assign, userId, nameNorm, now)
-                    .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
-                            // Nothing inserted: already assigned, or the user or role is missing.
-                            : Statements.query(c, sql.userAndRoleExist, row -> new long[] {
-                                        Rows.notNull(row.get("user_count", Long.class), "user_count"),
-                                        Rows.notNull(row.get("role_count", Long.class), "role_count")},
-                                        userId, nameNorm)
-                                    .next()
-                                    .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
-                                            : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
-                                            : Mono.<Void>empty())));
+            return database.withConnection("assigning a role", c -> assign(c, userId, nameNorm, roleName, now, true));
         });
+    }
+
+    /**
+     * Inserts the membership. Nothing inserted means already assigned, or the user or role missing; a
+     * foreign-key violation means that one of them was deleted between the statement's read and its
+     * insert (PostgreSQL, read committed). Either way the missing one is named; when both are there after
+     * a violation, the role was deleted and made again under its name, and the insert is tried once more.
+     */
+    private Mono<Void> assign(Connection c, UUID userId, String nameNorm, String roleName, Instant now,
+            boolean mayRetry) {
+        return Statements.update(c, sql.assign, userId, nameNorm, now)
+                .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
+                .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
+                        : Statements.query(c, sql.userAndRoleExist, row -> new long[] {
+                                    Rows.notNull(row.get("user_count", Long.class), "user_count"),
+                                    Rows.notNull(row.get("role_count", Long.class), "role_count")},
+                                    userId, nameNorm)
+                                .next()
+                                .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
+                                        : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
+                                        : inserted == 0 ? Mono.<Void>empty()
+                                        : mayRetry ? assign(c, userId, nameNorm, roleName, now, false)
+                                        : Mono.error(noSuchRole(roleName))));
     }
 
     @Override
@@ -152,13 +166,21 @@ public final class SqlRoleRepository implements RoleRepository {
             String checkedPermission = Inputs.permission(permission);
             Instant now = Instant.ofEpochMilli(clock.millis());
             return database.withConnection("granting a permission",
-                    c -> Statements.update(c, sql.grant, nameNorm, checkedPermission, now)
-                            .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
-                                    // Nothing inserted: already granted, or no such role.
-                                    : Statements.query(c, sql.roleByName, Rows::role, nameNorm).next()
-                                            .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
-                                            .then()));
+                    c -> grant(c, nameNorm, roleName, checkedPermission, now, true));
         });
+    }
+
+    /** As {@link #assign(Connection, UUID, String, String, Instant, boolean)}, for a role's permission. */
+    private Mono<Void> grant(Connection c, String nameNorm, String roleName, String permission, Instant now,
+            boolean mayRetry) {
+        return Statements.update(c, sql.grant, nameNorm, permission, now)
+                .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
+                .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
+                        : Statements.query(c, sql.roleByName, Rows::role, nameNorm).next()
+                                .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
+                                .flatMap(role -> inserted == 0 ? Mono.<Void>empty()
+                                        : mayRetry ? grant(c, nameNorm, roleName, permission, now, false)
+                                        : Mono.error(noSuchRole(roleName))));
     }
 
     @Override

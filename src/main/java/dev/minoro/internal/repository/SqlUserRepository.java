@@ -1,7 +1,6 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateEmailException;
-import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
@@ -45,7 +44,7 @@ public final class SqlUserRepository implements UserRepository {
         return lifecycle.mono(() -> {
             Inputs.required(user, "user");
             String email = user.email();
-            String emailNorm = Inputs.normalisedEmail(email);
+            String emailNorm = Inputs.newEmail(email);
             String displayName = Inputs.displayName(user.displayName());
             return storedHashOf(user).flatMap(passwordHash -> {
                 UUID id = ids.next();
@@ -98,7 +97,7 @@ public final class SqlUserRepository implements UserRepository {
     public Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            String emailNorm = Inputs.normalisedEmail(email);
+            String emailNorm = Inputs.newEmail(email);
             String checkedDisplayName = Inputs.displayName(displayName);
             return database.withConnection("updating a user", c -> Statements.query(c, sql.updateProfile, Rows::user,
                             id, expectedVersion, email, emailNorm, orNull(checkedDisplayName), now())
@@ -155,11 +154,7 @@ public final class SqlUserRepository implements UserRepository {
         if (imported == null) {
             return hashOf(user.password());
         }
-        String unverifiable = hasher.unverifiableReason(imported);
-        if (unverifiable != null) {
-            throw new InvalidInputException("passwordHash cannot be used: " + unverifiable);
-        }
-        return Mono.just(Optional.of(imported));
+        return Mono.just(Optional.of(hasher.importedForm(imported)));
     }
 
     /**

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
+import dev.minoro.MinoroClosedException;
+import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
+import dev.minoro.MinoroException;
 import dev.minoro.OverloadedException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +35,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -544,8 +550,8 @@ final class PasswordHasherTests {
                 hasher.verifyAgainstDummy("a"))) {
             call.as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
-                        assertInstanceOf(IllegalStateException.class, e);
-                        assertEquals("PasswordHasher is closed: it no longer hashes or verifies passwords",
+                        assertInstanceOf(MinoroClosedException.class, e);
+                        assertEquals("this Minoro instance is closed; make a new one with Minoro.create(...)",
                                 e.getMessage());
                     })
                     .verify(TIMEOUT);
@@ -572,12 +578,213 @@ final class PasswordHasherTests {
                 .expectComplete().verifyLater();
 
         StepVerifier closing = StepVerifier.create(hasher.close()).expectComplete().verifyLater();
-        hasher.hash("late").as(StepVerifier::create).expectError(IllegalStateException.class).verify(TIMEOUT);
+        hasher.hash("late").as(StepVerifier::create).expectError(MinoroClosedException.class).verify(TIMEOUT);
         release.countDown();
 
         running.verify(TIMEOUT);
         queued.verify(TIMEOUT);
         closing.verify(TIMEOUT);
+    }
+
+    // --- hashes imported from other systems: which bytes they were made from ---
+
+    @Test
+    void whichBytesAHashWasMadeFromIsDecidedInOnePlace() throws MalformedHashException {
+        String own = "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+        String bcrypt = "$2b$04$abcdefghijklmnopqrstuunI.MiM8.VawfJ2K2Yj3h752wdXuYRIC";
+        assertEquals(PasswordForm.NFKC, StoredHash.parse(own).form(), "Minoro's own kind, unmarked");
+        assertEquals(PasswordForm.AS_TYPED, StoredHash.parse("{imported}" + own).form(), "the same, imported");
+        assertEquals(PasswordForm.AS_TYPED, StoredHash.parse(bcrypt).form(), "a kind Minoro never makes");
+        assertEquals(PasswordForm.AS_TYPED, StoredHash.parse("{imported}" + bcrypt).form());
+        assertEquals(PasswordForm.AS_TYPED, StoredHash.parse(own.replace("argon2id", "argon2i")).form());
+        assertEquals(PasswordForm.AS_TYPED, StoredHash.parse(own.replace("$v=19", "")).form(), "version 1.0");
+
+        assertEquals(List.of("pass word"), strings(PasswordForm.NFKC.candidates("pass\u00A0word")));
+        assertEquals(List.of("pass\u00A0word", "pass word"), strings(PasswordForm.AS_TYPED.candidates("pass\u00A0word")));
+        assertEquals(List.of("password"), strings(PasswordForm.AS_TYPED.candidates("password")),
+                "no second try when NFKC changes nothing");
+        PasswordHasher hasher = hasher(config(64, 1, 1));
+        assertEquals("{imported}" + bcrypt, hasher.importedForm(bcrypt));
+        assertEquals("{imported}" + bcrypt, hasher.importedForm("{imported}" + bcrypt), "marked once");
+    }
+
+    /** Reference vectors made by libxcrypt (Python's crypt module) from the UTF-8 bytes as typed. */
+    @ParameterizedTest
+    @MethodSource("libxcryptVectors")
+    void importedHashesAreCheckedAgainstThePasswordAsTyped(String password, String bcrypt) {
+        PasswordHasher hasher = hasher(config(64, 1, 1));
+        String stored = hasher.importedForm(bcrypt);
+
+        hasher.verify(password, stored).as(StepVerifier::create).expectNext(true).expectComplete().verify(TIMEOUT);
+        hasher.verify(Normalizer.normalize(password, Normalizer.Form.NFKC), stored).as(StepVerifier::create)
+                .expectNext(false).expectComplete().verify(TIMEOUT);
+        assertTrue(hasher.needsRehash(stored));
+    }
+
+    static Stream<Arguments> libxcryptVectors() {
+        return Stream.of(
+                Arguments.of("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44",
+                        "$2b$04$abcdefghijklmnopqrstuunI.MiM8.VawfJ2K2Yj3h752wdXuYRIC"),
+                Arguments.of("\ufb01nance", "$2y$04$abcdefghijklmnopqrstuu60/DwhtA5XD1OH83ISG61eMVzn0iXRy"),
+                Arguments.of("cafe\u0301", "$2a$04$abcdefghijklmnopqrstuuOPx4tXEYeRQ0j5wdqjQ2bd8EqDyvq5e"));
+    }
+
+    /**
+     * Why imported hashes are marked: an Argon2id v1.3 string made by another system from the bytes as
+     * typed looks exactly like Minoro's own, which are checked against the NFKC form only.
+     */
+    @Test
+    void anImportedArgon2idStringIsCheckedAsTypedOnlyWhenMarked() {
+        AtomicInteger argon2 = new AtomicInteger();
+        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+            @Override
+            public void argon2Started() {
+                argon2.incrementAndGet();
+            }
+        });
+        String password = "\uff50\uff41\uff53\uff53 \u2460\u2461";
+        String foreign = foreignArgon2id(password.getBytes(StandardCharsets.UTF_8));
+
+        hasher.verify(password, foreign).as(StepVerifier::create).expectNext(false).expectComplete().verify(TIMEOUT);
+        hasher.verify(password, "{imported}" + foreign).as(StepVerifier::create).expectNext(true).expectComplete()
+                .verify(TIMEOUT);
+        argon2.set(0);
+        hasher.verify("wrong \u2460", "{imported}" + foreign).as(StepVerifier::create).expectNext(false)
+                .expectComplete().verify(TIMEOUT);
+        assertEquals(2, argon2.get(), "a password NFKC changes is tried as typed, then normalised");
+        argon2.set(0);
+        hasher.verify("wrong", "{imported}" + foreign).as(StepVerifier::create).expectNext(false).expectComplete()
+                .verify(TIMEOUT);
+        assertEquals(1, argon2.get(), "one NFKC leaves alone costs one try");
+    }
+
+    // --- cost limits ---
+
+    @Test
+    void costLimitsFollowTheConfigurationWithOwaspsParametersAsTheFloor() {
+        CostLimits owasp = new CostLimits(8, 155_648, 311_296, 8, 13);
+        assertEquals(owasp, CostLimits.of(MinoroConfig.of(DatabaseConfig.sqlite(":memory:"))));
+        assertEquals(owasp, CostLimits.of(config(64, 1, 1)), "a cheap configuration still takes ordinary imports");
+        assertEquals(new CostLimits(8, 524_288, 1_572_864, 32, 15), CostLimits.of(config(65_536, 3, 4)));
+        assertEquals(new CostLimits(1, 19_456, 38_912, 1, 10), CostLimits.of(MinoroConfig.builder()
+                .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1).build()));
+        assertEquals(new CostLimits(1024, 1024L * 19_456, 1024L * 38_912, 255, 20), CostLimits.of(MinoroConfig.builder()
+                .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1024).build()));
+    }
+
+    /** A stored hash above the limits is never computed: the login costs the dummy instead. */
+    @Test
+    void aStoredHashAboveTheLimitsIsNeverComputed() {
+        String huge = "$argon2id$v=19$m=1048576,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+        AtomicInteger argon2 = new AtomicInteger();
+        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+            @Override
+            public void argon2Started() {
+                argon2.incrementAndGet();
+            }
+        });
+        hasher.verifyAgainstDummy("warm up").block(TIMEOUT);
+        argon2.set(0);
+
+        for (String stored : List.of(huge, "{imported}" + huge)) {
+            hasher.verify("password", stored).as(StepVerifier::create).expectNext(false).expectComplete()
+                    .verify(TIMEOUT);
+        }
+        assertEquals(2, argon2.get(), "one dummy each, never the 1 GiB hash");
+        InvalidInputException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> hasher.importedForm(huge));
+        assertEquals("passwordHash cannot be used: the Argon2 memory m=1048576 KiB is above the 155648 KiB allowed"
+                + " (importedHashCostFactor 8 times the cost of one hash with the configured Argon2id parameters, or"
+                + " OWASP's where those are cheaper; raise importedHashCostFactor in MinoroConfig to accept it, with"
+                + " heap for hashingThreads such hashes at once)", refused.getMessage());
+    }
+
+    // --- slots: admission before the work that goes with the hashing ---
+
+    @Test
+    void aSlotHoldsItsPlaceUntilItsWorkEndsHowever() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1));
+        Sinks.Empty<Void> first = Sinks.empty();
+        Sinks.Empty<Void> second = Sinks.empty();
+        StepVerifier completing = hasher.withSlot(slot -> first.asMono()).as(StepVerifier::create).expectComplete()
+                .verifyLater();
+        StepVerifier failing = hasher.withSlot(slot -> second.asMono()).as(StepVerifier::create)
+                .expectError(IllegalStateException.class).verifyLater();
+
+        hasher.verifyAgainstDummy("full").as(StepVerifier::create).expectError(OverloadedException.class)
+                .verify(TIMEOUT);
+        first.tryEmitEmpty();
+        completing.verify(TIMEOUT);
+        hasher.withSlot(slot -> slot.verifyAgainstDummy("one place free")).as(StepVerifier::create)
+                .expectNext(false).expectComplete().verify(TIMEOUT);
+        second.tryEmitError(new IllegalStateException("the work failed"));
+        failing.verify(TIMEOUT);
+        hasher.withSlot(slot -> Mono.never()).subscribe().dispose();
+        // Both places are free again: after completion, after an error, after a cancel.
+        Mono.zip(hasher.verifyAgainstDummy("a"), hasher.verifyAgainstDummy("b")).as(StepVerifier::create)
+                .expectNextCount(1).expectComplete().verify(TIMEOUT);
+    }
+
+    // --- failures on a hashing thread ---
+
+    /**
+     * Reactor rethrows a JVM error (such as {@link OutOfMemoryError}) thrown in {@code fromCallable} on the
+     * thread: the task dies and the subscriber waits forever. Every failure must reach the caller.
+     */
+    @ParameterizedTest
+    @MethodSource("threadFailures")
+    void whateverFailsOnTheHashingThreadReachesTheCaller(Throwable failure) {
+        AtomicInteger fail = new AtomicInteger(1);
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new HashingProbe() {
+            @Override
+            public void argon2Started() {
+                if (fail.getAndDecrement() > 0) {
+                    sneakyThrow(failure);
+                }
+            }
+        });
+
+        hasher.hash("password").as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(MinoroException.class, e);
+                    assertEquals(failure, e.getCause());
+                    assertTrue(e.getMessage().startsWith("password hashing failed on its thread: "
+                            + failure.getClass().getName()), e.getMessage());
+                })
+                .verify(Duration.ofSeconds(10));
+        hasher.hash("password").as(StepVerifier::create).expectNextCount(1).expectComplete().verify(TIMEOUT);
+    }
+
+    static Stream<Throwable> threadFailures() {
+        return Stream.of(new OutOfMemoryError("Java heap space (thrown by the test)"), new StackOverflowError(),
+                new IllegalStateException("thrown by the test"));
+    }
+
+    /** A failure after the subscriber cancelled is not signalled, so Reactor has nothing to drop (and log). */
+    @Test
+    void aCancelledTaskThatFailsLeavesNoErrorToDrop() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new HashingProbe() {
+            @Override
+            public void taskStarted() {
+                started.countDown();
+                awaitUninterruptibly(release);
+                throw new IllegalStateException("failed after the cancel (thrown by the test)");
+            }
+        });
+        List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        try {
+            reactor.core.Disposable subscription = hasher.hash("password").subscribe(hash -> { }, e -> { });
+            assertTrue(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            subscription.dispose();
+            release.countDown();
+            hasher.close().block(TIMEOUT);
+        } finally {
+            Hooks.resetOnErrorDropped();
+        }
+        assertEquals(List.of(), dropped);
     }
 
     // --- the dummy ---
@@ -657,6 +864,26 @@ final class PasswordHasherTests {
         return MinoroConfig.builder().database(DatabaseConfig.sqlite(":memory:"))
                 .argon2(memoryKiB, iterations, parallelism).hashingThreads(threads).hashingQueueCapacity(queue)
                 .build();
+    }
+
+    private static List<String> strings(List<byte[]> candidates) {
+        List<String> strings = new ArrayList<>();
+        candidates.forEach(bytes -> strings.add(new String(bytes, StandardCharsets.UTF_8)));
+        return strings;
+    }
+
+    /** An Argon2id v1.3 PHC string made by Bouncy Castle from {@code password}, as another system would. */
+    private static String foreignArgon2id(byte[] password) {
+        byte[] salt = filled(16, 7);
+        byte[] hash = Argon2Hash.derive(Argon2Hash.Type.ARGON2ID, Argon2Hash.VERSION_13, 64, 1, 1, salt, null, null,
+                password, 32);
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=64,t=1,p=1$" + base64.encodeToString(salt) + "$" + base64.encodeToString(hash);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     private static byte[] filled(int length, int value) {

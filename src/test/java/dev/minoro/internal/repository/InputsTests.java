@@ -28,7 +28,7 @@ final class InputsTests {
         assertThrows(InvalidInputException.class, () -> Inputs.password("x".repeat(1025), 8, 1024));
         // Length counts characters, not UTF-16 units: 8 emoji are 8 characters.
         assertEquals("\uD83D\uDE00".repeat(8), Inputs.password("\uD83D\uDE00".repeat(8), 8, 8));
-        assertEquals("password must be valid Unicode text: it contains an unpaired surrogate character",
+        assertEquals("password is not valid Unicode text: it contains an unpaired surrogate, which UTF-8 cannot store",
                 assertThrows(InvalidInputException.class, () -> Inputs.password("password\uD83D", 8, 64))
                         .getMessage());
     }

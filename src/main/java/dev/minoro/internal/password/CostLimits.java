@@ -1,0 +1,49 @@
+package dev.minoro.internal.password;
+
+import dev.minoro.MinoroConfig;
+
+/**
+ * How costly a stored hash Minoro agrees to check: {@code importedHashCostFactor} times one hash with the
+ * configured Argon2id parameters, or with OWASP's where those are cheaper (so that a cheap configuration
+ * still takes ordinary imports). A hash made by another system with a huge memory or time cost would
+ * otherwise hold a hashing thread for minutes or exhaust the heap at every login.
+ *
+ * <p>Argon2's memory is m KiB and its work m * t KiB passes (lanes share the memory and, in Bouncy
+ * Castle, run one after the other). bcrypt's cost is a power of two; cost 10 takes about as long as one
+ * Argon2id hash with OWASP's parameters, and each step doubles it.
+ *
+ * @param factor        the configured {@code importedHashCostFactor}
+ * @param maxMemoryKiB  the most Argon2 memory, in KiB
+ * @param maxWorkKiB    the most Argon2 memory times iterations, in KiB
+ * @param maxLanes      the most Argon2 lanes (parallelism)
+ * @param maxBcryptCost the highest bcrypt cost
+ */
+record CostLimits(int factor, long maxMemoryKiB, long maxWorkKiB, int maxLanes, int maxBcryptCost) {
+
+    static final int OWASP_MEMORY_KIB = MinoroConfig.DEFAULT_ARGON2_MEMORY_KIB;
+    static final int OWASP_ITERATIONS = MinoroConfig.DEFAULT_ARGON2_ITERATIONS;
+    /** The bcrypt cost that takes about as long as one Argon2id hash with OWASP's parameters. */
+    static final int BCRYPT_COST_OF_ONE_OWASP_HASH = 10;
+    /** bcrypt's own highest cost. */
+    static final int BCRYPT_MAX_COST = 31;
+
+    /** The limits {@code config} sets. */
+    static CostLimits of(MinoroConfig config) {
+        long owaspWork = (long) OWASP_MEMORY_KIB * OWASP_ITERATIONS;
+        long memory = Math.max(config.argon2MemoryKiB(), OWASP_MEMORY_KIB);
+        long work = Math.max((long) config.argon2MemoryKiB() * config.argon2Iterations(), owaspWork);
+        int factor = config.importedHashCostFactor();
+        // floor(log2(factor * work / owaspWork)): how many doublings of one OWASP hash the limit allows.
+        int doublings = 63 - Long.numberOfLeadingZeros(factor * work / owaspWork);
+        return new CostLimits(factor, factor * memory, factor * work,
+                (int) Math.min(255L, (long) factor * config.argon2Parallelism()),
+                Math.min(BCRYPT_MAX_COST, BCRYPT_COST_OF_ONE_OWASP_HASH + doublings));
+    }
+
+    /** {@code reason} (from {@link CheckableHash#exceeds}) with what the limit is and how to raise it. */
+    String explain(String reason) {
+        return reason + " (importedHashCostFactor " + factor + " times the cost of one hash with the configured"
+                + " Argon2id parameters, or OWASP's where those are cheaper; raise importedHashCostFactor in"
+                + " MinoroConfig to accept it, with heap for hashingThreads such hashes at once)";
+    }
+}

@@ -1,0 +1,105 @@
+package dev.minoro.testing;
+
+import dev.minoro.internal.password.HashingProbe;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link HashingProbe} for tests: counts the tasks (password verifications and hashes) that Minoro's
+ * hashing threads start, can hold the first tasks on their thread until the test releases them, and can
+ * make every Argon2 computation fail with an error of the test's choice.
+ */
+public final class HashingGate implements HashingProbe {
+
+    private static final Duration LONGEST_HOLD = Duration.ofSeconds(60);
+
+    private final int toHold;
+    private final AtomicInteger tasks = new AtomicInteger();
+    private final AtomicInteger argon2 = new AtomicInteger();
+    private final Semaphore held = new Semaphore(0);
+    private final CountDownLatch open = new CountDownLatch(1);
+    private volatile @Nullable Supplier<? extends Throwable> failure;
+
+    private HashingGate(int toHold) {
+        this.toHold = toHold;
+    }
+
+    /** Counts, holds nothing. */
+    public static HashingGate counting() {
+        return new HashingGate(0);
+    }
+
+    /** Holds the first {@code tasks} tasks until {@link #release()}; the later ones run at once. */
+    public static HashingGate holdingFirst(int tasks) {
+        return new HashingGate(tasks);
+    }
+
+    /** Holds every task until {@link #release()}. */
+    public static HashingGate holdingAll() {
+        return new HashingGate(Integer.MAX_VALUE);
+    }
+
+    /** From now on, every Argon2 computation throws what {@code error} makes instead of running (null: none). */
+    public HashingGate failingWith(@Nullable Supplier<? extends Throwable> error) {
+        this.failure = error;
+        return this;
+    }
+
+    @Override
+    public void taskStarted() {
+        if (tasks.incrementAndGet() <= toHold && open.getCount() > 0) {
+            held.release();
+            try {
+                if (!open.await(LONGEST_HOLD.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never released the hashing gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while held at the hashing gate", e);
+            }
+        }
+    }
+
+    @Override
+    public void argon2Started() {
+        argon2.incrementAndGet();
+        Supplier<? extends Throwable> error = failure;
+        if (error != null) {
+            sneakyThrow(error.get());
+        }
+    }
+
+    /** Tasks started so far: each is one verification, one dummy verification or one hash. */
+    public int tasks() {
+        return tasks.get();
+    }
+
+    /** Argon2 computations started so far. */
+    public int argon2() {
+        return argon2.get();
+    }
+
+    /** Waits until {@code count} tasks are held at the gate. */
+    public void awaitHeld(int count, Duration timeout) throws InterruptedException {
+        if (!held.tryAcquire(count, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("expected " + count + " hashing tasks held at the gate within " + timeout
+                    + ", but " + held.availablePermits() + " were");
+        }
+        held.release(count);
+    }
+
+    /** Lets every held task go on, and every later one run at once. */
+    public void release() {
+        open.countDown();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+}
