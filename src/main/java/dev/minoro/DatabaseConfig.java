@@ -354,7 +354,7 @@ public final class DatabaseConfig {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
-                .append(", connection=").append(ConnectionStrings.mask(connection))
+                .append(", connection=").append(ConnectionStrings.masked(type, connection))
                 .append(", runMigrations=").append(runMigrations);
         if (type == DatabaseType.POSTGRES) {
             if (schema != null) {
