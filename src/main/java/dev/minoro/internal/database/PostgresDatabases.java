@@ -85,7 +85,7 @@ final class PostgresDatabases {
                 .validationDepth(ValidationDepth.LOCAL)
                 .build());
         PostgresDialect dialect = new PostgresDialect(
-                new PostgresExceptionFactory(target, config.poolMaxSize(), config.acquireTimeout()));
+                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()));
         String description = target.description() + (schema == null ? "" : ", schema " + schema);
         return Database.of(pool, dialect, description, PostgresLockKey.of(schema), pool::disposeLater);
     }
