@@ -141,7 +141,7 @@ final class PostgresErrorsIntegrationTests {
         try {
             Dialect dialect = database.dialect();
             String where = " (PostgreSQL database 'app' on db.example.com:6543 as user 'alice')";
-            assertEquals("booting failed: connecting to db.example.com:6543 timed out (connect_timeout)" + where
+            assertEquals("booting failed: the TCP connection to db.example.com:6543 timed out" + where
                     + "; check the host, the port and any firewall",
                     dialect.translate(new ConnectTimeoutException("connection timed out"), "booting").getMessage());
             // 26000: the driver prepares an unknown statement again by itself, so this is seen only when that fails

@@ -66,6 +66,12 @@ final class PostgresExceptionFactory {
         String where = " (" + target.description() + ")";
         String failed = doing + " failed: ";
 
+        PostgresConnector.SetupTimeoutException setupTimeout = find(error, PostgresConnector.SetupTimeoutException.class);
+        if (setupTimeout != null) {
+            return new DatabaseException(failed + connectTimedOut(setupTimeout.timeout()) + where
+                    + "; check that PostgreSQL runs and answers at that address, and any firewall or proxy in between",
+                    error);
+        }
         R2dbcTimeoutException acquireTimeout = find(error, R2dbcTimeoutException.class);
         if (acquireTimeout != null && acquireTimeout.getMessage() != null
                 && acquireTimeout.getMessage().startsWith(ACQUIRE_TIMEOUT_MESSAGE)) {
@@ -82,8 +88,10 @@ final class PostgresExceptionFactory {
         }
         ConnectTimeoutException connectTimeout = find(error, ConnectTimeoutException.class);
         if (connectTimeout != null) {
-            return new DatabaseException(failed + "connecting to " + target.hostAndPort()
-                    + " timed out (connect_timeout)" + where + "; check the host, the port and any firewall", error);
+            Duration timeout = target.connectTimeout();
+            String what = timeout == null ? "the TCP connection to " + target.hostAndPort() + " timed out"
+                    : connectTimedOut(timeout);
+            return new DatabaseException(failed + what + where + "; check the host, the port and any firewall", error);
         }
         ConnectException refused = find(error, ConnectException.class);
         if (refused != null) {
@@ -163,6 +171,11 @@ final class PostgresExceptionFactory {
         }
         return new DatabaseException(failed + serverMessage + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
                 + where, error);
+    }
+
+    private String connectTimedOut(Duration timeout) {
+        return "connecting to " + target.hostAndPort() + " did not complete within the connect_timeout of "
+                + human(timeout) + " (TCP connection, SSL, start-up and authentication together)";
     }
 
     /**
