@@ -47,8 +47,10 @@ final class PostgresConnector implements ConnectionFactory {
      */
     static final LoopResources LOOPS = new AttemptLoops();
 
-    private final PostgresqlConnectionFactory first;
-    private final @Nullable PostgresqlConnectionFactory fallback;
+    private final ConnectionFactoryMetadata metadata;
+    /** The driver's connects, made once: the driver's {@code create()} is cold and may be subscribed again. */
+    private final Mono<Connection> first;
+    private final @Nullable Mono<Connection> fallback;
     private final SSLMode sslMode;
     private final @Nullable Duration connectTimeout;
 
@@ -71,21 +73,29 @@ final class PostgresConnector implements ConnectionFactory {
             @Nullable Duration connectTimeout) {
         this.sslMode = sslMode;
         this.connectTimeout = connectTimeout;
+        PostgresqlConnectionFactory firstFactory;
+        PostgresqlConnectionFactory fallbackFactory;
         switch (sslMode) {
             case PREFER:
                 // SSL first, without checking the certificate, as prefer does; plain where libpq would retry.
-                this.first = configurations.apply(SSLMode.REQUIRE);
-                this.fallback = configurations.apply(SSLMode.DISABLE);
+                firstFactory = configurations.apply(SSLMode.REQUIRE);
+                fallbackFactory = configurations.apply(SSLMode.DISABLE);
                 break;
             case ALLOW:
-                this.first = configurations.apply(SSLMode.DISABLE);
-                this.fallback = configurations.apply(SSLMode.REQUIRE);
+                firstFactory = configurations.apply(SSLMode.DISABLE);
+                fallbackFactory = configurations.apply(SSLMode.REQUIRE);
                 break;
             default:
-                this.first = configurations.apply(sslMode);
-                this.fallback = null;
+                firstFactory = configurations.apply(sslMode);
+                fallbackFactory = null;
                 break;
         }
+        this.metadata = firstFactory.getMetadata();
+        // Made here, on the thread that opens the database: the first use of reactor-netty's loops loads the
+        // native transport and reads files, which a connection attempt's non-blocking thread must not do.
+        LOOPS.onClient(LoopResources.DEFAULT_NATIVE);
+        this.first = Mono.from(firstFactory.create());
+        this.fallback = fallbackFactory == null ? null : Mono.from(fallbackFactory.create());
     }
 
     /**
@@ -95,7 +105,7 @@ final class PostgresConnector implements ConnectionFactory {
     @Override
     public Mono<Connection> create() {
         Mono<Connection> connect = Mono.defer(() -> {
-            PostgresqlConnectionFactory plain = fallback;
+            Mono<Connection> plain = fallback;
             if (plain == null) {
                 return attempt(first);
             }
@@ -140,7 +150,7 @@ final class PostgresConnector implements ConnectionFactory {
         return PostgresExceptionFactory.INVALID_AUTHORIZATION.equals(state) && message.contains("no encryption");
     }
 
-    private Mono<Connection> attempt(PostgresqlConnectionFactory factory) {
+    private Mono<Connection> attempt(Mono<Connection> connect) {
         return Mono.defer(() -> {
             Attempt attempt = new Attempt();
             inFlight.add(attempt);
@@ -148,7 +158,7 @@ final class PostgresConnector implements ConnectionFactory {
                 inFlight.remove(attempt);
                 return Mono.error(new R2dbcNonTransientResourceException("the connection pool is closed"));
             }
-            return Mono.<Connection>from(factory.create())
+            return connect
                     .doOnNext(connection -> attempt.handOver())
                     .doOnError(e -> attempt.abandon())
                     .doOnCancel(attempt::abandon)
@@ -170,7 +180,7 @@ final class PostgresConnector implements ConnectionFactory {
 
     @Override
     public ConnectionFactoryMetadata getMetadata() {
-        return first.getMetadata();
+        return metadata;
     }
 
     /**
