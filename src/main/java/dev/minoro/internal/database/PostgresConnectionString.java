@@ -439,23 +439,18 @@ public final class PostgresConnectionString {
          */
         private static PostgresConnectionString translate(Map<String, String> values, String masked,
                 boolean hidePort) {
-            String user = values.getOrDefault("user", System.getProperty("user.name", "postgres"));
-            if (user.isEmpty()) {
-                throw invalid("the user name is empty");
-            }
-            String host = values.getOrDefault("host", "localhost");
-            int port = parsePort(values.get("port"), hidePort);
-            String database = values.getOrDefault("dbname", user);
-            if (database.isEmpty()) {
-                database = user;
-            }
+            // As in libpq, an empty user, host, port, database or sslrootcert means the default.
+            String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
+            String host = valueOrDefault(values, "host", "localhost");
+            String portText = values.get("port");
+            int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hidePort);
+            String database = valueOrDefault(values, "dbname", user);
 
             String rootCert = values.get("sslrootcert");
-            boolean systemRoots = "system".equals(rootCert);
             if (rootCert != null && rootCert.isEmpty()) {
-                throw new ConfigurationException("sslrootcert must name a PEM file of trusted certificates or be"
-                        + " 'system', was ''");
+                rootCert = null;
             }
+            boolean systemRoots = "system".equals(rootCert);
             String modeText = values.get("sslmode");
             SSLMode sslMode;
             if (modeText == null) {
@@ -508,6 +503,11 @@ public final class PostgresConnectionString {
             Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
             return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
                     pgbouncer, connectTimeout, masked);
+        }
+
+        private static String valueOrDefault(Map<String, String> values, String name, String defaultValue) {
+            String value = values.get(name);
+            return value == null || value.isEmpty() ? defaultValue : value;
         }
 
         private static int parsePort(@Nullable String text, boolean hide) {
