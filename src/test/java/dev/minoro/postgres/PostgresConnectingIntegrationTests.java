@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,7 +133,8 @@ final class PostgresConnectingIntegrationTests {
                         assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
                     })
                     .verify(TIMEOUT);
-            assertEquals(1, failedLogins(server, log, mark, role), "authentication attempts the server refused");
+            String logged = logUntilNow(log, mark, user -> server.url(user, "wrong", "postgres"));
+            assertEquals(1, refusedLogins(logged, role), "authentication attempts the server refused:\n" + logged);
         } finally {
             server.execute("DROP ROLE IF EXISTS " + role);
         }
@@ -182,39 +184,33 @@ final class PostgresConnectingIntegrationTests {
     }
 
     /**
-     * The logins of {@code role} the server refused after {@code mark}: every FATAL line for the role, whatever
-     * refused it (a wrong password, or pg_hba.conf). Waits for a later failed login of its own to be logged first.
+     * The FATAL lines the server logged for {@code role} in {@code logged}: each a login it refused, whatever
+     * refused it (a wrong password or pg_hba.conf).
      */
-    static int failedLogins(PostgresInstance server, PostgresInstance.ServerLog log, long mark, String role)
+    static int refusedLogins(String logged, String role) {
+        int count = 0;
+        for (String line : logged.split("\n")) {
+            if (line.contains("user=" + role + ",") && line.contains("FATAL:")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The server's log after {@code mark}, read once a login it refuses now shows in it, so that everything
+     * logged before is there too. {@code urlOf} gives the URL for a user name the server does not know.
+     */
+    static String logUntilNow(PostgresInstance.ServerLog log, long mark, Function<String, String> urlOf)
             throws InterruptedException {
         String end = "minoro_end_" + System.nanoTime();
-        Database marker = Database.open(DatabaseConfig.postgres(server.url(end, "wrong", "postgres"))).block(TIMEOUT);
+        Database marker = Database.open(DatabaseConfig.postgres(urlOf.apply(end))).block(TIMEOUT);
         try {
             marker.withConnection("logging in as the end marker", c -> Mono.just(1)).onErrorReturn(0).block(TIMEOUT);
         } finally {
             marker.close().block(TIMEOUT);
         }
-        return countFatal(log, mark, role, end);
-    }
-
-    /** The FATAL lines for {@code role} after {@code mark}, once the log shows {@code end}'s. */
-    static int countFatal(PostgresInstance.ServerLog log, long mark, String role, String end) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            String text = log.since(mark);
-            if (text.contains("user=" + end)) {
-                int count = 0;
-                for (String line : text.split("\n")) {
-                    if (line.contains("user=" + role + ",") && line.contains("FATAL:")) {
-                        count++;
-                    }
-                }
-                return count;
-            }
-            assertTrue(System.nanoTime() < deadline, "the server log never showed the end marker; it holds:\n" + text);
-            // The logging collector writes in its own time: poll the file.
-            Thread.sleep(50);
-        }
+        return log.sinceOnceItShows(mark, "user=" + end);
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {

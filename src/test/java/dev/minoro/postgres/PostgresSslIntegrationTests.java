@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /**
@@ -56,27 +55,13 @@ final class PostgresSslIntegrationTests {
         PostgresCertificates server = authority.server(List.of("localhost"), List.of("127.0.0.1"));
         Path cert = server.writeCertificate(directory.resolve("server.crt"));
         Path key = server.writeKey(directory.resolve("server.key"));
-        sslOnly = PostgresEmbedded.builder()
-                .setting("ssl", "on")
-                .setting("ssl_cert_file", "server.crt")
-                .setting("ssl_key_file", "server.key")
-                .dataDirectory(data -> {
-                    PostgresEmbedded.copyForServer(cert, data, "server.crt");
-                    PostgresEmbedded.copyForServer(key, data, "server.key");
-                })
+        sslOnly = withSsl(cert, key)
                 // 127.0.0.2 is loopback too, but not a name in the certificate.
                 .setting("listen_addresses", "'127.0.0.1,127.0.0.2'")
                 .hba("local all all trust\nhostssl all all 127.0.0.0/8 trust\n")
                 .start();
         plain = PostgresEmbedded.builder().start();
-        mixed = PostgresEmbedded.builder()
-                .setting("ssl", "on")
-                .setting("ssl_cert_file", "server.crt")
-                .setting("ssl_key_file", "server.key")
-                .dataDirectory(data -> {
-                    PostgresEmbedded.copyForServer(cert, data, "server.crt");
-                    PostgresEmbedded.copyForServer(key, data, "server.key");
-                })
+        mixed = withSsl(cert, key)
                 .hba("local all all trust\n"
                         + "host all postgres 127.0.0.1/32 trust\n"
                         + "hostssl all " + SSL_ROLE + " 127.0.0.1/32 scram-sha-256\n"
@@ -92,6 +77,18 @@ final class PostgresSslIntegrationTests {
         } finally {
             admin.close().block(TIMEOUT);
         }
+    }
+
+    /** An embedded server with {@code ssl=on} and this certificate and key. */
+    private static PostgresEmbedded withSsl(Path cert, Path key) {
+        return PostgresEmbedded.builder()
+                .setting("ssl", "on")
+                .setting("ssl_cert_file", "server.crt")
+                .setting("ssl_key_file", "server.key")
+                .dataDirectory(data -> {
+                    PostgresEmbedded.copyForServer(cert, data, "server.crt");
+                    PostgresEmbedded.copyForServer(key, data, "server.key");
+                });
     }
 
     @AfterAll
@@ -138,8 +135,10 @@ final class PostgresSslIntegrationTests {
         // allow: plain first; refused for this role ("... no encryption"), so SSL
         expectConnection(mixedUrl(SSL_ROLE, RIGHT_PASSWORD, "allow"), "true");
         expectConnection(mixedUrl(SSL_ROLE, RIGHT_PASSWORD, "prefer"), "true");
-        int refused = failedLogins(log, mark, List.of(PLAIN_ROLE, SSL_ROLE));
-        assertEquals(2, refused, "one refusal by pg_hba.conf for each fallback");
+        String logged = logUntilNow(log, mark);
+        assertEquals(2, PostgresConnectingIntegrationTests.refusedLogins(logged, PLAIN_ROLE)
+                + PostgresConnectingIntegrationTests.refusedLogins(logged, SSL_ROLE),
+                "one refusal by pg_hba.conf for each fallback:\n" + logged);
     }
 
     /** Issue 8.9 on an SSL server: a wrong password is checked once, whatever the SSL mode. */
@@ -150,7 +149,7 @@ final class PostgresSslIntegrationTests {
             long mark = log.mark();
             expectFailure(mixedUrl(SSL_ROLE, "wr0ng", mode), message -> assertTrue(message.contains(
                     "password authentication failed for user '" + SSL_ROLE + "'"), message));
-            String text = awaitEndMarker(log, mark);
+            String text = logUntilNow(log, mark);
             assertEquals(1, count(text, "password authentication failed for user \"" + SSL_ROLE + "\""),
                     "sslmode=" + mode + ":\n" + text);
         }
@@ -158,7 +157,7 @@ final class PostgresSslIntegrationTests {
         // prefer with the plain-only role: the SSL attempt is refused by pg_hba.conf, the plain one checks the password
         expectFailure(mixedUrl(PLAIN_ROLE, "wr0ng", "prefer"), message -> assertTrue(message.contains(
                 "password authentication failed for user '" + PLAIN_ROLE + "'"), message));
-        String text = awaitEndMarker(log, mark);
+        String text = logUntilNow(log, mark);
         assertEquals(1, count(text, "password authentication failed for user \"" + PLAIN_ROLE + "\""), text);
     }
 
@@ -167,41 +166,10 @@ final class PostgresSslIntegrationTests {
                 + "/postgres?sslmode=" + sslMode;
     }
 
-    /** The refused logins of {@code roles} since {@code mark}, once a later refused login shows in the log. */
-    private static int failedLogins(PostgresInstance.ServerLog log, long mark, List<String> roles)
-            throws InterruptedException {
-        String text = awaitEndMarker(log, mark);
-        int count = 0;
-        for (String line : text.split("\n")) {
-            for (String role : roles) {
-                if (line.contains("user=" + role + ",") && line.contains("FATAL:")) {
-                    count++;
-                }
-            }
-        }
-        return count;
-    }
-
-    /** The log since {@code mark}, read once a refused login made after everything before it shows up. */
-    private static String awaitEndMarker(PostgresInstance.ServerLog log, long mark) throws InterruptedException {
-        String end = "minoro_end_" + System.nanoTime();
-        Database marker = Database.open(DatabaseConfig.postgres("postgresql://" + end + ":x@127.0.0.1:" + mixed.port()
-                + "/postgres?sslmode=disable")).block(TIMEOUT);
-        try {
-            marker.withConnection("logging in as the end marker", c -> Mono.just(1)).onErrorReturn(0).block(TIMEOUT);
-        } finally {
-            marker.close().block(TIMEOUT);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            String text = log.since(mark);
-            if (text.contains("user=" + end)) {
-                return text;
-            }
-            assertTrue(System.nanoTime() < deadline, "the server log never showed the end marker; it holds:\n" + text);
-            // The logging collector writes in its own time: poll the file.
-            Thread.sleep(50);
-        }
+    /** The log since {@code mark}, once everything logged before now is in it. */
+    private static String logUntilNow(PostgresInstance.ServerLog log, long mark) throws InterruptedException {
+        return PostgresConnectingIntegrationTests.logUntilNow(log, mark,
+                user -> "postgresql://" + user + ":x@127.0.0.1:" + mixed.port() + "/postgres?sslmode=disable");
     }
 
     private static int count(String text, String what) {
