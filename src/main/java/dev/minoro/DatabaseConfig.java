@@ -112,10 +112,14 @@ public final class DatabaseConfig {
     }
 
     /**
-     * PostgreSQL, with a libpq URI ({@code postgres://user:pass@host:5432/db?sslmode=require}, user and
-     * password percent-encoded) or an {@code r2dbc:postgresql://} / {@code r2dbc:pool:postgresql://} URL.
+     * PostgreSQL, with a libpq URI ({@code postgres://user:pass@host:5432/db?sslmode=require}), read as libpq
+     * reads it (the user information ends at the first '@' before any '/', so '@', '/' and '%' in a password are
+     * percent-encoded; every part is percent-decoded), or an {@code r2dbc:postgresql://} /
+     * {@code r2dbc:pool:postgresql://} URL, read as r2dbc-spi reads it (user name and password percent-encoded).
      *
-     * @throws ConfigurationException when the connection string is malformed or has an unknown parameter
+     * @throws ConfigurationException when the connection string is malformed, has an unknown parameter or a bad
+     *                                value, or would be read otherwise than it looks (an unencoded '@' in a
+     *                                password); the message never shows the password
      */
     public static DatabaseConfig postgres(String connection) {
         return of(DatabaseType.POSTGRES, connection);
@@ -214,7 +218,8 @@ public final class DatabaseConfig {
 
     /**
      * PostgreSQL only: a copy whose pool fails an acquisition that waits longer than {@code timeout}
-     * (default 30 s).
+     * (default 30 s), for a free connection or a new one. A new connection is tried once per call, and its set-up
+     * is bounded by the connection string's {@code connect_timeout} as well.
      */
     public DatabaseConfig withAcquireTimeout(Duration timeout) {
         requirePostgres("acquireTimeout");
@@ -354,7 +359,7 @@ public final class DatabaseConfig {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
-                .append(", connection=").append(ConnectionStrings.mask(connection))
+                .append(", connection=").append(ConnectionStrings.masked(type, connection))
                 .append(", runMigrations=").append(runMigrations);
         if (type == DatabaseType.POSTGRES) {
             if (schema != null) {

@@ -18,7 +18,12 @@ public record MigrationStatus(int currentVersion, int latestVersion, List<Applie
         pending = List.copyOf(pending);
     }
 
-    /** Whether nothing is pending: the database is at (or, compatibly, beyond) this code's version. */
+    /**
+     * Whether nothing is pending: the database is at this code's version, or beyond it at a version that
+     * declares itself compatible with this code, so this code boots on it without migrating. (A schema beyond
+     * this code's version that is not compatible makes {@link Minoro#migrationStatus} fail with
+     * {@link SchemaTooNewException} instead.)
+     */
     public boolean upToDate() {
         return pending.isEmpty();
     }

@@ -65,10 +65,19 @@ public interface Minoro {
 
     /**
      * Reads what is applied and what is pending, verifying every stored checksum; never writes, and
-     * closes every connection it opened.
+     * closes every connection it opened. The deployment check: when it emits a status that is
+     * {@link MigrationStatus#upToDate() up to date}, {@link #create(MinoroConfig)} of this code boots on the
+     * database without migrating; when it emits one with pending migrations,
+     * {@link #migrateDatabase(DatabaseConfig)} applies them; and where neither would work, it fails with the
+     * same exception as they do. It reads the whole ledger, so it also fails on a ledger that is not the
+     * sequence 1, 2, 3 … or on an older row with another checksum, which a boot's one statement does not see.
      *
      * @return a cold {@code Mono} emitting the status
      * @throws ChecksumMismatchException (signalled) when an applied script's checksum differs
+     * @throws SchemaTooNewException     (signalled) when a newer Minoro migrated the database to a schema this
+     *                                   code may not run on ({@code compatible_from} above this code's version),
+     *                                   as booting and migrating fail
+     * @throws MigrationException        (signalled) when the ledger has gaps
      * @throws DatabaseException         (signalled) when the database cannot be reached
      */
     static Mono<MigrationStatus> migrationStatus(DatabaseConfig database) {

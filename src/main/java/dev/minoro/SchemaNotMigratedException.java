@@ -11,16 +11,27 @@ public final class SchemaNotMigratedException extends MigrationException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String database;
     private final int currentVersion;
     private final List<Integer> pendingVersions;
 
-    public SchemaNotMigratedException(int currentVersion, List<Integer> pendingVersions) {
-        super("the database schema is at version " + currentVersion + " and migrations "
+    /**
+     * @param database what messages call the database, such as {@code SQLite file /var/lib/app/auth.db}; never
+     *                 holds a password
+     */
+    public SchemaNotMigratedException(String database, int currentVersion, List<Integer> pendingVersions) {
+        super("the database schema is at version " + currentVersion + " (" + database + ") and migrations "
                 + pendingVersions.stream().map(String::valueOf).collect(Collectors.joining(", "))
                 + " are pending, but runMigrations is false; run Minoro.migrateDatabase(database).block()"
                 + " (for example from your deployment script) or enable runMigrations");
+        this.database = database;
         this.currentVersion = currentVersion;
         this.pendingVersions = List.copyOf(pendingVersions);
+    }
+
+    /** The database, as messages call it. */
+    public String database() {
+        return database;
     }
 
     /** The schema version the database is at; 0 when Minoro's tables do not exist yet. */

@@ -8,17 +8,29 @@ public final class SchemaTooNewException extends MigrationException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String database;
     private final int databaseVersion;
     private final int codeVersion;
     private final int compatibleFrom;
 
-    public SchemaTooNewException(int databaseVersion, int codeVersion, int compatibleFrom) {
-        super("the database schema is at version " + databaseVersion + " but this version of Minoro knows up to "
-                + codeVersion + ", and version " + databaseVersion + " runs only with code from schema version "
-                + compatibleFrom + " on; upgrade Minoro to the version that migrated this database");
+    /**
+     * @param database what messages call the database, such as {@code SQLite file /var/lib/app/auth.db}; never
+     *                 holds a password
+     */
+    public SchemaTooNewException(String database, int databaseVersion, int codeVersion, int compatibleFrom) {
+        super("the database schema is at version " + databaseVersion + " (" + database + "), but this version of"
+                + " Minoro knows up to " + codeVersion + ", and version " + databaseVersion + " runs only with code"
+                + " from schema version " + compatibleFrom + " on; upgrade Minoro to the version that migrated this"
+                + " database");
+        this.database = database;
         this.databaseVersion = databaseVersion;
         this.codeVersion = codeVersion;
         this.compatibleFrom = compatibleFrom;
+    }
+
+    /** The database, as messages call it. */
+    public String database() {
+        return database;
     }
 
     /** The newest schema version recorded in the database. */

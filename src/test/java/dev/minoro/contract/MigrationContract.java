@@ -14,9 +14,11 @@ import dev.minoro.MigrationReport;
 import dev.minoro.MigrationStatus;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.PendingMigration;
 import dev.minoro.SchemaNotMigratedException;
 import dev.minoro.SchemaTooNewException;
 import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.internal.database.Database;
 import dev.minoro.testing.BootProcess;
 import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.RawSql;
@@ -42,6 +44,12 @@ public interface MigrationContract extends MigrationFixture {
 
     private static void boot(DatabaseConfig database) {
         Minoro.create(config(database)).flatMap(Minoro::close).block(TIMEOUT);
+    }
+
+    /** What messages call {@code database}, such as {@code SQLite file /tmp/x.db}. */
+    private static String description(DatabaseConfig database) {
+        return Mono.usingWhen(Database.open(database), db -> Mono.just(db.description()), Database::close)
+                .block(TIMEOUT);
     }
 
     @Test
@@ -89,14 +97,16 @@ public interface MigrationContract extends MigrationFixture {
     @Test
     default void withMigrationsOffAnEmptyDatabaseIsRefusedAndLeftEmpty() {
         DatabaseConfig database = freshDatabase().withRunMigrations(false);
+        String where = description(database);
         Minoro.create(config(database)).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> {
                     assertInstanceOf(SchemaNotMigratedException.class, e);
                     assertEquals(0, ((SchemaNotMigratedException) e).currentVersion());
                     assertEquals(List.of(1), ((SchemaNotMigratedException) e).pendingVersions());
-                    assertEquals("the database schema is at version 0 and migrations 1 are pending, but"
-                            + " runMigrations is false; run Minoro.migrateDatabase(database).block() (for example"
-                            + " from your deployment script) or enable runMigrations", e.getMessage());
+                    assertEquals("the database schema is at version 0 (" + where + ") and"
+                            + " migrations 1 are pending, but runMigrations is false; run"
+                            + " Minoro.migrateDatabase(database).block() (for example from your deployment script)"
+                            + " or enable runMigrations", e.getMessage());
                 })
                 .verify(TIMEOUT);
         assertFalse(tableExists(database, "minoro_migrations"));
@@ -125,20 +135,34 @@ public interface MigrationContract extends MigrationFixture {
         }
     }
 
+    /**
+     * Issue 9.4: the status said {@code upToDate=true} for a schema that was newer and incompatible, while every
+     * boot failed with {@link SchemaTooNewException}; the status, the boot and the migration now fail alike,
+     * with a message that names the database.
+     */
     @Test
     default void aNewerIncompatibleSchemaIsRefusedAndACompatibleOneRuns() {
         DatabaseConfig database = freshDatabase();
         boot(database);
         RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
                 + " applied_at, execution_ms, applied_by) VALUES (2, 'future', 'sha256:future', 2, 0, 0, 'test')");
-        Minoro.create(config(database)).as(StepVerifier::create)
-                .expectErrorSatisfies(e -> {
-                    SchemaTooNewException tooNew = assertInstanceOf(SchemaTooNewException.class, e);
-                    assertEquals(2, tooNew.databaseVersion());
-                    assertEquals(1, tooNew.codeVersion());
-                    assertEquals(2, tooNew.compatibleFrom());
-                })
-                .verify(TIMEOUT);
+        String where = description(database);
+        String expected = "the database schema is at version 2 (" + where + "), but this version"
+                + " of Minoro knows up to 1, and version 2 runs only with code from schema version 2 on; upgrade"
+                + " Minoro to the version that migrated this database";
+        for (Mono<?> call : List.of(Minoro.create(config(database)), Minoro.migrateDatabase(database),
+                Minoro.migrationStatus(database))) {
+            call.as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        SchemaTooNewException tooNew = assertInstanceOf(SchemaTooNewException.class, e);
+                        assertEquals(2, tooNew.databaseVersion());
+                        assertEquals(1, tooNew.codeVersion());
+                        assertEquals(2, tooNew.compatibleFrom());
+                        assertEquals(where, tooNew.database());
+                        assertEquals(expected, e.getMessage());
+                    })
+                    .verify(TIMEOUT);
+        }
 
         RawSql.execute(database, "UPDATE minoro_migrations SET compatible_from = 1 WHERE version = 2");
         boot(database);
@@ -148,6 +172,60 @@ public interface MigrationContract extends MigrationFixture {
         assertEquals(2, status.currentVersion());
         assertEquals(1, status.latestVersion());
         assertTrue(status.upToDate());
+    }
+
+    /**
+     * Every answer of the status, checked against what a boot without migrations does with the same ledger:
+     * up to date means it boots, pending means it asks for exactly those migrations, and a failure is the
+     * boot's failure.
+     */
+    @Test
+    default void theStatusAgreesWithWhatABootDoes() {
+        List<String> states = List.of("missing ledger", "up to date", "newer and compatible", "newer and incompatible",
+                "checksum changed");
+        for (String state : states) {
+            DatabaseConfig database = freshDatabase();
+            if (!state.equals("missing ledger")) {
+                boot(database);
+            }
+            switch (state) {
+                case "newer and compatible":
+                case "newer and incompatible":
+                    RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
+                            + " applied_at, execution_ms, applied_by) VALUES (2, 'future', 'sha256:future', $1, 0, 0,"
+                            + " 'test')", state.equals("newer and compatible") ? 1 : 2);
+                    break;
+                case "checksum changed":
+                    RawSql.execute(database, "UPDATE minoro_migrations SET checksum = 'sha256:changed'");
+                    break;
+                default:
+                    break;
+            }
+            Object status = Minoro.migrationStatus(database).map(Object.class::cast).onErrorResume(Mono::just)
+                    .block(TIMEOUT);
+            Object boot = Minoro.create(config(database.withRunMigrations(false)))
+                    .flatMap(minoro -> minoro.close().thenReturn((Object) "booted"))
+                    .onErrorResume(Mono::just)
+                    .block(TIMEOUT);
+            if (status instanceof MigrationStatus && ((MigrationStatus) status).upToDate()) {
+                assertEquals("booted", boot, state);
+            } else if (status instanceof MigrationStatus) {
+                SchemaNotMigratedException behind = assertInstanceOf(SchemaNotMigratedException.class, boot, state);
+                assertEquals(((MigrationStatus) status).pending().stream().map(PendingMigration::version).toList(),
+                        behind.pendingVersions(), state);
+                assertEquals(((MigrationStatus) status).currentVersion(), behind.currentVersion(), state);
+            } else {
+                assertInstanceOf(MigrationException.class, status, state);
+                assertEquals(status.getClass(), boot.getClass(), state + ": " + status + " / " + boot);
+            }
+            assertEquals(switch (state) {
+                case "missing ledger" -> "pending";
+                case "up to date", "newer and compatible" -> "up to date";
+                case "newer and incompatible" -> SchemaTooNewException.class.getSimpleName();
+                default -> ChecksumMismatchException.class.getSimpleName();
+            }, status instanceof MigrationStatus ? (((MigrationStatus) status).upToDate() ? "up to date" : "pending")
+                    : status.getClass().getSimpleName(), state);
+        }
     }
 
     @Test

@@ -94,7 +94,11 @@ final class PostgresConnectionStringTests {
         "é€😀,           %C3%A9%E2%82%AC%F0%9F%98%80",
         "@:/%#?,         %40%3A%2F%25%23%3F",
         "plus+stays,     plus+stays",
-        "colon:unencoded:too, colon:unencoded:too"
+        "colon:unencoded:too, colon:unencoded:too",
+        // libpq ends the user information at the first '@' before any '/': '?' and '#' may stay as they are
+        "why?not,        why?not",
+        "s3#cr3t,        s3#cr3t",
+        "s?e#c:r/e t+,   s?e#c:r%2Fe%20t+"
     })
     void decodesPasswords(String password, String encoded) {
         PostgresConnectionString c = PostgresConnectionString.parse("postgres://u:" + encoded + "@h/db");
@@ -180,12 +184,120 @@ final class PostgresConnectionStringTests {
                 "postgres://u@h/db?sslrootcert=system&sslmode=verify-full").sslMode());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        // as libpq reads it: seconds, white space around allowed, zero or negative for none, 1 counts as 2
+        "10,        PT10S",
+        "%2010%20,  PT10S",
+        "+10,       PT10S",
+        "1,         PT2S",
+        "0,         ",
+        "-5,        "
+    })
+    void readsConnectTimeoutAsLibpqDoes(String text, Duration expected) {
+        PostgresConnectionString c = PostgresConnectionString.parse("postgres://u@h/db?connect_timeout=" + text);
+        assertEquals(expected, c.connectTimeout());
+        assertEquals(expected, c.options().getValue(CONNECT_TIMEOUT));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "connectTimeout=PT3S,   PT3S",
+        "connectTimeout=3s,     PT3S",
+        "connectTimeout=1500,   PT1.5S",
+        "connectTimeout=250ms,  PT0.25S",
+        "sslMode=disable,       "
+    })
+    void readsTheConnectTimeoutOfAnR2dbcUrlAsTheDriverDoes(String option, Duration expected) {
+        PostgresConnectionString c = PostgresConnectionString.parse("r2dbc:postgresql://u:p@h/db?" + option);
+        assertEquals(expected, c.connectTimeout());
+        assertEquals(expected, c.options().getValue(CONNECT_TIMEOUT));
+    }
+
+    /**
+     * URIs that libpq (psql 15) reads as shown, each tried against a real server: every part may hold the
+     * characters libpq lets it hold, and every part is percent-decoded.
+     */
+    @ParameterizedTest
+    @MethodSource
+    void readsEveryPartAsLibpqDoes(String uri, String host, int port, String user, String password, String database,
+            String applicationName) {
+        PostgresConnectionString c = PostgresConnectionString.parse(uri);
+        assertEquals(host, c.host());
+        assertEquals(port, c.port());
+        assertEquals(user, c.user());
+        assertEquals(password, c.options().getValue(PASSWORD));
+        assertEquals(database, c.database());
+        assertEquals(applicationName, c.options().getValue(PostgresqlConnectionFactoryProvider.APPLICATION_NAME));
+        if (password != null) {
+            assertFalse(c.toString().contains(password), c.toString());
+            assertFalse(DatabaseConfig.postgres(uri).toString().contains(password), c.toString());
+        }
+    }
+
+    static Stream<Arguments> readsEveryPartAsLibpqDoes() {
+        return Stream.of(
+                // issue 8.6: '@' belongs to the user information only until the first one
+                Arguments.of("postgresql://app:secret%40@127.0.0.1:5432/appdb?sslmode=disable&application_name=svc@host1",
+                        "127.0.0.1", 5432, "app", "secret@", "appdb", "svc@host1"),
+                Arguments.of("postgresql://app:secret%40@127.0.0.1:5432?application_name=svc@host1&dbname=appdb",
+                        "127.0.0.1", 5432, "app", "secret@", "appdb", "svc@host1"),
+                Arguments.of("postgresql://127.0.0.1:5432/appdb?user=app&password=secret%40&application_name=a:b/c?d@e",
+                        "127.0.0.1", 5432, "app", "secret@", "appdb", "a:b/c?d@e"),
+                Arguments.of("postgresql://h/db?user=myadmin@myserver&password=p@ss", "h", 5432, "myadmin@myserver",
+                        "p@ss", "db", "minoro"),
+                // '#' is an ordinary character to libpq, and '+' stays '+'
+                Arguments.of("postgresql://app:s?e#c:r%2Fe%20t+@h/db?application_name=a%3Db#frag", "h", 5432, "app",
+                        "s?e#c:r/e t+", "db", "a=b#frag"),
+                Arguments.of("postgresql://app:pw@h/a@b/c#d?application_name=a+b", "h", 5432, "app", "pw", "a@b/c#d",
+                        "a+b"),
+                // empty values: an empty application_name is sent as such, an empty dbname means the user's
+                Arguments.of("postgresql://app@h?dbname=&application_name=", "h", 5432, "app", null, "app", ""),
+                Arguments.of("postgresql://app:@h:/db", "h", 5432, "app", null, "db", "minoro"),
+                Arguments.of("postgresql:///?host=&port=&user=app&dbname=&sslrootcert=", "localhost", 5432, "app", null,
+                        "app", "minoro"),
+                Arguments.of("postgresql://:pw@h/db?user=", "h", 5432, System.getProperty("user.name"), "pw", "db",
+                        "minoro"),
+                // IPv6 literals, followed by a port, a path, a query or nothing; a zone percent-encoded
+                Arguments.of("postgresql://app@[::1]/db", "::1", 5432, "app", null, "db", "minoro"),
+                Arguments.of("postgresql://app@[::1]?port=6000&dbname=db", "::1", 6000, "app", null, "db", "minoro"),
+                Arguments.of("postgresql://app@[::1]", "::1", 5432, "app", null, "app", "minoro"),
+                Arguments.of("postgresql://app@[fe80::1%25eth0]:5433/db", "fe80::1%eth0", 5433, "app", null, "db",
+                        "minoro"),
+                // percent-encoding in every part, parameter names included
+                Arguments.of("postgresql://%61pp:%70w@%31%32%37.0.0.1:%35%35432/%64b?%61pplication_name=%73vc",
+                        "127.0.0.1", 55432, "app", "pw", "db", "svc"));
+    }
+
     @Test
-    void readsConnectTimeoutInSeconds() {
-        assertEquals(Duration.ofSeconds(10), PostgresConnectionString.parse("postgres://u@h/db?connect_timeout=10")
-                .options().getValue(CONNECT_TIMEOUT));
-        assertNull(PostgresConnectionString.parse("postgres://u@h/db?connect_timeout=0").options()
-                .getValue(CONNECT_TIMEOUT));
+    void sslTrueMeansRequireAsInLibpq() {
+        assertEquals(SSLMode.REQUIRE, PostgresConnectionString.parse("postgres://u@h/db?ssl=true").sslMode());
+    }
+
+    @Test
+    void masksThePasswordWhereTheParserFindsIt() {
+        String uri = "postgresql://app:s3cr3t%40@127.0.0.1:5432/appdb?sslmode=disable&application_name=svc@host1";
+        String masked = "postgresql://app:****@127.0.0.1:5432/appdb?sslmode=disable&application_name=svc@host1";
+        assertEquals(masked, PostgresConnectionString.parse(uri).toString());
+        assertTrue(DatabaseConfig.postgres(uri).toString().contains("connection=" + masked),
+                DatabaseConfig.postgres(uri).toString());
+        assertEquals("postgresql://h/db?user=x&password=****&application_name=a@b",
+                PostgresConnectionString.parse("postgresql://h/db?user=x&password=s3cr3t&application_name=a@b")
+                        .toString());
+        assertEquals("r2dbc:postgresql://u:****@h:5432/db?applicationName=svc@host1&sslPassword=****",
+                PostgresConnectionString.parse("r2dbc:postgresql://u:s3%40cr3t@h:5432/db?applicationName=svc@host1"
+                        + "&sslPassword=k3y").toString());
+    }
+
+    @Test
+    void readsAnR2dbcUrlWithEncodedCharactersAndAnAtInTheQuery() {
+        PostgresConnectionString c = PostgresConnectionString.parse(
+                "r2dbc:postgresql://u:s3%40cr3t%2B%2F%3F%23@h:5432/db?applicationName=svc@host1");
+        assertEquals("s3@cr3t+/?#", String.valueOf(c.options().getValue(PASSWORD)));
+        assertEquals("h", c.host());
+        assertEquals(5432, c.port());
+        assertEquals("svc@host1", c.options().getValue(PostgresqlConnectionFactoryProvider.APPLICATION_NAME));
+        assertEquals("r2dbc:postgresql://u:****@h:5432/db?applicationName=svc@host1", c.toString());
     }
 
     @ParameterizedTest
@@ -262,16 +374,43 @@ final class PostgresConnectionStringTests {
                 Arguments.of("mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL (it starts with 'mysql:')"),
                 Arguments.of("u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
                 Arguments.of(" postgres://u:" + SECRET + "@h/db", "leading or trailing white space"),
-                Arguments.of("postgres://u:s3@cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
-                Arguments.of("postgres://u:s3/cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
-                Arguments.of("postgres://u:s3?cr3t@h/db", "percent-encode '@', '/', '?', '#' and '%'"),
-                Arguments.of("postgres://u:s3#cr3t@h/db", "contains '#'; percent-encode '#'"),
+                Arguments.of("postgres://u:s3@cr3t@h/db", "an '@' where none belongs; percent-encode '@', '/' and '%'"),
+                Arguments.of("postgres://u:s3cr3t@@h/db", "an '@' where none belongs; percent-encode '@', '/' and '%'"),
+                Arguments.of("postgres://u:s3/cr3t@h/db", "the port is not a number between 1 and 65535; if the"
+                        + " password holds '/', percent-encode it as %2F"),
+                Arguments.of("postgres://u:12/s3cr3t@h/db", "percent-encode '@', '/' and '%' in the user name and password"),
+                Arguments.of("postgres://u:s3cr3t/@h:5432/db", "if the password holds '/', percent-encode it as %2F"),
+                Arguments.of("postgres://u:7000/s3cr3t?sslmode=x@h/db", "the value of sslmode holds an '@'"),
+                Arguments.of("postgres://u:12/db?s3cr3t@h/db", "a parameter whose name holds characters no parameter"),
+                Arguments.of("postgresql://127.0.0.1:5432?dbname=app&application_name=s3cr3t@host1",
+                        "put '/' between the host and '?' (postgresql://host:5432/?name=a@b)"),
+                Arguments.of("postgresql://h?sslmode=disable&application_name=s3cr3t@host1",
+                        "put '/' between the host and '?'"),
                 Arguments.of("postgres://u:s3%zzcr3t@h/db", "the password has a '%' that does not start a %XX escape"),
                 Arguments.of("postgres://u:s3%C3%28cr3t@h/db", "the password is not valid UTF-8"),
                 Arguments.of("postgres://u:" + SECRET + "@h:abc/db", "the port is not a number between 1 and 65535"),
                 Arguments.of("postgres://u:" + SECRET + "@h:0/db", "the port must be between 1 and 65535, was 0"),
                 Arguments.of("postgres://u:" + SECRET + "@h:70000/db", "the port must be between 1 and 65535, was 70000"),
                 Arguments.of("postgres://u:" + SECRET + "@h1,h2:5433/db", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@h1:5432,h2:5433/db", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@[::1]:5432,[::2]/db", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@/db?host=h1,h2", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?port=5432,5433", "it names several hosts"),
+                Arguments.of("postgres://u:" + SECRET + "@[]:5432/db", "the IPv6 address in the host part is empty"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?application_name=a%00b",
+                        "the value of application_name holds a NUL character (%00)"),
+                Arguments.of("postgres://u:s3%00cr3t@h/db", "the password holds a NUL character (%00)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?ssl=false", "ssl must be true (libpq reads ssl=true as"
+                        + " sslmode=require and accepts no other value)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?ssl=true&sslmode=disable",
+                        "parameter sslmode is given twice (ssl=true means sslmode=require)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode=", "sslmode must be one of disable, allow,"
+                        + " prefer, require, verify-ca, verify-full, was ''"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslmode=require#section", "was 'require#section'"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=", "connect_timeout must be a whole"
+                        + " number of seconds (0 for none), was ''"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=99999999999", "connect_timeout must be"
+                        + " a whole number"),
                 Arguments.of("postgres://u:" + SECRET + "@%2Fvar%2Frun%2Fpostgresql/db", "is a Unix-domain socket"),
                 Arguments.of("postgres://u@/db?host=%2Ftmp&password=" + SECRET, "is a Unix-domain socket"),
                 Arguments.of("postgres://u:" + SECRET + "@[::1/db", "has no closing ']'"),
@@ -286,14 +425,11 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgres://u:" + SECRET + "@h/db?password=x", "password is given both"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?foo=1", "unknown parameter 'foo' in the PostgreSQL"
                         + " connection string; supported are sslmode, sslrootcert, application_name, connect_timeout,"
-                        + " options, channel_binding, pgbouncer, host, port, user, password, dbname"),
+                        + " options, channel_binding, pgbouncer, host, port, user, password, dbname, ssl"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?schema=auth", "use DatabaseConfig.withSchema(...)"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?sslMode=require", "lower case with underscores"),
-                Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcert=", "sslrootcert must name a PEM file"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcert=system&sslmode=require",
                         "sslmode 'require' may not be used with sslrootcert=system"),
-                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=-1",
-                        "connect_timeout must be a whole number of seconds (0 for none), was '-1'"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=1.5", "connect_timeout must be a whole number"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?options=-d%205", "options may only hold settings"
                         + " (-c name=value or --name=value), but has '-d'"),
@@ -304,7 +440,6 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgres://u:" + SECRET + "@h/db?channel_binding=bogus",
                         "channel_binding must be one of disable, prefer, require, was 'bogus'"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?pgbouncer=maybe", "pgbouncer must be true or false, was 'maybe'"),
-                Arguments.of("postgres://:" + SECRET + "@h/db?user=", "the user name is empty"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?application_name=%E0", "the value of application_name is not valid UTF-8"),
                 Arguments.of("r2dbc:mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?bogusOption=1",
@@ -313,7 +448,28 @@ final class PostgresConnectionStringTests {
                         "r2dbc URL option 'maxSize' configures a pool; Minoro builds its own from DatabaseConfig"),
                 Arguments.of("r2dbc:postgresql://h/db?sslMode=require", "the r2dbc URL names no user"),
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslMode=bogus", "sslMode must be one of"),
-                Arguments.of("r2dbc:postgresql:u:" + SECRET + "@h", "it is not a valid r2dbc URL"));
+                Arguments.of("r2dbc:postgresql:u:" + SECRET + "@h", "it is not a valid r2dbc URL"),
+                // r2dbc URLs: what java.net.URI and r2dbc-spi would read otherwise than meant
+                Arguments.of("r2dbc:postgresql://u:s3@cr3t@h:5432/db", "the user information of the r2dbc URL holds"
+                        + " an '@'; percent-encode '@' in the user name and password as %40"),
+                Arguments.of("r2dbc:postgresql://u:s3@cr3t@h/db", "percent-encode '@' in the user name and password"),
+                Arguments.of("r2dbc:pool:postgresql://u:s3@cr3t@h:5432/db", "percent-encode '@' in the user name"),
+                Arguments.of("r2dbc:postgresql://u:s3+cr3t@h/db", "holds a '+', which r2dbc URLs read as a space;"
+                        + " write '+' as %2B"),
+                Arguments.of("r2dbc:postgresql://u:s3/cr3t@h/db", "names no user before its host; if the user name or"
+                        + " password holds '/', '?' or '#', percent-encode them"),
+                Arguments.of("r2dbc:postgresql://u:s3?cr3t@h/db", "percent-encode them (as %2F, %3F, %23)"),
+                Arguments.of("r2dbc:postgresql://u:s3#cr3t@h/db", "percent-encode them (as %2F, %3F, %23)"),
+                Arguments.of("r2dbc:postgresql://u:s3 cr3t@h/db", "it is not a valid r2dbc URL (percent-encode spaces"),
+                Arguments.of("r2dbc:postgresql://u:s3%zzcr3t@h/db", "it is not a valid r2dbc URL"),
+                Arguments.of("r2dbc:postgresql://u:s3%C3%28cr3t@h/db", "the password is not valid UTF-8"),
+                Arguments.of("r2dbc:postgresql://u:s3%00cr3t@h/db", "the password holds a NUL character"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h:70000/db", "the port must be between 1 and 65535,"
+                        + " was 70000"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h:5x/db", "the port is not a number between 1 and"
+                        + " 65535"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?connectTimeout=soon",
+                        "connectTimeout must be a duration such as PT10S or 10s, was 'soon'"));
     }
 
     @ParameterizedTest

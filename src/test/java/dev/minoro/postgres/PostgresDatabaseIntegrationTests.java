@@ -13,6 +13,7 @@ import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Wrapped;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -110,7 +111,8 @@ final class PostgresDatabaseIntegrationTests {
     void minimumSizeIsKeptOpen(PostgresDatabase db) {
         Database database = Database.open(db.config().withPoolSize(3, 5)).block(TIMEOUT);
         try {
-            ConnectionPool pool = assertInstanceOf(ConnectionPool.class, database.connections());
+            ConnectionPool pool = assertInstanceOf(ConnectionPool.class,
+                    assertInstanceOf(Wrapped.class, database.connections()).unwrap());
             pool.warmup().as(StepVerifier::create).expectNext(3).expectComplete().verify(TIMEOUT);
             List<String> open = db.queryStrings("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                     + " AND application_name = 'minoro'");

@@ -17,6 +17,7 @@ import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresInstance;
 import dev.minoro.testing.PostgresServer;
 import io.netty.channel.ConnectTimeoutException;
+import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.io.IOException;
@@ -140,9 +141,17 @@ final class PostgresErrorsIntegrationTests {
         try {
             Dialect dialect = database.dialect();
             String where = " (PostgreSQL database 'app' on db.example.com:6543 as user 'alice')";
-            assertEquals("booting failed: connecting to db.example.com:6543 timed out (connect_timeout)" + where
+            assertEquals("booting failed: the TCP connection to db.example.com:6543 timed out" + where
                     + "; check the host, the port and any firewall",
                     dialect.translate(new ConnectTimeoutException("connection timed out"), "booting").getMessage());
+            // 26000: the driver prepares an unknown statement again by itself, so this is seen only when that fails
+            String advice = ": this connection's prepared statements are not those of the server connection it"
+                    + " reached, as happens behind a transaction pooler (PgBouncer in transaction mode, Supabase's port"
+                    + " 6543, Neon's -pooler hosts); turn pooler mode on with pgbouncer=true in the connection string"
+                    + " or DatabaseConfig.withPoolerMode(true)";
+            assertEquals("booting failed: prepared statement \"S_3\" does not exist (SQLSTATE 26000)" + where + advice,
+                    dialect.translate(new R2dbcBadGrammarException("prepared statement \"S_3\" does not exist",
+                            "26000"), "booting").getMessage());
             assertEquals("booting failed: the server has no connection slot left" + where + ": sorry, too many clients"
                     + " already; lower DatabaseConfig.withPoolSize or use a connection pooler",
                     dialect.translate(new R2dbcNonTransientResourceException("sorry, too many clients already", "53300"),
@@ -160,6 +169,17 @@ final class PostgresErrorsIntegrationTests {
             assertSame(own, dialect.translate(own, "finding a user"));
         } finally {
             database.close().block(TIMEOUT);
+        }
+        Database pooled = Database.open(DatabaseConfig.postgres("postgres://alice@db.example.com:6543/app?pgbouncer=true"))
+                .block(TIMEOUT);
+        try {
+            // In pooler mode no statement is named: these errors then mean something else, and say only what they are.
+            assertEquals("booting failed: prepared statement \"S_0\" already exists (SQLSTATE 42P05) (PostgreSQL"
+                    + " database 'app' on db.example.com:6543 as user 'alice')", pooled.dialect().translate(
+                            new R2dbcBadGrammarException("prepared statement \"S_0\" already exists", "42P05"),
+                            "booting").getMessage());
+        } finally {
+            pooled.close().block(TIMEOUT);
         }
     }
 

@@ -12,7 +12,6 @@ import dev.minoro.testing.PostgresInstance;
 import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.RawSql;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -167,27 +166,16 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
     /** The statements the server logged for {@code database} by Minoro's connections, once {@code end} is logged. */
     private static List<String> awaitStatements(PostgresInstance.ServerLog log, long mark, String database, String end)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            String text = log.since(mark);
-            if (text.contains(end)) {
-                List<String> statements = new ArrayList<>();
-                for (String line : text.split("\n")) {
-                    if (!line.contains("db=" + database + ",") || !line.contains(",app=minoro ")) {
-                        continue;
-                    }
-                    Matcher m = LOGGED_STATEMENT.matcher(line);
-                    if (m.find()) {
-                        statements.add(m.group(1).strip());
-                    }
-                }
-                return statements;
+        List<String> statements = new ArrayList<>();
+        for (String line : log.sinceOnceItShows(mark, end).split("\n")) {
+            if (!line.contains("db=" + database + ",") || !line.contains(",app=minoro ")) {
+                continue;
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server log never showed the end marker; it holds:\n" + text);
+            Matcher m = LOGGED_STATEMENT.matcher(line);
+            if (m.find()) {
+                statements.add(m.group(1).strip());
             }
-            // The logging collector writes in its own time: poll the file.
-            Thread.sleep(50);
         }
+        return statements;
     }
 }

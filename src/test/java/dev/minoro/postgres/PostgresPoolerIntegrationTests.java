@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.migration.AdvisoryLock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +91,84 @@ final class PostgresPoolerIntegrationTests {
         }
     }
 
+    /**
+     * Issue 8.8: a boot through a transaction pooler without pooler mode fails with
+     * {@code prepared statement "S_0" already exists} (42P05), since another client's statement of that name
+     * lives on the one server connection; the message must say to turn pooler mode on.
+     */
+    @Test
+    void aBootBehindATransactionPoolerWithoutPoolerModeSaysToTurnItOn(PostgresDatabase db) throws Exception {
+        try (PostgresPooler pooler = PostgresPooler.start(db.server(), 1)) {
+            DatabaseConfig withoutPoolerMode = DatabaseConfig.postgres(pooler.url(db.name()).replace("&pgbouncer=true", ""));
+            Database other = Database.open(withoutPoolerMode).block(TIMEOUT);
+            try {
+                // Another application's client names its first statement S_0 on the one server connection.
+                other.withConnection("preparing", c -> select(c, "SELECT $1::int", 1, 0)).block(TIMEOUT);
+                Minoro.create(MinoroConfig.of(withoutPoolerMode)).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertInstanceOf(DatabaseException.class, e);
+                            assertEquals("42P05", sqlState(e));
+                            assertTrue(e.getMessage().contains("prepared statement \"S_0\" already exists (SQLSTATE"
+                                    + " 42P05)"), e.getMessage());
+                            assertTrue(e.getMessage().endsWith("as happens behind a transaction pooler (PgBouncer in"
+                                    + " transaction mode, Supabase's port 6543, Neon's -pooler hosts); turn pooler mode"
+                                    + " on with pgbouncer=true in the connection string or"
+                                    + " DatabaseConfig.withPoolerMode(true)"), e.getMessage());
+                        })
+                        .verify(TIMEOUT);
+                // With pooler mode on, the same boot goes through.
+                Minoro.create(MinoroConfig.of(withoutPoolerMode.withPoolerMode(true))).flatMap(Minoro::close)
+                        .as(StepVerifier::create)
+                        .expectComplete()
+                        .verify(TIMEOUT);
+            } finally {
+                other.close().block(TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * The other face of the same mistake: a client's cached statement S_0 lands on a server connection where
+     * another client's S_0 takes another number of parameters (08P01). (A statement the server connection does
+     * not know at all, 26000, the driver prepares again by itself.)
+     */
+    @Test
+    void aCachedStatementOnAnotherServerConnectionSaysToTurnPoolerModeOn(PostgresDatabase db) throws Exception {
+        try (PostgresPooler pooler = PostgresPooler.start(db.server(), 2)) {
+            String url = pooler.url(db.name()).replace("&pgbouncer=true", "");
+            Database database = Database.open(DatabaseConfig.postgres(url).withPoolSize(0, 3)).block(TIMEOUT);
+            Connection a = Mono.from(database.connections().create()).block(TIMEOUT);
+            Connection b = Mono.from(database.connections().create()).block(TIMEOUT);
+            Connection c = Mono.from(database.connections().create()).block(TIMEOUT);
+            try {
+                // a holds server connection X in a transaction, with its S_0 taking one parameter
+                Mono.from(a.beginTransaction()).then(select(a, "SELECT $1::int", 1, 0)).block(TIMEOUT);
+                // b gets the new server connection Y, where its S_0 takes two
+                assertEquals(3, select(b, "SELECT $1::int + $2::int", 1, 2).block(TIMEOUT));
+                // c holds Y, and a lets X go: b's next statement runs on X
+                Mono.from(c.beginTransaction()).then(Flux.from(c.createStatement("SELECT 1").execute())
+                        .flatMap(r -> r.getRowsUpdated()).then()).block(TIMEOUT);
+                Mono.from(a.commitTransaction()).block(TIMEOUT);
+                select(b, "SELECT $1::int + $2::int", 1, 2)
+                        .onErrorMap(e -> database.dialect().translate(e, "adding"))
+                        .as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertInstanceOf(DatabaseException.class, e);
+                            assertEquals("08P01", sqlState(e));
+                            assertTrue(e.getMessage().startsWith("adding failed: bind message supplies 2 parameters,"
+                                    + " but prepared statement \"S_0\" requires 1 (SQLSTATE 08P01)"), e.getMessage());
+                            assertTrue(e.getMessage().endsWith("turn pooler mode on with pgbouncer=true in the"
+                                    + " connection string or DatabaseConfig.withPoolerMode(true)"), e.getMessage());
+                        })
+                        .verify(TIMEOUT);
+                Mono.from(c.rollbackTransaction()).block(TIMEOUT);
+            } finally {
+                Mono.when(a.close(), b.close(), c.close()).block(TIMEOUT);
+                database.close().block(TIMEOUT);
+            }
+        }
+    }
+
     @Test
     void theMigrationLockWorksThroughThePooler(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 4)) {
@@ -135,6 +216,16 @@ final class PostgresPoolerIntegrationTests {
                 database.close().block(TIMEOUT);
             }
         }
+    }
+
+    /** The SQLSTATE of the driver's exception behind {@code error}. */
+    private static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcException) {
+                return ((R2dbcException) t).getSqlState();
+            }
+        }
+        return null;
     }
 
     /** Client one runs a statement, then client two runs another, each on a connection of its own. */

@@ -11,6 +11,7 @@ import dev.minoro.DatabaseException;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.PostgresCertificates;
 import dev.minoro.testing.PostgresEmbedded;
+import dev.minoro.testing.PostgresInstance;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,17 @@ import reactor.test.StepVerifier;
 final class PostgresSslIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String SSL_ROLE = "minoro_ssl_only";
+    private static final String PLAIN_ROLE = "minoro_plain_only";
+    private static final String RIGHT_PASSWORD = "right password";
 
     private static Path directory;
     private static Path rootCert;
     private static Path wrongRootCert;
     private static PostgresEmbedded.Started sslOnly;
     private static PostgresEmbedded.Started plain;
+    /** SSL on; one role may log in over SSL only, one over plain TCP only, both with a password. */
+    private static PostgresEmbedded.Started mixed;
 
     @BeforeAll
     static void startServers() throws IOException {
@@ -49,19 +55,40 @@ final class PostgresSslIntegrationTests {
         PostgresCertificates server = authority.server(List.of("localhost"), List.of("127.0.0.1"));
         Path cert = server.writeCertificate(directory.resolve("server.crt"));
         Path key = server.writeKey(directory.resolve("server.key"));
-        sslOnly = PostgresEmbedded.builder()
+        sslOnly = withSsl(cert, key)
+                // 127.0.0.2 is loopback too, but not a name in the certificate.
+                .setting("listen_addresses", "'127.0.0.1,127.0.0.2'")
+                .hba("local all all trust\nhostssl all all 127.0.0.0/8 trust\n")
+                .start();
+        plain = PostgresEmbedded.builder().start();
+        mixed = withSsl(cert, key)
+                .hba("local all all trust\n"
+                        + "host all postgres 127.0.0.1/32 trust\n"
+                        + "hostssl all " + SSL_ROLE + " 127.0.0.1/32 scram-sha-256\n"
+                        + "hostnossl all " + PLAIN_ROLE + " 127.0.0.1/32 scram-sha-256\n")
+                .start();
+        Database admin = Database.open(DatabaseConfig.postgres(mixed.url("postgres", "sslmode=require"))).block(TIMEOUT);
+        try {
+            for (String role : List.of(SSL_ROLE, PLAIN_ROLE)) {
+                admin.withConnection("creating a role", c -> Flux.from(c.createStatement("CREATE ROLE " + role
+                        + " LOGIN PASSWORD '" + RIGHT_PASSWORD + "'").execute()).flatMap(r -> r.getRowsUpdated()).then())
+                        .block(TIMEOUT);
+            }
+        } finally {
+            admin.close().block(TIMEOUT);
+        }
+    }
+
+    /** An embedded server with {@code ssl=on} and this certificate and key. */
+    private static PostgresEmbedded withSsl(Path cert, Path key) {
+        return PostgresEmbedded.builder()
                 .setting("ssl", "on")
                 .setting("ssl_cert_file", "server.crt")
                 .setting("ssl_key_file", "server.key")
                 .dataDirectory(data -> {
                     PostgresEmbedded.copyForServer(cert, data, "server.crt");
                     PostgresEmbedded.copyForServer(key, data, "server.key");
-                })
-                // 127.0.0.2 is loopback too, but not a name in the certificate.
-                .setting("listen_addresses", "'127.0.0.1,127.0.0.2'")
-                .hba("local all all trust\nhostssl all all 127.0.0.0/8 trust\n")
-                .start();
-        plain = PostgresEmbedded.builder().start();
+                });
     }
 
     @AfterAll
@@ -73,6 +100,9 @@ final class PostgresSslIntegrationTests {
         } finally {
             if (plain != null) {
                 plain.close();
+            }
+            if (mixed != null) {
+                mixed.close();
             }
             if (directory != null) {
                 PostgresEmbedded.deleteRecursively(directory);
@@ -90,6 +120,64 @@ final class PostgresSslIntegrationTests {
         expectEncrypted(sslOnly.url("postgres", "sslmode=prefer"));
         expectEncrypted(sslOnly.url("postgres", ""));
         expectConnection(plain.url("postgres", "sslmode=prefer"), "false");
+    }
+
+    /**
+     * sslmode=prefer and allow fall back where libpq does: pg_hba.conf refused that kind of connection. Each
+     * connection shows up as one refused login at most on the server.
+     */
+    @Test
+    void preferAndAllowFallBackWhenPgHbaRefusesOneKindOfConnection() throws InterruptedException {
+        PostgresInstance.ServerLog log = PostgresInstance.ServerLog.file(mixed.log());
+        long mark = log.mark();
+        // prefer: SSL first; pg_hba.conf refuses it for this role ("... SSL encryption"), so plain, as libpq does
+        expectConnection(mixedUrl(PLAIN_ROLE, RIGHT_PASSWORD, "prefer"), "false");
+        // allow: plain first; refused for this role ("... no encryption"), so SSL
+        expectConnection(mixedUrl(SSL_ROLE, RIGHT_PASSWORD, "allow"), "true");
+        expectConnection(mixedUrl(SSL_ROLE, RIGHT_PASSWORD, "prefer"), "true");
+        String logged = logUntilNow(log, mark);
+        assertEquals(2, PostgresConnectingIntegrationTests.refusedLogins(logged, PLAIN_ROLE)
+                + PostgresConnectingIntegrationTests.refusedLogins(logged, SSL_ROLE),
+                "one refusal by pg_hba.conf for each fallback:\n" + logged);
+    }
+
+    /** Issue 8.9 on an SSL server: a wrong password is checked once, whatever the SSL mode. */
+    @Test
+    void aWrongPasswordIsCheckedOnceWhateverTheSslMode() throws InterruptedException {
+        PostgresInstance.ServerLog log = PostgresInstance.ServerLog.file(mixed.log());
+        for (String mode : List.of("prefer", "allow", "require")) {
+            long mark = log.mark();
+            expectFailure(mixedUrl(SSL_ROLE, "wr0ng", mode), message -> assertTrue(message.contains(
+                    "password authentication failed for user '" + SSL_ROLE + "'"), message));
+            String text = logUntilNow(log, mark);
+            assertEquals(1, count(text, "password authentication failed for user \"" + SSL_ROLE + "\""),
+                    "sslmode=" + mode + ":\n" + text);
+        }
+        long mark = log.mark();
+        // prefer with the plain-only role: the SSL attempt is refused by pg_hba.conf, the plain one checks the password
+        expectFailure(mixedUrl(PLAIN_ROLE, "wr0ng", "prefer"), message -> assertTrue(message.contains(
+                "password authentication failed for user '" + PLAIN_ROLE + "'"), message));
+        String text = logUntilNow(log, mark);
+        assertEquals(1, count(text, "password authentication failed for user \"" + PLAIN_ROLE + "\""), text);
+    }
+
+    private static String mixedUrl(String role, String password, String sslMode) {
+        return "postgresql://" + role + ":" + PostgresInstance.encode(password) + "@127.0.0.1:" + mixed.port()
+                + "/postgres?sslmode=" + sslMode;
+    }
+
+    /** The log since {@code mark}, once everything logged before now is in it. */
+    private static String logUntilNow(PostgresInstance.ServerLog log, long mark) throws InterruptedException {
+        return PostgresConnectingIntegrationTests.logUntilNow(log, mark,
+                user -> "postgresql://" + user + ":x@127.0.0.1:" + mixed.port() + "/postgres?sslmode=disable");
+    }
+
+    private static int count(String text, String what) {
+        int count = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            count++;
+        }
+        return count;
     }
 
     @Test

@@ -158,6 +158,15 @@ public final class PostgresEmbedded {
             return log;
         }
 
+        /** The postmaster's process id, as {@code postmaster.pid} in the data directory gives it. */
+        public long pid() {
+            try {
+                return Long.parseLong(Files.readAllLines(root.resolve("data").resolve("postmaster.pid")).get(0).strip());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** A libpq URI for {@code database} as the trusted superuser, with {@code query} appended when not empty. */
         public String url(String database, String query) {
             return "postgresql://" + SUPERUSER + "@127.0.0.1:" + port() + "/" + database

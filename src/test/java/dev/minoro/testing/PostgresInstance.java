@@ -125,6 +125,25 @@ public final class PostgresInstance implements AutoCloseable {
         /** What the log holds after {@code mark}. */
         String since(long mark);
 
+        /**
+         * What the log holds after {@code mark}, once that holds {@code text}: log something after what a test
+         * wants to read, then wait for it. Fails after 30 s.
+         */
+        default String sinceOnceItShows(long mark, String text) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                String logged = since(mark);
+                if (logged.contains(text)) {
+                    return logged;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the server log never showed '" + text + "'; it holds:\n" + logged);
+                }
+                // The logging collector writes in its own time: poll the file.
+                Thread.sleep(50);
+            }
+        }
+
         /** A log in a file of this file system. */
         static ServerLog file(Path file) {
             return new ServerLog() {

@@ -37,8 +37,21 @@ public final class ConnectionStrings {
 
     /** The connection string with any password or token replaced by {@code ****}. */
     public static String mask(String connection) {
-        Matcher m = SECRET_PARAMETER.matcher(maskUserInfoPassword(connection));
-        return m.replaceAll("$1****");
+        return maskParameters(maskUserInfoPassword(connection));
+    }
+
+    /**
+     * The connection string of a valid configuration, its secrets masked where its own parser finds them
+     * (a PostgreSQL URI can hold an '@' after its user information, which {@link #mask} cannot tell from a
+     * password).
+     */
+    public static String masked(DatabaseType type, String connection) {
+        return type == DatabaseType.POSTGRES ? PostgresConnectionString.parse(connection).toString() : mask(connection);
+    }
+
+    /** The values of {@code password=}, {@code authToken=} and the like replaced by {@code ****}. */
+    static String maskParameters(String connection) {
+        return SECRET_PARAMETER.matcher(connection).replaceAll("$1****");
     }
 
     /**

@@ -53,7 +53,26 @@ public final class PostgresConnectionString {
     /** The libpq parameters Minoro understands in a URI's query, in the order messages list them. */
     private static final List<String> LIBPQ_PARAMETERS = List.of("sslmode", "sslrootcert", "application_name",
             "connect_timeout", "options", "channel_binding", "pgbouncer", "host", "port", "user", "password",
-            "dbname");
+            "dbname", "ssl");
+
+    /** The parameters whose values are free text, where an '@' may belong. */
+    private static final Set<String> FREE_TEXT_PARAMETERS = Set.of("user", "password", "dbname", "application_name",
+            "options", "sslrootcert");
+
+    /** r2dbc-postgresql's simple duration: a number with an optional unit. */
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?[0-9]{1,18})([a-zA-Z]{0,2})");
+
+    /** libpq's connect_timeout: an integer, with white space around it allowed. */
+    private static final Pattern CONNECT_TIMEOUT = Pattern.compile("\\s*([+-]?[0-9]{1,10})\\s*");
+
+    /**
+     * The start of "host[:port]?name=": a URI without a path whose query holds an '@', which libpq reads as
+     * user information. A real user name and password almost never look like it.
+     */
+    private static final Pattern HOST_AND_QUERY = Pattern.compile("[^:?@/]*(:[0-9]*)?\\?[A-Za-z_][A-Za-z0-9_]*=");
+
+    /** What a parameter name can look like; anything else is not shown in a message. */
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
             "verify-full");
@@ -71,10 +90,12 @@ public final class PostgresConnectionString {
     private final SSLMode sslMode;
     private final @Nullable String sslRootCert;
     private final @Nullable Boolean pgbouncer;
+    private final @Nullable Duration connectTimeout;
     private final String masked;
 
     private PostgresConnectionString(ConnectionFactoryOptions options, String host, int port, @Nullable String database,
-            String user, SSLMode sslMode, @Nullable String sslRootCert, @Nullable Boolean pgbouncer, String masked) {
+            String user, SSLMode sslMode, @Nullable String sslRootCert, @Nullable Boolean pgbouncer,
+            @Nullable Duration connectTimeout, String masked) {
         this.options = options;
         this.host = host;
         this.port = port;
@@ -83,6 +104,7 @@ public final class PostgresConnectionString {
         this.sslMode = sslMode;
         this.sslRootCert = sslRootCert;
         this.pgbouncer = pgbouncer;
+        this.connectTimeout = connectTimeout;
         this.masked = masked;
     }
 
@@ -148,6 +170,14 @@ public final class PostgresConnectionString {
     }
 
     /**
+     * How long setting up one connection may take, all of it (TCP, SSL, start-up, authentication), as libpq's
+     * {@code connect_timeout}; null for no limit of its own.
+     */
+    public @Nullable Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
      * What messages call this database: {@code PostgreSQL database 'app' on db.example.com:5432 as user
      * 'app'}. Never contains the password.
      */
@@ -176,103 +206,140 @@ public final class PostgresConnectionString {
         return "'" + value + "'";
     }
 
-    /** libpq's URI form, translated by hand: its rules differ from java.net.URI's in the details that matter. */
+    /**
+     * libpq's URI form, read as libpq's {@code conninfo_uri_parse_options} reads it (its rules differ from
+     * java.net.URI's in the details that matter): the user information ends at the first '@' that comes
+     * before any '/'; inside it the user name ends at the first ':' and the password takes the rest, so a
+     * password may hold ':', '?' and '#' as they are; the host ends at ':', '/', '?' or ','; the database
+     * name runs from the first '/' to the first '?'; parameters are split at '&' and then at the first '='.
+     * Every part is percent-decoded and '+' stays '+'. libpq knows no fragment: '#' is an ordinary character.
+     */
     private static final class LibpqUri {
+
+        /** Where '@' most likely comes from where it makes no sense: a password pasted without encoding. */
+        private static final String ENCODE_USER_INFO = "percent-encode '@', '/' and '%' in the user name and"
+                + " password (as %40, %2F, %25)";
 
         private LibpqUri() {
         }
 
         static PostgresConnectionString parse(String connection) {
-            String rest = connection.substring(connection.indexOf("://") + 3);
-            if (rest.indexOf('#') >= 0) {
-                throw invalid("it contains '#'; percent-encode '#' in the user name, password or database as %23");
-            }
-            int authorityEnd = indexOfAny(rest, "/?");
-            String authority = authorityEnd < 0 ? rest : rest.substring(0, authorityEnd);
-            String afterAuthority = authorityEnd < 0 ? "" : rest.substring(authorityEnd);
-            int at = authority.lastIndexOf('@');
-            if (afterAuthority.indexOf('@') >= 0 || (at >= 0 && authority.indexOf('@') != at)) {
-                // Most likely an unencoded character in the password; say so without showing any of it.
-                throw invalid("it has an '@' where none belongs; percent-encode '@', '/', '?', '#' and '%' in the"
-                        + " user name and password (as %40, %2F, %3F, %23, %25)");
-            }
-
-            String userInfo = at < 0 ? null : authority.substring(0, at);
-            String hostPart = at < 0 ? authority : authority.substring(at + 1);
+            int start = connection.indexOf("://") + 3;
+            int end = connection.length();
             Map<String, String> values = new LinkedHashMap<>();
+            List<int[]> secrets = new ArrayList<>();
 
-            if (userInfo != null) {
+            int at = -1;
+            for (int i = start; i < end && connection.charAt(i) != '/'; i++) {
+                if (connection.charAt(i) == '@') {
+                    at = i;
+                    break;
+                }
+            }
+            int p = start;
+            if (at >= 0) {
+                String userInfo = connection.substring(start, at);
                 int colon = userInfo.indexOf(':');
                 String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                if (HOST_AND_QUERY.matcher(userInfo).lookingAt()) {
+                    // libpq reads "host:5432?name=a@b" as user "host", password "5432?name=a", host b.
+                    throw invalid("the part before the first '@' reads as a host and parameters, but libpq takes it"
+                            + " for a user name and password, since no '/' comes before the '@'; put '/' between"
+                            + " the host and '?' (postgresql://host:5432/?name=a@b) or write '@' in the value as %40");
+                }
                 if (!rawUser.isEmpty()) {
                     values.put("user", decode(rawUser, "the user name", false));
                 }
                 if (colon >= 0) {
+                    secrets.add(new int[] {start + colon + 1, at});
                     String password = decode(userInfo.substring(colon + 1), "the password", true);
                     if (!password.isEmpty()) {
                         values.put("password", password);
                     }
                 }
+                p = at + 1;
             }
-            parseHostAndPort(hostPart, values);
 
-            String path = afterAuthority;
-            String query = "";
-            int question = afterAuthority.indexOf('?');
-            if (question >= 0) {
-                path = afterAuthority.substring(0, question);
-                query = afterAuthority.substring(question + 1);
-            }
-            if (path.length() > 1) {
-                values.put("dbname", decode(path.substring(1), "the database name", false));
-            }
-            Map<String, String> parameters = parseQuery(query);
-            for (Map.Entry<String, String> p : parameters.entrySet()) {
-                String name = p.getKey();
-                if (values.containsKey(name)) {
-                    throw invalid(name + " is given both in the URI and as a parameter");
-                }
-                if (name.equals("host")) {
-                    checkHost(p.getValue());
-                }
-                values.put(name, p.getValue());
-            }
-            return translate(values, ConnectionStrings.mask(connection));
-        }
-
-        private static void parseHostAndPort(String hostPart, Map<String, String> values) {
-            if (hostPart.indexOf(',') >= 0) {
-                throw invalid("it names several hosts; Minoro connects to one host (put a load balancer or"
-                        + " connection pooler in front of several)");
-            }
             String hostText;
-            String portText = null;
-            if (hostPart.startsWith("[")) {
-                int close = hostPart.indexOf(']');
+            if (p < end && connection.charAt(p) == '[') {
+                int close = connection.indexOf(']', p + 1);
                 if (close < 0) {
                     throw invalid("the IPv6 address in the host part has no closing ']'");
                 }
-                hostText = hostPart.substring(1, close);
-                String after = hostPart.substring(close + 1);
-                if (!after.isEmpty()) {
-                    if (!after.startsWith(":")) {
-                        throw invalid("unexpected characters after the IPv6 address in the host part");
-                    }
-                    portText = after.substring(1);
+                if (close == p + 1) {
+                    throw invalid("the IPv6 address in the host part is empty ([])");
+                }
+                hostText = connection.substring(p + 1, close);
+                p = close + 1;
+                if (p < end && ":/?,".indexOf(connection.charAt(p)) < 0) {
+                    throw invalid("unexpected characters after the IPv6 address in the host part");
                 }
             } else {
-                int colon = hostPart.lastIndexOf(':');
-                hostText = colon < 0 ? hostPart : hostPart.substring(0, colon);
-                portText = colon < 0 ? null : hostPart.substring(colon + 1);
-                hostText = decode(hostText, "the host", false);
+                int hostEnd = indexOfAny(connection, ":/?,", p);
+                hostText = connection.substring(p, hostEnd);
+                p = hostEnd;
             }
+            if (hostText.indexOf('@') >= 0) {
+                throw invalid("it has an '@' where none belongs; " + ENCODE_USER_INFO);
+            }
+            String portText = null;
+            if (p < end && connection.charAt(p) == ':') {
+                int portEnd = indexOfAny(connection, "/?,", p + 1);
+                portText = connection.substring(p + 1, portEnd);
+                p = portEnd;
+            }
+            if (p < end && connection.charAt(p) == ',') {
+                throw severalHosts();
+            }
+            hostText = decode(hostText, "the host", false);
             if (!hostText.isEmpty()) {
                 checkHost(hostText);
                 values.put("host", hostText);
             }
-            if (portText != null && !portText.isEmpty()) {
-                values.put("port", portText);
+            // An '@' after a host without user information: a password with an unencoded '/' may have split
+            // the URI there, so nothing after the host is shown in a message.
+            boolean passwordMaySpill = at < 0 && connection.indexOf('@', p) >= 0;
+            if (portText != null) {
+                String port = decode(portText, "the port", passwordMaySpill);
+                if (!port.isEmpty()) {
+                    parsePort(port, passwordMaySpill);
+                    values.put("port", port);
+                }
             }
+
+            if (p < end && connection.charAt(p) == '/') {
+                int pathEnd = connection.indexOf('?', p);
+                pathEnd = pathEnd < 0 ? end : pathEnd;
+                String rawDatabase = connection.substring(p + 1, pathEnd);
+                if (passwordMaySpill && rawDatabase.indexOf('@') >= 0) {
+                    throw invalid("the database name holds an '@' and the URI has no user information before the"
+                            + " host: write '@' in a database name as %40, and " + ENCODE_USER_INFO);
+                }
+                if (!rawDatabase.isEmpty()) {
+                    values.put("dbname", decode(rawDatabase, "the database name", false));
+                }
+                p = pathEnd;
+            }
+            if (p < end) {
+                // What is left starts with '?'.
+                parseQuery(connection, p + 1, values, secrets, passwordMaySpill);
+            }
+            return translate(values, masked(connection, secrets), passwordMaySpill);
+        }
+
+        private static String masked(String connection, List<int[]> secrets) {
+            StringBuilder masked = new StringBuilder(connection.length());
+            int last = 0;
+            for (int[] span : secrets) {
+                masked.append(connection, last, span[0]).append("****");
+                last = span[1];
+            }
+            return masked.append(connection, last, connection.length()).toString();
+        }
+
+        private static ConfigurationException severalHosts() {
+            return invalid("it names several hosts; Minoro connects to one host (put a load balancer or"
+                    + " connection pooler in front of several)");
         }
 
         private static void checkHost(String host) {
@@ -280,35 +347,75 @@ public final class PostgresConnectionString {
                 throw invalid("host " + quote(host) + " is a Unix-domain socket, which Minoro does not support;"
                         + " connect over TCP (host=localhost)");
             }
-            if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            if (host.indexOf(',') >= 0) {
+                throw severalHosts();
+            }
+            if (host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
                 throw invalid("host " + quote(host) + " is not a host name or address");
             }
         }
 
-        private static Map<String, String> parseQuery(String query) {
-            Map<String, String> parameters = new LinkedHashMap<>();
-            if (query.isEmpty()) {
-                return parameters;
-            }
-            for (String pair : query.split("&", -1)) {
+        /**
+         * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does, recording where
+         * a password value lies. Minoro is more lenient than libpq in two ways that change no meaning: an
+         * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
+         */
+        private static void parseQuery(String connection, int from, Map<String, String> values, List<int[]> secrets,
+                boolean hideValues) {
+            Set<String> seen = new LinkedHashSet<>();
+            int pairStart = from;
+            while (pairStart <= connection.length()) {
+                int pairEnd = connection.indexOf('&', pairStart);
+                pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
+                String pair = connection.substring(pairStart, pairEnd);
+                int valueStart = pairStart;
+                pairStart = pairEnd + 1;
                 if (pair.isEmpty()) {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", false);
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", hideValues);
                 if (!LIBPQ_PARAMETERS.contains(name)) {
                     throw unknownParameter(name);
                 }
                 if (eq < 0) {
                     throw invalid("parameter " + name + " has no value (write " + name + "=value)");
                 }
-                String value = decode(pair.substring(eq + 1), name.equals("password") ? "the password"
-                        : "the value of " + name, name.equals("password"));
-                if (parameters.put(name, value) != null) {
-                    throw invalid("parameter " + name + " is given twice");
+                boolean secret = name.equals("password");
+                if (secret) {
+                    secrets.add(new int[] {valueStart + eq + 1, pairEnd});
                 }
+                String value = decode(pair.substring(eq + 1), secret ? "the password" : "the value of " + name,
+                        secret || hideValues);
+                if (hideValues && value.indexOf('@') >= 0 && !FREE_TEXT_PARAMETERS.contains(name)) {
+                    // Not a value this parameter can have: more likely part of a password split at a '/'.
+                    throw invalid("the value of " + name + " holds an '@'; " + ENCODE_USER_INFO);
+                }
+                if (name.equals("ssl")) {
+                    // libpq's one concession to JDBC URLs: ssl=true means sslmode=require; nothing else is accepted.
+                    if (!value.equals("true")) {
+                        throw new ConfigurationException("ssl must be true (libpq reads ssl=true as sslmode=require"
+                                + " and accepts no other value); use sslmode=disable, allow, prefer, require,"
+                                + " verify-ca or verify-full");
+                    }
+                    name = "sslmode";
+                    value = "require";
+                }
+                if (!seen.add(name)) {
+                    throw invalid("parameter " + name + " is given twice" + (name.equals("sslmode")
+                            ? " (ssl=true means sslmode=require)" : ""));
+                }
+                if (values.containsKey(name)) {
+                    throw invalid(name + " is given both in the URI and as a parameter");
+                }
+                if (name.equals("host") && !value.isEmpty()) {
+                    checkHost(value);
+                }
+                if (name.equals("port") && value.indexOf(',') >= 0) {
+                    throw severalHosts();
+                }
+                values.put(name, value);
             }
-            return parameters;
         }
 
         private static ConfigurationException unknownParameter(String name) {
@@ -320,29 +427,30 @@ public final class PostgresConnectionString {
                     || name.equals("connectTimeout")) {
                 hint = " (libpq URIs spell parameters in lower case with underscores)";
             }
-            return new ConfigurationException("unknown parameter " + quote(name)
-                    + " in the PostgreSQL connection string" + hint + "; supported are "
-                    + String.join(", ", LIBPQ_PARAMETERS));
+            // A name no parameter could have may be part of a mistyped password: name the problem, not the text.
+            String shown = PARAMETER_NAME.matcher(name).matches() ? "parameter " + quote(name)
+                    : "a parameter whose name holds characters no parameter name has";
+            return new ConfigurationException("unknown " + shown + " in the PostgreSQL connection string" + hint
+                    + "; supported are " + String.join(", ", LIBPQ_PARAMETERS));
         }
 
-        private static PostgresConnectionString translate(Map<String, String> values, String masked) {
-            String user = values.getOrDefault("user", System.getProperty("user.name", "postgres"));
-            if (user.isEmpty()) {
-                throw invalid("the user name is empty");
-            }
-            String host = values.getOrDefault("host", "localhost");
-            int port = parsePort(values.get("port"));
-            String database = values.getOrDefault("dbname", user);
-            if (database.isEmpty()) {
-                database = user;
-            }
+        /**
+         * @param hidePort whether the port may be part of a password and must not appear in a message
+         */
+        private static PostgresConnectionString translate(Map<String, String> values, String masked,
+                boolean hidePort) {
+            // As in libpq, an empty user, host, port, database or sslrootcert means the default.
+            String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
+            String host = valueOrDefault(values, "host", "localhost");
+            String portText = values.get("port");
+            int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hidePort);
+            String database = valueOrDefault(values, "dbname", user);
 
             String rootCert = values.get("sslrootcert");
-            boolean systemRoots = "system".equals(rootCert);
             if (rootCert != null && rootCert.isEmpty()) {
-                throw new ConfigurationException("sslrootcert must name a PEM file of trusted certificates or be"
-                        + " 'system', was ''");
+                rootCert = null;
             }
+            boolean systemRoots = "system".equals(rootCert);
             String modeText = values.get("sslmode");
             SSLMode sslMode;
             if (modeText == null) {
@@ -394,20 +502,26 @@ public final class PostgresConnectionString {
             }
             Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
             return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
-                    pgbouncer, masked);
+                    pgbouncer, connectTimeout, masked);
         }
 
-        private static int parsePort(@Nullable String text) {
+        private static String valueOrDefault(Map<String, String> values, String name, String defaultValue) {
+            String value = values.get(name);
+            return value == null || value.isEmpty() ? defaultValue : value;
+        }
+
+        private static int parsePort(@Nullable String text, boolean hide) {
             if (text == null) {
                 return DEFAULT_PORT;
             }
+            // The text may be part of a mistyped password: name the problem, not the value.
+            String slash = hide ? "; if the password holds '/', percent-encode it as %2F" : "";
             if (!text.matches("[0-9]{1,5}")) {
-                // The text may be part of a mistyped password: name the problem, not the value.
-                throw invalid("the port is not a number between 1 and 65535");
+                throw invalid("the port is not a number between 1 and 65535" + slash);
             }
             int port = Integer.parseInt(text);
             if (port < 1 || port > 65535) {
-                throw invalid("the port must be between 1 and 65535, was " + port);
+                throw invalid("the port must be between 1 and 65535" + (hide ? slash : ", was " + port));
             }
             return port;
         }
@@ -446,16 +560,21 @@ public final class PostgresConnectionString {
             }
         }
 
+        /**
+         * libpq's reading of {@code connect_timeout}: whole seconds, white space around them allowed; zero or
+         * negative for no limit; 1 counts as 2, libpq's minimum.
+         */
         private static @Nullable Duration connectTimeout(@Nullable String text) {
             if (text == null) {
                 return null;
             }
-            if (!text.matches("[0-9]{1,9}")) {
+            Matcher number = CONNECT_TIMEOUT.matcher(text);
+            long seconds = number.matches() ? Long.parseLong(number.group(1)) : Long.MIN_VALUE;
+            if (seconds < Integer.MIN_VALUE || seconds > Integer.MAX_VALUE) {
                 throw new ConfigurationException("connect_timeout must be a whole number of seconds (0 for none),"
                         + " was " + quote(text));
             }
-            long seconds = Long.parseLong(text);
-            return seconds == 0 ? null : Duration.ofSeconds(seconds);
+            return seconds <= 0 ? null : Duration.ofSeconds(Math.max(2, seconds));
         }
 
         private static boolean bool(String name, @Nullable String text) {
@@ -542,9 +661,15 @@ public final class PostgresConnectionString {
      * @param secret whether the part must never appear in a message
      */
     static String decode(String text, String what, boolean secret) {
-        if (text.indexOf('%') < 0) {
-            return text;
+        String decoded = text.indexOf('%') < 0 ? text : percentDecode(text, what, secret);
+        if (decoded.indexOf('\0') >= 0) {
+            // It would end the string in the server's start-up message; libpq refuses %00 for the same reason.
+            throw invalid(what + " holds a NUL character (%00), which PostgreSQL cannot take");
         }
+        return decoded;
+    }
+
+    private static String percentDecode(String text, String what, boolean secret) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -578,13 +703,14 @@ public final class PostgresConnectionString {
         }
     }
 
-    private static int indexOfAny(String text, String characters) {
-        for (int i = 0; i < text.length(); i++) {
+    /** The index of the first of {@code characters} in {@code text} from {@code from} on, or its length. */
+    private static int indexOfAny(String text, String characters, int from) {
+        for (int i = from; i < text.length(); i++) {
             if (characters.indexOf(text.charAt(i)) >= 0) {
                 return i;
             }
         }
-        return -1;
+        return text.length();
     }
 
     /** r2dbc URLs, passed through to {@link ConnectionFactoryOptions#parse}, with their option names checked. */
@@ -601,13 +727,14 @@ public final class PostgresConnectionString {
         }
 
         static PostgresConnectionString parse(String connection) {
-            String masked = ConnectionStrings.mask(connection);
+            String masked = checkUserInfoAndPort(connection);
             ConnectionFactoryOptions parsed;
             try {
                 parsed = ConnectionFactoryOptions.parse(connection);
             } catch (IllegalArgumentException e) {
                 // The SPI's message may quote the URL, password and all: say what is wrong without it.
-                throw invalid("it is not a valid r2dbc URL");
+                throw invalid("it is not a valid r2dbc URL (percent-encode spaces and the characters"
+                        + " \" < > \\ ^ ` { | } [ ] in the user name and password, and write a literal '%' as %25)");
             }
             String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
             Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
@@ -655,6 +782,18 @@ public final class PostgresConnectionString {
             } catch (NumberFormatException e) {
                 throw invalid("the port is not a number between 1 and 65535");
             }
+            if (port < 1 || port > 65535) {
+                throw invalid("the port must be between 1 and 65535, was " + port);
+            }
+            checkDecoded(connection, userValue, "the user name", false);
+            checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.PASSWORD), "the password", true);
+            checkDecoded(connection, hostValue, "the host", false);
+            checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.DATABASE), "the database name", false);
+            Duration connectTimeout = connectTimeoutOf(parsed);
+            if (connectTimeout != null) {
+                // The driver would read a string itself; give it the value Minoro bounds the set-up with.
+                parsed = parsed.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout).build();
+            }
             Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
             Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
             SSLMode sslMode = sslModeOf(parsed);
@@ -665,7 +804,110 @@ public final class PostgresConnectionString {
             }
             return new PostgresConnectionString(parsed, hostValue.toString(), port,
                     databaseValue == null ? null : databaseValue.toString(), userValue.toString(), sslMode,
-                    rootCertValue == null ? null : rootCertValue.toString(), null, masked);
+                    rootCertValue == null ? null : rootCertValue.toString(), null, connectTimeout, masked);
+        }
+
+        /**
+         * Refuses what r2dbc-spi's parser (java.net.URI, then the last '@' of the authority) would read otherwise
+         * than meant, and returns the URL with its password masked. The authority ends at the first '/', '?' or
+         * '#', so a password holding one of them loses its host; a second '@' ends up in the host or port; and
+         * '+' in the user information decodes to a space. Messages never show the user information.
+         */
+        private static String checkUserInfoAndPort(String connection) {
+            int schemeEnd = connection.indexOf("://");
+            if (schemeEnd < 0) {
+                // ConnectionFactoryOptions.parse refuses it; nothing here to mask precisely.
+                return ConnectionStrings.mask(connection);
+            }
+            int start = schemeEnd + 3;
+            int end = indexOfAny(connection, "/?#", start);
+            int at = connection.lastIndexOf('@', end - 1);
+            if (at < start) {
+                if (connection.indexOf('@', end) >= 0) {
+                    throw invalid("the r2dbc URL names no user before its host; if the user name or password holds"
+                            + " '/', '?' or '#', percent-encode them (as %2F, %3F, %23)");
+                }
+                return ConnectionStrings.maskParameters(connection);
+            }
+            if (connection.indexOf('@', start) != at) {
+                throw invalid("the user information of the r2dbc URL holds an '@'; percent-encode '@' in the user"
+                        + " name and password as %40 (and '/', '?', '#', '%', '+' as %2F, %3F, %23, %25, %2B)");
+            }
+            String userInfo = connection.substring(start, at);
+            if (userInfo.indexOf('+') >= 0) {
+                throw invalid("the user name or password of the r2dbc URL holds a '+', which r2dbc URLs read as a"
+                        + " space; write '+' as %2B (and a space as %20)");
+            }
+            String hostAndPort = connection.substring(at + 1, end);
+            int portStart = hostAndPort.startsWith("[") ? hostAndPort.indexOf("]:") + 1 : hostAndPort.lastIndexOf(':');
+            if (portStart > 0 && !hostAndPort.substring(portStart + 1).matches("[0-9]{0,5}")) {
+                throw invalid("the port is not a number between 1 and 65535");
+            }
+            int colon = userInfo.indexOf(':');
+            String masked = colon < 0 ? connection
+                    : connection.substring(0, start + colon + 1) + "****" + connection.substring(at);
+            return ConnectionStrings.maskParameters(masked);
+        }
+
+        /** r2dbc-spi decodes malformed UTF-8 to U+FFFD and lets %00 through: refuse both, as libpq does. */
+        private static void checkDecoded(String connection, @Nullable Object value, String what, boolean secret) {
+            if (value == null) {
+                return;
+            }
+            String text = value.toString();
+            if (text.indexOf('\uFFFD') >= 0 && connection.indexOf('\uFFFD') < 0) {
+                throw invalid(what + " is not valid UTF-8 once percent-decoded");
+            }
+            if (text.indexOf('\0') >= 0) {
+                throw invalid(what + " holds a NUL character (%00), which PostgreSQL cannot take");
+            }
+            if (!secret && text.isEmpty()) {
+                throw invalid(what + " is empty");
+            }
+        }
+
+        /**
+         * The connect timeout the URL sets, read as r2dbc-postgresql reads it: an ISO-8601 duration
+         * ({@code PT10S}) or a number with an optional unit ({@code 10s}, {@code 500ms}; milliseconds without).
+         */
+        private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options) {
+            Object value = options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT);
+            if (value == null || value instanceof Duration) {
+                return (Duration) value;
+            }
+            String text = value.toString().strip();
+            Matcher simple = SIMPLE_DURATION.matcher(text);
+            try {
+                if (simple.matches()) {
+                    long amount = Long.parseLong(simple.group(1));
+                    String unit = simple.group(2).toLowerCase(Locale.ROOT);
+                    switch (unit) {
+                        case "ns":
+                            return Duration.ofNanos(amount);
+                        case "us":
+                            return Duration.ofNanos(Math.multiplyExact(amount, 1000L));
+                        case "":
+                        case "ms":
+                            return Duration.ofMillis(amount);
+                        case "s":
+                            return Duration.ofSeconds(amount);
+                        case "m":
+                            return Duration.ofMinutes(amount);
+                        case "h":
+                            return Duration.ofHours(amount);
+                        case "d":
+                            return Duration.ofDays(amount);
+                        default:
+                            break;
+                    }
+                } else {
+                    return Duration.parse(text);
+                }
+            } catch (ArithmeticException | java.time.format.DateTimeParseException e) {
+                // fall through to the message below
+            }
+            throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "
+                    + quote(text));
         }
 
         private static boolean isPostgres(String driver) {

@@ -8,7 +8,12 @@ import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.ValidationDepth;
+import io.r2dbc.spi.Wrapped;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,6 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Opens a PostgreSQL {@link Database}: r2dbc-postgresql behind an r2dbc-pool {@link ConnectionPool} sized
@@ -39,14 +47,42 @@ final class PostgresDatabases {
     static Database open(DatabaseConfig config) {
         PostgresConnectionString target = PostgresConnectionString.parse(config.connection());
         checkRootCertificate(target.sslRootCert());
+        String schema = schema(config, target);
+        boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
+        PostgresConnector connector = new PostgresConnector(
+                sslMode -> new PostgresqlConnectionFactory(configuration(config, target, schema, poolerMode, sslMode)),
+                target.sslMode(), target.connectTimeout());
+
+        ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(connector)
+                .name("minoro")
+                .initialSize(config.poolMinSize())
+                .minIdle(config.poolMinSize())
+                .maxSize(config.poolMaxSize())
+                .maxAcquireTime(config.acquireTimeout())
+                .maxIdleTime(config.maxIdleTime())
+                .maxLifeTime(config.maxLifetime() == null ? ConnectionPoolConfiguration.NO_TIMEOUT : config.maxLifetime())
+                .validationDepth(ValidationDepth.LOCAL)
+                // One call, one connection attempt: a failed connection (a wrong password above all) is not
+                // tried again behind the caller's back, and the acquire timeout is the whole wait.
+                .acquireRetry(0)
+                .build());
+        PostgresDialect dialect = new PostgresDialect(
+                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()));
+        String description = target.description() + (schema == null ? "" : ", schema " + schema);
+        return Database.of(new PooledConnections(pool, config.poolMaxSize()), dialect, description,
+                PostgresLockKey.of(schema), () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
+    }
+
+    /** The driver's configuration with the given SSL mode. Reads the {@code sslrootcert} file, if any. */
+    private static PostgresqlConnectionConfiguration configuration(DatabaseConfig config,
+            PostgresConnectionString target, @Nullable String schema, boolean poolerMode, SSLMode sslMode) {
         PostgresqlConnectionConfiguration.Builder builder;
         try {
             builder = PostgresqlConnectionFactoryProvider.builder(target.options());
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
         }
-
-        String schema = schema(config, target);
+        builder.sslMode(sslMode).loopResources(PostgresConnector.LOOPS);
         if (schema != null && config.schema() != null) {
             // Quoted, so the server keeps the (lower-cased) name as it is, reserved words included.
             builder.schema('"' + schema + '"');
@@ -56,38 +92,57 @@ final class PostgresDatabases {
             // connection; Minoro's columns need none of them, and a cold start saves the round trip.
             builder.autodetectExtensions(false);
         }
-        if (target.sslMode() == SSLMode.VERIFY_CA) {
+        if (sslMode == SSLMode.VERIFY_CA) {
             // libpq's verify-ca checks the chain, not the host name; Netty 4.2 checks the host name by default.
             builder.sslContextBuilderCustomizer(ssl -> ssl.endpointIdentificationAlgorithm(null));
         }
-        boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
         if (poolerMode) {
             // A transaction pooler hands each transaction to any server connection: a statement prepared
             // under a name on one is unknown on the next. With the cache off the driver parses every
             // statement as the unnamed one, in the same round trip as its execution.
             builder.preparedStatementCacheQueries(0);
         }
-        PostgresqlConnectionConfiguration configuration;
         try {
-            configuration = builder.build();
+            return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
         }
+    }
 
-        ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(configuration))
-                .name("minoro")
-                .initialSize(config.poolMinSize())
-                .minIdle(config.poolMinSize())
-                .maxSize(config.poolMaxSize())
-                .maxAcquireTime(config.acquireTimeout())
-                .maxIdleTime(config.maxIdleTime())
-                .maxLifeTime(config.maxLifetime() == null ? ConnectionPoolConfiguration.NO_TIMEOUT : config.maxLifetime())
-                .validationDepth(ValidationDepth.LOCAL)
-                .build());
-        PostgresDialect dialect = new PostgresDialect(
-                new PostgresExceptionFactory(target, config.poolMaxSize(), config.acquireTimeout()));
-        String description = target.description() + (schema == null ? "" : ", schema " + schema);
-        return Database.of(pool, dialect, description, PostgresLockKey.of(schema), pool::disposeLater);
+    /**
+     * The pool as Minoro uses it: an acquire is tried again when the pool handed out a connection that died
+     * while idle (the server restarted or dropped it; the pool's validation found it closed and discarded it),
+     * never when making a new connection failed.
+     */
+    private static final class PooledConnections implements ConnectionFactory, Wrapped<ConnectionPool> {
+
+        /** r2dbc-pool's message when an idle connection fails its validation at acquire. */
+        private static final String VALIDATION_FAILED = "Connection validation failed";
+
+        private final ConnectionPool pool;
+        private final Retry deadIdleConnections;
+
+        PooledConnections(ConnectionPool pool, int maxSize) {
+            this.pool = pool;
+            // Every idle connection may have died at once, as after a server restart.
+            this.deadIdleConnections = Retry.max(maxSize).filter(e -> e instanceof R2dbcNonTransientResourceException
+                    && VALIDATION_FAILED.equals(e.getMessage()));
+        }
+
+        @Override
+        public Mono<Connection> create() {
+            return pool.create().retryWhen(deadIdleConnections);
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return pool.getMetadata();
+        }
+
+        @Override
+        public ConnectionPool unwrap() {
+            return pool;
+        }
     }
 
     /**

@@ -34,16 +34,21 @@ final class PostgresExceptionFactory {
     static final String ADMIN_SHUTDOWN = "57P01";
     static final String CANNOT_CONNECT_NOW = "57P03";
     static final String PROTOCOL_VIOLATION = "08P01";
+    static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+    static final String INVALID_SQL_STATEMENT_NAME = "26000";
 
     /** r2dbc-pool's message when {@code maxAcquireTime} elapses. */
     private static final String ACQUIRE_TIMEOUT_MESSAGE = "Connection acquisition timed out";
 
     private final PostgresConnectionString target;
+    private final boolean poolerMode;
     private final int poolMaxSize;
     private final Duration acquireTimeout;
 
-    PostgresExceptionFactory(PostgresConnectionString target, int poolMaxSize, Duration acquireTimeout) {
+    PostgresExceptionFactory(PostgresConnectionString target, boolean poolerMode, int poolMaxSize,
+            Duration acquireTimeout) {
         this.target = target;
+        this.poolerMode = poolerMode;
         this.poolMaxSize = poolMaxSize;
         this.acquireTimeout = acquireTimeout;
     }
@@ -67,6 +72,12 @@ final class PostgresExceptionFactory {
         String where = " (" + target.description() + ")";
         String failed = doing + " failed: ";
 
+        PostgresConnector.SetupTimeoutException setupTimeout = find(error, PostgresConnector.SetupTimeoutException.class);
+        if (setupTimeout != null) {
+            return new DatabaseException(failed + connectTimedOut(setupTimeout.timeout()) + where
+                    + "; check that PostgreSQL runs and answers at that address, and any firewall or proxy in between",
+                    error);
+        }
         R2dbcTimeoutException acquireTimeout = find(error, R2dbcTimeoutException.class);
         if (acquireTimeout != null && acquireTimeout.getMessage() != null
                 && acquireTimeout.getMessage().startsWith(ACQUIRE_TIMEOUT_MESSAGE)) {
@@ -83,8 +94,10 @@ final class PostgresExceptionFactory {
         }
         ConnectTimeoutException connectTimeout = find(error, ConnectTimeoutException.class);
         if (connectTimeout != null) {
-            return new DatabaseException(failed + "connecting to " + target.hostAndPort()
-                    + " timed out (connect_timeout)" + where + "; check the host, the port and any firewall", error);
+            Duration timeout = target.connectTimeout();
+            String what = timeout == null ? "the TCP connection to " + target.hostAndPort() + " timed out"
+                    : connectTimedOut(timeout);
+            return new DatabaseException(failed + what + where + "; check the host, the port and any firewall", error);
         }
         ConnectException refused = find(error, ConnectException.class);
         if (refused != null) {
@@ -135,7 +148,18 @@ final class PostgresExceptionFactory {
             case LOCK_NOT_AVAILABLE:
                 return new DatabaseException(failed + "a table lock was not granted within lock_timeout" + where
                         + ": " + serverMessage, error);
+            case DUPLICATE_PREPARED_STATEMENT:
+            case INVALID_SQL_STATEMENT_NAME:
+                if (!poolerMode) {
+                    return poolerModeAdvice(failed, serverMessage, state, where, error);
+                }
+                break;
             case PROTOCOL_VIOLATION:
+                if (!poolerMode && serverMessage.contains("prepared statement")) {
+                    // "bind message supplies 1 parameters, but prepared statement "S_0" requires 2": another
+                    // client's statement of that name, on the server connection the pooler handed over
+                    return poolerModeAdvice(failed, serverMessage, state, where, error);
+                }
                 if (serverMessage.contains("unsupported startup parameter")) {
                     return new DatabaseException(failed + "the connection pooler at " + target.hostAndPort()
                             + " refused a startup parameter" + where + ": " + serverMessage + "; PgBouncer needs"
@@ -156,6 +180,24 @@ final class PostgresExceptionFactory {
         }
         return new DatabaseException(failed + serverMessage + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
                 + where, error);
+    }
+
+    private String connectTimedOut(Duration timeout) {
+        return "connecting to " + target.hostAndPort() + " did not complete within the connect_timeout of "
+                + human(timeout) + " (TCP connection, SSL, start-up and authentication together)";
+    }
+
+    /**
+     * Named prepared statements out of step with the server connection: the sign of a transaction pooler, which
+     * hands each transaction to any server connection, in front of a client that is not in pooler mode.
+     */
+    private static DatabaseException poolerModeAdvice(String failed, String serverMessage, String state, String where,
+            Throwable error) {
+        return new DatabaseException(failed + serverMessage + " (SQLSTATE " + state + ")" + where + ": this"
+                + " connection's prepared statements are not those of the server connection it reached, as happens"
+                + " behind a transaction pooler (PgBouncer in transaction mode, Supabase's port 6543, Neon's -pooler"
+                + " hosts); turn pooler mode on with pgbouncer=true in the connection string or"
+                + " DatabaseConfig.withPoolerMode(true)", error);
     }
 
     private String sslAdvice() {

@@ -84,7 +84,7 @@ public final class Migrator {
             if (!runMigrations) {
                 List<Integer> pending = scripts.after(head.version()).stream().map(MigrationScript::version)
                         .collect(Collectors.toList());
-                return Mono.error(new SchemaNotMigratedException(head.version(), pending));
+                return Mono.error(new SchemaNotMigratedException(database.description(), head.version(), pending));
             }
             return migrateLocked().then();
         });
@@ -98,8 +98,10 @@ public final class Migrator {
     }
 
     /**
-     * A cold {@code Mono} of what is applied and pending, verifying every stored checksum; reads only,
-     * without the lock.
+     * A cold {@code Mono} of what is applied and pending, reading only, without the lock. It fails where a boot
+     * would ({@link ChecksumMismatchException}, {@link SchemaTooNewException}), and, reading the whole ledger,
+     * also where the ledger is not the sequence 1, 2, 3 … or an older row's checksum differs, which a boot's one
+     * statement does not see.
      */
     public Mono<MigrationStatus> status() {
         return database.withConnection("reading the migration status of the " + database.description(),
@@ -107,6 +109,9 @@ public final class Migrator {
                         .onErrorResume(database.dialect()::isUndefinedTable, e -> Mono.just(List.of()))
                         .map(applied -> {
                             verify(applied);
+                            if (!applied.isEmpty()) {
+                                isUpToDate(MigrationLedger.Head.of(applied.get(applied.size() - 1)));
+                            }
                             int current = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version();
                             List<PendingMigration> pending = scripts.after(current).stream()
                                     .map(MigrationScript::asPending).collect(Collectors.toList());
@@ -131,28 +136,39 @@ public final class Migrator {
                         .defaultIfEmpty(MigrationLedger.Head.NONE));
     }
 
+    /** {@link #isUpToDate}, saying so when this code runs on a newer, compatible schema. */
+    private boolean isReady(MigrationLedger.Head head) {
+        boolean ready = isUpToDate(head);
+        if (ready && head.version() > scripts.latestVersion()) {
+            log.info("The {} is at schema version {}, newer than this code's {}; it declares itself compatible"
+                    + " from version {}, so Minoro runs.", database.description(), head.version(),
+                    scripts.latestVersion(), head.compatibleFrom());
+        }
+        return ready;
+    }
+
     /**
-     * Whether the database at {@code head} is ready for this code; fails when it never can be.
+     * Whether this code runs on the database at {@code head} without migrating: it is at this code's latest
+     * version, or newer and compatible; fails when it never can be.
      *
      * @throws ChecksumMismatchException when the head is this code's latest version with another checksum
      * @throws SchemaTooNewException     when the head is newer and not compatible with this code
      */
-    private boolean isReady(MigrationLedger.Head head) {
+    private boolean isUpToDate(MigrationLedger.Head head) {
         int latest = scripts.latestVersion();
         if (head.version() == latest) {
             String expected = scripts.get(latest).checksum();
             if (!expected.equals(head.checksum())) {
-                throw new ChecksumMismatchException(latest, expected, Objects.requireNonNull(head.checksum()));
+                throw new ChecksumMismatchException(database.description(), latest, expected,
+                        Objects.requireNonNull(head.checksum()));
             }
             return true;
         }
         if (head.version() > latest) {
             if (head.compatibleFrom() > latest) {
-                throw new SchemaTooNewException(head.version(), latest, head.compatibleFrom());
+                throw new SchemaTooNewException(database.description(), head.version(), latest,
+                        head.compatibleFrom());
             }
-            log.info("The {} is at schema version {}, newer than this code's {}; it declares itself compatible"
-                    + " from version {}, so Minoro runs.", database.description(), head.version(), latest,
-                    head.compatibleFrom());
             return true;
         }
         return false;
@@ -218,7 +234,8 @@ public final class Migrator {
             if (row.version() <= scripts.latestVersion()) {
                 String expected = scripts.get(row.version()).checksum();
                 if (!expected.equals(row.checksum())) {
-                    throw new ChecksumMismatchException(row.version(), expected, row.checksum());
+                    throw new ChecksumMismatchException(database.description(), row.version(), expected,
+                            row.checksum());
                 }
             }
         }
