@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,19 +29,8 @@ import reactor.test.StepVerifier;
  */
 final class SqliteLockIntegrationTests {
 
-    private static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");
-
     @TempDir
     Path directory;
-
-    /** The time in milliseconds an error says its call waited, checked against what the test measured. */
-    private static long waited(Throwable error, long measuredMillis) {
-        Matcher matcher = WAITED.matcher(error.getMessage());
-        assertTrue(matcher.find(), "the message states the time waited: " + error.getMessage());
-        long waited = Long.parseLong(matcher.group(1));
-        assertTrue(waited <= measuredMillis, "waited " + waited + " ms, measured " + measuredMillis + " ms");
-        return waited;
-    }
 
     private static long millisSince(long start) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -94,7 +81,7 @@ final class SqliteLockIntegrationTests {
                             assertEquals(5, timeout.getErrorCode() & 0xff);
                             assertTrue(e.getMessage().startsWith("cannot open SQLite database " + file + ": "),
                                     e.getMessage());
-                            assertTrue(waited(e, measured) >= 400, e.getMessage());
+                            assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 400, e.getMessage());
                             assertTrue(measured < 4_000, "gave up after " + measured + " ms");
                         })
                         .verify(SqliteTesting.TIMEOUT);
@@ -126,7 +113,7 @@ final class SqliteLockIntegrationTests {
                                     .onErrorResume(R2dbcTimeoutException.class, e -> {
                                         long measured = millisSince(start);
                                         assertEquals(5, e.getErrorCode() & 0xff);
-                                        assertTrue(waited(e, measured) >= 300, e.getMessage());
+                                        assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 300, e.getMessage());
                                         return Mono.just(measured);
                                     });
                         }), writes)
@@ -159,7 +146,7 @@ final class SqliteLockIntegrationTests {
                             long measured = millisSince(start);
                             assertInstanceOf(R2dbcTimeoutException.class, e);
                             assertEquals("BEGIN IMMEDIATE", ((R2dbcTimeoutException) e).getSql());
-                            assertTrue(waited(e, measured) >= 300, e.getMessage());
+                            assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 300, e.getMessage());
                         })
                         .verify(SqliteTesting.TIMEOUT);
                 // and it begins once the lock is free, within its busy timeout
@@ -201,7 +188,7 @@ final class SqliteLockIntegrationTests {
                             assertInstanceOf(R2dbcTimeoutException.class, e);
                             assertTrue(measured < 10_000, "failed after " + measured + " ms");
                             assertTrue(e.getMessage().contains("SQLite gave up without waiting"), e.getMessage());
-                            waited(e, measured);
+                            SqliteLockHolder.waitedMillis(e, measured);
                         })
                         .verify(SqliteTesting.TIMEOUT);
             }
@@ -256,7 +243,7 @@ final class SqliteLockIntegrationTests {
                     .expectErrorSatisfies(e -> {
                         long measured = millisSince(start);
                         assertEquals(5, assertInstanceOf(R2dbcTimeoutException.class, e).getErrorCode());
-                        assertTrue(waited(e, measured) >= 200, e.getMessage());
+                        assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 200, e.getMessage());
                         assertTrue(e.getMessage().contains("for the writer lane of SQLite database "), e.getMessage());
                         assertTrue(e.getMessage().contains("held by a transaction (BEGIN IMMEDIATE) for "),
                                 e.getMessage());

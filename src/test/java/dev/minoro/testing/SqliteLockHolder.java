@@ -1,5 +1,7 @@
 package dev.minoro.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Another process holding a lock on a SQLite file: the {@code sqlite3} command-line shell, as an operator
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 public final class SqliteLockHolder implements AutoCloseable {
 
     private static final String MARKER = "minoro-lock-held";
+    private static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");
 
     private final Process process;
     private final PrintWriter input;
@@ -81,6 +86,19 @@ public final class SqliteLockHolder implements AutoCloseable {
         drain.setDaemon(true);
         drain.start();
         return holder;
+    }
+
+    /**
+     * The time that {@code error}'s message says its call waited ({@code waited N ms}), asserting that it says so
+     * and that it is no more than the {@code measuredMillis} the test measured around the call.
+     */
+    public static long waitedMillis(Throwable error, long measuredMillis) {
+        Matcher matcher = WAITED.matcher(String.valueOf(error.getMessage()));
+        assertTrue(matcher.find(), "the message states the time waited: " + error.getMessage());
+        long waited = Long.parseLong(matcher.group(1));
+        assertTrue(waited <= measuredMillis, "says it waited " + waited + " ms, measured " + measuredMillis + " ms: "
+                + error.getMessage());
+        return waited;
     }
 
     /** {@link #release()} after {@code delay}, on a thread of its own; the caller goes on at once. */
