@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
  * lock (held by other connections or processes). All of it draws on one budget, the call's busy timeout, so a
  * call never waits longer than that in total, however many others queue before it.
  *
- * <p>The lane part is counted by {@link Lanes} when the lease arrives; the lock part by {@link LockWaiter}, SQLite's
- * busy handler on the lane, and by {@link #pause}, which the driver calls itself where SQLite refuses a lock
- * without calling its busy handler. Both run on the lane's thread, one task at a time.
+ * <p>The lane part is counted by {@link Lanes} when the lease arrives; the lock part by {@link #pause}, which the
+ * lane's busy handler calls for SQLite and the driver calls itself where SQLite refuses a lock without calling
+ * its busy handler, on the lane's thread, one task at a time.
  */
 final class LockWait {
 
