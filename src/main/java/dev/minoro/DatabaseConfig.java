@@ -259,8 +259,10 @@ public final class DatabaseConfig {
     }
 
     /**
-     * SQLite only: a copy whose connections wait at most {@code timeout} (default 10 s) for another
-     * process's write lock before failing.
+     * SQLite only: a copy in which one call waits at most {@code timeout} (default 10 s) in all, behind the
+     * instance's other writes and for another process's write lock, before failing with a
+     * {@link DatabaseException} that says how long it waited. A boot waits as long for a lock, and up to the
+     * migration-lock timeout when it migrates.
      */
     public DatabaseConfig withBusyTimeout(Duration timeout) {
         if (type != DatabaseType.SQLITE) {

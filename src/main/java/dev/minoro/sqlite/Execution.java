@@ -40,7 +40,12 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Who holds the lane: the result stream until it ends or is cancelled, and each open cursor until it
  * is read or cancelled. When the last holder lets go, the lease is released. Closing the connection aborts
- * the execution: cursors close and nothing holds the lane any more.
+ * the execution: cursors close and nothing holds the lane any more. The connection hands the lease over through
+ * {@code Flux.usingWhen}, whose cleanup calls {@link #streamEnded()} on completion, error and cancellation alike,
+ * also when the lease arrives after its subscriber cancelled; the execution never depends on a publisher of
+ * its own being subscribed to give the lane back.
+ *
+ * <p>Every wait of the execution, for its lane and for SQLite's lock in each step, draws on one {@link LockWait}.
  */
 final class Execution {
 
@@ -54,56 +59,74 @@ final class Execution {
     private final List<Step> steps;
     private final int fetchSize;
     private final Duration statementTimeout;
-    private final @Nullable Duration lockWaitTimeout;
+    private final LockWait wait;
     private final AtomicInteger holders = new AtomicInteger(1);
     private final AtomicBoolean streamHeld = new AtomicBoolean(true);
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
     private volatile boolean transactionControl;
+    /** Whether a step is transaction SQL (BEGIN, SAVEPOINT …): known before any step runs. */
+    private final boolean mayOpenTransaction;
 
     /**
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
+     * @param wait  the execution's lock wait, already charged with its wait for the lease
      */
     Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<Step> steps, int fetchSize,
-            Duration statementTimeout, @Nullable Duration lockWaitTimeout) {
+            Duration statementTimeout, LockWait wait) {
         this.connection = connection;
         this.lane = lane;
         this.lease = lease;
         this.steps = steps;
         this.fetchSize = fetchSize;
         this.statementTimeout = statementTimeout;
-        this.lockWaitTimeout = lockWaitTimeout;
+        this.wait = wait;
+        this.mayOpenTransaction = steps.stream().anyMatch(step -> step.part().transactionControl());
     }
 
     Lane lane() {
         return lane;
     }
 
-    /** The results, one per step, each emitted when the subscriber asks for it. */
+    /**
+     * The results, one per step, each emitted when the subscriber asks for it. The stream holds the lane until
+     * {@link #streamEnded()}.
+     */
     Flux<SqliteResult> results() {
         return Flux.range(0, steps.size())
                 .concatMap(this::run, 0)
+                // an outcome that arrives after the stream was cancelled closes its cursor
                 .doOnDiscard(Outcome.class, Outcome::discard)
-                .doFinally(signal -> releaseStream());
+                .map(Outcome::result);
     }
 
-    private Mono<SqliteResult> run(int index) {
+    /**
+     * A cold Mono that lets go of the result stream's hold on the lane (once; an aborted execution has let go
+     * already) and completes when the lease is back, unless an unread result still holds it.
+     */
+    Mono<Void> streamEnded() {
+        return Mono.defer(() -> {
+            releaseStream();
+            return holders.get() == 0 ? done.asMono() : Mono.empty();
+        });
+    }
+
+    private Mono<Outcome> run(int index) {
         Step step = steps.get(index);
         boolean last = index == steps.size() - 1;
         R2dbcException abort = aborted;
         if (abort != null) {
             return Mono.error(abort);
         }
-        Mono<Outcome> outcome = lane.call(jdbc -> execute(jdbc, step, last), this, Outcome::discardOnLane);
+        Mono<Outcome> outcome = lane.callInterruptibly(jdbc -> execute(jdbc, step, last), wait, this,
+                Outcome::discardOnLane);
         if (!statementTimeout.isZero()) {
             outcome = outcome.timeout(statementTimeout, Mono.error(() -> new R2dbcTimeoutException(
                     "the statement did not complete within the statement timeout of " + statementTimeout,
                     null, SqliteExceptionFactory.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
         }
-        return outcome
-                .onErrorMap(e -> SqliteExceptionFactory.translate(e, step.sql()))
-                .map(Outcome::result);
+        return outcome.onErrorMap(e -> SqliteExceptionFactory.translate(e, step.sql()));
     }
 
     /** Runs one step on the lane: prepare, bind, execute, and read the first batch (or all) of its rows. */
@@ -116,18 +139,27 @@ final class Execution {
             transactionControl = true;
         }
         DB db = ((SQLiteConnection) jdbc).getDatabase();
-        if (lockWaitTimeout != null) {
-            db.busy_timeout((int) lockWaitTimeout.toMillis());
-        }
+        // an auto-commit statement that SQLite refused a lock leaves nothing behind, so it can run again
+        boolean retryable = lease != null && !transactionControl;
         try {
-            Outcome outcome = run(jdbc, db, step, last);
-            if (last && transactionControl && lease != null) {
-                requireNoTransaction(jdbc, step.sql());
+            for (int attempt = 0;; attempt++) {
+                try {
+                    Outcome outcome = run(jdbc, db, step, last);
+                    if (last && transactionControl && lease != null) {
+                        requireNoTransaction(jdbc, step.sql());
+                    }
+                    return outcome;
+                } catch (SQLException e) {
+                    // SQLite asks for some locks without calling the busy handler; wait for those here
+                    if (!retryable || !SqliteExceptionFactory.isLocked(e) || !lane.pauseForLock(attempt)) {
+                        throw e;
+                    }
+                }
             }
-            return outcome;
         } finally {
-            if (lockWaitTimeout != null) {
-                db.busy_timeout((int) connection.busyTimeout().toMillis());
+            if (step.part().setsBusyTimeout()) {
+                // PRAGMA busy_timeout replaces the lane's busy handler, which bounds each call's wait
+                lane.installBusyHandler(jdbc);
             }
         }
     }
@@ -353,16 +385,52 @@ final class Execution {
     /** The result stream has ended (or been cancelled, or the connection closed): it no longer holds the lane. */
     private void releaseStream() {
         if (streamHeld.compareAndSet(true, false)) {
+            if (lease != null) {
+                for (Cursor cursor : cursors) {
+                    lease.heldBy("the unread rows of '" + cursor.sql + "'");
+                    break;
+                }
+            }
             release();
         }
     }
 
+    /**
+     * One holder lets go; the last gives the lease back. SQL such as BEGIN that failed or was cancelled half-way
+     * may have left a transaction open on the lane, which is rolled back first, on the lane, so that the next
+     * lessee does not inherit it. Whether to is decided from the SQL, not from the steps that ran: a cancelled
+     * step may still start on the lane after its subscriber let go, and the rollback, queued behind it, sees it
+     * done.
+     */
     private void release() {
         if (holders.decrementAndGet() == 0) {
             connection.finished(this);
-            Mono<Void> released = lease == null ? Mono.empty() : lease.release();
+            Mono<Void> released;
+            if (lease == null) {
+                released = Mono.empty();
+            } else if (mayOpenTransaction) {
+                released = lane.callToEnd(Execution::rollbackAnyTransaction)
+                        .onErrorResume(e -> Mono.empty())
+                        .then(lease.release());
+            } else {
+                released = lease.release();
+            }
             released.subscribe(null, e -> done.tryEmitEmpty(), () -> done.tryEmitEmpty());
         }
+    }
+
+    private static @Nullable Void rollbackAnyTransaction(Connection jdbc) {
+        try (java.sql.Statement statement = jdbc.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // no transaction was open
+        }
+        return null;
+    }
+
+    /** Makes the execution fail with {@code reason} before its first step: its connection closed meanwhile. */
+    void refuse(R2dbcException reason) {
+        aborted = reason;
     }
 
     /**
@@ -431,7 +499,7 @@ final class Execution {
 
         /** Reads up to {@code batch} rows on the lane; closes the statement when they run out. */
         private Mono<List<Object[]>> fetch(int batch) {
-            return lane.call(jdbc -> {
+            return lane.callInterruptibly(jdbc -> {
                 if (closed.get()) {
                     R2dbcException abort = aborted;
                     throw abort != null ? abort : connection.closedError();
@@ -446,7 +514,7 @@ final class Execution {
                     closeOnLane();
                 }
                 return batchRows;
-            }, this, null);
+            }, wait, this, null);
         }
 
         /**
@@ -459,10 +527,10 @@ final class Execution {
                     return Mono.empty();
                 }
                 lane.interrupt(this);
-                return lane.<Void>call(jdbc -> {
+                return lane.<Void>callToEnd(jdbc -> {
                     closeOnLane();
                     return null;
-                }, null, null).onErrorResume(e -> {
+                }).onErrorResume(e -> {
                     // the lane is closed, and the statement with its JDBC connection
                     if (closed.compareAndSet(false, true)) {
                         cursors.remove(this);
@@ -535,9 +603,12 @@ final class Execution {
             }
 
             private void fail(Throwable error) {
-                if (!cancelled) {
-                    sink.error(SqliteExceptionFactory.translate(error, sql));
+                if (cancelled) {
+                    return;
                 }
+                // a fetch interrupted because the connection closed or the transaction ended fails for that reason
+                R2dbcException abort = aborted;
+                sink.error(abort != null ? abort : SqliteExceptionFactory.translate(error, sql));
             }
         }
     }

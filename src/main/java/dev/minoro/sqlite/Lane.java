@@ -3,10 +3,12 @@ package dev.minoro.sqlite;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConnection;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -20,10 +22,20 @@ import reactor.core.scheduler.Scheduler;
  * <p>The one call made from another thread is {@link #interrupt}, SQLite's {@code sqlite3_interrupt},
  * which SQLite documents as safe to call from any thread while a statement runs, and which only sets a
  * flag. A lock keeps it from reaching a connection that is being closed.
+ *
+ * <p>Each task runs with a {@link LockWait}: SQLite's busy handler on this connection ({@link Waiter}) waits for
+ * other connections' locks within it, and stops waiting at once when the task's subscriber cancels.
+ *
+ * <p>Because the worker runs tasks in order, work queued after a task always sees the lane as that task left
+ * it: a task whose subscriber cancelled either never started or ran to its end. That is what lets a lane be
+ * given back while a cancelled statement is still being interrupted: the next lessee's tasks run after it.
  */
 final class Lane {
 
-    /** Opens the JDBC connection of a lane, on the lane's worker. */
+    /**
+     * Opens the JDBC connection of a lane, on the lane's worker; it calls {@link #installBusyHandler} before
+     * anything that may meet a lock.
+     */
     @FunctionalInterface
     interface Opener {
         Connection open() throws SQLException;
@@ -38,17 +50,21 @@ final class Lane {
     private final String name;
     private final Scheduler.Worker worker;
     private final String database;
+    private final Duration busyTimeout;
+    private final Waiter waiter = new Waiter();
     private final Object guard = new Object();
     private @Nullable Connection connection; // under guard; used only on the worker
     private boolean closing; // under guard: no task is accepted after the close task
     private boolean closed; // under guard
     private @Nullable Object running; // the interruptible work in progress, under guard
+    private volatile boolean closingFactory; // a wait for a lock ends at once
     private final Mono<Void> close;
 
-    Lane(String name, Scheduler.Worker worker, String database) {
+    Lane(String name, Scheduler.Worker worker, String database, Duration busyTimeout) {
         this.name = name;
         this.worker = worker;
         this.database = database;
+        this.busyTimeout = busyTimeout;
         this.close = Mono.<Void>create(sink -> {
             Throwable refused;
             synchronized (guard) {
@@ -77,14 +93,17 @@ final class Lane {
     }
 
     /** A cold Mono that opens the lane's JDBC connection on its worker and emits the lane. */
-    Mono<Lane> open(Opener opener) {
+    Mono<Lane> open(Opener opener, LockWait wait) {
         return Mono.create(sink -> schedule(sink, () -> {
             Connection opened;
+            waiter.start(wait, () -> closingFactory);
             try {
                 opened = opener.open();
             } catch (Throwable e) {
                 sink.error(e);
                 return;
+            } finally {
+                waiter.end();
             }
             synchronized (guard) {
                 if (!closed) {
@@ -102,24 +121,53 @@ final class Lane {
     }
 
     /**
-     * A cold Mono that runs {@code work} on the lane's worker and emits its result (empty for null).
-     *
-     * <p>Cancelling does not stop work that has started (that would leave the connection in an unknown
-     * state); if {@code interruptible} is given, cancelling interrupts the running statement instead. A result
-     * that comes after the subscriber cancelled goes to {@code discard}, so that no statement is left open.
-     *
-     * @param interruptible an identity for {@link #interrupt}, or null if cancelling must not interrupt
-     * @param discard       what to do with a result nobody wants, or null if it holds nothing
+     * A cold Mono that runs {@code work} on the lane's worker, waiting for locks within {@code wait}, and emits its
+     * result (empty for null). A subscriber that cancels before the work starts skips it; one that cancels later
+     * lets it run to its end and never sees its result, so work whose outcome matters records it itself.
      */
-    <T> Mono<T> call(Work<T> work, @Nullable Object interruptible, @Nullable Consumer<? super T> discard) {
+    <T> Mono<T> call(Work<T> work, LockWait wait) {
+        return submit(work, wait, true, null, null);
+    }
+
+    /** {@link #call(Work, LockWait)} waiting for locks up to the factory's busy timeout. */
+    <T> Mono<T> call(Work<T> work) {
+        return call(work, new LockWait(busyTimeout));
+    }
+
+    /**
+     * A cold Mono that runs a statement's {@code work} on the lane's worker: cancelling interrupts it if it is
+     * running ({@code sqlite3_interrupt}) and stops its wait for a lock; a result that comes after the subscriber
+     * cancelled goes to {@code discard}, so that no statement is left open.
+     *
+     * @param owner   an identity for {@link #interrupt}: the statement's own, so that a late interrupt cannot hit
+     *                the next lessee's statement
+     * @param discard what to do with a result nobody wants, or null if it holds nothing
+     */
+    <T> Mono<T> callInterruptibly(Work<T> work, LockWait wait, Object owner, @Nullable Consumer<? super T> discard) {
+        return submit(work, wait, true, owner, discard);
+    }
+
+    /**
+     * A cold Mono that runs clean-up {@code work} on the lane's worker once subscribed, whatever the subscriber
+     * does, even if it cancelled before the work started (closing a statement, rolling back what a failed or
+     * cancelled statement left open). Cancelling only stops the subscriber from hearing the outcome.
+     */
+    <T> Mono<T> callToEnd(Work<T> work) {
+        return submit(work, new LockWait(busyTimeout), false, null, null);
+    }
+
+    private <T> Mono<T> submit(Work<T> work, LockWait wait, boolean cancellable, @Nullable Object owner,
+            @Nullable Consumer<? super T> discard) {
         return Mono.create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            sink.onCancel(() -> {
-                cancelled.set(true);
-                if (interruptible != null) {
-                    interrupt(interruptible);
-                }
-            });
+            if (cancellable) {
+                sink.onCancel(() -> {
+                    cancelled.set(true);
+                    if (owner != null) {
+                        interrupt(owner);
+                    }
+                });
+            }
             schedule(sink, () -> {
                 if (cancelled.get()) {
                     return;
@@ -128,7 +176,7 @@ final class Lane {
                 synchronized (guard) {
                     jdbc = closed ? null : connection;
                     if (jdbc != null) {
-                        running = interruptible;
+                        running = owner;
                     }
                 }
                 if (jdbc == null) {
@@ -136,16 +184,20 @@ final class Lane {
                     return;
                 }
                 T result;
+                waiter.start(wait, () -> cancelled.get() || closingFactory);
                 try {
                     result = work.run(jdbc);
                 } catch (Throwable e) {
-                    end(interruptible);
+                    end(owner);
                     if (!cancelled.get()) {
-                        sink.error(e);
+                        sink.error(e instanceof SQLException && SqliteExceptionFactory.isLocked(e)
+                                ? SqliteExceptionFactory.waited((SQLException) e, wait, name) : e);
                     }
                     return;
+                } finally {
+                    waiter.end();
                 }
-                end(interruptible);
+                end(owner);
                 if (cancelled.get()) {
                     if (result != null && discard != null) {
                         discard.accept(result);
@@ -158,19 +210,40 @@ final class Lane {
     }
 
     /**
-     * Interrupts the statement running on this lane if it is the work {@code interruptible} names: safe from
-     * any thread, and a no-op when that work is not running, so that it cannot hit the next lessee's statement.
+     * Waits before another attempt at a lock that SQLite refused without calling its busy handler, within the
+     * lock wait of the task running now; false when it is spent or the task's subscriber cancelled. Only on the
+     * lane's worker, from inside a task.
      */
-    void interrupt(Object interruptible) {
+    boolean pauseForLock(int attempt) {
+        return waiter.pause(attempt);
+    }
+
+    /**
+     * Installs the lane's busy handler on its connection, when it opens and again after SQL replaced it; only on
+     * the lane's worker.
+     */
+    void installBusyHandler(Connection jdbc) throws SQLException {
+        BusyHandler.setHandler(jdbc, waiter);
+    }
+
+    /**
+     * Interrupts the statement running on this lane if it is the work {@code owner} names: safe from any thread,
+     * and a no-op when that work is not running, so that it cannot hit the next lessee's statement.
+     */
+    void interrupt(Object owner) {
         synchronized (guard) {
-            if (running == interruptible && connection != null && !closed) {
+            if (running == owner && connection != null && !closed) {
                 interruptNow(connection);
             }
         }
     }
 
-    /** Interrupts whatever interruptible work runs on this lane: for closing the factory. */
+    /**
+     * Interrupts whatever interruptible work runs on this lane, and ends any wait for a lock at once: for closing
+     * the factory.
+     */
     void interruptAny() {
+        closingFactory = true;
         synchronized (guard) {
             if (running != null && connection != null && !closed) {
                 interruptNow(connection);
@@ -186,9 +259,9 @@ final class Lane {
         return close;
     }
 
-    private void end(@Nullable Object interruptible) {
+    private void end(@Nullable Object owner) {
         synchronized (guard) {
-            if (running == interruptible) {
+            if (running == owner) {
                 running = null;
             }
         }
@@ -260,5 +333,38 @@ final class Lane {
     @Override
     public String toString() {
         return "Lane{" + name + " of " + database + "}";
+    }
+
+    /**
+     * SQLite's busy handler on this lane ({@code sqlite3_busy_handler}): it waits for another connection's lock
+     * within the lock wait of the task running now, and gives up at once when that task's subscriber cancels, so
+     * that a cancelled statement does not keep its lane for the rest of its busy timeout. It replaces SQLite's
+     * {@code busy_timeout}, so a call's wait for its lane and for the lock can share one budget. It runs on the
+     * lane's worker, inside a JDBC call of the task.
+     */
+    private static final class Waiter extends BusyHandler {
+
+        private @Nullable LockWait wait; // only on the worker
+        private LockWait.StopSignal stop = LockWait.StopSignal.NEVER;
+
+        void start(LockWait wait, LockWait.StopSignal stop) {
+            this.wait = wait;
+            this.stop = stop;
+        }
+
+        void end() {
+            this.wait = null;
+            this.stop = LockWait.StopSignal.NEVER;
+        }
+
+        boolean pause(int attempt) {
+            LockWait current = wait;
+            return current != null && current.pause(attempt, stop);
+        }
+
+        @Override
+        protected int callback(int attempts) {
+            return pause(attempts) ? 1 : 0;
+        }
     }
 }

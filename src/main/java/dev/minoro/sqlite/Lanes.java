@@ -1,9 +1,13 @@
 package dev.minoro.sqlite;
 
+import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -17,7 +21,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.pool.InstrumentedPool;
+import reactor.pool.PoolAcquireTimeoutException;
 import reactor.pool.PoolBuilder;
+import reactor.pool.PoolShutdownException;
 
 /**
  * The lanes of one connection factory: the writer lane and the reader lanes, each pool handing out a
@@ -25,7 +31,10 @@ import reactor.pool.PoolBuilder;
  *
  * <p>Leasing never blocks a thread: a lease that cannot be had at once waits in the pool's FIFO queue of
  * pending acquisitions, and a cancelled wait leaves the queue without taking or leaking a lane (reactor-pool
- * gives a lane delivered to a cancelled waiter straight back).
+ * gives a lane delivered to a cancelled waiter straight back). A wait is bounded by the caller's {@link LockWait}:
+ * a lane still taken when it runs out fails the call with {@link R2dbcTimeoutException}, error code 5
+ * (SQLITE_BUSY) as for SQLite's own lock, naming what holds the lane and for how long. So a lease that were
+ * never given back would turn every later call into that error, never into an endless wait.
  */
 final class Lanes {
 
@@ -40,6 +49,7 @@ final class Lanes {
     private final @Nullable InstrumentedPool<Lane> writer;
     private final @Nullable InstrumentedPool<Lane> readers;
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
+    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readerNames = new AtomicInteger();
     private volatile boolean closed;
     private volatile @Nullable String sqliteVersion;
@@ -67,14 +77,19 @@ final class Lanes {
                 .buildPool();
     }
 
-    /** A cold Mono that leases the writer lane (a reader lane in a read-only factory). */
-    Mono<Lease> writer() {
-        return lease(writer != null ? writer : readers);
+    /**
+     * A cold Mono that leases the writer lane (a reader lane in a read-only factory), waiting for it within
+     * {@code wait}, which it charges with the time waited.
+     *
+     * @param holder what the lease is for, named in the message of a call that times out waiting behind it
+     */
+    Mono<Lease> writer(LockWait wait, String holder) {
+        return lease(writer != null ? writer : readers, wait, holder);
     }
 
-    /** A cold Mono that leases a reader lane, or the writer lane when there are no readers. */
-    Mono<Lease> reader() {
-        return lease(readers != null ? readers : writer);
+    /** {@link #writer} for a reader lane, or the writer lane when there are no readers. */
+    Mono<Lease> reader(LockWait wait, String holder) {
+        return lease(readers != null ? readers : writer, wait, holder);
     }
 
     /** Whether reads have lanes of their own. */
@@ -99,38 +114,75 @@ final class Lanes {
         return sqliteVersion;
     }
 
-    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool) {
+    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait, String holder) {
         if (pool == null) {
             throw new IllegalStateException("a factory has a writer or readers");
         }
-        return Mono.defer(() -> closed
-                ? Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database()))
-                : pool.acquire().map(Lease::new))
-                .onErrorMap(reactor.pool.PoolShutdownException.class,
-                        e -> SqliteExceptionFactory.factoryClosed(configuration.database()));
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database()));
+            }
+            long mark = wait.startLaneWait();
+            // reactor-pool reads a zero timeout as none; the least wait it can have is a nanosecond
+            Duration timeout = Duration.ofNanos(Math.max(1, wait.remainingNanos()));
+            return pool.acquire(timeout)
+                    .map(ref -> {
+                        wait.waitedForLane(mark);
+                        Lease lease = new Lease(ref, holder, leases::remove);
+                        leases.add(lease);
+                        return lease;
+                    })
+                    .onErrorMap(PoolAcquireTimeoutException.class, e -> laneTimedOut(pool, wait, mark, e))
+                    // an opening lane waits for SQLite's lock within the same wait
+                    .contextWrite(context -> context.put(LockWait.class, wait));
+        }).onErrorMap(PoolShutdownException.class, e -> SqliteExceptionFactory.factoryClosed(configuration.database()));
+    }
+
+    /** The error of a call that waited its whole lock wait for a lane: what holds the lanes, and for how long. */
+    private R2dbcTimeoutException laneTimedOut(InstrumentedPool<Lane> pool, LockWait wait, long mark, Throwable cause) {
+        wait.waitedForLane(mark);
+        boolean writes = pool == writer;
+        List<String> holders = new ArrayList<>();
+        for (Lease lease : leases) {
+            if (lease.lane().name().startsWith("writer") == writes) {
+                holders.add(lease.describe());
+            }
+        }
+        String lane = writes ? "the writer lane" : "a reader lane";
+        return new R2dbcTimeoutException("waited " + wait.waitedMillis() + " ms for " + lane + " of SQLite database "
+                + configuration.database() + ", which other statements or transactions of this connection factory"
+                + " held longer than the busy timeout of " + wait.limit().toMillis() + " ms"
+                + (holders.isEmpty() ? "" : " (held by " + String.join("; ", holders) + ")"),
+                null, SqliteExceptionFactory.SQLITE_BUSY, cause);
     }
 
     private Mono<Lane> openLane(boolean writes) {
-        String name = writes ? "writer" : "reader-" + readerNames.incrementAndGet();
-        Lane lane = new Lane(name, scheduler.createWorker(), configuration.database());
-        all.add(lane);
-        if (closed) {
-            all.remove(lane);
-            return lane.close().then(Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database())));
-        }
-        return lane.open(() -> open(writes))
-                .onErrorResume(e -> {
-                    all.remove(lane);
-                    Throwable error = e instanceof SQLException
-                            ? SqliteExceptionFactory.map((SQLException) e, null,
-                                    "cannot open SQLite database " + configuration.database() + ": ")
-                            : e;
-                    return lane.close().then(Mono.error(error));
-                });
+        return Mono.deferContextual(context -> {
+            LockWait wait = context.getOrDefault(LockWait.class, new LockWait(configuration.busyTimeout()));
+            String name = writes ? "writer" : "reader-" + readerNames.incrementAndGet();
+            Lane lane = new Lane(name, scheduler.createWorker(), configuration.database(), configuration.busyTimeout());
+            all.add(lane);
+            if (closed) {
+                all.remove(lane);
+                return lane.close().then(Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database())));
+            }
+            return lane.open(() -> open(lane, writes), wait)
+                    .onErrorResume(e -> {
+                        all.remove(lane);
+                        Throwable error = e;
+                        if (e instanceof SQLException) {
+                            SQLException sql = (SQLException) e;
+                            error = SqliteExceptionFactory.map(SqliteExceptionFactory.isLocked(sql)
+                                            ? SqliteExceptionFactory.waited(sql, wait, name) : sql,
+                                    null, "cannot open SQLite database " + configuration.database() + ": ");
+                        }
+                        return lane.close().then(Mono.error(error));
+                    });
+        });
     }
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */
-    private Connection open(boolean writes) throws SQLException {
+    private Connection open(Lane lane, boolean writes) throws SQLException {
         SQLiteConfig sqliteConfig = new SQLiteConfig();
         if (configuration.readOnly()) {
             sqliteConfig.setReadOnly(true);
@@ -139,11 +191,12 @@ final class Lanes {
         String database = configuration.database();
         Connection connection = new JDBC4Connection("jdbc:sqlite:" + database, database, properties);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA busy_timeout = " + configuration.busyTimeout().toMillis());
+            // the driver waits for locks itself, within each call's lock wait, instead of SQLite's busy_timeout
+            lane.installBusyHandler(connection);
             statement.execute("PRAGMA foreign_keys = " + (configuration.foreignKeys() ? "ON" : "OFF"));
             SqliteConnectionConfiguration.JournalMode journal = configuration.journalMode();
             if (writes && journal != null) {
-                setJournalMode(statement, journal);
+                setJournalMode(lane, statement, journal);
             }
             SqliteConnectionConfiguration.Synchronous synchronous = configuration.synchronous();
             if (writes && synchronous != null) {
@@ -165,7 +218,27 @@ final class Lanes {
         return connection;
     }
 
-    private void setJournalMode(Statement statement, SqliteConnectionConfiguration.JournalMode journal)
+    /**
+     * Sets the journal mode. Switching between WAL and a rollback journal needs an exclusive lock, and SQLite
+     * asks for it without calling the busy handler (it already holds a read lock, and waiting while holding one
+     * could deadlock), so a switch refused because another connection or process holds a lock is retried here,
+     * within the opening's lock wait.
+     */
+    private void setJournalMode(Lane lane, Statement statement, SqliteConnectionConfiguration.JournalMode journal)
+            throws SQLException {
+        for (int attempt = 0;; attempt++) {
+            try {
+                switchJournalMode(statement, journal);
+                return;
+            } catch (SQLException e) {
+                if (!SqliteExceptionFactory.isLocked(e) || !lane.pauseForLock(attempt)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void switchJournalMode(Statement statement, SqliteConnectionConfiguration.JournalMode journal)
             throws SQLException {
         try (ResultSet result = statement.executeQuery("PRAGMA journal_mode = " + journal.name())) {
             String actual = result.next() ? result.getString(1) : null;

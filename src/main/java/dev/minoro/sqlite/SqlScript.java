@@ -99,6 +99,11 @@ public final class SqlScript {
             };
         }
 
+        /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
+        boolean setsBusyTimeout() {
+            return firstKeyword.equals("PRAGMA") && sql.toLowerCase(Locale.ROOT).contains("busy_timeout");
+        }
+
         /** The 0-based index of the named parameter {@code name}, given with or without its prefix. */
         public int indexOf(String name) {
             Integer index = names.get(name);

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A logical connection of a {@link SqliteConnectionFactory}: cheap to create, it holds no lane of its own.
@@ -30,6 +32,15 @@ import reactor.core.publisher.Mono;
  * there are readers) and keeps it until commit, rollback or close; with auto-commit off, the first statement
  * begins a transaction the same way. Like every R2DBC connection it is meant to be used by one flow at a
  * time; statements in auto-commit mode may overlap.
+ *
+ * <p>Cancellation. A lease always has an owner that gives it back: an auto-commit statement's {@link Execution},
+ * or the connection's transaction. A transaction's state (begun, ended) changes on its lane, in the same task as
+ * its BEGIN, COMMIT or ROLLBACK, never in an operator downstream that a cancelled subscriber would skip: a COMMIT
+ * or ROLLBACK that has started runs to its end and gives the lane back, whoever still listens; one cancelled
+ * before it started leaves the transaction as it was. A {@link #beginTransaction()} whose callers all cancel
+ * before it is done begins nothing: it skips BEGIN, or rolls back what it began, and gives the lane back. That
+ * also holds for operations subscribed after their subscriber was cancelled (as {@code timeout} may do), which
+ * on a pooled connection would otherwise act on the transaction of the connection's next user.
  */
 final class SqliteConnection implements Connection, Lifecycle {
 
@@ -42,7 +53,7 @@ final class SqliteConnection implements Connection, Lifecycle {
     private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
     private final Mono<Void> close;
     private @Nullable Transaction transaction; // under lock
-    private @Nullable Mono<Transaction> beginning; // under lock
+    private @Nullable Beginning beginning; // under lock
     private volatile boolean autoCommit = true;
     private volatile IsolationLevel isolationLevel = IsolationLevel.SERIALIZABLE;
     private volatile Duration statementTimeout = Duration.ZERO;
@@ -79,17 +90,26 @@ final class SqliteConnection implements Connection, Lifecycle {
             }
             // as set when the statement runs, not when execute() was called
             Duration timeout = statementTimeout;
-            Duration lockWait = lockWaitTimeout;
-            return resolve(steps).flatMapMany(resolved -> laneFor(readOnly).flatMapMany(choice -> {
-                Execution execution = new Execution(this, choice.lane(), choice.lease(), resolved, fetchSize, timeout,
-                        choice.lease() == null ? null : lockWait);
-                executions.add(execution);
-                if (closed) {
-                    return execution.abort(closedError()).thenMany(Flux.error(closedError()));
-                }
-                return execution.results();
-            }));
+            String sql = steps.get(0).sql();
+            return resolve(steps).flatMapMany(resolved -> Flux.usingWhen(
+                    laneFor(readOnly, sql).map(choice -> start(choice, resolved, fetchSize, timeout)),
+                    Execution::results,
+                    Execution::streamEnded,
+                    (execution, error) -> execution.streamEnded(),
+                    Execution::streamEnded));
         });
+    }
+
+    /** The execution of {@code steps} on the chosen lane, which owns the lease (if any) from now on. */
+    private Execution start(Choice choice, List<Execution.Step> steps, int fetchSize, Duration timeout) {
+        Execution execution = new Execution(this, choice.lane(), choice.lease(), steps, fetchSize, timeout,
+                choice.lockWait());
+        executions.add(execution);
+        // close() aborts the executions it finds; this one came too late to be found
+        if (closed) {
+            execution.refuse(closedError());
+        }
+        return execution;
     }
 
     /** Reads the {@code Blob}s and {@code Clob}s among the bound values, before any lane is leased. */
@@ -111,29 +131,35 @@ final class SqliteConnection implements Connection, Lifecycle {
                 .collectList();
     }
 
-    private record Choice(Lane lane, @Nullable Lease lease) {
+    /** Where a statement runs: its lane, the lease it owns (null on a transaction's lane), its lock wait. */
+    private record Choice(Lane lane, @Nullable Lease lease, LockWait lockWait) {
     }
 
-    private Mono<Choice> laneFor(boolean readOnly) {
+    private Mono<Choice> laneFor(boolean readOnly, String sql) {
         return Mono.defer(() -> {
             Mono<Transaction> current = current();
+            if (current == null && !autoCommit) {
+                current = begin(null);
+            }
             if (current != null) {
-                return current.map(t -> new Choice(t.lease().lane(), null));
+                return current.map(t -> new Choice(t.lease().lane(), null, new LockWait(t.lockWait)));
             }
-            if (!autoCommit) {
-                return begin(null).map(t -> new Choice(t.lease().lane(), null));
-            }
-            return (readOnly ? lanes.reader() : lanes.writer()).map(lease -> new Choice(lease.lane(), lease));
+            LockWait wait = new LockWait(lockWait());
+            String holder = "a statement ('" + sql + "')";
+            return (readOnly ? lanes.reader(wait, holder) : lanes.writer(wait, holder))
+                    .map(lease -> new Choice(lease.lane(), lease, wait));
         });
+    }
+
+    /** How long a call of this connection may wait for its lane and SQLite's lock together. */
+    private Duration lockWait() {
+        Duration lockWait = lockWaitTimeout;
+        return lockWait != null ? lockWait : configuration.busyTimeout();
     }
 
     /** An execution let go of its lane. */
     void finished(Execution execution) {
         executions.remove(execution);
-    }
-
-    Duration busyTimeout() {
-        return configuration.busyTimeout();
     }
 
     R2dbcNonTransientResourceException closedError() {
@@ -144,19 +170,20 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     // ------------------------------------------------------------------ transactions
 
-    /** A transaction: the lease of its lane, and the settings to put back when it ends. */
+    /** A transaction: the lease of its lane, the lock wait of its statements, the settings to put back. */
     private static final class Transaction {
 
         private final Lease lease;
         private final boolean queryOnly;
         private final boolean readUncommitted;
-        private volatile boolean busyTimeoutChanged;
+        private final Sinks.Empty<Void> released = Sinks.empty();
+        private volatile Duration lockWait;
 
-        Transaction(Lease lease, boolean queryOnly, boolean readUncommitted, boolean busyTimeoutChanged) {
+        Transaction(Lease lease, boolean queryOnly, boolean readUncommitted, Duration lockWait) {
             this.lease = lease;
             this.queryOnly = queryOnly;
             this.readUncommitted = readUncommitted;
-            this.busyTimeoutChanged = busyTimeoutChanged;
+            this.lockWait = lockWait;
         }
 
         Lease lease() {
@@ -170,8 +197,21 @@ final class SqliteConnection implements Connection, Lifecycle {
             if (transaction != null) {
                 return Mono.just(transaction);
             }
-            return beginning;
+            return beginning == null ? null : beginning.join();
         }
+    }
+
+    /**
+     * The transaction is over, as its lane's task has just found: the connection forgets it and gives its lane
+     * back, whoever still listens. Idempotent. Its {@code released} completes once the lease is back.
+     */
+    private void ended(Transaction t) {
+        synchronized (lock) {
+            if (transaction == t) {
+                transaction = null;
+            }
+        }
+        t.lease().release().subscribe(null, e -> t.released.tryEmitEmpty(), () -> t.released.tryEmitEmpty());
     }
 
     @Override
@@ -195,6 +235,7 @@ final class SqliteConnection implements Connection, Lifecycle {
         return begin(definition).then();
     }
 
+    /** The active transaction, or one that begins now (see {@link Beginning}). */
     private Mono<Transaction> begin(@Nullable TransactionDefinition definition) {
         return Mono.defer(() -> {
             synchronized (lock) {
@@ -204,38 +245,139 @@ final class SqliteConnection implements Connection, Lifecycle {
                 if (transaction != null) {
                     return Mono.just(transaction);
                 }
-                if (beginning != null) {
-                    return beginning;
+                if (beginning == null) {
+                    try {
+                        beginning = new Beginning(definition);
+                    } catch (IllegalArgumentException | R2dbcException e) {
+                        return Mono.error(e);
+                    }
                 }
-                Mono<Transaction> begin;
-                try {
-                    begin = beginNew(definition);
-                } catch (IllegalArgumentException | R2dbcException e) {
-                    return Mono.error(e);
-                }
-                Mono<Transaction> started = begin
-                        .doOnNext(t -> {
-                            synchronized (lock) {
-                                transaction = t;
-                                beginning = null;
-                            }
-                        })
-                        .doOnError(e -> {
-                            synchronized (lock) {
-                                beginning = null;
-                            }
-                        })
-                        .cache();
-                beginning = started;
-                return started;
+                return beginning.join();
             }
         });
     }
 
-    private Mono<Transaction> beginNew(@Nullable TransactionDefinition definition) {
+    /**
+     * A transaction that is beginning: one lease and one BEGIN, shared by every caller that waits for it (an
+     * explicit {@code beginTransaction()}, statements with auto-commit off, a closing connection that will roll
+     * it back). It begins only for callers that still wait: once the last of them has cancelled, it gives back
+     * the lane it may still be waiting for as soon as it gets it, skips BEGIN, or rolls back a BEGIN that ran
+     * before anyone heard of it. Whether it became the connection's transaction or was abandoned is settled under
+     * the connection's lock, on the lane, right after BEGIN.
+     */
+    private final class Beginning {
+
+        private final @Nullable TransactionDefinition definition;
+        private final Mono<Transaction> work;
+        private final Sinks.One<Transaction> outcome = Sinks.one();
+        private final Sinks.Empty<Void> over = Sinks.empty();
+        private int waiting; // under lock
+        private boolean started; // under lock
+        private boolean settled; // under lock: begun, failed or abandoned
+        private boolean abandoned; // under lock
+
+        /** Checks the definition at once (errors are thrown); begins on the first {@link #join()}. */
+        Beginning(@Nullable TransactionDefinition definition) {
+            this.definition = definition;
+            this.work = beginNew(definition, this);
+        }
+
+        /**
+         * A cold Mono of the transaction for one more caller; a caller that cancels stops waiting for it. A caller
+         * that comes after every other caller left begins anew.
+         */
+        Mono<Transaction> join() {
+            return Mono.create(sink -> {
+                boolean joined;
+                synchronized (lock) {
+                    joined = !abandoned;
+                    if (joined) {
+                        waiting++;
+                    }
+                }
+                if (!joined) {
+                    sink.onCancel(begin(definition).subscribe(sink::success, sink::error));
+                    return;
+                }
+                // at once if the caller has cancelled already, as an operator may subscribe after that
+                sink.onCancel(this::leave);
+                sink.onDispose(outcome.asMono().subscribe(sink::success, sink::error));
+                start();
+            });
+        }
+
+        /** A cold Mono that completes once the beginning is settled: begun, failed or abandoned. */
+        Mono<Void> settled() {
+            return over.asMono();
+        }
+
+        private void start() {
+            synchronized (lock) {
+                if (started || settled) {
+                    return;
+                }
+                started = true;
+            }
+            work.subscribe(null, error -> {
+                synchronized (lock) {
+                    settled = true;
+                    if (beginning == this) {
+                        beginning = null;
+                    }
+                }
+                outcome.tryEmitError(error);
+                over.tryEmitEmpty();
+            }, () -> {
+                // begun (the outcome is out already) or abandoned (nobody listens)
+            });
+        }
+
+        private void leave() {
+            synchronized (lock) {
+                if (settled || --waiting > 0) {
+                    return;
+                }
+                settled = true;
+                abandoned = true;
+                if (beginning == this) {
+                    beginning = null;
+                }
+            }
+            over.tryEmitEmpty();
+        }
+
+        /** Whether anyone still waits; on the lane, before BEGIN. */
+        boolean wanted() {
+            synchronized (lock) {
+                return !settled;
+            }
+        }
+
+        /**
+         * Makes {@code t}, whose BEGIN just ran, the connection's transaction, unless every caller has left
+         * meanwhile: then false, and the caller rolls it back. On the lane.
+         */
+        boolean settle(Transaction t) {
+            synchronized (lock) {
+                if (settled) {
+                    return false;
+                }
+                settled = true;
+                transaction = t;
+                if (beginning == this) {
+                    beginning = null;
+                }
+            }
+            outcome.tryEmitValue(t);
+            over.tryEmitEmpty();
+            return true;
+        }
+    }
+
+    private Mono<Transaction> beginNew(@Nullable TransactionDefinition definition, Beginning beginning) {
         IsolationLevel level = isolationLevel;
         boolean readOnly = configuration.readOnly();
-        Duration lockWait = lockWaitTimeout;
+        Duration lockWait = lockWait();
         if (definition != null) {
             IsolationLevel requested = definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
             if (requested != null) {
@@ -256,93 +398,125 @@ final class SqliteConnection implements Connection, Lifecycle {
         boolean onReader = readOnly && lanes.hasReaders();
         boolean queryOnly = readOnly && !onReader;
         boolean readUncommitted = level == IsolationLevel.READ_UNCOMMITTED;
-        Duration busy = lockWait;
+        Duration transactionLockWait = lockWait;
+        LockWait wait = new LockWait(lockWait);
         String begin = "BEGIN " + (readOnly ? SqliteConnectionConfiguration.BeginMode.DEFERRED : configuration.beginMode());
-        return (onReader ? lanes.reader() : lanes.writer()).flatMap(lease -> lease.lane().<Transaction>call(jdbc -> {
-            try (Statement statement = jdbc.createStatement()) {
-                if (busy != null) {
-                    statement.execute("PRAGMA busy_timeout = " + busy.toMillis());
-                }
-                try {
-                    statement.execute(begin);
-                    if (queryOnly) {
-                        statement.execute("PRAGMA query_only = ON");
+        String holder = "a transaction (" + begin + ")";
+        // never cancelled: a lease that arrives for an abandoned beginning goes straight back
+        return (onReader ? lanes.reader(wait, holder) : lanes.writer(wait, holder)).flatMap(lease -> lease.lane()
+                .<Transaction>call(jdbc -> {
+                    if (!beginning.wanted()) {
+                        return null;
                     }
-                    if (readUncommitted) {
-                        statement.execute("PRAGMA read_uncommitted = ON");
+                    Transaction started = new Transaction(lease, queryOnly, readUncommitted, transactionLockWait);
+                    try (Statement statement = jdbc.createStatement()) {
+                        try {
+                            // a BEGIN refused a lock leaves no transaction, so it can run again
+                            untilLocked(lease.lane(), statement, begin);
+                            if (queryOnly) {
+                                statement.execute("PRAGMA query_only = ON");
+                            }
+                            if (readUncommitted) {
+                                statement.execute("PRAGMA read_uncommitted = ON");
+                            }
+                        } catch (SQLException e) {
+                            quietly(statement, "ROLLBACK");
+                            reset(statement, started);
+                            throw e;
+                        }
+                        if (!beginning.settle(started)) {
+                            quietly(statement, "ROLLBACK");
+                            reset(statement, started);
+                            return null;
+                        }
                     }
-                } catch (SQLException e) {
-                    Transaction failed = new Transaction(lease, queryOnly, readUncommitted, busy != null);
-                    quietly(statement, "ROLLBACK");
-                    reset(statement, failed);
-                    throw e;
-                }
-            }
-            return new Transaction(lease, queryOnly, readUncommitted, busy != null);
-        }, null, null).onErrorResume(e -> lease.release().then(Mono.error(SqliteExceptionFactory.translate(e, begin)))));
-    }
-
-    @Override
-    public Mono<Void> commitTransaction() {
-        return end("COMMIT", false);
-    }
-
-    @Override
-    public Mono<Void> rollbackTransaction() {
-        return end("ROLLBACK", true);
+                    return started;
+                }, wait)
+                .switchIfEmpty(lease.release().then(Mono.empty()))
+                .onErrorResume(e -> lease.release().then(Mono.error(SqliteExceptionFactory.translate(e, begin)))));
     }
 
     /**
-     * Ends the transaction, if there is one, with {@code sql}: results not yet read are closed first, then the
-     * lane's settings are put back and its lease released. A failed COMMIT keeps the transaction (roll it back
-     * or close the connection); a ROLLBACK always ends it.
+     * Runs {@code sql}, and again while SQLite refuses it a lock without having waited for it (it does not call
+     * its busy handler for every lock), within the lock wait of the task; only for SQL that leaves nothing behind
+     * when it fails with SQLITE_BUSY: BEGIN, and COMMIT, which SQLite documents as safe to retry.
      */
-    private Mono<Void> end(String sql, boolean always) {
+    private static void untilLocked(Lane lane, Statement statement, String sql) throws SQLException {
+        for (int attempt = 0;; attempt++) {
+            try {
+                statement.execute(sql);
+                return;
+            } catch (SQLException e) {
+                if (!SqliteExceptionFactory.isLocked(e) || !lane.pauseForLock(attempt)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Commits the transaction, if there is one: results not yet read are closed first, then COMMIT runs (again
+     * while SQLite refuses it the lock without waiting, within the transaction's lock wait), the lane's settings
+     * are put back and its lease released. A COMMIT that has started runs to its end whatever the subscriber
+     * does; one cancelled before leaves the transaction active. A failed COMMIT keeps the transaction: roll it
+     * back or close the connection.
+     */
+    @Override
+    public Mono<Void> commitTransaction() {
+        return end("COMMIT", "committing", false);
+    }
+
+    /** Rolls back the transaction, if there is one, as {@link #commitTransaction()} commits; it always ends it. */
+    @Override
+    public Mono<Void> rollbackTransaction() {
+        return end("ROLLBACK", "rolling back", true);
+    }
+
+    /**
+     * Ends the transaction, if there is one, with {@code sql}. The lane's task that runs it also ends the
+     * transaction's state and gives its lane back, so a subscriber that cancels cannot leave it half ended.
+     *
+     * @param doing  what ending is called in messages, such as {@code committing}
+     * @param always whether the transaction ends (and its lease goes back) even when {@code sql} fails
+     */
+    private Mono<Void> end(String sql, String doing, boolean always) {
         return Mono.defer(() -> {
             Mono<Transaction> current = current();
             if (current == null) {
                 return Mono.empty();
             }
             return current.flatMap(t -> abortExecutions(t.lease().lane(), new R2dbcNonTransientResourceException(
-                    "the transaction ended before this result was read; read results before "
-                            + sql.toLowerCase(java.util.Locale.ROOT) + "ting"))
+                    "the transaction ended before this result was read; read results before " + doing))
                     .then(t.lease().lane().<Void>call(jdbc -> {
                         try (Statement statement = jdbc.createStatement()) {
                             try {
-                                statement.execute(sql);
+                                untilLocked(t.lease().lane(), statement, sql);
                             } catch (SQLException e) {
-                                if (!(always && isNoTransaction(e))) {
+                                if (!always) {
+                                    throw e;
+                                }
+                                if (!isNoTransaction(e)) {
+                                    reset(statement, t);
+                                    ended(t);
                                     throw e;
                                 }
                             }
                             reset(statement, t);
                         }
+                        ended(t);
                         return null;
-                    }, null, null))
+                    }, new LockWait(t.lockWait)))
                     .onErrorMap(e -> SqliteExceptionFactory.translate(e, sql))
-                    .then(Mono.defer(() -> release(t)))
-                    .onErrorResume(e -> always ? release(t).then(Mono.error(e)) : Mono.error(e)));
+                    .then(t.released.asMono()));
         });
     }
 
-    private Mono<Void> release(Transaction t) {
-        synchronized (lock) {
-            if (transaction == t) {
-                transaction = null;
-            }
-        }
-        return t.lease().release();
-    }
-
-    private void reset(Statement statement, Transaction t) {
+    private static void reset(Statement statement, Transaction t) {
         if (t.queryOnly) {
             quietly(statement, "PRAGMA query_only = OFF");
         }
         if (t.readUncommitted) {
             quietly(statement, "PRAGMA read_uncommitted = OFF");
-        }
-        if (t.busyTimeoutChanged) {
-            quietly(statement, "PRAGMA busy_timeout = " + configuration.busyTimeout().toMillis());
         }
     }
 
@@ -410,7 +584,7 @@ final class SqliteConnection implements Connection, Lifecycle {
                 statement.execute(sql);
             }
             return null;
-        }, null, null).onErrorMap(e -> SqliteExceptionFactory.translate(e, sql));
+        }).onErrorMap(e -> SqliteExceptionFactory.translate(e, sql));
     }
 
     private static String quote(String name) {
@@ -444,8 +618,24 @@ final class SqliteConnection implements Connection, Lifecycle {
             if (this.autoCommit == autoCommit) {
                 return Mono.empty();
             }
-            this.autoCommit = autoCommit;
-            return commitTransaction();
+            return change(() -> this.autoCommit = autoCommit).then(commitTransaction());
+        });
+    }
+
+    /**
+     * A cold Mono that runs {@code change} of the connection's settings when subscribed, unless its subscriber
+     * has cancelled by then: an operator such as {@code timeout} may subscribe after it was cancelled, and a
+     * pooled connection may be its next user's by then.
+     */
+    private static Mono<Void> change(Runnable change) {
+        return Mono.create(sink -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            // called at once if the subscriber has cancelled already
+            sink.onCancel(() -> cancelled.set(true));
+            if (!cancelled.get()) {
+                change.run();
+            }
+            sink.success();
         });
     }
 
@@ -466,7 +656,7 @@ final class SqliteConnection implements Connection, Lifecycle {
         if (isolationLevel == null) {
             throw new IllegalArgumentException("isolationLevel must not be null");
         }
-        return Mono.fromRunnable(() -> {
+        return change(() -> {
             checkIsolationLevel(isolationLevel);
             this.isolationLevel = isolationLevel;
         });
@@ -480,23 +670,21 @@ final class SqliteConnection implements Connection, Lifecycle {
     }
 
     /**
-     * Sets SQLite's busy timeout for this connection's statements and transactions, instead of the factory's;
-     * a lock still held when it runs out fails the statement with {@link io.r2dbc.spi.R2dbcTimeoutException}.
+     * Sets the busy timeout of this connection's later statements and transactions, instead of the factory's
+     * (and of the statements of an active transaction): how long each may wait in total for its lane and for
+     * SQLite's lock; a lock still held when it runs out fails the statement with
+     * {@link io.r2dbc.spi.R2dbcTimeoutException}.
      */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
         Duration checked = checkTimeout(timeout, "lock wait timeout");
-        return Mono.defer(() -> {
+        return change(() -> {
             lockWaitTimeout = checked;
-            Transaction t;
             synchronized (lock) {
-                t = transaction;
+                if (transaction != null) {
+                    transaction.lockWait = checked;
+                }
             }
-            if (t == null) {
-                return Mono.empty();
-            }
-            t.busyTimeoutChanged = true;
-            return run(t, "PRAGMA busy_timeout = " + checked.toMillis());
         });
     }
 
@@ -508,7 +696,7 @@ final class SqliteConnection implements Connection, Lifecycle {
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
         Duration checked = checkTimeout(timeout, "statement timeout");
-        return Mono.fromRunnable(() -> statementTimeout = checked);
+        return change(() -> statementTimeout = checked);
     }
 
     private static Duration checkTimeout(Duration timeout, String what) {
@@ -543,7 +731,8 @@ final class SqliteConnection implements Connection, Lifecycle {
             Mono<Transaction> current = current();
             Mono<Boolean> check = current != null
                     ? current.flatMap(t -> ping(t.lease().lane()))
-                    : Mono.usingWhen(lanes.reader(), lease -> ping(lease.lane()), Lease::release);
+                    : Mono.usingWhen(lanes.reader(new LockWait(lockWait()), "a validation ('SELECT 1')"),
+                            lease -> ping(lease.lane()), Lease::release);
             return check.onErrorReturn(false).defaultIfEmpty(false);
         });
     }
@@ -553,7 +742,7 @@ final class SqliteConnection implements Connection, Lifecycle {
             try (Statement statement = jdbc.createStatement(); ResultSet result = statement.executeQuery("SELECT 1")) {
                 return result.next() && result.getInt(1) == 1;
             }
-        }, null, null);
+        });
     }
 
     @Override
@@ -596,24 +785,31 @@ final class SqliteConnection implements Connection, Lifecycle {
     /**
      * A cold Mono that readies the connection for its next user when a pool such as r2dbc-pool takes it back:
      * unread results are closed, an open transaction (also one begun by a savepoint or by auto-commit off) is
-     * rolled back, its lane given back, and auto-commit, isolation level and timeouts are reset.
+     * rolled back, its lane given back, and auto-commit, isolation level and timeouts are reset. Runs to its
+     * end once subscribed.
      */
     @Override
     public Mono<Void> preRelease() {
-        return release(new R2dbcNonTransientResourceException("the connection went back to its pool before this"
-                + " result was read")).then(Mono.fromRunnable(() -> {
+        return Mono.defer(() -> release(new R2dbcNonTransientResourceException("the connection went back to its pool"
+                + " before this result was read")))
+                .then(Mono.<Void>fromRunnable(() -> {
                     autoCommit = true;
                     isolationLevel = IsolationLevel.SERIALIZABLE;
                     statementTimeout = Duration.ZERO;
                     lockWaitTimeout = null;
-                }));
+                }))
+                .cache();
     }
 
-    /** Closes unread results, rolls back an open transaction and gives back every lane the connection holds. */
+    /**
+     * Closes unread results, rolls back an open transaction and gives back every lane the connection holds; a
+     * transaction still beginning is waited for, then rolled back.
+     */
     private Mono<Void> release(R2dbcException reason) {
         Mono<Void> pendingBegin;
         synchronized (lock) {
-            pendingBegin = beginning == null ? Mono.empty() : beginning.onErrorResume(e -> Mono.empty()).then();
+            // a transaction still beginning for a caller becomes active, then is rolled back below
+            pendingBegin = beginning == null ? Mono.empty() : beginning.settled();
         }
         return pendingBegin
                 .then(Flux.fromIterable(List.copyOf(executions)).flatMap(e -> e.abort(reason)).then())
@@ -625,13 +821,14 @@ final class SqliteConnection implements Connection, Lifecycle {
                     if (t == null) {
                         return Mono.empty();
                     }
-                    return t.lease().lane().<Void>call(jdbc -> {
+                    return t.lease().lane().<Void>callToEnd(jdbc -> {
                         try (Statement statement = jdbc.createStatement()) {
                             quietly(statement, "ROLLBACK");
                             reset(statement, t);
                         }
+                        ended(t);
                         return null;
-                    }, null, null).onErrorResume(e -> Mono.empty()).then(Mono.defer(() -> release(t)));
+                    }).onErrorResume(e -> Mono.fromRunnable(() -> ended(t))).then(t.released.asMono());
                 }));
     }
 

@@ -18,7 +18,7 @@ public final class SqliteConnectionConfiguration {
     /** The {@code database} value of an in-memory database, one per connection factory. */
     public static final String MEMORY = ":memory:";
 
-    /** How long a statement waits for another connection's lock before it fails: 5 seconds. */
+    /** How long a call may wait for its lane and another connection's lock before it fails: 5 seconds. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
     /** Reader lanes of a file database in WAL mode, and of a read-only factory: 4. */
@@ -182,7 +182,19 @@ public final class SqliteConnectionConfiguration {
             return this;
         }
 
-        /** How long a statement waits for a lock held by another connection or process; 0 fails at once. */
+        /**
+         * How long one call (a statement, {@code beginTransaction()}, a commit, the opening of a lane) may wait in
+         * all: for its lane, behind the other statements and transactions of the factory, then for SQLite's lock,
+         * held by other connections or processes. A call still waiting when it runs out fails with
+         * {@code R2dbcTimeoutException}, error code 5 (SQLITE_BUSY), whose message says how long it waited and for
+         * what. So a queue of writers behind a locked file fails within this time each, not one after the other,
+         * and a lane that were never given back would show as that error, never as an endless wait. It also
+         * bounds the waits SQLite does not do itself: where SQLite refuses a lock without calling its busy handler
+         * (switching to WAL, BEGIN, COMMIT), the driver tries again until the timeout. 0 fails at once when the
+         * lane or the lock is taken. R2DBC's {@code Connection.setLockWaitTimeout} and {@code LOCK_WAIT_TIMEOUT}
+         * set it for one connection or transaction. The driver waits with its own busy handler on each lane, so
+         * {@code PRAGMA busy_timeout} reads 0 and setting it has no lasting effect.
+         */
         public Builder busyTimeout(Duration busyTimeout) {
             Objects.requireNonNull(busyTimeout, "busyTimeout must not be null");
             if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {

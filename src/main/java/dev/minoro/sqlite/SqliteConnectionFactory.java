@@ -53,8 +53,11 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
                 return Mono.just((Connection) new SqliteConnection(this));
             }
             // open (or reopen after a failure) the first lane, so that a bad path fails here
-            Mono<Lease> first = configuration.readOnly() ? lanes.reader() : lanes.writer();
-            return first.flatMap(Lease::release)
+            LockWait wait = new LockWait(configuration.busyTimeout());
+            Mono<Lease> first = configuration.readOnly()
+                    ? lanes.reader(wait, "the opening of the database")
+                    : lanes.writer(wait, "the opening of the database");
+            return Mono.usingWhen(first, lease -> Mono.empty(), Lease::release)
                     .then(Mono.fromSupplier(() -> {
                         opened = true;
                         return (Connection) new SqliteConnection(this);

@@ -50,7 +50,11 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     /** Opens the database read-only, with reader lanes only: {@code Boolean}, or {@code true}/{@code false}. */
     public static final Option<Boolean> READ_ONLY = Option.valueOf("readOnly");
 
-    /** SQLite's busy timeout: a {@code Duration}, a number of milliseconds, or ISO-8601 text such as {@code PT5S}. */
+    /**
+     * The busy timeout, how long a call may wait in all for its lane and SQLite's lock (see
+     * {@link SqliteConnectionConfiguration.Builder#busyTimeout}): a {@code Duration}, a number of milliseconds, or
+     * ISO-8601 text such as {@code PT5S}.
+     */
     public static final Option<Duration> BUSY_TIMEOUT = Option.valueOf("busyTimeout");
 
     /** {@link SqliteConnectionConfiguration.JournalMode}, or its name. */

@@ -111,8 +111,34 @@ final class SqliteExceptionFactory {
         return error.getErrorCode();
     }
 
-    static boolean isInterrupt(Throwable error) {
-        return error instanceof SQLException && (extendedCode((SQLException) error) & 0xff) == SQLITE_INTERRUPT;
+    /** Whether {@code error} is SQLite's SQLITE_BUSY or SQLITE_LOCKED: another connection holds a lock. */
+    static boolean isLocked(Throwable error) {
+        if (!(error instanceof SQLException)) {
+            return false;
+        }
+        int primary = extendedCode((SQLException) error) & 0xff;
+        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+    }
+
+    /**
+     * {@code error}, a lock that SQLite could not get, with what the call waited for it added to the message
+     * (SQLite's own message says only "database is locked", whether it waited or not).
+     */
+    static SQLException waited(SQLException error, LockWait wait, String lane) {
+        SQLiteErrorCode code = error instanceof SQLiteException ? ((SQLiteException) error).getResultCode() : null;
+        String message = (error.getMessage() == null ? "database is locked" : error.getMessage()) + "; "
+                + wait.describe(lane);
+        if (wait.hasTimeLeft()) {
+            // the busy handler, which waits out the budget, was not called: the driver retries such refusals
+            // where that is safe, so this one came inside a transaction
+            message += "; SQLite gave up without waiting, as it does when a transaction that has read asks to write"
+                    + " while another connection writes (waiting could deadlock): roll back and run it again";
+        }
+        SQLException waited = code != null && code != SQLiteErrorCode.UNKNOWN_ERROR
+                ? new SQLiteException(message, code)
+                : new SQLException(message, error.getSQLState(), error.getErrorCode());
+        waited.initCause(error);
+        return waited;
     }
 
     private static boolean isGrammar(String message) {

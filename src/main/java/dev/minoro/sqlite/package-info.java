@@ -27,28 +27,37 @@
  *       factory holds at most 1 + R JDBC connections and threads. {@code :memory:} is one database per factory:
  *       a single lane, the writer, and no readers. A read-only factory ({@code readOnly}) opens the file
  *       read-only and has reader lanes only. Lanes are opened lazily: the first {@code create()} opens the first
- *       lane and applies the pragmas ({@code busy_timeout}, {@code foreign_keys}, and on the writer
- *       {@code journal_mode} and {@code synchronous}), so a bad path fails there, naming the path.</li>
+ *       lane and applies the pragmas ({@code foreign_keys}, and on the writer {@code journal_mode} and
+ *       {@code synchronous}), so a bad path fails there, naming the path.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
  *       auto-commit mode a statement leases a lane for as long as it runs and its rows are read. A statement
  *       that is clearly read-only (it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
  *       REPLACE outside quotes) goes to a reader lane, or to the writer when there are no readers; anything
  *       else goes to the writer. {@code beginTransaction()} (or a statement with auto-commit off) leases the
  *       writer lane and keeps it until commit, rollback or close; transactions begin with
- *       {@code BEGIN IMMEDIATE} by default, so that writers in other processes wait on SQLite's busy timeout
- *       instead of failing to upgrade a read lock.</li>
+ *       {@code BEGIN IMMEDIATE} by default, so that writers in other processes wait for the lock within the busy
+ *       timeout instead of failing to upgrade a read lock.</li>
  *   <li><b>Contention.</b> All writes and transactions of a factory go through its one writer lane, so they
  *       are serialised without a thread ever blocking on SQLite's lock: a statement or transaction that finds
  *       the lane taken waits in a first-in-first-out queue of pending leases, asynchronously. A waiter that is
  *       cancelled leaves the queue and never takes or leaks a lane. Reads queue the same way for a reader lane.
- *       Writers in other factories or processes meet SQLite's own lock, which the writer lane's thread waits for
- *       up to the busy timeout (default 5 s) before the statement fails with {@code R2dbcTimeoutException}
- *       (error code 5, SQLITE_BUSY).</li>
+ *       Writers in other factories or processes meet SQLite's own lock, which the lane's thread waits for. The
+ *       busy timeout (default 5 s) bounds both waits together: a call that has waited that long, in the queue
+ *       and at the lock, fails with {@code R2dbcTimeoutException} (error code 5, SQLITE_BUSY) saying how long it
+ *       waited and, for a lane, what holds it. Where SQLite refuses a lock without waiting (switching to WAL,
+ *       BEGIN, COMMIT), the driver tries again within the same time.</li>
  *   <li><b>Results.</b> Rows are read on the lane in batches ({@code Statement.fetchSize}, default 128) when
  *       the subscriber has demand; later batches are emitted on the lane's thread, so row mapping functions must
- *       not block. A subscriber that cancels closes the JDBC statement (interrupting it if it is running) and
- *       gives the lane back. A result whose rows are not all read keeps its lane until it is read, cancelled, or
- *       its connection closed.</li>
+ *       not block. A subscriber that cancels closes the JDBC statement (interrupting it if it is running, or
+ *       ending its wait for a lock) and gives the lane back. A result whose rows are not all read keeps its lane
+ *       until it is read, cancelled, or its connection closed.</li>
+ *   <li><b>Cancellation.</b> A lease always has one owner that gives it back: the run of an auto-commit
+ *       statement, or the connection's transaction; a subscriber that cancels at any point, waiting for a lane
+ *       or after, cannot leave a lane leased to nobody. A COMMIT or ROLLBACK that has started runs to its end
+ *       and gives the lane back; one cancelled before it started leaves the transaction as it was. A
+ *       {@code beginTransaction()} whose callers all cancel begins nothing (it rolls back a BEGIN that ran before
+ *       anyone heard of it). Settings and transactions change only for a subscriber that has not cancelled, also
+ *       when an operator such as {@code timeout} subscribes after cancelling.</li>
  *   <li><b>Closing.</b> {@code Connection.close()} closes the connection's unread results, rolls back an open
  *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
  *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,

@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import static dev.minoro.sqlite.SqliteTesting.query;
 import static dev.minoro.sqlite.SqliteTesting.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcTimeoutException;
@@ -194,6 +195,69 @@ final class SqliteCancellationIntegrationTests {
                 .as(StepVerifier::create).verifyComplete();
         query(factory, "SELECT count(*) FROM t WHERE v <= 0", r -> r.get(0, Long.class))
                 .as(StepVerifier::create).expectNext(50L).verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    /** Subscribes to {@code publisher} with a subscriber that cancels at once, as timeout(…) may. */
+    private static void subscribeCancelled(org.reactivestreams.Publisher<?> publisher) {
+        publisher.subscribe(new reactor.core.publisher.BaseSubscriber<Object>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                subscription.cancel();
+            }
+        });
+    }
+
+    /**
+     * An operator may subscribe after it was cancelled ({@code timeout} does when its timer fires first); on a
+     * pooled connection, its owner may have handed the connection to its next user by then. Such a subscription
+     * changes nothing: no transaction begins, no setting changes, no lane is taken.
+     */
+    @Test
+    void operationsSubscribedAfterTheirSubscriberCancelledChangeNothing() throws Exception {
+        Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            subscribeCancelled(connection.beginTransaction());
+            subscribeCancelled(connection.setAutoCommit(false));
+            subscribeCancelled(connection.setLockWaitTimeout(Duration.ofMillis(1)));
+            subscribeCancelled(connection.setStatementTimeout(Duration.ofMillis(1)));
+            subscribeCancelled(connection.createSavepoint("s"));
+            SqliteCancellationStressIntegrationTests.awaitNoLaneLeased(factory);
+            assertTrue(connection.isAutoCommit(), "no transaction began and auto-commit is still on");
+            // no transaction holds the writer lane or SQLite's lock: this write commits at once
+            update(factory, "INSERT INTO t VALUES (-1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+            // no statement timeout of 1 ms: a count that takes a while completes
+            Flux.from(connection.createStatement("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                            + " WHERE i < 300000) SELECT count(*) FROM n").execute())
+                    .concatMap(r -> r.map(row -> row.get(0, Long.class)))
+                    .as(StepVerifier::create).expectNext(300000L).verifyComplete();
+        } finally {
+            Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
+        }
+        nothingLeasedAndReadsStillWork();
+    }
+
+    /** A begin whose caller cancels while it waits for the writer lane begins nothing once it gets the lane. */
+    @Test
+    void aBeginCancelledWhileWaitingForTheLaneBeginsNothing() throws Exception {
+        Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
+        Connection other = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            Mono.from(other.beginTransaction())
+                    .as(StepVerifier::create)
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofMillis(100))
+                    .thenCancel()
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(holder.commitTransaction()).block(SqliteTesting.TIMEOUT);
+            SqliteCancellationStressIntegrationTests.awaitNoLaneLeased(factory);
+            assertTrue(other.isAutoCommit(), "the cancelled begin left no transaction");
+            update(factory, "INSERT INTO t VALUES (-1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
+            Mono.from(other.close()).block(SqliteTesting.TIMEOUT);
+        }
         nothingLeasedAndReadsStillWork();
     }
 }

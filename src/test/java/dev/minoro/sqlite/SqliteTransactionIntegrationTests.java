@@ -2,6 +2,7 @@ package dev.minoro.sqlite;
 
 import static dev.minoro.sqlite.SqliteTesting.query;
 import static dev.minoro.sqlite.SqliteTesting.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -208,5 +209,40 @@ final class SqliteTransactionIntegrationTests {
         update(factory, "INSERT INTO t VALUES (4)").as(StepVerifier::create).expectNext(1L).verifyComplete();
         query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
                 .as(StepVerifier::create).expectNext(1, 2, 4).verifyComplete();
+    }
+
+    @Test
+    void aScriptThatFailsInsideItsOwnTransactionLeavesNoTransactionOnTheLane() {
+        // the second INSERT fails, so the script never reaches its end, where it would have been told off
+        update(factory, "BEGIN; INSERT INTO t VALUES (1); INSERT INTO no_such_table VALUES (2)")
+                .as(StepVerifier::create).expectError(io.r2dbc.spi.R2dbcBadGrammarException.class)
+                .verify(Duration.ofSeconds(30));
+        // the next statement on the writer lane commits on its own, outside the failed script's transaction
+        update(factory, "INSERT INTO t VALUES (3)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+        SqliteConnectionFactory other = SqliteTesting.file(directory.resolve("tx.db"));
+        try {
+            query(other, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
+                    .as(StepVerifier::create).expectNext(3).verifyComplete();
+        } finally {
+            SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void endingATransactionClosesItsUnreadResultsAndSaysSo() {
+        update(factory, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); INSERT INTO t VALUES (3)")
+                .block(SqliteTesting.TIMEOUT);
+        for (boolean commit : new boolean[] {true, false}) {
+            Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                    .then(Mono.from(c.createStatement("SELECT v FROM t").fetchSize(1).execute()))
+                    .flatMap(unread -> Mono.from(commit ? c.commitTransaction() : c.rollbackTransaction())
+                            .thenMany(unread.map(row -> row.get(0)))
+                            .then()), Connection::close)
+                    .as(StepVerifier::create)
+                    .expectErrorMessage("the transaction ended before this result was read; read results before "
+                            + (commit ? "committing" : "rolling back"))
+                    .verify(Duration.ofSeconds(30));
+        }
+        assertEquals(0, factory.lanes().leased(), "lanes leased");
     }
 }

@@ -56,8 +56,9 @@ final class SqliteExceptionFactory {
             }
             int primary = e.getErrorCode() & 0xff;
             if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-                return new DatabaseException(doing + " failed: the SQLite database stayed locked by another"
-                        + " connection or process for longer than the busy timeout (" + e.getMessage() + ")", error);
+                // the driver's message says how long the call waited, and for what
+                return new DatabaseException(doing + " failed: the SQLite database is locked: " + e.getMessage(),
+                        error);
             }
             return new DatabaseException(doing + " failed: " + e.getMessage(), error);
         }

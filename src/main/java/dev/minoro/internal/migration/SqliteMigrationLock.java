@@ -3,20 +3,26 @@ package dev.minoro.internal.migration;
 import dev.minoro.MigrationException;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Option;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.TransactionDefinition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
  * SQLite's migration lock: a JVM-local mutex per database file, so that instances in one JVM queue
  * without holding a thread, then a {@code BEGIN IMMEDIATE} transaction (the driver's default), which
- * takes SQLite's write lock and so excludes other processes. While another process holds the write
- * lock past the connection's busy timeout, beginning is retried until the deadline.
+ * takes SQLite's write lock and so excludes other processes. The transaction begins with the time left of
+ * the migration-lock timeout as its lock wait, so the driver waits for another process's lock that long;
+ * a begin that still fails on a lock before the deadline (SQLite refuses some locks without waiting) is
+ * retried until then. The error of a lock not obtained states the time actually waited.
  */
 final class SqliteMigrationLock implements MigrationLock {
 
@@ -29,13 +35,15 @@ final class SqliteMigrationLock implements MigrationLock {
     @Override
     public <T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<T>> work) {
         return Mono.defer(() -> {
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long start = System.nanoTime();
+            long deadline = start + timeout.toNanos();
             AsyncMutex mutex = MUTEXES.computeIfAbsent(database.lockKey(), k -> new AsyncMutex());
             return Mono.usingWhen(
-                    mutex.acquire().timeout(timeout).onErrorMap(TimeoutException.class, e -> timedOut(database, timeout, e)),
+                    mutex.acquire().timeout(timeout)
+                            .onErrorMap(TimeoutException.class, e -> timedOut(database, timeout, start, e)),
                     release -> database.withConnection("migrating the " + database.description(),
                             connection -> Mono.usingWhen(
-                                    begin(connection, database, timeout, deadline),
+                                    begin(connection, database, timeout, start, deadline),
                                     work,
                                     Connection::commitTransaction,
                                     (c, e) -> c.rollbackTransaction(),
@@ -46,15 +54,28 @@ final class SqliteMigrationLock implements MigrationLock {
         });
     }
 
-    private static Mono<Connection> begin(Connection connection, Database database, Duration timeout, long deadline) {
-        return Mono.from(connection.beginTransaction())
+    private static Mono<Connection> begin(Connection connection, Database database, Duration timeout, long start,
+            long deadline) {
+        return Mono.defer(() -> Mono.from(connection.beginTransaction(lockWait(deadline))))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20))
                         .maxBackoff(Duration.ofMillis(500))
                         .jitter(0.5)
                         .filter(e -> isBusy(e) && System.nanoTime() < deadline))
-                // still busy after the deadline
-                .onErrorMap(SqliteMigrationLock::isBusy, e -> timedOut(database, timeout, e))
+                // still busy at the deadline
+                .onErrorMap(SqliteMigrationLock::isBusy, e -> timedOut(database, timeout, start, e))
                 .thenReturn(connection);
+    }
+
+    /** A transaction whose wait for the writer lane and SQLite's lock ends at {@code deadline} (at least 1 ms). */
+    private static TransactionDefinition lockWait(long deadline) {
+        Duration left = Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        return new TransactionDefinition() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> @Nullable T getAttribute(Option<T> option) {
+                return option.equals(TransactionDefinition.LOCK_WAIT_TIMEOUT) ? (T) left : null;
+            }
+        };
     }
 
     private static boolean isBusy(Throwable e) {
@@ -65,9 +86,10 @@ final class SqliteMigrationLock implements MigrationLock {
         return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
     }
 
-    private static MigrationException timedOut(Database database, Duration timeout, Throwable cause) {
-        return new MigrationException("waited " + timeout.toMillis() + " ms for the migration lock of the "
-                + database.description() + ", which another instance or process holds; raise"
-                + " migrationLockTimeout if its migrations take longer", cause);
+    private static MigrationException timedOut(Database database, Duration timeout, long start, Throwable cause) {
+        return new MigrationException("waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                + " ms for the migration lock of the " + database.description() + ", which another instance or"
+                + " process holds (migrationLockTimeout " + timeout.toMillis() + " ms); raise migrationLockTimeout"
+                + " if its migrations take longer", cause);
     }
 }
