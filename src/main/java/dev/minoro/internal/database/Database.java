@@ -104,13 +104,13 @@ public final class Database {
      * fails or is cancelled. Errors are translated by the dialect, saying what Minoro was {@code doing}.
      */
     public <T> Mono<T> withConnection(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return Mono.usingWhen(connections.create(), work, Connection::close, (c, e) -> c.close(), Connection::close)
+        return Mono.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close, (c, e) -> c.close(), Connection::close)
                 .onErrorMap(e -> dialect.translate(e, doing));
     }
 
     /** {@link #withConnection} for work that emits many values. */
     public <T> Flux<T> withConnectionMany(String doing, Function<Connection, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(connections.create(), work, Connection::close, (c, e) -> c.close(), Connection::close)
+        return Flux.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close, (c, e) -> c.close(), Connection::close)
                 .onErrorMap(e -> dialect.translate(e, doing));
     }
 
@@ -121,7 +121,7 @@ public final class Database {
      * have the next user's transaction ended by it.
      */
     public <T> Mono<T> inTransaction(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return Mono.usingWhen(connections.create(),
+        return Mono.usingWhen(ConnectionHandOver.of(connections.create()),
                         c -> Mono.from(c.beginTransaction()).then(Mono.defer(() -> work.apply(c))),
                         c -> endThenClose(c, c.commitTransaction()),
                         (c, e) -> endThenClose(c, c.rollbackTransaction()),
