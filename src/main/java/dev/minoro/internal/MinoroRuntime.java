@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -30,23 +29,14 @@ public final class MinoroRuntime {
 
     /** See {@link Minoro#create(MinoroConfig)}. */
     public static Mono<Minoro> create(@Nullable MinoroConfig config) {
-        return create(config, UnaryOperator.identity());
+        return create(config, HashingProbe.NONE);
     }
 
     /**
-     * {@link #create(MinoroConfig)} with the opened database passed through {@code decorator} first:
-     * for tests that observe what booting does, for example by counting statements.
+     * {@link #create(MinoroConfig)} with {@code probe} watching the instance's hashing threads: for tests
+     * that count, hold or fail password hashing.
      */
-    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator) {
-        return create(config, decorator, HashingProbe.NONE);
-    }
-
-    /**
-     * {@link #create(MinoroConfig, UnaryOperator)} with {@code probe} watching the instance's hashing
-     * threads: for tests that count, hold or fail password hashing.
-     */
-    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator,
-            HashingProbe probe) {
+    public static Mono<Minoro> create(@Nullable MinoroConfig config, HashingProbe probe) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("config must not be null"));
@@ -55,7 +45,6 @@ public final class MinoroRuntime {
             AtomicReference<@Nullable Minoro> started = new AtomicReference<>();
             AtomicBoolean handedOver = new AtomicBoolean();
             return Database.open(config.database())
-                    .map(decorator)
                     .doOnNext(opened::set)
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())

@@ -17,7 +17,6 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.PendingMigration;
 import dev.minoro.SchemaNotMigratedException;
 import dev.minoro.SchemaTooNewException;
-import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.BootProcess;
 import dev.minoro.testing.JavaProcess;
@@ -85,7 +84,7 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         boot(database);
         StatementRecorder recorder = new StatementRecorder();
-        Minoro minoro = MinoroRuntime.create(config(database), db -> db.decorate(recorder::wrap)).block(TIMEOUT);
+        Minoro minoro = Minoro.create(config(database.withConnectionFactoryCustomizer(recorder::wrap))).block(TIMEOUT);
         try {
             assertEquals(List.of(HEAD_QUERY), recorder.statements());
             assertEquals(List.of(), recorder.transactions(), "no lock, no transaction");

@@ -1,11 +1,14 @@
 package dev.minoro.internal.database;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,12 +58,39 @@ public final class Database {
         return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
                         ? SqliteDatabases.open(config, readOnly)
                         : PostgresDatabases.open(config))
-                .subscribeOn(Schedulers.boundedElastic());
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(opened -> Mono.fromCallable(() -> opened.customizedBy(config.connectionFactoryCustomizer()))
+                        .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty()).then(Mono.error(e))));
     }
 
     /**
-     * A database over the given parts, for the openers of each type and for tests that wrap a
-     * connection factory.
+     * This database with its connections from what {@code customizer} makes of its factory; closing it closes
+     * this one, then that when it is another R2DBC {@link Closeable}: a pool's connections still lent out fail
+     * at once and come back before the pool is disposed.
+     *
+     * @throws ConfigurationException when {@code customizer} throws or returns null
+     */
+    private Database customizedBy(UnaryOperator<ConnectionFactory> customizer) {
+        ConnectionFactory customized;
+        try {
+            customized = customizer.apply(connections);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("connectionFactoryCustomizer threw " + e.getClass().getName(), e);
+        }
+        if (customized == null) {
+            throw new ConfigurationException("connectionFactoryCustomizer returned null instead of a ConnectionFactory");
+        }
+        if (customized == connections) {
+            return this;
+        }
+        Supplier<Publisher<Void>> closeAll = customized instanceof Closeable
+                ? () -> Flux.concatDelayError(closer.get(), ((Closeable) customized).close())
+                : closer;
+        return new Database(customized, dialect, description, lockKey, closeAll);
+    }
+
+    /**
+     * A database over the given parts, for the openers of each type.
      *
      * @param description what messages call the database; must not contain a password
      * @param lockKey     what identifies the database for the migration lock (a canonical file path, or
@@ -70,11 +100,6 @@ public final class Database {
     public static Database of(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
             Supplier<Publisher<Void>> closer) {
         return new Database(connections, dialect, description, lockKey, closer);
-    }
-
-    /** A copy whose connection factory is {@code decorator} applied to this one; closing closes this one. */
-    public Database decorate(Function<ConnectionFactory, ConnectionFactory> decorator) {
-        return new Database(decorator.apply(connections), dialect, description, lockKey, closer);
     }
 
     public ConnectionFactory connections() {
