@@ -1,6 +1,6 @@
 package dev.minoro;
 
-import dev.minoro.internal.database.ConnectionStrings;
+import dev.minoro.internal.MinoroRuntime;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.Locale;
@@ -32,8 +32,15 @@ public final class DatabaseConfig {
     static final int DEFAULT_POOL_MAX_SIZE = 10;
     private static final UnaryOperator<ConnectionFactory> NO_CUSTOMIZER = UnaryOperator.identity();
 
+    static {
+        // How the implementation reads what a config carries of its parsed connection, with no accessor here.
+        MinoroRuntime.readTargetsWith(config -> config.target);
+    }
+
     private final DatabaseType type;
     private final String connection;
+    /** The connection string as the implementation parsed it, once, when the config was made. */
+    private final MinoroRuntime.Target target;
     private final boolean runMigrations;
     private final @Nullable String schema;
     private final int poolMinSize;
@@ -49,6 +56,7 @@ public final class DatabaseConfig {
     private DatabaseConfig(Values v) {
         this.type = v.type;
         this.connection = v.connection;
+        this.target = v.target;
         this.runMigrations = v.runMigrations;
         this.schema = v.schema;
         this.poolMinSize = v.poolMinSize;
@@ -67,6 +75,7 @@ public final class DatabaseConfig {
 
         DatabaseType type;
         String connection;
+        MinoroRuntime.Target target;
         boolean runMigrations = true;
         @Nullable String schema;
         int poolMinSize = DEFAULT_POOL_MIN_SIZE;
@@ -79,13 +88,14 @@ public final class DatabaseConfig {
         Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
         UnaryOperator<ConnectionFactory> connectionFactoryCustomizer = NO_CUSTOMIZER;
 
-        Values(DatabaseType type, String connection) {
+        Values(DatabaseType type, String connection, MinoroRuntime.Target target) {
             this.type = type;
             this.connection = connection;
+            this.target = target;
         }
 
         Values(DatabaseConfig c) {
-            this(c.type, c.connection);
+            this(c.type, c.connection, c.target);
             runMigrations = c.runMigrations;
             schema = c.schema;
             poolMinSize = c.poolMinSize;
@@ -152,7 +162,7 @@ public final class DatabaseConfig {
         if (lower.startsWith("file:") || lower.equals(":memory:") || lower.startsWith("libsql:")) {
             return sqlite(connection);
         }
-        throw new ConfigurationException("cannot tell the database type of '" + ConnectionStrings.mask(connection)
+        throw new ConfigurationException("cannot tell the database type of '" + ConnectionSecrets.mask(connection)
                 + "': PostgreSQL connections start with postgres://, postgresql://, r2dbc:postgresql:// or"
                 + " r2dbc:pool:postgresql://, SQLite connections are file:/abs/path.db, file:relative/path.db,"
                 + " file::memory: or :memory:");
@@ -171,8 +181,7 @@ public final class DatabaseConfig {
         if (connection == null) {
             throw new ConfigurationException("database connection must not be null");
         }
-        ConnectionStrings.validate(type, connection);
-        return new DatabaseConfig(new Values(type, connection));
+        return new DatabaseConfig(new Values(type, connection, MinoroRuntime.target(type, connection)));
     }
 
     /**
@@ -401,7 +410,7 @@ public final class DatabaseConfig {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
-                .append(", connection=").append(ConnectionStrings.masked(type, connection))
+                .append(", connection=").append(ConnectionSecrets.masked(type, connection))
                 .append(", runMigrations=").append(runMigrations);
         if (type == DatabaseType.POSTGRES) {
             if (schema != null) {

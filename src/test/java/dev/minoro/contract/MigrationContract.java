@@ -17,6 +17,7 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.PendingMigration;
 import dev.minoro.SchemaNotMigratedException;
 import dev.minoro.SchemaTooNewException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.BootProcess;
 import dev.minoro.testing.JavaProcess;
@@ -47,7 +48,7 @@ public interface MigrationContract extends MigrationFixture {
 
     /** What messages call {@code database}, such as {@code SQLite file /tmp/x.db}. */
     private static String description(DatabaseConfig database) {
-        return Mono.usingWhen(Database.open(database), db -> Mono.just(db.description()), Database::close)
+        return Mono.usingWhen(MinoroRuntime.open(database), db -> Mono.just(db.description()), Database::close)
                 .block(TIMEOUT);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.MigrationException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.PostgresLockKey;
 import dev.minoro.internal.migration.AdvisoryLock;
@@ -39,7 +40,7 @@ final class AdvisoryLockIntegrationTests {
     @Test
     void secondHolderWaitsForTheFirstThenProceeds(PostgresDatabase db) throws Exception {
         db.execute("CREATE TABLE holders (seq serial PRIMARY KEY, name text NOT NULL)");
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch firstHolds = new CountDownLatch(1);
             Sinks.Empty<Void> releaseFirst = Sinks.empty();
@@ -75,7 +76,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void failsWithAMigrationExceptionAtTheDeadline(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch firstHolds = new CountDownLatch(1);
             Sinks.Empty<Void> releaseFirst = Sinks.empty();
@@ -109,7 +110,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void failedWorkRollsBackAndReleasesTheLock(PostgresDatabase db) {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE half_done (id int)")
                             .then(execute(c, "SELECT * FROM no_such_table")))
@@ -126,7 +127,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void cancellingReleasesTheLock(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Disposable holder = lock.withLock(database, TIMEOUT,
@@ -142,7 +143,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void cancellingAWaiterRollsItsTransactionBackAndReturnsItsConnection(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config().withPoolSize(0, 2)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolSize(0, 2)).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Sinks.Empty<Void> release = Sinks.empty();
@@ -173,7 +174,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void takesATransactionLockOnAStableKeyAndBoundsLockWaits(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config().withSchema("auth")).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withSchema("auth")).block(TIMEOUT);
         try {
             List<String> seen = lock.withLock(database, Duration.ofSeconds(7), c -> Flux.from(c.createStatement(
                                     "SELECT current_setting('lock_timeout') || ' ' || l.classid || ' ' || l.objid || ' '"
@@ -196,8 +197,8 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void differentSchemasDoNotWaitForEachOther(PostgresDatabase db) throws Exception {
-        Database auth = Database.open(db.config().withSchema("auth")).block(TIMEOUT);
-        Database other = Database.open(db.config().withSchema("other")).block(TIMEOUT);
+        Database auth = MinoroRuntime.open(db.config().withSchema("auth")).block(TIMEOUT);
+        Database other = MinoroRuntime.open(db.config().withSchema("other")).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Sinks.Empty<Void> release = Sinks.empty();
@@ -216,7 +217,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void createsTheConfiguredSchemaInsideTheLock(PostgresDatabase db) {
-        Database database = Database.open(db.config().withSchema("Minoro_Auth")).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withSchema("Minoro_Auth")).block(TIMEOUT);
         try {
             assertEquals(List.of(), db.queryStrings("SELECT nspname FROM pg_namespace WHERE nspname = 'minoro_auth'"));
             lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)")).block(TIMEOUT);
@@ -232,7 +233,7 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void aSchemaThatTheConnectionsDoNotUseFailsClearly(PostgresDatabase db) {
-        Database plain = Database.open(db.config()).block(TIMEOUT);
+        Database plain = MinoroRuntime.open(db.config()).block(TIMEOUT);
         // As if a pooler had dropped the search_path startup parameter: the lock key names a schema the
         // connections do not have first in their search_path.
         Database misrouted = Database.of(plain.connections(), plain.dialect(), plain.description(),

@@ -11,6 +11,7 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroException;
 import dev.minoro.NotFoundException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.Dialect;
 import dev.minoro.testing.PostgresDatabase;
@@ -70,7 +71,7 @@ final class PostgresErrorsIntegrationTests {
                     + " database '" + db.name() + "' on 127.0.0.1:" + server.port() + " as user '" + role + "'); check"
                     + " the user name and password", e.getMessage()));
 
-            Database database = Database.open(DatabaseConfig.postgres(server.url(role, right, db.name()))).block(TIMEOUT);
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(server.url(role, right, db.name()))).block(TIMEOUT);
             try {
                 database.withConnection("asking who we are", c -> Flux.from(c.createStatement("SELECT current_user")
                                 .execute()).flatMap(r -> r.map((row, m) -> row.get(0, String.class))).single())
@@ -98,7 +99,7 @@ final class PostgresErrorsIntegrationTests {
     @Test
     void uniqueViolationAndUndefinedTableAreRecognised(PostgresDatabase db) {
         db.execute("CREATE TABLE emails (email text PRIMARY KEY)", "INSERT INTO emails VALUES ('a@example.com')");
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             Dialect dialect = database.dialect();
             Throwable duplicate = Mono.usingWhen(database.connections().create(),
@@ -136,7 +137,7 @@ final class PostgresErrorsIntegrationTests {
 
     @Test
     void translatesWhatIsHardToProvokeAndPassesMinorosOwnThrough(PostgresDatabase db) {
-        Database database = Database.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstance.encode(PASSWORD)
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstance.encode(PASSWORD)
                 + "@db.example.com:6543/app?sslmode=require")).block(TIMEOUT);
         try {
             Dialect dialect = database.dialect();
@@ -170,7 +171,7 @@ final class PostgresErrorsIntegrationTests {
         } finally {
             database.close().block(TIMEOUT);
         }
-        Database pooled = Database.open(DatabaseConfig.postgres("postgres://alice@db.example.com:6543/app?pgbouncer=true"))
+        Database pooled = MinoroRuntime.open(DatabaseConfig.postgres("postgres://alice@db.example.com:6543/app?pgbouncer=true"))
                 .block(TIMEOUT);
         try {
             // In pooler mode no statement is named: these errors then mean something else, and say only what they are.
@@ -184,7 +185,7 @@ final class PostgresErrorsIntegrationTests {
     }
 
     private static void expectFailure(String url, Consumer<Throwable> check) {
-        Database database = Database.open(DatabaseConfig.postgres(url).withAcquireTimeout(Duration.ofSeconds(30)))
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres(url).withAcquireTimeout(Duration.ofSeconds(30)))
                 .block(TIMEOUT);
         try {
             database.withConnection("connecting", c -> Mono.just(1))

@@ -6,6 +6,7 @@ import dev.minoro.DatabaseType;
 import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -37,27 +38,14 @@ public final class Database {
     }
 
     /**
-     * A cold {@code Mono} that opens the database {@code config} describes; its connection factory
-     * connects lazily, so opening connects to nothing. Configuration errors are signalled here. Opening
-     * runs on Reactor's bounded-elastic scheduler, since it may read files (a PostgreSQL
-     * {@code sslrootcert}, the SQLite driver's classes and native library the first time).
+     * A cold {@code Mono} of the database that {@code opening} opens (a {@link ConnectionTarget}'s open or
+     * openToRead), its connections passed through {@code config}'s connection-factory customizer. Its connection
+     * factory connects lazily, so opening connects to nothing. Configuration errors are signalled here. Opening
+     * runs on Reactor's bounded-elastic scheduler, since it may read files (a PostgreSQL {@code sslrootcert}, the
+     * SQLite driver's classes and native library the first time).
      */
-    public static Mono<Database> open(DatabaseConfig config) {
-        return open(config, false);
-    }
-
-    /**
-     * {@link #open(DatabaseConfig)} for reading only: a SQLite file is opened read-only (and must
-     * exist); PostgreSQL is opened as usual, since reading is up to the statements.
-     */
-    public static Mono<Database> openReadOnly(DatabaseConfig config) {
-        return open(config, true);
-    }
-
-    private static Mono<Database> open(DatabaseConfig config, boolean readOnly) {
-        return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
-                        ? SqliteDatabases.open(config, readOnly)
-                        : PostgresDatabases.open(config))
+    public static Mono<Database> open(DatabaseConfig config, Callable<Database> opening) {
+        return Mono.fromCallable(opening)
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(opened -> Mono.fromCallable(() -> opened.customizedBy(config.connectionFactoryCustomizer()))
                         .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty()).then(Mono.error(e))));

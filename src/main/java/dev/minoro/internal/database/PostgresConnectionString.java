@@ -1,6 +1,7 @@
 package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * does. Unknown parameters and bad values fail with a {@link ConfigurationException} that names them and
  * never shows the password.
  */
-public final class PostgresConnectionString {
+public final class PostgresConnectionString implements ConnectionTarget {
 
     static final String ACCEPTED_FORMS = "postgres://user:password@host:5432/database?sslmode=require,"
             + " postgresql://…, r2dbc:postgresql://… or r2dbc:pool:postgresql://…";
@@ -91,11 +92,10 @@ public final class PostgresConnectionString {
     private final @Nullable String sslRootCert;
     private final @Nullable Boolean pgbouncer;
     private final @Nullable Duration connectTimeout;
-    private final String masked;
 
     private PostgresConnectionString(ConnectionFactoryOptions options, String host, int port, @Nullable String database,
             String user, SSLMode sslMode, @Nullable String sslRootCert, @Nullable Boolean pgbouncer,
-            @Nullable Duration connectTimeout, String masked) {
+            @Nullable Duration connectTimeout) {
         this.options = options;
         this.host = host;
         this.port = port;
@@ -105,7 +105,6 @@ public final class PostgresConnectionString {
         this.sslRootCert = sslRootCert;
         this.pgbouncer = pgbouncer;
         this.connectTimeout = connectTimeout;
-        this.masked = masked;
     }
 
     /**
@@ -129,6 +128,17 @@ public final class PostgresConnectionString {
         Matcher scheme = SCHEME.matcher(connection);
         String startsWith = scheme.lookingAt() ? " (it starts with '" + scheme.group() + "')" : "";
         throw invalid("it is neither a libpq URI nor an r2dbc URL" + startsWith);
+    }
+
+    @Override
+    public Database open(DatabaseConfig config) {
+        return PostgresDatabases.open(config, this);
+    }
+
+    /** As {@link #open}: what the statements do decides whether anything is written. */
+    @Override
+    public Database openToRead(DatabaseConfig config) {
+        return open(config);
     }
 
     /** The options for r2dbc-postgresql's {@code PostgresqlConnectionFactoryProvider.builder(...)}. */
@@ -191,10 +201,10 @@ public final class PostgresConnectionString {
         return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** The connection string with its password masked. */
+    /** {@link #description()}: never the password. */
     @Override
     public String toString() {
-        return masked;
+        return description();
     }
 
     private static ConfigurationException invalid(String why) {
@@ -227,7 +237,6 @@ public final class PostgresConnectionString {
             int start = connection.indexOf("://") + 3;
             int end = connection.length();
             Map<String, String> values = new LinkedHashMap<>();
-            List<int[]> secrets = new ArrayList<>();
 
             int at = -1;
             for (int i = start; i < end && connection.charAt(i) != '/'; i++) {
@@ -251,7 +260,6 @@ public final class PostgresConnectionString {
                     values.put("user", decode(rawUser, "the user name", false));
                 }
                 if (colon >= 0) {
-                    secrets.add(new int[] {start + colon + 1, at});
                     String password = decode(userInfo.substring(colon + 1), "the password", true);
                     if (!password.isEmpty()) {
                         values.put("password", password);
@@ -322,19 +330,9 @@ public final class PostgresConnectionString {
             }
             if (p < end) {
                 // What is left starts with '?'.
-                parseQuery(connection, p + 1, values, secrets, passwordMaySpill);
+                parseQuery(connection, p + 1, values, passwordMaySpill);
             }
-            return translate(values, masked(connection, secrets), passwordMaySpill);
-        }
-
-        private static String masked(String connection, List<int[]> secrets) {
-            StringBuilder masked = new StringBuilder(connection.length());
-            int last = 0;
-            for (int[] span : secrets) {
-                masked.append(connection, last, span[0]).append("****");
-                last = span[1];
-            }
-            return masked.append(connection, last, connection.length()).toString();
+            return translate(values, passwordMaySpill);
         }
 
         private static ConfigurationException severalHosts() {
@@ -356,19 +354,16 @@ public final class PostgresConnectionString {
         }
 
         /**
-         * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does, recording where
-         * a password value lies. Minoro is more lenient than libpq in two ways that change no meaning: an
+         * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
          * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
          */
-        private static void parseQuery(String connection, int from, Map<String, String> values, List<int[]> secrets,
-                boolean hideValues) {
+        private static void parseQuery(String connection, int from, Map<String, String> values, boolean hideValues) {
             Set<String> seen = new LinkedHashSet<>();
             int pairStart = from;
             while (pairStart <= connection.length()) {
                 int pairEnd = connection.indexOf('&', pairStart);
                 pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
                 String pair = connection.substring(pairStart, pairEnd);
-                int valueStart = pairStart;
                 pairStart = pairEnd + 1;
                 if (pair.isEmpty()) {
                     continue;
@@ -382,9 +377,6 @@ public final class PostgresConnectionString {
                     throw invalid("parameter " + name + " has no value (write " + name + "=value)");
                 }
                 boolean secret = name.equals("password");
-                if (secret) {
-                    secrets.add(new int[] {valueStart + eq + 1, pairEnd});
-                }
                 String value = decode(pair.substring(eq + 1), secret ? "the password" : "the value of " + name,
                         secret || hideValues);
                 if (hideValues && value.indexOf('@') >= 0 && !FREE_TEXT_PARAMETERS.contains(name)) {
@@ -437,8 +429,7 @@ public final class PostgresConnectionString {
         /**
          * @param hidePort whether the port may be part of a password and must not appear in a message
          */
-        private static PostgresConnectionString translate(Map<String, String> values, String masked,
-                boolean hidePort) {
+        private static PostgresConnectionString translate(Map<String, String> values, boolean hidePort) {
             // As in libpq, an empty user, host, port, database or sslrootcert means the default.
             String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
             String host = valueOrDefault(values, "host", "localhost");
@@ -502,7 +493,7 @@ public final class PostgresConnectionString {
             }
             Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
             return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
-                    pgbouncer, connectTimeout, masked);
+                    pgbouncer, connectTimeout);
         }
 
         private static String valueOrDefault(Map<String, String> values, String name, String defaultValue) {
@@ -727,7 +718,7 @@ public final class PostgresConnectionString {
         }
 
         static PostgresConnectionString parse(String connection) {
-            String masked = checkUserInfoAndPort(connection);
+            checkUserInfoAndPort(connection);
             ConnectionFactoryOptions parsed;
             try {
                 parsed = ConnectionFactoryOptions.parse(connection);
@@ -804,20 +795,20 @@ public final class PostgresConnectionString {
             }
             return new PostgresConnectionString(parsed, hostValue.toString(), port,
                     databaseValue == null ? null : databaseValue.toString(), userValue.toString(), sslMode,
-                    rootCertValue == null ? null : rootCertValue.toString(), null, connectTimeout, masked);
+                    rootCertValue == null ? null : rootCertValue.toString(), null, connectTimeout);
         }
 
         /**
          * Refuses what r2dbc-spi's parser (java.net.URI, then the last '@' of the authority) would read otherwise
-         * than meant, and returns the URL with its password masked. The authority ends at the first '/', '?' or
+         * than meant. The authority ends at the first '/', '?' or
          * '#', so a password holding one of them loses its host; a second '@' ends up in the host or port; and
          * '+' in the user information decodes to a space. Messages never show the user information.
          */
-        private static String checkUserInfoAndPort(String connection) {
+        private static void checkUserInfoAndPort(String connection) {
             int schemeEnd = connection.indexOf("://");
             if (schemeEnd < 0) {
-                // ConnectionFactoryOptions.parse refuses it; nothing here to mask precisely.
-                return ConnectionStrings.mask(connection);
+                // ConnectionFactoryOptions.parse refuses it.
+                return;
             }
             int start = schemeEnd + 3;
             int end = indexOfAny(connection, "/?#", start);
@@ -827,7 +818,7 @@ public final class PostgresConnectionString {
                     throw invalid("the r2dbc URL names no user before its host; if the user name or password holds"
                             + " '/', '?' or '#', percent-encode them (as %2F, %3F, %23)");
                 }
-                return ConnectionStrings.maskParameters(connection);
+                return;
             }
             if (connection.indexOf('@', start) != at) {
                 throw invalid("the user information of the r2dbc URL holds an '@'; percent-encode '@' in the user"
@@ -843,10 +834,6 @@ public final class PostgresConnectionString {
             if (portStart > 0 && !hostAndPort.substring(portStart + 1).matches("[0-9]{0,5}")) {
                 throw invalid("the port is not a number between 1 and 65535");
             }
-            int colon = userInfo.indexOf(':');
-            String masked = colon < 0 ? connection
-                    : connection.substring(0, start + colon + 1) + "****" + connection.substring(at);
-            return ConnectionStrings.maskParameters(masked);
         }
 
         /** r2dbc-spi decodes malformed UTF-8 to U+FFFD and lets %00 through: refuse both, as libpq does. */

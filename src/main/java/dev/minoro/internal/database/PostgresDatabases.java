@@ -44,8 +44,7 @@ final class PostgresDatabases {
      *
      * @throws ConfigurationException for a connection string or option the driver cannot use
      */
-    static Database open(DatabaseConfig config) {
-        PostgresConnectionString target = PostgresConnectionString.parse(config.connection());
+    static Database open(DatabaseConfig config, PostgresConnectionString target) {
         checkRootCertificate(target.sslRootCert());
         String schema = schema(config, target);
         boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());

@@ -119,13 +119,6 @@ public final class Migrator {
                         }));
     }
 
-    /** A cold {@code Mono} of the status of a database that does not exist yet: everything pending. */
-    public static Mono<MigrationStatus> statusOfEmptyDatabase(String migrationFolder) {
-        return MigrationScripts.forFolder(migrationFolder).map(scripts -> new MigrationStatus(0,
-                scripts.latestVersion(), List.of(),
-                scripts.all().stream().map(MigrationScript::asPending).collect(Collectors.toList())));
-    }
-
     /**
      * The fast path's one statement: the ledger's newest row, or version 0 when there is no ledger.
      */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.MigrationException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.RawSql;
@@ -40,7 +41,7 @@ final class MigratorSqliteIntegrationTests {
 
     private static <T> T withMigrator(DatabaseConfig config, MigrationScripts scripts,
             java.util.function.Function<Migrator, Mono<T>> work) {
-        return Mono.usingWhen(Database.open(config),
+        return Mono.usingWhen(MinoroRuntime.open(config),
                 db -> work.apply(new Migrator(db, scripts, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC())),
                 Database::close).block(TIMEOUT);
     }
@@ -56,7 +57,7 @@ final class MigratorSqliteIntegrationTests {
         MigrationScripts broken = withExtra(real, "broken",
                 "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n");
 
-        Mono.usingWhen(Database.open(config),
+        Mono.usingWhen(MinoroRuntime.open(config),
                 db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create)
@@ -74,7 +75,7 @@ final class MigratorSqliteIntegrationTests {
 
         // On a database at version 1, the failure leaves it at version 1.
         assertEquals(1, withMigrator(config, real, Migrator::migrate).toVersion());
-        Mono.usingWhen(Database.open(config),
+        Mono.usingWhen(MinoroRuntime.open(config),
                 db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create).expectError(MigrationException.class).verify(TIMEOUT);

@@ -2,6 +2,7 @@ package dev.minoro.internal.migration;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.BlockHoundSession;
 import java.time.Clock;
@@ -21,7 +22,7 @@ public final class SlowMigrationProcess {
     public static void main(String[] args) throws Exception {
         BlockHoundSession.install();
         DatabaseConfig config = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
-        Database database = Database.open(config).block();
+        Database database = MinoroRuntime.open(config).block();
         MigrationScripts real = MigrationScripts.forFolder(database.dialect().migrationFolder()).block();
         MigrationScript first = real.get(1);
         String slowSql = first.sql() + "\n" + args[2];
