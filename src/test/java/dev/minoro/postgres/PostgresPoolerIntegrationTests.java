@@ -10,7 +10,7 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
-import dev.minoro.internal.migration.AdvisoryLock;
+import dev.minoro.internal.database.MigrationLock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
@@ -174,19 +174,20 @@ final class PostgresPoolerIntegrationTests {
     void theMigrationLockWorksThroughThePooler(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 4)) {
             Database database = MinoroRuntime.open(DatabaseConfig.postgres(pooler.url(db.name()))).block(TIMEOUT);
-            AdvisoryLock lock = new AdvisoryLock();
+            MigrationLock lock = database.dialect().migrationLock();
             try {
                 CountDownLatch holds = new CountDownLatch(1);
                 Sinks.Empty<Void> release = Sinks.empty();
                 Disposable first = lock.withLock(database, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
-                        .then(release.asMono())).subscribe();
+                        .then(release.asMono()), (c, done) -> Mono.just(done)).subscribe();
                 assertTrue(holds.await(30, TimeUnit.SECONDS));
-                lock.withLock(database, Duration.ofMillis(300), c -> Mono.just("never"))
+                lock.withLock(database, Duration.ofMillis(300), c -> Mono.just("never"), (c, never) -> Mono.just(never))
                         .as(StepVerifier::create)
                         .expectErrorMatches(e -> e.getMessage().contains("held the migration lock"))
                         .verify(TIMEOUT);
                 release.tryEmitEmpty();
-                lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)", null))
+                lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)", null),
+                                (c, done) -> Mono.just(done))
                         .as(StepVerifier::create)
                         .expectComplete()
                         .verify(TIMEOUT);

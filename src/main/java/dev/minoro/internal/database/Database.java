@@ -25,15 +25,13 @@ public final class Database {
     private final ConnectionFactory connections;
     private final Dialect dialect;
     private final String description;
-    private final String lockKey;
     private final Supplier<Publisher<Void>> closer;
 
-    private Database(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+    private Database(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
         this.connections = connections;
         this.dialect = dialect;
         this.description = description;
-        this.lockKey = lockKey;
         this.closer = closer;
     }
 
@@ -74,20 +72,18 @@ public final class Database {
         Supplier<Publisher<Void>> closeAll = customized instanceof Closeable
                 ? () -> Flux.concatDelayError(closer.get(), ((Closeable) customized).close())
                 : closer;
-        return new Database(customized, dialect, description, lockKey, closeAll);
+        return new Database(customized, dialect, description, closeAll);
     }
 
     /**
      * A database over the given parts, for the openers of each type.
      *
      * @param description what messages call the database; must not contain a password
-     * @param lockKey     what identifies the database for the migration lock (a canonical file path, or
-     *                    the schema)
      * @param closer      what {@link #close()} subscribes to
      */
-    public static Database of(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+    static Database of(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
-        return new Database(connections, dialect, description, lockKey, closer);
+        return new Database(connections, dialect, description, closer);
     }
 
     public ConnectionFactory connections() {
@@ -105,11 +101,6 @@ public final class Database {
     /** What messages call the database, such as {@code SQLite file /var/lib/app/auth.db}. */
     public String description() {
         return description;
-    }
-
-    /** What identifies the database for the migration lock. */
-    public String lockKey() {
-        return lockKey;
     }
 
     /**

@@ -65,11 +65,12 @@ final class PostgresDatabases {
                 // tried again behind the caller's back, and the acquire timeout is the whole wait.
                 .acquireRetry(0)
                 .build());
-        PostgresDialect dialect = new PostgresDialect(
-                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()));
         String description = target.description() + (schema == null ? "" : ", schema " + schema);
+        PostgresDialect dialect = new PostgresDialect(
+                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()), schema,
+                description);
         return Database.of(new PooledConnections(pool, config.poolMaxSize()), dialect, description,
-                PostgresLockKey.of(schema), () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
+                () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
     }
 
     /** The driver's configuration with the given SSL mode. Reads the {@code sslrootcert} file, if any. */

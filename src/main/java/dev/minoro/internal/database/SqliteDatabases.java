@@ -32,7 +32,7 @@ final class SqliteDatabases {
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
         // An in-memory database is private to its factory, so its lock is too.
         String lockKey = opened == null ? "memory:" + UUID.randomUUID() : "file:" + canonical(opened);
-        return Database.of(factory, SqliteDialect.INSTANCE, description, lockKey, factory::close);
+        return Database.of(factory, new SqliteDialect(new SqliteMigrationLock(lockKey)), description, factory::close);
     }
 
     /** The path with symbolic links in its directory resolved, whether or not the file exists yet. */

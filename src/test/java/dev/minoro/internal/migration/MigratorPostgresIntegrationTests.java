@@ -51,7 +51,7 @@ final class MigratorPostgresIntegrationTests {
 
     private static Mono<?> migrate(DatabaseConfig config, MigrationScripts scripts) {
         return Mono.usingWhen(MinoroRuntime.open(config),
-                db -> new Migrator(db, scripts, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+                db -> new Migrator(db, scripts, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close);
     }
 

@@ -42,7 +42,7 @@ final class MigratorSqliteIntegrationTests {
     private static <T> T withMigrator(DatabaseConfig config, MigrationScripts scripts,
             java.util.function.Function<Migrator, Mono<T>> work) {
         return Mono.usingWhen(MinoroRuntime.open(config),
-                db -> work.apply(new Migrator(db, scripts, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC())),
+                db -> work.apply(new Migrator(db, scripts, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC())),
                 Database::close).block(TIMEOUT);
     }
 
@@ -58,7 +58,7 @@ final class MigratorSqliteIntegrationTests {
                 "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n");
 
         Mono.usingWhen(MinoroRuntime.open(config),
-                db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+                db -> new Migrator(db, broken, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(e -> {
@@ -76,7 +76,7 @@ final class MigratorSqliteIntegrationTests {
         // On a database at version 1, the failure leaves it at version 1.
         assertEquals(1, withMigrator(config, real, Migrator::migrate).toVersion());
         Mono.usingWhen(MinoroRuntime.open(config),
-                db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+                db -> new Migrator(db, broken, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create).expectError(MigrationException.class).verify(TIMEOUT);
         assertEquals(0L, tables(config, "half_done"));

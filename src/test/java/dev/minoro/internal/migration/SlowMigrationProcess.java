@@ -4,10 +4,15 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.MigrationLock;
 import dev.minoro.testing.BlockHoundSession;
+import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * A child JVM's main that migrates a database with a version 1 script that runs for a long time, and
@@ -28,16 +33,16 @@ public final class SlowMigrationProcess {
         String slowSql = first.sql() + "\n" + args[2];
         MigrationScripts slow = new MigrationScripts(List.of(new MigrationScript(1, first.name(), 1, slowSql,
                 Checksums.of(slowSql))), real.ledgerDdl());
-        MigrationLock lock = Migrator.lockFor(database);
+        MigrationLock lock = database.dialect().migrationLock();
         MigrationLock announcing = new MigrationLock() {
             @Override
-            public <T> reactor.core.publisher.Mono<T> withLock(Database db, Duration timeout,
-                    java.util.function.Function<io.r2dbc.spi.Connection, reactor.core.publisher.Mono<T>> work) {
+            public <R, T> Mono<T> withLock(Database db, Duration timeout, Function<Connection, Mono<R>> read,
+                    BiFunction<Connection, R, Mono<T>> write) {
                 return lock.withLock(db, timeout, connection -> {
                     System.out.println("locked");
                     System.out.flush();
-                    return work.apply(connection);
-                });
+                    return read.apply(connection);
+                }, write);
             }
         };
         new Migrator(database, slow, announcing, Duration.ofMinutes(1), Clock.systemUTC()).migrate()
