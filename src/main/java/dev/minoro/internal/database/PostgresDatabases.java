@@ -67,7 +67,7 @@ final class PostgresDatabases {
                 .build());
         String description = target.description() + (schema == null ? "" : ", schema " + schema);
         PostgresDialect dialect = new PostgresDialect(
-                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()), schema,
+                new PostgresErrorTranslator(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()), schema,
                 description);
         return Database.of(new PooledConnections(pool, config.poolMaxSize()), dialect, description,
                 () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  */
 final class PostgresDialect implements Dialect {
 
-    private final PostgresExceptionFactory exceptions;
+    private final PostgresErrorTranslator errors;
     private final @Nullable String schema;
     private final String description;
     private final AdvisoryLock lock;
@@ -25,8 +25,8 @@ final class PostgresDialect implements Dialect {
      *                    connections' default schema
      * @param description what messages call the database
      */
-    PostgresDialect(PostgresExceptionFactory exceptions, @Nullable String schema, String description) {
-        this.exceptions = exceptions;
+    PostgresDialect(PostgresErrorTranslator errors, @Nullable String schema, String description) {
+        this.errors = errors;
         this.schema = schema;
         this.description = description;
         this.lock = new AdvisoryLock(schema);
@@ -87,21 +87,21 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public boolean isUniqueViolation(Throwable error) {
-        return PostgresExceptionFactory.isUniqueViolation(error);
+        return PostgresErrorTranslator.isUniqueViolation(error);
     }
 
     @Override
     public boolean isForeignKeyViolation(Throwable error) {
-        return PostgresExceptionFactory.isForeignKeyViolation(error);
+        return PostgresErrorTranslator.isForeignKeyViolation(error);
     }
 
     @Override
     public boolean isUndefinedTable(Throwable error) {
-        return PostgresExceptionFactory.isUndefinedTable(error);
+        return PostgresErrorTranslator.isUndefinedTable(error);
     }
 
     @Override
     public MinoroException translate(Throwable error, String doing) {
-        return exceptions.translate(error, doing);
+        return errors.translate(error, doing);
     }
 }

@@ -49,21 +49,21 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public boolean isUniqueViolation(Throwable error) {
-        return SqliteExceptionFactory.isUniqueViolation(error);
+        return SqliteErrorTranslator.isUniqueViolation(error);
     }
 
     @Override
     public boolean isForeignKeyViolation(Throwable error) {
-        return SqliteExceptionFactory.isForeignKeyViolation(error);
+        return SqliteErrorTranslator.isForeignKeyViolation(error);
     }
 
     @Override
     public boolean isUndefinedTable(Throwable error) {
-        return SqliteExceptionFactory.isUndefinedTable(error);
+        return SqliteErrorTranslator.isUndefinedTable(error);
     }
 
     @Override
     public MinoroException translate(Throwable error, String doing) {
-        return SqliteExceptionFactory.translate(error, doing);
+        return SqliteErrorTranslator.translate(error, doing);
     }
 }

@@ -234,7 +234,7 @@ final class AdvisoryLockIntegrationTests {
         Database plain = MinoroRuntime.open(db.config()).block(TIMEOUT);
         // As if a pooler had dropped the search_path startup parameter: the dialect names a schema the
         // connections do not have first in their search_path.
-        Database misrouted = Database.of(plain.connections(), new PostgresDialect(new PostgresExceptionFactory(
+        Database misrouted = Database.of(plain.connections(), new PostgresDialect(new PostgresErrorTranslator(
                         PostgresConnectionString.parse(db.config().connection()), false, 10, Duration.ofSeconds(30)),
                 "lost", plain.description()), plain.description(), plain::close);
         try {
