@@ -1,10 +1,12 @@
 package dev.minoro;
 
-import dev.minoro.internal.database.ConnectionStrings;
+import dev.minoro.internal.MinoroRuntime;
+import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,9 +30,17 @@ public final class DatabaseConfig {
     static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofMinutes(30);
     static final int DEFAULT_POOL_MIN_SIZE = 0;
     static final int DEFAULT_POOL_MAX_SIZE = 10;
+    private static final UnaryOperator<ConnectionFactory> NO_CUSTOMIZER = UnaryOperator.identity();
+
+    static {
+        // How the implementation reads what a config carries of its parsed connection, with no accessor here.
+        MinoroRuntime.readTargetsWith(config -> config.target);
+    }
 
     private final DatabaseType type;
     private final String connection;
+    /** The connection string as the implementation parsed it, once, when the config was made. */
+    private final MinoroRuntime.Target target;
     private final boolean runMigrations;
     private final @Nullable String schema;
     private final int poolMinSize;
@@ -41,10 +51,12 @@ public final class DatabaseConfig {
     private final @Nullable Boolean poolerMode;
     private final Duration migrationLockTimeout;
     private final Duration busyTimeout;
+    private final UnaryOperator<ConnectionFactory> connectionFactoryCustomizer;
 
     private DatabaseConfig(Values v) {
         this.type = v.type;
         this.connection = v.connection;
+        this.target = v.target;
         this.runMigrations = v.runMigrations;
         this.schema = v.schema;
         this.poolMinSize = v.poolMinSize;
@@ -55,6 +67,7 @@ public final class DatabaseConfig {
         this.poolerMode = v.poolerMode;
         this.migrationLockTimeout = v.migrationLockTimeout;
         this.busyTimeout = v.busyTimeout;
+        this.connectionFactoryCustomizer = v.connectionFactoryCustomizer;
     }
 
     /** The settings of a config, as a mutable copy: what {@link #with} changes. */
@@ -62,6 +75,7 @@ public final class DatabaseConfig {
 
         DatabaseType type;
         String connection;
+        MinoroRuntime.Target target;
         boolean runMigrations = true;
         @Nullable String schema;
         int poolMinSize = DEFAULT_POOL_MIN_SIZE;
@@ -72,14 +86,16 @@ public final class DatabaseConfig {
         @Nullable Boolean poolerMode;
         Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
         Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        UnaryOperator<ConnectionFactory> connectionFactoryCustomizer = NO_CUSTOMIZER;
 
-        Values(DatabaseType type, String connection) {
+        Values(DatabaseType type, String connection, MinoroRuntime.Target target) {
             this.type = type;
             this.connection = connection;
+            this.target = target;
         }
 
         Values(DatabaseConfig c) {
-            this(c.type, c.connection);
+            this(c.type, c.connection, c.target);
             runMigrations = c.runMigrations;
             schema = c.schema;
             poolMinSize = c.poolMinSize;
@@ -90,6 +106,7 @@ public final class DatabaseConfig {
             poolerMode = c.poolerMode;
             migrationLockTimeout = c.migrationLockTimeout;
             busyTimeout = c.busyTimeout;
+            connectionFactoryCustomizer = c.connectionFactoryCustomizer;
         }
     }
 
@@ -145,7 +162,7 @@ public final class DatabaseConfig {
         if (lower.startsWith("file:") || lower.equals(":memory:") || lower.startsWith("libsql:")) {
             return sqlite(connection);
         }
-        throw new ConfigurationException("cannot tell the database type of '" + ConnectionStrings.mask(connection)
+        throw new ConfigurationException("cannot tell the database type of '" + ConnectionSecrets.mask(connection)
                 + "': PostgreSQL connections start with postgres://, postgresql://, r2dbc:postgresql:// or"
                 + " r2dbc:pool:postgresql://, SQLite connections are file:/abs/path.db, file:relative/path.db,"
                 + " file::memory: or :memory:");
@@ -164,8 +181,7 @@ public final class DatabaseConfig {
         if (connection == null) {
             throw new ConfigurationException("database connection must not be null");
         }
-        ConnectionStrings.validate(type, connection);
-        return new DatabaseConfig(new Values(type, connection));
+        return new DatabaseConfig(new Values(type, connection, MinoroRuntime.target(type, connection)));
     }
 
     /**
@@ -271,6 +287,30 @@ public final class DatabaseConfig {
         return with(v -> v.busyTimeout = positive("busyTimeout", timeout));
     }
 
+    /**
+     * A copy whose connections come from what {@code customizer} makes of the R2DBC {@link ConnectionFactory}
+     * Minoro opens: for a wrapper that observes or instruments every connection, such as r2dbc-proxy's
+     * {@code ProxyConnectionFactory} (statement logging, metrics, tracing), or r2dbc-pool over the SQLite driver.
+     * The default leaves the factory as it is.
+     *
+     * <p>{@code customizer} is called once each time the database is opened (by every subscription to
+     * {@link Minoro#create(MinoroConfig)}, {@link Minoro#migrateDatabase(DatabaseConfig)} and
+     * {@link Minoro#migrationStatus(DatabaseConfig)}), on Reactor's bounded-elastic scheduler, with the factory
+     * opened for that subscription: r2dbc-postgresql behind Minoro's r2dbc-pool pool, or Minoro's SQLite driver.
+     * Every statement Minoro runs then goes through the factory it returns, which must hand out connections of
+     * the factory it was given. Closing Minoro closes that factory, and then what {@code customizer} returned
+     * when it is another R2DBC {@link io.r2dbc.spi.Closeable} (such as a pool). A {@code customizer} that
+     * throws or returns null fails the opening with a {@link ConfigurationException}.
+     *
+     * @throws ConfigurationException when {@code customizer} is null
+     */
+    public DatabaseConfig withConnectionFactoryCustomizer(UnaryOperator<ConnectionFactory> customizer) {
+        if (customizer == null) {
+            throw new ConfigurationException("connectionFactoryCustomizer must not be null");
+        }
+        return with(v -> v.connectionFactoryCustomizer = customizer);
+    }
+
     /** The database type. */
     public DatabaseType type() {
         return type;
@@ -334,6 +374,14 @@ public final class DatabaseConfig {
         return busyTimeout;
     }
 
+    /**
+     * What Minoro's connection factory passes through before use: one that returns it as it is, unless
+     * {@link #withConnectionFactoryCustomizer} set another.
+     */
+    public UnaryOperator<ConnectionFactory> connectionFactoryCustomizer() {
+        return connectionFactoryCustomizer;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {
@@ -348,20 +396,21 @@ public final class DatabaseConfig {
                 && Objects.equals(schema, that.schema) && acquireTimeout.equals(that.acquireTimeout)
                 && maxIdleTime.equals(that.maxIdleTime) && Objects.equals(maxLifetime, that.maxLifetime)
                 && Objects.equals(poolerMode, that.poolerMode)
-                && migrationLockTimeout.equals(that.migrationLockTimeout) && busyTimeout.equals(that.busyTimeout);
+                && migrationLockTimeout.equals(that.migrationLockTimeout) && busyTimeout.equals(that.busyTimeout)
+                && connectionFactoryCustomizer.equals(that.connectionFactoryCustomizer);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout);
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout, connectionFactoryCustomizer);
     }
 
     /** Shows the settings with every password and token in the connection string masked. */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
-                .append(", connection=").append(ConnectionStrings.masked(type, connection))
+                .append(", connection=").append(ConnectionSecrets.masked(type, connection))
                 .append(", runMigrations=").append(runMigrations);
         if (type == DatabaseType.POSTGRES) {
             if (schema != null) {
@@ -379,7 +428,11 @@ public final class DatabaseConfig {
         } else {
             s.append(", busyTimeout=").append(busyTimeout);
         }
-        return s.append(", migrationLockTimeout=").append(migrationLockTimeout).append('}').toString();
+        s.append(", migrationLockTimeout=").append(migrationLockTimeout);
+        if (connectionFactoryCustomizer != NO_CUSTOMIZER) {
+            s.append(", connectionFactoryCustomized");
+        }
+        return s.append('}').toString();
     }
 
     private void requirePostgres(String option) {

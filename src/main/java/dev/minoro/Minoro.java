@@ -1,6 +1,7 @@
 package dev.minoro;
 
 import dev.minoro.internal.MinoroRuntime;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,8 +18,13 @@ import reactor.core.publisher.Mono;
  * <p>Every method returns a cold publisher: nothing happens before subscription, and each subscription
  * does the work again. No method blocks the subscribing thread; blocking work (sqlite-jdbc, password
  * hashing) runs on bounded schedulers that the instance owns and {@link #close()} disposes.
+ *
+ * <p>A {@code Minoro} is also a Reactor {@link Disposable}, as reactor-pool's {@code Pool} is: {@link #dispose()}
+ * subscribes to {@link #close()}, so a container that calls a {@code void} destroy method (Spring's
+ * {@code @Bean(destroyMethod = "dispose")}, a {@code Disposable.Composite}) releases the instance's threads,
+ * connections and files too.
  */
-public interface Minoro {
+public interface Minoro extends Disposable {
 
     /**
      * Connects, brings the schema up to date (unless {@code runMigrations} is false, in which case it
@@ -133,6 +139,22 @@ public interface Minoro {
      * {@link MinoroClosedException}, and so do calls still in flight that closing cuts short (hashes
      * already queued or running finish first; a call between database statements finds its connection
      * gone); none is left without an answer.
+     *
+     * @see #dispose()
      */
     Mono<Void> close();
+
+    /**
+     * Starts {@link #close() closing} the instance and returns at once, without waiting for its threads,
+     * connections and files to be released: for a container's {@code void} destroy method. Idempotent, and
+     * the same closing as {@link #close()}: calls made afterwards fail with {@link MinoroClosedException}. A
+     * failure while closing is logged at WARN, since there is nobody to signal it to; subscribe to
+     * {@link #close()} (or {@code block()} it) to wait for the release or to see its errors.
+     */
+    @Override
+    void dispose();
+
+    /** Whether closing has begun, through {@link #close()} or {@link #dispose()}. */
+    @Override
+    boolean isDisposed();
 }

@@ -105,6 +105,20 @@ final class ConfigurationTests {
     }
 
     @Test
+    void aConnectionFactoryCustomizerIsKeptByEveryCopyAndShownOnlyAsSet() {
+        DatabaseConfig plain = DatabaseConfig.sqlite(":memory:");
+        java.util.function.UnaryOperator<io.r2dbc.spi.ConnectionFactory> customizer = factory -> factory;
+        DatabaseConfig customized = plain.withConnectionFactoryCustomizer(customizer);
+        assertEquals(customizer, customized.withRunMigrations(false).connectionFactoryCustomizer());
+        assertEquals(customized, customized.withRunMigrations(false).withRunMigrations(true));
+        assertFalse(plain.equals(customized));
+        assertFalse(plain.toString().contains("connectionFactory"), plain.toString());
+        assertTrue(customized.toString().endsWith(", connectionFactoryCustomized}"), customized.toString());
+        assertEquals("connectionFactoryCustomizer must not be null", assertThrows(ConfigurationException.class,
+                () -> plain.withConnectionFactoryCustomizer(null)).getMessage());
+    }
+
+    @Test
     void withRunMigrationsMakesACopy() {
         DatabaseConfig on = DatabaseConfig.sqlite(":memory:");
         DatabaseConfig off = on.withRunMigrations(false);

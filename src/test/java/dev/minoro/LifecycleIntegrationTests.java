@@ -49,6 +49,29 @@ final class LifecycleIntegrationTests {
         awaitGone(started);
     }
 
+    /**
+     * {@code dispose()}, what a container's void destroy method calls, closes as {@code close()} does: the
+     * threads go, later calls fail as closed, and {@code close()} afterwards completes.
+     */
+    @Test
+    void disposeReleasesEveryThreadAsCloseDoes() throws InterruptedException {
+        Set<String> before = minoroThreads();
+        Minoro minoro = Minoro.create(TestConfigs.fast(TestConfigs.sqliteFile(directory, "d.db"),
+                java.time.Clock.systemUTC())).block(TIMEOUT);
+        minoro.users().create(NewUser.of("d@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+        Set<String> started = minoroThreads();
+        started.removeAll(before);
+        assertTrue(started.stream().anyMatch(n -> n.startsWith("minoro-password")), started.toString());
+        assertFalse(minoro.isDisposed());
+
+        minoro.dispose();
+        assertTrue(minoro.isDisposed());
+        minoro.dispose();
+        awaitGone(started);
+        minoro.users().count().as(StepVerifier::create).expectError(MinoroClosedException.class).verify(TIMEOUT);
+        minoro.close().as(StepVerifier::create).verifyComplete();
+    }
+
     private static void awaitGone(Set<String> threads) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (true) {

@@ -3,7 +3,6 @@ package dev.minoro;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.sqlite.SqliteLanesProbe;
 import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
@@ -82,15 +81,15 @@ final class RepositoryCancellationStressIntegrationTests {
     @Test
     void everyKindOfCallCancelledAtRandomGivesItsLaneBack() throws Exception {
         DatabaseConfig database = TestConfigs.sqliteFile(directory, "stress.db");
-        MinoroConfig config = TestConfigs.fast(database, Clock.systemUTC()).toBuilder()
+        AtomicReference<ConnectionFactory> driver = new AtomicReference<>();
+        MinoroConfig config = TestConfigs.fast(database.withConnectionFactoryCustomizer(factory -> {
+            driver.set(factory);
+            return factory;
+        }), Clock.systemUTC()).toBuilder()
                 // a cancelled login keeps the attempt it reserved: do not let those lock the account
                 .maxFailedLogins(1_000_000)
                 .build();
-        AtomicReference<ConnectionFactory> driver = new AtomicReference<>();
-        Minoro minoro = MinoroRuntime.create(config, db -> {
-            driver.set(db.connections());
-            return db;
-        }).block(TIMEOUT);
+        Minoro minoro = Minoro.create(config).block(TIMEOUT);
         try {
             String email = email();
             User user = minoro.users().create(NewUser.of(email, TestConfigs.PASSWORD)).block(TIMEOUT);

@@ -79,6 +79,9 @@ final class SqliteLockedFileIntegrationTests {
                         long measured = millisSince(start);
                         assertInstanceOf(DatabaseException.class, e);
                         assertTrue(e.getMessage().contains("the SQLite database is locked"), e.getMessage());
+                        // SQLITE_BUSY, or one of its extended codes: the low byte is the primary code
+                        Integer code = ((DatabaseException) e).errorCode();
+                        assertTrue(code != null && (code & 0xff) == 5, "errorCode " + code + ": " + e.getMessage());
                         assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 500, e.getMessage());
                     })
                     .verify(TIMEOUT);

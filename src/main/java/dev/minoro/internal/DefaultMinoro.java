@@ -12,10 +12,14 @@ import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Lifecycle;
 import dev.minoro.internal.repository.Repositories;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /** A running Minoro: one database, one hashing scheduler, the repositories over them. */
 final class DefaultMinoro implements Minoro {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultMinoro.class);
 
     private final Database database;
     private final PasswordHasher hasher;
@@ -75,6 +79,16 @@ final class DefaultMinoro implements Minoro {
     @Override
     public Mono<Void> close() {
         return closing;
+    }
+
+    @Override
+    public void dispose() {
+        closing.subscribe(null, e -> log.warn("Closing {} failed.", this, e));
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return lifecycle.isClosed();
     }
 
     @Override

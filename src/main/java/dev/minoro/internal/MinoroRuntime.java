@@ -8,45 +8,107 @@ import dev.minoro.MigrationStatus;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroSetup;
+import dev.minoro.internal.database.ConnectionTarget;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.migration.Migrator;
 import dev.minoro.internal.password.HashingProbe;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** The implementation behind {@link Minoro}'s static entry points. Internal: not API. */
+/**
+ * The one door from Minoro's public API into its implementation: {@code dev.minoro} calls this class and no other
+ * of {@code dev.minoro.internal} ({@code ApiBoundaryTests} checks), so that everything behind it may change.
+ * Internal: not API.
+ */
 public final class MinoroRuntime {
+
+    /** How to read the {@link Target} a {@link DatabaseConfig} carries; handed over once, by DatabaseConfig. */
+    private static final AtomicReference<@Nullable Function<DatabaseConfig, Target>> TARGETS = new AtomicReference<>();
 
     private MinoroRuntime() {
     }
 
+    /**
+     * A connection string as the implementation parsed it, once, when its {@link DatabaseConfig} was made: the
+     * config carries it without looking inside, and every opening reads it.
+     */
+    public static final class Target {
+
+        private final ConnectionTarget connection;
+
+        private Target(ConnectionTarget connection) {
+            this.connection = connection;
+        }
+    }
+
+    /**
+     * Parses {@code connection} for a {@link DatabaseConfig} of {@code type} that is being made.
+     *
+     * @throws ConfigurationException when it is not an accepted form, saying why and never showing a password
+     */
+    public static Target target(DatabaseType type, String connection) {
+        switch (type) {
+            case SQLITE:
+                return new Target(SqliteConnectionString.parse(connection));
+            case POSTGRES:
+                return new Target(PostgresConnectionString.parse(connection));
+            default:
+                throw new ConfigurationException("unsupported database type " + type);
+        }
+    }
+
+    /**
+     * How the implementation reads the {@link Target} of a config: {@link DatabaseConfig} hands it over as its
+     * class is initialised, so that it needs no public accessor. Accepted once.
+     *
+     * @throws IllegalStateException when a reader was handed over already
+     */
+    public static void readTargetsWith(Function<DatabaseConfig, Target> reader) {
+        if (!TARGETS.compareAndSet(null, Objects.requireNonNull(reader, "reader"))) {
+            throw new IllegalStateException("DatabaseConfig hands over its target reader once");
+        }
+    }
+
+    /** The parsed connection string of {@code config}. */
+    static ConnectionTarget targetOf(DatabaseConfig config) {
+        // Set before any DatabaseConfig exists: DatabaseConfig's class initialisation hands it over.
+        return Objects.requireNonNull(TARGETS.get(), "no target reader").apply(config).connection;
+    }
+
+    /**
+     * A cold {@code Mono} of the database {@code config} names, opened on Reactor's bounded-elastic scheduler; its
+     * connection factory connects lazily. See {@link Database#open}.
+     */
+    public static Mono<Database> open(DatabaseConfig config) {
+        return Database.open(config, () -> targetOf(config).open(config));
+    }
+
+    /**
+     * {@link #open} for reading only: nothing is created or written, and a database that does not exist yet reads
+     * as an empty one. See {@link ConnectionTarget#openToRead}.
+     */
+    public static Mono<Database> openToRead(DatabaseConfig config) {
+        return Database.open(config, () -> targetOf(config).openToRead(config));
+    }
+
     /** See {@link Minoro#create(MinoroConfig)}. */
     public static Mono<Minoro> create(@Nullable MinoroConfig config) {
-        return create(config, UnaryOperator.identity());
+        return create(config, HashingProbe.NONE);
     }
 
     /**
-     * {@link #create(MinoroConfig)} with the opened database passed through {@code decorator} first:
-     * for tests that observe what booting does, for example by counting statements.
+     * {@link #create(MinoroConfig)} with {@code probe} watching the instance's hashing threads: for tests
+     * that count, hold or fail password hashing.
      */
-    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator) {
-        return create(config, decorator, HashingProbe.NONE);
-    }
-
-    /**
-     * {@link #create(MinoroConfig, UnaryOperator)} with {@code probe} watching the instance's hashing
-     * threads: for tests that count, hold or fail password hashing.
-     */
-    public static Mono<Minoro> create(@Nullable MinoroConfig config, UnaryOperator<Database> decorator,
-            HashingProbe probe) {
+    public static Mono<Minoro> create(@Nullable MinoroConfig config, HashingProbe probe) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("config must not be null"));
@@ -54,8 +116,7 @@ public final class MinoroRuntime {
             AtomicReference<@Nullable Database> opened = new AtomicReference<>();
             AtomicReference<@Nullable Minoro> started = new AtomicReference<>();
             AtomicBoolean handedOver = new AtomicBoolean();
-            return Database.open(config.database())
-                    .map(decorator)
+            return open(config.database())
                     .doOnNext(opened::set)
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())
@@ -101,7 +162,7 @@ public final class MinoroRuntime {
             if (config == null) {
                 return Mono.error(new ConfigurationException("database must not be null"));
             }
-            return Mono.usingWhen(Database.open(config),
+            return Mono.usingWhen(open(config),
                     database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
                             .flatMap(Migrator::migrate),
                     Database::close);
@@ -114,25 +175,10 @@ public final class MinoroRuntime {
             if (config == null) {
                 return Mono.error(new ConfigurationException("database must not be null"));
             }
-            // A missing SQLite file is an empty database: reading its status must not create it.
-            return sqliteFileMissing(config).flatMap(missing -> missing
-                    ? Migrator.statusOfEmptyDatabase("sqlite")
-                    : Mono.usingWhen(Database.openReadOnly(config),
-                            database -> Migrator.forDatabase(database, config.migrationLockTimeout(),
-                                    Clock.systemUTC()).flatMap(Migrator::status),
-                            Database::close));
+            return Mono.usingWhen(openToRead(config),
+                    database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
+                            .flatMap(Migrator::status),
+                    Database::close);
         });
     }
-
-    private static Mono<Boolean> sqliteFileMissing(DatabaseConfig config) {
-        if (config.type() != DatabaseType.SQLITE) {
-            return Mono.just(false);
-        }
-        Path file = SqliteConnectionString.parse(config.connection()).file();
-        if (file == null) {
-            return Mono.just(false);
-        }
-        return Mono.fromCallable(() -> !Files.exists(file)).subscribeOn(Schedulers.boundedElastic());
-    }
-
 }

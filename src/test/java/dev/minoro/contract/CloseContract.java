@@ -161,7 +161,7 @@ public interface CloseContract extends MinoroFixture {
         }
         ConnectionCloseGate closes = new ConnectionCloseGate();
         HashingGate hashing = HashingGate.counting();
-        Minoro minoro = another(b -> b, hashing, database -> database.decorate(closes::wrap));
+        Minoro minoro = another(b -> withConnections(b, closes::wrap), hashing);
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
         Hooks.onErrorDropped(dropped::add);
         try {

@@ -4,7 +4,6 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.internal.MinoroRuntime;
-import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.RawSql;
@@ -14,12 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import reactor.core.publisher.Mono;
 
 /**
  * The repository and authentication contract suites, for one way of reaching a database: a subclass
- * calls {@link #start(DatabaseConfig)} with a fresh database before each test, and may change how
- * instances are made through {@link #boot}. Instances are closed after each test.
+ * calls {@link #start(DatabaseConfig)} with a fresh database before each test. Instances are closed after
+ * each test.
  */
 public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
         LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract {
@@ -34,15 +32,7 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     protected final void start(DatabaseConfig database) {
         this.database = database;
         this.config = TestConfigs.fast(database, clock);
-        this.minoro = track(boot(config, UnaryOperator.identity(), HashingProbe.NONE).block(TIMEOUT));
-    }
-
-    /**
-     * How the test's instances are made: {@code decorator} wraps the opened database (to record
-     * statements, say) and {@code probe} watches the hashing threads.
-     */
-    protected Mono<Minoro> boot(MinoroConfig config, UnaryOperator<Database> decorator, HashingProbe probe) {
-        return MinoroRuntime.create(config, decorator, probe);
+        this.minoro = track(MinoroRuntime.create(config, HashingProbe.NONE).block(TIMEOUT));
     }
 
     @AfterEach
@@ -66,9 +56,8 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     }
 
     @Override
-    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe,
-            UnaryOperator<Database> decorator) {
-        return track(boot(change.apply(require(config).toBuilder()).build(), decorator, probe).block(TIMEOUT));
+    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe) {
+        return track(MinoroRuntime.create(change.apply(require(config).toBuilder()).build(), probe).block(TIMEOUT));
     }
 
     @Override

@@ -71,8 +71,8 @@ public interface HashingQueueContract extends MinoroFixture {
     default void aLoginRefusedForOverloadRunsNoStatement() throws InterruptedException {
         StatementRecorder recorder = new StatementRecorder();
         HashingGate gate = HashingGate.holdingFirst(1);
-        Minoro minoro = another(b -> b.hashingThreads(1).hashingQueueCapacity(1), gate,
-                database -> database.decorate(recorder::wrap));
+        Minoro minoro = another(b -> withConnections(b, recorder::wrap).hashingThreads(1).hashingQueueCapacity(1),
+                gate);
         user("held@example.com");
         user("refused@example.com");
         StepVerifier held;

@@ -48,7 +48,7 @@ public interface MigrationContract extends MigrationFixture {
 
     /** What messages call {@code database}, such as {@code SQLite file /tmp/x.db}. */
     private static String description(DatabaseConfig database) {
-        return Mono.usingWhen(Database.open(database), db -> Mono.just(db.description()), Database::close)
+        return Mono.usingWhen(MinoroRuntime.open(database), db -> Mono.just(db.description()), Database::close)
                 .block(TIMEOUT);
     }
 
@@ -85,7 +85,7 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         boot(database);
         StatementRecorder recorder = new StatementRecorder();
-        Minoro minoro = MinoroRuntime.create(config(database), db -> db.decorate(recorder::wrap)).block(TIMEOUT);
+        Minoro minoro = Minoro.create(config(database.withConnectionFactoryCustomizer(recorder::wrap))).block(TIMEOUT);
         try {
             assertEquals(List.of(HEAD_QUERY), recorder.statements());
             assertEquals(List.of(), recorder.transactions(), "no lock, no transaction");

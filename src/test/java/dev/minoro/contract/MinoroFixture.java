@@ -5,10 +5,10 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.User;
-import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.TestConfigs;
+import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -42,15 +42,15 @@ public interface MinoroFixture {
     }
 
     /** {@link #another(UnaryOperator)} whose hashing threads {@code probe} watches (counts, holds or fails). */
-    default Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe) {
-        return another(change, probe, UnaryOperator.identity());
-    }
+    Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe);
 
     /**
-     * {@link #another(UnaryOperator, HashingProbe)} over the database as {@code decorator} wraps it, for
-     * example to record the statements the instance runs.
+     * {@link #database()} with its connection factory wrapped by {@code customizer}, to record the statements
+     * an instance runs, say.
      */
-    Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe, UnaryOperator<Database> decorator);
+    default MinoroConfig.Builder withConnections(MinoroConfig.Builder builder, UnaryOperator<ConnectionFactory> customizer) {
+        return builder.database(database().withConnectionFactoryCustomizer(customizer));
+    }
 
     /** A row of the database, read directly with SQL: the value of the first column of the first row. */
     <T> T sqlValue(Class<T> type, String portableSql, Object... args);

@@ -1,5 +1,6 @@
 package dev.minoro.contract;
 
+import dev.minoro.DatabaseConfig;
 import dev.minoro.testing.TestConfigs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +14,11 @@ class SqliteContractTests extends ContractFixture {
 
     @BeforeEach
     void open() {
-        start(TestConfigs.sqliteFile(directory, "contract.db"));
+        start(database(directory));
+    }
+
+    /** The test's database, a file in {@code directory}. */
+    protected DatabaseConfig database(Path directory) {
+        return TestConfigs.sqliteFile(directory, "contract.db");
     }
 }

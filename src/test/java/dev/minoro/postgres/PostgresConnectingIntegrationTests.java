@@ -9,6 +9,7 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresEmbedded;
@@ -146,7 +147,7 @@ final class PostgresConnectingIntegrationTests {
      */
     @Test
     void aPooledConnectionThatDiedWhileIdleIsReplacedWithinTheCall(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
         try {
             Connection idle = Mono.from(database.connections().create()).block(TIMEOUT);
             db.server().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name()
@@ -204,7 +205,7 @@ final class PostgresConnectingIntegrationTests {
     static String logUntilNow(PostgresInstance.ServerLog log, long mark, Function<String, String> urlOf)
             throws InterruptedException {
         String end = "minoro_end_" + System.nanoTime();
-        Database marker = Database.open(DatabaseConfig.postgres(urlOf.apply(end))).block(TIMEOUT);
+        Database marker = MinoroRuntime.open(DatabaseConfig.postgres(urlOf.apply(end))).block(TIMEOUT);
         try {
             marker.withConnection("logging in as the end marker", c -> Mono.just(1)).onErrorReturn(0).block(TIMEOUT);
         } finally {

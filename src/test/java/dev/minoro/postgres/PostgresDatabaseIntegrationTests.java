@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
 import dev.minoro.DatabaseType;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
@@ -35,7 +36,7 @@ final class PostgresDatabaseIntegrationTests {
 
     @Test
     void opensAPoolThatRunsQueries(PostgresDatabase db) {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             assertEquals(DatabaseType.POSTGRES, database.type());
             assertEquals("postgres", database.dialect().migrationFolder());
@@ -60,10 +61,10 @@ final class PostgresDatabaseIntegrationTests {
     @Test
     void openingConnectsToNothingAndClosingDisposesThePool(PostgresDatabase db) {
         // Nothing listens on this port: opening still succeeds, since the pool connects on demand.
-        Database idle = Database.open(DatabaseConfig.postgres("postgres://nobody@127.0.0.1:1/none")).block(TIMEOUT);
+        Database idle = MinoroRuntime.open(DatabaseConfig.postgres("postgres://nobody@127.0.0.1:1/none")).block(TIMEOUT);
         idle.close().block(TIMEOUT);
 
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         database.withConnection("warming up", c -> single(c, "SELECT 1", null, Integer.class)).block(TIMEOUT);
         database.close().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
         database.close().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
@@ -75,7 +76,7 @@ final class PostgresDatabaseIntegrationTests {
 
     @Test
     void poolNeverOpensMoreThanItsMaximumAndTimesOutAcquisitions(PostgresDatabase db) {
-        Database database = Database.open(db.config().withPoolSize(0, 2).withAcquireTimeout(Duration.ofMillis(500)))
+        Database database = MinoroRuntime.open(db.config().withPoolSize(0, 2).withAcquireTimeout(Duration.ofMillis(500)))
                 .block(TIMEOUT);
         try {
             Connection first = Mono.from(database.connections().create()).block(TIMEOUT);
@@ -109,7 +110,7 @@ final class PostgresDatabaseIntegrationTests {
 
     @Test
     void minimumSizeIsKeptOpen(PostgresDatabase db) {
-        Database database = Database.open(db.config().withPoolSize(3, 5)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolSize(3, 5)).block(TIMEOUT);
         try {
             ConnectionPool pool = assertInstanceOf(ConnectionPool.class,
                     assertInstanceOf(Wrapped.class, database.connections()).unwrap());
@@ -125,7 +126,7 @@ final class PostgresDatabaseIntegrationTests {
     @Test
     void schemaGoesIntoTheSearchPathFoldedToLowerCase(PostgresDatabase db) {
         db.execute("CREATE SCHEMA auth");
-        Database database = Database.open(db.config().withSchema("Auth")).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withSchema("Auth")).block(TIMEOUT);
         try {
             assertTrue(database.description().endsWith(", schema auth"), database.description());
             database.withConnection("reading the schema", c -> single(c, "SELECT current_schema()", null, String.class))
@@ -147,7 +148,7 @@ final class PostgresDatabaseIntegrationTests {
     void optionsOfTheConnectionStringReachTheServer(PostgresDatabase db) {
         String url = db.url() + "&application_name=billing%20api&options=-c%20search_path%3Dextra,public"
                 + "%20-c%20statement_timeout%3D1234";
-        Database database = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
         try {
             database.withConnection("reading settings", c -> Flux.from(c.createStatement(
                             "SELECT current_setting('application_name') || '|' || current_setting('search_path')"
@@ -158,7 +159,8 @@ final class PostgresDatabaseIntegrationTests {
                     .expectNext("billing api|extra,public|1234ms")
                     .expectComplete()
                     .verify(TIMEOUT);
-            assertTrue(database.lockKey().endsWith("extra"), database.lockKey());
+            // Minoro's tables, and so its migration lock, are in the search_path's first schema.
+            assertTrue(database.description().endsWith(", schema extra"), database.description());
         } finally {
             database.close().block(TIMEOUT);
         }
@@ -166,7 +168,7 @@ final class PostgresDatabaseIntegrationTests {
 
     @Test
     void poolerModeStillRunsBoundStatements(PostgresDatabase db) {
-        Database database = Database.open(db.config().withPoolerMode(true)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolerMode(true)).block(TIMEOUT);
         try {
             Flux.range(0, 20)
                     .concatMap(i -> database.withConnection("adding", c -> single(c, "SELECT $1::int * 2", i, Integer.class)))
@@ -185,7 +187,7 @@ final class PostgresDatabaseIntegrationTests {
         } finally {
             database.close().block(TIMEOUT);
         }
-        Database caching = Database.open(db.config()).block(TIMEOUT);
+        Database caching = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             caching.withConnection("reading prepared statements", c -> single(c, "SELECT $1::int", 1, Integer.class)
                             .then(single(c, "SELECT count(*)::int FROM pg_prepared_statements", null, Integer.class)))
@@ -201,7 +203,7 @@ final class PostgresDatabaseIntegrationTests {
     @Test
     void aCancelledTransactionIsRolledBackBeforeItsConnectionIsUsedAgain(PostgresDatabase db) throws Exception {
         // One connection: each transaction gets the one the cancelled transaction had.
-        Database database = Database.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
         try {
             for (int i = 0; i < 20; i++) {
                 CountDownLatch inside = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroException;
 import dev.minoro.NotFoundException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.Dialect;
 import dev.minoro.testing.PostgresDatabase;
@@ -45,9 +47,15 @@ final class PostgresErrorsIntegrationTests {
     void refusedConnection() throws IOException {
         int port = freePort();
         expectFailure("postgres://alice:" + PostgresInstance.encode(PASSWORD) + "@127.0.0.1:" + port + "/app",
-                e -> assertEquals("connecting failed: connection refused by 127.0.0.1:" + port + " (PostgreSQL database"
-                        + " 'app' on 127.0.0.1:" + port + " as user 'alice'); is PostgreSQL running there and listening"
-                        + " on TCP at that port?", e.getMessage()));
+                e -> {
+                    assertEquals("connecting failed: connection refused by 127.0.0.1:" + port + " (PostgreSQL database"
+                            + " 'app' on 127.0.0.1:" + port + " as user 'alice'); is PostgreSQL running there and"
+                            + " listening on TCP at that port?", e.getMessage());
+                    // the driver's own SQLSTATE: class 08, connection exception (the server never answered)
+                    String state = ((DatabaseException) e).sqlState();
+                    assertTrue(state != null && state.startsWith("08"), "SQLSTATE " + state);
+                    assertNull(((DatabaseException) e).errorCode());
+                });
     }
 
     @Test
@@ -69,8 +77,9 @@ final class PostgresErrorsIntegrationTests {
                     + " authentication failed for user '" + role + "' on 127.0.0.1:" + server.port() + " (PostgreSQL"
                     + " database '" + db.name() + "' on 127.0.0.1:" + server.port() + " as user '" + role + "'); check"
                     + " the user name and password", e.getMessage()));
+            expectFailure(server.url(role, PASSWORD, db.name()), e -> assertCodes("28P01", e));
 
-            Database database = Database.open(DatabaseConfig.postgres(server.url(role, right, db.name()))).block(TIMEOUT);
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(server.url(role, right, db.name()))).block(TIMEOUT);
             try {
                 database.withConnection("asking who we are", c -> Flux.from(c.createStatement("SELECT current_user")
                                 .execute()).flatMap(r -> r.map((row, m) -> row.get(0, String.class))).single())
@@ -93,12 +102,13 @@ final class PostgresErrorsIntegrationTests {
                 + " 127.0.0.1:" + server.port() + " (PostgreSQL database 'no_such_database_here' on 127.0.0.1:"
                 + server.port() + " as user '" + server.user() + "'); create it or fix the database in the connection"
                 + " string", e.getMessage()));
+        expectFailure(url, e -> assertCodes("3D000", e));
     }
 
     @Test
     void uniqueViolationAndUndefinedTableAreRecognised(PostgresDatabase db) {
         db.execute("CREATE TABLE emails (email text PRIMARY KEY)", "INSERT INTO emails VALUES ('a@example.com')");
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             Dialect dialect = database.dialect();
             Throwable duplicate = Mono.usingWhen(database.connections().create(),
@@ -114,6 +124,7 @@ final class PostgresErrorsIntegrationTests {
             MinoroException translated = dialect.translate(duplicate, "creating a user");
             assertInstanceOf(DatabaseException.class, translated);
             assertSame(duplicate, translated.getCause());
+            assertCodes("23505", translated);
             assertTrue(translated.getMessage().startsWith("creating a user failed: duplicate key value violates unique"
                     + " constraint \"emails_pkey\" (SQLSTATE 23505) (PostgreSQL database '" + db.name() + "'"),
                     translated.getMessage());
@@ -129,6 +140,7 @@ final class PostgresErrorsIntegrationTests {
             assertFalse(dialect.isUniqueViolation(missing));
             assertTrue(missing.getMessage().startsWith("reading the ledger failed: relation \"minoro_migrations\" does"
                     + " not exist (SQLSTATE 42P01)"), missing.getMessage());
+            assertCodes("42P01", missing);
         } finally {
             database.close().block(TIMEOUT);
         }
@@ -136,7 +148,7 @@ final class PostgresErrorsIntegrationTests {
 
     @Test
     void translatesWhatIsHardToProvokeAndPassesMinorosOwnThrough(PostgresDatabase db) {
-        Database database = Database.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstance.encode(PASSWORD)
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres("postgres://alice:" + PostgresInstance.encode(PASSWORD)
                 + "@db.example.com:6543/app?sslmode=require")).block(TIMEOUT);
         try {
             Dialect dialect = database.dialect();
@@ -170,7 +182,7 @@ final class PostgresErrorsIntegrationTests {
         } finally {
             database.close().block(TIMEOUT);
         }
-        Database pooled = Database.open(DatabaseConfig.postgres("postgres://alice@db.example.com:6543/app?pgbouncer=true"))
+        Database pooled = MinoroRuntime.open(DatabaseConfig.postgres("postgres://alice@db.example.com:6543/app?pgbouncer=true"))
                 .block(TIMEOUT);
         try {
             // In pooler mode no statement is named: these errors then mean something else, and say only what they are.
@@ -183,8 +195,15 @@ final class PostgresErrorsIntegrationTests {
         }
     }
 
+    /** PostgreSQL's failures carry the server's SQLSTATE, and no numeric code: PostgreSQL has none. */
+    private static void assertCodes(String sqlState, Throwable error) {
+        DatabaseException e = assertInstanceOf(DatabaseException.class, error);
+        assertEquals(sqlState, e.sqlState(), e.getMessage());
+        assertNull(e.errorCode());
+    }
+
     private static void expectFailure(String url, Consumer<Throwable> check) {
-        Database database = Database.open(DatabaseConfig.postgres(url).withAcquireTimeout(Duration.ofSeconds(30)))
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres(url).withAcquireTimeout(Duration.ofSeconds(30)))
                 .block(TIMEOUT);
         try {
             database.withConnection("connecting", c -> Mono.just(1))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.minoro.Minoro;
 import dev.minoro.NotFoundException;
 import dev.minoro.User;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.PostgresDatabase;
@@ -42,7 +43,7 @@ final class PostgresForeignKeyIntegrationTests {
     void start(PostgresDatabase db) {
         this.db = db;
         this.minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
-        this.other = Database.open(db.config()).block(TIMEOUT);
+        this.other = MinoroRuntime.open(db.config()).block(TIMEOUT);
     }
 
     @AfterEach

@@ -8,8 +8,9 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
-import dev.minoro.internal.migration.AdvisoryLock;
+import dev.minoro.internal.database.MigrationLock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
@@ -41,7 +42,7 @@ final class PostgresPoolerIntegrationTests {
         db.execute("CREATE TABLE counters (name text PRIMARY KEY, n int NOT NULL)");
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 3)) {
             // pgbouncer=true in the URL turns pooler mode on.
-            Database database = Database.open(DatabaseConfig.postgres(pooler.url(db.name())).withPoolSize(0, 10))
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(pooler.url(db.name())).withPoolSize(0, 10))
                     .block(TIMEOUT);
             try {
                 // Many clients, few server connections: bound statements hop between server connections.
@@ -72,8 +73,8 @@ final class PostgresPoolerIntegrationTests {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 1)) {
             String url = pooler.url(db.name()).replace("&pgbouncer=true", "");
             // Two client connections share the one server connection; each names its first statement S_0.
-            Database caching = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
-            Database pooled = Database.open(DatabaseConfig.postgres(url).withPoolerMode(true)).block(TIMEOUT);
+            Database caching = MinoroRuntime.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+            Database pooled = MinoroRuntime.open(DatabaseConfig.postgres(url).withPoolerMode(true)).block(TIMEOUT);
             try {
                 twoClientsTakingTurns(caching)
                         .as(StepVerifier::create)
@@ -100,7 +101,7 @@ final class PostgresPoolerIntegrationTests {
     void aBootBehindATransactionPoolerWithoutPoolerModeSaysToTurnItOn(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 1)) {
             DatabaseConfig withoutPoolerMode = DatabaseConfig.postgres(pooler.url(db.name()).replace("&pgbouncer=true", ""));
-            Database other = Database.open(withoutPoolerMode).block(TIMEOUT);
+            Database other = MinoroRuntime.open(withoutPoolerMode).block(TIMEOUT);
             try {
                 // Another application's client names its first statement S_0 on the one server connection.
                 other.withConnection("preparing", c -> select(c, "SELECT $1::int", 1, 0)).block(TIMEOUT);
@@ -136,7 +137,7 @@ final class PostgresPoolerIntegrationTests {
     void aCachedStatementOnAnotherServerConnectionSaysToTurnPoolerModeOn(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 2)) {
             String url = pooler.url(db.name()).replace("&pgbouncer=true", "");
-            Database database = Database.open(DatabaseConfig.postgres(url).withPoolSize(0, 3)).block(TIMEOUT);
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(url).withPoolSize(0, 3)).block(TIMEOUT);
             Connection a = Mono.from(database.connections().create()).block(TIMEOUT);
             Connection b = Mono.from(database.connections().create()).block(TIMEOUT);
             Connection c = Mono.from(database.connections().create()).block(TIMEOUT);
@@ -172,20 +173,21 @@ final class PostgresPoolerIntegrationTests {
     @Test
     void theMigrationLockWorksThroughThePooler(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 4)) {
-            Database database = Database.open(DatabaseConfig.postgres(pooler.url(db.name()))).block(TIMEOUT);
-            AdvisoryLock lock = new AdvisoryLock();
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(pooler.url(db.name()))).block(TIMEOUT);
+            MigrationLock lock = database.dialect().migrationLock();
             try {
                 CountDownLatch holds = new CountDownLatch(1);
                 Sinks.Empty<Void> release = Sinks.empty();
                 Disposable first = lock.withLock(database, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
-                        .then(release.asMono())).subscribe();
+                        .then(release.asMono()), (c, done) -> Mono.just(done)).subscribe();
                 assertTrue(holds.await(30, TimeUnit.SECONDS));
-                lock.withLock(database, Duration.ofMillis(300), c -> Mono.just("never"))
+                lock.withLock(database, Duration.ofMillis(300), c -> Mono.just("never"), (c, never) -> Mono.just(never))
                         .as(StepVerifier::create)
                         .expectErrorMatches(e -> e.getMessage().contains("held the migration lock"))
                         .verify(TIMEOUT);
                 release.tryEmitEmpty();
-                lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)", null))
+                lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)", null),
+                                (c, done) -> Mono.just(done))
                         .as(StepVerifier::create)
                         .expectComplete()
                         .verify(TIMEOUT);
@@ -200,7 +202,7 @@ final class PostgresPoolerIntegrationTests {
     @Test
     void aSchemaNeedsAPoolerThatPassesSearchPath(PostgresDatabase db) throws Exception {
         try (PostgresPooler pooler = PostgresPooler.start(db.server())) {
-            Database database = Database.open(DatabaseConfig.postgres(pooler.url(db.name())).withSchema("auth"))
+            Database database = MinoroRuntime.open(DatabaseConfig.postgres(pooler.url(db.name())).withSchema("auth"))
                     .block(TIMEOUT);
             try {
                 database.withConnection("connecting", c -> select(c, "SELECT $1::int", 1, 0))

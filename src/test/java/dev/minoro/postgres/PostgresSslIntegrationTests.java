@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.PostgresCertificates;
 import dev.minoro.testing.PostgresEmbedded;
@@ -67,7 +68,7 @@ final class PostgresSslIntegrationTests {
                         + "hostssl all " + SSL_ROLE + " 127.0.0.1/32 scram-sha-256\n"
                         + "hostnossl all " + PLAIN_ROLE + " 127.0.0.1/32 scram-sha-256\n")
                 .start();
-        Database admin = Database.open(DatabaseConfig.postgres(mixed.url("postgres", "sslmode=require"))).block(TIMEOUT);
+        Database admin = MinoroRuntime.open(DatabaseConfig.postgres(mixed.url("postgres", "sslmode=require"))).block(TIMEOUT);
         try {
             for (String role : List.of(SSL_ROLE, PLAIN_ROLE)) {
                 admin.withConnection("creating a role", c -> Flux.from(c.createStatement("CREATE ROLE " + role
@@ -236,7 +237,7 @@ final class PostgresSslIntegrationTests {
         Path missing = directory.resolve("missing.crt");
         DatabaseConfig config = DatabaseConfig.postgres(sslOnly.url("postgres", "sslmode=verify-full&sslrootcert="
                 + encode(missing)));
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> Database.open(config).block(TIMEOUT));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> MinoroRuntime.open(config).block(TIMEOUT));
         assertEquals("sslrootcert file '" + missing + "' does not exist or cannot be read", e.getMessage());
     }
 
@@ -245,7 +246,7 @@ final class PostgresSslIntegrationTests {
     }
 
     private static void expectConnection(String url, String ssl) {
-        Database database = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
         try {
             database.withConnection("reading the SSL state", c -> Flux.from(c.createStatement(
                                     "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute())
@@ -260,7 +261,7 @@ final class PostgresSslIntegrationTests {
     }
 
     private static void expectFailure(String url, Consumer<String> check) {
-        Database database = Database.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(DatabaseConfig.postgres(url)).block(TIMEOUT);
         try {
             database.withConnection("connecting", c -> Flux.from(c.createStatement("SELECT 1").execute()).then())
                     .as(StepVerifier::create)

@@ -1,6 +1,7 @@
 package dev.minoro.testing;
 
 import dev.minoro.DatabaseConfig;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class PostgresInstance implements AutoCloseable {
         this.query = query;
         this.log = log;
         this.stopper = stopper;
-        this.admin = Database.open(DatabaseConfig.postgres(setupUrl(adminDatabase)).withPoolSize(0, 4))
+        this.admin = MinoroRuntime.open(DatabaseConfig.postgres(setupUrl(adminDatabase)).withPoolSize(0, 4))
                 .block(ADMIN_TIMEOUT);
         this.version = queryString("postgres version", "SELECT version()");
         this.major = Integer.parseInt(queryString("postgres major", "SHOW server_version_num")) / 10000;
@@ -226,7 +227,7 @@ public final class PostgresInstance implements AutoCloseable {
 
     /** Runs statements, each on its own, in {@code database}. */
     public void executeIn(String database, String... statements) {
-        Database db = Database.open(DatabaseConfig.postgres(setupUrl(database)).withPoolSize(0, 1)).block(ADMIN_TIMEOUT);
+        Database db = MinoroRuntime.open(DatabaseConfig.postgres(setupUrl(database)).withPoolSize(0, 1)).block(ADMIN_TIMEOUT);
         try {
             for (String sql : statements) {
                 db.withConnection("running test set-up: " + sql, c -> run(c, sql)).block(ADMIN_TIMEOUT);
@@ -238,7 +239,7 @@ public final class PostgresInstance implements AutoCloseable {
 
     /** The first column of every row {@code sql} returns in {@code database}, as strings. */
     public List<String> queryStringsIn(String database, String sql) {
-        Database db = Database.open(DatabaseConfig.postgres(setupUrl(database)).withPoolSize(0, 1)).block(ADMIN_TIMEOUT);
+        Database db = MinoroRuntime.open(DatabaseConfig.postgres(setupUrl(database)).withPoolSize(0, 1)).block(ADMIN_TIMEOUT);
         try {
             return db.withConnectionMany("running a test query: " + sql, c -> Flux.from(c.createStatement(sql).execute())
                     .flatMap(r -> r.map((row, meta) -> String.valueOf(row.get(0)))))

@@ -1,6 +1,7 @@
 package dev.minoro.testing;
 
 import dev.minoro.DatabaseConfig;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Statement;
 import java.time.Duration;
@@ -16,7 +17,7 @@ public final class RawSql {
 
     /** The first column of the first row of a query written with {@code $n} placeholders, or null. */
     public static <T> T value(DatabaseConfig config, Class<T> type, String portableSql, Object... args) {
-        return Mono.usingWhen(Database.open(config),
+        return Mono.usingWhen(MinoroRuntime.open(config),
                         db -> db.withConnection("test query", c -> Flux.from(
                                         bind(c.createStatement(db.dialect().sql(portableSql)), args).execute())
                                 .concatMap(r -> r.map(row -> Optional.ofNullable(row.get(0, type))))
@@ -28,7 +29,7 @@ public final class RawSql {
 
     /** Runs a statement written with {@code $n} placeholders; returns the rows it changed. */
     public static long execute(DatabaseConfig config, String portableSql, Object... args) {
-        return Mono.usingWhen(Database.open(config),
+        return Mono.usingWhen(MinoroRuntime.open(config),
                         db -> db.withConnection("test statement", c -> Flux.from(
                                         bind(c.createStatement(db.dialect().sql(portableSql)), args).execute())
                                 .concatMap(r -> r.getRowsUpdated())

@@ -1,11 +1,15 @@
 package dev.minoro.internal.database;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,60 +25,65 @@ public final class Database {
     private final ConnectionFactory connections;
     private final Dialect dialect;
     private final String description;
-    private final String lockKey;
     private final Supplier<Publisher<Void>> closer;
 
-    private Database(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+    private Database(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
         this.connections = connections;
         this.dialect = dialect;
         this.description = description;
-        this.lockKey = lockKey;
         this.closer = closer;
     }
 
     /**
-     * A cold {@code Mono} that opens the database {@code config} describes; its connection factory
-     * connects lazily, so opening connects to nothing. Configuration errors are signalled here. Opening
-     * runs on Reactor's bounded-elastic scheduler, since it may read files (a PostgreSQL
-     * {@code sslrootcert}, the SQLite driver's classes and native library the first time).
+     * A cold {@code Mono} of the database that {@code opening} opens (a {@link ConnectionTarget}'s open or
+     * openToRead), its connections passed through {@code config}'s connection-factory customizer. Its connection
+     * factory connects lazily, so opening connects to nothing. Configuration errors are signalled here. Opening
+     * runs on Reactor's bounded-elastic scheduler, since it may read files (a PostgreSQL {@code sslrootcert}, the
+     * SQLite driver's classes and native library the first time).
      */
-    public static Mono<Database> open(DatabaseConfig config) {
-        return open(config, false);
+    public static Mono<Database> open(DatabaseConfig config, Callable<Database> opening) {
+        return Mono.fromCallable(opening)
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(opened -> Mono.fromCallable(() -> opened.customizedBy(config.connectionFactoryCustomizer()))
+                        .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty()).then(Mono.error(e))));
     }
 
     /**
-     * {@link #open(DatabaseConfig)} for reading only: a SQLite file is opened read-only (and must
-     * exist); PostgreSQL is opened as usual, since reading is up to the statements.
+     * This database with its connections from what {@code customizer} makes of its factory; closing it closes
+     * this one, then that when it is another R2DBC {@link Closeable}: a pool's connections still lent out fail
+     * at once and come back before the pool is disposed.
+     *
+     * @throws ConfigurationException when {@code customizer} throws or returns null
      */
-    public static Mono<Database> openReadOnly(DatabaseConfig config) {
-        return open(config, true);
-    }
-
-    private static Mono<Database> open(DatabaseConfig config, boolean readOnly) {
-        return Mono.fromCallable(() -> config.type() == DatabaseType.SQLITE
-                        ? SqliteDatabases.open(config, readOnly)
-                        : PostgresDatabases.open(config))
-                .subscribeOn(Schedulers.boundedElastic());
+    private Database customizedBy(UnaryOperator<ConnectionFactory> customizer) {
+        ConnectionFactory customized;
+        try {
+            customized = customizer.apply(connections);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("connectionFactoryCustomizer threw " + e.getClass().getName(), e);
+        }
+        if (customized == null) {
+            throw new ConfigurationException("connectionFactoryCustomizer returned null instead of a ConnectionFactory");
+        }
+        if (customized == connections) {
+            return this;
+        }
+        Supplier<Publisher<Void>> closeAll = customized instanceof Closeable
+                ? () -> Flux.concatDelayError(closer.get(), ((Closeable) customized).close())
+                : closer;
+        return new Database(customized, dialect, description, closeAll);
     }
 
     /**
-     * A database over the given parts, for the openers of each type and for tests that wrap a
-     * connection factory.
+     * A database over the given parts, for the openers of each type.
      *
      * @param description what messages call the database; must not contain a password
-     * @param lockKey     what identifies the database for the migration lock (a canonical file path, or
-     *                    the schema)
      * @param closer      what {@link #close()} subscribes to
      */
-    public static Database of(ConnectionFactory connections, Dialect dialect, String description, String lockKey,
+    static Database of(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
-        return new Database(connections, dialect, description, lockKey, closer);
-    }
-
-    /** A copy whose connection factory is {@code decorator} applied to this one; closing closes this one. */
-    public Database decorate(Function<ConnectionFactory, ConnectionFactory> decorator) {
-        return new Database(decorator.apply(connections), dialect, description, lockKey, closer);
+        return new Database(connections, dialect, description, closer);
     }
 
     public ConnectionFactory connections() {
@@ -92,11 +101,6 @@ public final class Database {
     /** What messages call the database, such as {@code SQLite file /var/lib/app/auth.db}. */
     public String description() {
         return description;
-    }
-
-    /** What identifies the database for the migration lock. */
-    public String lockKey() {
-        return lockKey;
     }
 
     /**

@@ -2,10 +2,14 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
+import io.r2dbc.spi.Connection;
+import reactor.core.publisher.Mono;
 
 /**
  * What differs between the databases Minoro supports, in one place per database: placeholders, the
- * folder of migration scripts, and how driver errors map to Minoro's exceptions.
+ * folder of migration scripts, the migration lock, the schema step, and how driver errors map to Minoro's
+ * exceptions. The migrator, the repositories and the login never name a database: adding one means adding
+ * its dialect and its opener.
  *
  * <p>Minoro's SQL is written once, with PostgreSQL's numbered placeholders {@code $1 … $n}; a dialect
  * rewrites it for its database.
@@ -19,6 +23,15 @@ public interface Dialect {
 
     /** The folder under {@code dev/minoro/migrations/} that holds this database's scripts. */
     String migrationFolder();
+
+    /** What serialises migrations of this database between instances and processes. */
+    MigrationLock migrationLock();
+
+    /**
+     * A cold {@code Mono} that makes the place of Minoro's tables ready on {@code connection} before the ledger
+     * is created: the first step under the migration lock.
+     */
+    Mono<Void> prepareSchema(Connection connection);
 
     /** Whether {@code error} is a unique-constraint violation. */
     boolean isUniqueViolation(Throwable error);

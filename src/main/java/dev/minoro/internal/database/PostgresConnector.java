@@ -125,18 +125,13 @@ final class PostgresConnector implements ConnectionFactory {
 
     /** Whether libpq would try the other kind of connection after {@code error}. */
     private boolean fallsBack(Throwable error) {
-        String state = null;
-        String message = "";
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException) {
-                // prefer: the handshake failed; libpq tries without SSL
-                return sslMode == SSLMode.PREFER;
-            }
-            if (t instanceof R2dbcException && state == null) {
-                state = ((R2dbcException) t).getSqlState();
-                message = String.valueOf(t.getMessage());
-            }
+        if (Causes.find(error, SSLException.class) != null) {
+            // prefer: the handshake failed; libpq tries without SSL
+            return sslMode == SSLMode.PREFER;
         }
+        R2dbcException r2dbc = Causes.find(error, R2dbcException.class);
+        String state = r2dbc == null ? null : r2dbc.getSqlState();
+        String message = r2dbc == null ? "" : String.valueOf(r2dbc.getMessage());
         if (sslMode == SSLMode.PREFER) {
             if (message.startsWith("Server support for SSL connection is disabled")) {
                 serverHasNoSsl = true;
@@ -144,10 +139,10 @@ final class PostgresConnector implements ConnectionFactory {
             }
             // pg_hba.conf refused an SSL connection ("no pg_hba.conf entry ..., SSL encryption"); a wrong
             // password (28P01) is wrong either way.
-            return PostgresExceptionFactory.INVALID_AUTHORIZATION.equals(state) && message.contains("SSL encryption");
+            return PostgresErrorTranslator.INVALID_AUTHORIZATION.equals(state) && message.contains("SSL encryption");
         }
         // allow: pg_hba.conf refused a plain connection ("..., no encryption")
-        return PostgresExceptionFactory.INVALID_AUTHORIZATION.equals(state) && message.contains("no encryption");
+        return PostgresErrorTranslator.INVALID_AUTHORIZATION.equals(state) && message.contains("no encryption");
     }
 
     private Mono<Connection> attempt(Mono<Connection> connect) {

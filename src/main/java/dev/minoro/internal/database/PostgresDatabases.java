@@ -44,8 +44,7 @@ final class PostgresDatabases {
      *
      * @throws ConfigurationException for a connection string or option the driver cannot use
      */
-    static Database open(DatabaseConfig config) {
-        PostgresConnectionString target = PostgresConnectionString.parse(config.connection());
+    static Database open(DatabaseConfig config, PostgresConnectionString target) {
         checkRootCertificate(target.sslRootCert());
         String schema = schema(config, target);
         boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
@@ -66,11 +65,12 @@ final class PostgresDatabases {
                 // tried again behind the caller's back, and the acquire timeout is the whole wait.
                 .acquireRetry(0)
                 .build());
-        PostgresDialect dialect = new PostgresDialect(
-                new PostgresExceptionFactory(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()));
         String description = target.description() + (schema == null ? "" : ", schema " + schema);
+        PostgresDialect dialect = new PostgresDialect(
+                new PostgresErrorTranslator(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()), schema,
+                description);
         return Database.of(new PooledConnections(pool, config.poolMaxSize()), dialect, description,
-                PostgresLockKey.of(schema), () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
+                () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
     }
 
     /** The driver's configuration with the given SSL mode. Reads the {@code sslrootcert} file, if any. */

@@ -1,19 +1,35 @@
 package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseType;
+import dev.minoro.MigrationException;
 import dev.minoro.MinoroException;
+import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * PostgreSQL's dialect: Minoro's portable SQL is PostgreSQL's own ({@code $1 … $n}), its scripts live in
- * {@code migrations/postgres}, and errors are translated by SQLSTATE. One per database, so that messages
- * can name its host, port, database and user.
+ * {@code migrations/postgres}, its migration lock is a transaction-scoped {@link AdvisoryLock} keyed by the
+ * schema, the schema step creates a configured schema, and errors are translated by SQLSTATE. One per database,
+ * so that messages can name its host, port, database and user.
  */
 final class PostgresDialect implements Dialect {
 
-    private final PostgresExceptionFactory exceptions;
+    private final PostgresErrorTranslator errors;
+    private final @Nullable String schema;
+    private final String description;
+    private final AdvisoryLock lock;
 
-    PostgresDialect(PostgresExceptionFactory exceptions) {
-        this.exceptions = exceptions;
+    /**
+     * @param schema      the schema of Minoro's tables, created by the schema step when missing; null for the
+     *                    connections' default schema
+     * @param description what messages call the database
+     */
+    PostgresDialect(PostgresErrorTranslator errors, @Nullable String schema, String description) {
+        this.errors = errors;
+        this.schema = schema;
+        this.description = description;
+        this.lock = new AdvisoryLock(schema);
     }
 
     @Override
@@ -32,22 +48,60 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public MigrationLock migrationLock() {
+        return lock;
+    }
+
+    /**
+     * Creates the configured schema when it is missing, then checks that unqualified names resolve to it: a
+     * pooler that drops the {@code search_path} startup parameter would otherwise send Minoro's tables elsewhere.
+     * Nothing without a configured schema.
+     *
+     * @throws MigrationException (signalled) when the schema is not the connection's current schema
+     */
+    @Override
+    public Mono<Void> prepareSchema(Connection connection) {
+        String name = schema;
+        if (name == null) {
+            return Mono.empty();
+        }
+        // Looked up first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+        Mono<Boolean> exists = Mono.from(connection.createStatement("SELECT 1 FROM pg_namespace WHERE nspname = $1")
+                        .bind(0, name).execute())
+                .flatMap(result -> Mono.from(result.map((row, metadata) -> true)))
+                .defaultIfEmpty(false);
+        Mono<String> current = Mono.from(connection.createStatement("SELECT current_schema()").execute())
+                .flatMap(result -> Mono.from(result.map((row, metadata) -> String.valueOf(row.get(0, String.class)))));
+        return exists
+                .flatMap(present -> present ? Mono.<Void>empty()
+                        : Mono.from(connection.createStatement("CREATE SCHEMA \"" + name + "\"").execute())
+                                .flatMap(result -> Mono.from(result.getRowsUpdated())).then())
+                .then(current)
+                .flatMap(found -> name.equals(found) ? Mono.<Void>empty() : Mono.error(new MigrationException(
+                        "Minoro's schema '" + name + "' is not the current schema of connections to " + description
+                                + " (it is '" + found + "'): the search_path startup parameter did not arrive; a"
+                                + " connection pooler may drop it (PgBouncer 1.20+ passes it with"
+                                + " track_extra_parameters = search_path), or set the role's own search_path with"
+                                + " ALTER ROLE ... SET search_path")));
+    }
+
+    @Override
     public boolean isUniqueViolation(Throwable error) {
-        return PostgresExceptionFactory.isUniqueViolation(error);
+        return PostgresErrorTranslator.isUniqueViolation(error);
     }
 
     @Override
     public boolean isForeignKeyViolation(Throwable error) {
-        return PostgresExceptionFactory.isForeignKeyViolation(error);
+        return PostgresErrorTranslator.isForeignKeyViolation(error);
     }
 
     @Override
     public boolean isUndefinedTable(Throwable error) {
-        return PostgresExceptionFactory.isUndefinedTable(error);
+        return PostgresErrorTranslator.isUndefinedTable(error);
     }
 
     @Override
     public MinoroException translate(Throwable error, String doing) {
-        return exceptions.translate(error, doing);
+        return errors.translate(error, doing);
     }
 }

@@ -1,6 +1,7 @@
 package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -11,13 +12,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param file the database file, absolute, or null for an in-memory database
  */
-public record SqliteConnectionString(@Nullable Path file) {
+public record SqliteConnectionString(@Nullable Path file) implements ConnectionTarget {
 
     static final String ACCEPTED_FORMS = "file:/abs/path.db, file:relative/path.db, file::memory: or :memory:";
 
-    /** Whether this is an in-memory database (one per connection factory). */
-    public boolean inMemory() {
-        return file == null;
+    @Override
+    public Database open(DatabaseConfig config) {
+        return SqliteDatabases.open(config, this, false);
+    }
+
+    @Override
+    public Database openToRead(DatabaseConfig config) {
+        return SqliteDatabases.open(config, this, true);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.sqlite.SqliteConnectionConfiguration;
 import dev.minoro.sqlite.SqliteConnectionFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -13,20 +14,25 @@ final class SqliteDatabases {
     private SqliteDatabases() {
     }
 
-    static Database open(DatabaseConfig config, boolean readOnly) {
-        SqliteConnectionString target = SqliteConnectionString.parse(config.connection());
+    /**
+     * Opens the file or in-memory database {@code target} names. To read only, a file is opened read-only, and
+     * a file that does not exist is not created: it reads as the empty database it would be, in memory.
+     */
+    static Database open(DatabaseConfig config, SqliteConnectionString target, boolean toRead) {
         Path file = target.file();
+        String description = file == null ? "in-memory SQLite database" : "SQLite file " + file;
+        boolean missing = toRead && file != null && !Files.exists(file);
+        Path opened = missing ? null : file;
         SqliteConnectionConfiguration configuration = SqliteConnectionConfiguration.builder()
-                .database(file == null ? SqliteConnectionConfiguration.MEMORY : file.toString())
+                .database(opened == null ? SqliteConnectionConfiguration.MEMORY : opened.toString())
                 .busyTimeout(config.busyTimeout())
                 // An in-memory database is new and private to this factory: nothing to protect.
-                .readOnly(readOnly && file != null)
+                .readOnly(toRead && opened != null)
                 .build();
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
-        String description = file == null ? "in-memory SQLite database" : "SQLite file " + file;
         // An in-memory database is private to its factory, so its lock is too.
-        String lockKey = file == null ? "memory:" + UUID.randomUUID() : "file:" + canonical(file);
-        return Database.of(factory, SqliteDialect.INSTANCE, description, lockKey, factory::close);
+        String lockKey = opened == null ? "memory:" + UUID.randomUUID() : "file:" + canonical(opened);
+        return Database.of(factory, new SqliteDialect(new SqliteMigrationLock(lockKey)), description, factory::close);
     }
 
     /** The path with symbolic links in its directory resolved, whether or not the file exists yet. */

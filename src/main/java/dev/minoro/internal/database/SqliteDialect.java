@@ -2,16 +2,23 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
+import io.r2dbc.spi.Connection;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
 
-/** SQLite's dialect: {@code ?NNN} placeholders, SQLite's scripts, and its extended result codes. */
+/**
+ * SQLite's dialect: {@code ?NNN} placeholders, SQLite's scripts, a database's own migration lock, no schema step
+ * (a database is its file), and SQLite's extended result codes.
+ */
 final class SqliteDialect implements Dialect {
-
-    static final SqliteDialect INSTANCE = new SqliteDialect();
 
     private static final Pattern NUMBERED_PLACEHOLDER = Pattern.compile("\\$(\\d+)");
 
-    private SqliteDialect() {
+    private final MigrationLock lock;
+
+    /** SQLite's SQL, migrated under {@code lock}. */
+    SqliteDialect(MigrationLock lock) {
+        this.lock = lock;
     }
 
     @Override
@@ -31,22 +38,32 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public MigrationLock migrationLock() {
+        return lock;
+    }
+
+    @Override
+    public Mono<Void> prepareSchema(Connection connection) {
+        return Mono.empty();
+    }
+
+    @Override
     public boolean isUniqueViolation(Throwable error) {
-        return SqliteExceptionFactory.isUniqueViolation(error);
+        return SqliteErrorTranslator.isUniqueViolation(error);
     }
 
     @Override
     public boolean isForeignKeyViolation(Throwable error) {
-        return SqliteExceptionFactory.isForeignKeyViolation(error);
+        return SqliteErrorTranslator.isForeignKeyViolation(error);
     }
 
     @Override
     public boolean isUndefinedTable(Throwable error) {
-        return SqliteExceptionFactory.isUndefinedTable(error);
+        return SqliteErrorTranslator.isUndefinedTable(error);
     }
 
     @Override
     public MinoroException translate(Throwable error, String doing) {
-        return SqliteExceptionFactory.translate(error, doing);
+        return SqliteErrorTranslator.translate(error, doing);
     }
 }

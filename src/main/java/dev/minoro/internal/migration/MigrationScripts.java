@@ -33,15 +33,15 @@ final class MigrationScripts {
      * scheduler (reading the jar is blocking I/O) and then served from memory.
      */
     static Mono<MigrationScripts> forFolder(String folder) {
-        return LOADED.computeIfAbsent(folder, f -> Mono.fromCallable(() -> load(MigrationScripts.class.getClassLoader(), f))
+        return LOADED.computeIfAbsent(folder, f -> Mono.fromCallable(() -> load(f))
                 .subscribeOn(Schedulers.boundedElastic())
                 .cache());
     }
 
     /** Reads the manifest and the scripts of {@code folder}; blocking. */
-    static MigrationScripts load(ClassLoader loader, String folder) throws IOException {
+    static MigrationScripts load(String folder) throws IOException {
         List<MigrationScript> scripts = new ArrayList<>();
-        String manifest = read(loader, ROOT + "manifest.txt");
+        String manifest = read(ROOT + "manifest.txt");
         int expected = 1;
         for (String line : manifest.split("\n")) {
             String entry = line.strip();
@@ -59,14 +59,14 @@ final class MigrationScripts {
                 throw new IllegalStateException("manifest.txt lists version " + version + " where " + expected
                         + " was expected, with compatible_from " + compatibleFrom);
             }
-            String sql = read(loader, ROOT + folder + "/" + String.format("%04d_%s.sql", version, fields[1]));
+            String sql = read(ROOT + folder + "/" + String.format("%04d_%s.sql", version, fields[1]));
             scripts.add(new MigrationScript(version, fields[1], compatibleFrom, sql, Checksums.of(sql)));
             expected++;
         }
         if (scripts.isEmpty()) {
             throw new IllegalStateException(ROOT + "manifest.txt lists no migration");
         }
-        return new MigrationScripts(scripts, read(loader, ROOT + "ledger.sql").strip());
+        return new MigrationScripts(scripts, read(ROOT + "ledger.sql").strip());
     }
 
     /** The scripts, by ascending version. */
@@ -94,8 +94,12 @@ final class MigrationScripts {
         return ledgerDdl;
     }
 
-    private static String read(ClassLoader loader, String resource) throws IOException {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
+    /**
+     * Reads a resource of Minoro's own. Through its class, not its class loader: on the module path the scripts'
+     * packages are Minoro's alone, and a class loader finds only resources of open packages.
+     */
+    private static String read(String resource) throws IOException {
+        try (InputStream in = MigrationScripts.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
                 throw new IllegalStateException("the Minoro jar lacks " + resource);
             }

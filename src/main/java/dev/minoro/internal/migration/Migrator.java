@@ -2,7 +2,6 @@ package dev.minoro.internal.migration;
 
 import dev.minoro.AppliedMigration;
 import dev.minoro.ChecksumMismatchException;
-import dev.minoro.DatabaseType;
 import dev.minoro.MigrationException;
 import dev.minoro.MigrationReport;
 import dev.minoro.MigrationStatus;
@@ -11,6 +10,7 @@ import dev.minoro.PendingMigration;
 import dev.minoro.SchemaNotMigratedException;
 import dev.minoro.SchemaTooNewException;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.MigrationLock;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
 import java.time.Clock;
@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
 /**
  * Brings a database's schema to the version this code ships, as DESIGN.md describes: when the database
  * is up to date, exactly one statement and no lock (the serverless hot path); otherwise, under the
- * database's {@link MigrationLock}, create the ledger, re-read it (most waiters find the work done),
- * verify every stored checksum, and apply each pending script with its ledger row in one transaction.
+ * database's {@link MigrationLock}, in one transaction: the dialect's schema step, create the ledger and
+ * re-read it (most waiters find the work done), verify every stored checksum; then apply each pending script
+ * with its ledger row. It never names a database: what differs comes from the database's dialect.
  */
 public final class Migrator {
 
@@ -52,18 +53,13 @@ public final class Migrator {
     }
 
     /**
-     * A cold {@code Mono} of the migrator for {@code database}, with the scripts of its type (read from
-     * the jar once per JVM, off the caller's thread).
+     * A cold {@code Mono} of the migrator for {@code database}, with the scripts and the migration lock of its
+     * dialect (the scripts read from the jar once per JVM, off the caller's thread).
      */
     public static Mono<Migrator> forDatabase(Database database, Duration lockTimeout, Clock clock) {
-        MigrationLock lock = lockFor(database);
         return MigrationScripts.forFolder(database.dialect().migrationFolder())
-                .map(scripts -> new Migrator(database, scripts, lock, lockTimeout, clock));
-    }
-
-    /** The migration lock of the database's type. */
-    static MigrationLock lockFor(Database database) {
-        return database.type() == DatabaseType.SQLITE ? new SqliteMigrationLock() : new AdvisoryLock();
+                .map(scripts -> new Migrator(database, scripts, database.dialect().migrationLock(), lockTimeout,
+                        clock));
     }
 
     /** The newest schema version this code ships. */
@@ -119,13 +115,6 @@ public final class Migrator {
                         }));
     }
 
-    /** A cold {@code Mono} of the status of a database that does not exist yet: everything pending. */
-    public static Mono<MigrationStatus> statusOfEmptyDatabase(String migrationFolder) {
-        return MigrationScripts.forFolder(migrationFolder).map(scripts -> new MigrationStatus(0,
-                scripts.latestVersion(), List.of(),
-                scripts.all().stream().map(MigrationScript::asPending).collect(Collectors.toList())));
-    }
-
     /**
      * The fast path's one statement: the ledger's newest row, or version 0 when there is no ledger.
      */
@@ -174,12 +163,17 @@ public final class Migrator {
         return false;
     }
 
-    /** The slow path: under the lock, in one transaction. */
+    /**
+     * The slow path: under the lock, in one transaction, first what reads (the schema step, the ledger created
+     * and read), then what writes (the pending scripts and their ledger rows).
+     */
     private Mono<MigrationReport> migrateLocked() {
-        return AppliedBy.get().flatMap(appliedBy -> lock.withLock(database, lockTimeout, connection ->
-                execute(connection, scripts.ledgerDdl())
-                        .then(ledger.readAll(connection))
-                        .flatMap(applied -> applyPending(connection, applied, appliedBy))))
+        return AppliedBy.get().flatMap(appliedBy -> lock.<List<AppliedMigration>, MigrationReport>withLock(
+                        database, lockTimeout,
+                        connection -> database.dialect().prepareSchema(connection)
+                                .then(execute(connection, scripts.ledgerDdl()))
+                                .then(ledger.readAll(connection)),
+                        (connection, applied) -> applyPending(connection, applied, appliedBy)))
                 .onErrorMap(e -> !(e instanceof MinoroException),
                         e -> database.dialect().translate(e, "migrating the " + database.description()));
     }

@@ -62,6 +62,11 @@ public final class Lifecycle {
         });
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Fails when the instance is closed. */
     void checkOpen() {
         if (closed.get()) {

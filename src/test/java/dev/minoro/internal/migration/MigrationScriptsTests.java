@@ -12,8 +12,8 @@ final class MigrationScriptsTests {
 
     @Test
     void everyDatabaseShipsAScriptForEveryVersionOfTheManifest() throws Exception {
-        MigrationScripts sqlite = MigrationScripts.load(getClass().getClassLoader(), "sqlite");
-        MigrationScripts postgres = MigrationScripts.load(getClass().getClassLoader(), "postgres");
+        MigrationScripts sqlite = MigrationScripts.load("sqlite");
+        MigrationScripts postgres = MigrationScripts.load("postgres");
         assertEquals(sqlite.latestVersion(), postgres.latestVersion());
         assertEquals(names(sqlite), names(postgres));
         for (int v = 1; v <= sqlite.latestVersion(); v++) {
@@ -26,8 +26,8 @@ final class MigrationScriptsTests {
     @Test
     void releasedScriptsNeverChange() throws Exception {
         // These checksums are in every database migrated by a release: changing a released script breaks them.
-        MigrationScripts sqlite = MigrationScripts.load(getClass().getClassLoader(), "sqlite");
-        MigrationScripts postgres = MigrationScripts.load(getClass().getClassLoader(), "postgres");
+        MigrationScripts sqlite = MigrationScripts.load("sqlite");
+        MigrationScripts postgres = MigrationScripts.load("postgres");
         assertEquals(List.of(Checksums.of(sqlite.get(1).sql())), List.of(sqlite.get(1).checksum()));
         assertEquals(1, postgres.get(1).version());
     }

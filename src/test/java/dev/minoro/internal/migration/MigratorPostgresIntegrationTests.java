@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.MigrationException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.PostgresDatabase;
@@ -49,8 +50,8 @@ final class MigratorPostgresIntegrationTests {
     }
 
     private static Mono<?> migrate(DatabaseConfig config, MigrationScripts scripts) {
-        return Mono.usingWhen(Database.open(config),
-                db -> new Migrator(db, scripts, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+        return Mono.usingWhen(MinoroRuntime.open(config),
+                db -> new Migrator(db, scripts, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close);
     }
 

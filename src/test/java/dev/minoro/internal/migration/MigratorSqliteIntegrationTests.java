@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.MigrationException;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.RawSql;
@@ -40,8 +41,8 @@ final class MigratorSqliteIntegrationTests {
 
     private static <T> T withMigrator(DatabaseConfig config, MigrationScripts scripts,
             java.util.function.Function<Migrator, Mono<T>> work) {
-        return Mono.usingWhen(Database.open(config),
-                db -> work.apply(new Migrator(db, scripts, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC())),
+        return Mono.usingWhen(MinoroRuntime.open(config),
+                db -> work.apply(new Migrator(db, scripts, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC())),
                 Database::close).block(TIMEOUT);
     }
 
@@ -56,8 +57,8 @@ final class MigratorSqliteIntegrationTests {
         MigrationScripts broken = withExtra(real, "broken",
                 "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n");
 
-        Mono.usingWhen(Database.open(config),
-                db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+        Mono.usingWhen(MinoroRuntime.open(config),
+                db -> new Migrator(db, broken, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(e -> {
@@ -74,8 +75,8 @@ final class MigratorSqliteIntegrationTests {
 
         // On a database at version 1, the failure leaves it at version 1.
         assertEquals(1, withMigrator(config, real, Migrator::migrate).toVersion());
-        Mono.usingWhen(Database.open(config),
-                db -> new Migrator(db, broken, Migrator.lockFor(db), TIMEOUT, Clock.systemUTC()).migrate(),
+        Mono.usingWhen(MinoroRuntime.open(config),
+                db -> new Migrator(db, broken, db.dialect().migrationLock(), TIMEOUT, Clock.systemUTC()).migrate(),
                 Database::close)
                 .as(StepVerifier::create).expectError(MigrationException.class).verify(TIMEOUT);
         assertEquals(0L, tables(config, "half_done"));

@@ -2,11 +2,17 @@ package dev.minoro.internal.migration;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.MigrationLock;
 import dev.minoro.testing.BlockHoundSession;
+import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * A child JVM's main that migrates a database with a version 1 script that runs for a long time, and
@@ -21,22 +27,22 @@ public final class SlowMigrationProcess {
     public static void main(String[] args) throws Exception {
         BlockHoundSession.install();
         DatabaseConfig config = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
-        Database database = Database.open(config).block();
+        Database database = MinoroRuntime.open(config).block();
         MigrationScripts real = MigrationScripts.forFolder(database.dialect().migrationFolder()).block();
         MigrationScript first = real.get(1);
         String slowSql = first.sql() + "\n" + args[2];
         MigrationScripts slow = new MigrationScripts(List.of(new MigrationScript(1, first.name(), 1, slowSql,
                 Checksums.of(slowSql))), real.ledgerDdl());
-        MigrationLock lock = Migrator.lockFor(database);
+        MigrationLock lock = database.dialect().migrationLock();
         MigrationLock announcing = new MigrationLock() {
             @Override
-            public <T> reactor.core.publisher.Mono<T> withLock(Database db, Duration timeout,
-                    java.util.function.Function<io.r2dbc.spi.Connection, reactor.core.publisher.Mono<T>> work) {
+            public <R, T> Mono<T> withLock(Database db, Duration timeout, Function<Connection, Mono<R>> read,
+                    BiFunction<Connection, R, Mono<T>> write) {
                 return lock.withLock(db, timeout, connection -> {
                     System.out.println("locked");
                     System.out.flush();
-                    return work.apply(connection);
-                });
+                    return read.apply(connection);
+                }, write);
             }
         };
         new Migrator(database, slow, announcing, Duration.ofMinutes(1), Clock.systemUTC()).migrate()

@@ -3,15 +3,17 @@ package dev.minoro.internal.database;
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroException;
 import dev.minoro.NotFoundException;
+import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcException;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the errors of Minoro's SQLite driver, which carry SQLite's extended result code as their
- * error code, into Minoro's typed exceptions.
+ * SQLite's error translator: turns the errors of Minoro's SQLite driver, which carry SQLite's extended result
+ * code as their {@link R2dbcException#getErrorCode()}, into Minoro's typed exceptions, by that code. A
+ * {@link DatabaseException} carries the code as its {@link DatabaseException#errorCode()}.
  */
-final class SqliteExceptionFactory {
+final class SqliteErrorTranslator {
 
     /** SQLITE_ERROR: generic, used among others for "no such table". */
     static final int SQLITE_ERROR = 1;
@@ -24,22 +26,25 @@ final class SqliteExceptionFactory {
     /** SQLITE_CONSTRAINT_FOREIGNKEY. */
     static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
-    private SqliteExceptionFactory() {
+    private SqliteErrorTranslator() {
     }
 
     static boolean isUniqueViolation(Throwable error) {
-        R2dbcException e = find(error);
-        return e != null && (e.getErrorCode() == SQLITE_CONSTRAINT_UNIQUE
-                || e.getErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY);
+        Integer code = errorCode(error);
+        return code != null && (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY);
     }
 
     static boolean isForeignKeyViolation(Throwable error) {
-        R2dbcException e = find(error);
-        return e != null && e.getErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY;
+        Integer code = errorCode(error);
+        return code != null && code == SQLITE_CONSTRAINT_FOREIGNKEY;
     }
 
+    /**
+     * Whether {@code error} says a table does not exist. SQLite reports that only as SQLITE_ERROR, the code of
+     * most SQL errors, so its words decide (pinned by SqliteErrorTranslatorIntegrationTests).
+     */
     static boolean isUndefinedTable(Throwable error) {
-        R2dbcException e = find(error);
+        R2dbcBadGrammarException e = Causes.find(error, R2dbcBadGrammarException.class);
         return e != null && (e.getErrorCode() & 0xff) == SQLITE_ERROR && e.getMessage() != null
                 && e.getMessage().contains("no such table");
     }
@@ -48,35 +53,31 @@ final class SqliteExceptionFactory {
         if (error instanceof MinoroException) {
             return (MinoroException) error;
         }
-        R2dbcException e = find(error);
+        R2dbcException e = Causes.find(error, R2dbcException.class);
         if (e != null) {
-            if (e.getErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            int code = e.getErrorCode();
+            if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
                 return new NotFoundException(doing + " failed: it refers to a user or role that does not exist"
                         + " (deleted meanwhile)", error);
             }
-            int primary = e.getErrorCode() & 0xff;
+            int primary = code & 0xff;
+            String state = e.getSqlState() == null || e.getSqlState().isEmpty() ? null : e.getSqlState();
             if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
                 // the driver's message says how long the call waited, and for what
                 return new DatabaseException(doing + " failed: the SQLite database is locked: " + e.getMessage(),
-                        error);
+                        state, code, error);
             }
-            return new DatabaseException(doing + " failed: " + e.getMessage(), error);
+            return new DatabaseException(doing + " failed: " + e.getMessage(), state, code, error);
         }
-        if (error instanceof RejectedExecutionException) {
+        if (Causes.find(error, RejectedExecutionException.class) != null) {
             return new DatabaseException(doing + " failed: the SQLite driver is closed or at capacity", error);
         }
         return new DatabaseException(doing + " failed: " + error, error);
     }
 
-    private static @Nullable R2dbcException find(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof R2dbcException) {
-                return (R2dbcException) t;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
+    /** SQLite's extended result code in {@code error}'s causes, or null when none carries one. */
+    private static @Nullable Integer errorCode(Throwable error) {
+        R2dbcException e = Causes.find(error, R2dbcException.class);
+        return e == null ? null : e.getErrorCode();
     }
 }

@@ -1,13 +1,11 @@
-package dev.minoro.postgres;
+package dev.minoro.internal.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.MigrationException;
-import dev.minoro.internal.database.Database;
-import dev.minoro.internal.database.PostgresLockKey;
-import dev.minoro.internal.migration.AdvisoryLock;
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import io.r2dbc.spi.Connection;
@@ -18,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,20 +33,18 @@ final class AdvisoryLockIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final AdvisoryLock lock = new AdvisoryLock();
-
     @Test
     void secondHolderWaitsForTheFirstThenProceeds(PostgresDatabase db) throws Exception {
         db.execute("CREATE TABLE holders (seq serial PRIMARY KEY, name text NOT NULL)");
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch firstHolds = new CountDownLatch(1);
             Sinks.Empty<Void> releaseFirst = Sinks.empty();
-            Mono<String> first = lock.withLock(database, TIMEOUT, c -> insert(c, "first")
+            Mono<String> first = locked(database, TIMEOUT, c -> insert(c, "first")
                     .then(Mono.fromRunnable(firstHolds::countDown))
                     .then(releaseFirst.asMono())
                     .thenReturn("first done"));
-            Mono<String> second = lock.withLock(database, TIMEOUT, c -> insert(c, "second").thenReturn("second done"));
+            Mono<String> second = locked(database, TIMEOUT, c -> insert(c, "second").thenReturn("second done"));
 
             Disposable running = first.subscribe();
             assertTrue(firstHolds.await(30, TimeUnit.SECONDS), "the first holder never got the lock");
@@ -75,16 +72,16 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void failsWithAMigrationExceptionAtTheDeadline(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch firstHolds = new CountDownLatch(1);
             Sinks.Empty<Void> releaseFirst = Sinks.empty();
-            Disposable running = lock.withLock(database, TIMEOUT, c -> Mono.fromRunnable(firstHolds::countDown)
+            Disposable running = locked(database, TIMEOUT, c -> Mono.fromRunnable(firstHolds::countDown)
                     .then(releaseFirst.asMono())).subscribe();
             assertTrue(firstHolds.await(30, TimeUnit.SECONDS));
 
             long started = System.nanoTime();
-            lock.withLock(database, Duration.ofMillis(400), c -> Mono.just("never"))
+            locked(database, Duration.ofMillis(400), c -> Mono.just("never"))
                     .as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
                         assertInstanceOf(MigrationException.class, e);
@@ -99,7 +96,7 @@ final class AdvisoryLockIntegrationTests {
 
             releaseFirst.tryEmitEmpty();
             // Released with its transaction: the next holder gets it at once.
-            lock.withLock(database, Duration.ofSeconds(5), c -> Mono.just("next")).as(StepVerifier::create)
+            locked(database, Duration.ofSeconds(5), c -> Mono.just("next")).as(StepVerifier::create)
                     .expectNext("next").expectComplete().verify(TIMEOUT);
             running.dispose();
         } finally {
@@ -109,15 +106,15 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void failedWorkRollsBackAndReleasesTheLock(PostgresDatabase db) {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
-            lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE half_done (id int)")
+            locked(database, TIMEOUT, c -> execute(c, "CREATE TABLE half_done (id int)")
                             .then(execute(c, "SELECT * FROM no_such_table")))
                     .as(StepVerifier::create)
                     .expectError()
                     .verify(TIMEOUT);
             assertEquals(List.of("0"), db.queryStrings("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
-            lock.withLock(database, Duration.ofSeconds(2), c -> Mono.just("free")).as(StepVerifier::create)
+            locked(database, Duration.ofSeconds(2), c -> Mono.just("free")).as(StepVerifier::create)
                     .expectNext("free").expectComplete().verify(TIMEOUT);
         } finally {
             database.close().block(TIMEOUT);
@@ -126,14 +123,14 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void cancellingReleasesTheLock(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config()).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config()).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
-            Disposable holder = lock.withLock(database, TIMEOUT,
+            Disposable holder = locked(database, TIMEOUT,
                     c -> Mono.fromRunnable(holds::countDown).then(Mono.never())).subscribe();
             assertTrue(holds.await(30, TimeUnit.SECONDS));
             holder.dispose();
-            lock.withLock(database, Duration.ofSeconds(10), c -> Mono.just("after cancel")).as(StepVerifier::create)
+            locked(database, Duration.ofSeconds(10), c -> Mono.just("after cancel")).as(StepVerifier::create)
                     .expectNext("after cancel").expectComplete().verify(TIMEOUT);
         } finally {
             database.close().block(TIMEOUT);
@@ -142,14 +139,14 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void cancellingAWaiterRollsItsTransactionBackAndReturnsItsConnection(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config().withPoolSize(0, 2)).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withPoolSize(0, 2)).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Sinks.Empty<Void> release = Sinks.empty();
-            java.util.concurrent.CompletableFuture<Void> holder = lock.withLock(database, TIMEOUT,
+            java.util.concurrent.CompletableFuture<Void> holder = locked(database, TIMEOUT,
                     c -> Mono.fromRunnable(holds::countDown).then(release.asMono())).toFuture();
             assertTrue(holds.await(30, TimeUnit.SECONDS));
-            lock.withLock(database, TIMEOUT, c -> Mono.just("never"))
+            locked(database, TIMEOUT, c -> Mono.just("never"))
                     .as(StepVerifier::create)
                     .expectSubscription()
                     .expectNoEvent(Duration.ofMillis(300))
@@ -158,7 +155,7 @@ final class AdvisoryLockIntegrationTests {
             release.tryEmitEmpty();
             holder.get(30, TimeUnit.SECONDS);
             // Both connections are usable again: one holds the lock, the other is refused it within its deadline.
-            lock.withLock(database, TIMEOUT, c -> lock.withLock(database, Duration.ofMillis(500), d -> Mono.just("twice"))
+            locked(database, TIMEOUT, c -> locked(database, Duration.ofMillis(500), d -> Mono.just("twice"))
                             .onErrorReturn(MigrationException.class, "once"))
                     .as(StepVerifier::create)
                     .expectNext("once")
@@ -173,9 +170,9 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void takesATransactionLockOnAStableKeyAndBoundsLockWaits(PostgresDatabase db) throws Exception {
-        Database database = Database.open(db.config().withSchema("auth")).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withSchema("auth")).block(TIMEOUT);
         try {
-            List<String> seen = lock.withLock(database, Duration.ofSeconds(7), c -> Flux.from(c.createStatement(
+            List<String> seen = locked(database, Duration.ofSeconds(7), c -> Flux.from(c.createStatement(
                                     "SELECT current_setting('lock_timeout') || ' ' || l.classid || ' ' || l.objid || ' '"
                                             + " || l.objsubid FROM pg_locks l WHERE l.locktype = 'advisory'"
                                             + " AND l.pid = pg_backend_pid()").execute())
@@ -196,15 +193,15 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void differentSchemasDoNotWaitForEachOther(PostgresDatabase db) throws Exception {
-        Database auth = Database.open(db.config().withSchema("auth")).block(TIMEOUT);
-        Database other = Database.open(db.config().withSchema("other")).block(TIMEOUT);
+        Database auth = MinoroRuntime.open(db.config().withSchema("auth")).block(TIMEOUT);
+        Database other = MinoroRuntime.open(db.config().withSchema("other")).block(TIMEOUT);
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Sinks.Empty<Void> release = Sinks.empty();
-            Disposable holder = lock.withLock(auth, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
+            Disposable holder = locked(auth, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
                     .then(release.asMono())).subscribe();
             assertTrue(holds.await(30, TimeUnit.SECONDS));
-            lock.withLock(other, Duration.ofSeconds(2), c -> Mono.just("independent")).as(StepVerifier::create)
+            locked(other, Duration.ofSeconds(2), c -> Mono.just("independent")).as(StepVerifier::create)
                     .expectNext("independent").expectComplete().verify(TIMEOUT);
             release.tryEmitEmpty();
             holder.dispose();
@@ -216,14 +213,16 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void createsTheConfiguredSchemaInsideTheLock(PostgresDatabase db) {
-        Database database = Database.open(db.config().withSchema("Minoro_Auth")).block(TIMEOUT);
+        Database database = MinoroRuntime.open(db.config().withSchema("Minoro_Auth")).block(TIMEOUT);
         try {
             assertEquals(List.of(), db.queryStrings("SELECT nspname FROM pg_namespace WHERE nspname = 'minoro_auth'"));
-            lock.withLock(database, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)")).block(TIMEOUT);
+            locked(database, TIMEOUT, c -> database.dialect().prepareSchema(c)
+                    .then(execute(c, "CREATE TABLE minoro_probe (id int)"))).block(TIMEOUT);
             assertEquals(List.of("minoro_auth"), db.queryStrings(
                     "SELECT schemaname FROM pg_tables WHERE tablename = 'minoro_probe'"));
             // Present now: the next holder only looks it up.
-            lock.withLock(database, TIMEOUT, c -> Mono.just("again")).as(StepVerifier::create)
+            locked(database, TIMEOUT, c -> database.dialect().prepareSchema(c).thenReturn("again"))
+                    .as(StepVerifier::create)
                     .expectNext("again").expectComplete().verify(TIMEOUT);
         } finally {
             database.close().block(TIMEOUT);
@@ -232,13 +231,15 @@ final class AdvisoryLockIntegrationTests {
 
     @Test
     void aSchemaThatTheConnectionsDoNotUseFailsClearly(PostgresDatabase db) {
-        Database plain = Database.open(db.config()).block(TIMEOUT);
-        // As if a pooler had dropped the search_path startup parameter: the lock key names a schema the
+        Database plain = MinoroRuntime.open(db.config()).block(TIMEOUT);
+        // As if a pooler had dropped the search_path startup parameter: the dialect names a schema the
         // connections do not have first in their search_path.
-        Database misrouted = Database.of(plain.connections(), plain.dialect(), plain.description(),
-                PostgresLockKey.of("lost"), plain::close);
+        Database misrouted = Database.of(plain.connections(), new PostgresDialect(new PostgresErrorTranslator(
+                        PostgresConnectionString.parse(db.config().connection()), false, 10, Duration.ofSeconds(30)),
+                "lost", plain.description()), plain.description(), plain::close);
         try {
-            lock.withLock(misrouted, TIMEOUT, c -> execute(c, "CREATE TABLE minoro_probe (id int)"))
+            locked(misrouted, TIMEOUT, c -> misrouted.dialect().prepareSchema(c)
+                    .then(execute(c, "CREATE TABLE minoro_probe (id int)")))
                     .as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
                         assertInstanceOf(MigrationException.class, e);
@@ -252,6 +253,11 @@ final class AdvisoryLockIntegrationTests {
         } finally {
             plain.close().block(TIMEOUT);
         }
+    }
+
+    /** {@code work} holding the database's own migration lock, as the migrator's first step would. */
+    private static <T> Mono<T> locked(Database database, Duration timeout, Function<Connection, Mono<T>> work) {
+        return database.dialect().migrationLock().withLock(database, timeout, work, (c, done) -> Mono.just(done));
     }
 
     /** Written down once, when the key was first derived; recomputing it here would prove nothing. */

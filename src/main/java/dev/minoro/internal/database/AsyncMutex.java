@@ -1,4 +1,4 @@
-package dev.minoro.internal.migration;
+package dev.minoro.internal.database;
 
 import java.util.ArrayDeque;
 import java.util.Queue;

@@ -16,12 +16,15 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the errors of r2dbc-postgresql and r2dbc-pool into Minoro's typed exceptions, by SQLSTATE for
- * what the server reports and by cause for what happens before it can: refused connections, unknown
- * hosts, SSL negotiation, the pool's acquire timeout. Messages start with what Minoro was doing, name
- * host, port, database and user, say what to check, and never contain the password.
+ * PostgreSQL's error translator: turns the errors of r2dbc-postgresql and r2dbc-pool into Minoro's typed
+ * exceptions, by SQLSTATE for what the server reports and by exception type for what happens before it can:
+ * refused connections, unknown hosts, SSL negotiation, the pool's acquire timeout. Messages start with what
+ * Minoro was doing, name host, port, database and user, say what to check, and never contain the password; a
+ * {@link DatabaseException} carries the server's SQLSTATE as its {@link DatabaseException#sqlState()}. The
+ * server's own words are read only where its SQLSTATE is shared by several causes (28000, 08P01), and the
+ * driver's only where it gives nothing else (SSL negotiation).
  */
-final class PostgresExceptionFactory {
+final class PostgresErrorTranslator {
 
     static final String UNIQUE_VIOLATION = "23505";
     static final String FOREIGN_KEY_VIOLATION = "23503";
@@ -45,7 +48,7 @@ final class PostgresExceptionFactory {
     private final int poolMaxSize;
     private final Duration acquireTimeout;
 
-    PostgresExceptionFactory(PostgresConnectionString target, boolean poolerMode, int poolMaxSize,
+    PostgresErrorTranslator(PostgresConnectionString target, boolean poolerMode, int poolMaxSize,
             Duration acquireTimeout) {
         this.target = target;
         this.poolerMode = poolerMode;
@@ -72,50 +75,50 @@ final class PostgresExceptionFactory {
         String where = " (" + target.description() + ")";
         String failed = doing + " failed: ";
 
-        PostgresConnector.SetupTimeoutException setupTimeout = find(error, PostgresConnector.SetupTimeoutException.class);
+        PostgresConnector.SetupTimeoutException setupTimeout = Causes.find(error, PostgresConnector.SetupTimeoutException.class);
         if (setupTimeout != null) {
-            return new DatabaseException(failed + connectTimedOut(setupTimeout.timeout()) + where
+            return failure(failed + connectTimedOut(setupTimeout.timeout()) + where
                     + "; check that PostgreSQL runs and answers at that address, and any firewall or proxy in between",
                     error);
         }
-        R2dbcTimeoutException acquireTimeout = find(error, R2dbcTimeoutException.class);
+        R2dbcTimeoutException acquireTimeout = Causes.find(error, R2dbcTimeoutException.class);
         if (acquireTimeout != null && acquireTimeout.getMessage() != null
                 && acquireTimeout.getMessage().startsWith(ACQUIRE_TIMEOUT_MESSAGE)) {
-            return new DatabaseException(failed + "no connection to " + target.description()
+            return failure(failed + "no connection to " + target.description()
                     + " became available within the acquire timeout of " + human(this.acquireTimeout)
                     + " (the pool holds at most " + poolMaxSize + "; all were busy, or the server was slow to accept"
                     + " a new one); raise DatabaseConfig.withAcquireTimeout or withPoolSize, or check the server",
                     error);
         }
-        UnknownHostException unknownHost = find(error, UnknownHostException.class);
+        UnknownHostException unknownHost = Causes.find(error, UnknownHostException.class);
         if (unknownHost != null) {
-            return new DatabaseException(failed + "unknown host '" + target.host() + "'" + where
+            return failure(failed + "unknown host '" + target.host() + "'" + where
                     + "; check the host name in the connection string", error);
         }
-        ConnectTimeoutException connectTimeout = find(error, ConnectTimeoutException.class);
+        ConnectTimeoutException connectTimeout = Causes.find(error, ConnectTimeoutException.class);
         if (connectTimeout != null) {
             Duration timeout = target.connectTimeout();
             String what = timeout == null ? "the TCP connection to " + target.hostAndPort() + " timed out"
                     : connectTimedOut(timeout);
-            return new DatabaseException(failed + what + where + "; check the host, the port and any firewall", error);
+            return failure(failed + what + where + "; check the host, the port and any firewall", error);
         }
-        ConnectException refused = find(error, ConnectException.class);
+        ConnectException refused = Causes.find(error, ConnectException.class);
         if (refused != null) {
-            return new DatabaseException(failed + "connection refused by " + target.hostAndPort() + where
+            return failure(failed + "connection refused by " + target.hostAndPort() + where
                     + "; is PostgreSQL running there and listening on TCP at that port?", error);
         }
-        SSLException ssl = find(error, SSLException.class);
+        SSLException ssl = Causes.find(error, SSLException.class);
         if (ssl != null) {
             if (isHostNameMismatch(ssl)) {
-                return new DatabaseException(failed + hostNameAdvice() + where + " (" + ssl.getMessage() + ")", error);
+                return failure(failed + hostNameAdvice() + where + " (" + ssl.getMessage() + ")", error);
             }
-            return new DatabaseException(failed + "the SSL handshake with " + target.hostAndPort() + " failed"
+            return failure(failed + "the SSL handshake with " + target.hostAndPort() + " failed"
                     + where + ": " + sslAdvice() + " (" + ssl.getMessage() + ")", error);
         }
 
-        R2dbcException r2dbc = find(error, R2dbcException.class);
+        R2dbcException r2dbc = Causes.find(error, R2dbcException.class);
         if (r2dbc == null) {
-            return new DatabaseException(failed + error + where, error);
+            return failure(failed + error + where, error);
         }
         String state = r2dbc.getSqlState() == null ? "" : r2dbc.getSqlState();
         String serverMessage = serverMessage(r2dbc);
@@ -124,29 +127,29 @@ final class PostgresExceptionFactory {
                 return new NotFoundException(failed + "it refers to a user or role that does not exist (deleted"
                         + " meanwhile)", error);
             case INVALID_PASSWORD:
-                return new DatabaseException(failed + "password authentication failed for user '" + target.user()
+                return failure(failed + "password authentication failed for user '" + target.user()
                         + "' on " + target.hostAndPort() + where + "; check the user name and password", error);
             case INVALID_AUTHORIZATION:
                 if (serverMessage.contains("no encryption")) {
-                    return new DatabaseException(failed + "the server at " + target.hostAndPort()
+                    return failure(failed + "the server at " + target.hostAndPort()
                             + " accepts only SSL connections, but sslmode is " + sslModeName() + where
                             + "; use sslmode=require or verify-full", error);
                 }
-                return new DatabaseException(failed + "the server refused the login" + where + ": " + serverMessage,
+                return failure(failed + "the server refused the login" + where + ": " + serverMessage,
                         error);
             case INVALID_CATALOG_NAME:
-                return new DatabaseException(failed + "database '" + databaseName() + "' does not exist on "
+                return failure(failed + "database '" + databaseName() + "' does not exist on "
                         + target.hostAndPort() + where + "; create it or fix the database in the connection string",
                         error);
             case TOO_MANY_CONNECTIONS:
-                return new DatabaseException(failed + "the server has no connection slot left" + where + ": "
+                return failure(failed + "the server has no connection slot left" + where + ": "
                         + serverMessage + "; lower DatabaseConfig.withPoolSize or use a connection pooler", error);
             case CANNOT_CONNECT_NOW:
             case ADMIN_SHUTDOWN:
-                return new DatabaseException(failed + "the server is starting up or shutting down" + where + ": "
+                return failure(failed + "the server is starting up or shutting down" + where + ": "
                         + serverMessage, error);
             case LOCK_NOT_AVAILABLE:
-                return new DatabaseException(failed + "a table lock was not granted within lock_timeout" + where
+                return failure(failed + "a table lock was not granted within lock_timeout" + where
                         + ": " + serverMessage, error);
             case DUPLICATE_PREPARED_STATEMENT:
             case INVALID_SQL_STATEMENT_NAME:
@@ -161,7 +164,7 @@ final class PostgresExceptionFactory {
                     return poolerModeAdvice(failed, serverMessage, state, where, error);
                 }
                 if (serverMessage.contains("unsupported startup parameter")) {
-                    return new DatabaseException(failed + "the connection pooler at " + target.hostAndPort()
+                    return failure(failed + "the connection pooler at " + target.hostAndPort()
                             + " refused a startup parameter" + where + ": " + serverMessage + "; PgBouncer needs"
                             + " ignore_startup_parameters = extra_float_digits, and a schema set with"
                             + " DatabaseConfig.withSchema needs track_extra_parameters = search_path (PgBouncer 1.20+)"
@@ -172,13 +175,13 @@ final class PostgresExceptionFactory {
                 break;
         }
         if (isSslNegotiation(r2dbc, serverMessage)) {
-            return new DatabaseException(failed + sslNegotiationAdvice(serverMessage) + where, error);
+            return failure(failed + sslNegotiationAdvice(serverMessage) + where, error);
         }
         if (state.startsWith("08")) {
-            return new DatabaseException(failed + "the connection to " + target.hostAndPort() + " failed" + where
+            return failure(failed + "the connection to " + target.hostAndPort() + " failed" + where
                     + ": " + serverMessage, error);
         }
-        return new DatabaseException(failed + serverMessage + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
+        return failure(failed + serverMessage + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
                 + where, error);
     }
 
@@ -193,7 +196,7 @@ final class PostgresExceptionFactory {
      */
     private static DatabaseException poolerModeAdvice(String failed, String serverMessage, String state, String where,
             Throwable error) {
-        return new DatabaseException(failed + serverMessage + " (SQLSTATE " + state + ")" + where + ": this"
+        return failure(failed + serverMessage + " (SQLSTATE " + state + ")" + where + ": this"
                 + " connection's prepared statements are not those of the server connection it reached, as happens"
                 + " behind a transaction pooler (PgBouncer in transaction mode, Supabase's port 6543, Neon's -pooler"
                 + " hosts); turn pooler mode on with pgbouncer=true in the connection string or"
@@ -210,6 +213,11 @@ final class PostgresExceptionFactory {
         return "check the server's SSL set-up (sslmode=" + sslModeName() + ")";
     }
 
+    /**
+     * Whether the driver refused the SSL negotiation itself. Its exception for that is package-private in
+     * r2dbc-postgresql and carries no SQLSTATE, so only its class name and the driver's words tell it apart
+     * (pinned by PostgresSslIntegrationTests).
+     */
     private static boolean isSslNegotiation(R2dbcException error, String message) {
         return error.getClass().getSimpleName().equals("PostgresqlSslException")
                 || message.startsWith("Server support for SSL connection is disabled")
@@ -264,25 +272,21 @@ final class PostgresExceptionFactory {
         return String.valueOf(error.getMessage());
     }
 
+    /** The SQLSTATE of the first R2DBC exception in {@code error}'s causes, or null when it has none. */
     private static @Nullable String sqlState(Throwable error) {
-        R2dbcException e = find(error, R2dbcException.class);
-        return e == null ? null : e.getSqlState();
+        R2dbcException e = Causes.find(error, R2dbcException.class);
+        return e == null || e.getSqlState() == null || e.getSqlState().isEmpty() ? null : e.getSqlState();
+    }
+
+    /**
+     * Minoro's exception for {@code error}, carrying the SQLSTATE the server reported, if any; PostgreSQL has no
+     * numeric error code.
+     */
+    private static DatabaseException failure(String message, Throwable error) {
+        return new DatabaseException(message, sqlState(error), null, error);
     }
 
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    private static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
-        int depth = 0;
-        for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
     }
 }

@@ -1,8 +1,6 @@
-package dev.minoro.internal.migration;
+package dev.minoro.internal.database;
 
 import dev.minoro.MigrationException;
-import dev.minoro.internal.database.Database;
-import dev.minoro.internal.database.PostgresLockKey;
 import io.r2dbc.spi.Connection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -26,27 +26,31 @@ import reactor.core.scheduler.Schedulers;
  * server keeps the deadline Minoro's own. {@code SET LOCAL lock_timeout} bounds how long the migration's DDL
  * may queue for a table lock, and so how long it can hold up the application's queries queued behind it.
  *
- * <p>The lock's key is derived from the {@link Database#lockKey()} (the schema), so every instance of
- * every process that uses the same schema of the same database takes the same lock. When a schema is
- * configured, it is created inside the lock if missing, and the connection's {@code search_path} is
- * checked to resolve to it: a pooler that drops the startup parameter would otherwise send Minoro's
- * tables elsewhere.
+ * <p>The lock's key is derived from the schema that Minoro's tables live in, so every instance of every process
+ * that uses the same schema of the same database takes the same lock. Host, port and database are left out on
+ * purpose: the same database reached through a pooler and directly, or as {@code localhost} and
+ * {@code 127.0.0.1}, must take the same lock, and PostgreSQL's advisory locks are per database already.
  */
-public final class AdvisoryLock implements MigrationLock {
+final class AdvisoryLock implements MigrationLock {
 
     /** The first pause between two tries; doubles up to {@link #MAX_PAUSE}, each time with jitter. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(25);
     static final Duration MAX_PAUSE = Duration.ofMillis(500);
 
+    private final long key;
     private final Scheduler timer;
 
-    /** A lock that waits between tries on Reactor's parallel scheduler. */
-    public AdvisoryLock() {
-        this(Schedulers.parallel());
+    /**
+     * The lock for Minoro's tables in {@code schema} or, when null, in the connections' default schema (the first
+     * of their {@code search_path}); it waits between tries on Reactor's parallel scheduler.
+     */
+    AdvisoryLock(@Nullable String schema) {
+        this(schema, Schedulers.parallel());
     }
 
-    /** A lock that waits between tries, and reads the time, on {@code timer}. */
-    AdvisoryLock(Scheduler timer) {
+    /** {@link #AdvisoryLock(String)} waiting between tries, and reading the time, on {@code timer}. */
+    AdvisoryLock(@Nullable String schema, Scheduler timer) {
+        this.key = key(schema == null ? "postgresql search_path" : "postgresql schema " + schema);
         this.timer = timer;
     }
 
@@ -58,28 +62,27 @@ public final class AdvisoryLock implements MigrationLock {
      * connection's event loop. Cancelling rolls the transaction back, which releases the lock.
      *
      * @throws MigrationException (signalled) naming the database and {@code timeout} when another holder kept
-     *                            the lock for longer; or when the configured schema is not the connection's
-     *                            current schema after it was created
+     *                            the lock for longer
      */
     @Override
-    public <T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<T>> work) {
+    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
+            BiFunction<Connection, R, Mono<T>> write) {
         return Mono.defer(() -> {
-            long key = key(database.lockKey());
-            String schema = PostgresLockKey.schema(database.lockKey());
             long deadline = timer.now(TimeUnit.MILLISECONDS) + timeout.toMillis();
             return database.inTransaction("taking the migration lock of " + database.description(), connection ->
                     execute(connection, "SET LOCAL lock_timeout = '" + Math.max(1, timeout.toMillis()) + "ms'")
-                            .then(acquire(connection, key, deadline, FIRST_PAUSE, database, timeout))
-                            .then(schema == null ? Mono.empty() : useSchema(connection, schema, database))
-                            .then(Mono.defer(() -> work.apply(connection))));
+                            .then(acquire(connection, deadline, FIRST_PAUSE, database, timeout))
+                            .then(Mono.defer(() -> read.apply(connection)))
+                            .flatMap(done -> write.apply(connection, done)));
         });
     }
 
     /**
      * The advisory-lock key for {@code lockKey}: the first 8 bytes of its SHA-256, so that it is the same in
-     * every process and every version of Minoro, and unlikely to meet an application's own keys.
+     * every process and every version of Minoro (an on-disk contract: old and new versions must take the same
+     * lock), and unlikely to meet an application's own keys.
      */
-    static long key(String lockKey) {
+    private static long key(String lockKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(("minoro migrations: " + lockKey).getBytes(StandardCharsets.UTF_8));
@@ -89,9 +92,9 @@ public final class AdvisoryLock implements MigrationLock {
         }
     }
 
-    private Mono<Void> acquire(Connection connection, long key, long deadline, Duration pause, Database database,
+    private Mono<Void> acquire(Connection connection, long deadline, Duration pause, Database database,
             Duration timeout) {
-        return tryLock(connection, key).flatMap(held -> {
+        return tryLock(connection).flatMap(held -> {
             if (held) {
                 return Mono.<Void>empty();
             }
@@ -107,34 +110,14 @@ public final class AdvisoryLock implements MigrationLock {
             sleep = Math.max(1, Math.min(sleep, deadline - now));
             Duration next = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             return Mono.delay(Duration.ofMillis(sleep), timer)
-                    .then(Mono.defer(() -> acquire(connection, key, deadline, next, database, timeout)));
+                    .then(Mono.defer(() -> acquire(connection, deadline, next, database, timeout)));
         });
     }
 
-    private static Mono<Boolean> tryLock(Connection connection, long key) {
+    private Mono<Boolean> tryLock(Connection connection) {
         return Mono.from(connection.createStatement("SELECT pg_try_advisory_xact_lock($1)").bind(0, key).execute())
                 .flatMap(result -> Mono.from(result.map((row, metadata) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))))
                 .defaultIfEmpty(false);
-    }
-
-    /** Creates {@code schema} when it is missing, then checks that unqualified names resolve to it. */
-    private static Mono<Void> useSchema(Connection connection, String schema, Database database) {
-        // Looked up first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
-        Mono<Boolean> exists = Mono.from(connection.createStatement("SELECT 1 FROM pg_namespace WHERE nspname = $1")
-                        .bind(0, schema).execute())
-                .flatMap(result -> Mono.from(result.map((row, metadata) -> true)))
-                .defaultIfEmpty(false);
-        Mono<String> current = Mono.from(connection.createStatement("SELECT current_schema()").execute())
-                .flatMap(result -> Mono.from(result.map((row, metadata) -> String.valueOf(row.get(0, String.class)))));
-        return exists
-                .flatMap(present -> present ? Mono.<Void>empty() : execute(connection, "CREATE SCHEMA \"" + schema + "\""))
-                .then(current)
-                .flatMap(name -> schema.equals(name) ? Mono.<Void>empty() : Mono.error(new MigrationException(
-                        "Minoro's schema '" + schema + "' is not the current schema of connections to "
-                                + database.description() + " (it is '" + name + "'): the search_path startup parameter"
-                                + " did not arrive; a connection pooler may drop it (PgBouncer 1.20+ passes it with"
-                                + " track_extra_parameters = search_path), or set the role's own search_path with"
-                                + " ALTER ROLE ... SET search_path")));
     }
 
     private static Mono<Void> execute(Connection connection, String sql) {

@@ -1,4 +1,4 @@
-package dev.minoro.internal.migration;
+package dev.minoro.internal.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,6 @@
-package dev.minoro.internal.migration;
+package dev.minoro.internal.database;
 
 import dev.minoro.MigrationException;
-import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Option;
 import io.r2dbc.spi.R2dbcException;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -32,19 +32,30 @@ final class SqliteMigrationLock implements MigrationLock {
 
     private static final Map<String, AsyncMutex> MUTEXES = new ConcurrentHashMap<>();
 
+    private final String file;
+
+    /**
+     * @param file what identifies the database in this JVM: its canonical path, or a name of its own for an
+     *             in-memory database, which is private to its connection factory
+     */
+    SqliteMigrationLock(String file) {
+        this.file = file;
+    }
+
     @Override
-    public <T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<T>> work) {
+    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
+            BiFunction<Connection, R, Mono<T>> write) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             long deadline = start + timeout.toNanos();
-            AsyncMutex mutex = MUTEXES.computeIfAbsent(database.lockKey(), k -> new AsyncMutex());
+            AsyncMutex mutex = MUTEXES.computeIfAbsent(file, k -> new AsyncMutex());
             return Mono.usingWhen(
                     mutex.acquire().timeout(timeout)
                             .onErrorMap(TimeoutException.class, e -> timedOut(database, timeout, start, e)),
                     release -> database.withConnection("migrating the " + database.description(),
                             connection -> Mono.usingWhen(
                                     begin(connection, database, timeout, start, deadline),
-                                    work,
+                                    c -> read.apply(c).flatMap(done -> write.apply(c, done)),
                                     Connection::commitTransaction,
                                     (c, e) -> c.rollbackTransaction(),
                                     Connection::rollbackTransaction)),

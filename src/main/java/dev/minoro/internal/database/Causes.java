@@ -1,0 +1,27 @@
+package dev.minoro.internal.database;
+
+import org.jspecify.annotations.Nullable;
+
+/** The one walk down an error's cause chain, for the error translators and the PostgreSQL connector. */
+final class Causes {
+
+    /** How deep the walk goes: a bound against cause chains that loop through more than one exception. */
+    private static final int MAX_DEPTH = 32;
+
+    private Causes() {
+    }
+
+    /** The first of {@code error} and its causes that is a {@code type}, or null when none is. */
+    static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,534 @@
+package dev.minoro.internal.database;
+
+import static dev.minoro.internal.database.PostgresConnectionString.CONNECT_TIMEOUT;
+import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_APPLICATION_NAME;
+import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_PORT;
+import static dev.minoro.internal.database.PostgresConnectionString.indexOfAny;
+import static dev.minoro.internal.database.PostgresConnectionString.invalid;
+import static dev.minoro.internal.database.PostgresConnectionString.quote;
+
+import dev.minoro.ConfigurationException;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.ChannelBindingMode;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parser of libpq URIs ({@code postgres://}, {@code postgresql://}) into a {@link PostgresConnectionString}.
+ *
+ * <p>libpq's URI form is read as libpq's {@code conninfo_uri_parse_options} reads it (its rules differ from
+ * java.net.URI's in the details that matter): the user information ends at the first '@' that comes
+ * before any '/'; inside it the user name ends at the first ':' and the password takes the rest, so a
+ * password may hold ':', '?' and '#' as they are; the host ends at ':', '/', '?' or ','; the database
+ * name runs from the first '/' to the first '?'; parameters are split at '&' and then at the first '='.
+ * Every part is percent-decoded and '+' stays '+'. libpq knows no fragment: '#' is an ordinary character.
+ */
+final class LibpqUri {
+
+    /** The libpq parameters Minoro understands in a URI's query, in the order messages list them. */
+    private static final List<String> LIBPQ_PARAMETERS = List.of("sslmode", "sslrootcert", "application_name",
+            "connect_timeout", "options", "channel_binding", "pgbouncer", "host", "port", "user", "password",
+            "dbname", "ssl");
+
+    /** The parameters whose values are free text, where an '@' may belong. */
+    private static final Set<String> FREE_TEXT_PARAMETERS = Set.of("user", "password", "dbname", "application_name",
+            "options", "sslrootcert");
+
+    /**
+     * The start of "host[:port]?name=": a URI without a path whose query holds an '@', which libpq reads as
+     * user information. A real user name and password almost never look like it.
+     */
+    private static final Pattern HOST_AND_QUERY = Pattern.compile("[^:?@/]*(:[0-9]*)?\\?[A-Za-z_][A-Za-z0-9_]*=");
+
+    /** What a parameter name can look like; anything else is not shown in a message. */
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
+            "verify-full");
+
+    /** A libpq {@code -c name=value} setting name: a GUC, possibly with a dotted prefix. */
+    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
+
+    /**
+     * libpq's {@code options}: command-line switches for the server, separated by white space (a backslash
+     * escapes the next character). Minoro accepts the settings among them, {@code -c name=value} or
+     * {@code --name=value}, and sends each as a startup parameter, which the server applies the same way.
+     */
+    static Map<String, String> startupOptions(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                word.append(text.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String setting;
+            if (w.equals("-c")) {
+                if (i + 1 >= words.size()) {
+                    throw new ConfigurationException("options: '-c' must be followed by name=value");
+                }
+                setting = words.get(++i);
+            } else if (w.startsWith("-c")) {
+                setting = w.substring(2);
+            } else if (w.startsWith("--")) {
+                setting = w.substring(2);
+            } else {
+                throw new ConfigurationException("options may only hold settings (-c name=value or --name=value),"
+                        + " but has " + quote(w));
+            }
+            int eq = setting.indexOf('=');
+            // The server takes '-' for '_' in switch names; do the same so the two spellings are one setting.
+            String name = (eq < 0 ? setting : setting.substring(0, eq)).replace('-', '_');
+            if (eq < 0 || !SETTING_NAME.matcher(name).matches()) {
+                throw new ConfigurationException("options: a setting must be name=value, was " + quote(setting));
+            }
+            if (settings.put(name, setting.substring(eq + 1)) != null) {
+                throw new ConfigurationException("options: setting " + name + " is given twice");
+            }
+        }
+        return settings;
+    }
+
+    /**
+     * Decodes {@code %XX} escapes as UTF-8, as libpq does; everything else, {@code +} included, stays as it is.
+     *
+     * @param what   what messages call the part
+     * @param secret whether the part must never appear in a message
+     */
+    static String decode(String text, String what, boolean secret) {
+        String decoded = text.indexOf('%') < 0 ? text : percentDecode(text, what, secret);
+        if (decoded.indexOf('\0') >= 0) {
+            // It would end the string in the server's start-up message; libpq refuses %00 for the same reason.
+            throw invalid(what + " holds a NUL character (%00), which PostgreSQL cannot take");
+        }
+        return decoded;
+    }
+
+    private static String percentDecode(String text, String what, boolean secret) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    String shown = secret ? "" : " in " + quote(text);
+                    throw invalid(what + " has a '%' that does not start a %XX escape" + shown
+                            + "; write a literal '%' as %25");
+                }
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+                    utf8 = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw invalid(what + " is not valid UTF-8 once percent-decoded");
+        }
+    }
+
+    /** Where '@' most likely comes from where it makes no sense: a password pasted without encoding. */
+    private static final String ENCODE_USER_INFO = "percent-encode '@', '/' and '%' in the user name and"
+            + " password (as %40, %2F, %25)";
+
+    private LibpqUri() {
+    }
+
+    static PostgresConnectionString parse(String connection) {
+        int start = connection.indexOf("://") + 3;
+        int end = connection.length();
+        Map<String, String> values = new LinkedHashMap<>();
+
+        int at = -1;
+        for (int i = start; i < end && connection.charAt(i) != '/'; i++) {
+            if (connection.charAt(i) == '@') {
+                at = i;
+                break;
+            }
+        }
+        int p = start;
+        if (at >= 0) {
+            String userInfo = connection.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            if (HOST_AND_QUERY.matcher(userInfo).lookingAt()) {
+                // libpq reads "host:5432?name=a@b" as user "host", password "5432?name=a", host b.
+                throw invalid("the part before the first '@' reads as a host and parameters, but libpq takes it"
+                        + " for a user name and password, since no '/' comes before the '@'; put '/' between"
+                        + " the host and '?' (postgresql://host:5432/?name=a@b) or write '@' in the value as %40");
+            }
+            if (!rawUser.isEmpty()) {
+                values.put("user", decode(rawUser, "the user name", false));
+            }
+            if (colon >= 0) {
+                String password = decode(userInfo.substring(colon + 1), "the password", true);
+                if (!password.isEmpty()) {
+                    values.put("password", password);
+                }
+            }
+            p = at + 1;
+        }
+
+        String hostText;
+        if (p < end && connection.charAt(p) == '[') {
+            int close = connection.indexOf(']', p + 1);
+            if (close < 0) {
+                throw invalid("the IPv6 address in the host part has no closing ']'");
+            }
+            if (close == p + 1) {
+                throw invalid("the IPv6 address in the host part is empty ([])");
+            }
+            hostText = connection.substring(p + 1, close);
+            p = close + 1;
+            if (p < end && ":/?,".indexOf(connection.charAt(p)) < 0) {
+                throw invalid("unexpected characters after the IPv6 address in the host part");
+            }
+        } else {
+            int hostEnd = indexOfAny(connection, ":/?,", p);
+            hostText = connection.substring(p, hostEnd);
+            p = hostEnd;
+        }
+        if (hostText.indexOf('@') >= 0) {
+            throw invalid("it has an '@' where none belongs; " + ENCODE_USER_INFO);
+        }
+        String portText = null;
+        if (p < end && connection.charAt(p) == ':') {
+            int portEnd = indexOfAny(connection, "/?,", p + 1);
+            portText = connection.substring(p + 1, portEnd);
+            p = portEnd;
+        }
+        if (p < end && connection.charAt(p) == ',') {
+            throw severalHosts();
+        }
+        hostText = decode(hostText, "the host", false);
+        if (!hostText.isEmpty()) {
+            checkHost(hostText);
+            values.put("host", hostText);
+        }
+        // An '@' after a host without user information: a password with an unencoded '/' may have split
+        // the URI there, so nothing after the host is shown in a message.
+        boolean passwordMaySpill = at < 0 && connection.indexOf('@', p) >= 0;
+        if (portText != null) {
+            String port = decode(portText, "the port", passwordMaySpill);
+            if (!port.isEmpty()) {
+                parsePort(port, passwordMaySpill);
+                values.put("port", port);
+            }
+        }
+
+        if (p < end && connection.charAt(p) == '/') {
+            int pathEnd = connection.indexOf('?', p);
+            pathEnd = pathEnd < 0 ? end : pathEnd;
+            String rawDatabase = connection.substring(p + 1, pathEnd);
+            if (passwordMaySpill && rawDatabase.indexOf('@') >= 0) {
+                throw invalid("the database name holds an '@' and the URI has no user information before the"
+                        + " host: write '@' in a database name as %40, and " + ENCODE_USER_INFO);
+            }
+            if (!rawDatabase.isEmpty()) {
+                values.put("dbname", decode(rawDatabase, "the database name", false));
+            }
+            p = pathEnd;
+        }
+        if (p < end) {
+            // What is left starts with '?'.
+            parseQuery(connection, p + 1, values, passwordMaySpill);
+        }
+        return translate(values, passwordMaySpill);
+    }
+
+    private static ConfigurationException severalHosts() {
+        return invalid("it names several hosts; Minoro connects to one host (put a load balancer or"
+                + " connection pooler in front of several)");
+    }
+
+    private static void checkHost(String host) {
+        if (host.startsWith("/") || host.startsWith("@")) {
+            throw invalid("host " + quote(host) + " is a Unix-domain socket, which Minoro does not support;"
+                    + " connect over TCP (host=localhost)");
+        }
+        if (host.indexOf(',') >= 0) {
+            throw severalHosts();
+        }
+        if (host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw invalid("host " + quote(host) + " is not a host name or address");
+        }
+    }
+
+    /**
+     * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
+     * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
+     */
+    private static void parseQuery(String connection, int from, Map<String, String> values, boolean hideValues) {
+        Set<String> seen = new LinkedHashSet<>();
+        int pairStart = from;
+        while (pairStart <= connection.length()) {
+            int pairEnd = connection.indexOf('&', pairStart);
+            pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
+            String pair = connection.substring(pairStart, pairEnd);
+            pairStart = pairEnd + 1;
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", hideValues);
+            if (!LIBPQ_PARAMETERS.contains(name)) {
+                throw unknownParameter(name);
+            }
+            if (eq < 0) {
+                throw invalid("parameter " + name + " has no value (write " + name + "=value)");
+            }
+            boolean secret = name.equals("password");
+            String value = decode(pair.substring(eq + 1), secret ? "the password" : "the value of " + name,
+                    secret || hideValues);
+            if (hideValues && value.indexOf('@') >= 0 && !FREE_TEXT_PARAMETERS.contains(name)) {
+                // Not a value this parameter can have: more likely part of a password split at a '/'.
+                throw invalid("the value of " + name + " holds an '@'; " + ENCODE_USER_INFO);
+            }
+            if (name.equals("ssl")) {
+                // libpq's one concession to JDBC URLs: ssl=true means sslmode=require; nothing else is accepted.
+                if (!value.equals("true")) {
+                    throw new ConfigurationException("ssl must be true (libpq reads ssl=true as sslmode=require"
+                            + " and accepts no other value); use sslmode=disable, allow, prefer, require,"
+                            + " verify-ca or verify-full");
+                }
+                name = "sslmode";
+                value = "require";
+            }
+            if (!seen.add(name)) {
+                throw invalid("parameter " + name + " is given twice" + (name.equals("sslmode")
+                        ? " (ssl=true means sslmode=require)" : ""));
+            }
+            if (values.containsKey(name)) {
+                throw invalid(name + " is given both in the URI and as a parameter");
+            }
+            if (name.equals("host") && !value.isEmpty()) {
+                checkHost(value);
+            }
+            if (name.equals("port") && value.indexOf(',') >= 0) {
+                throw severalHosts();
+            }
+            values.put(name, value);
+        }
+    }
+
+    private static ConfigurationException unknownParameter(String name) {
+        String hint = "";
+        if (name.equalsIgnoreCase("schema") || name.equalsIgnoreCase("currentSchema")
+                || name.equalsIgnoreCase("search_path")) {
+            hint = " (for Minoro's schema use DatabaseConfig.withSchema(...), or options=-c search_path=...)";
+        } else if (name.equals("sslMode") || name.equals("sslRootCert") || name.equals("applicationName")
+                || name.equals("connectTimeout")) {
+            hint = " (libpq URIs spell parameters in lower case with underscores)";
+        }
+        // A name no parameter could have may be part of a mistyped password: name the problem, not the text.
+        String shown = PARAMETER_NAME.matcher(name).matches() ? "parameter " + quote(name)
+                : "a parameter whose name holds characters no parameter name has";
+        return new ConfigurationException("unknown " + shown + " in the PostgreSQL connection string" + hint
+                + "; supported are " + String.join(", ", LIBPQ_PARAMETERS));
+    }
+
+    /**
+     * @param hidePort whether the port may be part of a password and must not appear in a message
+     */
+    private static PostgresConnectionString translate(Map<String, String> values, boolean hidePort) {
+        // As in libpq, an empty user, host, port, database or sslrootcert means the default.
+        String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
+        String host = valueOrDefault(values, "host", "localhost");
+        String portText = values.get("port");
+        int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hidePort);
+        String database = valueOrDefault(values, "dbname", user);
+
+        String rootCert = values.get("sslrootcert");
+        if (rootCert != null && rootCert.isEmpty()) {
+            rootCert = null;
+        }
+        boolean systemRoots = "system".equals(rootCert);
+        String modeText = values.get("sslmode");
+        SSLMode sslMode;
+        if (modeText == null) {
+            // libpq's default; sslrootcert=system makes it verify-full, as libpq 16 does
+            sslMode = systemRoots ? SSLMode.VERIFY_FULL : SSLMode.PREFER;
+        } else {
+            sslMode = sslMode(modeText);
+            if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
+                throw new ConfigurationException("sslmode " + quote(modeText) + " may not be used with"
+                        + " sslrootcert=system (use sslmode=verify-full), as in libpq");
+            }
+            if (sslMode == SSLMode.REQUIRE && rootCert != null) {
+                // libpq: with a root certificate, require checks the certificate authority too
+                sslMode = SSLMode.VERIFY_CA;
+            }
+        }
+
+        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, PostgresqlConnectionFactoryProvider.POSTGRESQL_DRIVER)
+                .option(ConnectionFactoryOptions.HOST, host)
+                .option(ConnectionFactoryOptions.PORT, port)
+                .option(ConnectionFactoryOptions.USER, user)
+                .option(ConnectionFactoryOptions.DATABASE, database)
+                .option(PostgresqlConnectionFactoryProvider.SSL_MODE, sslMode)
+                .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
+                        values.getOrDefault("application_name", DEFAULT_APPLICATION_NAME));
+        String password = values.get("password");
+        if (password != null) {
+            options.option(ConnectionFactoryOptions.PASSWORD, password);
+        }
+        String sslRootCert = rootCert == null || systemRoots ? null : rootCert;
+        if (sslRootCert != null) {
+            options.option(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, sslRootCert);
+        }
+        Duration connectTimeout = connectTimeout(values.get("connect_timeout"));
+        if (connectTimeout != null) {
+            options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout);
+        }
+        String startupOptions = values.get("options");
+        if (startupOptions != null) {
+            Map<String, String> settings = startupOptions(startupOptions);
+            if (!settings.isEmpty()) {
+                options.option(PostgresqlConnectionFactoryProvider.OPTIONS, settings);
+            }
+        }
+        String channelBinding = values.get("channel_binding");
+        if (channelBinding != null) {
+            options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, channelBinding(channelBinding));
+        }
+        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
+        return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
+                pgbouncer, connectTimeout);
+    }
+
+    private static String valueOrDefault(Map<String, String> values, String name, String defaultValue) {
+        String value = values.get(name);
+        return value == null || value.isEmpty() ? defaultValue : value;
+    }
+
+    private static int parsePort(@Nullable String text, boolean hide) {
+        if (text == null) {
+            return DEFAULT_PORT;
+        }
+        // The text may be part of a mistyped password: name the problem, not the value.
+        String slash = hide ? "; if the password holds '/', percent-encode it as %2F" : "";
+        if (!text.matches("[0-9]{1,5}")) {
+            throw invalid("the port is not a number between 1 and 65535" + slash);
+        }
+        int port = Integer.parseInt(text);
+        if (port < 1 || port > 65535) {
+            throw invalid("the port must be between 1 and 65535" + (hide ? slash : ", was " + port));
+        }
+        return port;
+    }
+
+    private static SSLMode sslMode(String text) {
+        switch (text) {
+            case "disable":
+                return SSLMode.DISABLE;
+            case "allow":
+                return SSLMode.ALLOW;
+            case "prefer":
+                return SSLMode.PREFER;
+            case "require":
+                return SSLMode.REQUIRE;
+            case "verify-ca":
+                return SSLMode.VERIFY_CA;
+            case "verify-full":
+                return SSLMode.VERIFY_FULL;
+            default:
+                throw new ConfigurationException("sslmode must be one of " + String.join(", ", SSL_MODES)
+                        + ", was " + quote(text));
+        }
+    }
+
+    private static ChannelBindingMode channelBinding(String text) {
+        switch (text) {
+            case "disable":
+                return ChannelBindingMode.DISABLE;
+            case "prefer":
+                return ChannelBindingMode.PREFER;
+            case "require":
+                return ChannelBindingMode.REQUIRE;
+            default:
+                throw new ConfigurationException("channel_binding must be one of disable, prefer, require, was "
+                        + quote(text));
+        }
+    }
+
+    /**
+     * libpq's reading of {@code connect_timeout}: whole seconds, white space around them allowed; zero or
+     * negative for no limit; 1 counts as 2, libpq's minimum.
+     */
+    private static @Nullable Duration connectTimeout(@Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher number = CONNECT_TIMEOUT.matcher(text);
+        long seconds = number.matches() ? Long.parseLong(number.group(1)) : Long.MIN_VALUE;
+        if (seconds < Integer.MIN_VALUE || seconds > Integer.MAX_VALUE) {
+            throw new ConfigurationException("connect_timeout must be a whole number of seconds (0 for none),"
+                    + " was " + quote(text));
+        }
+        return seconds <= 0 ? null : Duration.ofSeconds(Math.max(2, seconds));
+    }
+
+    private static boolean bool(String name, @Nullable String text) {
+        String value = text == null ? "" : text.toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "true":
+            case "1":
+            case "yes":
+            case "on":
+                return true;
+            case "false":
+            case "0":
+            case "no":
+            case "off":
+                return false;
+            default:
+                throw new ConfigurationException(name + " must be true or false, was " + quote(String.valueOf(text)));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.minoro.internal.database;
+
+import io.r2dbc.spi.Connection;
+import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serialises the slow path of migrations between every instance and process that share a database:
+ * exactly one holds the lock and applies scripts, the others wait and then find the work done. Each
+ * {@link Dialect} has its own.
+ *
+ * <p>The locked work comes in its two steps, so that a lock may shape its transaction around them (a remote
+ * database's lock, for one, may send each step as one request): {@code read} makes the schema ready and reads
+ * the ledger; {@code write} applies what is pending and records it, reading nothing.
+ */
+public interface MigrationLock {
+
+    /**
+     * A cold {@code Mono} that runs {@code read}, then {@code write} with what {@code read} emitted (nothing, when
+     * it completes empty), on one connection, inside one transaction, while holding the database's migration
+     * lock, waiting at most {@code timeout} to get it. The transaction commits when the work completes and rolls
+     * back when it fails or is cancelled; the lock is released in every case.
+     *
+     * @throws dev.minoro.MigrationException (signalled) when the lock was not obtained within
+     *                                       {@code timeout}, naming the database and the timeout
+     */
+    <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
+            BiFunction<Connection, R, Mono<T>> write);
+}

@@ -1,0 +1,269 @@
+package dev.minoro.internal.database;
+
+import static dev.minoro.internal.database.PostgresConnectionString.CONNECT_TIMEOUT;
+import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_APPLICATION_NAME;
+import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_PORT;
+import static dev.minoro.internal.database.PostgresConnectionString.indexOfAny;
+import static dev.minoro.internal.database.PostgresConnectionString.invalid;
+import static dev.minoro.internal.database.PostgresConnectionString.quote;
+
+import dev.minoro.ConfigurationException;
+import io.r2dbc.pool.PoolingConnectionFactoryProvider;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parser of r2dbc URLs ({@code r2dbc:postgresql://}, {@code r2dbc:pool:postgresql://}) into a
+ * {@link PostgresConnectionString}: passed through to {@link ConnectionFactoryOptions#parse}, with their option
+ * names checked.
+ */
+final class R2dbcUrl {
+
+    /** r2dbc-postgresql's simple duration: a number with an optional unit. */
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?[0-9]{1,18})([a-zA-Z]{0,2})");
+
+    /** Every option r2dbc-postgresql reads, as the SPI and the driver name them. */
+    private static final Set<String> DRIVER_OPTIONS = optionNames(ConnectionFactoryOptions.class,
+            PostgresqlConnectionFactoryProvider.class);
+
+    /** r2dbc-pool's options: Minoro builds its own pool from DatabaseConfig. */
+    private static final Set<String> POOL_OPTIONS = optionNames(PoolingConnectionFactoryProvider.class);
+
+    private R2dbcUrl() {
+    }
+
+    static PostgresConnectionString parse(String connection) {
+        checkUserInfoAndPort(connection);
+        ConnectionFactoryOptions parsed;
+        try {
+            parsed = ConnectionFactoryOptions.parse(connection);
+        } catch (IllegalArgumentException e) {
+            // The SPI's message may quote the URL, password and all: say what is wrong without it.
+            throw invalid("it is not a valid r2dbc URL (percent-encode spaces and the characters"
+                    + " \" < > \\ ^ ` { | } [ ] in the user name and password, and write a literal '%' as %25)");
+        }
+        String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
+        Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+        if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
+            if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
+                throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
+            }
+            String[] parts = protocol.toString().split(":", 2);
+            ConnectionFactoryOptions.Builder unpooled = ConnectionFactoryOptions.builder()
+                    .from(parsed, o -> !o.equals(ConnectionFactoryOptions.PROTOCOL))
+                    .option(ConnectionFactoryOptions.DRIVER, parts[0]);
+            if (parts.length > 1) {
+                unpooled.option(ConnectionFactoryOptions.PROTOCOL, parts[1]);
+            }
+            parsed = unpooled.build();
+        } else if (!isPostgres(driver)) {
+            throw invalid("the r2dbc driver must be postgresql, was " + quote(driver));
+        }
+
+        Set<String> names = new LinkedHashSet<>();
+        ConnectionFactoryOptions.builder().from(parsed, o -> names.add(o.name()));
+        for (String name : names) {
+            if (POOL_OPTIONS.contains(name)) {
+                throw new ConfigurationException("r2dbc URL option " + quote(name) + " configures a pool;"
+                        + " Minoro builds its own from DatabaseConfig (withPoolSize, withAcquireTimeout,"
+                        + " withMaxIdleTime, withMaxLifetime)");
+            }
+            if (!DRIVER_OPTIONS.contains(name)) {
+                throw new ConfigurationException("unknown option " + quote(name) + " in the r2dbc URL; r2dbc-postgresql"
+                        + " understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS)));
+            }
+        }
+        Object hostValue = parsed.getValue(ConnectionFactoryOptions.HOST);
+        if (hostValue == null) {
+            throw invalid("the r2dbc URL names no host");
+        }
+        Object userValue = parsed.getValue(ConnectionFactoryOptions.USER);
+        if (userValue == null) {
+            throw invalid("the r2dbc URL names no user (r2dbc:postgresql://user:password@host/database)");
+        }
+        Object portValue = parsed.getValue(ConnectionFactoryOptions.PORT);
+        int port;
+        try {
+            port = portValue == null ? DEFAULT_PORT : Integer.parseInt(portValue.toString());
+        } catch (NumberFormatException e) {
+            throw invalid("the port is not a number between 1 and 65535");
+        }
+        if (port < 1 || port > 65535) {
+            throw invalid("the port must be between 1 and 65535, was " + port);
+        }
+        checkDecoded(connection, userValue, "the user name", false);
+        checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.PASSWORD), "the password", true);
+        checkDecoded(connection, hostValue, "the host", false);
+        checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.DATABASE), "the database name", false);
+        Duration connectTimeout = connectTimeoutOf(parsed);
+        if (connectTimeout != null) {
+            // The driver would read a string itself; give it the value Minoro bounds the set-up with.
+            parsed = parsed.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout).build();
+        }
+        Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
+        Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
+        SSLMode sslMode = sslModeOf(parsed);
+        if (!parsed.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
+            parsed = parsed.mutate()
+                    .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, DEFAULT_APPLICATION_NAME)
+                    .build();
+        }
+        return new PostgresConnectionString(parsed, hostValue.toString(), port,
+                databaseValue == null ? null : databaseValue.toString(), userValue.toString(), sslMode,
+                rootCertValue == null ? null : rootCertValue.toString(), null, connectTimeout);
+    }
+
+    /**
+     * Refuses what r2dbc-spi's parser (java.net.URI, then the last '@' of the authority) would read otherwise
+     * than meant. The authority ends at the first '/', '?' or
+     * '#', so a password holding one of them loses its host; a second '@' ends up in the host or port; and
+     * '+' in the user information decodes to a space. Messages never show the user information.
+     */
+    private static void checkUserInfoAndPort(String connection) {
+        int schemeEnd = connection.indexOf("://");
+        if (schemeEnd < 0) {
+            // ConnectionFactoryOptions.parse refuses it.
+            return;
+        }
+        int start = schemeEnd + 3;
+        int end = indexOfAny(connection, "/?#", start);
+        int at = connection.lastIndexOf('@', end - 1);
+        if (at < start) {
+            if (connection.indexOf('@', end) >= 0) {
+                throw invalid("the r2dbc URL names no user before its host; if the user name or password holds"
+                        + " '/', '?' or '#', percent-encode them (as %2F, %3F, %23)");
+            }
+            return;
+        }
+        if (connection.indexOf('@', start) != at) {
+            throw invalid("the user information of the r2dbc URL holds an '@'; percent-encode '@' in the user"
+                    + " name and password as %40 (and '/', '?', '#', '%', '+' as %2F, %3F, %23, %25, %2B)");
+        }
+        String userInfo = connection.substring(start, at);
+        if (userInfo.indexOf('+') >= 0) {
+            throw invalid("the user name or password of the r2dbc URL holds a '+', which r2dbc URLs read as a"
+                    + " space; write '+' as %2B (and a space as %20)");
+        }
+        String hostAndPort = connection.substring(at + 1, end);
+        int portStart = hostAndPort.startsWith("[") ? hostAndPort.indexOf("]:") + 1 : hostAndPort.lastIndexOf(':');
+        if (portStart > 0 && !hostAndPort.substring(portStart + 1).matches("[0-9]{0,5}")) {
+            throw invalid("the port is not a number between 1 and 65535");
+        }
+    }
+
+    /** r2dbc-spi decodes malformed UTF-8 to U+FFFD and lets %00 through: refuse both, as libpq does. */
+    private static void checkDecoded(String connection, @Nullable Object value, String what, boolean secret) {
+        if (value == null) {
+            return;
+        }
+        String text = value.toString();
+        if (text.indexOf('\uFFFD') >= 0 && connection.indexOf('\uFFFD') < 0) {
+            throw invalid(what + " is not valid UTF-8 once percent-decoded");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw invalid(what + " holds a NUL character (%00), which PostgreSQL cannot take");
+        }
+        if (!secret && text.isEmpty()) {
+            throw invalid(what + " is empty");
+        }
+    }
+
+    /**
+     * The connect timeout the URL sets, read as r2dbc-postgresql reads it: an ISO-8601 duration
+     * ({@code PT10S}) or a number with an optional unit ({@code 10s}, {@code 500ms}; milliseconds without).
+     */
+    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options) {
+        Object value = options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT);
+        if (value == null || value instanceof Duration) {
+            return (Duration) value;
+        }
+        String text = value.toString().strip();
+        Matcher simple = SIMPLE_DURATION.matcher(text);
+        try {
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                String unit = simple.group(2).toLowerCase(Locale.ROOT);
+                switch (unit) {
+                    case "ns":
+                        return Duration.ofNanos(amount);
+                    case "us":
+                        return Duration.ofNanos(Math.multiplyExact(amount, 1000L));
+                    case "":
+                    case "ms":
+                        return Duration.ofMillis(amount);
+                    case "s":
+                        return Duration.ofSeconds(amount);
+                    case "m":
+                        return Duration.ofMinutes(amount);
+                    case "h":
+                        return Duration.ofHours(amount);
+                    case "d":
+                        return Duration.ofDays(amount);
+                    default:
+                        break;
+                }
+            } else {
+                return Duration.parse(text);
+            }
+        } catch (ArithmeticException | java.time.format.DateTimeParseException e) {
+            // fall through to the message below
+        }
+        throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "
+                + quote(text));
+    }
+
+    private static boolean isPostgres(String driver) {
+        return driver.equals(PostgresqlConnectionFactoryProvider.POSTGRESQL_DRIVER)
+                || driver.equals(PostgresqlConnectionFactoryProvider.LEGACY_POSTGRESQL_DRIVER);
+    }
+
+    /** The driver's SSL mode for these options: its own default is disable, ssl=true means verify-full. */
+    private static SSLMode sslModeOf(ConnectionFactoryOptions options) {
+        Object mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE);
+        if (mode == null) {
+            mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS);
+        }
+        if (mode instanceof SSLMode) {
+            return (SSLMode) mode;
+        }
+        if (mode != null) {
+            try {
+                return SSLMode.fromValue(mode.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("sslMode must be one of disable, allow, prefer, require,"
+                        + " verify-ca, verify-full, was " + quote(mode.toString()));
+            }
+        }
+        Object ssl = options.getValue(ConnectionFactoryOptions.SSL);
+        return ssl != null && Boolean.parseBoolean(ssl.toString()) ? SSLMode.VERIFY_FULL : SSLMode.DISABLE;
+    }
+
+    private static Set<String> optionNames(Class<?>... holders) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Class<?> holder : holders) {
+            for (Field field : holder.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && Option.class.isAssignableFrom(field.getType())) {
+                    try {
+                        names.add(((Option<?>) field.get(null)).name());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException("cannot read " + holder.getName() + "." + field.getName(), e);
+                    }
+                }
+            }
+        }
+        return Collections.unmodifiableSet(names);
+    }
+}

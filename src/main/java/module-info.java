@@ -1,0 +1,36 @@
+/**
+ * Minoro: user accounts, roles and permissions kept in SQLite, libSQL or PostgreSQL, behind non-blocking Reactor
+ * repositories. Exports the API ({@code dev.minoro}), the R2DBC drivers ({@code dev.minoro.sqlite},
+ * {@code dev.minoro.libsql}) and the optional Spring Security integration ({@code dev.minoro.spring}, which needs
+ * spring-security-core on the module path); {@code dev.minoro.internal} and its subpackages stay inside.
+ */
+module dev.minoro {
+    requires transitive org.jspecify;
+    requires transitive org.reactivestreams;
+    requires transitive r2dbc.spi;
+    requires transitive reactor.core;
+
+    requires com.fasterxml.jackson.core;
+    requires io.netty.handler;
+    requires io.netty.transport;
+    requires java.net.http;
+    requires java.sql;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
+    requires org.xerial.sqlitejdbc;
+    requires r2dbc.pool;
+    requires r2dbc.postgresql;
+    requires reactor.netty.core;
+    requires reactor.pool;
+
+    requires static transitive spring.security.core;
+
+    exports dev.minoro;
+    exports dev.minoro.libsql;
+    exports dev.minoro.spring;
+    exports dev.minoro.sqlite;
+
+    provides io.r2dbc.spi.ConnectionFactoryProvider with
+            dev.minoro.sqlite.SqliteConnectionFactoryProvider,
+            dev.minoro.libsql.LibsqlConnectionFactoryProvider;
+}
