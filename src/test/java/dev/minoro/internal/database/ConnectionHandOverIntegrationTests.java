@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import io.r2dbc.pool.ConnectionPool;
@@ -43,7 +44,7 @@ final class ConnectionHandOverIntegrationTests {
 
     @BeforeEach
     void openAPoolOfOne(PostgresDatabase db) {
-        database = Database.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
+        database = MinoroRuntime.open(db.config().withPoolSize(0, 1)).block(TIMEOUT);
         pool = assertInstanceOf(ConnectionPool.class, assertInstanceOf(Wrapped.class, database.connections()).unwrap());
     }
 
