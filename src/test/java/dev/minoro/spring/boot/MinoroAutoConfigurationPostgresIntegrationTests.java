@@ -1,5 +1,6 @@
 package dev.minoro.spring.boot;
 
+import static dev.minoro.spring.boot.MinoroHealthIntegrationTests.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,7 +24,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import reactor.test.StepVerifier;
 
 /**
  * The auto-configuration on a real PostgreSQL server (the test suite's): the PostgreSQL properties reach the
@@ -37,13 +37,6 @@ final class MinoroAutoConfigurationPostgresIntegrationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MinoroAutoConfiguration.class, MinoroHealthAutoConfiguration.class))
             .withPropertyValues(MinoroAutoConfigurationIntegrationTests.CHEAP_HASHING);
-
-    private static Health health(MinoroHealthIndicator indicator) {
-        Health[] health = new Health[1];
-        indicator.health().as(StepVerifier::create).consumeNextWith(h -> health[0] = h).expectComplete()
-                .verify(TIMEOUT);
-        return health[0];
-    }
 
     @Test
     void bootsWithThePostgresPropertiesAndReportsASlowCheckDown(PostgresDatabase db) throws Exception {

@@ -47,7 +47,8 @@ final class MinoroHealthIntegrationTests {
         return "minoro.database.url=file:" + directory.resolve(file);
     }
 
-    private static Health health(ReactiveHealthIndicator indicator) {
+    /** The one report of {@code indicator}, which must emit exactly one and complete within the timeout. */
+    static Health health(ReactiveHealthIndicator indicator) {
         Health[] health = new Health[1];
         indicator.health().as(StepVerifier::create).consumeNextWith(h -> health[0] = h).expectComplete()
                 .verify(TIMEOUT);
