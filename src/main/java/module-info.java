@@ -1,8 +1,10 @@
 /**
  * Minoro: user accounts, roles and permissions kept in SQLite, libSQL or PostgreSQL, behind non-blocking Reactor
  * repositories. Exports the API ({@code dev.minoro}), the R2DBC drivers ({@code dev.minoro.sqlite},
- * {@code dev.minoro.libsql}) and the optional Spring Security integration ({@code dev.minoro.spring}, which needs
- * spring-security-core on the module path); {@code dev.minoro.internal} and its subpackages stay inside.
+ * {@code dev.minoro.libsql}) and the optional integrations: Spring Security ({@code dev.minoro.spring}, which needs
+ * spring-security-core on the module path), Spring Boot's auto-configuration ({@code dev.minoro.spring.boot}) and
+ * Vert.x ({@code dev.minoro.vertx}, which needs vertx-core and vertx-auth-common); {@code dev.minoro.internal} and
+ * its subpackages stay inside.
  */
 module dev.minoro {
     requires transitive org.jspecify;
@@ -24,10 +26,19 @@ module dev.minoro {
     requires reactor.pool;
 
     requires static transitive spring.security.core;
+    requires static transitive io.vertx.core;
+    requires static transitive io.vertx.auth.common;
+    requires static transitive spring.beans;
+    requires static transitive spring.boot;
+    requires static transitive spring.boot.autoconfigure;
+    requires static transitive spring.boot.health;
+    requires static transitive spring.context;
 
     exports dev.minoro;
     exports dev.minoro.libsql;
     exports dev.minoro.spring;
+    exports dev.minoro.spring.boot;
+    exports dev.minoro.vertx;
     exports dev.minoro.sqlite;
 
     provides io.r2dbc.spi.ConnectionFactoryProvider with

@@ -42,10 +42,10 @@ final class ModuleDescriptorTests {
             "/stringprep-", "/saslprep-", "/sqlite-jdbc-", "/bcprov-", "/jackson-core-", "/jspecify-", "/slf4j-api-");
 
     private static final Set<String> EXPORTED = Set.of("dev.minoro", "dev.minoro.sqlite", "dev.minoro.libsql",
-            "dev.minoro.spring");
+            "dev.minoro.spring", "dev.minoro.spring.boot", "dev.minoro.vertx");
 
     @Test
-    void exportsTheApiTheDriversAndTheSpringIntegrationOnly() throws IOException {
+    void exportsTheApiTheDriversAndTheIntegrationsOnly() throws IOException {
         ModuleDescriptor module = descriptor();
         assertEquals("dev.minoro", module.name());
         Set<String> exported = module.exports().stream()
@@ -83,15 +83,18 @@ final class ModuleDescriptorTests {
                 "dev.minoro.libsql.LibsqlConnectionFactoryProvider"), serviceFile);
     }
 
-    /** Spring Security is optional: an application without it on the module path still resolves Minoro. */
+    /**
+     * Spring Security, Spring Boot and Vert.x are optional: an application without them on the module path still
+     * resolves Minoro.
+     */
     @Test
-    void springSecurityIsAnOptionalRequirement() throws IOException {
+    void theIntegrationsFrameworksAreOptionalRequirements() throws IOException {
         ModuleDescriptor.Requires spring = descriptor().requires().stream()
                 .filter(r -> r.name().equals("spring.security.core")).findFirst()
                 .orElseThrow(() -> new AssertionError("no requires spring.security.core"));
         assertTrue(spring.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC), spring.toString());
         for (ModuleDescriptor.Requires required : descriptor().requires()) {
-            if (required.name().startsWith("spring.")) {
+            if (required.name().startsWith("spring.") || required.name().startsWith("io.vertx.")) {
                 assertTrue(required.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC), required.toString());
             }
         }

@@ -10,6 +10,9 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
 import dev.minoro.User;
+import dev.minoro.vertx.MinoroAuthenticationProvider;
+import dev.minoro.vertx.MinoroAuthorizationProvider;
+import dev.minoro.vertx.ReactorFutures;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,7 +38,7 @@ import reactor.core.publisher.Mono;
  * server; {@link #stop()}, run when the verticle is undeployed or Vert.x closes, stops the server and then
  * closes Minoro. Deploy one instance: each instance would boot its own Minoro with its own connections.
  *
- * <p>No handler blocks: each composes Minoro's publishers through {@link ReactorBridge} and answers when
+ * <p>No handler blocks: each composes Minoro's publishers through {@link ReactorFutures} and answers when
  * the future completes, back on this verticle's event loop.
  */
 final class ApiVerticle extends VerticleBase {
@@ -63,10 +66,10 @@ final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return ReactorBridge.toFuture(Minoro.create(config).timeout(BOOT_TIMEOUT))
+        return ReactorFutures.toFuture(Minoro.create(config).timeout(BOOT_TIMEOUT))
                 .compose(booted -> {
                     minoro = booted;
-                    return ReactorBridge.toFuture(seed());
+                    return ReactorFutures.toFuture(seed());
                 })
                 .compose(seeded -> vertx.createHttpServer().requestHandler(router()).listen(port))
                 .onSuccess(listening -> server = listening)
@@ -91,13 +94,13 @@ final class ApiVerticle extends VerticleBase {
     }
 
     private Future<Void> closeMinoro() {
-        return minoro == null ? Future.succeededFuture() : ReactorBridge.toFuture(minoro.close());
+        return minoro == null ? Future.succeededFuture() : ReactorFutures.toFuture(minoro.close());
     }
 
     private Router router() {
         Router router = Router.router(vertx);
-        AuthenticationHandler basic = BasicAuthHandler.create(new MinoroAuthenticationProvider(minoro));
-        MinoroAuthorizationProvider authorizations = new MinoroAuthorizationProvider(minoro);
+        AuthenticationHandler basic = BasicAuthHandler.create(MinoroAuthenticationProvider.create(vertx, minoro));
+        MinoroAuthorizationProvider authorizations = MinoroAuthorizationProvider.create(vertx, minoro);
 
         router.post("/signup").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(this::signUp);
         router.get("/me").handler(basic).handler(this::me);
@@ -122,7 +125,7 @@ final class ApiVerticle extends VerticleBase {
         }
         NewUser user = NewUser.of(body.getString("email"), body.getString("password"))
                 .withDisplayName(body.getString("displayName"));
-        ReactorBridge.toFuture(minoro.users().create(user))
+        ReactorFutures.toFuture(minoro.users().create(user))
                 .onSuccess(created -> json(ctx, 201, account(created)))
                 .onFailure(ctx::fail);
     }
@@ -136,7 +139,7 @@ final class ApiVerticle extends VerticleBase {
     private void listUsers(RoutingContext ctx) {
         int offset = Integer.parseInt(ctx.queryParams().get("offset") == null ? "0" : ctx.queryParams().get("offset"));
         int limit = Integer.parseInt(ctx.queryParams().get("limit") == null ? "50" : ctx.queryParams().get("limit"));
-        ReactorBridge.toFuture(minoro.users().findAll(offset, limit).map(ApiVerticle::account)
+        ReactorFutures.toFuture(minoro.users().findAll(offset, limit).map(ApiVerticle::account)
                         .collect(JsonArray::new, JsonArray::add))
                 .onSuccess(users -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
                         .end(users.encode()))
@@ -145,13 +148,13 @@ final class ApiVerticle extends VerticleBase {
 
     private void unlock(RoutingContext ctx) {
         UUID id = UUID.fromString(ctx.pathParam("id"));
-        ReactorBridge.toFuture(minoro.users().unlock(id))
+        ReactorFutures.toFuture(minoro.users().unlock(id))
                 .onSuccess(done -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
     }
 
     private void report(RoutingContext ctx) {
-        ReactorBridge.toFuture(minoro.users().count())
+        ReactorFutures.toFuture(minoro.users().count())
                 .onSuccess(count -> json(ctx, 200, new JsonObject().put("title", "registered users").put("users", count)))
                 .onFailure(ctx::fail);
     }

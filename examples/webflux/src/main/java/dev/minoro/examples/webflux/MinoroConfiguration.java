@@ -1,16 +1,18 @@
 package dev.minoro.examples.webflux;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.DatabaseType;
 import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
-import java.util.Locale;
+import java.time.Duration;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
-/** Minoro as a Spring bean: booted once at startup, closed at shutdown. */
+/**
+ * What this service adds to the {@code Minoro} bean that Minoro's Spring Boot auto-configuration makes from the
+ * {@code minoro.*} properties (booted and migrated at startup, closed at shutdown): the roles its security rules
+ * name, and a bootstrap admin.
+ */
 @Configuration(proxyBeanMethods = false)
 class MinoroConfiguration {
 
@@ -18,49 +20,31 @@ class MinoroConfiguration {
     static final String ANALYST_ROLE = "analyst";
     static final String REPORTS_READ = "reports:read";
 
+    private static final Duration SEED_TIMEOUT = Duration.ofSeconds(60);
+
     /**
-     * Boots Minoro, migrating the schema, and makes sure the roles this service relies on exist.
-     *
-     * <p>Bean methods run on the thread that starts the application (here {@code main}), never on an
-     * event loop, so waiting here once is fine: the service must not take requests before its database is
-     * ready anyway, and a failure stops the startup with Minoro's message. Request handlers never block.
-     *
-     * <p>{@code close()} returns a cold {@code Mono}; Spring subscribes to a {@code Publisher} returned by a
-     * destroy method and waits for it, so {@code destroyMethod = "close"} really releases the connections
-     * and threads at shutdown.
+     * Makes sure the roles exist, and the admin if one is configured, while the application starts: beans are made
+     * on the thread that starts it (here {@code main}), before the web server takes requests, so waiting here once
+     * is fine. Request handlers never block.
      */
-    @Bean(destroyMethod = "close")
-    Minoro minoro(MinoroProperties properties) {
-        DatabaseType type = DatabaseType.valueOf(properties.databaseType().toUpperCase(Locale.ROOT));
-        MinoroConfig config = MinoroConfig.builder()
-                .database(DatabaseConfig.of(type, properties.databaseUrl()))
-                .maxFailedLogins(properties.maxFailedLogins())
-                .lockoutDuration(properties.lockoutDuration())
-                .build();
-        Minoro minoro = Minoro.create(config).block(properties.bootTimeout());
-        try {
-            seed(minoro, properties).block(properties.bootTimeout());
-        } catch (RuntimeException e) {
-            minoro.close().block(properties.bootTimeout());
-            throw e;
-        }
-        return minoro;
+    @Bean
+    InitializingBean minoroSeed(Minoro minoro, AdminProperties admin) {
+        return () -> seed(minoro, admin).block(SEED_TIMEOUT);
     }
 
-    /** The roles and permissions the security rules name, and the bootstrap admin if one is configured. */
-    private static Mono<Void> seed(Minoro minoro, MinoroProperties properties) {
+    private static Mono<Void> seed(Minoro minoro, AdminProperties admin) {
         Mono<Void> roles = ensureRole(minoro, ADMIN_ROLE, "May list and unlock users")
                 .then(ensureRole(minoro, ANALYST_ROLE, "May read reports"))
                 .then(minoro.roles().grantPermission(ANALYST_ROLE, REPORTS_READ))
                 .then(minoro.roles().grantPermission(ADMIN_ROLE, REPORTS_READ));
-        if (isBlank(properties.adminEmail()) || isBlank(properties.adminPassword())) {
+        if (isBlank(admin.email()) || isBlank(admin.password())) {
             return roles;
         }
-        Mono<Void> admin = minoro.users().findByEmail(properties.adminEmail())
+        Mono<Void> account = minoro.users().findByEmail(admin.email())
                 .switchIfEmpty(Mono.defer(() -> minoro.users().create(
-                        NewUser.of(properties.adminEmail(), properties.adminPassword()).withDisplayName("Administrator"))))
+                        NewUser.of(admin.email(), admin.password()).withDisplayName("Administrator"))))
                 .flatMap(user -> minoro.roles().assign(user.id(), ADMIN_ROLE));
-        return roles.then(admin);
+        return roles.then(account);
     }
 
     private static boolean isBlank(String value) {

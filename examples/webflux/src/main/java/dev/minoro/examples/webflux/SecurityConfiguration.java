@@ -1,38 +1,29 @@
 package dev.minoro.examples.webflux;
 
-import dev.minoro.Minoro;
-import dev.minoro.spring.MinoroReactiveAuthenticationManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
 /**
- * HTTP Basic against Minoro: every request's credentials go through {@code Minoro.authenticate}, so
- * lockout, disabled accounts and rehashing apply, and the user's roles ({@code ROLE_admin}) and permissions
- * ({@code reports:read}) become its authorities.
+ * HTTP Basic against Minoro. Minoro's auto-configuration provides the {@code ReactiveAuthenticationManager} (in
+ * place of Spring Boot's in-memory user), which {@code ServerHttpSecurity} uses: every request's credentials go
+ * through {@code Minoro.authenticate}, so lockout, disabled accounts and rehashing apply, and the user's roles
+ * ({@code ROLE_admin}) and permissions ({@code reports:read}) become its authorities.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    /** Being a bean also keeps Spring Boot from making its default in-memory user. */
     @Bean
-    ReactiveAuthenticationManager authenticationManager(Minoro minoro) {
-        return MinoroReactiveAuthenticationManager.of(minoro);
-    }
-
-    @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveAuthenticationManager manager) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
         return http
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.POST, "/signup").permitAll()
                         .pathMatchers("/admin/**").hasRole(MinoroConfiguration.ADMIN_ROLE)
                         .pathMatchers("/reports/**").hasAuthority(MinoroConfiguration.REPORTS_READ)
                         .anyExchange().authenticated())
-                .authenticationManager(manager)
                 .httpBasic(basic -> { })
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 // A stateless JSON API: credentials on every request, no session, so no CSRF token either.

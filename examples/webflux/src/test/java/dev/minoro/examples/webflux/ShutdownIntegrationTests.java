@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Closing the application closes Minoro: its destroy method's {@code Mono} is subscribed and awaited. */
+/** Closing the application closes Minoro: the auto-configuration closes the {@code Minoro} bean it made. */
 final class ShutdownIntegrationTests {
 
     @TempDir
@@ -21,7 +21,7 @@ final class ShutdownIntegrationTests {
     @Test
     void closingTheContextClosesMinoro() {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(WebfluxExampleApplication.class)
-                .run("--server.port=0", "--minoro.database-url=file:" + directory.resolve("shutdown.db"));
+                .run("--server.port=0", "--minoro.database.url=file:" + directory.resolve("shutdown.db"));
         Minoro minoro = context.getBean(Minoro.class);
         assertEquals(0L, minoro.users().count().block(Duration.ofSeconds(30)));
 

@@ -1,10 +1,13 @@
 package dev.minoro.examples.webflux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.User;
+import dev.minoro.spring.MinoroReactiveAuthenticationManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -35,10 +39,10 @@ final class WebfluxExampleIntegrationTests {
 
     @DynamicPropertySource
     static void minoro(DynamicPropertyRegistry registry) {
-        registry.add("minoro.database-url", () -> "file:" + directory.resolve("webflux.db"));
-        registry.add("minoro.max-failed-logins", () -> MAX_FAILED_LOGINS);
-        registry.add("minoro.admin-email", () -> ADMIN);
-        registry.add("minoro.admin-password", () -> ADMIN_PASSWORD);
+        registry.add("minoro.database.url", () -> "file:" + directory.resolve("webflux.db"));
+        registry.add("minoro.lockout.max-failed-logins", () -> MAX_FAILED_LOGINS);
+        registry.add("example.admin.email", () -> ADMIN);
+        registry.add("example.admin.password", () -> ADMIN_PASSWORD);
     }
 
     @LocalServerPort
@@ -71,6 +75,13 @@ final class WebfluxExampleIntegrationTests {
 
     private UUID idOf(String email) {
         return minoro.users().findByEmail(email).map(User::id).block(TIMEOUT);
+    }
+
+    @Test
+    void minoroAndItsAuthenticationManagerComeFromTheAutoConfiguration(
+            @Autowired ReactiveAuthenticationManager authenticationManager, @Autowired MinoroConfig config) {
+        assertInstanceOf(MinoroReactiveAuthenticationManager.class, authenticationManager);
+        assertEquals(MAX_FAILED_LOGINS, config.maxFailedLogins());
     }
 
     @Test

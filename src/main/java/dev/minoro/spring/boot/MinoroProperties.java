@@ -1,0 +1,430 @@
+package dev.minoro.spring.boot;
+
+import dev.minoro.MinoroConfig;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code minoro.*} properties from which {@link MinoroAutoConfiguration} makes the {@code MinoroConfig} of
+ * the application's {@code Minoro} bean.
+ *
+ * <p>An unset property leaves Minoro's default. Values are checked by Minoro's own rules when the configuration is
+ * made, at startup: a bad one fails it with Minoro's message, prefixed with the property's name. Durations take
+ * Spring's forms ({@code 10s}, {@code 15m}, {@code PT30S}; a bare number is milliseconds).
+ */
+@ConfigurationProperties("minoro")
+public class MinoroProperties {
+    /** Every property at its default, for Spring Boot to bind minoro.* onto. */
+    public MinoroProperties() {
+    }
+
+
+    /** The prefix of every property of this class. */
+    public static final String PREFIX = "minoro";
+
+    private final Database database = new Database();
+
+    private final Lockout lockout = new Lockout();
+
+    private final Argon2 argon2 = new Argon2();
+
+    private final Hashing hashing = new Hashing();
+
+    private final Password password = new Password();
+
+    /**
+     * How long the application's shutdown waits for Minoro to close (its connections, threads and files). Past it,
+     * shutdown goes on and the closing finishes in the background.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    public Database getDatabase() {
+        return database;
+    }
+
+    public Lockout getLockout() {
+        return lockout;
+    }
+
+    public Argon2 getArgon2() {
+        return argon2;
+    }
+
+    public Hashing getHashing() {
+        return hashing;
+    }
+
+    public Password getPassword() {
+        return password;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Never shows the database URL, which may hold a password. */
+    @Override
+    public String toString() {
+        return "MinoroProperties{database=" + database + ", lockout=" + lockout + ", argon2=" + argon2 + ", hashing="
+                + hashing + ", password=" + password + ", shutdownTimeout=" + shutdownTimeout + '}';
+    }
+
+    /** {@code minoro.database.*}: where the tables live and how Minoro connects ({@code DatabaseConfig}). */
+    public static class Database {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Database() {
+        }
+
+
+        /**
+         * Where Minoro keeps its tables (required): a SQLite file (file:/var/lib/app/auth.db, file:relative/path.db,
+         * file::memory:) or a PostgreSQL connection string (postgres://user:password@host:5432/db?sslmode=require,
+         * postgresql://..., r2dbc:postgresql://...); the type is read from the form.
+         */
+        private @Nullable String url;
+
+        // minoro.database.auth-token (libSQL's bearer token) belongs here once DatabaseConfig.withAuthToken exists:
+        // applied after the URL like the options below, masked like the URL.
+
+        /**
+         * Whether startup brings the schema up to date. With false it only checks it, in one statement, and fails
+         * when it is behind: for deployments that migrate once, before the new version starts.
+         */
+        private boolean runMigrations = true;
+
+        /** How long startup waits for another instance's migration to finish. */
+        private @Nullable Duration migrationLockTimeout;
+
+        /**
+         * SQLite only: how long one call may wait in all, behind the instance's other writes and for another
+         * process's lock on the file.
+         */
+        private @Nullable Duration busyTimeout;
+
+        /**
+         * PostgreSQL only: the schema of Minoro's tables, created when missing (a plain identifier; it folds to
+         * lower case). Default: the connection's search_path.
+         */
+        private @Nullable String schema;
+
+        /**
+         * PostgreSQL only: whether a transaction pooler (PgBouncer in transaction mode, Supabase's port 6543, Neon's
+         * -pooler hosts) sits in front of the server, so that no named prepared statements are kept. Default: the
+         * URL's pgbouncer parameter.
+         */
+        private @Nullable Boolean poolerMode;
+
+        private final Pool pool = new Pool();
+
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        public boolean isRunMigrations() {
+            return runMigrations;
+        }
+
+        public void setRunMigrations(boolean runMigrations) {
+            this.runMigrations = runMigrations;
+        }
+
+        public @Nullable Duration getMigrationLockTimeout() {
+            return migrationLockTimeout;
+        }
+
+        public void setMigrationLockTimeout(@Nullable Duration migrationLockTimeout) {
+            this.migrationLockTimeout = migrationLockTimeout;
+        }
+
+        public @Nullable Duration getBusyTimeout() {
+            return busyTimeout;
+        }
+
+        public void setBusyTimeout(@Nullable Duration busyTimeout) {
+            this.busyTimeout = busyTimeout;
+        }
+
+        public @Nullable String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(@Nullable String schema) {
+            this.schema = schema;
+        }
+
+        public @Nullable Boolean getPoolerMode() {
+            return poolerMode;
+        }
+
+        public void setPoolerMode(@Nullable Boolean poolerMode) {
+            this.poolerMode = poolerMode;
+        }
+
+        public Pool getPool() {
+            return pool;
+        }
+
+        @Override
+        public String toString() {
+            return "Database{url=" + (url == null ? "null" : "(set, not shown)") + ", runMigrations=" + runMigrations
+                    + ", migrationLockTimeout=" + migrationLockTimeout + ", busyTimeout=" + busyTimeout + ", schema="
+                    + schema + ", poolerMode=" + poolerMode + ", pool=" + pool + '}';
+        }
+    }
+
+    /** {@code minoro.database.pool.*}: PostgreSQL's connection pool (r2dbc-pool). */
+    public static class Pool {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Pool() {
+        }
+
+
+        /** PostgreSQL only: the fewest connections the pool keeps open. */
+        private @Nullable Integer minSize;
+
+        /** PostgreSQL only: the most connections the pool opens. */
+        private @Nullable Integer maxSize;
+
+        /**
+         * PostgreSQL only: how long a call waits for a connection, free or new, before it fails.
+         */
+        private @Nullable Duration acquireTimeout;
+
+        /** PostgreSQL only: how long a connection may stay idle before the pool closes it. */
+        private @Nullable Duration maxIdleTime;
+
+        /** PostgreSQL only: how old a connection may grow before the pool retires it. Default: no limit. */
+        private @Nullable Duration maxLifetime;
+
+        public @Nullable Integer getMinSize() {
+            return minSize;
+        }
+
+        public void setMinSize(@Nullable Integer minSize) {
+            this.minSize = minSize;
+        }
+
+        public @Nullable Integer getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(@Nullable Integer maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public @Nullable Duration getAcquireTimeout() {
+            return acquireTimeout;
+        }
+
+        public void setAcquireTimeout(@Nullable Duration acquireTimeout) {
+            this.acquireTimeout = acquireTimeout;
+        }
+
+        public @Nullable Duration getMaxIdleTime() {
+            return maxIdleTime;
+        }
+
+        public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
+            this.maxIdleTime = maxIdleTime;
+        }
+
+        public @Nullable Duration getMaxLifetime() {
+            return maxLifetime;
+        }
+
+        public void setMaxLifetime(@Nullable Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        @Override
+        public String toString() {
+            return "Pool{minSize=" + minSize + ", maxSize=" + maxSize + ", acquireTimeout=" + acquireTimeout
+                    + ", maxIdleTime=" + maxIdleTime + ", maxLifetime=" + maxLifetime + '}';
+        }
+    }
+
+    /** {@code minoro.lockout.*}: when repeated failed logins lock an account. */
+    public static class Lockout {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Lockout() {
+        }
+
+
+        /**
+         * Failed logins in a row that lock an account; also the most password checks an account gets per lock
+         * period, however many logins arrive at once.
+         */
+        private int maxFailedLogins = MinoroConfig.DEFAULT_MAX_FAILED_LOGINS;
+
+        /** How long a locked account stays locked. */
+        private Duration duration = MinoroConfig.DEFAULT_LOCKOUT_DURATION;
+
+        public int getMaxFailedLogins() {
+            return maxFailedLogins;
+        }
+
+        public void setMaxFailedLogins(int maxFailedLogins) {
+            this.maxFailedLogins = maxFailedLogins;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        @Override
+        public String toString() {
+            return "Lockout{maxFailedLogins=" + maxFailedLogins + ", duration=" + duration + '}';
+        }
+    }
+
+    /**
+     * {@code minoro.argon2.*}: the Argon2id parameters of new password hashes. Stored hashes with weaker ones are
+     * rehashed at the user's next successful login.
+     */
+    public static class Argon2 {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Argon2() {
+        }
+
+
+        /** Argon2id memory cost in KiB (1024 bytes), held by each hash while it runs. */
+        private int memoryKib = MinoroConfig.DEFAULT_ARGON2_MEMORY_KIB;
+
+        /** Argon2id iterations (time cost). */
+        private int iterations = MinoroConfig.DEFAULT_ARGON2_ITERATIONS;
+
+        /** Argon2id lanes (parallelism), 1 to 255. */
+        private int parallelism = MinoroConfig.DEFAULT_ARGON2_PARALLELISM;
+
+        public int getMemoryKib() {
+            return memoryKib;
+        }
+
+        public void setMemoryKib(int memoryKib) {
+            this.memoryKib = memoryKib;
+        }
+
+        public int getIterations() {
+            return iterations;
+        }
+
+        public void setIterations(int iterations) {
+            this.iterations = iterations;
+        }
+
+        public int getParallelism() {
+            return parallelism;
+        }
+
+        public void setParallelism(int parallelism) {
+            this.parallelism = parallelism;
+        }
+
+        @Override
+        public String toString() {
+            return "Argon2{memoryKib=" + memoryKib + ", iterations=" + iterations + ", parallelism=" + parallelism
+                    + '}';
+        }
+    }
+
+    /** {@code minoro.hashing.*}: the threads that hash passwords, and their queue. */
+    public static class Hashing {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Hashing() {
+        }
+
+
+        /** Threads of Minoro's password-hashing scheduler. Default: the number of cores. */
+        private @Nullable Integer threads;
+
+        /**
+         * Hashes that may wait for a thread; beyond it a login or password change fails at once with
+         * OverloadedException.
+         */
+        private int queueCapacity = MinoroConfig.DEFAULT_HASHING_QUEUE_CAPACITY;
+
+        public @Nullable Integer getThreads() {
+            return threads;
+        }
+
+        public void setThreads(@Nullable Integer threads) {
+            this.threads = threads;
+        }
+
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        @Override
+        public String toString() {
+            return "Hashing{threads=" + threads + ", queueCapacity=" + queueCapacity + '}';
+        }
+    }
+
+    /** {@code minoro.password.*}: which passwords Minoro accepts, and which imported hashes. */
+    public static class Password {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Password() {
+        }
+
+
+        /** The shortest password accepted, in characters. */
+        private int minLength = MinoroConfig.DEFAULT_MIN_PASSWORD_LENGTH;
+
+        /** The longest password accepted, in characters (at most 4096). */
+        private int maxLength = MinoroConfig.DEFAULT_MAX_PASSWORD_LENGTH;
+
+        /**
+         * How costly a password hash imported from another system may be, as a multiple of one hash with the
+         * configured Argon2id parameters (or OWASP's, when those are cheaper); 1 to 1024.
+         */
+        private int importedHashCostFactor = MinoroConfig.DEFAULT_IMPORTED_HASH_COST_FACTOR;
+
+        public int getMinLength() {
+            return minLength;
+        }
+
+        public void setMinLength(int minLength) {
+            this.minLength = minLength;
+        }
+
+        public int getMaxLength() {
+            return maxLength;
+        }
+
+        public void setMaxLength(int maxLength) {
+            this.maxLength = maxLength;
+        }
+
+        public int getImportedHashCostFactor() {
+            return importedHashCostFactor;
+        }
+
+        public void setImportedHashCostFactor(int importedHashCostFactor) {
+            this.importedHashCostFactor = importedHashCostFactor;
+        }
+
+        @Override
+        public String toString() {
+            return "Password{minLength=" + minLength + ", maxLength=" + maxLength + ", importedHashCostFactor="
+                    + importedHashCostFactor + '}';
+        }
+    }
+}

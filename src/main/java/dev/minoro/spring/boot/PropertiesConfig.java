@@ -1,0 +1,180 @@
+package dev.minoro.spring.boot;
+
+import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
+import dev.minoro.MinoroConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link MinoroProperties} into a {@link MinoroConfig.Builder} through {@code DatabaseConfig}'s and
+ * {@code MinoroConfig.Builder}'s own methods, so that Minoro's rules check every value, and tells which property a
+ * refused value came from.
+ *
+ * <p>Each property (or pair, where Minoro checks two together) is applied on its own, so that one startup reports
+ * every bad value, each as {@code <property>: <Minoro's message>}.
+ */
+final class PropertiesConfig {
+
+    static final String URL = "minoro.database.url";
+    static final String RUN_MIGRATIONS = "minoro.database.run-migrations";
+    static final String MIGRATION_LOCK_TIMEOUT = "minoro.database.migration-lock-timeout";
+    static final String BUSY_TIMEOUT = "minoro.database.busy-timeout";
+    static final String SCHEMA = "minoro.database.schema";
+    static final String POOLER_MODE = "minoro.database.pooler-mode";
+    static final String POOL_MIN_SIZE = "minoro.database.pool.min-size";
+    static final String POOL_MAX_SIZE = "minoro.database.pool.max-size";
+    static final String ACQUIRE_TIMEOUT = "minoro.database.pool.acquire-timeout";
+    static final String MAX_IDLE_TIME = "minoro.database.pool.max-idle-time";
+    static final String MAX_LIFETIME = "minoro.database.pool.max-lifetime";
+    static final String MAX_FAILED_LOGINS = "minoro.lockout.max-failed-logins";
+    static final String LOCKOUT_DURATION = "minoro.lockout.duration";
+    static final String ARGON2_MEMORY = "minoro.argon2.memory-kib";
+    static final String ARGON2_ITERATIONS = "minoro.argon2.iterations";
+    static final String ARGON2_PARALLELISM = "minoro.argon2.parallelism";
+    static final String HASHING_THREADS = "minoro.hashing.threads";
+    static final String HASHING_QUEUE_CAPACITY = "minoro.hashing.queue-capacity";
+    static final String PASSWORD_MIN_LENGTH = "minoro.password.min-length";
+    static final String PASSWORD_MAX_LENGTH = "minoro.password.max-length";
+    static final String IMPORTED_HASH_COST_FACTOR = "minoro.password.imported-hash-cost-factor";
+
+    /**
+     * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
+     * option it refused: that option's property.
+     */
+    private static final Map<String, String> PROPERTY_OF_OPTION = Map.of(
+            "poolMinSize", POOL_MIN_SIZE,
+            "poolMaxSize", POOL_MAX_SIZE,
+            "argon2MemoryKiB", ARGON2_MEMORY,
+            "argon2Iterations", ARGON2_ITERATIONS,
+            "argon2Parallelism", ARGON2_PARALLELISM,
+            "minPasswordLength", PASSWORD_MIN_LENGTH,
+            "maxPasswordLength", PASSWORD_MAX_LENGTH);
+
+    private final List<String> problems = new ArrayList<>();
+
+    private PropertiesConfig() {
+    }
+
+    /**
+     * A builder holding the database and every policy the properties set, for customizers to change and
+     * {@code build()} to finish.
+     *
+     * @throws ConfigurationException when the URL is missing or any value is refused; the message names each
+     *                                property with Minoro's reason, and never shows the URL's password
+     */
+    static MinoroConfig.Builder builder(MinoroProperties properties) {
+        PropertiesConfig mapping = new PropertiesConfig();
+        MinoroConfig.Builder builder = MinoroConfig.builder();
+        DatabaseConfig database = mapping.database(properties.getDatabase());
+        if (database != null) {
+            builder.database(database);
+        }
+        mapping.policies(properties, builder);
+        if (!mapping.problems.isEmpty()) {
+            throw new ConfigurationException(mapping.problems.size() == 1 ? mapping.problems.get(0)
+                    : "invalid Minoro properties:\n  - " + String.join("\n  - ", mapping.problems));
+        }
+        return builder;
+    }
+
+    private @Nullable DatabaseConfig database(MinoroProperties.Database properties) {
+        String url = properties.getUrl();
+        if (url == null || url.isBlank()) {
+            problems.add(URL + " is not set: give the database Minoro keeps its tables in, a SQLite file"
+                    + " (file:/var/lib/app/auth.db) or a PostgreSQL connection string"
+                    + " (postgres://user:password@host:5432/db)");
+            return null;
+        }
+        DatabaseConfig database;
+        try {
+            database = DatabaseConfig.of(url);
+        } catch (ConfigurationException e) {
+            // Minoro's message shows the URL with its password masked.
+            problems.add(URL + ": " + e.getMessage());
+            return null;
+        }
+        boolean runMigrations = properties.isRunMigrations();
+        database = change(database, RUN_MIGRATIONS, db -> db.withRunMigrations(runMigrations));
+        database = changeIfSet(database, MIGRATION_LOCK_TIMEOUT, properties.getMigrationLockTimeout(),
+                DatabaseConfig::withMigrationLockTimeout);
+        database = changeIfSet(database, BUSY_TIMEOUT, properties.getBusyTimeout(), DatabaseConfig::withBusyTimeout);
+        database = changeIfSet(database, SCHEMA, properties.getSchema(), DatabaseConfig::withSchema);
+        database = changeIfSet(database, POOLER_MODE, properties.getPoolerMode(), DatabaseConfig::withPoolerMode);
+        MinoroProperties.Pool pool = properties.getPool();
+        Integer min = pool.getMinSize();
+        Integer max = pool.getMaxSize();
+        if (min != null || max != null) {
+            database = change(database, min != null ? POOL_MIN_SIZE : POOL_MAX_SIZE, db -> db.withPoolSize(
+                    min != null ? min : db.poolMinSize(), max != null ? max : db.poolMaxSize()));
+        }
+        database = changeIfSet(database, ACQUIRE_TIMEOUT, pool.getAcquireTimeout(), DatabaseConfig::withAcquireTimeout);
+        database = changeIfSet(database, MAX_IDLE_TIME, pool.getMaxIdleTime(), DatabaseConfig::withMaxIdleTime);
+        return changeIfSet(database, MAX_LIFETIME, pool.getMaxLifetime(), DatabaseConfig::withMaxLifetime);
+    }
+
+    private void policies(MinoroProperties properties, MinoroConfig.Builder builder) {
+        MinoroProperties.Lockout lockout = properties.getLockout();
+        apply(MAX_FAILED_LOGINS, () -> builder.maxFailedLogins(lockout.getMaxFailedLogins()));
+        Duration lockoutDuration = lockout.getDuration();
+        apply(LOCKOUT_DURATION, () -> builder.lockoutDuration(lockoutDuration));
+        MinoroProperties.Argon2 argon2 = properties.getArgon2();
+        apply(ARGON2_MEMORY, () -> builder.argon2(argon2.getMemoryKib(), argon2.getIterations(),
+                argon2.getParallelism()));
+        MinoroProperties.Hashing hashing = properties.getHashing();
+        Integer threads = hashing.getThreads();
+        if (threads != null) {
+            apply(HASHING_THREADS, () -> builder.hashingThreads(threads));
+        }
+        apply(HASHING_QUEUE_CAPACITY, () -> builder.hashingQueueCapacity(hashing.getQueueCapacity()));
+        MinoroProperties.Password password = properties.getPassword();
+        apply(PASSWORD_MIN_LENGTH, () -> builder.passwordLength(password.getMinLength(), password.getMaxLength()));
+        apply(IMPORTED_HASH_COST_FACTOR, () -> builder.importedHashCostFactor(password.getImportedHashCostFactor()));
+    }
+
+    private <V> DatabaseConfig changeIfSet(DatabaseConfig database, String property, @Nullable V value,
+            WithValue<V> change) {
+        return value == null ? database : change(database, property, db -> change.apply(db, value));
+    }
+
+    /** {@code database} changed, or as it was when Minoro refuses the change (which is then a problem). */
+    private DatabaseConfig change(DatabaseConfig database, String property, UnaryOperator<DatabaseConfig> change) {
+        try {
+            return change.apply(database);
+        } catch (ConfigurationException e) {
+            refused(property, e);
+            return database;
+        }
+    }
+
+    private void apply(String property, Runnable setter) {
+        try {
+            setter.run();
+        } catch (ConfigurationException e) {
+            refused(property, e);
+        }
+    }
+
+    /** Records Minoro's reason under the property it names, or else under {@code property}. */
+    private void refused(String property, ConfigurationException e) {
+        String message = String.valueOf(e.getMessage());
+        String named = property;
+        for (Map.Entry<String, String> option : PROPERTY_OF_OPTION.entrySet()) {
+            if (message.startsWith(option.getKey() + " ")) {
+                named = option.getValue();
+            }
+        }
+        problems.add(named + ": " + message);
+    }
+
+    /** One of {@code DatabaseConfig}'s {@code with…} methods. */
+    @FunctionalInterface
+    private interface WithValue<V> {
+
+        DatabaseConfig apply(DatabaseConfig database, V value);
+    }
+}
