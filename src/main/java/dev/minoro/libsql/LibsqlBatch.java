@@ -1,7 +1,7 @@
 package dev.minoro.libsql;
 
-import dev.minoro.sqlite.SqlScript;
-import dev.minoro.sqlite.SqliteResult;
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteResult;
 import io.r2dbc.spi.Batch;
 import java.util.ArrayList;
 import java.util.List;

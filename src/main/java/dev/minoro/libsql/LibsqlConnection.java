@@ -1,11 +1,11 @@
 package dev.minoro.libsql;
 
-import dev.minoro.sqlite.SqlScript;
-import dev.minoro.sqlite.SqliteColumnMetadata;
-import dev.minoro.sqlite.SqliteResult;
-import dev.minoro.sqlite.SqliteRow;
-import dev.minoro.sqlite.SqliteRowMetadata;
-import dev.minoro.sqlite.SqliteValues;
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteColumnMetadata;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteRow;
+import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;

@@ -1,8 +1,8 @@
 package dev.minoro.libsql;
 
-import dev.minoro.sqlite.SqlScript;
-import dev.minoro.sqlite.SqliteResult;
-import dev.minoro.sqlite.SqliteValues;
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,11 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteColumnMetadata;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteRow;
+import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -13,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -157,11 +164,16 @@ final class Execution {
                 }
             }
         } finally {
-            if (step.part().setsBusyTimeout()) {
+            if (setsBusyTimeout(step.part())) {
                 // PRAGMA busy_timeout replaces the lane's busy handler, which bounds each call's wait
                 lane.installBusyHandler(jdbc);
             }
         }
+    }
+
+    /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
+    private static boolean setsBusyTimeout(SqlScript.Part part) {
+        return part.firstKeyword().equals("PRAGMA") && part.sql().toLowerCase(Locale.ROOT).contains("busy_timeout");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteResult;
 import io.r2dbc.spi.Batch;
 import java.util.ArrayList;
 import java.util.List;

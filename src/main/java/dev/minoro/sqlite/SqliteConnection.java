@@ -1,5 +1,7 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;

@@ -1,5 +1,8 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
@@ -27,9 +27,6 @@ import reactor.core.publisher.Mono;
  * {@link #NULL} at {@code bind()} time, on the caller's thread (pure Java); {@link Blob} and {@link Clob}
  * stay streams until the statement executes. Reading converts what a row holds (the same four classes,
  * or null) to the type the caller asks for.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteValues {
 

@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
@@ -19,9 +19,6 @@ import reactor.core.publisher.Mono;
  * <p>Rows stream from the lane in batches in response to demand; cancelling closes the statement and, once
  * nothing else holds it, gives the lane back. Rows are emitted on the lane's thread for later batches
  * (the first batch on the subscriber's), so mapping functions must not block.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteResult implements Result {
 
