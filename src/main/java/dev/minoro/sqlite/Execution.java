@@ -1,11 +1,13 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqlScript;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteRow;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteValues;
+import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -56,14 +58,13 @@ import reactor.core.publisher.Sinks;
  */
 final class Execution {
 
-    /** One SQL statement with the values bound to its parameters (index i is parameter ?i+1). */
-    record Step(String sql, SqlScript.Part part, Object[] values) {
-    }
+    /** Rows read from SQLite per batch when the statement does not set its fetch size. */
+    static final int DEFAULT_FETCH_SIZE = 128;
 
     private final SqliteConnection connection;
     private final Lane lane;
     private final @Nullable Lease lease;
-    private final List<Step> steps;
+    private final List<BoundSql> steps;
     private final int fetchSize;
     private final Duration statementTimeout;
     private final LockWait wait;
@@ -80,7 +81,7 @@ final class Execution {
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
      * @param wait  the execution's lock wait, already charged with its wait for the lease
      */
-    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<Step> steps, int fetchSize,
+    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<BoundSql> steps, int fetchSize,
             Duration statementTimeout, LockWait wait) {
         this.connection = connection;
         this.lane = lane;
@@ -120,7 +121,7 @@ final class Execution {
     }
 
     private Mono<Outcome> run(int index) {
-        Step step = steps.get(index);
+        BoundSql step = steps.get(index);
         boolean last = index == steps.size() - 1;
         R2dbcException abort = aborted;
         if (abort != null) {
@@ -137,7 +138,7 @@ final class Execution {
     }
 
     /** Runs one step on the lane: prepare, bind, execute, and read the first batch (or all) of its rows. */
-    private Outcome execute(Connection jdbc, Step step, boolean last) throws SQLException {
+    private Outcome execute(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         R2dbcException abort = aborted;
         if (abort != null) {
             throw abort;
@@ -186,15 +187,13 @@ final class Execution {
                 probe.execute("BEGIN");
             } catch (SQLException alreadyInTransaction) {
                 probe.execute("ROLLBACK");
-                throw new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in"
-                        + " auto-commit mode, so it was rolled back; use Connection.beginTransaction() and"
-                        + " commitTransaction(), or send BEGIN and COMMIT in one script", null, 0, sql);
+                throw TransactionSql.leftOpen(sql);
             }
             probe.execute("COMMIT");
         }
     }
 
-    private Outcome run(Connection jdbc, DB db, Step step, boolean last) throws SQLException {
+    private Outcome run(Connection jdbc, DB db, BoundSql step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -261,7 +260,7 @@ final class Execution {
     }
 
     private int batchSize() {
-        return fetchSize > 0 ? fetchSize : SqliteStatement.DEFAULT_FETCH_SIZE;
+        return fetchSize > 0 ? fetchSize : DEFAULT_FETCH_SIZE;
     }
 
     private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable Cursor cursor,

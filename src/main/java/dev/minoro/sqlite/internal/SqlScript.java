@@ -44,6 +44,11 @@ public final class SqlScript {
         return statements;
     }
 
+    /** {@code identifier} as a quoted identifier: in double quotes, with a double quote in it doubled. */
+    public static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
     /** Whether every statement is clearly read-only (see {@link Part#readOnly()}). */
     public boolean readOnly() {
         for (Part part : statements) {

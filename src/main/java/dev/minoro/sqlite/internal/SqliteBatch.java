@@ -1,27 +1,27 @@
-package dev.minoro.libsql;
+package dev.minoro.sqlite.internal;
 
-import dev.minoro.sqlite.internal.SqlScript;
-import dev.minoro.sqlite.internal.SqliteResult;
 import io.r2dbc.spi.Batch;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
- * SQL statements without parameters, sent in one request and run in order, one result each; each runs only
- * if the one before succeeded. A statement added as a script of several statements counts as that many.
+ * A batch of either SQLite driver: SQL statements without parameters, run in order, one result each. A statement
+ * added as a script of several statements counts as that many. How and where they run is the driver's
+ * {@link SqlRunner}: the SQLite driver runs them on one lane; the libSQL driver sends them in one request, each
+ * running only if the one before succeeded.
  */
-final class LibsqlBatch implements Batch {
+public final class SqliteBatch implements Batch {
 
-    private final LibsqlConnection connection;
+    private final SqlRunner runner;
     private final List<SqlScript.Part> parts = new ArrayList<>();
 
-    LibsqlBatch(LibsqlConnection connection) {
-        this.connection = connection;
+    public SqliteBatch(SqlRunner runner) {
+        this.runner = runner;
     }
 
     @Override
-    public LibsqlBatch add(String sql) {
+    public SqliteBatch add(String sql) {
         if (sql == null) {
             throw new IllegalArgumentException("sql must not be null");
         }
@@ -38,21 +38,23 @@ final class LibsqlBatch implements Batch {
         return this;
     }
 
-    /** A cold Flux that sends the statements in one request when subscribed and emits one result for each. */
+    /** A cold Flux that runs the statements in order, emitting one result for each when the subscriber asks for it. */
     @Override
     public Flux<SqliteResult> execute() {
         if (parts.isEmpty()) {
             throw new IllegalStateException("the batch is empty: add() SQL before execute()");
         }
-        List<LibsqlConnection.Call> calls = new ArrayList<>(parts.size());
+        List<BoundSql> statements = new ArrayList<>(parts.size());
+        boolean readOnly = true;
         for (SqlScript.Part part : parts) {
-            calls.add(new LibsqlConnection.Call(part.sql(), part, new Object[0], false));
+            statements.add(BoundSql.of(part));
+            readOnly &= part.readOnly();
         }
-        return connection.execute(calls);
+        return runner.run(statements, readOnly, 0);
     }
 
     @Override
     public String toString() {
-        return "LibsqlBatch{" + parts.size() + " statements}";
+        return "SqliteBatch{" + parts.size() + " statements}";
     }
 }
