@@ -9,6 +9,7 @@ import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteRow;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteStatement;
+import dev.minoro.sqlite.internal.Timeouts;
 import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -604,10 +605,8 @@ final class LibsqlConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw new IllegalArgumentException("statement timeout must be zero or positive, was " + timeout);
-        }
-        return Mono.fromRunnable(() -> statementTimeout = timeout);
+        Duration checked = Timeouts.check(timeout, "statement timeout", true);
+        return Mono.fromRunnable(() -> statementTimeout = checked);
     }
 
     // ------------------------------------------------------------------ the rest

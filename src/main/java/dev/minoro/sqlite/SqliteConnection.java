@@ -5,6 +5,7 @@ import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqliteBatch;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteStatement;
+import dev.minoro.sqlite.internal.Timeouts;
 import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -375,7 +376,7 @@ final class SqliteConnection implements Connection, Lifecycle {
             readOnly |= Boolean.TRUE.equals(readOnlyRequested);
             Duration timeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
             if (timeout != null) {
-                lockWait = checkTimeout(timeout, "lock wait timeout");
+                lockWait = Timeouts.check(timeout, "lock wait timeout", true);
             }
         }
         checkIsolationLevel(level);
@@ -649,7 +650,7 @@ final class SqliteConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        Duration checked = checkTimeout(timeout, "lock wait timeout");
+        Duration checked = Timeouts.check(timeout, "lock wait timeout", true);
         return change(() -> {
             lockWaitTimeout = checked;
             synchronized (lock) {
@@ -667,19 +668,8 @@ final class SqliteConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        Duration checked = checkTimeout(timeout, "statement timeout");
+        Duration checked = Timeouts.check(timeout, "statement timeout", true);
         return change(() -> statementTimeout = checked);
-    }
-
-    private static Duration checkTimeout(Duration timeout, String what) {
-        if (timeout == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
-        if (timeout.isNegative() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException(what + " must be between 0 and " + Integer.MAX_VALUE + " ms, was "
-                    + timeout);
-        }
-        return timeout;
     }
 
     // ------------------------------------------------------------------ the rest

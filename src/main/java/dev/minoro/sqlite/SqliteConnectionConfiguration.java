@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.Timeouts;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -196,12 +197,7 @@ public final class SqliteConnectionConfiguration {
          * {@code PRAGMA busy_timeout} reads 0 and setting it has no lasting effect.
          */
         public Builder busyTimeout(Duration busyTimeout) {
-            Objects.requireNonNull(busyTimeout, "busyTimeout must not be null");
-            if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-                throw new IllegalArgumentException("busyTimeout must be between 0 and " + Integer.MAX_VALUE
-                        + " ms, was " + busyTimeout);
-            }
-            this.busyTimeout = busyTimeout;
+            this.busyTimeout = Timeouts.check(busyTimeout, "busyTimeout", true);
             return this;
         }
 
