@@ -6,7 +6,6 @@ import dev.minoro.sqlite.internal.SqlScript;
 import dev.minoro.sqlite.internal.SqliteBatch;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
-import dev.minoro.sqlite.internal.SqliteRow;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteStatement;
 import dev.minoro.sqlite.internal.Timeouts;
@@ -19,7 +18,6 @@ import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
 import java.time.Duration;
@@ -318,10 +316,9 @@ final class LibsqlConnection implements Connection, Lifecycle {
 
     private static SqliteResult result(BoundSql call, Hrana.StatementResult result) {
         boolean dataChange = call.part().dataChange();
-        // affected_row_count is SQLite's changes(), which keeps the last INSERT, UPDATE or DELETE's count after DDL
-        long count = dataChange ? result.affectedRowCount() : 0;
         if (result.columns().isEmpty()) {
-            return SqliteResult.updated(count);
+            // affected_row_count is SQLite's changes(), which keeps the last INSERT, UPDATE or DELETE's count after DDL
+            return SqliteResult.updated(dataChange ? result.affectedRowCount() : 0);
         }
         Object[] first = result.rows().isEmpty() ? null : result.rows().get(0);
         List<SqliteColumnMetadata> columns = new ArrayList<>(result.columns().size());
@@ -330,15 +327,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
             columns.add(SqliteColumnMetadata.of(column.name() == null ? "" : column.name(), column.declaredType(),
                     Nullability.UNKNOWN, first == null || i >= first.length ? null : first[i]));
         }
-        SqliteRowMetadata metadata = new SqliteRowMetadata(columns);
-        List<Result.Segment> segments = new ArrayList<>(result.rows().size() + 1);
-        for (@Nullable Object[] row : result.rows()) {
-            segments.add(new SqliteResult.RowSegment(new SqliteRow(metadata, row)));
-        }
-        if (dataChange) {
-            segments.add(new SqliteResult.UpdateCount(count));
-        }
-        return SqliteResult.of(Flux.fromIterable(segments), dataChange);
+        return SqliteResult.rows(new SqliteRowMetadata(columns), Flux.fromIterable(result.rows()), dataChange);
     }
 
     private static Hrana.Step step(BoundSql call, Hrana.@Nullable Condition condition) {

@@ -4,7 +4,6 @@ import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqlScript;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
-import dev.minoro.sqlite.internal.SqliteRow;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
@@ -12,7 +11,6 @@ import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.Result;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.core.CoreStatement;
@@ -265,20 +262,11 @@ final class Execution {
 
     private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable Cursor cursor,
             boolean dataChange) {
-        AtomicLong emitted = new AtomicLong();
-        Flux<Object[]> values = Flux.fromIterable(first);
+        Flux<@Nullable Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
-        Flux<Result.Segment> segments = values.map(row -> {
-            emitted.incrementAndGet();
-            return new SqliteResult.RowSegment(new SqliteRow(metadata, row));
-        });
-        if (dataChange) {
-            // INSERT/UPDATE/DELETE … RETURNING: one row per changed row, then the count, as PostgreSQL reports it
-            segments = segments.concatWith(Mono.fromSupplier(() -> new SqliteResult.UpdateCount(emitted.get())));
-        }
-        return SqliteResult.of(segments, dataChange);
+        return SqliteResult.rows(metadata, values, dataChange);
     }
 
     /**
