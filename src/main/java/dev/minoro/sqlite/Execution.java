@@ -4,6 +4,7 @@ import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqlScript;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
@@ -129,7 +130,7 @@ final class Execution {
         if (!statementTimeout.isZero()) {
             outcome = outcome.timeout(statementTimeout, Mono.error(() -> new R2dbcTimeoutException(
                     "the statement did not complete within the statement timeout of " + statementTimeout,
-                    null, SqliteExceptionFactory.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
+                    null, SqliteResultCodes.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
         }
         return outcome.onErrorMap(e -> SqliteExceptionFactory.translate(e, step.sql()));
     }
@@ -243,7 +244,7 @@ final class Execution {
         try {
             return jdbc.prepareStatement(sql);
         } catch (SQLException e) {
-            if ((SqliteExceptionFactory.extendedCode(e) & 0xff) != SqliteExceptionFactory.SQLITE_ERROR) {
+            if ((SqliteExceptionFactory.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
                 throw e;
             }
             try (java.sql.Statement refresh = jdbc.createStatement();

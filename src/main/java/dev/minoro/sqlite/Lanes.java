@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -153,7 +154,7 @@ final class Lanes {
                 + configuration.database() + ", which other statements or transactions of this connection factory"
                 + " held longer than the busy timeout of " + wait.limit().toMillis() + " ms"
                 + (holders.isEmpty() ? "" : " (held by " + String.join("; ", holders) + ")"),
-                null, SqliteExceptionFactory.SQLITE_BUSY, cause);
+                null, SqliteResultCodes.SQLITE_BUSY, cause);
     }
 
     private Mono<Lane> openLane(boolean writes) {
