@@ -27,9 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConnection;
-import org.sqlite.core.CoreStatement;
-import org.sqlite.core.DB;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -144,13 +141,12 @@ final class Execution {
         if (step.part().transactionControl()) {
             transactionControl = true;
         }
-        DB db = ((SQLiteConnection) jdbc).getDatabase();
         // an auto-commit statement that SQLite refused a lock leaves nothing behind, so it can run again
         boolean retryable = lease != null && !transactionControl;
         try {
             for (int attempt = 0;; attempt++) {
                 try {
-                    Outcome outcome = run(jdbc, db, step, last);
+                    Outcome outcome = run(jdbc, step, last);
                     if (last && transactionControl && lease != null) {
                         requireNoTransaction(jdbc, step.sql());
                     }
@@ -191,7 +187,7 @@ final class Execution {
         }
     }
 
-    private Outcome run(Connection jdbc, DB db, BoundSql step, boolean last) throws SQLException {
+    private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -205,11 +201,11 @@ final class Execution {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
             }
-            long changesBefore = db.total_changes();
+            long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
                 // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
                 // when this statement changed something
-                long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
                 statement.close();
                 return new Outcome(SqliteResult.updated(count), null);
             }
@@ -244,7 +240,7 @@ final class Execution {
         try {
             return jdbc.prepareStatement(sql);
         } catch (SQLException e) {
-            if ((SqliteExceptionFactory.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
+            if ((SqliteJdbc.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
                 throw e;
             }
             try (java.sql.Statement refresh = jdbc.createStatement();
@@ -319,18 +315,10 @@ final class Execution {
                 nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
                         : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
             }
-            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declaredType(statement, i - 1),
+            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), SqliteJdbc.declaredType(statement, i - 1),
                     nullability, first == null ? null : first[i - 1]));
         }
         return new SqliteRowMetadata(columns);
-    }
-
-    /** SQLite's {@code sqlite3_column_decltype}: the declared type of a table column, null for an expression. */
-    private static @Nullable String declaredType(PreparedStatement statement, int column) throws SQLException {
-        if (!(statement instanceof CoreStatement)) {
-            return null;
-        }
-        return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
     }
 
     private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {

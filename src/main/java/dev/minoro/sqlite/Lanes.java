@@ -10,13 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.jdbc4.JDBC4Connection;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -184,13 +181,7 @@ final class Lanes {
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */
     private Connection open(Lane lane, boolean writes) throws SQLException {
-        SQLiteConfig sqliteConfig = new SQLiteConfig();
-        if (configuration.readOnly()) {
-            sqliteConfig.setReadOnly(true);
-        }
-        Properties properties = sqliteConfig.toProperties();
-        String database = configuration.database();
-        Connection connection = new JDBC4Connection("jdbc:sqlite:" + database, database, properties);
+        Connection connection = SqliteJdbc.open(configuration.database(), configuration.readOnly());
         try (Statement statement = connection.createStatement()) {
             // the driver waits for locks itself, within each call's lock wait, instead of SQLite's busy_timeout
             lane.installBusyHandler(connection);

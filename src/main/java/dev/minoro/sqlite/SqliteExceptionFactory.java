@@ -5,8 +5,6 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Turns sqlite-jdbc's {@link SQLException}s into R2DBC's standard exceptions, in one place.
@@ -41,20 +39,9 @@ final class SqliteExceptionFactory {
 
     /** {@link #map(SQLException, String)} with {@code context}, such as what was being opened, before SQLite's message. */
     static R2dbcException map(SQLException error, @Nullable String sql, String context) {
-        int code = extendedCode(error);
+        int code = SqliteJdbc.extendedCode(error);
         String message = context + (error.getMessage() == null ? "SQLite error " + code : error.getMessage());
         return SqliteResultCodes.exception(code, message, error.getSQLState(), sql, error);
-    }
-
-    /** SQLite's extended result code; sqlite-jdbc keeps it in the exception's result code. */
-    static int extendedCode(SQLException error) {
-        if (error instanceof SQLiteException) {
-            SQLiteErrorCode result = ((SQLiteException) error).getResultCode();
-            if (result != null && result != SQLiteErrorCode.UNKNOWN_ERROR) {
-                return result.code;
-            }
-        }
-        return error.getErrorCode();
     }
 
     /** Whether {@code error} is SQLite's SQLITE_BUSY or SQLITE_LOCKED: another connection holds a lock. */
@@ -62,7 +49,7 @@ final class SqliteExceptionFactory {
         if (!(error instanceof SQLException)) {
             return false;
         }
-        int primary = extendedCode((SQLException) error) & 0xff;
+        int primary = SqliteJdbc.extendedCode((SQLException) error) & 0xff;
         return primary == SqliteResultCodes.SQLITE_BUSY || primary == SqliteResultCodes.SQLITE_LOCKED;
     }
 
@@ -71,7 +58,6 @@ final class SqliteExceptionFactory {
      * (SQLite's own message says only "database is locked", whether it waited or not).
      */
     static SQLException waited(SQLException error, LockWait wait, String lane) {
-        SQLiteErrorCode code = error instanceof SQLiteException ? ((SQLiteException) error).getResultCode() : null;
         String message = (error.getMessage() == null ? "database is locked" : error.getMessage()) + "; "
                 + wait.describe(lane);
         if (wait.hasTimeLeft()) {
@@ -80,9 +66,8 @@ final class SqliteExceptionFactory {
             message += "; SQLite gave up without waiting, as it does when a transaction that has read asks to write"
                     + " while another connection writes (waiting could deadlock): roll back and run it again";
         }
-        SQLException waited = code != null && code != SQLiteErrorCode.UNKNOWN_ERROR
-                ? new SQLiteException(message, code)
-                : new SQLException(message, error.getSQLState(), error.getErrorCode());
+        // the extended code as the error code, where SqliteJdbc.extendedCode reads it from an SQLException
+        SQLException waited = new SQLException(message, error.getSQLState(), SqliteJdbc.extendedCode(error));
         waited.initCause(error);
         return waited;
     }
