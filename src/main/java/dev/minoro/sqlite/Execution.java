@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -40,7 +39,7 @@ import reactor.core.publisher.Sinks;
  * <p>Steps run one at a time, each as one task on the lane, when the subscriber asks for the next
  * result. A step prepares, binds and executes its statement and reads the first batch of rows. A step that
  * is not the last reads all its rows, so that a later step never runs while an earlier one has a statement
- * open; the last step's rows stream (see {@link Cursor}).
+ * open; the last step's rows stream (see {@link RowCursor}).
  *
  * <p>Who holds the lane: the result stream until it ends or is cancelled, and each open cursor until it
  * is read or cancelled. When the last holder lets go, the lease is released. Closing the connection aborts
@@ -65,7 +64,7 @@ final class Execution {
     private final LockWait wait;
     private final AtomicInteger holders = new AtomicInteger(1);
     private final AtomicBoolean streamHeld = new AtomicBoolean(true);
-    private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
+    private final Set<RowCursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
     private volatile boolean transactionControl;
@@ -90,6 +89,27 @@ final class Execution {
 
     Lane lane() {
         return lane;
+    }
+
+    /** The lock wait of every wait of this execution, its cursors' fetches included. */
+    LockWait lockWait() {
+        return wait;
+    }
+
+    /** Why the execution was stopped (its connection closed, its transaction ended), or null. */
+    @Nullable R2dbcException aborted() {
+        return aborted;
+    }
+
+    /** The error of work attempted once the connection is closed. */
+    R2dbcException closedError() {
+        return connection.closedError();
+    }
+
+    /** {@code cursor} closed its statement: it no longer holds the lane. */
+    void cursorClosed(RowCursor cursor) {
+        cursors.remove(cursor);
+        release();
     }
 
     /**
@@ -213,9 +233,9 @@ final class Execution {
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
             int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
-            Object[] next = read(rows, columns, first, limit);
+            Object[] next = RowCursor.read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
-            Cursor cursor = null;
+            RowCursor cursor = null;
             if (next != null) {
                 cursor = keep(statement, rows, columns, step.sql(), next);
             }
@@ -225,7 +245,7 @@ final class Execution {
             }
             return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
         } catch (Throwable e) {
-            closeQuietly(statement);
+            RowCursor.closeQuietly(statement);
             throw e;
         }
     }
@@ -257,48 +277,13 @@ final class Execution {
         return fetchSize > 0 ? fetchSize : DEFAULT_FETCH_SIZE;
     }
 
-    private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable Cursor cursor,
+    private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable RowCursor cursor,
             boolean dataChange) {
         Flux<@Nullable Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         return SqliteResult.rows(metadata, values, dataChange);
-    }
-
-    /**
-     * Reads up to {@code limit} rows into {@code into}, then one more: it returns that row, which starts the
-     * next batch, or null when the rows have run out. Reading one ahead lets the last batch complete the
-     * stream without waiting for demand that may never come.
-     */
-    private static @Nullable Object @Nullable [] read(ResultSet rows, int columns, List<Object[]> into, int limit)
-            throws SQLException {
-        while (into.size() < limit) {
-            if (!rows.next()) {
-                return null;
-            }
-            into.add(row(rows, columns));
-        }
-        return rows.next() ? row(rows, columns) : null;
-    }
-
-    private static @Nullable Object[] row(ResultSet rows, int columns) throws SQLException {
-        Object[] row = new Object[columns];
-        for (int i = 0; i < columns; i++) {
-            row[i] = stored(rows.getObject(i + 1));
-        }
-        return row;
-    }
-
-    /** sqlite-jdbc reads INTEGER as Integer or Long; rows keep one class per storage class. */
-    private static @Nullable Object stored(@Nullable Object value) {
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
-        }
-        return value;
     }
 
     private static SqliteRowMetadata metadata(PreparedStatement statement, ResultSet rows, @Nullable Object[] first)
@@ -338,21 +323,13 @@ final class Execution {
         }
     }
 
-    private static void closeQuietly(PreparedStatement statement) {
-        try {
-            statement.close();
-        } catch (SQLException e) {
-            // the statement is finalized either way
-        }
-    }
-
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
-    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
+    private synchronized @Nullable RowCursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
             Object[] next) {
         if (aborted != null || !retain()) {
             return null;
         }
-        Cursor cursor = new Cursor(statement, rows, columns, sql, next);
+        RowCursor cursor = new RowCursor(this, statement, rows, columns, sql, next);
         cursors.add(cursor);
         return cursor;
     }
@@ -374,8 +351,8 @@ final class Execution {
     private void releaseStream() {
         if (streamHeld.compareAndSet(true, false)) {
             if (lease != null) {
-                for (Cursor cursor : cursors) {
-                    lease.heldBy("the unread rows of '" + cursor.sql + "'");
+                for (RowCursor cursor : cursors) {
+                    lease.heldBy("the unread rows of '" + cursor.sql() + "'");
                     break;
                 }
             }
@@ -427,20 +404,20 @@ final class Execution {
      */
     Mono<Void> abort(R2dbcException reason) {
         return Mono.defer(() -> {
-            List<Cursor> open;
+            List<RowCursor> open;
             synchronized (this) {
                 aborted = reason;
                 open = List.copyOf(cursors);
             }
             return Flux.fromIterable(open)
-                    .flatMap(Cursor::close)
+                    .flatMap(RowCursor::close)
                     .then(Mono.fromRunnable(this::releaseStream))
                     .then(done.asMono());
         });
     }
 
     /** What a step produced: a result, and the cursor it reads from if its rows are not all read yet. */
-    private record Outcome(SqliteResult result, @Nullable Cursor cursor) {
+    private record Outcome(SqliteResult result, @Nullable RowCursor cursor) {
 
         /** Nobody will read this result: close its cursor. */
         void discard() {
@@ -453,150 +430,6 @@ final class Execution {
         void discardOnLane() {
             if (cursor != null) {
                 cursor.closeOnLane();
-            }
-        }
-    }
-
-    /**
-     * The open statement of a result whose rows are not all read: it reads the next batch on the lane when
-     * the subscriber has demand, and closes the statement (giving up its hold on the lane) when the rows
-     * run out, the subscriber cancels, or the execution is aborted.
-     */
-    final class Cursor {
-
-        private final PreparedStatement statement;
-        private final ResultSet rows;
-        private final int columns;
-        private final String sql;
-        private final AtomicBoolean closed = new AtomicBoolean();
-        private @Nullable Object[] next; // the row read ahead; only on the lane
-        private volatile boolean exhausted;
-
-        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql, Object[] next) {
-            this.statement = statement;
-            this.rows = rows;
-            this.columns = columns;
-            this.sql = sql;
-            this.next = next;
-        }
-
-        /** The remaining rows, read {@code batch} at a time when there is demand. */
-        Flux<Object[]> stream(int batch) {
-            return Flux.create(sink -> new Drain(sink, batch).start());
-        }
-
-        /** Reads up to {@code batch} rows on the lane; closes the statement when they run out. */
-        private Mono<List<Object[]>> fetch(int batch) {
-            return lane.callInterruptibly(jdbc -> {
-                if (closed.get()) {
-                    R2dbcException abort = aborted;
-                    throw abort != null ? abort : connection.closedError();
-                }
-                List<Object[]> batchRows = new ArrayList<>(Math.min(batch, 1024));
-                if (next != null) {
-                    batchRows.add(next);
-                }
-                next = read(rows, columns, batchRows, batch);
-                if (next == null) {
-                    exhausted = true;
-                    closeOnLane();
-                }
-                return batchRows;
-            }, wait, this, null);
-        }
-
-        /**
-         * A cold Mono that closes the statement on the lane (interrupting it if a fetch is running) and lets go
-         * of the lane; closing twice is harmless.
-         */
-        Mono<Void> close() {
-            return Mono.defer(() -> {
-                if (closed.get()) {
-                    return Mono.empty();
-                }
-                lane.interrupt(this);
-                return lane.<Void>callToEnd(jdbc -> {
-                    closeOnLane();
-                    return null;
-                }).onErrorResume(e -> {
-                    // the lane is closed, and the statement with its JDBC connection
-                    if (closed.compareAndSet(false, true)) {
-                        cursors.remove(this);
-                        release();
-                    }
-                    return Mono.empty();
-                });
-            });
-        }
-
-        /** Closes the statement; only on the lane's worker. */
-        void closeOnLane() {
-            if (closed.compareAndSet(false, true)) {
-                closeQuietly(statement);
-                cursors.remove(this);
-                release();
-            }
-        }
-
-        /** Moves rows from the lane to the sink as demand comes, one fetch at a time. */
-        private final class Drain {
-
-            private final FluxSink<Object[]> sink;
-            private final int batch;
-            private final AtomicInteger wip = new AtomicInteger();
-            private volatile boolean fetching;
-            private volatile boolean cancelled;
-
-            Drain(FluxSink<Object[]> sink, int batch) {
-                this.sink = sink;
-                this.batch = batch;
-            }
-
-            void start() {
-                sink.onCancel(() -> {
-                    cancelled = true;
-                    lane.interrupt(Cursor.this);
-                });
-                sink.onRequest(n -> drain());
-            }
-
-            private void drain() {
-                if (wip.getAndIncrement() != 0) {
-                    return;
-                }
-                int missed = 1;
-                do {
-                    if (!fetching && !cancelled && sink.requestedFromDownstream() > 0) {
-                        fetching = true;
-                        if (exhausted) {
-                            sink.complete();
-                        } else {
-                            fetch(batch).subscribe(this::emit, this::fail);
-                        }
-                    }
-                    missed = wip.addAndGet(-missed);
-                } while (missed != 0);
-            }
-
-            private void emit(List<Object[]> batchRows) {
-                for (Object[] row : batchRows) {
-                    sink.next(row);
-                }
-                if (exhausted) {
-                    sink.complete();
-                    return;
-                }
-                fetching = false;
-                drain();
-            }
-
-            private void fail(Throwable error) {
-                if (cancelled) {
-                    return;
-                }
-                // a fetch interrupted because the connection closed or the transaction ended fails for that reason
-                R2dbcException abort = aborted;
-                sink.error(abort != null ? abort : SqliteExceptionFactory.translate(error, sql));
             }
         }
     }
