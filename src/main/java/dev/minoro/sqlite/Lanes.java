@@ -95,16 +95,9 @@ final class Lanes {
         return readers != null;
     }
 
-    /** The number of lanes leased now (for tests: nothing should hold a lane once its work is done). */
-    int leased() {
-        return (writer == null ? 0 : writer.metrics().acquiredSize())
-                + (readers == null ? 0 : readers.metrics().acquiredSize());
-    }
-
-    /** The number of leases waiting for a lane now. */
-    int pending() {
-        return (writer == null ? 0 : writer.metrics().pendingAcquireSize())
-                + (readers == null ? 0 : readers.metrics().pendingAcquireSize());
+    /** The live counts of the lanes of each kind. */
+    SqliteMetrics metrics() {
+        return new SqliteMetrics(writer == null ? null : writer.metrics(), readers == null ? null : readers.metrics());
     }
 
     /** SQLite's version, known once a lane has been opened. */

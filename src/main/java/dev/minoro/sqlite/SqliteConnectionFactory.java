@@ -22,6 +22,7 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     private final SqliteConnectionConfiguration configuration;
     private final Lanes lanes;
+    private final SqliteMetrics metrics;
     private final Mono<Void> close;
     private volatile boolean closed;
     private volatile boolean opened;
@@ -29,6 +30,7 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
     public SqliteConnectionFactory(SqliteConnectionConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration must not be null");
         this.lanes = new Lanes(configuration);
+        this.metrics = lanes.metrics();
         this.close = Mono.defer(() -> {
             closed = true;
             return lanes.close();
@@ -82,6 +84,15 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     public SqliteConnectionConfiguration configuration() {
         return configuration;
+    }
+
+    /**
+     * What the factory's lanes are doing: leased, idle and open lanes and waiting calls, for the writer lane and
+     * the reader lanes (counts, see {@link SqliteMetrics}). A live view, the same object on every call, safe to
+     * read from any thread; reading it does no I/O and never blocks.
+     */
+    public SqliteMetrics metrics() {
+        return metrics;
     }
 
     Lanes lanes() {

@@ -7,7 +7,11 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,6 +20,8 @@ import reactor.core.publisher.Mono;
 final class SqliteTesting {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
 
     private SqliteTesting() {
     }
@@ -70,6 +76,37 @@ final class SqliteTesting {
             default:
                 return statement.getSql();
         }
+    }
+
+    /**
+     * Waits, up to {@link #TIMEOUT}, until {@code condition} holds, failing with {@code what} and {@code state}
+     * otherwise: for what the driver does on its own thread a moment after the caller moved on.
+     */
+    static void await(String what, BooleanSupplier condition, Supplier<?> state) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + TIMEOUT + " for " + what + ": " + state.get());
+            }
+            // a poll of the condition, not a wait for time to pass: it ends as soon as the condition holds
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /**
+     * {@link #await} until {@code condition} holds of the factory's lanes. A lane goes back on its own thread a
+     * moment after the call that used it has ended, and a call joins the queue for a lane a moment after it is
+     * subscribed: the counts say when.
+     */
+    static void awaitLanes(SqliteConnectionFactory factory, Predicate<SqliteMetrics> condition, String what) {
+        SqliteMetrics metrics = factory.metrics();
+        await(what, () -> condition.test(metrics), () -> metrics);
+    }
+
+    /** {@link #awaitLanes} until no lane is leased and no call waits for one. */
+    static void awaitNothingLeased(SqliteConnectionFactory factory) {
+        awaitLanes(factory, m -> m.acquiredSize() == 0 && m.pendingAcquireSize() == 0,
+                "no lane leased and no call waiting");
     }
 
     static Mono<Void> close(SqliteConnectionFactory factory) {
