@@ -53,7 +53,7 @@ import reactor.core.publisher.Mono;
  *       the lane taken waits in a first-in-first-out queue of pending leases, asynchronously. A waiter that is
  *       cancelled leaves the queue and never takes or leaks a lane. Reads queue the same way for a reader lane.
  *       Writers in other factories or processes meet SQLite's own lock, which the lane's thread waits for. The
- *       busy timeout (default 5 s) bounds both waits together: a call that has waited that long, in the queue
+ *       busy timeout (default 10 s) bounds both waits together: a call that has waited that long, in the queue
  *       and at the lock, fails with {@code R2dbcTimeoutException} (error code 5, SQLITE_BUSY) saying how long it
  *       waited and, for a lane, what holds it. Where SQLite refuses a lock without waiting (switching to WAL,
  *       BEGIN, COMMIT), the driver tries again within the same time.</li>

@@ -49,7 +49,7 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     /**
      * The busy timeout, how long a call may wait in all for its lane and SQLite's lock (see
      * {@link SqliteConnectionConfiguration.Builder#busyTimeout}): a {@code Duration}, a number of milliseconds, or
-     * ISO-8601 text such as {@code PT5S}.
+     * ISO-8601 text such as {@code PT5S}; default 10 seconds.
      */
     public static final Option<Duration> BUSY_TIMEOUT = Option.valueOf("busyTimeout");
 

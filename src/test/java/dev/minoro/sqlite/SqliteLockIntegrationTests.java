@@ -226,6 +226,33 @@ final class SqliteLockIntegrationTests {
         }
     }
 
+    /** Without a busy timeout of its own, a call waits the default 10 s for a taken lane, and not less. */
+    @Test
+    void aStatementWaitsTheDefaultTenSecondsForATakenLane() {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("default.db"));
+        Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            long start = System.nanoTime();
+            update(factory, "INSERT INTO t VALUES (1)")
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        long measured = millisSince(start);
+                        assertEquals(5, assertInstanceOf(R2dbcTimeoutException.class, e).getErrorCode());
+                        assertTrue(e.getMessage().contains("held longer than the busy timeout of 10000 ms"),
+                                e.getMessage());
+                        assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 10_000, e.getMessage());
+                        assertTrue(measured >= 10_000, "failed after " + measured + " ms: " + e.getMessage());
+                    })
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
     /** The writer lane held by a transaction of this factory counts as a lock: a write waits its busy timeout. */
     @Test
     void aStatementWaitsForATakenLaneNoLongerThanItsBusyTimeoutAndLearnsWhatHoldsIt() {
