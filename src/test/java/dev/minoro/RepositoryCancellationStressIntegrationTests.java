@@ -3,7 +3,8 @@ package dev.minoro;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.minoro.sqlite.SqliteLanesProbe;
+import dev.minoro.sqlite.SqliteConnectionFactory;
+import dev.minoro.sqlite.SqliteMetrics;
 import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
 import io.r2dbc.spi.ConnectionFactory;
@@ -123,11 +124,11 @@ final class RepositoryCancellationStressIntegrationTests {
             assertTrue(unexpected.isEmpty(), unexpected.size() + " calls failed: " + List.copyOf(unexpected)
                     .subList(0, Math.min(10, unexpected.size())));
 
-            ConnectionFactory lanes = driver.get();
+            SqliteMetrics lanes = ((SqliteConnectionFactory) driver.get()).metrics();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (SqliteLanesProbe.leased(lanes) > 0 || SqliteLanesProbe.pending(lanes) > 0) {
-                assertTrue(System.nanoTime() < deadline, SqliteLanesProbe.leased(lanes) + " lanes still leased, "
-                        + SqliteLanesProbe.pending(lanes) + " leases waiting");
+            while (lanes.acquiredSize() > 0 || lanes.pendingAcquireSize() > 0) {
+                assertTrue(System.nanoTime() < deadline, lanes.acquiredSize() + " lanes still leased, "
+                        + lanes.pendingAcquireSize() + " leases waiting");
                 Thread.sleep(10);
             }
             // no transaction left open: another connection to the file writes at once
@@ -137,7 +138,7 @@ final class RepositoryCancellationStressIntegrationTests {
             for (Kind kind : kinds) {
                 Mono.defer(() -> kind.call().apply(minoro)).block(TIMEOUT);
             }
-            assertEquals(0, SqliteLanesProbe.leased(lanes), "lanes leased");
+            assertEquals(0, lanes.acquiredSize(), "lanes leased");
             assertEquals("ok", RawSql.value(database, String.class, "PRAGMA integrity_check"));
         } finally {
             minoro.close().block(TIMEOUT);

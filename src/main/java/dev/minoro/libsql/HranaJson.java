@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.minoro.sqlite.SqliteValues;
+import dev.minoro.sqlite.internal.SqliteValues;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -314,20 +314,25 @@ final class HranaJson {
     }
 
     private static Hrana.Column column(JsonParser json) throws IOException {
-        String name = null;
-        String declaredType = null;
+        String[] fields = strings(json, "name", "decltype");
+        return new Hrana.Column(fields[0], fields[1]);
+    }
+
+    /**
+     * The string values of the fields {@code names} of the object the parser is in, read to its end, in the order
+     * of {@code names}: null for a field that is absent or not a string. Every other field is skipped.
+     */
+    private static @Nullable String[] strings(JsonParser json, String... names) throws IOException {
+        @Nullable String[] values = new String[names.length];
         while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken token = json.nextToken();
-            if (field.equals("name") && token == JsonToken.VALUE_STRING) {
-                name = json.getText();
-            } else if (field.equals("decltype") && token == JsonToken.VALUE_STRING) {
-                declaredType = json.getText();
+            int index = List.of(names).indexOf(json.currentName());
+            if (json.nextToken() == JsonToken.VALUE_STRING && index >= 0) {
+                values[index] = json.getText();
             } else {
                 json.skipChildren();
             }
         }
-        return new Hrana.Column(name, declaredType);
+        return values;
     }
 
     /** A value as its storage class: {@link Long}, {@link Double}, {@link String}, {@code byte[]} or null. */
@@ -375,20 +380,8 @@ final class HranaJson {
 
     private static Hrana.Error error(JsonParser json) throws IOException {
         expect(json.currentToken(), JsonToken.START_OBJECT, json);
-        String message = "";
-        String code = null;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken token = json.nextToken();
-            if (field.equals("message") && token == JsonToken.VALUE_STRING) {
-                message = json.getText();
-            } else if (field.equals("code") && token == JsonToken.VALUE_STRING) {
-                code = json.getText();
-            } else {
-                json.skipChildren();
-            }
-        }
-        return new Hrana.Error(message, code);
+        String[] fields = strings(json, "message", "code");
+        return new Hrana.Error(fields[0] == null ? "" : fields[0], fields[1]);
     }
 
     private static void expect(@Nullable JsonToken actual, JsonToken expected, JsonParser json) throws IOException {

@@ -1,11 +1,15 @@
 package dev.minoro.libsql;
 
-import dev.minoro.sqlite.SqlScript;
-import dev.minoro.sqlite.SqliteColumnMetadata;
-import dev.minoro.sqlite.SqliteResult;
-import dev.minoro.sqlite.SqliteRow;
-import dev.minoro.sqlite.SqliteRowMetadata;
-import dev.minoro.sqlite.SqliteValues;
+import dev.minoro.sqlite.internal.BindingRules;
+import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteBatch;
+import dev.minoro.sqlite.internal.SqliteColumnMetadata;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteStatement;
+import dev.minoro.sqlite.internal.Timeouts;
+import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
@@ -14,7 +18,6 @@ import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
 import java.time.Duration;
@@ -55,10 +58,6 @@ import reactor.core.publisher.Mono;
  * mapping functions must not block.
  */
 final class LibsqlConnection implements Connection, Lifecycle {
-
-    /** One SQL statement to run with its values ({@code named}: bound by name, else by position). */
-    record Call(String sql, SqlScript.Part part, Object[] values, boolean named) {
-    }
 
     private static final Hrana.Condition IN_TRANSACTION = new Hrana.Not(new Hrana.IsAutocommit());
 
@@ -101,53 +100,34 @@ final class LibsqlConnection implements Connection, Lifecycle {
     // ------------------------------------------------------------------ statements
 
     @Override
-    public LibsqlStatement createStatement(String sql) {
-        if (sql == null) {
-            throw new IllegalArgumentException("sql must not be null");
-        }
-        return new LibsqlStatement(this, sql);
+    public SqliteStatement createStatement(String sql) {
+        return new SqliteStatement(sql, BindingRules.HRANA, this::execute);
     }
 
     @Override
-    public LibsqlBatch createBatch() {
-        return new LibsqlBatch(this);
+    public SqliteBatch createBatch() {
+        return new SqliteBatch(this::execute);
     }
 
-    /** Runs {@code calls} in one request, in the transaction or on a stream of their own. */
-    Flux<SqliteResult> execute(List<Call> calls) {
+    /**
+     * Runs {@code calls} in one request, in the transaction or on a stream of their own. The server decides where
+     * reads run and sends all rows at once, so {@code readOnly} and {@code fetchSize} change nothing.
+     */
+    private Flux<SqliteResult> execute(List<BoundSql> calls, boolean readOnly, int fetchSize) {
         return Flux.defer(() -> {
             if (closed) {
                 return Flux.error(closedError());
             }
-            return resolve(calls).flatMapMany(resolved -> {
+            return BoundSql.resolve(calls).flatMapMany(resolved -> {
                 Transaction t = transactionFor(null);
                 return t == null ? autoCommitted(resolved) : inTransaction(t, resolved);
             });
         });
     }
 
-    /** Reads the {@code Blob}s and {@code Clob}s among the bound values before anything is sent. */
-    private static Mono<List<Call>> resolve(List<Call> calls) {
-        boolean lobs = false;
-        for (Call call : calls) {
-            for (Object value : call.values()) {
-                lobs |= value instanceof io.r2dbc.spi.Blob || value instanceof io.r2dbc.spi.Clob;
-            }
-        }
-        if (!lobs) {
-            return Mono.just(calls);
-        }
-        return Flux.fromIterable(calls)
-                .concatMap(call -> Flux.fromArray(call.values())
-                        .concatMap(SqliteValues::resolve)
-                        .collectList()
-                        .map(values -> new Call(call.sql(), call.part(), values.toArray(), call.named())))
-                .collectList();
-    }
-
-    private Flux<SqliteResult> autoCommitted(List<Call> calls) {
+    private Flux<SqliteResult> autoCommitted(List<BoundSql> calls) {
         List<Hrana.Step> steps = new ArrayList<>(calls.size());
-        for (Call call : calls) {
+        for (BoundSql call : calls) {
             steps.add(step(call, steps.isEmpty() ? null : new Hrana.Ok(steps.size() - 1)));
         }
         boolean control = transactionControl(calls);
@@ -170,16 +150,13 @@ final class LibsqlConnection implements Connection, Lifecycle {
             Flux<SqliteResult> results = results(calls, r.outcomes().get(0), 0, null);
             if (control && r.outcomes().get(1) instanceof Hrana.AutocommitOutcome
                     && !((Hrana.AutocommitOutcome) r.outcomes().get(1)).autocommit()) {
-                return results.concatWith(Flux.error(new io.r2dbc.spi.R2dbcNonTransientResourceException("this SQL"
-                        + " left a transaction open on a connection in auto-commit mode, so it was rolled back; use"
-                        + " Connection.beginTransaction() and commitTransaction(), or send BEGIN and COMMIT in one"
-                        + " script", null, 0, sql)));
+                return results.concatWith(Flux.error(TransactionSql.leftOpen(sql)));
             }
             return results;
         });
     }
 
-    private Flux<SqliteResult> inTransaction(Transaction t, List<Call> calls) {
+    private Flux<SqliteResult> inTransaction(Transaction t, List<BoundSql> calls) {
         return Flux.defer(() -> {
             boolean begin;
             synchronized (lock) {
@@ -192,7 +169,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
             if (begin) {
                 steps.add(new Hrana.Step(t.begin, null, null, false, null));
             }
-            for (Call call : calls) {
+            for (BoundSql call : calls) {
                 steps.add(step(call, steps.isEmpty() ? IN_TRANSACTION
                         : new Hrana.And(List.of(new Hrana.Ok(steps.size() - 1), IN_TRANSACTION))));
             }
@@ -307,7 +284,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     }
 
     /** One result per call, until the first that failed (its error ends the Flux) or did not run. */
-    private Flux<SqliteResult> results(List<Call> calls, Hrana.Outcome outcome, int offset,
+    private Flux<SqliteResult> results(List<BoundSql> calls, Hrana.Outcome outcome, int offset,
             @Nullable Transaction t) {
         if (outcome instanceof Hrana.Failed) {
             return Flux.error(LibsqlExceptionFactory.statement(((Hrana.Failed) outcome).error(), sqlOf(calls)));
@@ -319,7 +296,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
         List<Hrana.StepOutcome> steps = ((Hrana.BatchOutcome) outcome).steps();
         List<SqliteResult> results = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
-            Call call = calls.get(i);
+            BoundSql call = calls.get(i);
             Hrana.StepOutcome step = offset + i < steps.size() ? steps.get(offset + i) : new Hrana.StepOutcome(null, null);
             if (step.error() != null) {
                 return Flux.fromIterable(results).concatWith(Flux.error(LibsqlExceptionFactory.statement(step.error(),
@@ -337,12 +314,11 @@ final class LibsqlConnection implements Connection, Lifecycle {
         return Flux.fromIterable(results);
     }
 
-    private static SqliteResult result(Call call, Hrana.StatementResult result) {
+    private static SqliteResult result(BoundSql call, Hrana.StatementResult result) {
         boolean dataChange = call.part().dataChange();
-        // affected_row_count is SQLite's changes(), which keeps the last INSERT, UPDATE or DELETE's count after DDL
-        long count = dataChange ? result.affectedRowCount() : 0;
         if (result.columns().isEmpty()) {
-            return SqliteResult.updated(count);
+            // affected_row_count is SQLite's changes(), which keeps the last INSERT, UPDATE or DELETE's count after DDL
+            return SqliteResult.updated(dataChange ? result.affectedRowCount() : 0);
         }
         Object[] first = result.rows().isEmpty() ? null : result.rows().get(0);
         List<SqliteColumnMetadata> columns = new ArrayList<>(result.columns().size());
@@ -351,18 +327,10 @@ final class LibsqlConnection implements Connection, Lifecycle {
             columns.add(SqliteColumnMetadata.of(column.name() == null ? "" : column.name(), column.declaredType(),
                     Nullability.UNKNOWN, first == null || i >= first.length ? null : first[i]));
         }
-        SqliteRowMetadata metadata = new SqliteRowMetadata(columns);
-        List<Result.Segment> segments = new ArrayList<>(result.rows().size() + 1);
-        for (@Nullable Object[] row : result.rows()) {
-            segments.add(new SqliteResult.RowSegment(new SqliteRow(metadata, row)));
-        }
-        if (dataChange) {
-            segments.add(new SqliteResult.UpdateCount(count));
-        }
-        return SqliteResult.of(Flux.fromIterable(segments), dataChange);
+        return SqliteResult.rows(new SqliteRowMetadata(columns), Flux.fromIterable(result.rows()), dataChange);
     }
 
-    private static Hrana.Step step(Call call, Hrana.@Nullable Condition condition) {
+    private static Hrana.Step step(BoundSql call, Hrana.@Nullable Condition condition) {
         Object[] values = call.values();
         if (values.length == 0) {
             return new Hrana.Step(call.sql(), null, null, true, condition);
@@ -377,8 +345,8 @@ final class LibsqlConnection implements Connection, Lifecycle {
         return new Hrana.Step(call.sql(), Arrays.asList(values), null, true, condition);
     }
 
-    private static boolean transactionControl(List<Call> calls) {
-        for (Call call : calls) {
+    private static boolean transactionControl(List<BoundSql> calls) {
+        for (BoundSql call : calls) {
             if (call.part().transactionControl()) {
                 return true;
             }
@@ -386,7 +354,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
         return false;
     }
 
-    private static @Nullable String sqlOf(List<Call> calls) {
+    private static @Nullable String sqlOf(List<BoundSql> calls) {
         return calls.size() == 1 ? calls.get(0).sql() : null;
     }
 
@@ -522,7 +490,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> createSavepoint(String name) {
-        String sql = "SAVEPOINT " + quote(name);
+        String sql = TransactionSql.savepoint(name);
         return Mono.defer(() -> {
             if (closed) {
                 return Mono.error(closedError());
@@ -534,25 +502,24 @@ final class LibsqlConnection implements Connection, Lifecycle {
     /** {@code RELEASE SAVEPOINT "name"}; fails when no transaction is active. */
     @Override
     public Mono<Void> releaseSavepoint(String name) {
-        String sql = "RELEASE SAVEPOINT " + quote(name);
-        return Mono.defer(() -> run(active("release savepoint " + name), sql));
+        String sql = TransactionSql.releaseSavepoint(name);
+        return Mono.defer(() -> run(active(sql), sql));
     }
 
     /** {@code ROLLBACK TO SAVEPOINT "name"}; the transaction stays active. Fails when none is active. */
     @Override
     public Mono<Void> rollbackTransactionToSavepoint(String name) {
-        String sql = "ROLLBACK TO SAVEPOINT " + quote(name);
-        return Mono.defer(() -> run(active("roll back to savepoint " + name), sql));
+        String sql = TransactionSql.rollbackToSavepoint(name);
+        return Mono.defer(() -> run(active(sql), sql));
     }
 
-    private @Nullable Transaction active(String doing) {
+    private @Nullable Transaction active(String sql) {
         if (closed) {
             throw closedError();
         }
         synchronized (lock) {
             if (transaction == null) {
-                throw new io.r2dbc.spi.R2dbcNonTransientResourceException("cannot " + doing
-                        + ": no transaction is active");
+                throw TransactionSql.noTransaction(sql);
             }
             return transaction;
         }
@@ -562,18 +529,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
         if (t == null) {
             return Mono.error(new IllegalStateException("no transaction"));
         }
-        Call call = new Call(sql, SqlScript.parse(sql).statements().get(0), new Object[0], false);
-        return inTransaction(t, List.of(call)).then();
-    }
-
-    private static String quote(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("savepoint name must not be null");
-        }
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("savepoint name must not be empty");
-        }
-        return '"' + name.replace("\"", "\"\"") + '"';
+        return inTransaction(t, List.of(BoundSql.of(SqlScript.parse(sql).statements().get(0)))).then();
     }
 
     /** True when no transaction is active and auto-commit is on (the default for a new connection). */
@@ -638,10 +594,8 @@ final class LibsqlConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw new IllegalArgumentException("statement timeout must be zero or positive, was " + timeout);
-        }
-        return Mono.fromRunnable(() -> statementTimeout = timeout);
+        Duration checked = Timeouts.check(timeout, "statement timeout", true);
+        return Mono.fromRunnable(() -> statementTimeout = checked);
     }
 
     // ------------------------------------------------------------------ the rest

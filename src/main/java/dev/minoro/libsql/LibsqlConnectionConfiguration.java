@@ -1,5 +1,6 @@
 package dev.minoro.libsql;
 
+import dev.minoro.sqlite.internal.Timeouts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -20,8 +21,6 @@ public final class LibsqlConnectionConfiguration {
 
     /** How long the driver waits for the server's answer to one HTTP request: 60 seconds. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
-
-    private static final long MAX_TIMEOUT_MILLIS = Integer.MAX_VALUE;
 
     private final URI url;
     private final @Nullable String authToken;
@@ -114,7 +113,7 @@ public final class LibsqlConnectionConfiguration {
 
         /** The longest wait for a TCP connection to the server and its TLS handshake; positive. */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = checkTimeout(connectTimeout, "connectTimeout", false);
+            this.connectTimeout = Timeouts.check(connectTimeout, "connectTimeout", false);
             return this;
         }
 
@@ -124,7 +123,7 @@ public final class LibsqlConnectionConfiguration {
          * but never answers: there is no handshake there for the connect timeout to cover.
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = checkTimeout(requestTimeout, "requestTimeout", true);
+            this.requestTimeout = Timeouts.check(requestTimeout, "requestTimeout", true);
             return this;
         }
 
@@ -191,18 +190,6 @@ public final class LibsqlConnectionConfiguration {
                 }
             }
             return true;
-        }
-
-        private static Duration checkTimeout(Duration timeout, String name, boolean zeroAllowed) {
-            if (timeout == null) {
-                throw new IllegalArgumentException(name + " must not be null");
-            }
-            if (timeout.isNegative() || (!zeroAllowed && timeout.isZero())
-                    || timeout.compareTo(Duration.ofMillis(MAX_TIMEOUT_MILLIS)) > 0) {
-                throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "between 0" : "more than 0")
-                        + (zeroAllowed ? " and " : " and at most ") + MAX_TIMEOUT_MILLIS + " ms, was " + timeout);
-            }
-            return timeout;
         }
     }
 }

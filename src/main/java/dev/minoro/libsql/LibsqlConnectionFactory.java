@@ -20,6 +20,17 @@ import reactor.core.publisher.Mono;
  * request, so an unreachable server, a refused token or a missing database fail there, within the connect
  * timeout (TCP connection and TLS handshake) or the request timeout (the answer). Close the factory when done:
  * {@link #close()} rolls back the transactions of its open connections and ends its HTTP threads.
+ *
+ * <h2>Thread model</h2>
+ * The driver does no blocking work, so it has no lanes and no scheduler for it: each statement is an HTTP
+ * request sent asynchronously, and no thread waits for the answer. The factory owns one {@code HttpClient},
+ * which runs its work and completes each answer on an executor of daemon threads that the factory owns, named
+ * {@code minoro-libsql-N-M}: made on demand, as many as answers being handled at the same moment (no fixed
+ * count), each ended after 30 s idle, all shut down by {@link #close()}; the client's own selector thread (a
+ * daemon) goes with the client. Rows, results and completion signals are emitted on those threads, so
+ * subscribers and row mapping functions must not block them. Connections are logical: one outside a transaction
+ * holds nothing between requests, and one in a transaction holds a Hrana stream on the server (its baton), not a
+ * thread, so any number of connections can be open and run at once; the server serialises their writes.
  */
 public final class LibsqlConnectionFactory implements ConnectionFactory, Closeable {
 

@@ -2,7 +2,6 @@ package dev.minoro.libsql;
 
 import static io.r2dbc.spi.ConnectionFactoryOptions.CONNECT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
-import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
 import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
 import static io.r2dbc.spi.ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
@@ -12,13 +11,11 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
+import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Makes {@link LibsqlConnectionFactory}s for {@code ConnectionFactories.get(...)}: driver {@code libsql}.
@@ -63,8 +60,7 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
 
     @Override
     public boolean supports(ConnectionFactoryOptions options) {
-        Object driver = options.getValue(DRIVER);
-        return driver != null && LIBSQL_DRIVER.equals(driver.toString());
+        return OptionValues.isDriver(options, LIBSQL_DRIVER);
     }
 
     @Override
@@ -86,23 +82,16 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
             throw new IllegalArgumentException("the libSQL driver takes no protocol, was '" + protocol
                     + "': write r2dbc:libsql://host[:port]");
         }
-        for (Option<?> unusable : new Option<?>[] {USER, PASSWORD}) {
-            if (options.hasOption(unusable)) {
-                throw new IllegalArgumentException("option " + unusable.name() + " does not apply to libSQL: give the"
-                        + " token as option authToken");
-            }
-        }
-        if (options.hasOption(STATEMENT_TIMEOUT) || options.hasOption(LOCK_WAIT_TIMEOUT)) {
-            throw new IllegalArgumentException("options statementTimeout and lockWaitTimeout are not supported by the"
-                    + " libSQL driver; use requestTimeout, or Connection.setStatementTimeout");
-        }
+        OptionValues.refuse(options, "does not apply to libSQL: give the token as option authToken", USER, PASSWORD);
+        OptionValues.refuse(options, "is not supported by the libSQL driver; use requestTimeout, or"
+                + " Connection.setStatementTimeout", STATEMENT_TIMEOUT, LOCK_WAIT_TIMEOUT);
         Object host = options.getValue(HOST);
         if (host == null || host.toString().isBlank()) {
             throw new IllegalArgumentException("option host must name the libSQL server (URL:"
                     + " r2dbc:libsql://host[:port]), was missing");
         }
-        Boolean ssl = asBoolean(options, SSL);
-        Boolean tls = asBoolean(options, TLS);
+        Boolean ssl = OptionValues.booleanOrDigit(options, SSL);
+        Boolean tls = OptionValues.booleanOrDigit(options, TLS);
         if (ssl != null && tls != null && !ssl.equals(tls)) {
             throw new IllegalArgumentException("options ssl (" + ssl + ") and tls (" + tls + ") disagree: set one");
         }
@@ -124,14 +113,8 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
         if (token != null) {
             builder.authToken(token.toString());
         }
-        Duration connectTimeout = asDuration(options, CONNECT_TIMEOUT);
-        if (connectTimeout != null) {
-            builder.connectTimeout(connectTimeout);
-        }
-        Duration requestTimeout = asDuration(options, REQUEST_TIMEOUT);
-        if (requestTimeout != null) {
-            builder.requestTimeout(requestTimeout);
-        }
+        OptionValues.set(options, CONNECT_TIMEOUT, OptionValues::durationValue, builder::connectTimeout);
+        OptionValues.set(options, REQUEST_TIMEOUT, OptionValues::durationValue, builder::requestTimeout);
         return builder.build();
     }
 
@@ -145,41 +128,6 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
             // reported below
         }
         throw new IllegalArgumentException("option port must be between 1 and 65535, was '" + port + "'");
-    }
-
-    private static @Nullable Boolean asBoolean(ConnectionFactoryOptions options, Option<Boolean> option) {
-        Object value = options.getValue(option);
-        if (value == null || value instanceof Boolean) {
-            return (Boolean) value;
-        }
-        String text = value.toString().strip().toLowerCase(Locale.ROOT);
-        if (text.equals("true") || text.equals("1")) {
-            return true;
-        }
-        if (text.equals("false") || text.equals("0")) {
-            return false;
-        }
-        throw new IllegalArgumentException("option " + option.name() + " must be true or false (or 1 or 0), was '"
-                + value + "'");
-    }
-
-    private static @Nullable Duration asDuration(ConnectionFactoryOptions options, Option<Duration> option) {
-        Object value = options.getValue(option);
-        if (value == null || value instanceof Duration) {
-            return (Duration) value;
-        }
-        if (value instanceof Number) {
-            return Duration.ofMillis(((Number) value).longValue());
-        }
-        String text = value.toString().strip();
-        try {
-            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                    ? Duration.ofMillis(Long.parseLong(text))
-                    : Duration.parse(text);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("option " + option.name() + " must be a duration in milliseconds or"
-                    + " ISO-8601 (such as PT5S), was '" + value + "'");
-        }
     }
 
     @Override

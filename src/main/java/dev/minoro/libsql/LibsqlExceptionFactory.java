@@ -1,7 +1,7 @@
 package dev.minoro.libsql;
 
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcBadGrammarException;
-import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
@@ -31,25 +31,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class LibsqlExceptionFactory {
 
-    static final int SQLITE_ERROR = 1;
-    static final int SQLITE_BUSY = 5;
-    static final int SQLITE_CONSTRAINT = 19;
-    static final int SQLITE_CONSTRAINT_CHECK = 275;
-    static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
-    static final int SQLITE_CONSTRAINT_NOTNULL = 1299;
-    static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
-
     /** SQLite's primary result codes by the names sqld reports ({@code SQLITE_UNKNOWN} is how SQLITE_ERROR arrives). */
     private static final String[] PRIMARY = {"SQLITE_OK", "SQLITE_ERROR", "SQLITE_INTERNAL", "SQLITE_PERM",
         "SQLITE_ABORT", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOMEM", "SQLITE_READONLY", "SQLITE_INTERRUPT",
         "SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_NOTFOUND", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PROTOCOL",
         "SQLITE_EMPTY", "SQLITE_SCHEMA", "SQLITE_TOOBIG", "SQLITE_CONSTRAINT", "SQLITE_MISMATCH", "SQLITE_MISUSE",
         "SQLITE_NOLFS", "SQLITE_AUTH", "SQLITE_FORMAT", "SQLITE_RANGE", "SQLITE_NOTADB"};
-
-    /** SQLITE_ERROR messages that say the SQL itself is wrong (the rest are state errors), as the SQLite driver reads them. */
-    private static final String[] GRAMMAR = {"syntax error", "no such ", "already exists", "unrecognized token",
-        "incomplete input", "ambiguous column", "has no column", "wrong number of arguments", "values were supplied",
-        "misuse of aggregate", "not an error"};
 
     private LibsqlExceptionFactory() {
     }
@@ -61,7 +48,7 @@ final class LibsqlExceptionFactory {
         switch (code) {
             case "SQL_PARSE_ERROR", "SQL_INPUT_ERROR", "SQL_NO_STATEMENT", "SQL_MANY_STATEMENTS", "ARGS_INVALID",
                     "ARGS_BOTH_POSITIONAL_AND_NAMED":
-                return new R2dbcBadGrammarException(message, code, SQLITE_ERROR, sql);
+                return new R2dbcBadGrammarException(message, code, SqliteResultCodes.SQLITE_ERROR, sql);
             case "TRANSACTION_TIMEOUT":
                 return new R2dbcRollbackException(message + ": sqld rolled back this transaction because it held the"
                         + " write lock for over 5 s while another writer waited; retry it, keeping write"
@@ -81,33 +68,13 @@ final class LibsqlExceptionFactory {
     }
 
     private static R2dbcException sqlite(String code, String message, @Nullable String sql) {
-        int primary = primary(code);
-        switch (primary) {
-            case SQLITE_CONSTRAINT, 20, 18: // CONSTRAINT, MISMATCH, TOOBIG
-                return new R2dbcDataIntegrityViolationException(message, code, constraintCode(primary, message), sql);
-            case SQLITE_ERROR:
-                return isGrammar(message)
-                        ? new R2dbcBadGrammarException(message, code, SQLITE_ERROR, sql)
-                        : new R2dbcNonTransientResourceException(message, code, SQLITE_ERROR, sql);
-            case 25: // RANGE
-                return new R2dbcBadGrammarException(message, code, primary, sql);
-            case 3, 8, 23: // PERM, READONLY, AUTH
-                return new R2dbcPermissionDeniedException(message, code, primary, sql);
-            case SQLITE_BUSY:
-                return new R2dbcTimeoutException(message, code, primary, sql);
-            case 6, 17: // LOCKED, SCHEMA
-                return new R2dbcTransientResourceException(message, code, primary, sql);
-            case 9: // INTERRUPT
-                return new R2dbcTimeoutException(message, code, primary, sql);
-            default:
-                return new R2dbcNonTransientResourceException(message, code, primary, sql);
-        }
+        return SqliteResultCodes.exception(constraintCode(primary(code), message), message, code, sql, null);
     }
 
     /** SQLite's primary code for the name sqld reports, 1 (SQLITE_ERROR) for {@code SQLITE_UNKNOWN}, 0 if not SQLite's. */
     static int primary(String code) {
         if (code.equals("SQLITE_UNKNOWN")) {
-            return SQLITE_ERROR;
+            return SqliteResultCodes.SQLITE_ERROR;
         }
         for (int i = 0; i < PRIMARY.length; i++) {
             if (PRIMARY[i].equals(code)) {
@@ -119,31 +86,22 @@ final class LibsqlExceptionFactory {
 
     /** The extended code of a constraint violation, from SQLite's message; the primary code when it names none. */
     private static int constraintCode(int primary, String message) {
-        if (primary != SQLITE_CONSTRAINT) {
+        if (primary != SqliteResultCodes.SQLITE_CONSTRAINT) {
             return primary;
         }
         if (message.contains("UNIQUE constraint failed")) {
-            return SQLITE_CONSTRAINT_UNIQUE;
+            return SqliteResultCodes.SQLITE_CONSTRAINT_UNIQUE;
         }
         if (message.contains("NOT NULL constraint failed")) {
-            return SQLITE_CONSTRAINT_NOTNULL;
+            return SqliteResultCodes.SQLITE_CONSTRAINT_NOTNULL;
         }
         if (message.contains("FOREIGN KEY constraint failed")) {
-            return SQLITE_CONSTRAINT_FOREIGNKEY;
+            return SqliteResultCodes.SQLITE_CONSTRAINT_FOREIGNKEY;
         }
         if (message.contains("CHECK constraint failed")) {
-            return SQLITE_CONSTRAINT_CHECK;
+            return SqliteResultCodes.SQLITE_CONSTRAINT_CHECK;
         }
-        return SQLITE_CONSTRAINT;
-    }
-
-    private static boolean isGrammar(String message) {
-        for (String marker : GRAMMAR) {
-            if (message.contains(marker)) {
-                return true;
-            }
-        }
-        return false;
+        return SqliteResultCodes.SQLITE_CONSTRAINT;
     }
 
     static LibsqlStreamExpiredException streamExpired(@Nullable String sql) {

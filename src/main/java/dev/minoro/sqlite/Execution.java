@@ -1,10 +1,17 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.SqlScript;
+import dev.minoro.sqlite.internal.SqliteColumnMetadata;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteResultCodes;
+import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteValues;
+import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.Result;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,18 +20,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConnection;
-import org.sqlite.core.CoreStatement;
-import org.sqlite.core.DB;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -36,7 +39,7 @@ import reactor.core.publisher.Sinks;
  * <p>Steps run one at a time, each as one task on the lane, when the subscriber asks for the next
  * result. A step prepares, binds and executes its statement and reads the first batch of rows. A step that
  * is not the last reads all its rows, so that a later step never runs while an earlier one has a statement
- * open; the last step's rows stream (see {@link Cursor}).
+ * open; the last step's rows stream (see {@link RowCursor}).
  *
  * <p>Who holds the lane: the result stream until it ends or is cancelled, and each open cursor until it
  * is read or cancelled. When the last holder lets go, the lease is released. Closing the connection aborts
@@ -49,20 +52,19 @@ import reactor.core.publisher.Sinks;
  */
 final class Execution {
 
-    /** One SQL statement with the values bound to its parameters (index i is parameter ?i+1). */
-    record Step(String sql, SqlScript.Part part, Object[] values) {
-    }
+    /** Rows read from SQLite per batch when the statement does not set its fetch size. */
+    static final int DEFAULT_FETCH_SIZE = 128;
 
     private final SqliteConnection connection;
     private final Lane lane;
     private final @Nullable Lease lease;
-    private final List<Step> steps;
+    private final List<BoundSql> steps;
     private final int fetchSize;
     private final Duration statementTimeout;
     private final LockWait wait;
     private final AtomicInteger holders = new AtomicInteger(1);
     private final AtomicBoolean streamHeld = new AtomicBoolean(true);
-    private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
+    private final Set<RowCursor> cursors = ConcurrentHashMap.newKeySet();
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile @Nullable R2dbcException aborted;
     private volatile boolean transactionControl;
@@ -73,7 +75,7 @@ final class Execution {
      * @param lease the lease to release when done, or null when the lane belongs to a transaction
      * @param wait  the execution's lock wait, already charged with its wait for the lease
      */
-    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<Step> steps, int fetchSize,
+    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<BoundSql> steps, int fetchSize,
             Duration statementTimeout, LockWait wait) {
         this.connection = connection;
         this.lane = lane;
@@ -87,6 +89,27 @@ final class Execution {
 
     Lane lane() {
         return lane;
+    }
+
+    /** The lock wait of every wait of this execution, its cursors' fetches included. */
+    LockWait lockWait() {
+        return wait;
+    }
+
+    /** Why the execution was stopped (its connection closed, its transaction ended), or null. */
+    @Nullable R2dbcException aborted() {
+        return aborted;
+    }
+
+    /** The error of work attempted once the connection is closed. */
+    R2dbcException closedError() {
+        return connection.closedError();
+    }
+
+    /** {@code cursor} closed its statement: it no longer holds the lane. */
+    void cursorClosed(RowCursor cursor) {
+        cursors.remove(cursor);
+        release();
     }
 
     /**
@@ -113,7 +136,7 @@ final class Execution {
     }
 
     private Mono<Outcome> run(int index) {
-        Step step = steps.get(index);
+        BoundSql step = steps.get(index);
         boolean last = index == steps.size() - 1;
         R2dbcException abort = aborted;
         if (abort != null) {
@@ -124,13 +147,13 @@ final class Execution {
         if (!statementTimeout.isZero()) {
             outcome = outcome.timeout(statementTimeout, Mono.error(() -> new R2dbcTimeoutException(
                     "the statement did not complete within the statement timeout of " + statementTimeout,
-                    null, SqliteExceptionFactory.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
+                    null, SqliteResultCodes.SQLITE_INTERRUPT, step.sql(), new TimeoutException())));
         }
         return outcome.onErrorMap(e -> SqliteExceptionFactory.translate(e, step.sql()));
     }
 
     /** Runs one step on the lane: prepare, bind, execute, and read the first batch (or all) of its rows. */
-    private Outcome execute(Connection jdbc, Step step, boolean last) throws SQLException {
+    private Outcome execute(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         R2dbcException abort = aborted;
         if (abort != null) {
             throw abort;
@@ -138,13 +161,12 @@ final class Execution {
         if (step.part().transactionControl()) {
             transactionControl = true;
         }
-        DB db = ((SQLiteConnection) jdbc).getDatabase();
         // an auto-commit statement that SQLite refused a lock leaves nothing behind, so it can run again
         boolean retryable = lease != null && !transactionControl;
         try {
             for (int attempt = 0;; attempt++) {
                 try {
-                    Outcome outcome = run(jdbc, db, step, last);
+                    Outcome outcome = run(jdbc, step, last);
                     if (last && transactionControl && lease != null) {
                         requireNoTransaction(jdbc, step.sql());
                     }
@@ -157,11 +179,16 @@ final class Execution {
                 }
             }
         } finally {
-            if (step.part().setsBusyTimeout()) {
+            if (setsBusyTimeout(step.part())) {
                 // PRAGMA busy_timeout replaces the lane's busy handler, which bounds each call's wait
                 lane.installBusyHandler(jdbc);
             }
         }
+    }
+
+    /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
+    private static boolean setsBusyTimeout(SqlScript.Part part) {
+        return part.firstKeyword().equals("PRAGMA") && part.sql().toLowerCase(Locale.ROOT).contains("busy_timeout");
     }
 
     /**
@@ -174,15 +201,13 @@ final class Execution {
                 probe.execute("BEGIN");
             } catch (SQLException alreadyInTransaction) {
                 probe.execute("ROLLBACK");
-                throw new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in"
-                        + " auto-commit mode, so it was rolled back; use Connection.beginTransaction() and"
-                        + " commitTransaction(), or send BEGIN and COMMIT in one script", null, 0, sql);
+                throw TransactionSql.leftOpen(sql);
             }
             probe.execute("COMMIT");
         }
     }
 
-    private Outcome run(Connection jdbc, DB db, Step step, boolean last) throws SQLException {
+    private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         PreparedStatement statement = prepare(jdbc, step.sql());
         try {
             int expected = step.part().parameterCount();
@@ -196,11 +221,11 @@ final class Execution {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
             }
-            long changesBefore = db.total_changes();
+            long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
                 // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
                 // when this statement changed something
-                long count = db.total_changes() == changesBefore ? 0 : db.changes();
+                long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
                 statement.close();
                 return new Outcome(SqliteResult.updated(count), null);
             }
@@ -208,9 +233,9 @@ final class Execution {
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
             int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
-            Object[] next = read(rows, columns, first, limit);
+            Object[] next = RowCursor.read(rows, columns, first, limit);
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
-            Cursor cursor = null;
+            RowCursor cursor = null;
             if (next != null) {
                 cursor = keep(statement, rows, columns, step.sql(), next);
             }
@@ -220,7 +245,7 @@ final class Execution {
             }
             return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
         } catch (Throwable e) {
-            closeQuietly(statement);
+            RowCursor.closeQuietly(statement);
             throw e;
         }
     }
@@ -235,7 +260,7 @@ final class Execution {
         try {
             return jdbc.prepareStatement(sql);
         } catch (SQLException e) {
-            if ((SqliteExceptionFactory.extendedCode(e) & 0xff) != SqliteExceptionFactory.SQLITE_ERROR) {
+            if ((SqliteJdbc.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
                 throw e;
             }
             try (java.sql.Statement refresh = jdbc.createStatement();
@@ -249,60 +274,16 @@ final class Execution {
     }
 
     private int batchSize() {
-        return fetchSize > 0 ? fetchSize : SqliteStatement.DEFAULT_FETCH_SIZE;
+        return fetchSize > 0 ? fetchSize : DEFAULT_FETCH_SIZE;
     }
 
-    private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable Cursor cursor,
+    private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable RowCursor cursor,
             boolean dataChange) {
-        AtomicLong emitted = new AtomicLong();
-        Flux<Object[]> values = Flux.fromIterable(first);
+        Flux<@Nullable Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
-        Flux<Result.Segment> segments = values.map(row -> {
-            emitted.incrementAndGet();
-            return new SqliteResult.RowSegment(new SqliteRow(metadata, row));
-        });
-        if (dataChange) {
-            // INSERT/UPDATE/DELETE … RETURNING: one row per changed row, then the count, as PostgreSQL reports it
-            segments = segments.concatWith(Mono.fromSupplier(() -> new SqliteResult.UpdateCount(emitted.get())));
-        }
-        return SqliteResult.of(segments, dataChange);
-    }
-
-    /**
-     * Reads up to {@code limit} rows into {@code into}, then one more: it returns that row, which starts the
-     * next batch, or null when the rows have run out. Reading one ahead lets the last batch complete the
-     * stream without waiting for demand that may never come.
-     */
-    private static @Nullable Object @Nullable [] read(ResultSet rows, int columns, List<Object[]> into, int limit)
-            throws SQLException {
-        while (into.size() < limit) {
-            if (!rows.next()) {
-                return null;
-            }
-            into.add(row(rows, columns));
-        }
-        return rows.next() ? row(rows, columns) : null;
-    }
-
-    private static @Nullable Object[] row(ResultSet rows, int columns) throws SQLException {
-        Object[] row = new Object[columns];
-        for (int i = 0; i < columns; i++) {
-            row[i] = stored(rows.getObject(i + 1));
-        }
-        return row;
-    }
-
-    /** sqlite-jdbc reads INTEGER as Integer or Long; rows keep one class per storage class. */
-    private static @Nullable Object stored(@Nullable Object value) {
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
-        }
-        return value;
+        return SqliteResult.rows(metadata, values, dataChange);
     }
 
     private static SqliteRowMetadata metadata(PreparedStatement statement, ResultSet rows, @Nullable Object[] first)
@@ -319,18 +300,10 @@ final class Execution {
                 nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
                         : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
             }
-            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declaredType(statement, i - 1),
+            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), SqliteJdbc.declaredType(statement, i - 1),
                     nullability, first == null ? null : first[i - 1]));
         }
         return new SqliteRowMetadata(columns);
-    }
-
-    /** SQLite's {@code sqlite3_column_decltype}: the declared type of a table column, null for an expression. */
-    private static @Nullable String declaredType(PreparedStatement statement, int column) throws SQLException {
-        if (!(statement instanceof CoreStatement)) {
-            return null;
-        }
-        return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
     }
 
     private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
@@ -350,21 +323,13 @@ final class Execution {
         }
     }
 
-    private static void closeQuietly(PreparedStatement statement) {
-        try {
-            statement.close();
-        } catch (SQLException e) {
-            // the statement is finalized either way
-        }
-    }
-
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
-    private synchronized @Nullable Cursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
+    private synchronized @Nullable RowCursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
             Object[] next) {
         if (aborted != null || !retain()) {
             return null;
         }
-        Cursor cursor = new Cursor(statement, rows, columns, sql, next);
+        RowCursor cursor = new RowCursor(this, statement, rows, columns, sql, next);
         cursors.add(cursor);
         return cursor;
     }
@@ -386,8 +351,8 @@ final class Execution {
     private void releaseStream() {
         if (streamHeld.compareAndSet(true, false)) {
             if (lease != null) {
-                for (Cursor cursor : cursors) {
-                    lease.heldBy("the unread rows of '" + cursor.sql + "'");
+                for (RowCursor cursor : cursors) {
+                    lease.heldBy("the unread rows of '" + cursor.sql() + "'");
                     break;
                 }
             }
@@ -439,20 +404,20 @@ final class Execution {
      */
     Mono<Void> abort(R2dbcException reason) {
         return Mono.defer(() -> {
-            List<Cursor> open;
+            List<RowCursor> open;
             synchronized (this) {
                 aborted = reason;
                 open = List.copyOf(cursors);
             }
             return Flux.fromIterable(open)
-                    .flatMap(Cursor::close)
+                    .flatMap(RowCursor::close)
                     .then(Mono.fromRunnable(this::releaseStream))
                     .then(done.asMono());
         });
     }
 
     /** What a step produced: a result, and the cursor it reads from if its rows are not all read yet. */
-    private record Outcome(SqliteResult result, @Nullable Cursor cursor) {
+    private record Outcome(SqliteResult result, @Nullable RowCursor cursor) {
 
         /** Nobody will read this result: close its cursor. */
         void discard() {
@@ -465,150 +430,6 @@ final class Execution {
         void discardOnLane() {
             if (cursor != null) {
                 cursor.closeOnLane();
-            }
-        }
-    }
-
-    /**
-     * The open statement of a result whose rows are not all read: it reads the next batch on the lane when
-     * the subscriber has demand, and closes the statement (giving up its hold on the lane) when the rows
-     * run out, the subscriber cancels, or the execution is aborted.
-     */
-    final class Cursor {
-
-        private final PreparedStatement statement;
-        private final ResultSet rows;
-        private final int columns;
-        private final String sql;
-        private final AtomicBoolean closed = new AtomicBoolean();
-        private @Nullable Object[] next; // the row read ahead; only on the lane
-        private volatile boolean exhausted;
-
-        Cursor(PreparedStatement statement, ResultSet rows, int columns, String sql, Object[] next) {
-            this.statement = statement;
-            this.rows = rows;
-            this.columns = columns;
-            this.sql = sql;
-            this.next = next;
-        }
-
-        /** The remaining rows, read {@code batch} at a time when there is demand. */
-        Flux<Object[]> stream(int batch) {
-            return Flux.create(sink -> new Drain(sink, batch).start());
-        }
-
-        /** Reads up to {@code batch} rows on the lane; closes the statement when they run out. */
-        private Mono<List<Object[]>> fetch(int batch) {
-            return lane.callInterruptibly(jdbc -> {
-                if (closed.get()) {
-                    R2dbcException abort = aborted;
-                    throw abort != null ? abort : connection.closedError();
-                }
-                List<Object[]> batchRows = new ArrayList<>(Math.min(batch, 1024));
-                if (next != null) {
-                    batchRows.add(next);
-                }
-                next = read(rows, columns, batchRows, batch);
-                if (next == null) {
-                    exhausted = true;
-                    closeOnLane();
-                }
-                return batchRows;
-            }, wait, this, null);
-        }
-
-        /**
-         * A cold Mono that closes the statement on the lane (interrupting it if a fetch is running) and lets go
-         * of the lane; closing twice is harmless.
-         */
-        Mono<Void> close() {
-            return Mono.defer(() -> {
-                if (closed.get()) {
-                    return Mono.empty();
-                }
-                lane.interrupt(this);
-                return lane.<Void>callToEnd(jdbc -> {
-                    closeOnLane();
-                    return null;
-                }).onErrorResume(e -> {
-                    // the lane is closed, and the statement with its JDBC connection
-                    if (closed.compareAndSet(false, true)) {
-                        cursors.remove(this);
-                        release();
-                    }
-                    return Mono.empty();
-                });
-            });
-        }
-
-        /** Closes the statement; only on the lane's worker. */
-        void closeOnLane() {
-            if (closed.compareAndSet(false, true)) {
-                closeQuietly(statement);
-                cursors.remove(this);
-                release();
-            }
-        }
-
-        /** Moves rows from the lane to the sink as demand comes, one fetch at a time. */
-        private final class Drain {
-
-            private final FluxSink<Object[]> sink;
-            private final int batch;
-            private final AtomicInteger wip = new AtomicInteger();
-            private volatile boolean fetching;
-            private volatile boolean cancelled;
-
-            Drain(FluxSink<Object[]> sink, int batch) {
-                this.sink = sink;
-                this.batch = batch;
-            }
-
-            void start() {
-                sink.onCancel(() -> {
-                    cancelled = true;
-                    lane.interrupt(Cursor.this);
-                });
-                sink.onRequest(n -> drain());
-            }
-
-            private void drain() {
-                if (wip.getAndIncrement() != 0) {
-                    return;
-                }
-                int missed = 1;
-                do {
-                    if (!fetching && !cancelled && sink.requestedFromDownstream() > 0) {
-                        fetching = true;
-                        if (exhausted) {
-                            sink.complete();
-                        } else {
-                            fetch(batch).subscribe(this::emit, this::fail);
-                        }
-                    }
-                    missed = wip.addAndGet(-missed);
-                } while (missed != 0);
-            }
-
-            private void emit(List<Object[]> batchRows) {
-                for (Object[] row : batchRows) {
-                    sink.next(row);
-                }
-                if (exhausted) {
-                    sink.complete();
-                    return;
-                }
-                fetching = false;
-                drain();
-            }
-
-            private void fail(Throwable error) {
-                if (cancelled) {
-                    return;
-                }
-                // a fetch interrupted because the connection closed or the transaction ended fails for that reason
-                R2dbcException abort = aborted;
-                sink.error(abort != null ? abort : SqliteExceptionFactory.translate(error, sql));
             }
         }
     }

@@ -8,8 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.BusyHandler;
-import org.sqlite.SQLiteConnection;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -223,7 +221,7 @@ final class Lane {
      * the lane's worker.
      */
     void installBusyHandler(Connection jdbc) throws SQLException {
-        BusyHandler.setHandler(jdbc, waiter);
+        SqliteJdbc.setBusyHandler(jdbc, waiter::pause);
     }
 
     /**
@@ -324,7 +322,7 @@ final class Lane {
 
     private static void interruptNow(Connection connection) {
         try {
-            ((SQLiteConnection) connection).getDatabase().interrupt();
+            SqliteJdbc.interrupt(connection);
         } catch (SQLException e) {
             // the statement then runs to its end, as if not cancelled
         }
@@ -342,7 +340,7 @@ final class Lane {
      * {@code busy_timeout}, so a call's wait for its lane and for the lock can share one budget. It runs on the
      * lane's worker, inside a JDBC call of the task.
      */
-    private static final class Waiter extends BusyHandler {
+    private static final class Waiter {
 
         private @Nullable LockWait wait; // only on the worker
         private LockWait.StopSignal stop = LockWait.StopSignal.NEVER;
@@ -360,11 +358,6 @@ final class Lane {
         boolean pause(int attempt) {
             LockWait current = wait;
             return current != null && current.pause(attempt, stop);
-        }
-
-        @Override
-        protected int callback(int attempts) {
-            return pause(attempts) ? 1 : 0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,13 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.jdbc4.JDBC4Connection;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -97,16 +95,9 @@ final class Lanes {
         return readers != null;
     }
 
-    /** The number of lanes leased now (for tests: nothing should hold a lane once its work is done). */
-    int leased() {
-        return (writer == null ? 0 : writer.metrics().acquiredSize())
-                + (readers == null ? 0 : readers.metrics().acquiredSize());
-    }
-
-    /** The number of leases waiting for a lane now. */
-    int pending() {
-        return (writer == null ? 0 : writer.metrics().pendingAcquireSize())
-                + (readers == null ? 0 : readers.metrics().pendingAcquireSize());
+    /** The live counts of the lanes of each kind. */
+    SqliteMetrics metrics() {
+        return new SqliteMetrics(writer == null ? null : writer.metrics(), readers == null ? null : readers.metrics());
     }
 
     /** SQLite's version, known once a lane has been opened. */
@@ -153,7 +144,7 @@ final class Lanes {
                 + configuration.database() + ", which other statements or transactions of this connection factory"
                 + " held longer than the busy timeout of " + wait.limit().toMillis() + " ms"
                 + (holders.isEmpty() ? "" : " (held by " + String.join("; ", holders) + ")"),
-                null, SqliteExceptionFactory.SQLITE_BUSY, cause);
+                null, SqliteResultCodes.SQLITE_BUSY, cause);
     }
 
     private Mono<Lane> openLane(boolean writes) {
@@ -183,13 +174,7 @@ final class Lanes {
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */
     private Connection open(Lane lane, boolean writes) throws SQLException {
-        SQLiteConfig sqliteConfig = new SQLiteConfig();
-        if (configuration.readOnly()) {
-            sqliteConfig.setReadOnly(true);
-        }
-        Properties properties = sqliteConfig.toProperties();
-        String database = configuration.database();
-        Connection connection = new JDBC4Connection("jdbc:sqlite:" + database, database, properties);
+        Connection connection = SqliteJdbc.open(configuration.database(), configuration.readOnly());
         try (Statement statement = connection.createStatement()) {
             // the driver waits for locks itself, within each call's lock wait, instead of SQLite's busy_timeout
             lane.installBusyHandler(connection);

@@ -1,5 +1,12 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.BindingRules;
+import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.SqliteBatch;
+import dev.minoro.sqlite.internal.SqliteResult;
+import dev.minoro.sqlite.internal.SqliteStatement;
+import dev.minoro.sqlite.internal.Timeouts;
+import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
@@ -71,27 +78,24 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     @Override
     public SqliteStatement createStatement(String sql) {
-        if (sql == null) {
-            throw new IllegalArgumentException("sql must not be null");
-        }
-        return new SqliteStatement(this, sql);
+        return new SqliteStatement(sql, BindingRules.SQLITE, this::execute);
     }
 
     @Override
     public SqliteBatch createBatch() {
-        return new SqliteBatch(this);
+        return new SqliteBatch(this::execute);
     }
 
-    /** Runs {@code steps} on the transaction's lane, or on a lane leased for them. */
-    Flux<SqliteResult> execute(List<Execution.Step> steps, boolean readOnly, int fetchSize) {
+    /** Runs {@code statements} on the transaction's lane, or on a lane leased for them. */
+    private Flux<SqliteResult> execute(List<BoundSql> statements, boolean readOnly, int fetchSize) {
         return Flux.defer(() -> {
             if (closed) {
                 return Flux.error(closedError());
             }
             // as set when the statement runs, not when execute() was called
             Duration timeout = statementTimeout;
-            String sql = steps.get(0).sql();
-            return resolve(steps).flatMapMany(resolved -> Flux.usingWhen(
+            String sql = statements.get(0).sql();
+            return BoundSql.resolve(statements).flatMapMany(resolved -> Flux.usingWhen(
                     laneFor(readOnly, sql).map(choice -> start(choice, resolved, fetchSize, timeout)),
                     Execution::results,
                     Execution::streamEnded,
@@ -100,9 +104,9 @@ final class SqliteConnection implements Connection, Lifecycle {
         });
     }
 
-    /** The execution of {@code steps} on the chosen lane, which owns the lease (if any) from now on. */
-    private Execution start(Choice choice, List<Execution.Step> steps, int fetchSize, Duration timeout) {
-        Execution execution = new Execution(this, choice.lane(), choice.lease(), steps, fetchSize, timeout,
+    /** The execution of {@code statements} on the chosen lane, which owns the lease (if any) from now on. */
+    private Execution start(Choice choice, List<BoundSql> statements, int fetchSize, Duration timeout) {
+        Execution execution = new Execution(this, choice.lane(), choice.lease(), statements, fetchSize, timeout,
                 choice.lockWait());
         executions.add(execution);
         // close() aborts the executions it finds; this one came too late to be found
@@ -110,25 +114,6 @@ final class SqliteConnection implements Connection, Lifecycle {
             execution.refuse(closedError());
         }
         return execution;
-    }
-
-    /** Reads the {@code Blob}s and {@code Clob}s among the bound values, before any lane is leased. */
-    private static Mono<List<Execution.Step>> resolve(List<Execution.Step> steps) {
-        boolean lobs = false;
-        for (Execution.Step step : steps) {
-            for (Object value : step.values()) {
-                lobs |= value instanceof io.r2dbc.spi.Blob || value instanceof io.r2dbc.spi.Clob;
-            }
-        }
-        if (!lobs) {
-            return Mono.just(steps);
-        }
-        return Flux.fromIterable(steps)
-                .concatMap(step -> Flux.fromArray(step.values())
-                        .concatMap(SqliteValues::resolve)
-                        .collectList()
-                        .map(values -> new Execution.Step(step.sql(), step.part(), values.toArray())))
-                .collectList();
     }
 
     /** Where a statement runs: its lane, the lease it owns (null on a transaction's lane), its lock wait. */
@@ -391,7 +376,7 @@ final class SqliteConnection implements Connection, Lifecycle {
             readOnly |= Boolean.TRUE.equals(readOnlyRequested);
             Duration timeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
             if (timeout != null) {
-                lockWait = checkTimeout(timeout, "lock wait timeout");
+                lockWait = Timeouts.check(timeout, "lock wait timeout", true);
             }
         }
         checkIsolationLevel(level);
@@ -548,33 +533,31 @@ final class SqliteConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> createSavepoint(String name) {
-        String quoted = quote(name);
-        return begin(null).flatMap(t -> run(t, "SAVEPOINT " + quoted));
+        String sql = TransactionSql.savepoint(name);
+        return begin(null).flatMap(t -> run(t, sql));
     }
 
     /** {@code RELEASE SAVEPOINT "name"}; fails when no transaction is active. */
     @Override
     public Mono<Void> releaseSavepoint(String name) {
-        String quoted = quote(name);
-        return inTransaction("release savepoint " + quoted).flatMap(t -> run(t, "RELEASE SAVEPOINT " + quoted));
+        String sql = TransactionSql.releaseSavepoint(name);
+        return inTransaction(sql).flatMap(t -> run(t, sql));
     }
 
     /** {@code ROLLBACK TO SAVEPOINT "name"}; the transaction stays active. Fails when none is active. */
     @Override
     public Mono<Void> rollbackTransactionToSavepoint(String name) {
-        String quoted = quote(name);
-        return inTransaction("roll back to savepoint " + quoted)
-                .flatMap(t -> run(t, "ROLLBACK TO SAVEPOINT " + quoted));
+        String sql = TransactionSql.rollbackToSavepoint(name);
+        return inTransaction(sql).flatMap(t -> run(t, sql));
     }
 
-    private Mono<Transaction> inTransaction(String doing) {
+    private Mono<Transaction> inTransaction(String sql) {
         return Mono.defer(() -> {
             if (closed) {
                 return Mono.error(closedError());
             }
             Mono<Transaction> current = current();
-            return current != null ? current
-                    : Mono.error(new R2dbcNonTransientResourceException("cannot " + doing + ": " + NO_TRANSACTION));
+            return current != null ? current : Mono.error(TransactionSql.noTransaction(sql));
         });
     }
 
@@ -585,16 +568,6 @@ final class SqliteConnection implements Connection, Lifecycle {
             }
             return null;
         }).onErrorMap(e -> SqliteExceptionFactory.translate(e, sql));
-    }
-
-    private static String quote(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("savepoint name must not be null");
-        }
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("savepoint name must not be empty");
-        }
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** True when no transaction is active and auto-commit is on (the default for a new connection). */
@@ -677,7 +650,7 @@ final class SqliteConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        Duration checked = checkTimeout(timeout, "lock wait timeout");
+        Duration checked = Timeouts.check(timeout, "lock wait timeout", true);
         return change(() -> {
             lockWaitTimeout = checked;
             synchronized (lock) {
@@ -695,19 +668,8 @@ final class SqliteConnection implements Connection, Lifecycle {
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        Duration checked = checkTimeout(timeout, "statement timeout");
+        Duration checked = Timeouts.check(timeout, "statement timeout", true);
         return change(() -> statementTimeout = checked);
-    }
-
-    private static Duration checkTimeout(Duration timeout, String what) {
-        if (timeout == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
-        if (timeout.isNegative() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException(what + " must be between 0 and " + Integer.MAX_VALUE + " ms, was "
-                    + timeout);
-        }
-        return timeout;
     }
 
     // ------------------------------------------------------------------ the rest

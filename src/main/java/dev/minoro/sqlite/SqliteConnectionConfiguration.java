@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.Timeouts;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +11,7 @@ import reactor.core.scheduler.Scheduler;
  * {@link #builder()}. {@link SqliteConnectionFactoryProvider} feeds {@code ConnectionFactoryOptions} through
  * the same builder, so a URL gets the same checks and the same messages.
  *
- * <p>Defaults: busy timeout 5 s, foreign keys on, for a file {@link JournalMode#WAL} with
+ * <p>Defaults: busy timeout 10 s (as Minoro's {@code DatabaseConfig}), foreign keys on, for a file {@link JournalMode#WAL} with
  * {@link Synchronous#NORMAL} and 4 reader lanes, transactions begin {@link BeginMode#IMMEDIATE}.
  */
 public final class SqliteConnectionConfiguration {
@@ -18,8 +19,11 @@ public final class SqliteConnectionConfiguration {
     /** The {@code database} value of an in-memory database, one per connection factory. */
     public static final String MEMORY = ":memory:";
 
-    /** How long a call may wait for its lane and another connection's lock before it fails: 5 seconds. */
-    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a call may wait in all for its lane and another connection's lock before it fails, unless
+     * {@link Builder#busyTimeout} says otherwise: 10 seconds.
+     */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     /** Reader lanes of a file database in WAL mode, and of a read-only factory: 4. */
     public static final int DEFAULT_READER_LANES = 4;
@@ -194,14 +198,13 @@ public final class SqliteConnectionConfiguration {
          * lane or the lock is taken. R2DBC's {@code Connection.setLockWaitTimeout} and {@code LOCK_WAIT_TIMEOUT}
          * set it for one connection or transaction. The driver waits with its own busy handler on each lane, so
          * {@code PRAGMA busy_timeout} reads 0 and setting it has no lasting effect.
+         *
+         * @param busyTimeout the longest wait in all, from 0 to {@value Timeouts#MAX_MILLIS} milliseconds (about
+         *                    24.8 days); default {@link #DEFAULT_BUSY_TIMEOUT}, 10 seconds
+         * @throws IllegalArgumentException for null or a timeout out of that range, naming {@code busyTimeout}
          */
         public Builder busyTimeout(Duration busyTimeout) {
-            Objects.requireNonNull(busyTimeout, "busyTimeout must not be null");
-            if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-                throw new IllegalArgumentException("busyTimeout must be between 0 and " + Integer.MAX_VALUE
-                        + " ms, was " + busyTimeout);
-            }
-            this.busyTimeout = busyTimeout;
+            this.busyTimeout = Timeouts.check(busyTimeout, "busyTimeout", true);
             return this;
         }
 

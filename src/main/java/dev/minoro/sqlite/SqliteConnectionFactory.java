@@ -10,11 +10,82 @@ import reactor.core.publisher.Mono;
 
 /**
  * An R2DBC connection factory over sqlite-jdbc, for one database file (or one in-memory database). It owns
- * the lanes (JDBC connections, each on a worker of the factory's scheduler) that its connections use; see
- * the package documentation for the thread model. Close it when done: {@link #close()} ends its threads.
+ * the lanes (JDBC connections, each on a worker of the factory's scheduler) that its connections use, and so
+ * the threads on which all of its blocking work runs. Close it when done: {@link #close()} ends its threads.
+ * Creating the factory does no I/O; {@link #metrics()} tells what its lanes are doing.
  *
- * <p>Creating the factory does no I/O. The first {@link #create()} opens the first lane and applies the
- * pragmas, so a path that cannot be opened fails there, naming the path.
+ * <h2>Use</h2>
+ * {@code ConnectionFactories.get("r2dbc:sqlite:///var/lib/app/auth.db")}, or {@code r2dbc:sqlite:///:memory:},
+ * or {@code new SqliteConnectionFactory(SqliteConnectionConfiguration.builder().database(path).build())}. Options
+ * are listed on {@link SqliteConnectionFactoryProvider} and {@link SqliteConnectionConfiguration}.
+ *
+ * <h2>Thread model: lanes</h2>
+ * A <em>lane</em> is one sqlite-jdbc {@code java.sql.Connection} bound to one {@code Scheduler.Worker}. A
+ * worker runs its tasks one at a time and in order, so a JDBC connection is only ever used by one task at a
+ * time, and every JDBC call (open, prepare, bind, step, read, close) is a task on a lane's worker: never on the
+ * subscriber's thread, never on a Reactor parallel thread or a Netty event loop. The one exception is
+ * {@code sqlite3_interrupt}, which SQLite documents as safe from any thread and which only sets a flag; the
+ * driver calls it from the cancelling thread to stop a running statement.
+ *
+ * <ul>
+ *   <li><b>Scheduler.</b> The factory makes a bounded-elastic scheduler with one daemon thread per lane, named
+ *       {@code minoro-sqlite-N-M}, and disposes it in {@code close()}. An application may supply its own
+ *       scheduler instead (option {@code scheduler}); it must allow blocking, and the factory never disposes
+ *       it.</li>
+ *   <li><b>Lanes.</b> A file database has one <em>writer lane</em> and R <em>reader lanes</em> (option
+ *       {@code readerLanes}, default 4 in WAL mode, 0 otherwise). Reader lanes run with
+ *       {@code PRAGMA query_only = ON} and, in WAL mode, read beside the writer without blocking it. So a
+ *       factory holds at most 1 + R JDBC connections and threads. {@code :memory:} is one database per factory:
+ *       a single lane, the writer, and no readers. A read-only factory ({@code readOnly}) opens the file
+ *       read-only and has reader lanes only. Lanes are opened lazily: the first {@code create()} opens the first
+ *       lane and applies the pragmas ({@code foreign_keys}, and on the writer {@code journal_mode} and
+ *       {@code synchronous}), so a bad path fails there, naming the path.</li>
+ *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
+ *       auto-commit mode a statement leases a lane for as long as it runs and its rows are read. A statement
+ *       that is clearly read-only (it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
+ *       REPLACE outside quotes) goes to a reader lane, or to the writer when there are no readers; anything
+ *       else goes to the writer. {@code beginTransaction()} (or a statement with auto-commit off) leases the
+ *       writer lane and keeps it until commit, rollback or close; transactions begin with
+ *       {@code BEGIN IMMEDIATE} by default, so that writers in other processes wait for the lock within the busy
+ *       timeout instead of failing to upgrade a read lock.</li>
+ *   <li><b>Contention.</b> All writes and transactions of a factory go through its one writer lane, so they
+ *       are serialised without a thread ever blocking on SQLite's lock: a statement or transaction that finds
+ *       the lane taken waits in a first-in-first-out queue of pending leases, asynchronously. A waiter that is
+ *       cancelled leaves the queue and never takes or leaks a lane. Reads queue the same way for a reader lane.
+ *       Writers in other factories or processes meet SQLite's own lock, which the lane's thread waits for. The
+ *       busy timeout (default 10 s) bounds both waits together: a call that has waited that long, in the queue
+ *       and at the lock, fails with {@code R2dbcTimeoutException} (error code 5, SQLITE_BUSY) saying how long it
+ *       waited and, for a lane, what holds it. Where SQLite refuses a lock without waiting (switching to WAL,
+ *       BEGIN, COMMIT), the driver tries again within the same time.</li>
+ *   <li><b>Results.</b> Rows are read on the lane in batches ({@code Statement.fetchSize}, default 128) when
+ *       the subscriber has demand; later batches are emitted on the lane's thread, so row mapping functions must
+ *       not block. A subscriber that cancels closes the JDBC statement (interrupting it if it is running, or
+ *       ending its wait for a lock) and gives the lane back. A result whose rows are not all read keeps its lane
+ *       until it is read, cancelled, or its connection closed.</li>
+ *   <li><b>Cancellation.</b> A lease always has one owner that gives it back: the run of an auto-commit
+ *       statement, or the connection's transaction; a subscriber that cancels at any point, waiting for a lane
+ *       or after, cannot leave a lane leased to nobody. A COMMIT or ROLLBACK that has started runs to its end
+ *       and gives the lane back; one cancelled before it started leaves the transaction as it was. A
+ *       {@code beginTransaction()} whose callers all cancel begins nothing (it rolls back a BEGIN that ran before
+ *       anyone heard of it). Settings and transactions change only for a subscriber that has not cancelled, also
+ *       when an operator such as {@code timeout} subscribes after cancelling.</li>
+ *   <li><b>Closing.</b> {@code Connection.close()} closes the connection's unread results, rolls back an open
+ *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
+ *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,
+ *       closes every lane's JDBC connection on its own worker and disposes the owned scheduler; the returned
+ *       publisher completes when the scheduler's threads have ended.</li>
+ * </ul>
+ *
+ * <h2>Statements, types and errors</h2>
+ * Parameters are {@code ?}, {@code ?NNN} (index i binds {@code ?i+1}), {@code :name}, {@code @name} and
+ * {@code $name}. SQL without parameters may hold several statements separated by {@code ;}: they run in order
+ * with one result each. Values map to SQLite's storage classes both ways (String as TEXT, integers and Boolean
+ * as INTEGER, Double as REAL, byte[] and ByteBuffer as BLOB, UUID as canonical TEXT, Instant as INTEGER epoch
+ * milliseconds, java.time dates as ISO-8601 TEXT); {@code Row.get(i)} returns Integer (Long beyond 32 bits, and
+ * in BIGINT columns), Double, String, ByteBuffer or null, and a type that a value cannot be read as fails with
+ * {@code IllegalArgumentException} naming the column, its storage class and the type. SQLite's errors become
+ * R2DBC's standard exceptions whose error code is SQLite's extended result code (2067 for a UNIQUE violation)
+ * and whose {@code getSql()} is the failing statement.
  */
 public final class SqliteConnectionFactory implements ConnectionFactory, Closeable {
 
@@ -22,6 +93,7 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     private final SqliteConnectionConfiguration configuration;
     private final Lanes lanes;
+    private final SqliteMetrics metrics;
     private final Mono<Void> close;
     private volatile boolean closed;
     private volatile boolean opened;
@@ -29,6 +101,7 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
     public SqliteConnectionFactory(SqliteConnectionConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration must not be null");
         this.lanes = new Lanes(configuration);
+        this.metrics = lanes.metrics();
         this.close = Mono.defer(() -> {
             closed = true;
             return lanes.close();
@@ -82,6 +155,15 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     public SqliteConnectionConfiguration configuration() {
         return configuration;
+    }
+
+    /**
+     * What the factory's lanes are doing: leased, idle and open lanes and waiting calls, for the writer lane and
+     * the reader lanes (counts, see {@link SqliteMetrics}). A live view, the same object on every call, safe to
+     * read from any thread; reading it does no I/O and never blocks.
+     */
+    public SqliteMetrics metrics() {
+        return metrics;
     }
 
     Lanes lanes() {

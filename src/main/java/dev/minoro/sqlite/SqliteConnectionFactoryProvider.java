@@ -1,7 +1,6 @@
 package dev.minoro.sqlite;
 
 import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
-import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
 import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
 import static io.r2dbc.spi.ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
@@ -11,14 +10,11 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
+import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -53,7 +49,7 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     /**
      * The busy timeout, how long a call may wait in all for its lane and SQLite's lock (see
      * {@link SqliteConnectionConfiguration.Builder#busyTimeout}): a {@code Duration}, a number of milliseconds, or
-     * ISO-8601 text such as {@code PT5S}.
+     * ISO-8601 text such as {@code PT5S}; default 10 seconds.
      */
     public static final Option<Duration> BUSY_TIMEOUT = Option.valueOf("busyTimeout");
 
@@ -86,8 +82,7 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
 
     @Override
     public boolean supports(ConnectionFactoryOptions options) {
-        Object driver = options.getValue(DRIVER);
-        return driver != null && SQLITE_DRIVER.equals(driver.toString());
+        return OptionValues.isDriver(options, SQLITE_DRIVER);
     }
 
     @Override
@@ -108,24 +103,18 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
             throw new IllegalArgumentException("option host does not apply to SQLite, a local file: write the URL"
                     + " with three slashes, r2dbc:sqlite:///abs/path.db, or set only database");
         }
-        for (Option<?> unusable : new Option<?>[] {PORT, USER, PASSWORD}) {
-            if (options.hasOption(unusable)) {
-                throw new IllegalArgumentException("option " + unusable.name() + " does not apply to SQLite, a local"
-                        + " file: remove it (database is the file's path)");
-            }
-        }
-        if (Boolean.TRUE.equals(asBoolean(options, SSL))) {
+        OptionValues.refuse(options, "does not apply to SQLite, a local file: remove it (database is the file's path)",
+                PORT, USER, PASSWORD);
+        if (Boolean.TRUE.equals(OptionValues.booleanValue(options, SSL))) {
             throw new IllegalArgumentException("option ssl does not apply to SQLite, a local file: use r2dbc:, not r2dbcs:");
         }
-        if (options.hasOption(STATEMENT_TIMEOUT)) {
-            throw new IllegalArgumentException("option statementTimeout is not supported by the SQLite driver;"
-                    + " use Connection.setStatementTimeout");
-        }
+        OptionValues.refuse(options, "is not supported by the SQLite driver; use Connection.setStatementTimeout",
+                STATEMENT_TIMEOUT);
         SqliteConnectionConfiguration.Builder builder = SqliteConnectionConfiguration.builder();
         builder.database(database(options));
-        set(options, READ_ONLY, SqliteConnectionFactoryProvider::asBoolean, builder::readOnly);
-        Duration busyTimeout = asDuration(options, BUSY_TIMEOUT);
-        Duration lockWaitTimeout = asDuration(options, LOCK_WAIT_TIMEOUT);
+        OptionValues.set(options, READ_ONLY, OptionValues::booleanValue, builder::readOnly);
+        Duration busyTimeout = OptionValues.durationValue(options, BUSY_TIMEOUT);
+        Duration lockWaitTimeout = OptionValues.durationValue(options, LOCK_WAIT_TIMEOUT);
         if (busyTimeout != null && lockWaitTimeout != null && !busyTimeout.equals(lockWaitTimeout)) {
             throw new IllegalArgumentException("options busyTimeout (" + busyTimeout + ") and lockWaitTimeout ("
                     + lockWaitTimeout + ") disagree: set one");
@@ -134,13 +123,16 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
         if (timeout != null) {
             builder.busyTimeout(timeout);
         }
-        set(options, JOURNAL_MODE, (o, option) -> asEnum(o, option, SqliteConnectionConfiguration.JournalMode.class),
+        OptionValues.set(options, JOURNAL_MODE,
+                (o, option) -> OptionValues.enumValue(o, option, SqliteConnectionConfiguration.JournalMode.class),
                 builder::journalMode);
-        set(options, SYNCHRONOUS, (o, option) -> asEnum(o, option, SqliteConnectionConfiguration.Synchronous.class),
+        OptionValues.set(options, SYNCHRONOUS,
+                (o, option) -> OptionValues.enumValue(o, option, SqliteConnectionConfiguration.Synchronous.class),
                 builder::synchronous);
-        set(options, FOREIGN_KEYS, SqliteConnectionFactoryProvider::asBoolean, builder::foreignKeys);
-        set(options, READER_LANES, SqliteConnectionFactoryProvider::asInteger, builder::readerLanes);
-        set(options, BEGIN_MODE, (o, option) -> asEnum(o, option, SqliteConnectionConfiguration.BeginMode.class),
+        OptionValues.set(options, FOREIGN_KEYS, OptionValues::booleanValue, builder::foreignKeys);
+        OptionValues.set(options, READER_LANES, OptionValues::integerValue, builder::readerLanes);
+        OptionValues.set(options, BEGIN_MODE,
+                (o, option) -> OptionValues.enumValue(o, option, SqliteConnectionConfiguration.BeginMode.class),
                 builder::beginMode);
         Object scheduler = options.getValue(SCHEDULER);
         if (scheduler != null) {
@@ -187,86 +179,6 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     private static boolean isWindowsPath(String database) {
         return database.length() > 2 && Character.isLetter(database.charAt(0)) && database.charAt(1) == ':'
                 && (database.charAt(2) == '\\' || database.charAt(2) == '/');
-    }
-
-    /** Reads an option from text or its own type. */
-    @FunctionalInterface
-    private interface Reader<T> {
-        @Nullable T read(ConnectionFactoryOptions options, Option<T> option);
-    }
-
-    private static <T> void set(ConnectionFactoryOptions options, Option<T> option, Reader<T> reader,
-            Consumer<T> setter) {
-        T value = reader.read(options, option);
-        if (value != null) {
-            setter.accept(value);
-        }
-    }
-
-    private static @Nullable Boolean asBoolean(ConnectionFactoryOptions options, Option<Boolean> option) {
-        Object value = options.getValue(option);
-        if (value == null || value instanceof Boolean) {
-            return (Boolean) value;
-        }
-        String text = value.toString().strip().toLowerCase(Locale.ROOT);
-        if (text.equals("true") || text.equals("false")) {
-            return Boolean.valueOf(text);
-        }
-        throw new IllegalArgumentException("option " + option.name() + " must be true or false, was '" + value + "'");
-    }
-
-    private static @Nullable Integer asInteger(ConnectionFactoryOptions options, Option<Integer> option) {
-        Object value = options.getValue(option);
-        if (value == null || value instanceof Integer) {
-            return (Integer) value;
-        }
-        try {
-            if (value instanceof Number) {
-                return Math.toIntExact(((Number) value).longValue());
-            }
-            return Integer.valueOf(value.toString().strip());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("option " + option.name() + " must be a whole number, was '" + value
-                    + "'");
-        }
-    }
-
-    private static @Nullable Duration asDuration(ConnectionFactoryOptions options, Option<Duration> option) {
-        Object value = options.getValue(option);
-        if (value == null || value instanceof Duration) {
-            return (Duration) value;
-        }
-        if (value instanceof Number) {
-            return Duration.ofMillis(((Number) value).longValue());
-        }
-        String text = value.toString().strip();
-        try {
-            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                    ? Duration.ofMillis(Long.parseLong(text))
-                    : Duration.parse(text);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("option " + option.name() + " must be a duration in milliseconds or"
-                    + " ISO-8601 (such as PT5S), was '" + value + "'");
-        }
-    }
-
-    private static <E extends Enum<E>> @Nullable E asEnum(ConnectionFactoryOptions options, Option<E> option,
-            Class<E> type) {
-        Object value = options.getValue(option);
-        if (value == null) {
-            return null;
-        }
-        if (type.isInstance(value)) {
-            return type.cast(value);
-        }
-        String text = value.toString().strip().toUpperCase(Locale.ROOT);
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(text)) {
-                return constant;
-            }
-        }
-        throw new IllegalArgumentException("option " + option.name() + " must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()) + ", was '" + value + "'");
     }
 
     @Override

@@ -1,17 +1,10 @@
 package dev.minoro.sqlite;
 
-import io.r2dbc.spi.R2dbcBadGrammarException;
-import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
-import io.r2dbc.spi.R2dbcPermissionDeniedException;
-import io.r2dbc.spi.R2dbcRollbackException;
-import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Turns sqlite-jdbc's {@link SQLException}s into R2DBC's standard exceptions, in one place.
@@ -23,27 +16,6 @@ import org.sqlite.SQLiteException;
  * tables, columns and constraints but never bound values.
  */
 final class SqliteExceptionFactory {
-
-    static final int SQLITE_ERROR = 1;
-    static final int SQLITE_PERM = 3;
-    static final int SQLITE_ABORT = 4;
-    static final int SQLITE_BUSY = 5;
-    static final int SQLITE_LOCKED = 6;
-    static final int SQLITE_READONLY = 8;
-    static final int SQLITE_INTERRUPT = 9;
-    static final int SQLITE_SCHEMA = 17;
-    static final int SQLITE_TOOBIG = 18;
-    static final int SQLITE_CONSTRAINT = 19;
-    static final int SQLITE_MISMATCH = 20;
-    static final int SQLITE_AUTH = 23;
-    static final int SQLITE_RANGE = 25;
-    static final int SQLITE_ABORT_ROLLBACK = 516;
-    static final int SQLITE_BUSY_SNAPSHOT = 517;
-
-    /** SQLITE_ERROR messages that say the SQL itself is wrong (the rest are state errors). */
-    private static final String[] GRAMMAR = {"syntax error", "no such ", "already exists", "unrecognized token",
-        "incomplete input", "ambiguous column", "has no column", "wrong number of arguments", "values were supplied",
-        "misuse of aggregate", "not an error"};
 
     private SqliteExceptionFactory() {
     }
@@ -67,48 +39,9 @@ final class SqliteExceptionFactory {
 
     /** {@link #map(SQLException, String)} with {@code context}, such as what was being opened, before SQLite's message. */
     static R2dbcException map(SQLException error, @Nullable String sql, String context) {
-        int code = extendedCode(error);
+        int code = SqliteJdbc.extendedCode(error);
         String message = context + (error.getMessage() == null ? "SQLite error " + code : error.getMessage());
-        String state = error.getSQLState();
-        switch (code & 0xff) {
-            case SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG:
-                return new R2dbcDataIntegrityViolationException(message, state, code, sql, error);
-            case SQLITE_ERROR:
-                return isGrammar(message)
-                        ? new R2dbcBadGrammarException(message, state, code, sql, error)
-                        : new R2dbcNonTransientResourceException(message, state, code, sql, error);
-            case SQLITE_RANGE:
-                return new R2dbcBadGrammarException(message, state, code, sql, error);
-            case SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH:
-                return new R2dbcPermissionDeniedException(message, state, code, sql, error);
-            case SQLITE_BUSY:
-                // SQLITE_BUSY_SNAPSHOT is a conflict to retry, not a wait that ran out
-                return code == SQLITE_BUSY_SNAPSHOT
-                        ? new R2dbcTransientResourceException(message, state, code, sql, error)
-                        : new R2dbcTimeoutException(message, state, code, sql, error);
-            case SQLITE_LOCKED, SQLITE_SCHEMA:
-                return new R2dbcTransientResourceException(message, state, code, sql, error);
-            case SQLITE_INTERRUPT:
-                return new R2dbcTimeoutException(message, state, code, sql, error);
-            case SQLITE_ABORT:
-                return code == SQLITE_ABORT_ROLLBACK
-                        ? new R2dbcRollbackException(message, state, code, sql, error)
-                        : new R2dbcNonTransientResourceException(message, state, code, sql, error);
-            default:
-                // CANTOPEN, CORRUPT, IOERR, FULL, NOTADB, NOMEM, MISUSE and sqlite-jdbc's own errors
-                return new R2dbcNonTransientResourceException(message, state, code, sql, error);
-        }
-    }
-
-    /** SQLite's extended result code; sqlite-jdbc keeps it in the exception's result code. */
-    static int extendedCode(SQLException error) {
-        if (error instanceof SQLiteException) {
-            SQLiteErrorCode result = ((SQLiteException) error).getResultCode();
-            if (result != null && result != SQLiteErrorCode.UNKNOWN_ERROR) {
-                return result.code;
-            }
-        }
-        return error.getErrorCode();
+        return SqliteResultCodes.exception(code, message, error.getSQLState(), sql, error);
     }
 
     /** Whether {@code error} is SQLite's SQLITE_BUSY or SQLITE_LOCKED: another connection holds a lock. */
@@ -116,8 +49,8 @@ final class SqliteExceptionFactory {
         if (!(error instanceof SQLException)) {
             return false;
         }
-        int primary = extendedCode((SQLException) error) & 0xff;
-        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+        int primary = SqliteJdbc.extendedCode((SQLException) error) & 0xff;
+        return primary == SqliteResultCodes.SQLITE_BUSY || primary == SqliteResultCodes.SQLITE_LOCKED;
     }
 
     /**
@@ -125,7 +58,6 @@ final class SqliteExceptionFactory {
      * (SQLite's own message says only "database is locked", whether it waited or not).
      */
     static SQLException waited(SQLException error, LockWait wait, String lane) {
-        SQLiteErrorCode code = error instanceof SQLiteException ? ((SQLiteException) error).getResultCode() : null;
         String message = (error.getMessage() == null ? "database is locked" : error.getMessage()) + "; "
                 + wait.describe(lane);
         if (wait.hasTimeLeft()) {
@@ -134,20 +66,10 @@ final class SqliteExceptionFactory {
             message += "; SQLite gave up without waiting, as it does when a transaction that has read asks to write"
                     + " while another connection writes (waiting could deadlock): roll back and run it again";
         }
-        SQLException waited = code != null && code != SQLiteErrorCode.UNKNOWN_ERROR
-                ? new SQLiteException(message, code)
-                : new SQLException(message, error.getSQLState(), error.getErrorCode());
+        // the extended code as the error code, where SqliteJdbc.extendedCode reads it from an SQLException
+        SQLException waited = new SQLException(message, error.getSQLState(), SqliteJdbc.extendedCode(error));
         waited.initCause(error);
         return waited;
-    }
-
-    private static boolean isGrammar(String message) {
-        for (String marker : GRAMMAR) {
-            if (message.contains(marker)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The error of anything attempted on a closed connection factory. */

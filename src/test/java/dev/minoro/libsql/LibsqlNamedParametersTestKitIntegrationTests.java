@@ -1,59 +1,26 @@
 package dev.minoro.libsql;
 
-import dev.minoro.testing.LibsqlDatabase;
-import dev.minoro.testing.LibsqlServer;
-import io.r2dbc.spi.ConnectionFactories;
+import dev.minoro.testing.SqliteTestKit;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.test.TestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcOperations;
-import reactor.core.publisher.Mono;
 
 /**
  * The R2DBC SPI TCK with named parameters ({@code :p0}, {@code :p1} … bound by name), sent to sqld as Hrana
  * {@code named_args}.
  */
-@ExtendWith(LibsqlServer.class)
-final class LibsqlNamedParametersTestKitIntegrationTests implements TestKit<String> {
+final class LibsqlNamedParametersTestKitIntegrationTests implements SqliteTestKit.Named {
 
-    private static ConnectionFactory connectionFactory;
-    private static JdbcOperations jdbc;
-
-    @BeforeAll
-    static void open(LibsqlDatabase database) {
-        connectionFactory = ConnectionFactories.get(database.r2dbcUrl());
-        jdbc = LibsqlTesting.jdbc(database);
-    }
-
-    @AfterAll
-    static void close() {
-        Mono.from(((LibsqlConnectionFactory) connectionFactory).close()).block(LibsqlTesting.TIMEOUT);
-    }
+    @RegisterExtension
+    static final LibsqlTestKitExtension DATABASE = LibsqlTestKitExtension.direct();
 
     @Override
     public ConnectionFactory getConnectionFactory() {
-        return connectionFactory;
-    }
-
-    @Override
-    public String getPlaceholder(int index) {
-        return ":p" + index;
-    }
-
-    @Override
-    public String getIdentifier(int index) {
-        return "p" + index;
+        return DATABASE.connectionFactory();
     }
 
     @Override
     public JdbcOperations getJdbcOperations() {
-        return jdbc;
-    }
-
-    @Override
-    public String doGetSql(TestStatement statement) {
-        return LibsqlTesting.testKitSql(statement);
+        return DATABASE.jdbc();
     }
 }

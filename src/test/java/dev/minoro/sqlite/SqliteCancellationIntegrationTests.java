@@ -53,8 +53,8 @@ final class SqliteCancellationIntegrationTests {
     private void nothingLeasedAndReadsStillWork() {
         query(factory, "SELECT count(*) FROM t WHERE v > 0", r -> r.get(0, Long.class))
                 .as(StepVerifier::create).expectNext(10000L).verifyComplete();
-        assertEquals(0, factory.lanes().leased(), "lanes leased");
-        assertEquals(0, factory.lanes().pending(), "leases waiting");
+        assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
+        assertEquals(0, factory.metrics().pendingAcquireSize(), "leases waiting");
     }
 
     @Test
@@ -119,10 +119,11 @@ final class SqliteCancellationIntegrationTests {
             update(factory, "INSERT INTO t VALUES (-1)")
                     .as(StepVerifier::create)
                     .expectSubscription()
-                    .expectNoEvent(Duration.ofMillis(100))
+                    .then(() -> SqliteTesting.awaitLanes(factory, m -> m.writer().pendingAcquireSize() == 1,
+                            "the write waiting for the writer lane"))
                     .thenCancel()
                     .verify(SqliteTesting.TIMEOUT);
-            assertEquals(0, factory.lanes().pending(), "leases waiting");
+            assertEquals(0, factory.metrics().pendingAcquireSize(), "leases waiting");
             Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
         } finally {
             Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
@@ -138,10 +139,14 @@ final class SqliteCancellationIntegrationTests {
         Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
         Result unread = Flux.from(connection.createStatement("SELECT v FROM t").fetchSize(10).execute())
                 .blockFirst(SqliteTesting.TIMEOUT);
-        assertEquals(1, factory.lanes().leased(), "the unread result holds its lane");
+        assertEquals(1, factory.metrics().acquiredSize(), "the unread result holds its lane");
         // the only reader lane is taken: a read waits for it
         query(factory, "SELECT 1", r -> r.get(0)).as(StepVerifier::create)
-                .expectSubscription().expectNoEvent(Duration.ofMillis(100)).thenCancel().verify(SqliteTesting.TIMEOUT);
+                .expectSubscription()
+                .then(() -> SqliteTesting.awaitLanes(factory, m -> m.readers().pendingAcquireSize() == 1,
+                        "the read waiting for the reader lane"))
+                .thenCancel()
+                .verify(SqliteTesting.TIMEOUT);
         Mono.from(connection.close()).block(SqliteTesting.TIMEOUT);
         nothingLeasedAndReadsStillWork();
         Flux.from(unread.map(row -> row.get(0))).as(StepVerifier::create)
@@ -162,7 +167,7 @@ final class SqliteCancellationIntegrationTests {
                     Connection::close)
                     .as(StepVerifier::create)
                     .expectError(R2dbcTimeoutException.class)
-                    .verify(Duration.ofSeconds(4)); // well under the factory's 5 s busy timeout
+                    .verify(Duration.ofSeconds(4)); // well under the factory's busy timeout
         } finally {
             Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
             SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
@@ -222,7 +227,7 @@ final class SqliteCancellationIntegrationTests {
             subscribeCancelled(connection.setLockWaitTimeout(Duration.ofMillis(1)));
             subscribeCancelled(connection.setStatementTimeout(Duration.ofMillis(1)));
             subscribeCancelled(connection.createSavepoint("s"));
-            SqliteCancellationStressIntegrationTests.awaitNoLaneLeased(factory);
+            SqliteTesting.awaitNothingLeased(factory);
             assertTrue(connection.isAutoCommit(), "no transaction began and auto-commit is still on");
             // no transaction holds the writer lane or SQLite's lock: this write commits at once
             update(factory, "INSERT INTO t VALUES (-1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
@@ -247,11 +252,12 @@ final class SqliteCancellationIntegrationTests {
             Mono.from(other.beginTransaction())
                     .as(StepVerifier::create)
                     .expectSubscription()
-                    .expectNoEvent(Duration.ofMillis(100))
+                    .then(() -> SqliteTesting.awaitLanes(factory, m -> m.writer().pendingAcquireSize() == 1,
+                            "the begin waiting for the writer lane"))
                     .thenCancel()
                     .verify(SqliteTesting.TIMEOUT);
             Mono.from(holder.commitTransaction()).block(SqliteTesting.TIMEOUT);
-            SqliteCancellationStressIntegrationTests.awaitNoLaneLeased(factory);
+            SqliteTesting.awaitNothingLeased(factory);
             assertTrue(other.isAutoCommit(), "the cancelled begin left no transaction");
             update(factory, "INSERT INTO t VALUES (-1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
         } finally {

@@ -171,14 +171,12 @@ final class SqliteCancellationStressIntegrationTests {
                     .subList(0, Math.min(10, unexpected.size())));
 
             if (pool != null) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (pool.getMetrics().orElseThrow().acquiredSize() > 0) {
-                    assertTrue(System.nanoTime() < deadline, pool.getMetrics().orElseThrow().acquiredSize()
-                            + " pooled connections still acquired");
-                    Thread.sleep(10);
-                }
+                ConnectionPool pooled = pool;
+                SqliteTesting.await("no pooled connection acquired",
+                        () -> pooled.getMetrics().orElseThrow().acquiredSize() == 0,
+                        () -> pooled.getMetrics().orElseThrow().acquiredSize() + " acquired");
             }
-            awaitNoLaneLeased(factory);
+            SqliteTesting.awaitNothingLeased(factory);
             // no transaction left open: another factory on the file writes at once
             SqliteConnectionFactory other = SqliteTesting.file(file, b -> b.busyTimeout(Duration.ofSeconds(1)));
             try {
@@ -191,7 +189,7 @@ final class SqliteCancellationStressIntegrationTests {
                 Mono.usingWhen(connections.create(), c -> kind.call().apply(c).then(), Connection::close)
                         .block(SqliteTesting.TIMEOUT);
             }
-            awaitNoLaneLeased(factory);
+            SqliteTesting.awaitNothingLeased(factory);
             assertEquals("ok", SqliteTesting.query(factory, "PRAGMA integrity_check", r -> r.get(0, String.class))
                     .blockLast(SqliteTesting.TIMEOUT));
         } finally {
@@ -199,19 +197,6 @@ final class SqliteCancellationStressIntegrationTests {
                 pool.dispose();
             }
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
-        }
-    }
-
-    /**
-     * Waits until no lane is leased and no lease waits: a cancelled call lets go of its lane as its cancelled
-     * statement ends on the lane, a moment after the caller moved on.
-     */
-    static void awaitNoLaneLeased(SqliteConnectionFactory factory) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (factory.lanes().leased() > 0 || factory.lanes().pending() > 0) {
-            assertTrue(System.nanoTime() < deadline, factory.lanes().leased() + " lanes still leased, "
-                    + factory.lanes().pending() + " leases waiting");
-            Thread.sleep(10);
         }
     }
 }

@@ -36,7 +36,9 @@ final class SqliteConnectionConfigurationTests {
     void defaultsForAFile() {
         SqliteConnectionConfiguration c = SqliteConnectionConfiguration.builder().database("/tmp/x.db").build();
         assertEquals("/tmp/x.db", c.database());
-        assertEquals(Duration.ofSeconds(5), c.busyTimeout());
+        assertEquals(Duration.ofSeconds(10), c.busyTimeout());
+        assertEquals(Duration.ofSeconds(10), SqliteConnectionConfiguration.DEFAULT_BUSY_TIMEOUT);
+        assertEquals(Duration.ofSeconds(10), fromUrl("r2dbc:sqlite:///x.db").busyTimeout(), "a URL without the option");
         assertEquals(JournalMode.WAL, c.journalMode());
         assertEquals(Synchronous.NORMAL, c.synchronous());
         assertTrue(c.foreignKeys());

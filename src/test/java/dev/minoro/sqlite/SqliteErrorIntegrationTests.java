@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -75,6 +77,27 @@ final class SqliteErrorIntegrationTests {
         fails(update(factory, "SELECT * FROM nowhere"), R2dbcBadGrammarException.class, 1, "SELECT * FROM nowhere");
         fails(update(factory, "SELECT nothing FROM parent"), R2dbcBadGrammarException.class, 1,
                 "SELECT nothing FROM parent");
+    }
+
+    /**
+     * SQLITE_ERROR is both bad SQL and a state error, and SQLite tells them apart only in its message: each kind of
+     * message that {@code SqliteResultCodes} reads as bad SQL, from real SQLite, is {@link R2dbcBadGrammarException}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELEC 1", // near "SELEC": syntax error
+        "SELECT * FROM nowhere", // no such table
+        "CREATE TABLE parent (id INTEGER)", // table parent already exists
+        "SELECT 'abc", // unrecognized token
+        "SELECT (1", // incomplete input
+        "SELECT id FROM parent, child", // ambiguous column name
+        "INSERT INTO parent (missing) VALUES (1)", // table parent has no column named missing
+        "SELECT abs(1, 2)", // wrong number of arguments to function abs()
+        "INSERT INTO parent VALUES (1, 2, 3)", // table parent has 2 columns but 3 values were supplied
+        "SELECT * FROM parent WHERE count(*) > 1", // misuse of aggregate function count()
+    })
+    void eachKindOfBadSqlIsBadGrammar(String sql) {
+        fails(update(factory, sql), R2dbcBadGrammarException.class, 1, sql);
     }
 
     @Test

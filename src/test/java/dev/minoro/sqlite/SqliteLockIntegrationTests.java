@@ -85,7 +85,7 @@ final class SqliteLockIntegrationTests {
                             assertTrue(measured < 4_000, "gave up after " + measured + " ms");
                         })
                         .verify(SqliteTesting.TIMEOUT);
-                assertEquals(0, factory.lanes().leased(), "lanes leased");
+                assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
             } finally {
                 SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
             }
@@ -125,7 +125,7 @@ final class SqliteLockIntegrationTests {
                     assertTrue(measured < 1_500, "a write failed only after " + measured + " ms: " + failedAfter);
                 }
             }
-            assertEquals(0, factory.lanes().leased(), "lanes leased");
+            assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
             update(factory, "INSERT INTO t VALUES (-1)").as(StepVerifier::create).expectNext(1L).verifyComplete();
         } finally {
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
@@ -156,7 +156,7 @@ final class SqliteLockIntegrationTests {
                         Connection::close)
                         .as(StepVerifier::create).verifyComplete();
             }
-            assertEquals(0, factory.lanes().leased(), "lanes leased");
+            assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
         } finally {
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
         }
@@ -192,7 +192,7 @@ final class SqliteLockIntegrationTests {
                         })
                         .verify(SqliteTesting.TIMEOUT);
             }
-            assertEquals(0, factory.lanes().leased(), "lanes leased");
+            assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
         } finally {
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
         }
@@ -219,9 +219,36 @@ final class SqliteLockIntegrationTests {
                 // the lock is still held, but the lane is free: a read goes through, well within the 60 s
                 query(factory, "SELECT count(*) FROM t", r -> r.get(0, Long.class))
                         .as(StepVerifier::create).expectNext(0L).expectComplete().verify(Duration.ofSeconds(10));
-                assertEquals(0, factory.lanes().leased(), "lanes leased");
+                assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
             }
         } finally {
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    /** Without a busy timeout of its own, a call waits the default 10 s for a taken lane, and not less. */
+    @Test
+    void aStatementWaitsTheDefaultTenSecondsForATakenLane() {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("default.db"));
+        Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            long start = System.nanoTime();
+            update(factory, "INSERT INTO t VALUES (1)")
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        long measured = millisSince(start);
+                        assertEquals(5, assertInstanceOf(R2dbcTimeoutException.class, e).getErrorCode());
+                        assertTrue(e.getMessage().contains("held longer than the busy timeout of 10000 ms"),
+                                e.getMessage());
+                        assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 10_000, e.getMessage());
+                        assertTrue(measured >= 10_000, "failed after " + measured + " ms: " + e.getMessage());
+                    })
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
         }
     }
@@ -249,9 +276,9 @@ final class SqliteLockIntegrationTests {
                                 e.getMessage());
                     })
                     .verify(SqliteTesting.TIMEOUT);
-            assertEquals(0, factory.lanes().pending(), "leases waiting");
+            assertEquals(0, factory.metrics().pendingAcquireSize(), "leases waiting");
             Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
-            assertEquals(0, factory.lanes().leased(), "lanes leased");
+            assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
         } finally {
             Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);

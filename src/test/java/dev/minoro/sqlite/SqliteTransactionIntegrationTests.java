@@ -243,6 +243,6 @@ final class SqliteTransactionIntegrationTests {
                             + (commit ? "committing" : "rolling back"))
                     .verify(Duration.ofSeconds(30));
         }
-        assertEquals(0, factory.lanes().leased(), "lanes leased");
+        assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
     }
 }

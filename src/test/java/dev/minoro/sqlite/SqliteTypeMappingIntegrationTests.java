@@ -118,6 +118,18 @@ final class SqliteTypeMappingIntegrationTests {
         same(3L, roundTrip("n", 3.0d, r -> r.get(0, Long.class)));
     }
 
+    /** {@code Row.get(i, int.class)} and the like read as the wrapper type would. */
+    @Test
+    void primitiveTypesReadAsTheirWrappers() {
+        same(42, roundTrip("i", 42, r -> r.get(0, int.class)));
+        same(Long.MAX_VALUE, roundTrip("b", Long.MAX_VALUE, r -> r.get(0, long.class)));
+        same((short) 7, roundTrip("i", 7, r -> r.get(0, short.class)));
+        same((byte) 7, roundTrip("i", 7, r -> r.get(0, byte.class)));
+        same(Boolean.TRUE, roundTrip("i", true, r -> r.get(0, boolean.class)));
+        same(2.5d, roundTrip("r", 2.5d, r -> r.get(0, double.class)));
+        same(2.5f, roundTrip("r", 2.5d, r -> r.get(0, float.class)));
+    }
+
     @Test
     void naturalTypesFollowTheStorageClassAndDeclaredType() {
         same(5, roundTrip("i", 5L, r -> r.get(0)));

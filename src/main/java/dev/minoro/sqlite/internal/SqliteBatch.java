@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Batch;
 import java.util.ArrayList;
@@ -6,16 +6,18 @@ import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
- * SQL statements without parameters, run in order on one lane, one result each. A statement added as a
- * script of several statements counts as that many.
+ * A batch of either SQLite driver: SQL statements without parameters, run in order, one result each. A statement
+ * added as a script of several statements counts as that many. How and where they run is the driver's
+ * {@link SqlRunner}: the SQLite driver runs them on one lane; the libSQL driver sends them in one request, each
+ * running only if the one before succeeded.
  */
-final class SqliteBatch implements Batch {
+public final class SqliteBatch implements Batch {
 
-    private final SqliteConnection connection;
+    private final SqlRunner runner;
     private final List<SqlScript.Part> parts = new ArrayList<>();
 
-    SqliteBatch(SqliteConnection connection) {
-        this.connection = connection;
+    public SqliteBatch(SqlRunner runner) {
+        this.runner = runner;
     }
 
     @Override
@@ -36,19 +38,19 @@ final class SqliteBatch implements Batch {
         return this;
     }
 
-    /** Runs the statements in order, emitting one result for each when the subscriber asks for it. */
+    /** A cold Flux that runs the statements in order, emitting one result for each when the subscriber asks for it. */
     @Override
     public Flux<SqliteResult> execute() {
         if (parts.isEmpty()) {
             throw new IllegalStateException("the batch is empty: add() SQL before execute()");
         }
-        List<Execution.Step> steps = new ArrayList<>(parts.size());
+        List<BoundSql> statements = new ArrayList<>(parts.size());
         boolean readOnly = true;
         for (SqlScript.Part part : parts) {
-            steps.add(new Execution.Step(part.sql(), part, new Object[0]));
+            statements.add(BoundSql.of(part));
             readOnly &= part.readOnly();
         }
-        return connection.execute(steps, readOnly, 0);
+        return runner.run(statements, readOnly, 0);
     }
 
     @Override

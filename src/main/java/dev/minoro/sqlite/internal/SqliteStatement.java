@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Statement;
 import java.util.ArrayList;
@@ -9,32 +9,40 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
- * A statement of a {@link SqliteConnection}: one SQL statement with {@code ?}, {@code ?NNN}, {@code :name},
+ * A statement of either SQLite driver: one SQL statement with {@code ?}, {@code ?NNN}, {@code :name},
  * {@code @name} or {@code $name} parameters, or a script of several statements without parameters.
  *
  * <p>Index {@code i} of {@link #bind(int, Object)} is SQLite's parameter number {@code i + 1}, so
  * {@code ?1 … ?n} bind with {@code bind(0 … n-1)}, and a number used twice takes one value. Names bind with
- * or without their prefix ({@code bind("id", …)} or {@code bind(":id", …)}).
+ * or without their prefix ({@code bind("id", …)} or {@code bind(":id", …)}). Values are checked and converted
+ * when bound, on the caller's thread, by the driver's {@link BindingRules}.
  *
  * <p>A script (statements separated by {@code ;}, as in a migration) runs its statements in order and
- * emits one result per statement: DDL reports 0 rows updated, DML its count, a query its rows.
+ * emits one result per statement: DDL reports 0 rows updated, DML its count, a query its rows. How and where
+ * they run is the driver's {@link SqlRunner}.
  */
-final class SqliteStatement implements Statement {
+public final class SqliteStatement implements Statement {
 
-    /** Rows read from SQLite per batch when the statement does not set {@link #fetchSize}. */
-    static final int DEFAULT_FETCH_SIZE = 128;
-
-    private final SqliteConnection connection;
     private final SqlScript script;
+    private final BindingRules rules;
+    private final SqlRunner runner;
     private final List<@Nullable Object[]> bindings = new ArrayList<>();
     private final int parameterCount;
     private @Nullable Object[] current;
     private int fetchSize;
     private String @Nullable [] generatedColumns;
 
-    SqliteStatement(SqliteConnection connection, String sql) {
-        this.connection = connection;
+    /**
+     * @throws IllegalArgumentException when {@code sql} is null, holds no statement, binds parameters in a script
+     *                                  of several statements, or has parameters that {@code rules} refuse
+     */
+    public SqliteStatement(String sql, BindingRules rules, SqlRunner runner) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
         this.script = SqlScript.parse(sql);
+        this.rules = rules;
+        this.runner = runner;
         if (script.statements().isEmpty()) {
             throw new IllegalArgumentException("sql must hold a statement, was only white space and comments: '"
                     + sql + "'");
@@ -43,7 +51,9 @@ final class SqliteStatement implements Statement {
             throw new IllegalArgumentException("parameters can be bound to a single SQL statement only; this SQL holds "
                     + script.statements().size() + " statements");
         }
-        this.parameterCount = script.statements().get(0).parameterCount();
+        SqlScript.Part part = script.statements().get(0);
+        rules.check(part);
+        this.parameterCount = part.parameterCount();
         this.current = new Object[parameterCount];
     }
 
@@ -62,7 +72,7 @@ final class SqliteStatement implements Statement {
                     + " must not be null; use bindNull");
         }
         checkIndex(index);
-        current[index] = SqliteValues.bindable(value, "?" + (index + 1));
+        current[index] = rules.bindable(value, "?" + (index + 1));
         return this;
     }
 
@@ -72,7 +82,7 @@ final class SqliteStatement implements Statement {
         if (value == null) {
             throw new IllegalArgumentException("value bound to parameter " + name + " must not be null; use bindNull");
         }
-        current[index] = SqliteValues.bindable(value, name);
+        current[index] = rules.bindable(value, name);
         return this;
     }
 
@@ -119,7 +129,10 @@ final class SqliteStatement implements Statement {
         return this;
     }
 
-    /** Rows read per batch while the result streams; 0 (the default) reads {@value #DEFAULT_FETCH_SIZE}. */
+    /**
+     * Rows read per batch while a result streams; 0 (the default) leaves it to the driver. The libSQL driver
+     * receives all of a statement's rows in one response, and accepts it without effect.
+     */
     @Override
     public SqliteStatement fetchSize(int rows) {
         if (rows < 0) {
@@ -130,8 +143,8 @@ final class SqliteStatement implements Statement {
     }
 
     /**
-     * Runs the statement once per set of bindings (or the script once), emitting one result for each SQL
-     * statement and set of bindings, each when the subscriber asks for it.
+     * A cold Flux that runs the statement once per set of bindings (or the script once), emitting one result for
+     * each SQL statement and set of bindings, each when the subscriber asks for it.
      *
      * @throws IllegalStateException when a parameter is not bound, or {@link #add()} was called after the last
      *                               bindings (thrown here, at once, not signalled)
@@ -146,19 +159,19 @@ final class SqliteStatement implements Statement {
             throw new IllegalStateException("add() was called after the last set of bindings: bind values for"
                     + " another execution or drop the trailing add()");
         }
-        List<Execution.Step> steps = new ArrayList<>();
+        List<BoundSql> statements = new ArrayList<>();
         if (script.statements().size() > 1) {
             for (SqlScript.Part part : script.statements()) {
-                steps.add(new Execution.Step(part.sql(), part, new Object[0]));
+                statements.add(BoundSql.of(part));
             }
         } else {
             SqlScript.Part part = script.statements().get(0);
             String sql = generatedColumns == null ? part.sql() : part.sql() + "\nRETURNING " + returning(generatedColumns);
             for (@Nullable Object[] set : sets) {
-                steps.add(new Execution.Step(sql, part, set.clone()));
+                statements.add(new BoundSql(sql, part, set.clone()));
             }
         }
-        return connection.execute(steps, script.readOnly() && generatedColumns == null, fetchSize);
+        return runner.run(statements, script.readOnly() && generatedColumns == null, fetchSize);
     }
 
     private static String returning(String[] columns) {
@@ -170,7 +183,7 @@ final class SqliteStatement implements Statement {
             if (sql.length() > 0) {
                 sql.append(", ");
             }
-            sql.append('"').append(column.replace("\"", "\"\"")).append('"');
+            sql.append(SqlScript.quote(column));
         }
         return sql.toString();
     }

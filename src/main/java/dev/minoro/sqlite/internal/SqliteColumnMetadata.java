@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.Nullability;
@@ -16,9 +16,6 @@ import org.jspecify.annotations.Nullable;
  * declared {@code BIGINT} or {@code INT8}, and for any value outside 32 bits), {@link String} for TEXT,
  * {@link Double} for REAL, {@link ByteBuffer} for BLOB and {@link Object} for NUMERIC, whose values may be of
  * any class. A computed column has no declared type; its type is then that of the first row's value.
- *
- * <p>Its factory is public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same
- * SQL and storage classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteColumnMetadata implements ColumnMetadata {
 

@@ -1,8 +1,9 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Parameter;
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -27,9 +28,6 @@ import reactor.core.publisher.Mono;
  * {@link #NULL} at {@code bind()} time, on the caller's thread (pure Java); {@link Blob} and {@link Clob}
  * stay streams until the statement executes. Reading converts what a row holds (the same four classes,
  * or null) to the type the caller asks for.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteValues {
 
@@ -390,34 +388,8 @@ public final class SqliteValues {
         return "a BLOB";
     }
 
+    /** The wrapper class of a primitive type ({@code Integer} for {@code int}); any other type as it is. */
     private static Class<?> boxed(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == boolean.class) {
-            return Boolean.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        if (type == float.class) {
-            return Float.class;
-        }
-        if (type == short.class) {
-            return Short.class;
-        }
-        if (type == byte.class) {
-            return Byte.class;
-        }
-        if (type == char.class) {
-            return Character.class;
-        }
-        return type;
+        return MethodType.methodType(type).wrap().returnType();
     }
 }

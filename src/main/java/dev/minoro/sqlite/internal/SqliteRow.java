@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Row;
 import org.jspecify.annotations.Nullable;
@@ -6,9 +6,6 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of a result, read from SQLite before it is emitted: its values are plain Java objects, so reading
  * them does no I/O and is safe on any thread. See {@link SqliteValues} for the conversions.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteRow implements Row {
 

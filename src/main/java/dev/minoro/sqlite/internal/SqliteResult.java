@@ -1,13 +1,15 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,9 +21,6 @@ import reactor.core.publisher.Mono;
  * <p>Rows stream from the lane in batches in response to demand; cancelling closes the statement and, once
  * nothing else holds it, gives the lane back. Rows are emitted on the lane's thread for later batches
  * (the first batch on the subscriber's), so mapping functions must not block.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteResult implements Result {
 
@@ -35,9 +34,21 @@ public final class SqliteResult implements Result {
         this.updateCountExpected = updateCountExpected;
     }
 
-    /** A result of rows (and then an update count if {@code updateCountExpected}). */
-    public static SqliteResult of(Flux<Segment> segments, boolean updateCountExpected) {
-        return new SqliteResult(segments, new AtomicBoolean(), updateCountExpected);
+    /**
+     * A result of {@code rows}, each of {@code metadata}'s columns. For a data change ({@code INSERT … RETURNING}
+     * and the like: one row per changed row), the number of rows emitted follows as the update count, as
+     * PostgreSQL reports it.
+     */
+    public static SqliteResult rows(SqliteRowMetadata metadata, Flux<@Nullable Object[]> rows, boolean dataChange) {
+        AtomicLong emitted = new AtomicLong();
+        Flux<Segment> segments = rows.map(row -> {
+            emitted.incrementAndGet();
+            return new RowSegment(new SqliteRow(metadata, row));
+        });
+        if (dataChange) {
+            segments = segments.concatWith(Mono.fromSupplier(() -> new UpdateCount(emitted.get())));
+        }
+        return new SqliteResult(segments, new AtomicBoolean(), dataChange);
     }
 
     /** A result with only an update count. */
@@ -93,10 +104,10 @@ public final class SqliteResult implements Result {
     }
 
     /** A row of the result. */
-    public record RowSegment(Row row) implements Result.RowSegment {
+    private record RowSegment(Row row) implements Result.RowSegment {
     }
 
     /** The number of rows a statement changed. */
-    public record UpdateCount(long value) implements Result.UpdateCount {
+    private record UpdateCount(long value) implements Result.UpdateCount {
     }
 }

@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.RowMetadata;
 import java.util.HashMap;
@@ -9,9 +9,6 @@ import java.util.NoSuchElementException;
 
 /**
  * The columns of a result, shared by all its rows; names are looked up case-insensitively, first match wins.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqliteRowMetadata implements RowMetadata {
 

@@ -1,4 +1,4 @@
-package dev.minoro.sqlite;
+package dev.minoro.sqlite.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,9 +19,6 @@ import java.util.Map;
  * {@code :name}, {@code @name}, {@code $name} take one number per distinct name (see
  * <a href="https://www.sqlite.org/lang_expr.html#varparam">SQLite: parameters</a>). The driver checks the
  * count against SQLite's own before it binds, so a disagreement fails loudly instead of binding NULL.
- *
- * <p>Public only so that Minoro's libSQL driver ({@code dev.minoro.libsql}), which speaks the same SQL and storage
- * classes over the network, can share it; it is not part of this driver's API.
  */
 public final class SqlScript {
 
@@ -47,8 +44,13 @@ public final class SqlScript {
         return statements;
     }
 
+    /** {@code identifier} as a quoted identifier: in double quotes, with a double quote in it doubled. */
+    public static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
     /** Whether every statement is clearly read-only (see {@link Part#readOnly()}). */
-    boolean readOnly() {
+    public boolean readOnly() {
         for (Part part : statements) {
             if (!part.readOnly()) {
                 return false;
@@ -97,11 +99,6 @@ public final class SqlScript {
                 case "WITH" -> writeKeyword;
                 default -> false;
             };
-        }
-
-        /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
-        boolean setsBusyTimeout() {
-            return firstKeyword.equals("PRAGMA") && sql.toLowerCase(Locale.ROOT).contains("busy_timeout");
         }
 
         /** The 0-based index of the named parameter {@code name}, given with or without its prefix. */

@@ -1,0 +1,110 @@
+package dev.minoro.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.BusyHandler;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.jdbc4.JDBC4Connection;
+
+/**
+ * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
+ * calls (interrupt, change counts, declared types, the busy handler) and its result codes. Review this class, and
+ * run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
+ * names {@code org.sqlite}.
+ *
+ * <p>Every call here is a JDBC call on a lane's worker, except {@link #interrupt}, which SQLite allows from any
+ * thread, and {@link #extendedCode}, which reads an exception.
+ */
+final class SqliteJdbc {
+
+    private SqliteJdbc() {
+    }
+
+    /**
+     * Opens a JDBC connection to {@code database}, a file path or {@code :memory:}, read-only if asked (then SQLite
+     * refuses writes with SQLITE_READONLY). The connection is made directly, not through {@code DriverManager},
+     * whose driver lookup may scan the class path.
+     */
+    static Connection open(String database, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        if (readOnly) {
+            config.setReadOnly(true);
+        }
+        Properties properties = config.toProperties();
+        return new JDBC4Connection("jdbc:sqlite:" + database, database, properties);
+    }
+
+    /** SQLite's busy handler ({@code sqlite3_busy_handler}), called on the thread of the JDBC call that met a lock. */
+    @FunctionalInterface
+    interface BusyCallback {
+
+        /** Whether to try for the lock again; {@code attempts} counts the calls for this lock, from 0. */
+        boolean tryAgain(int attempts);
+    }
+
+    /**
+     * Installs {@code callback} as the connection's busy handler, in place of SQLite's {@code busy_timeout} (which
+     * {@code PRAGMA busy_timeout} would set again, replacing it).
+     */
+    static void setBusyHandler(Connection connection, BusyCallback callback) throws SQLException {
+        BusyHandler.setHandler(connection, new BusyHandler() {
+            @Override
+            protected int callback(int attempts) {
+                return callback.tryAgain(attempts) ? 1 : 0;
+            }
+        });
+    }
+
+    /**
+     * SQLite's {@code sqlite3_interrupt}: the statement running on {@code connection} stops with SQLITE_INTERRUPT.
+     * Safe from any thread while the connection is open; it only sets a flag.
+     */
+    static void interrupt(Connection connection) throws SQLException {
+        ((SQLiteConnection) connection).getDatabase().interrupt();
+    }
+
+    /** SQLite's {@code sqlite3_total_changes}: rows changed by INSERT, UPDATE and DELETE since the connection opened. */
+    static long totalChanges(Connection connection) throws SQLException {
+        return ((SQLiteConnection) connection).getDatabase().total_changes();
+    }
+
+    /**
+     * SQLite's {@code sqlite3_changes}: rows changed by the connection's last INSERT, UPDATE or DELETE, kept through
+     * later statements of other kinds (DDL, SELECT).
+     */
+    static long changes(Connection connection) throws SQLException {
+        return ((SQLiteConnection) connection).getDatabase().changes();
+    }
+
+    /**
+     * SQLite's {@code sqlite3_column_decltype}: the declared type of result column {@code column} (from 0) of a
+     * prepared statement, as written in its table's definition; null for an expression.
+     */
+    static @Nullable String declaredType(PreparedStatement statement, int column) throws SQLException {
+        if (!(statement instanceof CoreStatement)) {
+            return null;
+        }
+        return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
+    }
+
+    /**
+     * SQLite's extended result code of {@code error}, such as 2067 for SQLITE_CONSTRAINT_UNIQUE: sqlite-jdbc keeps it
+     * in the exception's result code, and only the primary code in its error code.
+     */
+    static int extendedCode(SQLException error) {
+        if (error instanceof SQLiteException) {
+            SQLiteErrorCode result = ((SQLiteException) error).getResultCode();
+            if (result != null && result != SQLiteErrorCode.UNKNOWN_ERROR) {
+                return result.code;
+            }
+        }
+        return error.getErrorCode();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.minoro.sqlite;
+
+import org.jspecify.annotations.Nullable;
+import reactor.pool.InstrumentedPool;
+
+/**
+ * What the lanes of a {@link SqliteConnectionFactory} are doing, by kind (the writer lane, the reader lanes), as
+ * r2dbc-pool's {@code PoolMetrics} tells of a pool: how many lanes are open, leased and idle, and how many calls
+ * wait for one. Every figure is a count (of lanes, or of waiting calls), never a duration.
+ *
+ * <p>A live view, safe to read from any thread: each method reads the count of that moment from the lanes'
+ * pools, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer gauge per count)
+ * as well as checks that nothing is left leased. Counts are read one at a time, so while calls come and go two
+ * counts read one after the other (or a sum of both kinds) may be of slightly different moments.
+ *
+ * <p>A lane is leased by a statement in auto-commit mode while it runs and its rows are read, and by a
+ * transaction from {@code beginTransaction()} until commit, rollback or close; a call that finds every lane of its
+ * kind leased waits, in first-come-first-served order, within its busy timeout. A lane that stays leased with
+ * nothing running shows a result left unread or a transaction left open.
+ */
+public final class SqliteMetrics {
+
+    private final LaneMetrics writer;
+    private final LaneMetrics readers;
+
+    SqliteMetrics(InstrumentedPool.@Nullable PoolMetrics writer, InstrumentedPool.@Nullable PoolMetrics readers) {
+        this.writer = new LaneMetrics(writer);
+        this.readers = new LaneMetrics(readers);
+    }
+
+    /** The writer lane: every write and transaction (none in a read-only factory, whose counts stay 0). */
+    public LaneMetrics writer() {
+        return writer;
+    }
+
+    /**
+     * The reader lanes, which run auto-commit reads (and read-only transactions) beside the writer: none for
+     * {@code :memory:} or when {@code readerLanes} is 0, whose reads use the writer lane.
+     */
+    public LaneMetrics readers() {
+        return readers;
+    }
+
+    /** The lanes leased now, of both kinds. */
+    public int acquiredSize() {
+        return writer.acquiredSize() + readers.acquiredSize();
+    }
+
+    /** The calls waiting for a lane now, of both kinds. */
+    public int pendingAcquireSize() {
+        return writer.pendingAcquireSize() + readers.pendingAcquireSize();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteMetrics{writer=" + writer + ", readers=" + readers + "}";
+    }
+
+    /** The lanes of one kind; all counts are 0 for a kind that the factory does not have. */
+    public static final class LaneMetrics {
+
+        private final InstrumentedPool.@Nullable PoolMetrics pool;
+
+        private LaneMetrics(InstrumentedPool.@Nullable PoolMetrics pool) {
+            this.pool = pool;
+        }
+
+        /** The lanes leased now. */
+        public int acquiredSize() {
+            return pool == null ? 0 : pool.acquiredSize();
+        }
+
+        /** The lanes open and not leased now. */
+        public int idleSize() {
+            return pool == null ? 0 : pool.idleSize();
+        }
+
+        /** The lanes open now, leased or idle: each is a JDBC connection and a thread. Lanes open on first use. */
+        public int allocatedSize() {
+            return pool == null ? 0 : pool.allocatedSize();
+        }
+
+        /** The most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none. */
+        public int maxAllocatedSize() {
+            return pool == null ? 0 : pool.getMaxAllocatedSize();
+        }
+
+        /** The calls waiting now for a lane of this kind. */
+        public int pendingAcquireSize() {
+            return pool == null ? 0 : pool.pendingAcquireSize();
+        }
+
+        @Override
+        public String toString() {
+            return "{acquired=" + acquiredSize() + ", idle=" + idleSize() + ", allocated=" + allocatedSize() + "/"
+                    + maxAllocatedSize() + ", pending=" + pendingAcquireSize() + "}";
+        }
+    }
+}

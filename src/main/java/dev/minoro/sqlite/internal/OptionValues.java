@@ -1,0 +1,142 @@
+package dev.minoro.sqlite.internal;
+
+import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
+
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads R2DBC {@link ConnectionFactoryOptions} for both drivers' providers: each option given typed (as Java code
+ * sets it) or as text (as a URL's query gives it), so that both reach the configuration builder as the same value.
+ * A value that cannot be read fails with {@link IllegalArgumentException} naming the option and the value as
+ * given, which for a sensitive option it never reads.
+ */
+public final class OptionValues {
+
+    private OptionValues() {
+    }
+
+    /** Whether {@code options} ask for the driver named {@code driver}. */
+    public static boolean isDriver(ConnectionFactoryOptions options, String driver) {
+        Object value = options.getValue(DRIVER);
+        return value != null && driver.equals(value.toString());
+    }
+
+    /** Hands the value of {@code option}, read by {@code reader}, to {@code setter}; nothing when it is not set. */
+    public static <T> void set(ConnectionFactoryOptions options, Option<T> option, Reader<T> reader,
+            Consumer<T> setter) {
+        T value = reader.read(options, option);
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** Reads an option, typed or as text; null when it is not set. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        @Nullable T read(ConnectionFactoryOptions options, Option<T> option);
+    }
+
+    /** A {@code Boolean}, or {@code true}/{@code false} in any case. */
+    public static @Nullable Boolean booleanValue(ConnectionFactoryOptions options, Option<Boolean> option) {
+        return asBoolean(options, option, false);
+    }
+
+    /** {@link #booleanValue}, or {@code 1}/{@code 0}, as libSQL's URLs write {@code tls=0}. */
+    public static @Nullable Boolean booleanOrDigit(ConnectionFactoryOptions options, Option<Boolean> option) {
+        return asBoolean(options, option, true);
+    }
+
+    private static @Nullable Boolean asBoolean(ConnectionFactoryOptions options, Option<Boolean> option,
+            boolean digits) {
+        Object value = options.getValue(option);
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        String text = value.toString().strip().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || digits && text.equals("1")) {
+            return true;
+        }
+        if (text.equals("false") || digits && text.equals("0")) {
+            return false;
+        }
+        throw new IllegalArgumentException("option " + option.name() + " must be true or false"
+                + (digits ? " (or 1 or 0)" : "") + ", was '" + value + "'");
+    }
+
+    /** An {@code Integer}, another {@code Number} in its range, or its digits. */
+    public static @Nullable Integer integerValue(ConnectionFactoryOptions options, Option<Integer> option) {
+        Object value = options.getValue(option);
+        if (value == null || value instanceof Integer) {
+            return (Integer) value;
+        }
+        try {
+            if (value instanceof Number) {
+                return Math.toIntExact(((Number) value).longValue());
+            }
+            return Integer.valueOf(value.toString().strip());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("option " + option.name() + " must be a whole number, was '" + value
+                    + "'");
+        }
+    }
+
+    /** A {@code Duration}, a {@code Number} of milliseconds, its digits, or ISO-8601 text such as {@code PT5S}. */
+    public static @Nullable Duration durationValue(ConnectionFactoryOptions options, Option<Duration> option) {
+        Object value = options.getValue(option);
+        if (value == null || value instanceof Duration) {
+            return (Duration) value;
+        }
+        if (value instanceof Number) {
+            return Duration.ofMillis(((Number) value).longValue());
+        }
+        String text = value.toString().strip();
+        try {
+            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
+                    ? Duration.ofMillis(Long.parseLong(text))
+                    : Duration.parse(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("option " + option.name() + " must be a duration in milliseconds or"
+                    + " ISO-8601 (such as PT5S), was '" + value + "'");
+        }
+    }
+
+    /** A constant of {@code type}, or its name in any case. */
+    public static <E extends Enum<E>> @Nullable E enumValue(ConnectionFactoryOptions options, Option<E> option,
+            Class<E> type) {
+        Object value = options.getValue(option);
+        if (value == null) {
+            return null;
+        }
+        if (type.isInstance(value)) {
+            return type.cast(value);
+        }
+        String text = value.toString().strip().toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("option " + option.name() + " must be one of "
+                + Arrays.toString(type.getEnumConstants()) + ", was '" + value + "'");
+    }
+
+    /**
+     * Fails when any of {@code unusable} is set: {@code option <name> <reason>}.
+     *
+     * @throws IllegalArgumentException naming the first such option, never its value
+     */
+    public static void refuse(ConnectionFactoryOptions options, String reason, Option<?>... unusable) {
+        for (Option<?> option : unusable) {
+            if (options.hasOption(option)) {
+                throw new IllegalArgumentException("option " + option.name() + " " + reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.minoro.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.Function;
+
+/**
+ * What the driver relies on in sqlite-jdbc beyond {@code java.sql}, all of it behind {@link SqliteJdbc}: run on
+ * every sqlite-jdbc upgrade. Each test uses real SQLite files and plain threads, no lanes.
+ */
+final class SqliteJdbcIntegrationTests {
+
+    @TempDir
+    Path directory;
+
+    private Connection open(String name) throws SQLException {
+        return SqliteJdbc.open(directory.resolve(name).toString(), false);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void opensFilesAndMemoryAndReadOnlyRefusesWrites() throws SQLException {
+        try (Connection writer = open("open.db")) {
+            execute(writer, "CREATE TABLE t (v INTEGER)");
+        }
+        try (Connection memory = SqliteJdbc.open(SqliteConnectionConfiguration.MEMORY, false)) {
+            execute(memory, "CREATE TABLE t (v INTEGER)");
+        }
+        try (Connection reader = SqliteJdbc.open(directory.resolve("open.db").toString(), true)) {
+            SQLException refused = assertThrows(SQLException.class, () -> execute(reader, "INSERT INTO t VALUES (1)"));
+            assertEquals(8, SqliteJdbc.extendedCode(refused), refused.getMessage()); // SQLITE_READONLY
+        }
+    }
+
+    @Test
+    void extendedCodesNameTheConstraint() throws SQLException {
+        try (Connection connection = open("codes.db")) {
+            execute(connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE, r INTEGER REFERENCES t (id))");
+            execute(connection, "PRAGMA foreign_keys = ON");
+            execute(connection, "INSERT INTO t (id, v) VALUES (1, 'a')");
+            assertEquals(2067, code(connection, "INSERT INTO t (id, v) VALUES (2, 'a')")); // UNIQUE
+            assertEquals(1555, code(connection, "INSERT INTO t (id, v) VALUES (1, 'b')")); // PRIMARY KEY
+            assertEquals(787, code(connection, "INSERT INTO t (id, v, r) VALUES (3, 'c', 99)")); // FOREIGN KEY
+            assertEquals(1, code(connection, "SELECT * FROM missing")); // SQLITE_ERROR
+        }
+    }
+
+    private static int code(Connection connection, String sql) {
+        return SqliteJdbc.extendedCode(assertThrows(SQLException.class, () -> execute(connection, sql)));
+    }
+
+    /** The driver trusts changes() only when total_changes() moved: changes() keeps the last DML's count. */
+    @Test
+    void changeCountsAreThoseOfTheConnection() throws SQLException {
+        try (Connection connection = open("changes.db")) {
+            execute(connection, "CREATE TABLE t (v INTEGER)");
+            long before = SqliteJdbc.totalChanges(connection);
+            execute(connection, "INSERT INTO t VALUES (1), (2), (3)");
+            assertEquals(3, SqliteJdbc.changes(connection));
+            assertEquals(before + 3, SqliteJdbc.totalChanges(connection));
+            execute(connection, "CREATE TABLE u (v INTEGER)");
+            assertEquals(3, SqliteJdbc.changes(connection), "kept after DDL");
+            assertEquals(before + 3, SqliteJdbc.totalChanges(connection), "DDL changes no rows");
+        }
+    }
+
+    @Test
+    void declaredTypesOfTableColumnsAndNoneForExpressions() throws SQLException {
+        try (Connection connection = open("types.db")) {
+            execute(connection, "CREATE TABLE t (a VARCHAR(10), b BIGINT)");
+            try (PreparedStatement statement = connection.prepareStatement("SELECT a, b, a || 'x' FROM t")) {
+                assertEquals("VARCHAR(10)", SqliteJdbc.declaredType(statement, 0));
+                assertEquals("BIGINT", SqliteJdbc.declaredType(statement, 1));
+                assertNull(SqliteJdbc.declaredType(statement, 2));
+            }
+        }
+    }
+
+    /** The busy handler is called on the thread that meets the lock, with its attempts counted, until it says stop. */
+    @Test
+    void theBusyHandlerDecidesHowLongToWaitForALock() throws SQLException {
+        try (Connection holder = open("busy.db"); Connection waiter = open("busy.db")) {
+            execute(holder, "CREATE TABLE t (v INTEGER)");
+            List<Integer> attempts = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new CopyOnWriteArrayList<>();
+            SqliteJdbc.setBusyHandler(waiter, attempt -> {
+                attempts.add(attempt);
+                threads.add(Thread.currentThread());
+                return attempt < 3;
+            });
+            execute(holder, "BEGIN IMMEDIATE");
+            SQLException busy = assertThrows(SQLException.class, () -> execute(waiter, "INSERT INTO t VALUES (1)"));
+            assertEquals(5, SqliteJdbc.extendedCode(busy) & 0xff, busy.getMessage()); // SQLITE_BUSY
+            assertEquals(List.of(0, 1, 2, 3), attempts);
+            assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()), threads.toString());
+            execute(holder, "COMMIT");
+            execute(waiter, "INSERT INTO t VALUES (1)");
+        }
+    }
+
+    /** Interrupting from another thread stops the statement that runs, with SQLITE_INTERRUPT. */
+    @Test
+    void interruptStopsTheRunningStatementFromAnotherThread() throws Exception {
+        try (Connection connection = open("interrupt.db")) {
+            CountDownLatch running = new CountDownLatch(1);
+            Function.create(connection, "running", new Function() {
+                @Override
+                protected void xFunc() throws SQLException {
+                    running.countDown();
+                    result(1);
+                }
+            });
+            CompletableFuture<SQLException> failure = CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+                                + " SELECT i + 1 FROM n) SELECT count(*) FROM n WHERE running() = 1")) {
+                    rows.next();
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            assertTrue(running.await(30, TimeUnit.SECONDS), "the statement started");
+            SqliteJdbc.interrupt(connection);
+            SQLException interrupted = failure.get(30, TimeUnit.SECONDS);
+            assertEquals(9, SqliteJdbc.extendedCode(interrupted), String.valueOf(interrupted)); // SQLITE_INTERRUPT
+        }
+    }
+}
