@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The measured operations on raw sqlite-jdbc: Minoro's SQL on one connection set up as Minoro's, each
@@ -66,14 +65,14 @@ final class JdbcOperations implements AutoCloseable {
 
     int create(long k) throws SQLException {
         String email = workload.newEmail(k);
-        insertUser.setString(1, new UUID(System.currentTimeMillis() << 16 | 0x7000L, 0x8000_0000_0000_0000L | k)
-                .toString());
+        long now = System.currentTimeMillis();
+        insertUser.setString(1, Seed.versionSevenId(now, k).toString());
         insertUser.setString(2, email);
         insertUser.setString(3, Workload.normalised(email));
         insertUser.setNull(4, Types.VARCHAR);
         insertUser.setNull(5, Types.VARCHAR);
         insertUser.setInt(6, 0);
-        insertUser.setLong(7, System.currentTimeMillis());
+        insertUser.setLong(7, now);
         return insertUser.executeUpdate();
     }
 

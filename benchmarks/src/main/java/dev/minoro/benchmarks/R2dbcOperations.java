@@ -9,7 +9,6 @@ import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.ValidationDepth;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -72,7 +71,7 @@ final class R2dbcOperations implements AutoCloseable {
         String email = workload.newEmail(k);
         Instant now = Instant.now();
         return update(c -> c.createStatement(RawSql.INSERT_USER)
-                .bind(0, new UUID(now.toEpochMilli() << 16 | 0x7000L, 0x8000_0000_0000_0000L | k))
+                .bind(0, Seed.versionSevenId(now.toEpochMilli(), k))
                 .bind(1, email)
                 .bind(2, Workload.normalised(email))
                 .bindNull(3, String.class)

@@ -65,7 +65,15 @@ final class Seed {
 
     /** User {@code i}'s id: a version-7 UUID whose time is its creation time and whose low bits are {@code i}. */
     static UUID userId(int i) {
-        return new UUID(((BASE_MILLIS + i) << 16) | 0x7000L, 0x8000_0000_0000_0000L | i);
+        return versionSevenId(BASE_MILLIS + i, i);
+    }
+
+    /**
+     * A version-7 UUID (RFC 9562) whose time is {@code epochMillis} and whose low bits are {@code number}: the ids
+     * of the seeded users and of the users the create benchmarks add (numbered by operation, created now).
+     */
+    static UUID versionSevenId(long epochMillis, long number) {
+        return new UUID(epochMillis << 16 | 0x7000L, 0x8000_0000_0000_0000L | number);
     }
 
     static String email(int i) {
