@@ -37,8 +37,8 @@ import reactor.core.publisher.Mono;
 @State(Scope.Benchmark)
 @Threads(1)
 @Fork(2)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
 public class AuthenticationBenchmark {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

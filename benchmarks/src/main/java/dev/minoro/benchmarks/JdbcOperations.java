@@ -1,0 +1,90 @@
+package dev.minoro.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The measured operations on raw sqlite-jdbc: Minoro's SQL on one connection set up as Minoro's, each
+ * statement prepared once and reused, run on the calling thread. Not thread-safe: one thread at a time.
+ */
+final class JdbcOperations implements AutoCloseable {
+
+    private final Connection connection;
+    private final Workload workload;
+    private final PreparedStatement userByEmail;
+    private final PreparedStatement hasPermission;
+    private final PreparedStatement permissionsOf;
+    private final PreparedStatement insertUser;
+    private final PreparedStatement assign;
+
+    JdbcOperations(Connection connection, Workload workload) throws SQLException {
+        this.connection = connection;
+        this.workload = workload;
+        this.userByEmail = connection.prepareStatement(RawSql.sqlite(RawSql.USER_BY_EMAIL));
+        this.hasPermission = connection.prepareStatement(RawSql.sqlite(RawSql.HAS_PERMISSION));
+        this.permissionsOf = connection.prepareStatement(RawSql.sqlite(RawSql.PERMISSIONS_OF));
+        this.insertUser = connection.prepareStatement(RawSql.sqlite(RawSql.INSERT_USER));
+        this.assign = connection.prepareStatement(RawSql.sqlite(RawSql.ASSIGN));
+    }
+
+    RawSql.UserRow findByEmail(long k) throws SQLException {
+        return findByEmail(Seed.email(Workload.user(k)));
+    }
+
+    RawSql.UserRow findByEmail(String email) throws SQLException {
+        userByEmail.setString(1, Workload.normalised(email));
+        try (ResultSet row = userByEmail.executeQuery()) {
+            return row.next() ? RawSql.UserRow.of(row) : null;
+        }
+    }
+
+    boolean hasPermission(long k) throws SQLException {
+        int user = Workload.user(k);
+        hasPermission.setString(1, Seed.userId(user).toString());
+        hasPermission.setString(2, Seed.heldPermission(user));
+        try (ResultSet row = hasPermission.executeQuery()) {
+            return row.next();
+        }
+    }
+
+    List<String> permissionsOf(long k) throws SQLException {
+        permissionsOf.setString(1, Seed.userId(Workload.user(k)).toString());
+        List<String> permissions = new ArrayList<>();
+        try (ResultSet row = permissionsOf.executeQuery()) {
+            while (row.next()) {
+                permissions.add(row.getString(1));
+            }
+        }
+        return permissions;
+    }
+
+    int create(long k) throws SQLException {
+        String email = workload.newEmail(k);
+        long now = System.currentTimeMillis();
+        insertUser.setString(1, Seed.versionSevenId(now, k).toString());
+        insertUser.setString(2, email);
+        insertUser.setString(3, Workload.normalised(email));
+        insertUser.setNull(4, Types.VARCHAR);
+        insertUser.setNull(5, Types.VARCHAR);
+        insertUser.setInt(6, 0);
+        insertUser.setLong(7, now);
+        return insertUser.executeUpdate();
+    }
+
+    int assign(long k) throws SQLException {
+        assign.setString(1, Seed.userId(Workload.assignUser(k)).toString());
+        assign.setString(2, Workload.assignRole(k));
+        assign.setLong(3, System.currentTimeMillis());
+        return assign.executeUpdate();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

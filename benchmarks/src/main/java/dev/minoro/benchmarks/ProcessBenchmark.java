@@ -1,0 +1,303 @@
+package dev.minoro.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.minoro.benchmarks.process.programs.FloorProgram;
+import dev.minoro.benchmarks.process.programs.FlywayProgram;
+import dev.minoro.benchmarks.process.programs.MinoroProgram;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Whole-process figures (issue 11 item 4), run by {@code process/run.sh}: each program in
+ * {@code dev.minoro.benchmarks.process.programs} in a fresh JVM, many rounds, the programs interleaved (each
+ * round starts with the next one), timing
+ * <ul>
+ *   <li>JVM start to {@code ready} on standard output: from just before the process is started to the line's
+ *       arrival;</li>
+ *   <li>the program's end after {@code close()}: from the last line of {@code main} ({@code closed}) to the
+ *       process's exit.</li>
+ * </ul>
+ * Programs: {@code minoro} (Minoro, its dependencies only), {@code flyway} (Flyway + sqlite-jdbc),
+ * {@code floor} (sqlite-jdbc and the ledger statement), and {@code minoro-appcds}: Minoro with an AppCDS
+ * archive made by one earlier run ({@code -XX:ArchiveClassesAtExit}). Before the timed rounds each program runs
+ * once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
+ * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. Writes
+ * {@code process-result.json} for {@link Report}.
+ *
+ * <pre>
+ * ProcessBenchmark --dir target/process --programs-jar target/…-programs.jar [--rounds 15] [--warmup 2]
+ * </pre>
+ * {@code --dir} holds the class path files ({@code minoro.classpath}, {@code flyway.classpath},
+ * {@code floor.classpath}) that {@code run.sh} resolves.
+ */
+public final class ProcessBenchmark {
+
+    private static final long READY_TIMEOUT_SECONDS = 120;
+    private static final long EXIT_TIMEOUT_SECONDS = 60;
+    private static final List<String> TRANSPORT_PACKAGES = List.of("io.netty.", "reactor.netty.", "io.r2dbc.postgresql.");
+
+    private final Path dir;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final List<Program> programs = new ArrayList<>();
+
+    /** One program as the benchmark runs it. */
+    private record Program(String name, String mainClass, String classPath, Path database, List<String> jvmArgs) {
+    }
+
+    /** One run: JVM start to ready, and the last line of main to exit, in milliseconds. */
+    private record Run(double readyMs, double exitAfterMainMs) {
+    }
+
+    private ProcessBenchmark(Path dir) {
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of("target/process");
+        Path programsJar = null;
+        int rounds = 15;
+        int warmup = 2;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dir": dir = Path.of(args[++i]); break;
+                case "--programs-jar": programsJar = Path.of(args[++i]); break;
+                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
+                case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+                default: throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (programsJar == null) {
+            throw new IllegalArgumentException("--programs-jar is required (target/minoro-benchmarks-*-programs.jar)");
+        }
+        new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup);
+    }
+
+    private void run(Path programsJar, int rounds, int warmup) throws Exception {
+        Files.createDirectories(dir);
+        String loadBefore = loadAverage();
+        System.out.println("load average before: " + loadBefore);
+        for (String file : List.of("minoro.db", "minoro.db-wal", "minoro.db-shm", "flyway.db", "flyway.db-wal",
+                "flyway.db-shm", "minoro.jsa")) {
+            Files.deleteIfExists(dir.resolve(file));
+        }
+        Path flywayClassPath = dir.resolve("flyway-migrations");
+        BenchData.delete(flywayClassPath);
+        Migrations.writeFlywayMigrations(flywayClassPath.resolve("db/migration"), "sqlite",
+                Migrations.minoroScripts("sqlite").size());
+
+        Program minoro = new Program("minoro", MinoroProgram.class.getName(),
+                programsJar + File.pathSeparator + classPath("minoro"), dir.resolve("minoro.db"), List.of());
+        programs.add(minoro);
+        programs.add(new Program("flyway", FlywayProgram.class.getName(), programsJar + File.pathSeparator
+                + classPath("flyway") + File.pathSeparator + flywayClassPath, dir.resolve("flyway.db"), List.of()));
+        programs.add(new Program("floor", FloorProgram.class.getName(),
+                programsJar + File.pathSeparator + classPath("floor"), dir.resolve("minoro.db"), List.of()));
+
+        // the databases: Minoro's first (the floor reads its ledger), then Flyway's
+        for (Program program : programs) {
+            runOnce(program, List.of());
+        }
+        Path archive = dir.resolve("minoro.jsa");
+        System.out.println("making the AppCDS archive of the Minoro program (it exits about 10 s after main today)");
+        runOnce(minoro, List.of("-XX:ArchiveClassesAtExit=" + archive));
+        if (Files.exists(archive)) {
+            programs.add(new Program("minoro-appcds", minoro.mainClass(), minoro.classPath(), minoro.database(),
+                    List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto")));
+        } else {
+            System.out.println("no AppCDS archive was written (see " + dir.resolve("minoro.stderr") + "); skipped");
+        }
+
+        Map<String, Object> classes = new LinkedHashMap<>();
+        for (Program program : programs) {
+            classes.put(program.name(), classLoading(program));
+        }
+
+        for (int round = 0; round < warmup; round++) {
+            for (Program program : programs) {
+                runOnce(program, List.of());
+            }
+        }
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        programs.forEach(p -> runs.put(p.name(), new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            List<Program> order = new ArrayList<>(programs);
+            Collections.rotate(order, -(round % order.size()));
+            StringBuilder line = new StringBuilder("round " + (round + 1) + "/" + rounds + ":");
+            for (Program program : order) {
+                Run run = runOnce(program, List.of());
+                runs.get(program.name()).add(run);
+                line.append(String.format(" %s %.0f ms (exit +%.0f ms);", program.name(), run.readyMs(),
+                        run.exitAfterMainMs()));
+            }
+            System.out.println(line);
+        }
+        String loadAfter = loadAverage();
+        System.out.println("load average after: " + loadAfter);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("date", Instant.now().toString());
+        result.put("java", System.getProperty("java.vm.version"));
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("rounds", rounds);
+        result.put("warmupRounds", warmup);
+        result.put("loadAverageBefore", loadBefore);
+        result.put("loadAverageAfter", loadAfter);
+        Map<String, Object> byProgram = new LinkedHashMap<>();
+        System.out.println();
+        System.out.println("program        ready: median (p10-p90)   exit after main: median   classes loaded");
+        for (Program program : programs) {
+            List<Run> measured = runs.get(program.name());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            Map<String, Double> ready = statistics(measured.stream().map(Run::readyMs).collect(Collectors.toList()));
+            Map<String, Double> exit = statistics(measured.stream().map(Run::exitAfterMainMs)
+                    .collect(Collectors.toList()));
+            entry.put("readyMs", ready);
+            entry.put("exitAfterMainMs", exit);
+            entry.put("readySamplesMs", measured.stream().map(Run::readyMs).collect(Collectors.toList()));
+            entry.put("exitSamplesMs", measured.stream().map(Run::exitAfterMainMs).collect(Collectors.toList()));
+            @SuppressWarnings("unchecked") // made by classLoading below
+            Map<String, Object> loaded = (Map<String, Object>) classes.get(program.name());
+            entry.putAll(loaded);
+            byProgram.put(program.name(), entry);
+            System.out.printf("%-14s %7.0f ms (%.0f-%.0f)          %7.0f ms            %s%n", program.name(),
+                    ready.get("median"), ready.get("p10"), ready.get("p90"), exit.get("median"),
+                    loaded.get("classesLoaded"));
+        }
+        result.put("programs", byProgram);
+        Path json = dir.resolve("process-result.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
+        System.out.println();
+        System.out.println("wrote " + json);
+    }
+
+    /** Runs {@code program} once, with {@code extraJvmArgs}; fails when it does not print ready and closed. */
+    private Run runOnce(Program program, List<String> extraJvmArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(program.jvmArgs());
+        command.addAll(extraJvmArgs);
+        command.add("-cp");
+        command.add(program.classPath());
+        command.add(program.mainClass());
+        command.add(program.database().toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(dir.resolve(program.name() + ".stderr").toFile());
+        long start = System.nanoTime();
+        Process process = builder.start();
+        long ready = -1;
+        long closed = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.equals("ready")) {
+                    ready = System.nanoTime();
+                } else if (line.equals("closed")) {
+                    closed = System.nanoTime();
+                    break;
+                }
+            }
+            if (!process.waitFor(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException(program.name() + " did not exit within " + EXIT_TIMEOUT_SECONDS
+                        + " s of its last line");
+            }
+        }
+        long exited = System.nanoTime();
+        if (ready < 0 || closed < 0 || process.exitValue() != 0) {
+            throw new IllegalStateException(program.name() + " failed (exit " + process.exitValue()
+                    + "); see " + dir.resolve(program.name() + ".stderr"));
+        }
+        if ((ready - start) > TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS)) {
+            throw new IllegalStateException(program.name() + " took more than " + READY_TIMEOUT_SECONDS + " s");
+        }
+        return new Run((ready - start) / 1e6, (exited - closed) / 1e6);
+    }
+
+    /** Runs {@code program} once with {@code -Xlog:class+load}: how many classes, from where, which transport ones. */
+    private Map<String, Object> classLoading(Program program) throws IOException, InterruptedException {
+        Path log = dir.resolve("classes-" + program.name() + ".log");
+        Files.deleteIfExists(log);
+        runOnce(program, List.of("-Xlog:class+load=info:file=" + log));
+        List<String> lines;
+        try (Stream<String> all = Files.lines(log)) {
+            lines = all.filter(l -> l.contains("[class,load]") && l.contains(" source: ")).collect(Collectors.toList());
+        }
+        TreeSet<String> transport = new TreeSet<>();
+        long fromArchive = 0;
+        for (String line : lines) {
+            String name = line.substring(line.indexOf("[class,load] ") + "[class,load] ".length(), line.indexOf(" source: "));
+            if (TRANSPORT_PACKAGES.stream().anyMatch(name::startsWith)) {
+                transport.add(name);
+            }
+            if (line.contains("source: shared objects file")) {
+                fromArchive++;
+            }
+        }
+        System.out.println(program.name() + ": " + lines.size() + " classes loaded (" + fromArchive
+                + " from CDS archives), " + transport.size() + " of Netty, reactor-netty or r2dbc-postgresql"
+                + (transport.isEmpty() ? "" : ":"));
+        transport.forEach(name -> System.out.println("    " + name));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("classesLoaded", lines.size());
+        result.put("classesFromCdsArchives", fromArchive);
+        result.put("postgresTransportClasses", new ArrayList<>(transport));
+        return result;
+    }
+
+    private String classPath(String program) throws IOException {
+        Path file = dir.resolve(program + ".classpath");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " is missing: process/run.sh resolves it");
+        }
+        return Files.readString(file).strip();
+    }
+
+    private static Map<String, Double> statistics(List<Double> samples) {
+        List<Double> sorted = samples.stream().sorted().collect(Collectors.toList());
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("n", (double) sorted.size());
+        result.put("median", percentile(sorted, 50));
+        result.put("mean", sorted.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        result.put("p10", percentile(sorted, 10));
+        result.put("p90", percentile(sorted, 90));
+        result.put("min", sorted.isEmpty() ? Double.NaN : sorted.get(0));
+        result.put("max", sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1));
+        return result;
+    }
+
+    /** Linear interpolation between closest ranks. */
+    private static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        double rank = p / 100 * (sorted.size() - 1);
+        int low = (int) Math.floor(rank);
+        int high = (int) Math.ceil(rank);
+        return sorted.get(low) + (sorted.get(high) - sorted.get(low)) * (rank - low);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.minoro.benchmarks;
+
+import static dev.minoro.benchmarks.Workload.BATCH;
+import static dev.minoro.benchmarks.Workload.TIMEOUT;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Lookups and writes on a SQLite file (10,000 users, see {@link Seed#accounts}; a copy of the seeded file
+ * per trial), throughput, for each
+ * operation:
+ * <ul>
+ *   <li>{@code _minoro1}: Minoro, one caller that waits for each result ({@code block()});</li>
+ *   <li>{@code _minoro16}: Minoro, 16 subscriptions in flight from one thread ({@link Workload#concurrently});</li>
+ *   <li>{@code _raw}: raw sqlite-jdbc on the benchmark thread, the same SQL on a statement prepared once and
+ *       reused, on a connection with Minoro's pragmas: the most a single SQLite connection does;</li>
+ *   <li>{@code _bridge1}: the same raw statement run on another thread and back
+ *       ({@code Mono.fromCallable(…).subscribeOn(one thread).block()}): the floor of any non-blocking bridge
+ *       over JDBC, one caller.</li>
+ * </ul>
+ * Issue 11's targets: {@code _minoro16} at least 0.8 x {@code _raw}; {@code _minoro1} at most 1.3 x the
+ * time of {@code _bridge1}. A benchmark opens only what it measures.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Threads(1)
+@Fork(2)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 4, time = 1)
+public class SqliteRepositoryBenchmark {
+
+    private final Workload workload = new Workload();
+    private Path directory;
+    private Path file;
+    private Minoro minoro;
+    private MinoroOperations viaMinoro;
+    private JdbcOperations raw;
+    private ExecutorService bridgeThread;
+    private Scheduler bridge;
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) throws IOException, SQLException {
+        directory = BenchData.trialDirectory("repository-sqlite-");
+        file = directory.resolve("accounts.db");
+        Files.copy(Seed.cachedSqliteAccounts(), file);
+        DatabaseConfig database = DatabaseConfig.sqlite("file:" + file);
+        String variant = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('_') + 1);
+        if (variant.startsWith("minoro")) {
+            minoro = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
+            viaMinoro = new MinoroOperations(minoro, workload);
+        } else {
+            raw = new JdbcOperations(RawSql.openSqlite(file), workload);
+            if (variant.startsWith("bridge")) {
+                bridgeThread = Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "bridge");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                bridge = Schedulers.fromExecutorService(bridgeThread);
+            }
+        }
+    }
+
+    /** Every iteration assigns pairs not yet assigned. */
+    @Setup(Level.Iteration)
+    public void clearAssignments() throws SQLException {
+        try (Connection connection = RawSql.openSqlite(file)) {
+            Seed.clearAssignments(connection);
+        }
+        workload.restart();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws SQLException {
+        if (minoro != null) {
+            minoro.close().block(TIMEOUT);
+        }
+        if (raw != null) {
+            raw.close();
+        }
+        if (bridge != null) {
+            bridge.dispose();
+            bridgeThread.shutdownNow();
+        }
+        BenchData.delete(directory);
+    }
+
+    private <T> T bridged(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(bridge).block(TIMEOUT);
+    }
+
+    // findByEmail
+
+    @Benchmark
+    public Object findByEmail_minoro1() {
+        return viaMinoro.findByEmail(workload.next()).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object findByEmail_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::findByEmail);
+    }
+
+    @Benchmark
+    public Object findByEmail_raw() throws SQLException {
+        return raw.findByEmail(workload.next());
+    }
+
+    @Benchmark
+    public Object findByEmail_bridge1() {
+        long k = workload.next();
+        return bridged(() -> raw.findByEmail(k));
+    }
+
+    // hasPermission
+
+    @Benchmark
+    public Object hasPermission_minoro1() {
+        return viaMinoro.hasPermission(workload.next()).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object hasPermission_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::hasPermission);
+    }
+
+    @Benchmark
+    public Object hasPermission_raw() throws SQLException {
+        return raw.hasPermission(workload.next());
+    }
+
+    @Benchmark
+    public Object hasPermission_bridge1() {
+        long k = workload.next();
+        return bridged(() -> raw.hasPermission(k));
+    }
+
+    // permissionsOf
+
+    @Benchmark
+    public Object permissionsOf_minoro1() {
+        return viaMinoro.permissionsOf(workload.next()).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object permissionsOf_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::permissionsOf);
+    }
+
+    @Benchmark
+    public Object permissionsOf_raw() throws SQLException {
+        return raw.permissionsOf(workload.next());
+    }
+
+    @Benchmark
+    public Object permissionsOf_bridge1() {
+        long k = workload.next();
+        return bridged(() -> raw.permissionsOf(k));
+    }
+
+    // users().create, no password
+
+    @Benchmark
+    public Object create_minoro1() {
+        return viaMinoro.create(workload.next()).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object create_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::create);
+    }
+
+    @Benchmark
+    public Object create_raw() throws SQLException {
+        return raw.create(workload.next());
+    }
+
+    @Benchmark
+    public Object create_bridge1() {
+        long k = workload.next();
+        return bridged(() -> raw.create(k));
+    }
+
+    // roles().assign
+
+    @Benchmark
+    public Object assign_minoro1() {
+        return viaMinoro.assign(workload.next()).then().block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object assign_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::assign);
+    }
+
+    @Benchmark
+    public Object assign_raw() throws SQLException {
+        return raw.assign(workload.next());
+    }
+
+    @Benchmark
+    public Object assign_bridge1() {
+        long k = workload.next();
+        return bridged(() -> raw.assign(k));
+    }
+}
