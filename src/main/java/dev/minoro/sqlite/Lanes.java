@@ -41,6 +41,9 @@ final class Lanes {
 
     private static final AtomicInteger FACTORIES = new AtomicInteger();
 
+    /** How often closing interrupts a lane again while statements queued on it still run. */
+    private static final Duration INTERRUPT_AGAIN = Duration.ofMillis(10);
+
     private final SqliteConnectionConfiguration configuration;
     private final Scheduler scheduler;
     private final @Nullable Scheduler owned;
@@ -237,6 +240,19 @@ final class Lanes {
     }
 
     /**
+     * Closes {@code lane}, interrupting whatever runs on it until it has closed: a statement queued on the lane
+     * before the close starts only once the running one has been interrupted, and must be interrupted in turn,
+     * or the close would wait behind it for as long as it runs.
+     */
+    private static Mono<Void> interruptUntilClosed(Lane lane) {
+        Mono<Void> closing = lane.close();
+        return Flux.interval(Duration.ZERO, INTERRUPT_AGAIN, Schedulers.parallel())
+                .doOnNext(tick -> lane.interruptAny())
+                .takeUntilOther(closing)
+                .then(closing);
+    }
+
+    /**
      * A cold Mono that closes every lane: pending leases fail, every JDBC connection is closed on its own
      * worker (a running statement is interrupted first), and an owned scheduler is disposed; it completes
      * when the scheduler's threads have ended.
@@ -249,10 +265,7 @@ final class Lanes {
                     readers == null ? Mono.empty() : readers.disposeLater())
                     .onErrorResume(e -> Mono.empty());
             Mono<Void> lanes = Flux.fromIterable(all)
-                    .flatMap(lane -> {
-                        lane.interruptAny();
-                        return lane.close();
-                    })
+                    .flatMap(Lanes::interruptUntilClosed)
                     .then();
             Mono<Void> threads = owned == null ? Mono.empty() : owned.disposeGracefully();
             return pools.then(lanes).then(threads);

@@ -13,6 +13,7 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -74,15 +75,40 @@ final class SqliteLifecycleIntegrationTests {
     void closingTheFactoryInterruptsARunningStatement() {
         SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("running.db"));
         Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
-        // runs for minutes unless interrupted
-        Flux<Object> endless = Flux.from(connection.createStatement(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").execute())
-                .concatMap(r -> r.map(row -> row.get(0)));
-        StepVerifier.create(endless)
+        StepVerifier.create(endless(connection))
                 .then(() -> SqliteTesting.close(factory).subscribe())
                 .expectErrorSatisfies(e -> assertInstanceOf(R2dbcException.class, e))
                 .verify(SqliteTesting.TIMEOUT);
         SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+    }
+
+    /**
+     * Statements queued on a lane when the factory closes, not yet running, are ended too: they must not start
+     * after the close interrupted what was running, and keep the close (and the lane's thread) waiting for ever.
+     */
+    @Test
+    void closingTheFactoryEndsStatementsQueuedBehindARunningOne() {
+        for (int round = 0; round < 300; round++) {
+            SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("queued-" + round + ".db"));
+            Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
+            List<StepVerifier> statements = new ArrayList<>();
+            for (int i = 0; i < 1 + round % 3; i++) {
+                statements.add(endless(connection).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> assertInstanceOf(R2dbcException.class, e))
+                        .verifyLater());
+            }
+            SqliteTesting.close(factory).as(StepVerifier::create).expectComplete().verify(SqliteTesting.TIMEOUT);
+            for (StepVerifier statement : statements) {
+                statement.verify(SqliteTesting.TIMEOUT);
+            }
+        }
+    }
+
+    /** A statement that runs for minutes unless interrupted. */
+    private static Flux<Object> endless(Connection connection) {
+        return Flux.from(connection.createStatement(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").execute())
+                .concatMap(r -> r.map(row -> row.get(0)));
     }
 
     @Test
