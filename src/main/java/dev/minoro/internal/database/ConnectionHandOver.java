@@ -4,11 +4,11 @@ import io.r2dbc.spi.Connection;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import reactor.util.context.Context;
 
 /**
@@ -27,7 +27,7 @@ import reactor.util.context.Context;
  */
 final class ConnectionHandOver extends Mono<Connection> {
 
-    private static final Logger log = Loggers.getLogger(ConnectionHandOver.class);
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandOver.class);
 
     private final Publisher<? extends Connection> create;
 
