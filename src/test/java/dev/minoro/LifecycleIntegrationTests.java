@@ -1,8 +1,11 @@
 package dev.minoro;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.CloseThenListThreadsProcess;
+import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.TestConfigs;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,6 +50,19 @@ final class LifecycleIntegrationTests {
         minoro.close().as(StepVerifier::create).verifyComplete();
         // A thread whose last task has ended can still be alive for a moment while it exits.
         awaitGone(started);
+    }
+
+    /**
+     * Once {@code close()} has completed, no thread keeps the JVM alive: a script or a CLI that closes Minoro
+     * and returns from {@code main} exits then, not 10 s later (Reactor's graceful dispose waits on a thread of
+     * its own that is no daemon and lingers 10 s). In a fresh JVM, so no earlier test's threads count.
+     */
+    @Test
+    void afterCloseNoThreadKeepsTheJvmAlive() throws Exception {
+        JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve("exit.log"),
+                "SQLITE", "file:" + directory.resolve("exit.db"));
+        assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
+        assertTrue(process.output().contains("non-daemon threads: []"), process.output());
     }
 
     /**

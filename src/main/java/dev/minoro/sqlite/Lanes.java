@@ -254,8 +254,9 @@ final class Lanes {
 
     /**
      * A cold Mono that closes every lane: pending leases fail, every JDBC connection is closed on its own
-     * worker (a running statement is interrupted first), and an owned scheduler is disposed; it completes
-     * when the scheduler's threads have ended.
+     * worker (a running statement is interrupted first), then an owned scheduler is disposed; it completes
+     * once every lane has closed and the owned scheduler's threads, all idle by then, have been told to stop
+     * (they are daemon threads and end a moment later).
      */
     Mono<Void> close() {
         return Mono.defer(() -> {
@@ -267,7 +268,10 @@ final class Lanes {
             Mono<Void> lanes = Flux.fromIterable(all)
                     .flatMap(Lanes::interruptUntilClosed)
                     .then();
-            Mono<Void> threads = owned == null ? Mono.empty() : owned.disposeGracefully();
+            // Not disposeGracefully: Reactor waits for that on a thread of its own that is no daemon and
+            // lingers 10 s, so a program would live 10 s after close(). Every lane has run its last task here.
+            Mono<Void> threads = owned == null ? Mono.empty()
+                    : Mono.fromRunnable(owned::dispose).subscribeOn(Schedulers.boundedElastic()).then();
             return pools.then(lanes).then(threads);
         });
     }

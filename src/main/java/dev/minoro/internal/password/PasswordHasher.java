@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -58,6 +59,7 @@ public final class PasswordHasher {
     private final int threads;
     private final int queueCapacity;
     private final CostLimits limits;
+    private final ScheduledThreadPoolExecutor executor;
     private final Scheduler scheduler;
     /** Callers admitted and not yet done; at most threads + queueCapacity. */
     private final AtomicInteger admitted = new AtomicInteger();
@@ -86,7 +88,7 @@ public final class PasswordHasher {
         // ScheduledThreadPoolExecutor because Reactor's BlockHound integration accepts the brief lock inside
         // its queue, where an ArrayBlockingQueue's lock, when contended, would fail a subscriber on a
         // parallel thread.
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, threadFactory);
+        this.executor = new ScheduledThreadPoolExecutor(threads, threadFactory);
         executor.setRemoveOnCancelPolicy(true);
         // All threads now, on this thread: started lazily, the first submissions would add them under the
         // executor's main lock, which callers on parallel threads could contend for.
@@ -247,8 +249,16 @@ public final class PasswordHasher {
         return Mono.defer(() -> {
             closed = true;
             // Shutting the executor down takes its locks, and the caller may be an event loop (closing
-            // after a PostgreSQL query, on r2dbc-postgresql's thread): BlockHound caught the wait.
-            return scheduler.disposeGracefully().subscribeOn(Schedulers.boundedElastic());
+            // after a PostgreSQL query, on r2dbc-postgresql's thread): BlockHound caught the wait. Not
+            // Scheduler.disposeGracefully: Reactor waits for that on a thread of its own that is no daemon and
+            // lingers 10 s, so a program would live 10 s after close().
+            return Mono.<Void>fromCallable(() -> {
+                executor.shutdown();
+                while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    // hashes already admitted are still running; they finish, however long they take
+                }
+                return null;
+            }).subscribeOn(Schedulers.boundedElastic());
         });
     }
 

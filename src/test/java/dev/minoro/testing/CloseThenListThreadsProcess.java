@@ -1,0 +1,35 @@
+package dev.minoro.testing;
+
+import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseType;
+import dev.minoro.Minoro;
+import dev.minoro.NewUser;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A child JVM's main: boots Minoro on a database, creates a user and logs in (so the driver's and the
+ * hasher's threads run), closes, then prints the threads that would keep the JVM alive after {@code main}
+ * returns: {@code non-daemon threads: [...]}. Arguments: database type, connection.
+ */
+public final class CloseThenListThreadsProcess {
+
+    private CloseThenListThreadsProcess() {
+    }
+
+    public static void main(String[] args) {
+        DatabaseConfig database = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
+        Minoro minoro = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(Duration.ofMinutes(2));
+        minoro.users().create(NewUser.of("exit@example.com", TestConfigs.PASSWORD)).block(Duration.ofMinutes(1));
+        minoro.authenticate("exit@example.com", TestConfigs.PASSWORD).block(Duration.ofMinutes(1));
+        minoro.close().block(Duration.ofMinutes(1));
+        List<String> keepAlive = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && !thread.isDaemon() && thread != Thread.currentThread())
+                .map(Thread::getName)
+                .sorted()
+                .toList();
+        System.out.println("non-daemon threads: " + keepAlive);
+        System.out.flush();
+    }
+}
