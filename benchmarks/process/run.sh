@@ -8,8 +8,7 @@
 #   Needs dev.minoro:minoro in the local Maven repository (mvn install at the root, see benchmarks/README.md)
 #   and builds benchmarks/target/benchmarks.jar when it is missing. Writes benchmarks/target/process/, with
 #   process-result.json for `java -cp target/benchmarks.jar dev.minoro.benchmarks.Report --process …`.
-#   Default: 15 timed rounds after 2 warm-up rounds, about 6 minutes today (Minoro's process lingers ~10 s
-#   after main; each round waits for it).
+#   Default: 15 timed rounds after 2 warm-up rounds, about 2 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
@@ -53,14 +55,18 @@ final class LifecycleIntegrationTests {
     }
 
     /**
-     * Once {@code close()} has completed, no thread keeps the JVM alive: a script or a CLI that closes Minoro
-     * and returns from {@code main} exits then, not 10 s later (Reactor's graceful dispose waits on a thread of
-     * its own that is no daemon and lingers 10 s). In a fresh JVM, so no earlier test's threads count.
+     * Once Minoro is done, no thread keeps the JVM alive: a script or a CLI that closes Minoro (or only migrates,
+     * or whose boot failed) and returns from {@code main} exits then, not 10 s later (Reactor's graceful dispose
+     * waits on a thread of its own that is no daemon and lingers 10 s). In fresh JVMs, so no earlier test's
+     * threads count.
      */
-    @Test
-    void afterCloseNoThreadKeepsTheJvmAlive() throws Exception {
-        JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve("exit.log"),
-                "SQLITE", "file:" + directory.resolve("exit.db"));
+    @ParameterizedTest
+    @ValueSource(strings = {"work", "migrate", "failed-boot"})
+    void whenMinoroIsDoneNoThreadKeepsTheJvmAlive(String use) throws Exception {
+        String file = use.equals("failed-boot") ? directory.resolve("missing").resolve("exit.db").toString()
+                : directory.resolve(use + ".db").toString();
+        JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve(use + ".log"),
+                "SQLITE", "file:" + file, use);
         assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
         assertTrue(process.output().contains("non-daemon threads: []"), process.output());
     }

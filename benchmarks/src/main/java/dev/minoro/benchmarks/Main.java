@@ -21,24 +21,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code -jvmArgsAppend -Dminoro.bench.postgres.url=…}; it stops when this JVM ends. A benchmark needs
  * PostgreSQL when its class name says so or its {@code db} parameter (as {@code -p db=…} leaves it) includes
  * {@code postgres}.
- *
- * <p>It also gives the forks {@code -Djmh.shutdownTimeout=1}: today a JVM that has used Minoro keeps a
- * non-daemon thread of Reactor's alive for about 10 s after {@code close()} (issue 11 item 3), and JMH would
- * wait for it at the end of every fork (JMH still lists it under "Non-finished threads"). The process
- * benchmark ({@code process/run.sh}) measures that wait; here it would only lengthen the run.
  */
 public final class Main {
-
-    private static final String SHUTDOWN_TIMEOUT = "jmh.shutdownTimeout";
 
     private Main() {
     }
 
     public static void main(String[] args) throws IOException {
         String[] jmhArgs = args;
-        if (!String.join(" ", args).contains(SHUTDOWN_TIMEOUT)) {
-            jmhArgs = withJvmArg(jmhArgs, "-D" + SHUTDOWN_TIMEOUT + "=1");
-        }
         if (needsPostgres(args) && !BenchPostgres.given()) {
             BenchPostgres.Server server = BenchPostgres.startEmbedded();
             System.out.println("PostgreSQL for benchmarks: " + server.source());

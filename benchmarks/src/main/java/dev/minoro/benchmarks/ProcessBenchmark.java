@@ -114,7 +114,7 @@ public final class ProcessBenchmark {
             runOnce(program, List.of());
         }
         Path archive = dir.resolve("minoro.jsa");
-        System.out.println("making the AppCDS archive of the Minoro program (it exits about 10 s after main today)");
+        System.out.println("making the AppCDS archive of the Minoro program");
         runOnce(minoro, List.of("-XX:ArchiveClassesAtExit=" + archive));
         if (Files.exists(archive)) {
             programs.add(new Program("minoro-appcds", minoro.mainClass(), minoro.classPath(), minoro.database(),
