@@ -73,7 +73,8 @@ import reactor.core.publisher.Mono;
  *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
  *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,
  *       closes every lane's JDBC connection on its own worker and disposes the owned scheduler; the returned
- *       publisher completes when the scheduler's threads have ended.</li>
+ *       publisher completes once every lane has closed and the scheduler is disposed. Its threads, idle daemon
+ *       threads by then, end a moment later: nothing keeps the JVM alive after it.</li>
  * </ul>
  *
  * <h2>Statements, types and errors</h2>
@@ -146,7 +147,8 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
     /**
      * A cold Mono that closes the factory: later {@link #create()}s and statements fail with a clear error,
      * a running statement is interrupted, every lane's JDBC connection is closed on its own worker and an
-     * owned scheduler is disposed. It completes when the scheduler's threads have ended. Idempotent.
+     * owned scheduler is disposed. It completes once every lane has closed and the scheduler is disposed; the
+     * scheduler's threads, idle daemon threads by then, end a moment later. Idempotent.
      */
     @Override
     public Mono<Void> close() {
