@@ -105,9 +105,7 @@ final class Seed {
      * Inserts users {@code 0 … count-1} (no password) into a migrated database, in one transaction.
      */
     static void users(Connection connection, Db db, int count) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
+        inTransaction(connection, () -> {
             if (db == Db.POSTGRES) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO minoro_users (id, email,"
                         + " email_norm, display_name, password_hash, disabled, failed_attempts, created_at, updated_at,"
@@ -139,18 +137,8 @@ final class Seed {
                     insert.executeBatch();
                 }
             }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-        if (db == Db.POSTGRES) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("ANALYZE minoro_users");
-            }
-        }
+        });
+        analyze(connection, db, "ANALYZE minoro_users");
     }
 
     /**
@@ -159,45 +147,60 @@ final class Seed {
      * {@code (i + 1) % ROLES}; and {@link #ASSIGN_ROLES} roles without permissions or members.
      */
     static void accounts(Connection connection, Db db, int users) throws SQLException {
+        long now = BASE_MILLIS;
+        inTransaction(connection, () -> {
+            try (PreparedStatement role = connection.prepareStatement("INSERT INTO minoro_roles (id, name, name_norm,"
+                            + " description, created_at) VALUES (?, ?, ?, NULL, ?)");
+                    PreparedStatement permission = connection.prepareStatement("INSERT INTO minoro_role_permissions"
+                            + " (role_id, permission, granted_at) VALUES (?, ?, ?)");
+                    PreparedStatement member = connection.prepareStatement("INSERT INTO minoro_user_roles (user_id,"
+                            + " role_id, assigned_at) VALUES (?, ?, ?)")) {
+                for (int r = 0; r < ROLES + ASSIGN_ROLES; r++) {
+                    String name = r < ROLES ? role(r) : assignRole(r - ROLES);
+                    role.setObject(1, db.id(roleId(name)));
+                    role.setString(2, name);
+                    role.setString(3, name);
+                    role.setObject(4, db.time(now));
+                    role.addBatch();
+                }
+                role.executeBatch();
+                for (int r = 0; r < ROLES; r++) {
+                    for (int k = 0; k < PERMISSIONS_PER_ROLE; k++) {
+                        permission.setObject(1, db.id(roleId(role(r))));
+                        permission.setString(2, permission(r, k));
+                        permission.setObject(3, db.time(now));
+                        permission.addBatch();
+                    }
+                }
+                permission.executeBatch();
+                for (int i = 0; i < users; i++) {
+                    for (int r : new int[] {i % ROLES, (i + 1) % ROLES}) {
+                        member.setObject(1, db.id(userId(i)));
+                        member.setObject(2, db.id(roleId(role(r))));
+                        member.setObject(3, db.time(now));
+                        member.addBatch();
+                    }
+                    if ((i + 1) % SQLITE_BATCH == 0) {
+                        member.executeBatch();
+                    }
+                }
+                member.executeBatch();
+            }
+        });
+        analyze(connection, db, "ANALYZE");
+    }
+
+    /** What {@link #inTransaction} runs. */
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on {@code connection}, then restores its auto-commit mode. */
+    private static void inTransaction(Connection connection, SqlWork work) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        long now = BASE_MILLIS;
-        try (PreparedStatement role = connection.prepareStatement("INSERT INTO minoro_roles (id, name, name_norm,"
-                        + " description, created_at) VALUES (?, ?, ?, NULL, ?)");
-                PreparedStatement permission = connection.prepareStatement("INSERT INTO minoro_role_permissions"
-                        + " (role_id, permission, granted_at) VALUES (?, ?, ?)");
-                PreparedStatement member = connection.prepareStatement("INSERT INTO minoro_user_roles (user_id,"
-                        + " role_id, assigned_at) VALUES (?, ?, ?)")) {
-            for (int r = 0; r < ROLES + ASSIGN_ROLES; r++) {
-                String name = r < ROLES ? role(r) : assignRole(r - ROLES);
-                role.setObject(1, db.id(roleId(name)));
-                role.setString(2, name);
-                role.setString(3, name);
-                role.setObject(4, db.time(now));
-                role.addBatch();
-            }
-            role.executeBatch();
-            for (int r = 0; r < ROLES; r++) {
-                for (int k = 0; k < PERMISSIONS_PER_ROLE; k++) {
-                    permission.setObject(1, db.id(roleId(role(r))));
-                    permission.setString(2, permission(r, k));
-                    permission.setObject(3, db.time(now));
-                    permission.addBatch();
-                }
-            }
-            permission.executeBatch();
-            for (int i = 0; i < users; i++) {
-                for (int r : new int[] {i % ROLES, (i + 1) % ROLES}) {
-                    member.setObject(1, db.id(userId(i)));
-                    member.setObject(2, db.id(roleId(role(r))));
-                    member.setObject(3, db.time(now));
-                    member.addBatch();
-                }
-                if ((i + 1) % SQLITE_BATCH == 0) {
-                    member.executeBatch();
-                }
-            }
-            member.executeBatch();
+        try {
+            work.run();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -205,9 +208,13 @@ final class Seed {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** On PostgreSQL, refreshes the planner's statistics after seeding with {@code analyze}. */
+    private static void analyze(Connection connection, Db db, String analyze) throws SQLException {
         if (db == Db.POSTGRES) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("ANALYZE");
+                statement.execute(analyze);
             }
         }
     }
