@@ -1,10 +1,14 @@
 package dev.minoro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.sqlite.SqliteConnectionFactory;
 import dev.minoro.sqlite.SqliteMetrics;
+import dev.minoro.testing.CloseThenListThreadsProcess;
+import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.TestConfigs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,5 +50,28 @@ final class SqliteBootIntegrationTests {
         } finally {
             minoro.close().block(TIMEOUT);
         }
+    }
+
+    /**
+     * A SQLite application loads nothing of PostgreSQL's driver or of Netty (the cold start of a serverless
+     * function pays for every class it loads): a fresh JVM, on a class path that has them all, boots, works and
+     * closes on a SQLite file while the JVM logs every class it loads.
+     */
+    @Test
+    void aSqliteApplicationLoadsNoClassOfNettyOrOfThePostgresqlDriver() throws Exception {
+        Path loaded = directory.resolve("classes.log");
+        JavaProcess process = JavaProcess.builder(CloseThenListThreadsProcess.class.getName())
+                .jvmOptions("-Xlog:class+load=info:file=" + loaded)
+                .arguments("SQLITE", "file:" + directory.resolve("classes.db"), "work")
+                .start(directory.resolve("classes.out"));
+        assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
+        List<String> classes = Files.readAllLines(loaded);
+        assertTrue(classes.stream().anyMatch(line -> line.contains(" dev.minoro.sqlite.SqliteConnectionFactory ")),
+                "the log lists the classes loaded: " + classes.size() + " lines");
+        List<String> unwanted = classes.stream()
+                .filter(line -> line.contains(" io.netty.") || line.contains(" reactor.netty.")
+                        || line.contains(" io.r2dbc.postgresql."))
+                .toList();
+        assertEquals(List.of(), unwanted);
     }
 }
