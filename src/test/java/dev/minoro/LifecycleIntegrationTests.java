@@ -56,12 +56,12 @@ final class LifecycleIntegrationTests {
 
     /**
      * Once Minoro is done, no thread keeps the JVM alive: a script or a CLI that closes Minoro (or only migrates,
-     * or whose boot failed) and returns from {@code main} exits then, not 10 s later (Reactor's graceful dispose
+     * or whose boot failed, or that cancelled its boot) and returns from {@code main} exits then, not 10 s later (Reactor's graceful dispose
      * waits on a thread of its own that is no daemon and lingers 10 s). In fresh JVMs, so no earlier test's
      * threads count.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"work", "migrate", "failed-boot"})
+    @ValueSource(strings = {"work", "migrate", "failed-boot", "cancelled-boot"})
     void whenMinoroIsDoneNoThreadKeepsTheJvmAlive(String use) throws Exception {
         String file = use.equals("failed-boot") ? directory.resolve("missing").resolve("exit.db").toString()
                 : directory.resolve(use + ".db").toString();
@@ -69,6 +69,10 @@ final class LifecycleIntegrationTests {
                 "SQLITE", "file:" + file, use);
         assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
         assertTrue(process.output().contains("non-daemon threads: []"), process.output());
+        if (use.equals("cancelled-boot")) {
+            assertTrue(process.output().contains("boot cancelled") && !process.output().contains("booted"),
+                    process.output());
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.minoro;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.CloseThenListThreadsProcess;
 import dev.minoro.testing.JavaProcess;
 import java.io.File;
 import java.io.IOException;
@@ -42,14 +43,19 @@ final class QuickstartIntegrationTests {
         List<Path> classPath = new ArrayList<>(JavaProcess.testClassPath());
         classPath.add(0, classes);
         for (int run = 1; run <= 2; run++) {
-            JavaProcess quickstart = JavaProcess.builder(name.group(1))
+            // the second run lists, once the quickstart's main has returned, the threads that would keep the JVM
+            // alive: none, so the program ends at once (it never calls System.exit)
+            boolean listThreads = run == 2;
+            JavaProcess quickstart = JavaProcess.builder(listThreads ? CloseThenListThreadsProcess.class.getName()
+                            : name.group(1))
+                    .arguments(listThreads ? new String[] {"main", name.group(1)} : new String[0])
                     .classPath(classPath)
                     .directory(work)
                     .separateStandardError()
                     .start(directory.resolve("run-" + run + ".out"));
             assertEquals(0, quickstart.waitFor(180), "run " + run + ":\n" + quickstart.output());
-            assertEquals("alice@example.com may write posts: true", quickstart.standardOutput().strip(),
-                    "run " + run + ":\n" + quickstart.output());
+            assertEquals("alice@example.com may write posts: true" + (listThreads ? "\nnon-daemon threads: []" : ""),
+                    quickstart.standardOutput().strip(), "run " + run + ":\n" + quickstart.output());
         }
         assertTrue(Files.exists(work.resolve("quickstart.db")), "the database is in the working directory");
     }

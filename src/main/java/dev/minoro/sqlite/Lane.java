@@ -47,6 +47,7 @@ final class Lane {
 
     private final String name;
     private final Scheduler.Worker worker;
+    private final Runnable release;
     private final String database;
     private final Duration busyTimeout;
     private final Waiter waiter = new Waiter();
@@ -58,9 +59,14 @@ final class Lane {
     private volatile boolean closingFactory; // a wait for a lock ends at once
     private final Mono<Void> close;
 
-    Lane(String name, Scheduler.Worker worker, String database, Duration busyTimeout) {
+    /**
+     * @param release run on the worker after its last task, once the worker is disposed: stops a thread the lane
+     *                owns (it must not interrupt the calling thread)
+     */
+    Lane(String name, Scheduler.Worker worker, Runnable release, String database, Duration busyTimeout) {
         this.name = name;
         this.worker = worker;
+        this.release = release;
         this.database = database;
         this.busyTimeout = busyTimeout;
         this.close = Mono.<Void>create(sink -> {
@@ -279,6 +285,7 @@ final class Lane {
         } finally {
             // no task can be queued behind this one (closing refuses them), so none is lost
             worker.dispose();
+            release.run();
         }
     }
 

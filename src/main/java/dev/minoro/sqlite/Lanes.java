@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -36,36 +37,28 @@ import reactor.pool.PoolShutdownException;
  */
 final class Lanes {
 
-    /** Tasks a lane's thread may have queued: leases keep it to a handful, so this only stops a runaway. */
-    private static final int QUEUED_TASKS_PER_LANE = 100_000;
-
     private static final AtomicInteger FACTORIES = new AtomicInteger();
 
     /** How often closing interrupts a lane again while statements queued on it still run. */
     private static final Duration INTERRUPT_AGAIN = Duration.ofMillis(10);
 
     private final SqliteConnectionConfiguration configuration;
-    private final Scheduler scheduler;
-    private final @Nullable Scheduler owned;
+    private final @Nullable Scheduler external;
+    private final String threadPrefix;
     private final @Nullable InstrumentedPool<Lane> writer;
     private final @Nullable InstrumentedPool<Lane> readers;
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
     private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readerNames = new AtomicInteger();
     private volatile boolean closed;
-    private volatile @Nullable String sqliteVersion;
+
+    /** SQLite's version: the native library's, loaded once per class loader, so read once for all factories. */
+    private static volatile @Nullable String sqliteVersion;
 
     Lanes(SqliteConnectionConfiguration configuration) {
         this.configuration = configuration;
-        Scheduler external = configuration.scheduler();
-        if (external == null) {
-            this.owned = Schedulers.newBoundedElastic(configuration.lanes(), QUEUED_TASKS_PER_LANE,
-                    "minoro-sqlite-" + FACTORIES.incrementAndGet(), 60, true);
-            this.scheduler = owned;
-        } else {
-            this.owned = null;
-            this.scheduler = external;
-        }
+        this.external = configuration.scheduler();
+        this.threadPrefix = "minoro-sqlite-" + FACTORIES.incrementAndGet() + "-";
         this.writer = configuration.readOnly() ? null : pool(1, true);
         this.readers = configuration.readerLanes() == 0 ? null : pool(configuration.readerLanes(), false);
     }
@@ -91,6 +84,24 @@ final class Lanes {
     /** {@link #writer} for a reader lane, or the writer lane when there are no readers. */
     Mono<Lease> reader(LockWait wait, String holder) {
         return lease(readers != null ? readers : writer, wait, holder);
+    }
+
+    /**
+     * {@link #reader} for one statement, which may run on the writer lane while that lane is idle and no reader
+     * lane has been opened yet: a factory that opens, reads a little and closes (the serverless boot) then opens
+     * one JDBC connection, not two. The writer is taken only if it can be had at once; otherwise a reader lane
+     * opens as usual. Not for transactions, which would hold the writer lane for as long as they last.
+     */
+    Mono<Lease> readerForStatement(LockWait wait, String holder) {
+        InstrumentedPool<Lane> idleWriter = writer;
+        if (readers == null || idleWriter == null || readers.metrics().allocatedSize() > 0
+                || idleWriter.metrics().idleSize() == 0) {
+            return reader(wait, holder);
+        }
+        // reactor-pool hands an idle lane over at once; one nanosecond is its least timeout, and a lane taken
+        // meanwhile by another call makes this one fall back to a reader lane instead of waiting for the writer
+        return lease(idleWriter, new LockWait(Duration.ofNanos(1)), holder)
+                .onErrorResume(R2dbcTimeoutException.class, e -> reader(wait, holder));
     }
 
     /** Whether reads have lanes of their own. */
@@ -154,7 +165,7 @@ final class Lanes {
         return Mono.deferContextual(context -> {
             LockWait wait = context.getOrDefault(LockWait.class, new LockWait(configuration.busyTimeout()));
             String name = writes ? "writer" : "reader-" + readerNames.incrementAndGet();
-            Lane lane = new Lane(name, scheduler.createWorker(), configuration.database(), configuration.busyTimeout());
+            Lane lane = newLane(name);
             all.add(lane);
             if (closed) {
                 all.remove(lane);
@@ -173,6 +184,29 @@ final class Lanes {
                         return lane.close().then(Mono.error(error));
                     });
         });
+    }
+
+    /**
+     * A lane on a worker of the application's scheduler, or on a thread of its own: a single-thread executor
+     * made with the lane, whose thread starts with the lane's first task and ends with its close. A thread per
+     * lane rather than a scheduler per factory: a factory that only boots and closes starts one thread, and no
+     * scheduler (and its evictor thread) is made and disposed per factory. A ScheduledThreadPoolExecutor, as
+     * Reactor's own schedulers use, whose queue Reactor's BlockHound integration accepts.
+     */
+    private Lane newLane(String name) {
+        if (external != null) {
+            return new Lane(name, external.createWorker(), () -> { }, configuration.database(),
+                    configuration.busyTimeout());
+        }
+        String threadName = threadPrefix + name;
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread t = new Thread(task, threadName);
+            // a factory nobody closed must not keep the JVM alive
+            t.setDaemon(true);
+            return t;
+        });
+        return new Lane(name, Schedulers.fromExecutorService(thread, threadName).createWorker(), thread::shutdown,
+                configuration.database(), configuration.busyTimeout());
     }
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */
@@ -228,6 +262,13 @@ final class Lanes {
 
     private void switchJournalMode(Statement statement, SqliteConnectionConfiguration.JournalMode journal)
             throws SQLException {
+        // Reading the mode takes no lock; setting it, even to the mode the file already has, writes: an up-to-date
+        // WAL file, every boot's case, is only read.
+        try (ResultSet current = statement.executeQuery("PRAGMA journal_mode")) {
+            if (current.next() && current.getString(1).equalsIgnoreCase(journal.name())) {
+                return;
+            }
+        }
         try (ResultSet result = statement.executeQuery("PRAGMA journal_mode = " + journal.name())) {
             String actual = result.next() ? result.getString(1) : null;
             boolean memory = configuration.inMemory();
@@ -254,9 +295,8 @@ final class Lanes {
 
     /**
      * A cold Mono that closes every lane: pending leases fail, every JDBC connection is closed on its own
-     * worker (a running statement is interrupted first), then an owned scheduler is disposed; it completes
-     * once every lane has closed and the owned scheduler's threads, all idle by then, have been told to stop
-     * (they are daemon threads and end a moment later).
+     * worker (a running statement is interrupted first), and a lane's own thread is told to stop after its
+     * last task; it completes once every lane has closed (the lanes' daemon threads end a moment later).
      */
     Mono<Void> close() {
         return Mono.defer(() -> {
@@ -268,11 +308,7 @@ final class Lanes {
             Mono<Void> lanes = Flux.fromIterable(all)
                     .flatMap(Lanes::interruptUntilClosed)
                     .then();
-            // Not disposeGracefully: Reactor waits for that on a thread of its own that is no daemon and
-            // lingers 10 s, so a program would live 10 s after close(). Every lane has run its last task here.
-            Mono<Void> threads = owned == null ? Mono.empty()
-                    : Mono.fromRunnable(owned::dispose).subscribeOn(Schedulers.boundedElastic()).then();
-            return pools.then(lanes).then(threads);
+            return pools.then(lanes);
         });
     }
 }

@@ -131,7 +131,7 @@ final class SqliteConnection implements Connection, Lifecycle {
             }
             LockWait wait = new LockWait(lockWait());
             String holder = "a statement ('" + sql + "')";
-            return (readOnly ? lanes.reader(wait, holder) : lanes.writer(wait, holder))
+            return (readOnly ? lanes.readerForStatement(wait, holder) : lanes.writer(wait, holder))
                     .map(lease -> new Choice(lease.lane(), lease, wait));
         });
     }

@@ -116,7 +116,7 @@ public final class SqliteConnectionConfiguration {
         return readerLanes;
     }
 
-    /** The scheduler supplied by the application, or null when the factory makes and owns its own. */
+    /** The scheduler supplied by the application, or null when each lane runs on a thread of its own. */
     public @Nullable Scheduler scheduler() {
         return scheduler;
     }
@@ -125,7 +125,7 @@ public final class SqliteConnectionConfiguration {
         return beginMode;
     }
 
-    /** The number of lanes, so of JDBC connections and of threads of an owned scheduler. */
+    /** The number of lanes, so of JDBC connections and of the lanes' own threads at most. */
     int lanes() {
         return (readOnly ? 0 : 1) + readerLanes;
     }
@@ -135,7 +135,7 @@ public final class SqliteConnectionConfiguration {
         return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="
                 + busyTimeout + ", journalMode=" + journalMode + ", synchronous=" + synchronous + ", foreignKeys="
                 + foreignKeys + ", readerLanes=" + readerLanes + ", scheduler="
-                + (scheduler == null ? "owned" : scheduler) + ", beginMode=" + beginMode + "}";
+                + (scheduler == null ? "a thread per lane" : scheduler) + ", beginMode=" + beginMode + "}";
     }
 
     /**
@@ -241,8 +241,8 @@ public final class SqliteConnectionConfiguration {
         }
 
         /**
-         * A scheduler of the application's to run the lanes on, instead of one the factory makes and
-         * disposes. It must allow blocking calls (such as {@code Schedulers.boundedElastic()}), and the
+         * A scheduler of the application's to run the lanes on, instead of a thread of each lane's own. It must
+         * allow blocking calls (such as {@code Schedulers.boundedElastic()}), and the
          * factory does not dispose it. Each lane takes one of its workers for the factory's lifetime.
          */
         public Builder scheduler(Scheduler scheduler) {

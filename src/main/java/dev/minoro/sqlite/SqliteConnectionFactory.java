@@ -28,18 +28,23 @@ import reactor.core.publisher.Mono;
  * driver calls it from the cancelling thread to stop a running statement.
  *
  * <ul>
- *   <li><b>Scheduler.</b> The factory makes a bounded-elastic scheduler with one daemon thread per lane, named
- *       {@code minoro-sqlite-N-M}, and disposes it in {@code close()}. An application may supply its own
- *       scheduler instead (option {@code scheduler}); it must allow blocking, and the factory never disposes
- *       it.</li>
+ *   <li><b>Threads.</b> Each lane runs on a daemon thread of its own, named {@code minoro-sqlite-N-writer} or
+ *       {@code minoro-sqlite-N-reader-M}, started when the lane opens (lanes open lazily, so a factory that only
+ *       reads a little starts one) and ended when it closes. An application may supply a scheduler instead
+ *       (option {@code scheduler}); it must allow blocking, each lane takes one of its workers, and the factory
+ *       never disposes it.</li>
  *   <li><b>Lanes.</b> A file database has one <em>writer lane</em> and R <em>reader lanes</em> (option
  *       {@code readerLanes}, default 4 in WAL mode, 0 otherwise). Reader lanes run with
  *       {@code PRAGMA query_only = ON} and, in WAL mode, read beside the writer without blocking it. So a
  *       factory holds at most 1 + R JDBC connections and threads. {@code :memory:} is one database per factory:
  *       a single lane, the writer, and no readers. A read-only factory ({@code readOnly}) opens the file
  *       read-only and has reader lanes only. Lanes are opened lazily: the first {@code create()} opens the first
- *       lane and applies the pragmas ({@code foreign_keys}, and on the writer {@code journal_mode} and
- *       {@code synchronous}), so a bad path fails there, naming the path.</li>
+ *       lane and applies the pragmas ({@code foreign_keys}, and on the writer {@code journal_mode}, set only
+ *       when the file is not in that mode already, and {@code synchronous}), so a bad path fails there, naming
+ *       the path. Until the first reader lane is open, a read-only statement that finds the writer lane idle
+ *       runs there: a factory that opens, reads a little and closes (a serverless boot) opens one JDBC
+ *       connection. The first read that finds the writer lane taken opens a reader lane, and from then on reads
+ *       go to reader lanes only; transactions never borrow the writer lane to read.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
  *       auto-commit mode a statement leases a lane for as long as it runs and its rows are read. A statement
  *       that is clearly read-only (it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
@@ -72,9 +77,9 @@ import reactor.core.publisher.Mono;
  *   <li><b>Closing.</b> {@code Connection.close()} closes the connection's unread results, rolls back an open
  *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
  *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,
- *       closes every lane's JDBC connection on its own worker and disposes the owned scheduler; the returned
- *       publisher completes once every lane has closed and the scheduler is disposed. Its threads, idle daemon
- *       threads by then, end a moment later: nothing keeps the JVM alive after it.</li>
+ *       closes every lane's JDBC connection on its own worker and stops the lane's thread; the returned
+ *       publisher completes once every lane has closed. The lanes' daemon threads, told to stop by then, end a
+ *       moment later: nothing keeps the JVM alive after it.</li>
  * </ul>
  *
  * <h2>Statements, types and errors</h2>
@@ -146,9 +151,9 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     /**
      * A cold Mono that closes the factory: later {@link #create()}s and statements fail with a clear error,
-     * a running statement is interrupted, every lane's JDBC connection is closed on its own worker and an
-     * owned scheduler is disposed. It completes once every lane has closed and the scheduler is disposed; the
-     * scheduler's threads, idle daemon threads by then, end a moment later. Idempotent.
+     * a running statement is interrupted, every lane's JDBC connection is closed on its own worker and the lane's
+     * own thread is stopped. It completes once every lane has closed; the lanes' daemon threads end a moment
+     * later. Idempotent.
      */
     @Override
     public Mono<Void> close() {

@@ -136,6 +136,7 @@ final class SqliteCancellationIntegrationTests {
 
     @Test
     void anUnreadResultIsClosedWithItsConnection() {
+        SqliteTesting.openReaderLane(factory);
         Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
         Result unread = Flux.from(connection.createStatement("SELECT v FROM t").fetchSize(10).execute())
                 .blockFirst(SqliteTesting.TIMEOUT);

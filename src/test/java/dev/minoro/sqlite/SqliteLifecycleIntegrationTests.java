@@ -238,9 +238,14 @@ final class SqliteLifecycleIntegrationTests {
                     .expectNext(1).verifyComplete();
             query(factory, "PRAGMA foreign_keys", r -> r.get(0, Integer.class)).as(StepVerifier::create)
                     .expectNext(1).verifyComplete();
-            // a SELECT goes to a reader lane
-            query(factory, "SELECT q.query_only, f.foreign_keys FROM pragma_query_only() q, pragma_foreign_keys() f",
-                    r -> r.get(0, Integer.class) + "," + r.get(1, Integer.class))
+            String lanePragmas = "SELECT q.query_only, f.foreign_keys FROM pragma_query_only() q, pragma_foreign_keys() f";
+            // a SELECT finds the writer lane idle and no reader lane open yet: it runs on the writer lane
+            query(factory, lanePragmas, r -> r.get(0, Integer.class) + "," + r.get(1, Integer.class))
+                    .as(StepVerifier::create).expectNext("0,1").verifyComplete();
+            assertEquals(0, factory.metrics().readers().allocatedSize(), factory.metrics().toString());
+            // once a reader lane is open, a SELECT goes to a reader lane
+            SqliteTesting.openReaderLane(factory);
+            query(factory, lanePragmas, r -> r.get(0, Integer.class) + "," + r.get(1, Integer.class))
                     .as(StepVerifier::create).expectNext("1,1").verifyComplete();
         } finally {
             SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import static dev.minoro.sqlite.SqliteTesting.query;
 import static dev.minoro.sqlite.SqliteTesting.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -42,6 +43,14 @@ final class SqliteMetricsIntegrationTests {
             assertLanes(metrics.writer(), 0, 1, 1, 1, 0); // the first create() opens the writer lane
             update(factory, "CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)")
                     .block(SqliteTesting.TIMEOUT);
+            // a read finds the writer lane idle and no reader lane open: it runs there, and no reader lane opens
+            query(factory, "SELECT count(*) FROM t", r -> r.get(0, Long.class)).as(StepVerifier::create)
+                    .expectNext(3L).verifyComplete();
+            assertLanes(metrics.readers(), 0, 0, 0, 2, 0);
+            assertLanes(metrics.writer(), 0, 1, 1, 1, 0);
+            // a read while the writer lane is taken opens a reader lane, and from then on reads go to reader lanes
+            SqliteTesting.openReaderLane(factory);
+            assertLanes(metrics.readers(), 0, 1, 1, 2, 0);
 
             // an unread result holds its reader lane
             Connection reader = holder;

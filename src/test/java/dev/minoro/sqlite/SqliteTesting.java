@@ -47,6 +47,27 @@ final class SqliteTesting {
                 .reduce(0L, Long::sum);
     }
 
+    /**
+     * Opens the factory's first reader lane: a read while a transaction holds the writer lane. Until a reader
+     * lane exists, a statement that reads runs on the writer lane when that lane is idle, so tests about reader
+     * lanes call this first.
+     */
+    static void openReaderLane(SqliteConnectionFactory factory) {
+        Connection holder = factory.create().block(TIMEOUT);
+        try {
+            Mono.from(holder.beginTransaction()).block(TIMEOUT);
+            // the transaction's first statement takes the writer lane until the rollback
+            Flux.from(holder.createStatement("SELECT 1").execute()).concatMap(r -> r.map(row -> 1)).blockLast(TIMEOUT);
+            query(factory, "SELECT 1", r -> r.get(0)).blockLast(TIMEOUT);
+            Mono.from(holder.rollbackTransaction()).block(TIMEOUT);
+        } finally {
+            Mono.from(holder.close()).block(TIMEOUT);
+        }
+        if (factory.metrics().readers().allocatedSize() == 0) {
+            throw new AssertionError("no reader lane opened: " + factory.metrics());
+        }
+    }
+
     /** Runs {@code sql} with {@code values} bound to ?1, ?2 … and maps every row. */
     static <T> Flux<T> query(ConnectionFactory factory, String sql, Function<Readable, T> mapper, Object... values) {
         return Flux.usingWhen(factory.create(),

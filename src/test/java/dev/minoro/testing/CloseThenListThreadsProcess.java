@@ -7,21 +7,33 @@ import dev.minoro.MinoroException;
 import dev.minoro.NewUser;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
+import reactor.core.Disposable;
 
 /**
  * A child JVM's main: uses Minoro one way, then prints the threads that would keep the JVM alive after
  * {@code main} returns: {@code non-daemon threads: [...]}. Arguments: database type, connection, and what to do:
  * {@code work} boots, creates a user and logs in (so the driver's and the hasher's threads run) and closes;
  * {@code migrate} runs {@code Minoro.migrateDatabase(db).block()} alone, as a deployment script does;
- * {@code failed-boot} boots on a database that cannot be opened and catches the error.
+ * {@code failed-boot} boots on a database that cannot be opened and catches the error; {@code cancelled-boot} holds
+ * the SQLite file's write lock (another connection, as another process would), starts a boot, cancels it while it
+ * waits for the lock, and lets the lock go. With the single argument {@code main} and a class name, it runs that
+ * class's {@code main} (the README's quickstart) and then lists.
  */
 public final class CloseThenListThreadsProcess {
 
     private CloseThenListThreadsProcess() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("main")) {
+            Class.forName(args[1]).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+            printNonDaemonThreads();
+            return;
+        }
         DatabaseConfig database = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
         switch (args[2]) {
             case "work" -> {
@@ -39,8 +51,30 @@ public final class CloseThenListThreadsProcess {
                     System.out.println("boot failed: " + expected.getClass().getSimpleName());
                 }
             }
+            case "cancelled-boot" -> cancelBootWaitingForTheLock(database, args[1]);
             default -> throw new IllegalArgumentException(args[2]);
         }
+        printNonDaemonThreads();
+    }
+
+    private static void cancelBootWaitingForTheLock(DatabaseConfig database, String connection) throws Exception {
+        try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + connection.substring("file:".length()));
+                Statement statement = holder.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+            statement.execute("BEGIN IMMEDIATE");
+            Disposable boot = Minoro.create(TestConfigs.fast(database, Clock.systemUTC()))
+                    .subscribe(minoro -> System.out.println("booted, not cancelled"));
+            // the boot reads the missing ledger, then waits for the lock in the migration: a lane is open by then
+            while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("minoro-sqlite"))) {
+                Thread.sleep(5);
+            }
+            boot.dispose();
+            statement.execute("ROLLBACK");
+        }
+        System.out.println("boot cancelled");
+    }
+
+    private static void printNonDaemonThreads() {
         List<String> keepAlive = Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && !thread.isDaemon() && thread != Thread.currentThread())
                 .map(Thread::getName)

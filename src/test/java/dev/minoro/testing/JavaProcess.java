@@ -53,6 +53,7 @@ public final class JavaProcess {
         private final String mainClass;
         private List<Path> classPath = testClassPath();
         private final List<String> arguments = new ArrayList<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private @Nullable Path directory;
         private boolean separateErrors;
@@ -68,6 +69,12 @@ public final class JavaProcess {
         }
 
         /** Arguments of {@code main}. */
+        /** Options for the child's JVM, such as {@code -Xlog:class+load}, before its main class. */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
         public Builder arguments(String... args) {
             arguments.addAll(List.of(args));
             return this;
@@ -97,6 +104,7 @@ public final class JavaProcess {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-XX:+AllowRedefinitionToAddDeleteMethods");
             command.add("-Xmx256m");
+            command.addAll(jvmOptions);
             command.add("-cp");
             command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
             command.add(mainClass);

@@ -51,6 +51,12 @@ public final class Inputs {
     private static final int LAST_TAG = 0xE007E;
     private static final int CANCEL_TAG = 0xE007F;
 
+    /**
+     * Whether {@link #preload} ran in this class loader. Once per class loader, not per boot: the JDK keeps the
+     * normalisation tables, and the character names behind a soft reference that only memory pressure clears.
+     */
+    private static volatile boolean preloaded;
+
     private Inputs() {
     }
 
@@ -60,8 +66,11 @@ public final class Inputs {
      * thread, such as an event loop, does the reading.
      */
     public static void preload() {
-        Normalizer.normalize("\uFB01", Normalizer.Form.NFKC);
-        Character.getName(ZERO_WIDTH_SPACE);
+        if (!preloaded) {
+            Normalizer.normalize("\uFB01", Normalizer.Form.NFKC);
+            Character.getName(ZERO_WIDTH_SPACE);
+            preloaded = true;
+        }
     }
 
     /** {@code value}, or an {@link InvalidInputException} saying that {@code name} must not be null. */

@@ -22,7 +22,7 @@ public record Repositories(SqlUserRepository users, SqlRoleRepository roles, Log
     public static Repositories create(Database database, MinoroConfig config, PasswordHasher hasher,
             Lifecycle lifecycle) {
         Inputs.preload();
-        Sql sql = new Sql(database.dialect());
+        Sql sql = Sql.of(database.dialect());
         UuidV7 ids = new UuidV7(config.clock());
         return new Repositories(
                 new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle),

@@ -5,13 +5,19 @@ import static dev.minoro.internal.repository.Rows.USER_COLUMNS;
 import static dev.minoro.internal.repository.Rows.USER_RETURNING;
 
 import dev.minoro.internal.database.Dialect;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every statement the repositories and the login run, in one place. Written once, with PostgreSQL's
- * {@code $n} placeholders, and rewritten for the database by its {@link Dialect} when an instance starts;
- * the schema's column types make the same text right on both databases.
+ * {@code $n} placeholders, and rewritten for the database by its {@link Dialect} once per dialect and class
+ * loader (not on every boot: the serverless hot path boots often); the schema's column types make the same text
+ * right on both databases.
  */
 final class Sql {
+
+    /** By dialect class: a dialect's rewriting depends on its class only. */
+    private static final Map<Class<?>, Sql> BY_DIALECT = new ConcurrentHashMap<>();
 
     // users
     final String insertUser;
@@ -51,7 +57,12 @@ final class Sql {
     final String permissionsOf;
     final String hasPermission;
 
-    Sql(Dialect dialect) {
+    /** The statements for {@code dialect}, rewritten on first use and then shared. */
+    static Sql of(Dialect dialect) {
+        return BY_DIALECT.computeIfAbsent(dialect.getClass(), c -> new Sql(dialect));
+    }
+
+    private Sql(Dialect dialect) {
         insertUser = dialect.sql("INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
                 + " disabled, failed_attempts, created_at, updated_at, version)"
                 + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0)");
