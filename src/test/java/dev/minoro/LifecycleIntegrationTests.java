@@ -72,6 +72,23 @@ final class LifecycleIntegrationTests {
     }
 
     /**
+     * The password-hashing threads start at the first hash, not at boot (a serverless boot that hashes nothing
+     * starts none), and are gone once {@code close()} completes. In a fresh JVM, so no other test's hashing threads
+     * count.
+     */
+    @Test
+    void hashingThreadsStartAtTheFirstHashAndEndWithClose() throws Exception {
+        JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve("lazy.log"),
+                "SQLITE", "file:" + directory.resolve("lazy.db"), "hashing-threads");
+        assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
+        String output = process.output();
+        assertTrue(output.contains("hashing threads after boot: []"), output);
+        assertTrue(output.matches("(?s).*hashing threads after login: \\[minoro-password-\\d+(, minoro-password-\\d+)*\\].*"), output);
+        assertTrue(output.contains("hashing threads after close: []"), output);
+        assertTrue(output.contains("non-daemon threads: []"), output);
+    }
+
+    /**
      * {@code dispose()}, what a container's void destroy method calls, closes as {@code close()} does: the
      * threads go, later calls fail as closed, and {@code close()} afterwards completes.
      */

@@ -121,7 +121,8 @@ public final class MinoroRuntime {
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())
                             .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
-                            // Starting makes threads and seeds random generators: not on the caller's thread.
+                            // Starting seeds a random generator, which may read the system entropy source: not on
+                            // the caller's thread.
                             .then(Mono.fromCallable(() -> {
                                 Minoro minoro = DefaultMinoro.start(database, config, probe);
                                 started.set(minoro);

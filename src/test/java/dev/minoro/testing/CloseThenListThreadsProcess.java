@@ -2,6 +2,7 @@ package dev.minoro.testing;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import dev.minoro.InvalidCredentialsException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroException;
 import dev.minoro.NewUser;
@@ -14,7 +15,9 @@ import java.util.List;
  * {@code main} returns: {@code non-daemon threads: [...]}. Arguments: database type, connection, and what to do:
  * {@code work} boots, creates a user and logs in (so the driver's and the hasher's threads run) and closes;
  * {@code migrate} runs {@code Minoro.migrateDatabase(db).block()} alone, as a deployment script does;
- * {@code failed-boot} boots on a database that cannot be opened and catches the error.
+ * {@code failed-boot} boots on a database that cannot be opened and catches the error; {@code hashing-threads} boots,
+ * logs in once (an unknown email: one hash of the dummy) and closes, printing the password-hashing threads alive
+ * after each step ({@code hashing threads after boot: [...]}, {@code after login}, {@code after close}).
  */
 public final class CloseThenListThreadsProcess {
 
@@ -39,6 +42,28 @@ public final class CloseThenListThreadsProcess {
                     System.out.println("boot failed: " + expected.getClass().getSimpleName());
                 }
             }
+            case "hashing-threads" -> {
+                Minoro minoro = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(Duration.ofMinutes(2));
+                System.out.println("hashing threads after boot: " + hashingThreads());
+                try {
+                    minoro.authenticate("nobody@example.com", TestConfigs.PASSWORD).block(Duration.ofMinutes(1));
+                    throw new AssertionError("an unknown email logged in");
+                } catch (InvalidCredentialsException expected) {
+                    System.out.println("hashing threads after login: " + hashingThreads());
+                }
+                List<Thread> hashing = Thread.getAllStackTraces().keySet().stream()
+                        .filter(thread -> thread.getName().startsWith("minoro-password-")).toList();
+                minoro.close().block(Duration.ofMinutes(1));
+                for (Thread thread : hashing) {
+                    try {
+                        // close() completes once the hashing executor has terminated; a thread may still be exiting
+                        thread.join(Duration.ofMinutes(1).toMillis());
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                System.out.println("hashing threads after close: " + hashingThreads());
+            }
             default -> throw new IllegalArgumentException(args[2]);
         }
         List<String> keepAlive = Thread.getAllStackTraces().keySet().stream()
@@ -48,5 +73,13 @@ public final class CloseThenListThreadsProcess {
                 .toList();
         System.out.println("non-daemon threads: " + keepAlive);
         System.out.flush();
+    }
+
+    private static List<String> hashingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("minoro-password-"))
+                .map(Thread::getName)
+                .sorted()
+                .toList();
     }
 }
