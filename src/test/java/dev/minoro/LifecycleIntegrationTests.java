@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,13 @@ final class LifecycleIntegrationTests {
         }
     }
 
+    private static boolean aLaneWaitsForALock() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("minoro-sqlite-"))
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(frame -> frame.getClassName()
+                        .equals("dev.minoro.sqlite.LockWait") && frame.getMethodName().equals("pause")));
+    }
+
     @Test
     void cancellingABootThatWaitsReleasesWhatItOpened() throws Exception {
         Path file = directory.resolve("busy.db");
@@ -138,11 +146,11 @@ final class LifecycleIntegrationTests {
                             .withBusyTimeout(Duration.ofMillis(100))))
                     .subscribe();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (minoroThreads().stream().noneMatch(n -> n.startsWith("minoro-sqlite") && !before.contains(n))) {
-                assertTrue(System.nanoTime() < deadline, "the boot never started");
+            // a poll until a lane waits in the driver's busy handler for the lock the holder keeps
+            while (!aLaneWaitsForALock()) {
+                assertTrue(System.nanoTime() < deadline, "the boot never waited for the lock");
                 Thread.sleep(10);
             }
-            Thread.sleep(300);
             assertFalse(boot.isDisposed(), "the boot is still waiting for the lock when it is cancelled");
             boot.dispose();
             statement.execute("ROLLBACK");
