@@ -1,9 +1,11 @@
 package dev.minoro.sqlite.internal;
 
+import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.ValidationDepth;
 import java.util.List;
 import reactor.core.publisher.Flux;
@@ -26,12 +28,12 @@ public abstract class DriverConnection implements Connection, Lifecycle {
     }
 
     @Override
-    public final SqliteStatement createStatement(String sql) {
+    public final Statement createStatement(String sql) {
         return new SqliteStatement(sql, rules, this::execute);
     }
 
     @Override
-    public final SqliteBatch createBatch() {
+    public final Batch createBatch() {
         return new SqliteBatch(this::execute);
     }
 
