@@ -119,7 +119,7 @@ final class SqlUserRepository implements UserRepository {
             Inputs.id(id, "id");
             return hashOf(newPassword).flatMap(passwordHash -> database.withConnection("changing a password",
                             c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
-                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
         });
     }
 
@@ -128,7 +128,7 @@ final class SqlUserRepository implements UserRepository {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             return Statements.update(database, "unlocking a user", sql.unlock, id)
-                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
         });
     }
 
@@ -164,6 +164,11 @@ final class SqlUserRepository implements UserRepository {
 
     private Instant now() {
         return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** Empty when a statement changed the user, else {@link #noSuchUser}. */
+    private static Mono<Void> changedOrNoSuchUser(long changed, UUID id) {
+        return changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty();
     }
 
     static NotFoundException noSuchUser(UUID id) {
