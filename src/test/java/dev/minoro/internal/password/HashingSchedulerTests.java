@@ -3,9 +3,12 @@ package dev.minoro.internal.password;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.DatabaseConfig;
 import dev.minoro.MinoroClosedException;
+import dev.minoro.MinoroConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +65,27 @@ final class HashingSchedulerTests {
             thread.join(TIMEOUT.toMillis());
             assertFalse(thread.isAlive(), thread.getName());
         }
+    }
+
+    /** The seam: a hasher given a scheduler hashes on its threads, started by the first hash, and closes it. */
+    @Test
+    void aHasherHashesOnTheSchedulerItIsGivenAndClosesIt() throws InterruptedException {
+        RecordingThreadFactory threads = new RecordingThreadFactory();
+        HashingScheduler scheduler = HashingScheduler.create(1, 2, 64, threads);
+        PasswordHasher hasher = PasswordHasher.create(MinoroConfig.builder().database(DatabaseConfig.sqlite(":memory:"))
+                .argon2(64, 1, 1).build(), scheduler, HashingProbe.NONE);
+        assertSame(scheduler, hasher.scheduler());
+        assertEquals(List.of(), threads.made, "no thread before the first hash");
+
+        hasher.hash("correct horse").flatMap(hash -> hasher.verify("correct horse", hash))
+                .as(StepVerifier::create).expectNext(true).verifyComplete();
+        assertEquals(1, threads.made.size(), threads.made.toString());
+
+        hasher.close().as(StepVerifier::create).verifyComplete();
+        assertTrue(scheduler.isClosed());
+        Thread thread = threads.made.get(0);
+        thread.join(TIMEOUT.toMillis());
+        assertFalse(thread.isAlive(), thread.getName());
     }
 
     @Test
