@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,6 +39,7 @@ public final class HashingScheduler {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
+    private final Sinks.Empty<Void> terminated = Sinks.empty();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -141,7 +143,12 @@ public final class HashingScheduler {
                     running.decrementAndGet();
                 }
             }).subscribeOn(scheduler);
-            return (started ? task : starting.then(task))
+            // ScheduledThreadPoolExecutor checks isShutdown() before it queues a task: one queued in the instant
+            // the executor terminates is never run. Such a task is still waiting once close() has seen the
+            // executor terminated, and fails as closed instead of leaving its subscriber waiting for ever.
+            Mono<T> stranded = terminated.asMono().then(Mono.defer(() -> waiting.get()
+                    ? Mono.<T>error(new MinoroClosedException()) : Mono.<T>never()));
+            return Mono.firstWithSignal(started ? task : starting.then(task), stranded)
                     .doFinally(signal -> dequeued(waiting))
                     // The executor refuses tasks only once close() has shut it down.
                     .onErrorMap(RejectedExecutionException.class, MinoroClosedException::new);
@@ -176,6 +183,7 @@ public final class HashingScheduler {
                 while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
                     // hashes already admitted are still running; they finish, however long they take
                 }
+                terminated.tryEmitEmpty();
                 return null;
             }).subscribeOn(Schedulers.boundedElastic());
         });
