@@ -207,9 +207,7 @@ public final class MinoroConfig {
             if (parallelism < 1 || parallelism > 255) {
                 throw new ConfigurationException("argon2Parallelism must be between 1 and 255, was " + parallelism);
             }
-            if (iterations < 1) {
-                throw new ConfigurationException("argon2Iterations must be >= 1, was " + iterations);
-            }
+            atLeastOne("argon2Iterations", iterations);
             if (memoryKiB < 8 * parallelism) {
                 throw new ConfigurationException("argon2MemoryKiB must be >= 8 * argon2Parallelism ("
                         + 8 * parallelism + "), was " + memoryKiB);
@@ -223,29 +221,30 @@ public final class MinoroConfig {
             return this;
         }
 
+        /** Fails on a count below 1, naming the option. */
+        private static void atLeastOne(String option, int value) {
+            if (value < 1) {
+                throw new ConfigurationException(option + " must be >= 1, was " + value);
+            }
+        }
+
         /** Threads that hash passwords (default: the number of cores). */
         public Builder hashingThreads(int threads) {
-            if (threads < 1) {
-                throw new ConfigurationException("hashingThreads must be >= 1, was " + threads);
-            }
+            atLeastOne("hashingThreads", threads);
             this.hashingThreads = threads;
             return this;
         }
 
         /** Hashes that may wait for a thread (default 128); beyond it, hashing fails fast. */
         public Builder hashingQueueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new ConfigurationException("hashingQueueCapacity must be >= 1, was " + capacity);
-            }
+            atLeastOne("hashingQueueCapacity", capacity);
             this.hashingQueueCapacity = capacity;
             return this;
         }
 
         /** The accepted password length in characters (default 8 to 1024; the cap is at most 4096). */
         public Builder passwordLength(int min, int max) {
-            if (min < 1) {
-                throw new ConfigurationException("minPasswordLength must be >= 1, was " + min);
-            }
+            atLeastOne("minPasswordLength", min);
             if (max < min || max > MAX_PASSWORD_LENGTH_LIMIT) {
                 throw new ConfigurationException("maxPasswordLength must be between minPasswordLength (" + min
                         + ") and " + MAX_PASSWORD_LENGTH_LIMIT + ", was " + max);
@@ -261,9 +260,7 @@ public final class MinoroConfig {
          * counted in the database before its password is checked.
          */
         public Builder maxFailedLogins(int attempts) {
-            if (attempts < 1) {
-                throw new ConfigurationException("maxFailedLogins must be >= 1, was " + attempts);
-            }
+            atLeastOne("maxFailedLogins", attempts);
             this.maxFailedLogins = attempts;
             return this;
         }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,23 @@ final class LifecycleIntegrationTests {
     }
 
     /**
+     * The password-hashing threads start at the first hash, not at boot (a serverless boot that hashes nothing
+     * starts none), and are gone once {@code close()} completes. In a fresh JVM, so no other test's hashing threads
+     * count.
+     */
+    @Test
+    void hashingThreadsStartAtTheFirstHashAndEndWithClose() throws Exception {
+        JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve("lazy.log"),
+                "SQLITE", "file:" + directory.resolve("lazy.db"), "hashing-threads");
+        assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
+        String output = process.output();
+        assertTrue(output.contains("hashing threads after boot: []"), output);
+        assertTrue(output.matches("(?s).*hashing threads after login: \\[minoro-password-\\d+(, minoro-password-\\d+)*\\].*"), output);
+        assertTrue(output.contains("hashing threads after close: []"), output);
+        assertTrue(output.contains("non-daemon threads: []"), output);
+    }
+
+    /**
      * {@code dispose()}, what a container's void destroy method calls, closes as {@code close()} does: the
      * threads go, later calls fail as closed, and {@code close()} afterwards completes.
      */
@@ -111,6 +129,13 @@ final class LifecycleIntegrationTests {
         }
     }
 
+    private static boolean aLaneWaitsForALock() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("minoro-sqlite-"))
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(frame -> frame.getClassName()
+                        .equals("dev.minoro.sqlite.LockWait") && frame.getMethodName().equals("pause")));
+    }
+
     @Test
     void cancellingABootThatWaitsReleasesWhatItOpened() throws Exception {
         Path file = directory.resolve("busy.db");
@@ -125,11 +150,11 @@ final class LifecycleIntegrationTests {
                             .withBusyTimeout(Duration.ofMillis(100))))
                     .subscribe();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (minoroThreads().stream().noneMatch(n -> n.startsWith("minoro-sqlite") && !before.contains(n))) {
-                assertTrue(System.nanoTime() < deadline, "the boot never started");
+            // a poll until a lane waits in the driver's busy handler for the lock the holder keeps
+            while (!aLaneWaitsForALock()) {
+                assertTrue(System.nanoTime() < deadline, "the boot never waited for the lock");
                 Thread.sleep(10);
             }
-            Thread.sleep(300);
             assertFalse(boot.isDisposed(), "the boot is still waiting for the lock when it is cancelled");
             boot.dispose();
             statement.execute("ROLLBACK");

@@ -43,8 +43,8 @@ final class DefaultMinoro implements Minoro {
     }
 
     /**
-     * Starts an instance over an opened, migrated database. Makes threads and seeds random generators:
-     * call it where blocking is allowed. When it fails, the caller still owns {@code database}.
+     * Starts an instance over an opened, migrated database; its hashing threads start at the first hash. Seeds a
+     * random generator: call it where blocking is allowed. When it fails, the caller still owns {@code database}.
      */
     static DefaultMinoro start(Database database, MinoroConfig config, HashingProbe probe) {
         PasswordHasher hasher = PasswordHasher.create(config, probe);

@@ -121,7 +121,8 @@ public final class MinoroRuntime {
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())
                             .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
-                            // Starting makes threads and seeds random generators: not on the caller's thread.
+                            // Starting seeds a random generator, which may read the system entropy source: not on
+                            // the caller's thread.
                             .then(Mono.fromCallable(() -> {
                                 Minoro minoro = DefaultMinoro.start(database, config, probe);
                                 started.set(minoro);
@@ -158,26 +159,24 @@ public final class MinoroRuntime {
 
     /** See {@link Minoro#migrateDatabase(DatabaseConfig)}. */
     public static Mono<MigrationReport> migrateDatabase(@Nullable DatabaseConfig config) {
-        return Mono.defer(() -> {
-            if (config == null) {
-                return Mono.error(new ConfigurationException("database must not be null"));
-            }
-            return Mono.usingWhen(open(config),
-                    database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
-                            .flatMap(Migrator::migrate),
-                    Database::close);
-        });
+        return withMigrator(config, MinoroRuntime::open, Migrator::migrate);
     }
 
     /** See {@link Minoro#migrationStatus(DatabaseConfig)}. */
     public static Mono<MigrationStatus> migrationStatus(@Nullable DatabaseConfig config) {
+        return withMigrator(config, MinoroRuntime::openToRead, Migrator::status);
+    }
+
+    /** {@code work} of a migrator over the database that {@code opening} opens, closed however the work ends. */
+    private static <T> Mono<T> withMigrator(@Nullable DatabaseConfig config,
+            Function<DatabaseConfig, Mono<Database>> opening, Function<Migrator, Mono<T>> work) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("database must not be null"));
             }
-            return Mono.usingWhen(openToRead(config),
+            return Mono.usingWhen(opening.apply(config),
                     database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
-                            .flatMap(Migrator::status),
+                            .flatMap(work),
                     Database::close);
         });
     }

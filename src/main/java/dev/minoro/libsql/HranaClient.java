@@ -142,8 +142,4 @@ final class HranaClient {
     void close() {
         executor.shutdown();
     }
-
-    boolean isTerminated() {
-        return executor.isTerminated();
-    }
 }

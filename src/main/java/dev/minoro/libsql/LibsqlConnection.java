@@ -2,24 +2,20 @@ package dev.minoro.libsql;
 
 import dev.minoro.sqlite.internal.BindingRules;
 import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.DriverConnection;
 import dev.minoro.sqlite.internal.SqlScript;
-import dev.minoro.sqlite.internal.SqliteBatch;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
-import dev.minoro.sqlite.internal.SqliteStatement;
 import dev.minoro.sqlite.internal.Timeouts;
 import dev.minoro.sqlite.internal.TransactionSql;
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
-import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.TransactionDefinition;
-import io.r2dbc.spi.ValidationDepth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +53,7 @@ import reactor.core.publisher.Mono;
  * <p>Results are read whole from the response before they are emitted, on the factory's HTTP threads; row
  * mapping functions must not block.
  */
-final class LibsqlConnection implements Connection, Lifecycle {
+final class LibsqlConnection extends DriverConnection {
 
     private static final Hrana.Condition IN_TRANSACTION = new Hrana.Not(new Hrana.IsAutocommit());
 
@@ -67,9 +63,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     private final Set<CompletableFuture<?>> requests = ConcurrentHashMap.newKeySet();
     private final Mono<Void> close;
     private @Nullable Transaction transaction; // under lock
-    private volatile boolean autoCommit = true;
     private volatile Duration statementTimeout = Duration.ZERO;
-    private volatile boolean closed;
 
     /** A transaction: its stream, whether its BEGIN has run, and, once the server no longer holds it, why. */
     private static final class Transaction {
@@ -92,6 +86,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     }
 
     LibsqlConnection(LibsqlConnectionFactory factory, HranaClient client) {
+        super(BindingRules.HRANA);
         this.factory = factory;
         this.client = client;
         this.close = Mono.defer(this::closeNow).cache();
@@ -99,30 +94,14 @@ final class LibsqlConnection implements Connection, Lifecycle {
 
     // ------------------------------------------------------------------ statements
 
-    @Override
-    public SqliteStatement createStatement(String sql) {
-        return new SqliteStatement(sql, BindingRules.HRANA, this::execute);
-    }
-
-    @Override
-    public SqliteBatch createBatch() {
-        return new SqliteBatch(this::execute);
-    }
-
     /**
      * Runs {@code calls} in one request, in the transaction or on a stream of their own. The server decides where
      * reads run and sends all rows at once, so {@code readOnly} and {@code fetchSize} change nothing.
      */
-    private Flux<SqliteResult> execute(List<BoundSql> calls, boolean readOnly, int fetchSize) {
-        return Flux.defer(() -> {
-            if (closed) {
-                return Flux.error(closedError());
-            }
-            return BoundSql.resolve(calls).flatMapMany(resolved -> {
-                Transaction t = transactionFor(null);
-                return t == null ? autoCommitted(resolved) : inTransaction(t, resolved);
-            });
-        });
+    @Override
+    protected Flux<SqliteResult> run(List<BoundSql> calls, boolean readOnly, int fetchSize) {
+        Transaction t = transactionFor(null);
+        return t == null ? autoCommitted(calls) : inTransaction(t, calls);
     }
 
     private Flux<SqliteResult> autoCommitted(List<BoundSql> calls) {
@@ -358,7 +337,8 @@ final class LibsqlConnection implements Connection, Lifecycle {
         return calls.size() == 1 ? calls.get(0).sql() : null;
     }
 
-    R2dbcException closedError() {
+    @Override
+    protected R2dbcException closedError() {
         return factory.isClosed() ? LibsqlExceptionFactory.factoryClosed(client.url())
                 : LibsqlExceptionFactory.connectionClosed(client.url());
     }
@@ -368,7 +348,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     /** The active transaction; with auto-commit off and none active, a new one (or, given a definition, always). */
     private @Nullable Transaction transactionFor(@Nullable String begin) {
         synchronized (lock) {
-            if (transaction == null && (begin != null || !autoCommit)) {
+            if (transaction == null && (begin != null || !autoCommit())) {
                 transaction = new Transaction(begin != null ? begin : "BEGIN IMMEDIATE", new HranaStream(client));
             }
             return transaction;
@@ -408,7 +388,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
 
     private Mono<Void> begin(String sql) {
         return Mono.defer(() -> {
-            if (closed) {
+            if (isClosed()) {
                 return Mono.error(closedError());
             }
             transactionFor(sql);
@@ -492,7 +472,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     public Mono<Void> createSavepoint(String name) {
         String sql = TransactionSql.savepoint(name);
         return Mono.defer(() -> {
-            if (closed) {
+            if (isClosed()) {
                 return Mono.error(closedError());
             }
             return run(transactionFor("BEGIN IMMEDIATE"), sql);
@@ -514,7 +494,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     }
 
     private @Nullable Transaction active(String sql) {
-        if (closed) {
+        if (isClosed()) {
             throw closedError();
         }
         synchronized (lock) {
@@ -536,26 +516,18 @@ final class LibsqlConnection implements Connection, Lifecycle {
     @Override
     public boolean isAutoCommit() {
         synchronized (lock) {
-            return autoCommit && transaction == null;
+            return autoCommit() && transaction == null;
         }
     }
 
     /**
-     * Turns auto-commit on or off. Turning it on while a transaction is active commits the transaction; with
-     * auto-commit off, the next statement begins a transaction (see {@link #beginTransaction()}).
+     * Turning auto-commit on while a transaction is active commits the transaction; with auto-commit off, the next
+     * statement begins a transaction (see {@link #beginTransaction()}).
      */
     @Override
-    public Mono<Void> setAutoCommit(boolean autoCommit) {
-        return Mono.defer(() -> {
-            if (closed) {
-                return Mono.error(closedError());
-            }
-            if (this.autoCommit == autoCommit) {
-                return Mono.empty();
-            }
-            this.autoCommit = autoCommit;
-            return autoCommit ? commitTransaction() : Mono.empty();
-        });
+    protected Mono<Void> switchAutoCommit(boolean on) {
+        autoCommit(on);
+        return on ? commitTransaction() : Mono.empty();
     }
 
     /** Always {@link IsolationLevel#SERIALIZABLE}: SQLite's transactions are serializable. */
@@ -601,49 +573,36 @@ final class LibsqlConnection implements Connection, Lifecycle {
     // ------------------------------------------------------------------ the rest
 
     /**
-     * LOCAL: whether neither the connection nor its factory is closed, and the server still holds an active
-     * transaction as far as the driver knows. REMOTE: that, and a {@code SELECT 1} on a stream of its own
-     * succeeds (the server is reachable and accepts the token). Emits false rather than an error.
+     * Whether the factory is open and the server still holds an active transaction as far as the driver knows (for
+     * {@link #validate}, which also checks the connection).
      */
     @Override
-    public Mono<Boolean> validate(ValidationDepth depth) {
-        if (depth == null) {
-            throw new IllegalArgumentException("depth must not be null");
+    protected boolean usable() {
+        if (factory.isClosed()) {
+            return false;
         }
-        return Mono.defer(() -> {
-            if (closed || factory.isClosed()) {
-                return Mono.just(false);
-            }
-            synchronized (lock) {
-                if (transaction != null && transaction.ended != null) {
-                    return Mono.just(false);
-                }
-            }
-            if (depth == ValidationDepth.LOCAL) {
-                return Mono.just(true);
-            }
-            List<Hrana.Request> ping = List.of(new Hrana.BatchRequest(List.of(new Hrana.Step("SELECT 1", null, null,
-                    true, null))), new Hrana.Close());
-            return Mono.fromFuture(() -> client.send(null, null, ping, factory.configuration().requestTimeout(),
-                            "SELECT 1"))
-                    .map(response -> response.outcomes().get(0) instanceof Hrana.BatchOutcome
-                            && ((Hrana.BatchOutcome) response.outcomes().get(0)).steps().get(0).result() != null)
-                    .onErrorReturn(false);
-        });
+        synchronized (lock) {
+            return transaction == null || transaction.ended == null;
+        }
+    }
+
+    /**
+     * {@code SELECT 1} on a stream of its own (for {@link #validate} REMOTE): the server is reachable and accepts
+     * the token.
+     */
+    @Override
+    protected Mono<Boolean> ping() {
+        List<Hrana.Request> ping = List.of(new Hrana.BatchRequest(List.of(new Hrana.Step("SELECT 1", null, null,
+                true, null))), new Hrana.Close());
+        return Mono.fromFuture(() -> client.send(null, null, ping, factory.configuration().requestTimeout(),
+                        "SELECT 1"))
+                .map(response -> response.outcomes().get(0) instanceof Hrana.BatchOutcome
+                        && ((Hrana.BatchOutcome) response.outcomes().get(0)).steps().get(0).result() != null);
     }
 
     @Override
     public ConnectionMetadata getMetadata() {
-        return new LibsqlConnectionMetadata(factory.serverVersion());
-    }
-
-    /** The product and version of the server, as far as the driver has learnt it. */
-    private record LibsqlConnectionMetadata(String getDatabaseVersion) implements ConnectionMetadata {
-
-        @Override
-        public String getDatabaseProductName() {
-            return "libSQL";
-        }
+        return metadata("libSQL", factory.serverVersion());
     }
 
     /**
@@ -657,17 +616,11 @@ final class LibsqlConnection implements Connection, Lifecycle {
     }
 
     private Mono<Void> closeNow() {
-        closed = true;
+        markClosed();
         for (CompletableFuture<?> request : List.copyOf(requests)) {
             request.cancel(true);
         }
         return release().doFinally(signal -> factory.closed(this));
-    }
-
-    /** Nothing to do: a new connection is ready as it is. */
-    @Override
-    public Mono<Void> postAllocate() {
-        return Mono.empty();
     }
 
     /**
@@ -678,7 +631,7 @@ final class LibsqlConnection implements Connection, Lifecycle {
     @Override
     public Mono<Void> preRelease() {
         return release().then(Mono.fromRunnable(() -> {
-            autoCommit = true;
+            autoCommit(true);
             statementTimeout = Duration.ZERO;
         }));
     }
@@ -700,6 +653,6 @@ final class LibsqlConnection implements Connection, Lifecycle {
 
     @Override
     public String toString() {
-        return "LibsqlConnection{" + client.url() + (closed ? ", closed" : "") + "}";
+        return "LibsqlConnection{" + client.url() + (isClosed() ? ", closed" : "") + "}";
     }
 }

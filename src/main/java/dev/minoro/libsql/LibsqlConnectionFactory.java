@@ -103,11 +103,6 @@ public final class LibsqlConnectionFactory implements ConnectionFactory, Closeab
         connections.remove(connection);
     }
 
-    /** Whether the HTTP client's executor has ended all its threads (after {@link #close()}). */
-    boolean terminated() {
-        return client.isTerminated();
-    }
-
     /** The server's version: not known to the driver, which asks the server nothing beyond what it is told to run. */
     String serverVersion() {
         return "unknown";

@@ -6,7 +6,6 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroException;
-import java.util.Objects;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.DisabledException;
@@ -36,12 +35,10 @@ import reactor.core.publisher.Mono;
  */
 public final class MinoroReactiveAuthenticationManager implements ReactiveAuthenticationManager {
 
-    private final Minoro minoro;
-    private final String rolePrefix;
+    private final AuthorityMapping authorities;
 
-    private MinoroReactiveAuthenticationManager(Minoro minoro, String rolePrefix) {
-        this.minoro = minoro;
-        this.rolePrefix = rolePrefix;
+    private MinoroReactiveAuthenticationManager(AuthorityMapping authorities) {
+        this.authorities = authorities;
     }
 
     /**
@@ -50,8 +47,7 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
      * @throws NullPointerException when {@code minoro} is null
      */
     public static MinoroReactiveAuthenticationManager of(Minoro minoro) {
-        return new MinoroReactiveAuthenticationManager(Objects.requireNonNull(minoro, "minoro"),
-                AuthorityMapping.DEFAULT_ROLE_PREFIX);
+        return new MinoroReactiveAuthenticationManager(AuthorityMapping.of(minoro));
     }
 
     /**
@@ -59,7 +55,7 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
      * as with Spring Security's {@code GrantedAuthorityDefaults}.
      */
     public MinoroReactiveAuthenticationManager withRolePrefix(String rolePrefix) {
-        return new MinoroReactiveAuthenticationManager(minoro, AuthorityMapping.checkedPrefix(rolePrefix));
+        return new MinoroReactiveAuthenticationManager(authorities.withRolePrefix(rolePrefix));
     }
 
     /**
@@ -89,8 +85,8 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
                 return Mono.error(new BadCredentialsException("a password is required"));
             }
             String password = (String) authentication.getCredentials();
-            return minoro.authenticate(email, password)
-                    .flatMap(user -> AuthorityMapping.details(minoro, user, rolePrefix))
+            return authorities.minoro().authenticate(email, password)
+                    .flatMap(authorities::details)
                     .map(details -> authenticated(details, authentication))
                     .onErrorMap(MinoroException.class, MinoroReactiveAuthenticationManager::translate);
         });
@@ -118,6 +114,6 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
 
     @Override
     public String toString() {
-        return "MinoroReactiveAuthenticationManager{rolePrefix=" + rolePrefix + '}';
+        return "MinoroReactiveAuthenticationManager{" + authorities + '}';
     }
 }

@@ -2,7 +2,6 @@ package dev.minoro.spring;
 
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
-import java.util.Objects;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.UserDetails;
 import reactor.core.publisher.Mono;
@@ -18,12 +17,10 @@ import reactor.core.publisher.Mono;
  */
 public final class MinoroReactiveUserDetailsService implements ReactiveUserDetailsService {
 
-    private final Minoro minoro;
-    private final String rolePrefix;
+    private final AuthorityMapping authorities;
 
-    private MinoroReactiveUserDetailsService(Minoro minoro, String rolePrefix) {
-        this.minoro = minoro;
-        this.rolePrefix = rolePrefix;
+    private MinoroReactiveUserDetailsService(AuthorityMapping authorities) {
+        this.authorities = authorities;
     }
 
     /**
@@ -32,13 +29,12 @@ public final class MinoroReactiveUserDetailsService implements ReactiveUserDetai
      * @throws NullPointerException when {@code minoro} is null
      */
     public static MinoroReactiveUserDetailsService of(Minoro minoro) {
-        return new MinoroReactiveUserDetailsService(Objects.requireNonNull(minoro, "minoro"),
-                AuthorityMapping.DEFAULT_ROLE_PREFIX);
+        return new MinoroReactiveUserDetailsService(AuthorityMapping.of(minoro));
     }
 
     /** A copy that prefixes role names with {@code rolePrefix} instead of {@code ROLE_} ({@code ""} for none). */
     public MinoroReactiveUserDetailsService withRolePrefix(String rolePrefix) {
-        return new MinoroReactiveUserDetailsService(minoro, AuthorityMapping.checkedPrefix(rolePrefix));
+        return new MinoroReactiveUserDetailsService(authorities.withRolePrefix(rolePrefix));
     }
 
     /**
@@ -49,14 +45,14 @@ public final class MinoroReactiveUserDetailsService implements ReactiveUserDetai
      */
     @Override
     public Mono<UserDetails> findByUsername(String username) {
-        return minoro.users().findByEmail(username)
+        return authorities.minoro().users().findByEmail(username)
                 .onErrorResume(InvalidInputException.class, malformed -> Mono.empty())
-                .flatMap(user -> AuthorityMapping.details(minoro, user, rolePrefix))
+                .flatMap(authorities::details)
                 .cast(UserDetails.class);
     }
 
     @Override
     public String toString() {
-        return "MinoroReactiveUserDetailsService{rolePrefix=" + rolePrefix + '}';
+        return "MinoroReactiveUserDetailsService{" + authorities + '}';
     }
 }

@@ -2,20 +2,16 @@ package dev.minoro.sqlite;
 
 import dev.minoro.sqlite.internal.BindingRules;
 import dev.minoro.sqlite.internal.BoundSql;
-import dev.minoro.sqlite.internal.SqliteBatch;
+import dev.minoro.sqlite.internal.DriverConnection;
 import dev.minoro.sqlite.internal.SqliteResult;
-import dev.minoro.sqlite.internal.SqliteStatement;
 import dev.minoro.sqlite.internal.Timeouts;
 import dev.minoro.sqlite.internal.TransactionSql;
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
-import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import io.r2dbc.spi.TransactionDefinition;
-import io.r2dbc.spi.ValidationDepth;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,7 +45,7 @@ import reactor.core.publisher.Sinks;
  * also holds for operations subscribed after their subscriber was cancelled (as {@code timeout} may do), which
  * on a pooled connection would otherwise act on the transaction of the connection's next user.
  */
-final class SqliteConnection implements Connection, Lifecycle {
+final class SqliteConnection extends DriverConnection {
 
     private static final String NO_TRANSACTION = "no transaction is active";
 
@@ -61,13 +57,12 @@ final class SqliteConnection implements Connection, Lifecycle {
     private final Mono<Void> close;
     private @Nullable Transaction transaction; // under lock
     private @Nullable Beginning beginning; // under lock
-    private volatile boolean autoCommit = true;
     private volatile IsolationLevel isolationLevel = IsolationLevel.SERIALIZABLE;
     private volatile Duration statementTimeout = Duration.ZERO;
     private volatile @Nullable Duration lockWaitTimeout;
-    private volatile boolean closed;
 
     SqliteConnection(SqliteConnectionFactory factory) {
+        super(BindingRules.SQLITE);
         this.factory = factory;
         this.configuration = factory.configuration();
         this.lanes = factory.lanes();
@@ -76,32 +71,17 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     // ------------------------------------------------------------------ statements
 
-    @Override
-    public SqliteStatement createStatement(String sql) {
-        return new SqliteStatement(sql, BindingRules.SQLITE, this::execute);
-    }
-
-    @Override
-    public SqliteBatch createBatch() {
-        return new SqliteBatch(this::execute);
-    }
-
     /** Runs {@code statements} on the transaction's lane, or on a lane leased for them. */
-    private Flux<SqliteResult> execute(List<BoundSql> statements, boolean readOnly, int fetchSize) {
-        return Flux.defer(() -> {
-            if (closed) {
-                return Flux.error(closedError());
-            }
-            // as set when the statement runs, not when execute() was called
-            Duration timeout = statementTimeout;
-            String sql = statements.get(0).sql();
-            return BoundSql.resolve(statements).flatMapMany(resolved -> Flux.usingWhen(
-                    laneFor(readOnly, sql).map(choice -> start(choice, resolved, fetchSize, timeout)),
-                    Execution::results,
-                    Execution::streamEnded,
-                    (execution, error) -> execution.streamEnded(),
-                    Execution::streamEnded));
-        });
+    @Override
+    protected Flux<SqliteResult> run(List<BoundSql> statements, boolean readOnly, int fetchSize) {
+        // as set when the statement runs, not when execute() was called
+        Duration timeout = statementTimeout;
+        return Flux.usingWhen(
+                laneFor(readOnly, statements.get(0).sql()).map(choice -> start(choice, statements, fetchSize, timeout)),
+                Execution::results,
+                Execution::streamEnded,
+                (execution, error) -> execution.streamEnded(),
+                Execution::streamEnded);
     }
 
     /** The execution of {@code statements} on the chosen lane, which owns the lease (if any) from now on. */
@@ -110,7 +90,7 @@ final class SqliteConnection implements Connection, Lifecycle {
                 choice.lockWait());
         executions.add(execution);
         // close() aborts the executions it finds; this one came too late to be found
-        if (closed) {
+        if (isClosed()) {
             execution.refuse(closedError());
         }
         return execution;
@@ -123,7 +103,7 @@ final class SqliteConnection implements Connection, Lifecycle {
     private Mono<Choice> laneFor(boolean readOnly, String sql) {
         return Mono.defer(() -> {
             Mono<Transaction> current = current();
-            if (current == null && !autoCommit) {
+            if (current == null && !autoCommit()) {
                 current = begin(null);
             }
             if (current != null) {
@@ -147,7 +127,8 @@ final class SqliteConnection implements Connection, Lifecycle {
         executions.remove(execution);
     }
 
-    R2dbcNonTransientResourceException closedError() {
+    @Override
+    protected R2dbcNonTransientResourceException closedError() {
         return factory.isClosed()
                 ? SqliteExceptionFactory.factoryClosed(factory.database())
                 : SqliteExceptionFactory.connectionClosed(factory.database());
@@ -224,7 +205,7 @@ final class SqliteConnection implements Connection, Lifecycle {
     private Mono<Transaction> begin(@Nullable TransactionDefinition definition) {
         return Mono.defer(() -> {
             synchronized (lock) {
-                if (closed) {
+                if (isClosed()) {
                     return Mono.error(closedError());
                 }
                 if (transaction != null) {
@@ -553,7 +534,7 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     private Mono<Transaction> inTransaction(String sql) {
         return Mono.defer(() -> {
-            if (closed) {
+            if (isClosed()) {
                 return Mono.error(closedError());
             }
             Mono<Transaction> current = current();
@@ -574,25 +555,17 @@ final class SqliteConnection implements Connection, Lifecycle {
     @Override
     public boolean isAutoCommit() {
         synchronized (lock) {
-            return autoCommit && transaction == null && beginning == null;
+            return autoCommit() && transaction == null && beginning == null;
         }
     }
 
     /**
-     * Turns auto-commit on or off. Changing it while a transaction is active commits the transaction; with
-     * auto-commit off, the next statement begins a transaction (see {@link #beginTransaction()}).
+     * Turning auto-commit on or off while a transaction is active commits the transaction; with auto-commit off,
+     * the next statement begins a transaction (see {@link #beginTransaction()}).
      */
     @Override
-    public Mono<Void> setAutoCommit(boolean autoCommit) {
-        return Mono.defer(() -> {
-            if (closed) {
-                return Mono.error(closedError());
-            }
-            if (this.autoCommit == autoCommit) {
-                return Mono.empty();
-            }
-            return change(() -> this.autoCommit = autoCommit).then(commitTransaction());
-        });
+    protected Mono<Void> switchAutoCommit(boolean on) {
+        return change(() -> autoCommit(on)).then(commitTransaction());
     }
 
     /**
@@ -674,29 +647,20 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     // ------------------------------------------------------------------ the rest
 
-    /**
-     * LOCAL: whether neither the connection nor its factory is closed. REMOTE: that, and a {@code SELECT 1} on
-     * the transaction's lane or a leased one succeeds. Emits false rather than an error.
-     */
+    /** Whether the factory is open (for {@link #validate}, which also checks the connection). */
     @Override
-    public Mono<Boolean> validate(ValidationDepth depth) {
-        if (depth == null) {
-            throw new IllegalArgumentException("depth must not be null");
-        }
-        return Mono.defer(() -> {
-            if (closed || factory.isClosed()) {
-                return Mono.just(false);
-            }
-            if (depth == ValidationDepth.LOCAL) {
-                return Mono.just(true);
-            }
-            Mono<Transaction> current = current();
-            Mono<Boolean> check = current != null
-                    ? current.flatMap(t -> ping(t.lease().lane()))
-                    : Mono.usingWhen(lanes.reader(new LockWait(lockWait()), "a validation ('SELECT 1')"),
-                            lease -> ping(lease.lane()), Lease::release);
-            return check.onErrorReturn(false).defaultIfEmpty(false);
-        });
+    protected boolean usable() {
+        return !factory.isClosed();
+    }
+
+    /** {@code SELECT 1} on the transaction's lane or a leased one (for {@link #validate} REMOTE). */
+    @Override
+    protected Mono<Boolean> ping() {
+        Mono<Transaction> current = current();
+        return current != null
+                ? current.flatMap(t -> ping(t.lease().lane()))
+                : Mono.usingWhen(lanes.reader(new LockWait(lockWait()), "a validation ('SELECT 1')"),
+                        lease -> ping(lease.lane()), Lease::release);
     }
 
     private static Mono<Boolean> ping(Lane lane) {
@@ -710,16 +674,7 @@ final class SqliteConnection implements Connection, Lifecycle {
     @Override
     public ConnectionMetadata getMetadata() {
         String version = factory.sqliteVersion();
-        return new SqliteConnectionMetadata(version == null ? "unknown" : version);
-    }
-
-    /** The product and version of the database. */
-    private record SqliteConnectionMetadata(String getDatabaseVersion) implements ConnectionMetadata {
-
-        @Override
-        public String getDatabaseProductName() {
-            return "SQLite";
-        }
+        return metadata("SQLite", version == null ? "unknown" : version);
     }
 
     /**
@@ -733,15 +688,9 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     private Mono<Void> closeNow() {
         synchronized (lock) {
-            closed = true;
+            markClosed();
         }
         return release(closedError());
-    }
-
-    /** Nothing to do: a new connection is ready as it is. */
-    @Override
-    public Mono<Void> postAllocate() {
-        return Mono.empty();
     }
 
     /**
@@ -755,7 +704,7 @@ final class SqliteConnection implements Connection, Lifecycle {
         return Mono.defer(() -> release(new R2dbcNonTransientResourceException("the connection went back to its pool"
                 + " before this result was read")))
                 .then(Mono.<Void>fromRunnable(() -> {
-                    autoCommit = true;
+                    autoCommit(true);
                     isolationLevel = IsolationLevel.SERIALIZABLE;
                     statementTimeout = Duration.ZERO;
                     lockWaitTimeout = null;
@@ -796,6 +745,6 @@ final class SqliteConnection implements Connection, Lifecycle {
 
     @Override
     public String toString() {
-        return "SqliteConnection{" + factory.database() + (closed ? ", closed" : "") + "}";
+        return "SqliteConnection{" + factory.database() + (isClosed() ? ", closed" : "") + "}";
     }
 }

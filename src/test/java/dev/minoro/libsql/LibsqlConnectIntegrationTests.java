@@ -1,6 +1,7 @@
 package dev.minoro.libsql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -51,20 +55,29 @@ final class LibsqlConnectIntegrationTests {
     void closingTheFactoryEndsItsThreadsAndLaterCreatesFail() throws InterruptedException {
         LibsqlDatabase database = LibsqlServer.database();
         try {
+            Set<Thread> before = libsqlThreads();
             LibsqlConnectionFactory factory = database.factory();
             LibsqlTesting.query(factory, "SELECT 1", row -> row.get(0, Long.class))
                     .as(StepVerifier::create).expectNext(1L).verifyComplete();
+            Set<Thread> started = libsqlThreads();
+            started.removeAll(before);
+            assertFalse(started.isEmpty(), "the answer was completed on a thread of the factory's");
             factory.close().block(LibsqlTesting.TIMEOUT);
             factory.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
             // the executor ends its threads once the completions they run have returned
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!factory.terminated() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+            for (Thread thread : started) {
+                thread.join(Duration.ofSeconds(10).toMillis());
+                assertFalse(thread.isAlive(), "the factory's HTTP thread " + thread.getName() + " is still running");
             }
-            assertTrue(factory.terminated(), "the factory's HTTP threads are still running");
         } finally {
             database.close();
         }
+    }
+
+    private static Set<Thread> libsqlThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("minoro-libsql-"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     private static void assertFails(String url, Class<? extends Exception> type, String message) {

@@ -9,6 +9,7 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.contract.MigrationContract;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresInstance;
+import dev.minoro.testing.PostgresMigrationDatabases;
 import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.RawSql;
 import java.nio.file.Path;
@@ -16,11 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * can show: the fast path seen from the server's own log, and Minoro's tables in a schema of their own.
  */
 @Tag(PostgresServer.BOTH_MAJORS)
-@ExtendWith(PostgresServer.class)
 final class PostgresMigrationIntegrationTests implements MigrationContract {
 
     /** What the server logs for a statement: {@code statement: SQL} (simple) or {@code execute NAME: SQL}. */
@@ -37,33 +35,20 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
     /** What r2dbc-postgresql runs on each new connection, before Minoro sees it. */
     private static final String DRIVER_CONNECTION_SETUP = "SHOW TRANSACTION ISOLATION LEVEL";
 
+    @RegisterExtension
+    static final PostgresMigrationDatabases DATABASES = PostgresMigrationDatabases.direct();
+
     @TempDir
     Path directory;
 
-    private PostgresInstance server;
-    private final List<PostgresDatabase> databases = new ArrayList<>();
-
-    @BeforeEach
-    void server(PostgresInstance server) {
-        this.server = server;
-    }
-
-    @AfterEach
-    void dropDatabases() {
-        databases.forEach(PostgresDatabase::close);
-    }
-
     @Override
     public DatabaseConfig freshDatabase() {
-        PostgresDatabase database = server.createDatabase();
-        databases.add(database);
-        return database.config();
+        return DATABASES.config(DATABASES.database());
     }
 
     @Override
     public boolean tableExists(DatabaseConfig database, String table) {
-        return RawSql.value(database, Long.class, "SELECT COUNT(*) FROM information_schema.tables"
-                + " WHERE table_schema = current_schema() AND table_name = $1", table) > 0;
+        return PostgresMigrationDatabases.tableExists(database, table);
     }
 
     @Override
@@ -82,11 +67,10 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
 
     @Test
     void theServerRunsExactlyTheOneLedgerStatementWhenTheSchemaIsUpToDate() throws Exception {
-        freshDatabase();
-        PostgresDatabase db = databases.get(databases.size() - 1);
+        PostgresDatabase db = DATABASES.database();
         Minoro.migrateDatabase(db.config()).block(TIMEOUT);
         boolean seen = false;
-        if (server.hasLog()) {
+        if (DATABASES.server().hasLog()) {
             assertOnlyTheHeadQuery(fromTheLog(db), HEAD_QUERY);
             seen = true;
         }
@@ -95,7 +79,7 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
             assertOnlyTheHeadQuery(fromStatementStatistics(db), HEAD_QUERY.replace("LIMIT 1", "LIMIT $1"));
             seen = true;
         }
-        assertTrue(seen, "the server from " + server.source() + " has no readable log and no pg_stat_statements"
+        assertTrue(seen, "the server from " + DATABASES.server().source() + " has no readable log and no pg_stat_statements"
                 + " (shared_preload_libraries) to show what it ran");
     }
 
@@ -108,6 +92,7 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
 
     /** A boot's statements as the server logs them with {@code log_statement = 'all'}. */
     private List<String> fromTheLog(PostgresDatabase db) throws InterruptedException {
+        PostgresInstance server = DATABASES.server();
         server.execute("ALTER DATABASE " + db.name() + " SET log_statement = 'all'");
         PostgresInstance.ServerLog log = server.log();
         long mark = log.mark();
@@ -148,14 +133,14 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
 
     @Test
     void aSchemaOfItsOwnIsCreatedAndHoldsEveryTable() {
-        DatabaseConfig database = freshDatabase().withSchema("auth");
+        PostgresDatabase db = DATABASES.database();
+        DatabaseConfig database = db.config().withSchema("auth");
         Minoro minoro = Minoro.create(config(database)).block(TIMEOUT);
         try {
             assertEquals(0L, minoro.users().count().block(TIMEOUT));
         } finally {
             minoro.close().block(TIMEOUT);
         }
-        PostgresDatabase db = databases.get(databases.size() - 1);
         assertEquals(List.of("auth.minoro_migrations", "auth.minoro_role_permissions", "auth.minoro_roles",
                 "auth.minoro_user_roles", "auth.minoro_users"), db.queryStrings("SELECT schemaname || '.' || tablename"
                 + " FROM pg_tables WHERE tablename LIKE 'minoro%' ORDER BY 1"));

@@ -7,6 +7,7 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -105,6 +106,17 @@ final class SqliteTesting {
     static void awaitLanes(SqliteConnectionFactory factory, Predicate<SqliteMetrics> condition, String what) {
         SqliteMetrics metrics = factory.metrics();
         await(what, () -> condition.test(metrics), () -> metrics);
+    }
+
+    /**
+     * {@link #await} until a lane's thread waits for SQLite's lock (it is in the driver's busy handler, between two
+     * attempts), so that a test acts while a statement waits, not before it has started waiting.
+     */
+    static void awaitALockWait() {
+        await("a lane waiting for SQLite's lock", () -> Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("minoro-sqlite-"))
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(frame -> frame.getClassName()
+                        .equals(LockWait.class.getName()) && frame.getMethodName().equals("pause"))), () -> "none");
     }
 
     /** {@link #awaitLanes} until no lane is leased and no call waits for one. */

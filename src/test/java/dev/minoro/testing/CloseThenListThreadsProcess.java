@@ -2,14 +2,15 @@ package dev.minoro.testing;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import dev.minoro.InvalidCredentialsException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroException;
 import dev.minoro.NewUser;
-import java.time.Clock;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import reactor.core.Disposable;
 
@@ -20,8 +21,10 @@ import reactor.core.Disposable;
  * {@code migrate} runs {@code Minoro.migrateDatabase(db).block()} alone, as a deployment script does;
  * {@code failed-boot} boots on a database that cannot be opened and catches the error; {@code cancelled-boot} holds
  * the SQLite file's write lock (another connection, as another process would), starts a boot, cancels it while it
- * waits for the lock, and lets the lock go. With the single argument {@code main} and a class name, it runs that
- * class's {@code main} (the README's quickstart) and then lists.
+ * waits for the lock, and lets the lock go; {@code hashing-threads} boots, logs in once (an unknown email: one hash
+ * of the dummy) and closes, printing the password-hashing threads alive after each step
+ * ({@code hashing threads after boot: [...]}, {@code after login}, {@code after close}). With the single argument
+ * {@code main} and a class name, it runs that class's {@code main} (the README's quickstart) and then lists.
  */
 public final class CloseThenListThreadsProcess {
 
@@ -52,6 +55,28 @@ public final class CloseThenListThreadsProcess {
                 }
             }
             case "cancelled-boot" -> cancelBootWaitingForTheLock(database, args[1]);
+            case "hashing-threads" -> {
+                Minoro minoro = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(Duration.ofMinutes(2));
+                System.out.println("hashing threads after boot: " + hashingThreads());
+                try {
+                    minoro.authenticate("nobody@example.com", TestConfigs.PASSWORD).block(Duration.ofMinutes(1));
+                    throw new AssertionError("an unknown email logged in");
+                } catch (InvalidCredentialsException expected) {
+                    System.out.println("hashing threads after login: " + hashingThreads());
+                }
+                List<Thread> hashing = Thread.getAllStackTraces().keySet().stream()
+                        .filter(thread -> thread.getName().startsWith("minoro-password-")).toList();
+                minoro.close().block(Duration.ofMinutes(1));
+                for (Thread thread : hashing) {
+                    try {
+                        // close() completes once the hashing executor has terminated; a thread may still be exiting
+                        thread.join(Duration.ofMinutes(1).toMillis());
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                System.out.println("hashing threads after close: " + hashingThreads());
+            }
             default -> throw new IllegalArgumentException(args[2]);
         }
         printNonDaemonThreads();
@@ -82,5 +107,13 @@ public final class CloseThenListThreadsProcess {
                 .toList();
         System.out.println("non-daemon threads: " + keepAlive);
         System.out.flush();
+    }
+
+    private static List<String> hashingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("minoro-password-"))
+                .map(Thread::getName)
+                .sorted()
+                .toList();
     }
 }

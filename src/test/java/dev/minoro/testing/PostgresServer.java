@@ -86,7 +86,7 @@ public final class PostgresServer implements ParameterResolver {
         return instance;
     }
 
-    private static PostgresInstance shared(ExtensionContext context) {
+    static PostgresInstance shared(ExtensionContext context) {
         try {
             PostgresInstance server = shared();
             // Stopped with the root context, at the end of the run; the shutdown hook covers the rest.

@@ -10,31 +10,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Hashes passwords with Argon2id into PHC strings and checks passwords against stored hashes, on a
- * bounded scheduler of its own.
+ * {@link HashingScheduler} of its own.
  *
  * <p>Argon2 costs tens of milliseconds of CPU and {@code argon2MemoryKiB} of memory per hash, so it never
  * runs on a caller's thread: each instance owns {@code hashingThreads} threads named
- * {@code minoro-password-N} and admits at most {@code hashingThreads + hashingQueueCapacity} callers at a
- * time. Beyond that, new work fails at once with {@link OverloadedException} instead of queueing without
- * bound (each queued hash would hold its memory once it runs). A caller is admitted for a whole piece of
- * work with {@link #withSlot}, before the database work that goes with it, so that a refused login costs
- * the database nothing. {@link #close()} releases the threads.
+ * {@code minoro-password-N}, started by the first hash, and admits at most
+ * {@code hashingThreads + hashingQueueCapacity} callers at a time. Beyond that, new work fails at once with
+ * {@link OverloadedException} instead of queueing without bound (each queued hash would hold its memory once
+ * it runs). A caller is admitted for a whole piece of work with {@link #withSlot}, before the database work
+ * that goes with it, so that a refused login costs the database nothing. {@link #close()} releases the
+ * threads.
  *
  * <p>Minoro's own hashes are made from the password's NFKC form. Besides them, {@link #verify} checks
  * Argon2i, Argon2d, Argon2id (versions 1.0 and 1.3) and bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$})
@@ -49,59 +43,31 @@ public final class PasswordHasher {
     static final int SALT_BYTES = 16;
     static final int HASH_BYTES = 32;
 
-    private static final String THREAD_NAME_PREFIX = "minoro-password-";
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(PasswordHasher.class);
 
     private final int memoryKiB;
     private final int iterations;
     private final int parallelism;
-    private final int threads;
-    private final int queueCapacity;
     private final CostLimits limits;
-    private final ScheduledThreadPoolExecutor executor;
-    private final Scheduler scheduler;
-    /** Callers admitted and not yet done; at most threads + queueCapacity. */
-    private final AtomicInteger admitted = new AtomicInteger();
+    private final HashingScheduler scheduler;
     private final HashingProbe probe;
     private final Object dummyLock = new Object();
     private volatile @Nullable Argon2Hash dummy;
-    private volatile boolean closed;
 
-    private PasswordHasher(MinoroConfig config, HashingProbe probe) {
+    private PasswordHasher(MinoroConfig config, HashingScheduler scheduler, HashingProbe probe) {
         this.memoryKiB = config.argon2MemoryKiB();
         this.iterations = config.argon2Iterations();
         this.parallelism = config.argon2Parallelism();
-        this.threads = config.hashingThreads();
-        this.queueCapacity = config.hashingQueueCapacity();
         this.limits = CostLimits.of(config);
+        this.scheduler = scheduler;
         this.probe = probe;
-        ThreadFactory threadFactory = task -> {
-            Thread thread = new Thread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet());
-            // An instance nobody closed must not keep the JVM alive.
-            thread.setDaemon(true);
-            return thread;
-        };
-        // One queue shared by all threads, so that a hash never waits behind a busy thread while another
-        // is idle (Schedulers.newBoundedElastic queues per thread, and caps each thread's queue rather than
-        // the total). The executor's queue is unbounded: admission bounds it, without a lock. A
-        // ScheduledThreadPoolExecutor because Reactor's BlockHound integration accepts the brief lock inside
-        // its queue, where an ArrayBlockingQueue's lock, when contended, would fail a subscriber on a
-        // parallel thread.
-        this.executor = new ScheduledThreadPoolExecutor(threads, threadFactory);
-        executor.setRemoveOnCancelPolicy(true);
-        // All threads now, on this thread: started lazily, the first submissions would add them under the
-        // executor's main lock, which callers on parallel threads could contend for.
-        executor.prestartAllCoreThreads();
-        this.scheduler = Schedulers.fromExecutorService(executor, "minoro-password");
     }
 
     /**
      * A hasher with the Argon2id parameters ({@code argon2MemoryKiB}, {@code argon2Iterations},
      * {@code argon2Parallelism}), the scheduler size ({@code hashingThreads}, {@code hashingQueueCapacity})
-     * and the cost limits ({@code importedHashCostFactor}) of {@code config}. Starts its
-     * {@code hashingThreads} threads, which wait idle until the first hash and end when {@link #close()}
-     * is subscribed.
+     * and the cost limits ({@code importedHashCostFactor}) of {@code config}. Starts no thread: its
+     * {@code hashingThreads} threads start at the first hash and end when {@link #close()} is subscribed.
      */
     public static PasswordHasher create(MinoroConfig config) {
         return create(config, HashingProbe.NONE);
@@ -110,8 +76,24 @@ public final class PasswordHasher {
     /** {@link #create(MinoroConfig)} with a probe that tests use to watch, hold or fail the hashing threads' work. */
     public static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
         Objects.requireNonNull(config, "config");
+        return create(config, HashingScheduler.create(config.hashingThreads(), config.hashingQueueCapacity(),
+                config.argon2MemoryKiB()), probe);
+    }
+
+    /**
+     * {@link #create(MinoroConfig, HashingProbe)} on {@code scheduler} instead of one sized by {@code config}'s
+     * {@code hashingThreads} and {@code hashingQueueCapacity}; the hasher owns it from now on and closes it.
+     */
+    public static PasswordHasher create(MinoroConfig config, HashingScheduler scheduler, HashingProbe probe) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(probe, "probe");
-        return new PasswordHasher(config, probe);
+        return new PasswordHasher(config, scheduler, probe);
+    }
+
+    /** The scheduler the hashing runs on, whose counts (queued, running, rejected) metrics read. */
+    public HashingScheduler scheduler() {
+        return scheduler;
     }
 
     /**
@@ -129,11 +111,11 @@ public final class PasswordHasher {
     public <T> Mono<T> withSlot(Function<? super Slot, ? extends Mono<T>> work) {
         Objects.requireNonNull(work, "work");
         return Mono.defer(() -> {
-            if (closed) {
+            if (scheduler.isClosed()) {
                 return Mono.<T>error(new MinoroClosedException());
             }
-            if (!admit()) {
-                return Mono.<T>error(overloaded());
+            if (!scheduler.tryAdmit()) {
+                return Mono.<T>error(scheduler.overloaded());
             }
             Slot slot = new Slot();
             Mono<T> body;
@@ -246,26 +228,13 @@ public final class PasswordHasher {
      * completes when the threads are gone.
      */
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            closed = true;
-            // Shutting the executor down takes its locks, and the caller may be an event loop (closing
-            // after a PostgreSQL query, on r2dbc-postgresql's thread): BlockHound caught the wait. Not
-            // Scheduler.disposeGracefully: Reactor waits for that on a thread of its own that is no daemon and
-            // lingers 10 s, so a program would live 10 s after close().
-            return Mono.<Void>fromCallable(() -> {
-                executor.shutdown();
-                while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-                    // hashes already admitted are still running; they finish, however long they take
-                }
-                return null;
-            }).subscribeOn(Schedulers.boundedElastic());
-        });
+        return scheduler.close();
     }
 
     @Override
     public String toString() {
-        return "PasswordHasher{argon2id m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + ", threads="
-                + threads + ", queueCapacity=" + queueCapacity + (closed ? ", closed" : "") + '}';
+        return "PasswordHasher{argon2id m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + ", " + scheduler
+                + (scheduler.isClosed() ? ", closed" : "") + '}';
     }
 
     /**
@@ -310,7 +279,7 @@ public final class PasswordHasher {
 
         private void release() {
             if (released.compareAndSet(false, true)) {
-                admitted.decrementAndGet();
+                scheduler.release();
             }
         }
     }
@@ -339,7 +308,7 @@ public final class PasswordHasher {
                 return Mono.error(invalid);
             }
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Mono.fromCallable(() -> {
+            return scheduler.run(() -> {
                 try {
                     probe.taskStarted();
                     return work.call();
@@ -349,24 +318,8 @@ public final class PasswordHasher {
                     }
                     throw failedOnThread(e);
                 }
-            }).subscribeOn(scheduler)
-                    .doOnCancel(() -> cancelled.set(true))
-                    // The executor refuses tasks only once close() has shut it down.
-                    .onErrorMap(RejectedExecutionException.class, MinoroClosedException::new);
+            }).doOnCancel(() -> cancelled.set(true));
         });
-    }
-
-    private boolean admit() {
-        int limit = threads + queueCapacity;
-        for (;;) {
-            int current = admitted.get();
-            if (current >= limit) {
-                return false;
-            }
-            if (admitted.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
     }
 
     private boolean verifyNow(String password, String storedHash) {
@@ -463,15 +416,6 @@ public final class PasswordHasher {
         return null;
     }
 
-    private OverloadedException overloaded() {
-        RejectedExecutionException cause = new RejectedExecutionException("minoro-password: " + threads
-                + " running and " + queueCapacity + " waiting, the most allowed");
-        return new OverloadedException("Password hashing is at capacity: all " + threads + " hashing threads are"
-                + " busy and all " + queueCapacity + " queue slots are taken. Retry later, or raise hashingThreads"
-                + " (up to the cores available) or hashingQueueCapacity in MinoroConfig; each hash holds "
-                + memoryKiB + " KiB while it runs.", cause);
-    }
-
     /**
      * What a failure on a hashing thread becomes. The message names the failure's type (and, for the
      * JVM's own errors, their message, which holds no input); the cause keeps the rest.
@@ -485,7 +429,7 @@ public final class PasswordHasher {
         if (failure instanceof OutOfMemoryError) {
             message.append("; each Argon2 computation holds its memory cost (").append(memoryKiB)
                     .append(" KiB configured, up to ").append(limits.maxMemoryKiB())
-                    .append(" KiB for an imported hash) on each of ").append(threads)
+                    .append(" KiB for an imported hash) on each of ").append(scheduler.threads())
                     .append(" hashing threads: give the JVM more heap, or lower hashingThreads or argon2MemoryKiB");
         }
         return new MinoroException(message.toString(), failure);

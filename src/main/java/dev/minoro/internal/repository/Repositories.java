@@ -1,6 +1,8 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.MinoroConfig;
+import dev.minoro.RoleRepository;
+import dev.minoro.UserRepository;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
 
@@ -12,7 +14,7 @@ import dev.minoro.internal.password.PasswordHasher;
  * @param roles  the roles, memberships and permissions
  * @param logins what password logins read and write
  */
-public record Repositories(SqlUserRepository users, SqlRoleRepository roles, LoginStore logins) {
+public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins) {
 
     /**
      * The repositories over {@code database}. Seeds a random generator from the operating system and

@@ -44,6 +44,15 @@ final class Rows {
                 notNull(row.get("created_at", Instant.class), "created_at"));
     }
 
+    /** The first column, a count. */
+    static Long count(Readable row) {
+        return notNull(row.get(0, Long.class), "count");
+    }
+
+    static String permission(Readable row) {
+        return notNull(row.get("permission", String.class), "permission");
+    }
+
     static <T> T notNull(T value, String column) {
         return Objects.requireNonNull(value, () -> "column " + column + " is null");
     }

@@ -15,7 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The {@link RoleRepository} over any {@link Database}, in plain SQL. */
-public final class SqlRoleRepository implements RoleRepository {
+final class SqlRoleRepository implements RoleRepository {
 
     private final Database database;
     private final Sql sql;
@@ -49,8 +49,7 @@ public final class SqlRoleRepository implements RoleRepository {
     public Mono<Role> findByName(String name) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
-            return database.withConnection("finding a role",
-                    c -> Statements.query(c, sql.roleByName, Rows::role, nameNorm).next());
+            return Statements.first(database, "finding a role", sql.roleByName, Rows::role, nameNorm);
         });
     }
 
@@ -58,32 +57,25 @@ public final class SqlRoleRepository implements RoleRepository {
     public Mono<Role> findById(UUID id) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection("finding a role by id",
-                    c -> Statements.query(c, sql.roleById, Rows::role, id).next());
+            return Statements.first(database, "finding a role by id", sql.roleById, Rows::role, id);
         });
     }
 
     @Override
     public Flux<Role> findAll() {
-        return lifecycle.flux(() -> {
-            return database.withConnectionMany("listing roles", c -> Statements.query(c, sql.allRoles, Rows::role));
-        });
+        return lifecycle.flux(() -> Statements.all(database, "listing roles", sql.allRoles, Rows::role));
     }
 
     @Override
     public Mono<Long> count() {
-        return lifecycle.mono(() -> {
-            return database.withConnection("counting roles",
-                    c -> Statements.query(c, sql.countRoles, row -> Rows.notNull(row.get(0, Long.class), "count"))
-                            .next());
-        });
+        return lifecycle.mono(() -> Statements.first(database, "counting roles", sql.countRoles, Rows::count));
     }
 
     @Override
     public Mono<Boolean> delete(String name) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
-            return database.withConnection("deleting a role", c -> Statements.update(c, sql.deleteRole, nameNorm))
+            return Statements.update(database, "deleting a role", sql.deleteRole, nameNorm)
                     .map(deleted -> deleted > 0);
         });
     }
@@ -126,8 +118,7 @@ public final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return database.withConnection("revoking a role",
-                    c -> Statements.update(c, sql.revoke, userId, nameNorm)).then();
+            return Statements.update(database, "revoking a role", sql.revoke, userId, nameNorm).then();
         });
     }
 
@@ -135,8 +126,7 @@ public final class SqlRoleRepository implements RoleRepository {
     public Flux<Role> rolesOf(UUID userId) {
         return lifecycle.flux(() -> {
             Inputs.id(userId, "userId");
-            return database.withConnectionMany("listing a user's roles",
-                    c -> Statements.query(c, sql.rolesOf, Rows::role, userId));
+            return Statements.all(database, "listing a user's roles", sql.rolesOf, Rows::role, userId);
         });
     }
 
@@ -144,8 +134,7 @@ public final class SqlRoleRepository implements RoleRepository {
     public Flux<User> membersOf(String roleName) {
         return lifecycle.flux(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return database.withConnectionMany("listing a role's members",
-                    c -> Statements.query(c, sql.membersOf, Rows::user, nameNorm));
+            return Statements.all(database, "listing a role's members", sql.membersOf, Rows::user, nameNorm);
         });
     }
 
@@ -154,8 +143,7 @@ public final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return database.withConnection("checking a user's role",
-                    c -> Statements.query(c, sql.hasRole, row -> Boolean.TRUE, userId, nameNorm).hasElements());
+            return Statements.exists(database, "checking a user's role", sql.hasRole, userId, nameNorm);
         });
     }
 
@@ -188,8 +176,8 @@ public final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             String checkedPermission = Inputs.permission(permission);
-            return database.withConnection("revoking a permission",
-                    c -> Statements.update(c, sql.revokePermission, nameNorm, checkedPermission)).then();
+            return Statements.update(database, "revoking a permission", sql.revokePermission, nameNorm,
+                    checkedPermission).then();
         });
     }
 
@@ -197,9 +185,8 @@ public final class SqlRoleRepository implements RoleRepository {
     public Flux<String> permissionsOfRole(String roleName) {
         return lifecycle.flux(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return database.withConnectionMany("listing a role's permissions", c -> Statements.query(c,
-                    sql.permissionsOfRole, row -> Rows.notNull(row.get("permission", String.class), "permission"),
-                    nameNorm));
+            return Statements.all(database, "listing a role's permissions", sql.permissionsOfRole, Rows::permission,
+                    nameNorm);
         });
     }
 
@@ -207,9 +194,8 @@ public final class SqlRoleRepository implements RoleRepository {
     public Flux<String> permissionsOf(UUID userId) {
         return lifecycle.flux(() -> {
             Inputs.id(userId, "userId");
-            return database.withConnectionMany("listing a user's permissions", c -> Statements.query(c,
-                    sql.permissionsOf, row -> Rows.notNull(row.get("permission", String.class), "permission"),
-                    userId));
+            return Statements.all(database, "listing a user's permissions", sql.permissionsOf, Rows::permission,
+                    userId);
         });
     }
 
@@ -218,8 +204,8 @@ public final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String checkedPermission = Inputs.permission(permission);
-            return database.withConnection("checking a user's permission", c -> Statements.query(c,
-                    sql.hasPermission, row -> Boolean.TRUE, userId, checkedPermission).hasElements());
+            return Statements.exists(database, "checking a user's permission", sql.hasPermission, userId,
+                    checkedPermission);
         });
     }
 

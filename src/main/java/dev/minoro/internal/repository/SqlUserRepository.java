@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The {@link UserRepository} over any {@link Database}, in plain SQL. */
-public final class SqlUserRepository implements UserRepository {
+final class SqlUserRepository implements UserRepository {
 
     private final Database database;
     private final Sql sql;
@@ -61,8 +61,7 @@ public final class SqlUserRepository implements UserRepository {
     public Mono<User> findById(UUID id) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection("finding a user by id",
-                    c -> Statements.query(c, sql.userById, Rows::user, id).next());
+            return Statements.first(database, "finding a user by id", sql.userById, Rows::user, id);
         });
     }
 
@@ -70,8 +69,7 @@ public final class SqlUserRepository implements UserRepository {
     public Mono<User> findByEmail(String email) {
         return lifecycle.mono(() -> {
             String emailNorm = Inputs.normalisedEmail(email);
-            return database.withConnection("finding a user by email",
-                    c -> Statements.query(c, sql.userByEmail, Rows::user, emailNorm).next());
+            return Statements.first(database, "finding a user by email", sql.userByEmail, Rows::user, emailNorm);
         });
     }
 
@@ -79,18 +77,13 @@ public final class SqlUserRepository implements UserRepository {
     public Flux<User> findAll(int offset, int limit) {
         return lifecycle.flux(() -> {
             Inputs.page(offset, limit);
-            return database.withConnectionMany("listing users",
-                    c -> Statements.query(c, sql.usersPage, Rows::user, limit, offset));
+            return Statements.all(database, "listing users", sql.usersPage, Rows::user, limit, offset);
         });
     }
 
     @Override
     public Mono<Long> count() {
-        return lifecycle.mono(() -> {
-            return database.withConnection("counting users",
-                    c -> Statements.query(c, sql.countUsers, row -> Rows.notNull(row.get(0, Long.class), "count"))
-                            .next());
-        });
+        return lifecycle.mono(() -> Statements.first(database, "counting users", sql.countUsers, Rows::count));
     }
 
     @Override
@@ -126,7 +119,7 @@ public final class SqlUserRepository implements UserRepository {
             Inputs.id(id, "id");
             return hashOf(newPassword).flatMap(passwordHash -> database.withConnection("changing a password",
                             c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
-                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
         });
     }
 
@@ -134,8 +127,8 @@ public final class SqlUserRepository implements UserRepository {
     public Mono<Void> unlock(UUID id) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection("unlocking a user", c -> Statements.update(c, sql.unlock, id))
-                    .flatMap(changed -> changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty());
+            return Statements.update(database, "unlocking a user", sql.unlock, id)
+                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
         });
     }
 
@@ -143,7 +136,7 @@ public final class SqlUserRepository implements UserRepository {
     public Mono<Boolean> delete(UUID id) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection("deleting a user", c -> Statements.update(c, sql.deleteUser, id))
+            return Statements.update(database, "deleting a user", sql.deleteUser, id)
                     .map(deleted -> deleted > 0);
         });
     }
@@ -171,6 +164,11 @@ public final class SqlUserRepository implements UserRepository {
 
     private Instant now() {
         return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** Empty when a statement changed the user, else {@link #noSuchUser}. */
+    private static Mono<Void> changedOrNoSuchUser(long changed, UUID id) {
+        return changed == 0 ? Mono.error(noSuchUser(id)) : Mono.empty();
     }
 
     static NotFoundException noSuchUser(UUID id) {

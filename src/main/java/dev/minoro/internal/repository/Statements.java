@@ -1,5 +1,6 @@
 package dev.minoro.internal.repository;
 
+import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
@@ -38,6 +39,28 @@ final class Statements {
         return Flux.from(bind(connection.createStatement(sql), args).execute())
                 .concatMap(Result::getRowsUpdated)
                 .reduce(0L, Long::sum);
+    }
+
+    /** A cold Mono of the first row of a query, mapped, on a connection of its own, for {@code doing}. */
+    static <T> Mono<T> first(Database database, String doing, String sql, Function<Readable, T> mapper,
+            Object... args) {
+        return database.withConnection(doing, c -> query(c, sql, mapper, args).next());
+    }
+
+    /** A cold Flux of the rows of a query, mapped, on a connection of its own, for {@code doing}. */
+    static <T> Flux<T> all(Database database, String doing, String sql, Function<Readable, T> mapper,
+            Object... args) {
+        return database.withConnectionMany(doing, c -> query(c, sql, mapper, args));
+    }
+
+    /** A cold Mono of whether a query has a row, on a connection of its own, for {@code doing}. */
+    static Mono<Boolean> exists(Database database, String doing, String sql, Object... args) {
+        return database.withConnection(doing, c -> query(c, sql, row -> Boolean.TRUE, args).hasElements());
+    }
+
+    /** A cold Mono of the number of rows a statement changed, on a connection of its own, for {@code doing}. */
+    static Mono<Long> update(Database database, String doing, String sql, Object... args) {
+        return database.withConnection(doing, c -> update(c, sql, args));
     }
 
     private static Statement bind(Statement statement, Object... args) {

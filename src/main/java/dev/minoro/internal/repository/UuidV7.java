@@ -9,7 +9,7 @@ import java.util.UUID;
  * Makes UUIDv7 ids (RFC 9562): 48 bits of Unix milliseconds from the clock, then 74 random bits, so
  * that ids sort by creation time and index well.
  */
-public final class UuidV7 {
+final class UuidV7 {
 
     private final Clock clock;
     private final SecureRandom random;
@@ -18,7 +18,7 @@ public final class UuidV7 {
      * A generator over {@code clock}. Construction seeds a DRBG from the operating system, which may
      * block: make generators where blocking is allowed, not on an event loop.
      */
-    public UuidV7(Clock clock) {
+    UuidV7(Clock clock) {
         this.clock = clock;
         try {
             this.random = SecureRandom.getInstance("DRBG");
@@ -30,7 +30,7 @@ public final class UuidV7 {
     }
 
     /** A new id. */
-    public UUID next() {
+    UUID next() {
         long millis = clock.millis();
         byte[] r = new byte[10];
         random.nextBytes(r);

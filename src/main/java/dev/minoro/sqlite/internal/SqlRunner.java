@@ -5,7 +5,7 @@ import reactor.core.publisher.Flux;
 
 /** What runs the statements of a {@link SqliteStatement} or {@link SqliteBatch}: a driver's connection. */
 @FunctionalInterface
-public interface SqlRunner {
+interface SqlRunner {
 
     /**
      * A cold Flux that runs {@code statements} in order and emits one result for each, each when the subscriber asks

@@ -11,12 +11,12 @@ import reactor.core.publisher.Flux;
  * {@link SqlRunner}: the SQLite driver runs them on one lane; the libSQL driver sends them in one request, each
  * running only if the one before succeeded.
  */
-public final class SqliteBatch implements Batch {
+final class SqliteBatch implements Batch {
 
     private final SqlRunner runner;
     private final List<SqlScript.Part> parts = new ArrayList<>();
 
-    public SqliteBatch(SqlRunner runner) {
+    SqliteBatch(SqlRunner runner) {
         this.runner = runner;
     }
 

@@ -7,12 +7,12 @@ import org.jspecify.annotations.Nullable;
  * One row of a result, read from SQLite before it is emitted: its values are plain Java objects, so reading
  * them does no I/O and is safe on any thread. See {@link SqliteValues} for the conversions.
  */
-public final class SqliteRow implements Row {
+final class SqliteRow implements Row {
 
     private final SqliteRowMetadata metadata;
     private final @Nullable Object[] values;
 
-    public SqliteRow(SqliteRowMetadata metadata, @Nullable Object[] values) {
+    SqliteRow(SqliteRowMetadata metadata, @Nullable Object[] values) {
         this.metadata = metadata;
         this.values = values;
     }

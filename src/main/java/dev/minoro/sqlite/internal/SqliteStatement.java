@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
  * emits one result per statement: DDL reports 0 rows updated, DML its count, a query its rows. How and where
  * they run is the driver's {@link SqlRunner}.
  */
-public final class SqliteStatement implements Statement {
+final class SqliteStatement implements Statement {
 
     private final SqlScript script;
     private final BindingRules rules;
@@ -36,7 +36,7 @@ public final class SqliteStatement implements Statement {
      * @throws IllegalArgumentException when {@code sql} is null, holds no statement, binds parameters in a script
      *                                  of several statements, or has parameters that {@code rules} refuse
      */
-    public SqliteStatement(String sql, BindingRules rules, SqlRunner runner) {
+    SqliteStatement(String sql, BindingRules rules, SqlRunner runner) {
         if (sql == null) {
             throw new IllegalArgumentException("sql must not be null");
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,11 @@ final class AdvisoryLockIntegrationTests {
             assertTrue(firstHolds.await(30, TimeUnit.SECONDS), "the first holder never got the lock");
             second.as(StepVerifier::create)
                     .expectSubscription()
-                    // While the first holds the lock, the second keeps polling and does nothing else.
-                    .expectNoEvent(Duration.ofMillis(700))
+                    .then(() -> awaitSessionsThatTriedTheLock(db, 1))
+                    // What must not happen is the point: while the first holds the lock, the second keeps polling
+                    // (pauses of 25 ms doubling to 500 ms, with jitter) and does nothing else. 300 ms: a few more
+                    // tries after the first refused one.
+                    .expectNoEvent(Duration.ofMillis(300))
                     .then(() -> assertEquals(List.of("first"), uncommittedNotVisible(db)))
                     .then(releaseFirst::tryEmitEmpty)
                     .expectNext("second done")
@@ -61,6 +65,21 @@ final class AdvisoryLockIntegrationTests {
             assertEquals(List.of("first", "second"), db.queryStrings("SELECT name FROM holders ORDER BY seq"));
         } finally {
             database.close().block(TIMEOUT);
+        }
+    }
+
+    /**
+     * Polls the server, up to {@code TIMEOUT}, until {@code sessions} sessions of this database have tried the
+     * advisory lock as their last statement and are still in their transaction: a waiter has polled at least once.
+     */
+    private static void awaitSessionsThatTriedTheLock(PostgresDatabase db, int sessions) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state = 'idle in transaction' AND query LIKE 'SELECT pg_try_advisory_xact_lock%'";
+        while (Long.parseLong(db.queryStrings(sql).get(0)) < sessions) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + sessions + " sessions tried the lock");
+            // a poll of the server's view, not a wait for time to pass: it ends as soon as the condition holds
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 
@@ -149,7 +168,8 @@ final class AdvisoryLockIntegrationTests {
             locked(database, TIMEOUT, c -> Mono.just("never"))
                     .as(StepVerifier::create)
                     .expectSubscription()
-                    .expectNoEvent(Duration.ofMillis(300))
+                    // the holder's last statement took the lock; the waiter's has been refused it
+                    .then(() -> awaitSessionsThatTriedTheLock(db, 2))
                     .thenCancel()
                     .verify(TIMEOUT);
             release.tryEmitEmpty();
