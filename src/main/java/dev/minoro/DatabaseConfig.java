@@ -28,6 +28,7 @@ public final class DatabaseConfig {
     static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofMinutes(30);
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_POOL_MIN_SIZE = 0;
     static final int DEFAULT_POOL_MAX_SIZE = 10;
     private static final UnaryOperator<ConnectionFactory> NO_CUSTOMIZER = UnaryOperator.identity();
@@ -51,6 +52,8 @@ public final class DatabaseConfig {
     private final @Nullable Boolean poolerMode;
     private final Duration migrationLockTimeout;
     private final Duration busyTimeout;
+    private final @Nullable String authToken;
+    private final Duration connectTimeout;
     private final UnaryOperator<ConnectionFactory> connectionFactoryCustomizer;
 
     private DatabaseConfig(Values v) {
@@ -67,6 +70,8 @@ public final class DatabaseConfig {
         this.poolerMode = v.poolerMode;
         this.migrationLockTimeout = v.migrationLockTimeout;
         this.busyTimeout = v.busyTimeout;
+        this.authToken = v.authToken;
+        this.connectTimeout = v.connectTimeout;
         this.connectionFactoryCustomizer = v.connectionFactoryCustomizer;
     }
 
@@ -86,6 +91,8 @@ public final class DatabaseConfig {
         @Nullable Boolean poolerMode;
         Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
         Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        @Nullable String authToken;
+        Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         UnaryOperator<ConnectionFactory> connectionFactoryCustomizer = NO_CUSTOMIZER;
 
         Values(DatabaseType type, String connection, MinoroRuntime.Target target) {
@@ -106,6 +113,8 @@ public final class DatabaseConfig {
             poolerMode = c.poolerMode;
             migrationLockTimeout = c.migrationLockTimeout;
             busyTimeout = c.busyTimeout;
+            authToken = c.authToken;
+            connectTimeout = c.connectTimeout;
             connectionFactoryCustomizer = c.connectionFactoryCustomizer;
         }
     }
@@ -118,11 +127,22 @@ public final class DatabaseConfig {
     }
 
     /**
-     * SQLite, with a libsql-style connection: {@code file:/abs/path.db}, {@code file:relative/path.db},
-     * {@code file::memory:} or {@code :memory:}. A file is created when missing (its directory must
-     * exist). Remote libsql/Turso URLs are not supported yet.
+     * SQLite, with a libsql-style connection, read as {@code @libsql/client} reads it. A local database:
+     * {@code file:/abs/path.db}, {@code file:relative/path.db}, {@code file::memory:} or {@code :memory:}; a file is
+     * created when missing (its directory must exist). A remote libSQL server (Turso, sqld), reached over Hrana on
+     * HTTP: {@code libsql://host[:port]} (HTTPS; with {@code ?tls=0} plain HTTP, which then needs a port),
+     * {@code https://host[:port]} or {@code http://host:port}, each with an optional path and an optional
+     * {@code ?authToken=…} (which wins over {@link #withAuthToken}). {@code ws://} and {@code wss://} are refused:
+     * Minoro speaks Hrana over HTTP.
      *
-     * @throws ConfigurationException for any other form; the message lists the accepted ones
+     * <pre>{@code
+     * DatabaseConfig turso = DatabaseConfig.sqlite("libsql://auth-acme.turso.io")
+     *         .withAuthToken(System.getenv("TURSO_AUTH_TOKEN"));
+     * }</pre>
+     *
+     * @throws ConfigurationException for any other form, or a query parameter other than {@code authToken} and
+     *                                {@code tls} (named in the message); the message lists the accepted forms and
+     *                                never shows the token
      */
     public static DatabaseConfig sqlite(String connection) {
         return of(DatabaseType.SQLITE, connection);
@@ -145,8 +165,9 @@ public final class DatabaseConfig {
     /**
      * The database {@code connection} names, its type read from the form: {@code postgres://},
      * {@code postgresql://}, {@code r2dbc:postgresql://} and {@code r2dbc:pool:postgresql://} are
-     * PostgreSQL; {@code file:…}, {@code file::memory:} and {@code :memory:} are SQLite. For
-     * applications configured by one {@code DATABASE_URL}.
+     * PostgreSQL; {@code file:…}, {@code file::memory:} and {@code :memory:} are SQLite, and
+     * {@code libsql://}, {@code https://} and {@code http://} a remote libSQL server (see {@link #sqlite(String)}).
+     * For applications configured by one {@code DATABASE_URL}.
      *
      * @throws ConfigurationException when it is null or none of these forms, listing them
      */
@@ -159,13 +180,16 @@ public final class DatabaseConfig {
                 || lower.startsWith("r2dbc:postgresql://") || lower.startsWith("r2dbc:pool:postgresql://")) {
             return postgres(connection);
         }
-        if (lower.startsWith("file:") || lower.equals(":memory:") || lower.startsWith("libsql:")) {
+        if (lower.startsWith("file:") || lower.equals(":memory:") || lower.startsWith("libsql:")
+                || lower.startsWith("https:") || lower.startsWith("http:") || lower.startsWith("wss:")
+                || lower.startsWith("ws:")) {
             return sqlite(connection);
         }
         throw new ConfigurationException("cannot tell the database type of '" + ConnectionSecrets.mask(connection)
                 + "': PostgreSQL connections start with postgres://, postgresql://, r2dbc:postgresql:// or"
                 + " r2dbc:pool:postgresql://, SQLite connections are file:/abs/path.db, file:relative/path.db,"
-                + " file::memory: or :memory:");
+                + " file::memory: or :memory:, and remote libSQL (Turso, sqld) connections libsql://, https:// or"
+                + " http://");
     }
 
     /**
@@ -284,7 +308,37 @@ public final class DatabaseConfig {
         if (type != DatabaseType.SQLITE) {
             throw new ConfigurationException("busyTimeout applies to SQLite only, but this database is " + type);
         }
+        if (target.remote()) {
+            throw new ConfigurationException("busyTimeout applies to local SQLite files only: a remote libSQL server"
+                    + " keeps its own busy timeout");
+        }
         return with(v -> v.busyTimeout = positive("busyTimeout", timeout));
+    }
+
+    /**
+     * Remote libSQL only: a copy that sends {@code authToken} as the bearer token of every request
+     * ({@code Authorization: Bearer …}), such as {@code turso db tokens create} prints. A token in the URL
+     * ({@code ?authToken=…}) wins, as in {@code @libsql/client}. The token is never shown by {@link #toString()}, a
+     * log line or a message.
+     *
+     * @throws ConfigurationException when the database is not a remote libSQL server, or the token is null, blank or
+     *                                holds characters an HTTP header cannot carry (the message never shows it)
+     */
+    public DatabaseConfig withAuthToken(String authToken) {
+        requireRemoteLibsql("authToken");
+        String token = MinoroRuntime.authToken(authToken);
+        return with(v -> v.authToken = token);
+    }
+
+    /**
+     * Remote libSQL only: a copy whose requests fail when the TCP connection to the server and its TLS handshake
+     * take longer than {@code timeout} (default 10 s), with a {@link DatabaseException} that says so.
+     *
+     * @throws ConfigurationException when the database is not a remote libSQL server or the duration is not positive
+     */
+    public DatabaseConfig withConnectTimeout(Duration timeout) {
+        requireRemoteLibsql("connectTimeout");
+        return with(v -> v.connectTimeout = positive("connectTimeout", timeout));
     }
 
     /**
@@ -375,6 +429,19 @@ public final class DatabaseConfig {
     }
 
     /**
+     * Remote libSQL: the token set by {@link #withAuthToken}, or null; a token in the URL wins over it. Keep it out
+     * of logs.
+     */
+    public @Nullable String authToken() {
+        return authToken;
+    }
+
+    /** Remote libSQL: how long a request waits for the TCP connection and TLS handshake (default 10 s). */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
      * What Minoro's connection factory passes through before use: one that returns it as it is, unless
      * {@link #withConnectionFactoryCustomizer} set another.
      */
@@ -397,13 +464,15 @@ public final class DatabaseConfig {
                 && maxIdleTime.equals(that.maxIdleTime) && Objects.equals(maxLifetime, that.maxLifetime)
                 && Objects.equals(poolerMode, that.poolerMode)
                 && migrationLockTimeout.equals(that.migrationLockTimeout) && busyTimeout.equals(that.busyTimeout)
+                && Objects.equals(authToken, that.authToken) && connectTimeout.equals(that.connectTimeout)
                 && connectionFactoryCustomizer.equals(that.connectionFactoryCustomizer);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout, connectionFactoryCustomizer);
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout, authToken, connectTimeout,
+                connectionFactoryCustomizer);
     }
 
     /** Shows the settings with every password and token in the connection string masked. */
@@ -425,6 +494,11 @@ public final class DatabaseConfig {
             if (poolerMode != null) {
                 s.append(", poolerMode=").append(poolerMode);
             }
+        } else if (target.remote()) {
+            if (authToken != null) {
+                s.append(", authToken=").append(ConnectionSecrets.MASK);
+            }
+            s.append(", connectTimeout=").append(connectTimeout);
         } else {
             s.append(", busyTimeout=").append(busyTimeout);
         }
@@ -433,6 +507,14 @@ public final class DatabaseConfig {
             s.append(", connectionFactoryCustomized");
         }
         return s.append('}').toString();
+    }
+
+    private void requireRemoteLibsql(String option) {
+        if (!target.remote()) {
+            throw new ConfigurationException(option + " applies to a remote libSQL server (libsql://, https://,"
+                    + " http://) only, but this database is " + (type == DatabaseType.SQLITE ? "a local SQLite file"
+                    : type.toString()));
+        }
     }
 
     private void requirePostgres(String option) {

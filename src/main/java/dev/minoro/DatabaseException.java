@@ -37,7 +37,9 @@ public class DatabaseException extends MinoroException {
     /**
      * The SQLSTATE the database or its driver reported, such as PostgreSQL's {@code "23505"} (unique_violation)
      * or {@code "28P01"} (invalid_password), or r2dbc-postgresql's class 08 (connection exception) when the server
-     * could not be reached; null when none was reported (always for SQLite, which has no SQLSTATEs).
+     * could not be reached; for a remote libSQL server, Hrana's error code in its place ({@code "SQLITE_CONSTRAINT"},
+     * {@code "TRANSACTION_TIMEOUT"}, {@code "HTTP_401"} …); null when none was reported (always for a local SQLite
+     * file, which has no SQLSTATEs).
      */
     public @Nullable String sqlState() {
         return sqlState;
@@ -46,8 +48,9 @@ public class DatabaseException extends MinoroException {
     /**
      * The database's own numeric error code: for SQLite its extended result code, such as 5 (SQLITE_BUSY), 2067
      * (SQLITE_CONSTRAINT_UNIQUE) or 26 (SQLITE_NOTADB), whose low byte is the primary code
-     * (<a href="https://www.sqlite.org/rescode.html">SQLite: result codes</a>); null for PostgreSQL, which reports
-     * only {@link #sqlState()}, and for failures that carry no code.
+     * (<a href="https://www.sqlite.org/rescode.html">SQLite: result codes</a>), on a local file or a libSQL server;
+     * null for PostgreSQL, which reports only {@link #sqlState()}, and for failures that carry no code (a libSQL
+     * server's HTTP refusals among them).
      */
     public @Nullable Integer errorCode() {
         return errorCode;

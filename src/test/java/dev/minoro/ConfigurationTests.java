@@ -29,19 +29,12 @@ final class ConfigurationTests {
             ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(bad));
             assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad + "': "), e.getMessage());
             assertTrue(e.getMessage().endsWith("accepted forms are file:/abs/path.db, file:relative/path.db,"
-                    + " file::memory: or :memory:"), e.getMessage());
+                    + " file::memory: or :memory:, or for a remote libSQL server (Turso, sqld) libsql://host[:port]"
+                    + " (HTTPS; ?tls=0 for plain HTTP with a port), https://host[:port] or http://host:port, each"
+                    + " with an optional ?authToken=…"), e.getMessage());
         }
     }
 
-    @Test
-    void remoteLibsqlIsNotSupportedYet() {
-        for (String remote : new String[] {"libsql://db-org.turso.io", "https://db-org.turso.io", "wss://x"}) {
-            ConfigurationException e = assertThrows(ConfigurationException.class,
-                    () -> DatabaseConfig.sqlite(remote));
-            assertTrue(e.getMessage().startsWith("remote SQLite databases (libsql://, https://, Turso) are not"
-                    + " supported yet"), e.getMessage());
-        }
-    }
 
     @Test
     void nullsAndMisplacedOptionsAreConfigurationErrors() {
@@ -82,8 +75,9 @@ final class ConfigurationTests {
                 () -> DatabaseConfig.of("mysql://app:hunter2@localhost/auth"));
         assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'mysql://app:****@localhost/auth'"),
                 unknown.getMessage());
-        assertTrue(assertThrows(ConfigurationException.class, () -> DatabaseConfig.of("libsql://x.turso.io"))
-                .getMessage().startsWith("remote SQLite databases"));
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("libsql://x.turso.io").type());
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("https://x.turso.io").type());
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("http://127.0.0.1:8080").type());
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroSetup;
 import dev.minoro.internal.database.ConnectionTarget;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.LibsqlConnectionString;
 import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.migration.Migrator;
@@ -47,6 +48,11 @@ public final class MinoroRuntime {
         private Target(ConnectionTarget connection) {
             this.connection = connection;
         }
+
+        /** Whether the connection string names a remote libSQL server (sqld, Turso) rather than a local file. */
+        public boolean remote() {
+            return connection instanceof LibsqlConnectionString;
+        }
     }
 
     /**
@@ -57,12 +63,22 @@ public final class MinoroRuntime {
     public static Target target(DatabaseType type, String connection) {
         switch (type) {
             case SQLITE:
-                return new Target(SqliteConnectionString.parse(connection));
+                return new Target(LibsqlConnectionString.isRemote(connection)
+                        ? LibsqlConnectionString.parse(connection) : SqliteConnectionString.parse(connection));
             case POSTGRES:
                 return new Target(PostgresConnectionString.parse(connection));
             default:
                 throw new ConfigurationException("unsupported database type " + type);
         }
+    }
+
+    /**
+     * {@code token} checked for an {@code Authorization} header, for {@link DatabaseConfig#withAuthToken}.
+     *
+     * @throws ConfigurationException when it is null, blank or not printable ASCII, never showing it
+     */
+    public static String authToken(@Nullable String token) {
+        return LibsqlConnectionString.checkedToken(token, "authToken");
     }
 
     /**

@@ -46,7 +46,10 @@ final class HranaClient {
                     Thread thread = new Thread(task, "minoro-libsql-" + id + "-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                });
+                },
+                // once closed, what the HTTP client still hands over (the completion of an exchange in flight)
+                // runs on the thread that hands it over: refused, it would leave its caller waiting for ever
+                (task, closed) -> task.run());
         this.http = HttpClient.newBuilder()
                 .executor(executor)
                 .connectTimeout(configuration.connectTimeout())

@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
-import dev.minoro.testing.LibsqlServer;
+import dev.minoro.testing.LibsqlTokens;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,17 +30,13 @@ final class LibsqlAuthIntegrationTests {
     static Path directory;
 
     private static LibsqlDatabase server;
-    private static KeyPair key;
+    private static LibsqlTokens key;
 
     @BeforeAll
     static void start() throws Exception {
-        key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path pem = directory.resolve("jwt.pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
-                        key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
-        server = LibsqlServer.start(List.of("--auth-jwt-key-file", pem.toString()));
-        LibsqlConnectionFactory admin = factory(jwt(key.getPrivate(), "{}"));
+        key = LibsqlTokens.newKey();
+        server = key.server(directory);
+        LibsqlConnectionFactory admin = factory(key.token("{}"));
         LibsqlTesting.update(admin, "CREATE TABLE secrets (id INTEGER PRIMARY KEY, v TEXT)")
                 .then(admin.close()).block(LibsqlTesting.TIMEOUT);
     }
@@ -58,7 +48,7 @@ final class LibsqlAuthIntegrationTests {
 
     @Test
     void aValidTokenReadsAndWrites() {
-        LibsqlConnectionFactory factory = factory(jwt(key.getPrivate(),
+        LibsqlConnectionFactory factory = factory(key.token(
                 "{\"exp\":" + Instant.now().plusSeconds(600).getEpochSecond() + "}"));
         LibsqlTesting.update(factory, "INSERT INTO secrets (v) VALUES (?)", "x")
                 .doFinally(s -> factory.close().subscribe())
@@ -73,7 +63,7 @@ final class LibsqlAuthIntegrationTests {
     @Test
     void aTokenSignedByAnotherKeySaysItIsNotValid() throws Exception {
         PrivateKey other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
-        assertRefused(jwt(other, "{}"), "SELECT 1", 401, "the auth token is not valid for this server");
+        assertRefused(LibsqlTokens.jwt(other, "{}"), "SELECT 1", 401, "the auth token is not valid for this server");
     }
 
     @Test
@@ -83,13 +73,13 @@ final class LibsqlAuthIntegrationTests {
 
     @Test
     void anExpiredTokenSaysToCreateANewOne() {
-        String expired = jwt(key.getPrivate(), "{\"exp\":" + Instant.now().minusSeconds(3600).getEpochSecond() + "}");
+        String expired = key.token("{\"exp\":" + Instant.now().minusSeconds(3600).getEpochSecond() + "}");
         assertRefused(expired, "SELECT 1", 401, "the auth token has expired");
     }
 
     @Test
     void aReadOnlyTokenReadsButCannotWrite() {
-        String readOnly = jwt(key.getPrivate(), "{\"a\":\"ro\"}");
+        String readOnly = key.token("{\"a\":\"ro\"}");
         LibsqlConnectionFactory factory = factory(readOnly);
         LibsqlTesting.query(factory, "SELECT count(*) FROM secrets", row -> row.get(0, Long.class))
                 .doFinally(s -> factory.close().subscribe())
@@ -124,20 +114,5 @@ final class LibsqlAuthIntegrationTests {
     private static LibsqlConnectionFactory factory(String token) {
         return new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(server.url()).authToken(token)
                 .build());
-    }
-
-    /** An EdDSA JWT with {@code claims}, signed with the JDK's Ed25519. */
-    static String jwt(PrivateKey privateKey, String claims) {
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        String signed = base64.encodeToString("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initSign(privateKey);
-            signature.update(signed.getBytes(StandardCharsets.US_ASCII));
-            return signed + "." + base64.encodeToString(signature.sign());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

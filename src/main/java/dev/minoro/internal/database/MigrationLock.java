@@ -28,4 +28,15 @@ public interface MigrationLock {
      */
     <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
             BiFunction<Connection, R, Mono<T>> write);
+
+    /**
+     * {@code attempt}, a whole migration attempt (the one-statement check, then {@link #withLock} when needed), as
+     * this lock wants it repeated: a lock whose database may roll the locked work back under it (a remote server)
+     * tries it again, so that each try starts with the check and most find the work done. By default, once.
+     *
+     * @param timeout the migration-lock timeout, which bounds the tries together
+     */
+    default <T> Mono<T> retried(Database database, Duration timeout, Mono<T> attempt) {
+        return attempt;
+    }
 }

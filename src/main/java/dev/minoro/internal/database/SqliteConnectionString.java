@@ -4,11 +4,10 @@ import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A libsql-style SQLite connection string, parsed: a database file or an in-memory database.
+ * A libsql-style SQLite connection string for a local database, parsed: a database file or an in-memory database.
  *
  * @param file the database file, absolute, or null for an in-memory database
  */
@@ -28,7 +27,8 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
 
     /**
      * Parses {@code file:/abs/path.db}, {@code file:relative/path.db} (relative to the working
-     * directory), {@code file::memory:} or {@code :memory:}.
+     * directory), {@code file::memory:} or {@code :memory:}; a remote libSQL server's URL is
+     * {@link LibsqlConnectionString}'s.
      *
      * @throws ConfigurationException for anything else, listing the accepted forms
      */
@@ -39,12 +39,6 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
         }
         if (connection.equals(":memory:") || connection.equals("file::memory:")) {
             return new SqliteConnectionString(null);
-        }
-        String lower = connection.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("libsql:") || lower.startsWith("http:") || lower.startsWith("https:")
-                || lower.startsWith("ws:") || lower.startsWith("wss:")) {
-            throw new ConfigurationException("remote SQLite databases (libsql://, https://, Turso) are not supported"
-                    + " yet; use a local file (" + ACCEPTED_FORMS + ") or PostgreSQL");
         }
         if (!connection.startsWith("file:")) {
             throw invalid(connection, "it does not start with 'file:'");
@@ -77,6 +71,7 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
 
     private static ConfigurationException invalid(String connection, String why) {
         return new ConfigurationException("invalid SQLite connection '" + connection + "': " + why
-                + "; accepted forms are " + ACCEPTED_FORMS);
+                + "; accepted forms are " + ACCEPTED_FORMS + ", or for a remote libSQL server (Turso, sqld) "
+                + LibsqlConnectionString.ACCEPTED_FORMS);
     }
 }

@@ -29,6 +29,11 @@ final class SqliteDialect implements Dialect {
     /** SQLite binds {@code ?NNN} to parameter NNN, so {@code $n} maps onto it one to one. */
     @Override
     public String sql(String portableSql) {
+        return numbered(portableSql);
+    }
+
+    /** {@code portableSql} with each {@code $n} written as SQLite's {@code ?n}. */
+    static String numbered(String portableSql) {
         return NUMBERED_PLACEHOLDER.matcher(portableSql).replaceAll("?$1");
     }
 

@@ -30,7 +30,9 @@ import reactor.core.publisher.Mono;
  * is up to date, exactly one statement and no lock (the serverless hot path); otherwise, under the
  * database's {@link MigrationLock}, in one transaction: the dialect's schema step, create the ledger and
  * re-read it (most waiters find the work done), verify every stored checksum; then apply each pending script
- * with its ledger row. It never names a database: what differs comes from the database's dialect.
+ * with its ledger row, and log what was applied once it is committed. The lock may have a whole attempt tried
+ * again ({@link MigrationLock#retried}). It never names a database: what differs comes from the database's
+ * dialect.
  */
 public final class Migrator {
 
@@ -73,7 +75,7 @@ public final class Migrator {
      * {@link SchemaNotMigratedException}.
      */
     public Mono<Void> boot(boolean runMigrations) {
-        return readHead().flatMap(head -> {
+        return lock.retried(database, lockTimeout, readHead().flatMap(head -> {
             if (isReady(head)) {
                 return Mono.empty();
             }
@@ -83,14 +85,14 @@ public final class Migrator {
                 return Mono.error(new SchemaNotMigratedException(database.description(), head.version(), pending));
             }
             return migrateLocked().then();
-        });
+        }));
     }
 
     /** A cold {@code Mono} that brings the schema up to date and reports what it applied. */
     public Mono<MigrationReport> migrate() {
-        return readHead().flatMap(head -> isReady(head)
+        return lock.retried(database, lockTimeout, readHead().flatMap(head -> isReady(head)
                 ? Mono.just(new MigrationReport(head.version(), head.version(), List.of()))
-                : migrateLocked());
+                : migrateLocked()));
     }
 
     /**
@@ -175,7 +177,10 @@ public final class Migrator {
                                 .then(ledger.readAll(connection)),
                         (connection, applied) -> applyPending(connection, applied, appliedBy)))
                 .onErrorMap(e -> !(e instanceof MinoroException),
-                        e -> database.dialect().translate(e, "migrating the " + database.description()));
+                        e -> database.dialect().translate(e, "migrating the " + database.description()))
+                // once committed: a lock may send the scripts with the commit
+                .doOnNext(report -> report.applied().forEach(row -> log.info("Applied migration {} ({}) to the {}"
+                        + " in {} ms.", row.version(), row.name(), database.description(), row.duration().toMillis())));
     }
 
     private Mono<MigrationReport> applyPending(Connection connection, List<AppliedMigration> applied,
@@ -205,9 +210,7 @@ public final class Migrator {
                                 script.checksum(), script.compatibleFrom(), Instant.ofEpochMilli(clock.millis()),
                                 Duration.ofMillis(took.toMillis()), appliedBy);
                         return ledger.insert(connection, row).thenReturn(row);
-                    }))
-                    .doOnNext(row -> log.info("Applied {} to the {} in {} ms.", script, database.description(),
-                            row.duration().toMillis()));
+                    }));
         });
     }
 

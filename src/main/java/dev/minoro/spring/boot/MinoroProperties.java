@@ -83,13 +83,20 @@ public class MinoroProperties {
 
         /**
          * Where Minoro keeps its tables (required): a SQLite file (file:/var/lib/app/auth.db, file:relative/path.db,
-         * file::memory:) or a PostgreSQL connection string (postgres://user:password@host:5432/db?sslmode=require,
-         * postgresql://..., r2dbc:postgresql://...); the type is read from the form.
+         * file::memory:), a remote libSQL server (libsql://db-org.turso.io, https://..., http://host:8080) or a
+         * PostgreSQL connection string (postgres://user:password@host:5432/db?sslmode=require, postgresql://...,
+         * r2dbc:postgresql://...); the type is read from the form.
          */
         private @Nullable String url;
 
-        // minoro.database.auth-token (libSQL's bearer token) belongs here once DatabaseConfig.withAuthToken exists:
-        // applied after the URL like the options below, masked like the URL.
+        /**
+         * Remote libSQL only (Turso, sqld): the bearer token sent with every request, as turso db tokens create
+         * prints it. A token in the URL (?authToken=...) wins. Never shown.
+         */
+        private @Nullable String authToken;
+
+        /** Remote libSQL only: how long a request waits for the TCP connection and TLS handshake. */
+        private @Nullable Duration connectTimeout;
 
         /**
          * Whether startup brings the schema up to date. With false it only checks it, in one statement, and fails
@@ -127,6 +134,22 @@ public class MinoroProperties {
 
         public void setUrl(@Nullable String url) {
             this.url = url;
+        }
+
+        public @Nullable String getAuthToken() {
+            return authToken;
+        }
+
+        public void setAuthToken(@Nullable String authToken) {
+            this.authToken = authToken;
+        }
+
+        public @Nullable Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
         }
 
         public boolean isRunMigrations() {
@@ -175,7 +198,9 @@ public class MinoroProperties {
 
         @Override
         public String toString() {
-            return "Database{url=" + (url == null ? "null" : "(set, not shown)") + ", runMigrations=" + runMigrations
+            return "Database{url=" + (url == null ? "null" : "(set, not shown)") + ", authToken="
+                    + (authToken == null ? "null" : "(set, not shown)") + ", connectTimeout=" + connectTimeout
+                    + ", runMigrations=" + runMigrations
                     + ", migrationLockTimeout=" + migrationLockTimeout + ", busyTimeout=" + busyTimeout + ", schema="
                     + schema + ", poolerMode=" + poolerMode + ", pool=" + pool + '}';
         }

@@ -24,6 +24,8 @@ final class PropertiesConfig {
     static final String RUN_MIGRATIONS = "minoro.database.run-migrations";
     static final String MIGRATION_LOCK_TIMEOUT = "minoro.database.migration-lock-timeout";
     static final String BUSY_TIMEOUT = "minoro.database.busy-timeout";
+    static final String AUTH_TOKEN = "minoro.database.auth-token";
+    static final String CONNECT_TIMEOUT = "minoro.database.connect-timeout";
     static final String SCHEMA = "minoro.database.schema";
     static final String POOLER_MODE = "minoro.database.pooler-mode";
     static final String POOL_MIN_SIZE = "minoro.database.pool.min-size";
@@ -86,7 +88,8 @@ final class PropertiesConfig {
         String url = properties.getUrl();
         if (url == null || url.isBlank()) {
             problems.add(URL + " is not set: give the database Minoro keeps its tables in, a SQLite file"
-                    + " (file:/var/lib/app/auth.db) or a PostgreSQL connection string"
+                    + " (file:/var/lib/app/auth.db), a remote libSQL server (libsql://db-org.turso.io) or a PostgreSQL"
+                    + " connection string"
                     + " (postgres://user:password@host:5432/db)");
             return null;
         }
@@ -103,6 +106,9 @@ final class PropertiesConfig {
         database = changeIfSet(database, MIGRATION_LOCK_TIMEOUT, properties.getMigrationLockTimeout(),
                 DatabaseConfig::withMigrationLockTimeout);
         database = changeIfSet(database, BUSY_TIMEOUT, properties.getBusyTimeout(), DatabaseConfig::withBusyTimeout);
+        database = changeIfSet(database, AUTH_TOKEN, properties.getAuthToken(), DatabaseConfig::withAuthToken);
+        database = changeIfSet(database, CONNECT_TIMEOUT, properties.getConnectTimeout(),
+                DatabaseConfig::withConnectTimeout);
         database = changeIfSet(database, SCHEMA, properties.getSchema(), DatabaseConfig::withSchema);
         database = changeIfSet(database, POOLER_MODE, properties.getPoolerMode(), DatabaseConfig::withPoolerMode);
         MinoroProperties.Pool pool = properties.getPool();

@@ -80,6 +80,7 @@ final class ConfigurationMetadataTests {
         minoros.put(PropertiesConfig.RUN_MIGRATIONS, sqlite.runMigrations());
         minoros.put(PropertiesConfig.MIGRATION_LOCK_TIMEOUT, sqlite.migrationLockTimeout());
         minoros.put(PropertiesConfig.BUSY_TIMEOUT, sqlite.busyTimeout());
+        minoros.put(PropertiesConfig.CONNECT_TIMEOUT, DatabaseConfig.sqlite("libsql://db.turso.io").connectTimeout());
         minoros.put(PropertiesConfig.POOL_MIN_SIZE, postgres.poolMinSize());
         minoros.put(PropertiesConfig.POOL_MAX_SIZE, postgres.poolMaxSize());
         minoros.put(PropertiesConfig.ACQUIRE_TIMEOUT, postgres.acquireTimeout());
@@ -112,6 +113,6 @@ final class ConfigurationMetadataTests {
             shown.put(property.getKey(), value);
         }
         assertEquals(minoros, shown, "properties without a default: the URL, and those whose default is no value"
-                + " (max-lifetime, schema, pooler-mode) or depends on the machine (hashing threads)");
+                + " (max-lifetime, schema, pooler-mode, auth-token) or depends on the machine (hashing threads)");
     }
 }

@@ -132,8 +132,8 @@ final class PropertiesConfigTests {
     @Test
     void aMissingUrlIsNamed() {
         assertEquals("minoro.database.url is not set: give the database Minoro keeps its tables in, a SQLite file"
-                + " (file:/var/lib/app/auth.db) or a PostgreSQL connection string"
-                + " (postgres://user:password@host:5432/db)", refused());
+                + " (file:/var/lib/app/auth.db), a remote libSQL server (libsql://db-org.turso.io) or a PostgreSQL"
+                + " connection string (postgres://user:password@host:5432/db)", refused());
         assertTrue(refused("minoro.database.url", "  ").startsWith("minoro.database.url is not set"));
     }
 
@@ -222,6 +222,26 @@ final class PropertiesConfigTests {
                 + "  - minoro.lockout.max-failed-logins: maxFailedLogins must be >= 1, was 0\n"
                 + "  - minoro.argon2.iterations: argon2Iterations must be >= 1, was 0", message);
         assertFalse(message.contains("s3cr3t-pw"), message);
+    }
+
+    @Test
+    void theLibsqlPropertiesAreAppliedAndTheTokenNeverShown() {
+        String token = "eyJhbGciOiJFZERTQSJ9.eyJhIjoicncifQ.c2lnbmF0dXJlLXNlY3JldA";
+        MinoroProperties properties = bind("minoro.database.url", "libsql://auth-acme.turso.io",
+                "minoro.database.auth-token", token, "minoro.database.connect-timeout", "3s");
+        DatabaseConfig database = PropertiesConfig.builder(properties).build().database();
+        assertEquals(DatabaseConfig.sqlite("libsql://auth-acme.turso.io").withAuthToken(token)
+                .withConnectTimeout(Duration.ofSeconds(3)), database);
+        assertFalse(properties.toString().contains(token), properties.toString());
+        assertTrue(properties.toString().contains("authToken=(set, not shown)"), properties.toString());
+        assertFalse(database.toString().contains(token), database.toString());
+        assertEquals("minoro.database.auth-token: authToken applies to a remote libSQL server (libsql://, https://,"
+                + " http://) only, but this database is a local SQLite file",
+                refused("minoro.database.url", SQLITE, "minoro.database.auth-token", token));
+        String refused = refused("minoro.database.url", "libsql://auth-acme.turso.io", "minoro.database.auth-token",
+                "has space " + token);
+        assertTrue(refused.startsWith("minoro.database.auth-token: authToken must be printable ASCII"), refused);
+        assertFalse(refused.contains(token), refused);
     }
 
     @Test

@@ -1,0 +1,178 @@
+package dev.minoro.internal.database;
+
+import dev.minoro.ConfigurationException;
+import dev.minoro.DatabaseConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A remote libSQL connection string (sqld, Turso), parsed as {@code @libsql/client} reads it:
+ * {@code libsql://host[:port][/path]} (HTTPS; {@code ?tls=0} for cleartext HTTP, which then needs a port),
+ * {@code https://…} or {@code http://…}, with the query parameters {@code authToken} and {@code tls} and no others.
+ *
+ * @param url       where the Hrana endpoints are: {@code https://host[:port][/path]} or {@code http://host:port[/path]},
+ *                  without query
+ * @param authToken the token of the URL's {@code authToken} parameter, or null when it has none
+ */
+public record LibsqlConnectionString(URI url, @Nullable String authToken) implements ConnectionTarget {
+
+    static final String ACCEPTED_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
+            + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
+
+    /** Whether {@code connection} names a remote libSQL server rather than a local SQLite file. */
+    public static boolean isRemote(String connection) {
+        String lower = connection.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("libsql:") || lower.startsWith("http:") || lower.startsWith("https:")
+                || lower.startsWith("ws:") || lower.startsWith("wss:");
+    }
+
+    @Override
+    public Database open(DatabaseConfig config) {
+        return LibsqlDatabases.open(config, this);
+    }
+
+    /** The same as {@link #open}: a server's database exists already, and reading the status writes nothing. */
+    @Override
+    public Database openToRead(DatabaseConfig config) {
+        return LibsqlDatabases.open(config, this);
+    }
+
+    /** What messages call the database: its URL, which holds no token. */
+    String description() {
+        return "libSQL database at " + url;
+    }
+
+    /**
+     * Parses a remote libSQL connection string.
+     *
+     * @throws ConfigurationException for anything else than the accepted forms, for unknown query parameters (named),
+     *                                and for {@code ws://} / {@code wss://}; the message never shows the token
+     */
+    public static LibsqlConnectionString parse(String connection) {
+        if (!connection.strip().equals(connection)) {
+            throw invalid(connection, "it has leading or trailing white space");
+        }
+        int colon = connection.indexOf(':');
+        String scheme = connection.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (scheme.equals("ws") || scheme.equals("wss")) {
+            throw invalid(connection, "Minoro speaks Hrana over HTTP, not WebSockets: write "
+                    + (scheme.equals("ws") ? "http://host:port or libsql://host:port?tls=0" : "libsql:// or https://")
+                    + " instead of " + scheme + "://");
+        }
+        URI uri;
+        try {
+            uri = new URI(connection);
+        } catch (URISyntaxException e) {
+            throw invalid(connection, "it is not a valid URL (" + e.getReason() + ")");
+        }
+        if (uri.getRawFragment() != null) {
+            throw invalid(connection, "it has a fragment ('#…')");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw invalid(connection, "it holds user information before '@'; give the token as ?authToken=… or"
+                    + " with DatabaseConfig.withAuthToken");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw invalid(connection, "it names no host");
+        }
+        String token = null;
+        Boolean tls = null;
+        List<String> unknown = new ArrayList<>();
+        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
+            for (String pair : uri.getRawQuery().split("&", -1)) {
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                if (key.equals("authToken")) {
+                    token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
+                } else if (key.equals("tls")) {
+                    if (!value.equals("0") && !value.equals("1")) {
+                        throw invalid(connection, "tls must be 0 or 1, was '" + value + "'");
+                    }
+                    tls = value.equals("1");
+                } else {
+                    unknown.add(key);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + unknown
+                    + "; only authToken and tls are accepted");
+        }
+        String http;
+        if (scheme.equals("libsql")) {
+            if (Boolean.FALSE.equals(tls) && uri.getPort() < 0) {
+                throw invalid(connection, "a libsql:// URL with ?tls=0 must give a port");
+            }
+            http = Boolean.FALSE.equals(tls) ? "http" : "https";
+        } else {
+            if (scheme.equals("http") && Boolean.TRUE.equals(tls)) {
+                throw invalid(connection, "an http:// URL cannot opt into TLS with ?tls=1; use https://");
+            }
+            if (scheme.equals("https") && Boolean.FALSE.equals(tls)) {
+                throw invalid(connection, "an https:// URL cannot opt out of TLS with ?tls=0; use http://");
+            }
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw invalid(connection, "its scheme is neither libsql, https nor http");
+            }
+            if (scheme.equals("http") && uri.getPort() < 0) {
+                throw invalid(connection, "a plain http:// URL must give a port (sqld listens on 8080 by default)");
+            }
+            http = scheme;
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return new LibsqlConnectionString(URI.create(http + "://" + uri.getRawAuthority() + path), token);
+    }
+
+    /**
+     * {@code token} when it can go into an {@code Authorization} header: non-blank printable ASCII without spaces.
+     *
+     * @throws ConfigurationException naming {@code what}, never showing the token
+     */
+    public static String checkedToken(@Nullable String token, String what) {
+        if (token == null || token.isBlank()) {
+            throw new ConfigurationException(what + " must be a non-blank token (a JWT such as turso db tokens"
+                    + " create prints), was " + (token == null ? "null" : "blank"));
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                throw new ConfigurationException(what + " must be printable ASCII without spaces (a JWT such as"
+                        + " turso db tokens create prints); it holds a character that cannot go into an HTTP header at"
+                        + " index " + i);
+            }
+        }
+        return token;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    /** The connection string without its query and user information (either may hold a token), for messages. */
+    private static String withoutQuery(String connection) {
+        int query = connection.indexOf('?');
+        String shown = query < 0 ? connection : connection.substring(0, query) + "?…";
+        int start = shown.indexOf("://");
+        int at = shown.lastIndexOf('@');
+        return start >= 0 && at > start ? shown.substring(0, start + 3) + "****" + shown.substring(at) : shown;
+    }
+
+    private static ConfigurationException invalid(String connection, String why) {
+        return new ConfigurationException("invalid libSQL connection '" + withoutQuery(connection) + "': " + why
+                + "; accepted forms are " + ACCEPTED_FORMS);
+    }
+}

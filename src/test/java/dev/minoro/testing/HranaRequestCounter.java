@@ -1,0 +1,128 @@
+package dev.minoro.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A loopback HTTP proxy in front of a libSQL server that records every Hrana request sent through it: how the
+ * tests count a libSQL boot's round trips, as StatementRecorder counts statements. Point Minoro at {@link #url()}.
+ */
+public final class HranaRequestCounter implements AutoCloseable {
+
+    private static final Pattern SQL = Pattern.compile("\"sql\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final String target;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "hrana-request-counter");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+    private HranaRequestCounter(String target) throws IOException {
+        this.target = target;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(executor);
+        server.createContext("/", this::forward);
+        server.start();
+    }
+
+    /** A proxy in front of the server at {@code url} ({@code http://127.0.0.1:port}). */
+    public static HranaRequestCounter in(String url) throws IOException {
+        return new HranaRequestCounter(url);
+    }
+
+    /** The proxy's URL, {@code http://127.0.0.1:port}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** How many Hrana pipeline requests went through. */
+    public int requests() {
+        return bodies.size();
+    }
+
+    /** The JSON body of each request, in order. */
+    public List<String> bodies() {
+        return List.copyOf(bodies);
+    }
+
+    /** The SQL of every statement sent, in order. */
+    public List<String> statements() {
+        List<String> all = new ArrayList<>();
+        statementsByRequest().forEach(all::addAll);
+        return all;
+    }
+
+    /** The SQL of the statements of each request, one list per request, in order. */
+    public List<List<String>> statementsByRequest() {
+        List<List<String>> requests = new ArrayList<>();
+        for (String body : bodies) {
+            List<String> statements = new ArrayList<>();
+            Matcher m = SQL.matcher(body);
+            while (m.find()) {
+                statements.add(m.group(1).replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\"));
+            }
+            requests.add(statements);
+        }
+        return requests;
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getPath().endsWith("/pipeline")) {
+                bodies.add(new String(body, StandardCharsets.UTF_8));
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body))
+                    .timeout(Duration.ofSeconds(60));
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
