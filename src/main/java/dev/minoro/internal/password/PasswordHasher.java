@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class PasswordHasher {
     private final Scheduler scheduler;
     /** Callers admitted and not yet done; at most threads + queueCapacity. */
     private final AtomicInteger admitted = new AtomicInteger();
+    /** Callers refused with OverloadedException, for the metrics. */
+    private final LongAdder rejected = new LongAdder();
     private final HashingProbe probe;
     private final Object dummyLock = new Object();
     private volatile @Nullable Argon2Hash dummy;
@@ -133,6 +136,7 @@ public final class PasswordHasher {
                 return Mono.<T>error(new MinoroClosedException());
             }
             if (!admit()) {
+                rejected.increment();
                 return Mono.<T>error(overloaded());
             }
             Slot slot = new Slot();
@@ -260,6 +264,26 @@ public final class PasswordHasher {
                 return null;
             }).subscribeOn(Schedulers.boundedElastic());
         });
+    }
+
+    /** Hashes and verifications waiting for a hashing thread now: the metrics' queue depth. */
+    public int queuedTasks() {
+        return executor.getQueue().size();
+    }
+
+    /** Hashes and verifications running on a hashing thread now (approximate, as the executor counts them). */
+    public int activeTasks() {
+        return executor.getActiveCount();
+    }
+
+    /** Callers holding a place now; at {@code hashingThreads + hashingQueueCapacity}, new ones are refused. */
+    public int admittedCallers() {
+        return admitted.get();
+    }
+
+    /** Callers refused with {@link OverloadedException} since this hasher was made. */
+    public long rejections() {
+        return rejected.sum();
     }
 
     @Override
