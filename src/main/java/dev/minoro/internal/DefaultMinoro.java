@@ -38,11 +38,12 @@ final class DefaultMinoro implements Minoro {
         this.clock = config.clock();
         this.repositories = Repositories.create(database, config, hasher, lifecycle);
         this.authenticator = new Authenticator(repositories.logins(), hasher, config, instrumentation);
+        // Removed before close() completes: whoever sees it complete sees no gauge of this instance.
         Runnable stopReporting = instrumentation.instance(hasher, database);
         this.closing = Mono.defer(() -> {
             lifecycle.close();
             return Mono.whenDelayError(database.close(), hasher.close());
-        }).doFinally(signal -> stopReporting.run()).cache();
+        }).doOnTerminate(stopReporting).cache();
     }
 
     /**
