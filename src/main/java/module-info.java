@@ -3,7 +3,8 @@
  * repositories. Exports the API ({@code dev.minoro}), the R2DBC drivers ({@code dev.minoro.sqlite},
  * {@code dev.minoro.libsql}) and the optional integrations: Spring Security ({@code dev.minoro.spring}, which needs
  * spring-security-core on the module path), Spring Boot's auto-configuration ({@code dev.minoro.spring.boot}) and
- * Vert.x ({@code dev.minoro.vertx}, which needs vertx-core and vertx-auth-common); {@code dev.minoro.internal} and
+ * Vert.x ({@code dev.minoro.vertx}, which needs vertx-core and vertx-auth-common); Micrometer metrics and
+ * observations need micrometer-core or micrometer-observation only when configured. {@code dev.minoro.internal} and
  * its subpackages stay inside.
  */
 module dev.minoro {
@@ -33,6 +34,12 @@ module dev.minoro {
     requires static transitive spring.boot.autoconfigure;
     requires static transitive spring.boot.health;
     requires static transitive spring.context;
+    requires static spring.core;
+    // Micrometer: MinoroConfig.Builder#meterRegistry and #observationRegistry name its types; only
+    // dev.minoro.internal.metrics uses them, and only when one was called.
+    requires static transitive micrometer.core;
+    requires static transitive micrometer.observation;
+    requires static micrometer.commons;
 
     exports dev.minoro;
     exports dev.minoro.libsql;

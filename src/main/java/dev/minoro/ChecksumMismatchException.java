@@ -8,12 +8,19 @@ public final class ChecksumMismatchException extends MigrationException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The database, as messages call it. */
     private final String database;
+    /** The migration version whose checksum differs. */
     private final int version;
+    /** The checksum of the script this Minoro ships. */
     private final String expectedChecksum;
+    /** The checksum stored in the ledger. */
     private final String actualChecksum;
 
     /**
+     * @param version the migration's version
+     * @param expectedChecksum the checksum of the script this Minoro ships
+     * @param actualChecksum the checksum stored in the ledger
      * @param database what messages call the database, such as {@code SQLite file /var/lib/app/auth.db}; never
      *                 holds a password
      */
@@ -28,22 +35,22 @@ public final class ChecksumMismatchException extends MigrationException {
         this.actualChecksum = actualChecksum;
     }
 
-    /** The database, as messages call it. */
+    /** {@return the database, as messages call it} */
     public String database() {
         return database;
     }
 
-    /** The migration version whose checksum differs. */
+    /** {@return the migration version whose checksum differs} */
     public int version() {
         return version;
     }
 
-    /** The checksum of the script this version of Minoro ships. */
+    /** {@return the checksum of the script this version of Minoro ships} */
     public String expectedChecksum() {
         return expectedChecksum;
     }
 
-    /** The checksum recorded in the ledger. */
+    /** {@return the checksum recorded in the ledger} */
     public String actualChecksum() {
         return actualChecksum;
     }

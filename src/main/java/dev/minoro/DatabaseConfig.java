@@ -140,6 +140,8 @@ public final class DatabaseConfig {
      *         .withAuthToken(System.getenv("TURSO_AUTH_TOKEN"));
      * }</pre>
      *
+     * @param connection the connection string
+     * @return the configuration
      * @throws ConfigurationException for any other form, or a query parameter other than {@code authToken} and
      *                                {@code tls} (named in the message); the message lists the accepted forms and
      *                                never shows the token
@@ -154,6 +156,8 @@ public final class DatabaseConfig {
      * percent-encoded; every part is percent-decoded), or an {@code r2dbc:postgresql://} /
      * {@code r2dbc:pool:postgresql://} URL, read as r2dbc-spi reads it (user name and password percent-encoded).
      *
+     * @param connection the connection string
+     * @return the configuration
      * @throws ConfigurationException when the connection string is malformed, has an unknown parameter or a bad
      *                                value, or would be read otherwise than it looks (an unencoded '@' in a
      *                                password); the message never shows the password
@@ -163,12 +167,13 @@ public final class DatabaseConfig {
     }
 
     /**
-     * The database {@code connection} names, its type read from the form: {@code postgres://},
+     * {@return the database {@code connection} names, its type read from the form: {@code postgres://},
      * {@code postgresql://}, {@code r2dbc:postgresql://} and {@code r2dbc:pool:postgresql://} are
      * PostgreSQL; {@code file:…}, {@code file::memory:} and {@code :memory:} are SQLite, and
-     * {@code libsql://}, {@code https://} and {@code http://} a remote libSQL server (see {@link #sqlite(String)}).
+     * {@code libsql://}, {@code https://} and {@code http://} a remote libSQL server (see {@link #sqlite(String)})}
      * For applications configured by one {@code DATABASE_URL}.
      *
+     * @param connection the connection string
      * @throws ConfigurationException when it is null or none of these forms, listing them
      */
     public static DatabaseConfig of(String connection) {
@@ -193,9 +198,11 @@ public final class DatabaseConfig {
     }
 
     /**
-     * The database of the given type at {@code connection}; see {@link #sqlite(String)} and
-     * {@link #postgres(String)} for the accepted forms.
+     * {@return the database of the given type at {@code connection}; see {@link #sqlite(String)} and
+     * {@link #postgres(String)} for the accepted forms}
      *
+     * @param type the database type
+     * @param connection the connection string
      * @throws ConfigurationException when an argument is null or the connection string is malformed
      */
     public static DatabaseConfig of(DatabaseType type, String connection) {
@@ -209,10 +216,12 @@ public final class DatabaseConfig {
     }
 
     /**
-     * A copy that runs migrations on boot ({@code true}, the default) or not. With {@code false},
+     * {@return a copy that runs migrations on boot ({@code true}, the default) or not} With {@code false},
      * {@link Minoro#create(MinoroConfig)} only checks the schema, in one statement, and fails with
      * {@link SchemaNotMigratedException} when it is behind: the serverless pattern, where a deployment
      * script runs {@link Minoro#migrateDatabase(DatabaseConfig)} once.
+     *
+     * @param runMigrations whether a boot brings the schema up to date
      */
     public DatabaseConfig withRunMigrations(boolean runMigrations) {
         return with(v -> v.runMigrations = runMigrations);
@@ -225,6 +234,8 @@ public final class DatabaseConfig {
      * reaches the server as the {@code search_path} start-up parameter, which a transaction pooler must
      * pass on (PgBouncer 1.20+: {@code track_extra_parameters = search_path}).
      *
+     * @param schema the schema's name: a plain identifier, folded to lower case
+     * @return the copy
      * @throws ConfigurationException when the name is not a plain SQL identifier or the database is SQLite
      */
     public DatabaseConfig withSchema(String schema) {
@@ -240,6 +251,9 @@ public final class DatabaseConfig {
      * PostgreSQL only: a copy whose connection pool keeps between {@code min} and {@code max}
      * connections (defaults 0 and 10).
      *
+     * @param min the fewest connections kept open, at least 0
+     * @param max the most connections, at least 1 and at least {@code min}
+     * @return the copy
      * @throws ConfigurationException unless {@code 0 <= min <= max} and {@code max > 0}
      */
     public DatabaseConfig withPoolSize(int min, int max) {
@@ -260,19 +274,32 @@ public final class DatabaseConfig {
      * PostgreSQL only: a copy whose pool fails an acquisition that waits longer than {@code timeout}
      * (default 30 s), for a free connection or a new one. A new connection is tried once per call, and its set-up
      * is bounded by the connection string's {@code connect_timeout} as well.
+     *
+     * @param timeout a positive duration
+     * @return the copy
      */
     public DatabaseConfig withAcquireTimeout(Duration timeout) {
         requirePostgres("acquireTimeout");
         return with(v -> v.acquireTimeout = positive("acquireTimeout", timeout));
     }
 
-    /** PostgreSQL only: a copy whose pool closes connections idle for longer than this (default 30 min). */
+    /**
+     * PostgreSQL only: a copy whose pool closes connections idle for longer than this (default 30 min).
+     *
+     * @param maxIdleTime how long a connection may stay idle
+     * @return the copy
+     */
     public DatabaseConfig withMaxIdleTime(Duration maxIdleTime) {
         requirePostgres("maxIdleTime");
         return with(v -> v.maxIdleTime = positive("maxIdleTime", maxIdleTime));
     }
 
-    /** PostgreSQL only: a copy whose pool retires connections older than this (default: no limit). */
+    /**
+     * PostgreSQL only: a copy whose pool retires connections older than this (default: no limit).
+     *
+     * @param maxLifetime how long a connection may live
+     * @return the copy
+     */
     public DatabaseConfig withMaxLifetime(Duration maxLifetime) {
         requirePostgres("maxLifetime");
         return with(v -> v.maxLifetime = positive("maxLifetime", maxLifetime));
@@ -282,6 +309,9 @@ public final class DatabaseConfig {
      * PostgreSQL only: a copy that runs behind a transaction pooler (PgBouncer in transaction mode,
      * Supabase's or Neon's pooled endpoints): no named prepared statements are cached on connections.
      * Without this call, the mode is on when the URL carries {@code pgbouncer=true}.
+     *
+     * @param poolerMode whether a transaction pooler sits in front of the server
+     * @return the copy
      */
     public DatabaseConfig withPoolerMode(boolean poolerMode) {
         requirePostgres("poolerMode");
@@ -289,10 +319,12 @@ public final class DatabaseConfig {
     }
 
     /**
-     * A copy that waits at most {@code timeout} (default 60 s) for another instance's migration to
-     * finish before failing with a {@link MigrationException}. On PostgreSQL it is also the
+     * {@return a copy that waits at most {@code timeout} (default 60 s) for another instance's migration to
+     * finish before failing with a {@link MigrationException}} On PostgreSQL it is also the
      * {@code lock_timeout} of the migration's own statements, so that a migration waiting for a table
      * lock holds up the application's queries for no longer.
+     *
+     * @param timeout a positive duration
      */
     public DatabaseConfig withMigrationLockTimeout(Duration timeout) {
         return with(v -> v.migrationLockTimeout = positive("migrationLockTimeout", timeout));
@@ -303,6 +335,9 @@ public final class DatabaseConfig {
      * instance's other writes and for another process's write lock, before failing with a
      * {@link DatabaseException} that says how long it waited. A boot waits as long for a lock, and up to the
      * migration-lock timeout when it migrates.
+     *
+     * @param timeout a positive duration
+     * @return the copy
      */
     public DatabaseConfig withBusyTimeout(Duration timeout) {
         if (type != DatabaseType.SQLITE) {
@@ -321,6 +356,8 @@ public final class DatabaseConfig {
      * ({@code ?authToken=…}) wins, as in {@code @libsql/client}. The token is never shown by {@link #toString()}, a
      * log line or a message.
      *
+     * @param authToken the token
+     * @return the configuration
      * @throws ConfigurationException when the database is not a remote libSQL server, or the token is null, blank or
      *                                holds characters an HTTP header cannot carry (the message never shows it)
      */
@@ -334,6 +371,8 @@ public final class DatabaseConfig {
      * Remote libSQL only: a copy whose requests fail when the TCP connection to the server and its TLS handshake
      * take longer than {@code timeout} (default 10 s), with a {@link DatabaseException} that says so.
      *
+     * @param timeout the connect timeout
+     * @return the configuration
      * @throws ConfigurationException when the database is not a remote libSQL server or the duration is not positive
      */
     public DatabaseConfig withConnectTimeout(Duration timeout) {
@@ -342,9 +381,9 @@ public final class DatabaseConfig {
     }
 
     /**
-     * A copy whose connections come from what {@code customizer} makes of the R2DBC {@link ConnectionFactory}
+     * {@return a copy whose connections come from what {@code customizer} makes of the R2DBC {@link ConnectionFactory}
      * Minoro opens: for a wrapper that observes or instruments every connection, such as r2dbc-proxy's
-     * {@code ProxyConnectionFactory} (statement logging, metrics, tracing), or r2dbc-pool over the SQLite driver.
+     * {@code ProxyConnectionFactory} (statement logging, metrics, tracing), or r2dbc-pool over the SQLite driver}
      * The default leaves the factory as it is.
      *
      * <p>{@code customizer} is called once each time the database is opened (by every subscription to
@@ -356,6 +395,7 @@ public final class DatabaseConfig {
      * when it is another R2DBC {@link io.r2dbc.spi.Closeable} (such as a pool). A {@code customizer} that
      * throws or returns null fails the opening with a {@link ConfigurationException}.
      *
+     * @param customizer makes the factory Minoro uses of the one it opened
      * @throws ConfigurationException when {@code customizer} is null
      */
     public DatabaseConfig withConnectionFactoryCustomizer(UnaryOperator<ConnectionFactory> customizer) {
@@ -365,47 +405,71 @@ public final class DatabaseConfig {
         return with(v -> v.connectionFactoryCustomizer = customizer);
     }
 
-    /** The database type. */
+    /** {@return the database type} */
     public DatabaseType type() {
         return type;
     }
 
-    /** The connection string as given, password included: keep it out of logs. */
+    /** {@return the connection string as given, password included: keep it out of logs} */
     public String connection() {
         return connection;
     }
 
-    /** Whether {@link Minoro#create(MinoroConfig)} brings the schema up to date (default true). */
+    /** {@return whether {@link Minoro#create(MinoroConfig)} brings the schema up to date (default true)} */
     public boolean runMigrations() {
         return runMigrations;
     }
 
-    /** PostgreSQL: the schema for Minoro's tables, or null for the connection's default. */
+    /**
+     * PostgreSQL: the schema for Minoro's tables, or null for the connection's default.
+     *
+     * @return the value
+     */
     public @Nullable String schema() {
         return schema;
     }
 
-    /** PostgreSQL: the pool's minimum size. */
+    /**
+     * PostgreSQL: the pool's minimum size.
+     *
+     * @return the value
+     */
     public int poolMinSize() {
         return poolMinSize;
     }
 
-    /** PostgreSQL: the pool's maximum size. */
+    /**
+     * PostgreSQL: the pool's maximum size.
+     *
+     * @return the value
+     */
     public int poolMaxSize() {
         return poolMaxSize;
     }
 
-    /** PostgreSQL: how long an acquisition from the pool may wait. */
+    /**
+     * PostgreSQL: how long an acquisition from the pool may wait.
+     *
+     * @return the value
+     */
     public Duration acquireTimeout() {
         return acquireTimeout;
     }
 
-    /** PostgreSQL: how long a pooled connection may stay idle. */
+    /**
+     * PostgreSQL: how long a pooled connection may stay idle.
+     *
+     * @return the value
+     */
     public Duration maxIdleTime() {
         return maxIdleTime;
     }
 
-    /** PostgreSQL: how long a pooled connection may live, or null for no limit. */
+    /**
+     * PostgreSQL: how long a pooled connection may live, or null for no limit.
+     *
+     * @return the value
+     */
     public @Nullable Duration maxLifetime() {
         return maxLifetime;
     }
@@ -413,37 +477,43 @@ public final class DatabaseConfig {
     /**
      * PostgreSQL: whether transaction-pooler mode was chosen explicitly; null when it follows the
      * URL's {@code pgbouncer} parameter.
+     *
+     * @return the value
      */
     public @Nullable Boolean poolerMode() {
         return poolerMode;
     }
 
-    /** How long a boot waits for another instance's migration. */
+    /** {@return how long a boot waits for another instance's migration} */
     public Duration migrationLockTimeout() {
         return migrationLockTimeout;
     }
 
-    /** SQLite: how long a connection waits for another process's lock. */
+    /**
+     * SQLite: how long a connection waits for another process's lock.
+     *
+     * @return the value
+     */
     public Duration busyTimeout() {
         return busyTimeout;
     }
 
     /**
-     * Remote libSQL: the token set by {@link #withAuthToken}, or null; a token in the URL wins over it. Keep it out
-     * of logs.
+     * {@return remote libSQL: the token set by {@link #withAuthToken}, or null; a token in the URL wins over it}
+     * Keep it out of logs.
      */
     public @Nullable String authToken() {
         return authToken;
     }
 
-    /** Remote libSQL: how long a request waits for the TCP connection and TLS handshake (default 10 s). */
+    /** {@return remote libSQL: how long a request waits for the TCP connection and TLS handshake (default 10 s)} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
     /**
-     * What Minoro's connection factory passes through before use: one that returns it as it is, unless
-     * {@link #withConnectionFactoryCustomizer} set another.
+     * {@return what Minoro's connection factory passes through before use: one that returns it as it is, unless
+     * {@link #withConnectionFactoryCustomizer} set another}
      */
     public UnaryOperator<ConnectionFactory> connectionFactoryCustomizer() {
         return connectionFactoryCustomizer;

@@ -8,6 +8,7 @@ public final class InvalidCredentialsException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /** An exception with the same message for an unknown email and a wrong password. */
     public InvalidCredentialsException() {
         super("invalid email or password");
     }

@@ -9,6 +9,11 @@ public final class InvalidInputException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying what was refused, where and why.
+     *
+     * @param message what was refused, and why
+     */
     public InvalidInputException(String message) {
         super(message);
     }

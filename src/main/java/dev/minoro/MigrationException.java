@@ -11,10 +11,21 @@ public class MigrationException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying what failed.
+     *
+     * @param message what failed, naming the database
+     */
     public MigrationException(String message) {
         super(message);
     }
 
+    /**
+     * An exception saying what failed, with the failure behind it.
+     *
+     * @param message what failed, naming the database
+     * @param cause the failure behind it, or null
+     */
     public MigrationException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }

@@ -12,6 +12,13 @@ import java.util.List;
  */
 public record MigrationReport(int fromVersion, int toVersion, List<AppliedMigration> applied) {
 
+    /**
+     * A report; {@code applied} is copied.
+     *
+     * @param fromVersion the schema version before
+     * @param toVersion the schema version after
+     * @param applied the migrations applied, in order
+     */
     public MigrationReport {
         applied = List.copyOf(applied);
     }

@@ -13,14 +13,22 @@ import java.util.List;
 public record MigrationStatus(int currentVersion, int latestVersion, List<AppliedMigration> applied,
         List<PendingMigration> pending) {
 
+    /**
+     * A status; the lists are copied.
+     *
+     * @param currentVersion the schema version the database is at
+     * @param latestVersion the newest schema version this Minoro ships
+     * @param applied the migrations applied, in order
+     * @param pending the migrations not applied yet, in order
+     */
     public MigrationStatus {
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);
     }
 
     /**
-     * Whether nothing is pending: the database is at this code's version, or beyond it at a version that
-     * declares itself compatible with this code, so this code boots on it without migrating. (A schema beyond
+     * {@return whether nothing is pending: the database is at this code's version, or beyond it at a version that
+     * declares itself compatible with this code, so this code boots on it without migrating} (A schema beyond
      * this code's version that is not compatible makes {@link Minoro#migrationStatus} fail with
      * {@link SchemaTooNewException} instead.)
      */

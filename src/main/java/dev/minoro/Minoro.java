@@ -35,6 +35,8 @@ public interface Minoro extends Disposable {
      * date, booting costs one statement. If the subscription is cancelled or booting fails, everything
      * opened so far is released.
      *
+     * @param config the configuration
+     * @return a cold {@code Mono} of the ready instance
      * @throws ConfigurationException     (signalled) for an invalid configuration
      * @throws SchemaNotMigratedException (signalled) when migrations are off and the schema is behind
      * @throws MigrationException         (signalled) when the schema cannot be brought up to date
@@ -45,9 +47,10 @@ public interface Minoro extends Disposable {
     }
 
     /**
-     * The same as {@link #create(MinoroConfig)}, where the configuration comes from
-     * {@code setup.setup()}, called once per subscription (for example to fetch secrets first).
+     * {@return the same as {@link #create(MinoroConfig)}, where the configuration comes from
+     * {@code setup.setup()}, called once per subscription (for example to fetch secrets first)}
      *
+     * @param setup called once per subscription for the configuration
      * @throws ConfigurationException (signalled) when the setup emits no configuration
      */
     static Mono<Minoro> create(MinoroSetup setup) {
@@ -60,6 +63,7 @@ public interface Minoro extends Disposable {
      * {@code database.runMigrations()} says. Safe to run from many processes at once: one applies each
      * script, the others wait for it.
      *
+     * @param database the database to migrate or read
      * @return a cold {@code Mono} emitting what was applied
      * @throws MigrationException (signalled) when a script fails (its transaction is rolled back) or the
      *                            schema is newer than this code and incompatible with it
@@ -78,6 +82,7 @@ public interface Minoro extends Disposable {
      * same exception as they do. It reads the whole ledger, so it also fails on a ledger that is not the
      * sequence 1, 2, 3 … or on an older row with another checksum, which a boot's one statement does not see.
      *
+     * @param database the database to migrate or read
      * @return a cold {@code Mono} emitting the status
      * @throws ChecksumMismatchException (signalled) when an applied script's checksum differs
      * @throws SchemaTooNewException     (signalled) when a newer Minoro migrated the database to a schema this
@@ -90,15 +95,15 @@ public interface Minoro extends Disposable {
         return MinoroRuntime.migrationStatus(database);
     }
 
-    /** The user accounts. */
+    /** {@return the user accounts} */
     UserRepository users();
 
-    /** The roles, their members and their permissions. */
+    /** {@return the roles, their members and their permissions} */
     RoleRepository roles();
 
     /**
-     * The clock this instance stamps times and judges lockouts with ({@code MinoroConfig.clock()}), for
-     * code that compares with them, such as {@link User#lockedAt(java.time.Instant)}.
+     * {@return the clock this instance stamps times and judges lockouts with ({@code MinoroConfig.clock()}), for
+     * code that compares with them, such as {@link User#lockedAt(java.time.Instant)}}
      */
     java.time.Clock clock();
 
@@ -118,6 +123,9 @@ public interface Minoro extends Disposable {
      * only a lock that its own attempt set; an attempt that never finishes (cancelled, or its process
      * killed) stays counted as a failure. A cancelled login signals nothing.
      *
+     * @param email the email, compared case-insensitively
+     * @param password the password as typed
+     * @return a cold {@code Mono} of the user, with {@code lastLoginAt} updated
      * @throws InvalidCredentialsException (signalled) for an unknown email or a wrong password, with the
      *                                     same message and about the same time in both cases
      * @throws AccountDisabledException    (signalled) when the password is right but the user is disabled
@@ -140,6 +148,7 @@ public interface Minoro extends Disposable {
      * already queued or running finish first; a call between database statements finds its connection
      * gone); none is left without an answer.
      *
+     * @return a cold {@code Mono} that completes when everything is released
      * @see #dispose()
      */
     Mono<Void> close();

@@ -15,10 +15,16 @@ public final class MinoroClosedException extends MinoroException {
 
     private static final String MESSAGE = "this Minoro instance is closed; make a new one with Minoro.create(...)";
 
+    /** An exception saying the instance is closed. */
     public MinoroClosedException() {
         super(MESSAGE);
     }
 
+    /**
+     * An exception saying the instance is closed, with the failure that showed it.
+     *
+     * @param cause the failure behind it, or null
+     */
     public MinoroClosedException(@Nullable Throwable cause) {
         super(MESSAGE, cause);
     }

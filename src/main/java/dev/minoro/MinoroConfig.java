@@ -1,5 +1,7 @@
 package dev.minoro;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Defaults: Argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1); as many hashing threads as
  * cores with a queue of 128; passwords of 8 to 1024 characters; an account locks for 15 minutes after
- * 5 failed logins in a row; the system UTC clock.
+ * 5 failed logins in a row; the system UTC clock; no metrics and no observations.
  */
 public final class MinoroConfig {
 
@@ -50,6 +52,9 @@ public final class MinoroConfig {
     private final int maxFailedLogins;
     private final Duration lockoutDuration;
     private final int importedHashCostFactor;
+    // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
+    private final @Nullable Object meterRegistry;
+    private final @Nullable Object observationRegistry;
 
     private MinoroConfig(Builder b, DatabaseConfig database) {
         this.database = database;
@@ -64,88 +69,114 @@ public final class MinoroConfig {
         this.maxFailedLogins = b.maxFailedLogins;
         this.lockoutDuration = b.lockoutDuration;
         this.importedHashCostFactor = b.importedHashCostFactor;
+        this.meterRegistry = b.meterRegistry;
+        this.observationRegistry = b.observationRegistry;
     }
 
-    /** A configuration for {@code database} with the defaults for everything else. */
+    /**
+     * {@return a configuration for {@code database} with the defaults for everything else}
+     *
+     * @param database where Minoro keeps its tables
+     */
     public static MinoroConfig of(DatabaseConfig database) {
         return builder().database(database).build();
     }
 
-    /** A builder with every option at its default and no database yet. */
+    /** {@return a builder with every option at its default and no database yet} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values, to derive a changed copy. */
+    /** {@return a builder holding this configuration's values, to derive a changed copy} */
     public Builder toBuilder() {
-        return new Builder().database(database).clock(clock)
+        Builder builder = new Builder().database(database).clock(clock)
                 .argon2(argon2MemoryKiB, argon2Iterations, argon2Parallelism)
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
                 .importedHashCostFactor(importedHashCostFactor);
+        builder.meterRegistry = meterRegistry;
+        builder.observationRegistry = observationRegistry;
+        return builder;
     }
 
+    /** {@return where Minoro keeps its tables} */
     public DatabaseConfig database() {
         return database;
     }
 
-    /** The clock for every timestamp Minoro stores and for lockouts. */
+    /** {@return the clock for every timestamp Minoro stores and for lockouts} */
     public Clock clock() {
         return clock;
     }
 
-    /** Argon2id memory cost in KiB. */
+    /** {@return Argon2id memory cost in KiB} */
     public int argon2MemoryKiB() {
         return argon2MemoryKiB;
     }
 
-    /** Argon2id iterations (time cost). */
+    /** {@return Argon2id iterations (time cost)} */
     public int argon2Iterations() {
         return argon2Iterations;
     }
 
-    /** Argon2id lanes (parallelism). */
+    /** {@return Argon2id lanes (parallelism)} */
     public int argon2Parallelism() {
         return argon2Parallelism;
     }
 
-    /** Threads of the password-hashing scheduler. */
+    /** {@return threads of the password-hashing scheduler} */
     public int hashingThreads() {
         return hashingThreads;
     }
 
-    /** Hashes that may wait for a thread before new ones fail with {@link OverloadedException}. */
+    /** {@return hashes that may wait for a thread before new ones fail with {@link OverloadedException}} */
     public int hashingQueueCapacity() {
         return hashingQueueCapacity;
     }
 
-    /** The shortest acceptable password, in characters. */
+    /** {@return the shortest acceptable password, in characters} */
     public int minPasswordLength() {
         return minPasswordLength;
     }
 
-    /** The longest acceptable password, in characters. */
+    /** {@return the longest acceptable password, in characters} */
     public int maxPasswordLength() {
         return maxPasswordLength;
     }
 
-    /** Failed logins in a row after which an account locks. */
+    /** {@return failed logins in a row after which an account locks} */
     public int maxFailedLogins() {
         return maxFailedLogins;
     }
 
-    /** How long an account stays locked. */
+    /** {@return how long an account stays locked} */
     public Duration lockoutDuration() {
         return lockoutDuration;
     }
 
     /**
-     * How many times the cost of one hash with the configured Argon2id parameters (or OWASP's, when those
-     * are cheaper) an imported password hash may have; see {@link Builder#importedHashCostFactor(int)}.
+     * {@return how many times the cost of one hash with the configured Argon2id parameters (or OWASP's, when those
+     * are cheaper) an imported password hash may have; see {@link Builder#importedHashCostFactor(int)}}
      */
     public int importedHashCostFactor() {
         return importedHashCostFactor;
+    }
+
+    /**
+     * {@return the Micrometer {@code MeterRegistry} given to {@link Builder#meterRegistry}, or null when there is none}
+     * Typed {@code Object}, as HikariCP's {@code getMetricRegistry()}, so that this class never needs Micrometer.
+     */
+    public @Nullable Object meterRegistry() {
+        return meterRegistry;
+    }
+
+    /**
+     * {@return the Micrometer {@code ObservationRegistry} given to {@link Builder#observationRegistry}, or null when
+     * there is none} Typed {@code Object}, so that this class never needs Micrometer.
+     */
+    public @Nullable Object observationRegistry() {
+        return observationRegistry;
     }
 
     @Override
@@ -155,7 +186,11 @@ public final class MinoroConfig {
                 + ", hashingThreads=" + hashingThreads + ", hashingQueueCapacity=" + hashingQueueCapacity
                 + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
                 + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
-                + ", importedHashCostFactor=" + importedHashCostFactor + '}';
+                + ", importedHashCostFactor=" + importedHashCostFactor
+                + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
+                + (observationRegistry == null ? ""
+                        : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
+                + '}';
     }
 
     /**
@@ -177,11 +212,18 @@ public final class MinoroConfig {
         private int maxFailedLogins = DEFAULT_MAX_FAILED_LOGINS;
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
+        private @Nullable Object meterRegistry;
+        private @Nullable Object observationRegistry;
 
         private Builder() {
         }
 
-        /** The database (required). */
+        /**
+         * The database (required).
+         *
+         * @param database where Minoro keeps its tables
+         * @return this builder
+         */
         public Builder database(DatabaseConfig database) {
             if (database == null) {
                 throw new ConfigurationException("database must not be null");
@@ -190,7 +232,12 @@ public final class MinoroConfig {
             return this;
         }
 
-        /** The clock for timestamps and lockouts (default {@link Clock#systemUTC()}). */
+        /**
+         * The clock for timestamps and lockouts (default {@link Clock#systemUTC()}).
+         *
+         * @param clock the clock for timestamps and lockouts
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             if (clock == null) {
                 throw new ConfigurationException("clock must not be null");
@@ -202,6 +249,11 @@ public final class MinoroConfig {
         /**
          * Argon2id parameters for new hashes: memory in KiB, iterations, parallelism. Stored hashes with
          * weaker parameters are rehashed on the next successful login.
+         *
+         * @param memoryKiB memory cost in KiB
+         * @param iterations iterations (time cost)
+         * @param parallelism lanes (parallelism), 1 to 255
+         * @return this builder
          */
         public Builder argon2(int memoryKiB, int iterations, int parallelism) {
             if (parallelism < 1 || parallelism > 255) {
@@ -228,21 +280,37 @@ public final class MinoroConfig {
             }
         }
 
-        /** Threads that hash passwords (default: the number of cores). */
+        /**
+         * Threads that hash passwords (default: the number of cores).
+         *
+         * @param threads the number of hashing threads, at least 1
+         * @return this builder
+         */
         public Builder hashingThreads(int threads) {
             atLeastOne("hashingThreads", threads);
             this.hashingThreads = threads;
             return this;
         }
 
-        /** Hashes that may wait for a thread (default 128); beyond it, hashing fails fast. */
+        /**
+         * Hashes that may wait for a thread (default 128); beyond it, hashing fails fast.
+         *
+         * @param capacity the number of hashes that may wait, at least 1
+         * @return this builder
+         */
         public Builder hashingQueueCapacity(int capacity) {
             atLeastOne("hashingQueueCapacity", capacity);
             this.hashingQueueCapacity = capacity;
             return this;
         }
 
-        /** The accepted password length in characters (default 8 to 1024; the cap is at most 4096). */
+        /**
+         * The accepted password length in characters (default 8 to 1024; the cap is at most 4096).
+         *
+         * @param min the shortest password accepted, at least 1
+         * @param max the longest password accepted, at most 4096
+         * @return this builder
+         */
         public Builder passwordLength(int min, int max) {
             atLeastOne("minPasswordLength", min);
             if (max < min || max > MAX_PASSWORD_LENGTH_LIMIT) {
@@ -258,6 +326,9 @@ public final class MinoroConfig {
          * Failed logins in a row after which an account locks (default 5). It is also the most password
          * checks an account gets per lock period, however many logins arrive at once: each attempt is
          * counted in the database before its password is checked.
+         *
+         * @param attempts the number of failed logins, at least 1
+         * @return this builder
          */
         public Builder maxFailedLogins(int attempts) {
             atLeastOne("maxFailedLogins", attempts);
@@ -265,7 +336,12 @@ public final class MinoroConfig {
             return this;
         }
 
-        /** How long an account stays locked (default 15 minutes). */
+        /**
+         * How long an account stays locked (default 15 minutes).
+         *
+         * @param duration a positive duration
+         * @return this builder
+         */
         public Builder lockoutDuration(Duration duration) {
             if (duration == null || duration.isNegative() || duration.isZero()) {
                 throw new ConfigurationException("lockoutDuration must be a positive duration, was " + duration);
@@ -284,6 +360,9 @@ public final class MinoroConfig {
          * never computed (the login fails as for a wrong password and a warning is logged): each check
          * holds its memory on a hashing thread, so the heap needs {@code hashingThreads} times the largest
          * memory allowed.
+         *
+         * @param factor 1 to 1024
+         * @return this builder
          */
         public Builder importedHashCostFactor(int factor) {
             if (factor < 1 || factor > MAX_IMPORTED_HASH_COST_FACTOR) {
@@ -295,7 +374,50 @@ public final class MinoroConfig {
         }
 
         /**
-         * The configuration.
+         * Records Minoro's metrics in {@code registry} (default: none): login outcomes (a counter and a timer by
+         * outcome), boots' migration runs (a timer by outcome), and gauges of each running instance's password-hashing
+         * queue and PostgreSQL connection pool; the README lists every meter with its tags. No tag carries an email or
+         * any other input. The gauges are registered when an instance boots and removed when it closes; two instances
+         * running at once in one registry share their gauges' names, and the registry keeps the first one's.
+         *
+         * <p>Needs micrometer-core (1.16 or later) on the class path; without a call to this method (or to
+         * {@link #observationRegistry}), Minoro loads no Micrometer class.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            if (registry == null) {
+                throw new ConfigurationException("meterRegistry must not be null");
+            }
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Observes Minoro's work in {@code registry} (default: none), whose handlers make tracing spans or timers of
+         * it: {@code minoro.boot} around each {@code Minoro.create}, {@code minoro.migrate} around its migration run
+         * and {@code minoro.authenticate} around each login, with the low-cardinality key values {@code database}
+         * ({@code sqlite}, {@code postgres}) and {@code outcome}; no email or other input. Each observation is the
+         * child of the one in the subscriber's Reactor context under {@code "micrometer.observation"} (where Spring
+         * WebFlux keeps a request's).
+         *
+         * <p>Needs micrometer-observation (1.16 or later) on the class path; without a call to this method (or to
+         * {@link #meterRegistry}), Minoro loads no Micrometer class.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            if (registry == null) {
+                throw new ConfigurationException("observationRegistry must not be null");
+            }
+            this.observationRegistry = registry;
+            return this;
+        }
+
+        /**
+         * {@return the configuration}
          *
          * @throws ConfigurationException when no database was given
          */

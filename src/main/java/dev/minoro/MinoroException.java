@@ -13,10 +13,21 @@ public class MinoroException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message that says what Minoro was doing.
+     *
+     * @param message what went wrong
+     */
     public MinoroException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message that says what Minoro was doing, and the failure behind it.
+     *
+     * @param message what went wrong
+     * @param cause the failure behind it, or null
+     */
     public MinoroException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }

@@ -9,6 +9,6 @@ import org.reactivestreams.Publisher;
 @FunctionalInterface
 public interface MinoroSetup {
 
-    /** A publisher of the configuration; only its first element is used. */
+    /** {@return a publisher of the configuration; only its first element is used} */
     Publisher<MinoroConfig> setup();
 }

@@ -25,47 +25,58 @@ public final class NewUser {
     }
 
     /**
-     * A user with this email and password; the password may be null. Both are validated when the user
+     * {@return a user with this email and password; the password may be null} Both are validated when the user
      * is created, by {@link UserRepository#create(NewUser)}.
+     *
+     * @param email the email, compared case-insensitively
+     * @param password the password as typed
      */
     public static NewUser of(String email, @Nullable String password) {
         return new NewUser(email, password, null, null);
     }
 
-    /** A copy with this display name (null for none). */
+    /**
+     * {@return a copy with this display name (null for none)}
+     *
+     * @param displayName the name to show, or null for none
+     */
     public NewUser withDisplayName(@Nullable String displayName) {
         return new NewUser(email, password, displayName, passwordHash);
     }
 
     /**
-     * A copy that stores {@code passwordHash}, made by another system, instead of hashing a password: an
+     * {@return a copy that stores {@code passwordHash}, made by another system, instead of hashing a password: an
      * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}, versions 1.3 and
      * 1.0) or a bcrypt hash ({@code $2a$}, {@code $2b$}, {@code $2y$}), such as Spring Security's
      * {@code BCryptPasswordEncoder} and {@code Argon2PasswordEncoder} make (without their {@code {bcrypt}}
-     * and {@code {argon2}} prefixes). The user logs in with the original password, checked as the other
+     * and {@code {argon2}} prefixes)} The user logs in with the original password, checked as the other
      * system hashed it (its UTF-8 bytes as typed, then its NFKC form), and the hash is replaced by an
      * Argon2id hash with the configured parameters at the first login. The copy has no plain-text
      * password; {@link UserRepository#create(NewUser)} refuses, with {@link InvalidInputException}, a hash
      * it cannot check or one costlier than {@code MinoroConfig.importedHashCostFactor()} allows.
+     *
+     * @param passwordHash the hash, in one of the imported formats
      */
     public NewUser withPasswordHash(@Nullable String passwordHash) {
         return new NewUser(email, null, displayName, passwordHash);
     }
 
+    /** {@return the email, as given} */
     public String email() {
         return email;
     }
 
-    /** The plain-text password, or null. */
+    /** {@return the plain-text password, or null} */
     public @Nullable String password() {
         return password;
     }
 
+    /** {@return the name to show, or null} */
     public @Nullable String displayName() {
         return displayName;
     }
 
-    /** A password hash made by another system, or null. */
+    /** {@return a password hash made by another system, or null} */
     public @Nullable String passwordHash() {
         return passwordHash;
     }

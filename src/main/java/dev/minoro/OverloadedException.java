@@ -9,6 +9,12 @@ public final class OverloadedException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying which capacity was reached and how to raise it.
+     *
+     * @param message what was at capacity, and what to do
+     * @param cause the refusal behind it
+     */
     public OverloadedException(String message, Throwable cause) {
         super(message, cause);
     }

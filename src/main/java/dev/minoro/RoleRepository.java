@@ -24,26 +24,37 @@ public interface RoleRepository {
     /**
      * Creates a role.
      *
+     * @param name the role's name, compared case-insensitively
+     * @param description what the role is for, or null
      * @return a cold {@code Mono} emitting the new role
      * @throws DuplicateRoleException (signalled) when the name is taken
      */
     Mono<Role> create(String name, @Nullable String description);
 
-    /** A cold {@code Mono} emitting the role with this name (case-insensitive), or completing empty. */
+    /**
+     * {@return a cold {@code Mono} emitting the role with this name (case-insensitive), or completing empty}
+     *
+     * @param name the role's name, compared case-insensitively
+     */
     Mono<Role> findByName(String name);
 
-    /** A cold {@code Mono} emitting the role with this id, or completing empty. */
+    /**
+     * {@return a cold {@code Mono} emitting the role with this id, or completing empty}
+     *
+     * @param id the role's id
+     */
     Mono<Role> findById(UUID id);
 
-    /** A cold {@code Flux} of every role, ordered by normalised name. */
+    /** {@return a cold {@code Flux} of every role, ordered by normalised name} */
     Flux<Role> findAll();
 
-    /** A cold {@code Mono} emitting the number of roles. */
+    /** {@return a cold {@code Mono} emitting the number of roles} */
     Mono<Long> count();
 
     /**
      * Deletes the role with its memberships and permissions.
      *
+     * @param name the role's name, compared case-insensitively
      * @return a cold {@code Mono} emitting true when a role was deleted, false when there was none
      */
     Mono<Boolean> delete(String name);
@@ -51,42 +62,84 @@ public interface RoleRepository {
     /**
      * Gives the user the role; idempotent.
      *
+     * @param userId the user's id
+     * @param roleName the role's name, compared case-insensitively
+     * @return a cold {@code Mono} that completes when the user has the role
      * @throws NotFoundException (signalled) when the user or the role does not exist, or is deleted while
      *                           the membership is written
      */
     Mono<Void> assign(UUID userId, String roleName);
 
-    /** Takes the role from the user; idempotent, and complete when either does not exist. */
+    /**
+     * Takes the role from the user; idempotent, and complete when either does not exist.
+     *
+     * @param userId the user's id
+     * @param roleName the role's name, compared case-insensitively
+     * @return a cold {@code Mono} that completes when the user no longer has the role
+     */
     Mono<Void> revoke(UUID userId, String roleName);
 
-    /** A cold {@code Flux} of the user's roles, ordered by normalised name; empty for an unknown user. */
+    /**
+     * {@return a cold {@code Flux} of the user's roles, ordered by normalised name; empty for an unknown user}
+     *
+     * @param userId the user's id
+     */
     Flux<Role> rolesOf(UUID userId);
 
     /**
-     * A cold {@code Flux} of the role's members, ordered by normalised email; empty for an unknown role.
+     * {@return a cold {@code Flux} of the role's members, ordered by normalised email; empty for an unknown role}
+     *
+     * @param roleName the role's name, compared case-insensitively
      */
     Flux<User> membersOf(String roleName);
 
-    /** A cold {@code Mono} emitting whether the user has the role. */
+    /**
+     * {@return a cold {@code Mono} emitting whether the user has the role}
+     *
+     * @param userId the user's id
+     * @param roleName the role's name, compared case-insensitively
+     */
     Mono<Boolean> hasRole(UUID userId, String roleName);
 
     /**
      * Grants the role a permission; idempotent.
      *
+     * @param roleName the role's name, compared case-insensitively
+     * @param permission the permission, such as {@code posts:write}, compared exactly
+     * @return a cold {@code Mono} that completes when the permission is granted
      * @throws NotFoundException (signalled) when the role does not exist, or is deleted while the
      *                           permission is written
      */
     Mono<Void> grantPermission(String roleName, String permission);
 
-    /** Withdraws a permission from the role; idempotent, and complete when the role does not exist. */
+    /**
+     * Withdraws a permission from the role; idempotent, and complete when the role does not exist.
+     *
+     * @param roleName the role's name, compared case-insensitively
+     * @param permission the permission, such as {@code posts:write}, compared exactly
+     * @return a cold {@code Mono} that completes when the role no longer has the permission
+     */
     Mono<Void> revokePermission(String roleName, String permission);
 
-    /** A cold {@code Flux} of the role's own permissions, sorted; empty for an unknown role. */
+    /**
+     * {@return a cold {@code Flux} of the role's own permissions, sorted; empty for an unknown role}
+     *
+     * @param roleName the role's name, compared case-insensitively
+     */
     Flux<String> permissionsOfRole(String roleName);
 
-    /** A cold {@code Flux} of the user's permissions: the union over its roles, distinct and sorted. */
+    /**
+     * {@return a cold {@code Flux} of the user's permissions: the union over its roles, distinct and sorted}
+     *
+     * @param userId the user's id
+     */
     Flux<String> permissionsOf(UUID userId);
 
-    /** A cold {@code Mono} emitting whether any of the user's roles grants the permission. */
+    /**
+     * {@return a cold {@code Mono} emitting whether any of the user's roles grants the permission}
+     *
+     * @param userId the user's id
+     * @param permission the permission, such as {@code posts:write}, compared exactly
+     */
     Mono<Boolean> hasPermission(UUID userId, String permission);
 }

@@ -11,11 +11,16 @@ public final class SchemaNotMigratedException extends MigrationException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The database, as messages call it. */
     private final String database;
+    /** The schema version the database is at. */
     private final int currentVersion;
+    /** The versions not yet applied. */
     private final List<Integer> pendingVersions;
 
     /**
+     * @param currentVersion the database's schema version
+     * @param pendingVersions the versions not yet applied
      * @param database what messages call the database, such as {@code SQLite file /var/lib/app/auth.db}; never
      *                 holds a password
      */
@@ -29,17 +34,17 @@ public final class SchemaNotMigratedException extends MigrationException {
         this.pendingVersions = List.copyOf(pendingVersions);
     }
 
-    /** The database, as messages call it. */
+    /** {@return the database, as messages call it} */
     public String database() {
         return database;
     }
 
-    /** The schema version the database is at; 0 when Minoro's tables do not exist yet. */
+    /** {@return the schema version the database is at; 0 when Minoro's tables do not exist yet} */
     public int currentVersion() {
         return currentVersion;
     }
 
-    /** The versions that have not been applied, in order. */
+    /** {@return the versions that have not been applied, in order} */
     public List<Integer> pendingVersions() {
         return pendingVersions;
     }

@@ -8,12 +8,19 @@ public final class SchemaTooNewException extends MigrationException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The database, as messages call it. */
     private final String database;
+    /** The newest schema version recorded in the database. */
     private final int databaseVersion;
+    /** The newest schema version this code knows. */
     private final int codeVersion;
+    /** The oldest code version the database's schema runs with. */
     private final int compatibleFrom;
 
     /**
+     * @param databaseVersion the database's schema version
+     * @param codeVersion the newest schema version this Minoro ships
+     * @param compatibleFrom the oldest code version the database's schema declares itself compatible with
      * @param database what messages call the database, such as {@code SQLite file /var/lib/app/auth.db}; never
      *                 holds a password
      */
@@ -28,22 +35,22 @@ public final class SchemaTooNewException extends MigrationException {
         this.compatibleFrom = compatibleFrom;
     }
 
-    /** The database, as messages call it. */
+    /** {@return the database, as messages call it} */
     public String database() {
         return database;
     }
 
-    /** The newest schema version recorded in the database. */
+    /** {@return the newest schema version recorded in the database} */
     public int databaseVersion() {
         return databaseVersion;
     }
 
-    /** The newest schema version this code knows. */
+    /** {@return the newest schema version this code knows} */
     public int codeVersion() {
         return codeVersion;
     }
 
-    /** The oldest code schema version that may run against {@link #databaseVersion()}. */
+    /** {@return the oldest code schema version that may run against {@link #databaseVersion()}} */
     public int compatibleFrom() {
         return compatibleFrom;
     }

@@ -22,7 +22,11 @@ import org.jspecify.annotations.Nullable;
 public record User(UUID id, String email, @Nullable String displayName, boolean disabled, Instant createdAt,
         Instant updatedAt, @Nullable Instant lastLoginAt, @Nullable Instant lockedUntil, long version) {
 
-    /** Whether logins are refused at {@code now} because of a lockout after repeated failed logins. */
+    /**
+     * {@return whether logins are refused at {@code now} because of a lockout after repeated failed logins}
+     *
+     * @param now the instant to compare with, from the instance's clock
+     */
     public boolean lockedAt(Instant now) {
         return lockedUntil != null && lockedUntil.isAfter(now);
     }

@@ -26,6 +26,7 @@ public interface UserRepository {
     /**
      * Creates a user, hashing its password (if any) with Argon2id.
      *
+     * @param user the user to create
      * @return a cold {@code Mono} emitting the new user
      * @throws DuplicateEmailException (signalled) when the email is taken
      * @throws InvalidInputException   (signalled) for a malformed email (over 254 characters, no single
@@ -38,26 +39,40 @@ public interface UserRepository {
      */
     Mono<User> create(NewUser user);
 
-    /** A cold {@code Mono} emitting the user with this id, or completing empty when there is none. */
+    /**
+     * {@return a cold {@code Mono} emitting the user with this id, or completing empty when there is none}
+     *
+     * @param id the user's id
+     */
     Mono<User> findById(UUID id);
 
-    /** A cold {@code Mono} emitting the user with this email (case-insensitive), or completing empty. */
+    /**
+     * {@return a cold {@code Mono} emitting the user with this email (case-insensitive), or completing empty}
+     *
+     * @param email the email, compared case-insensitively
+     */
     Mono<User> findByEmail(String email);
 
     /**
-     * A cold {@code Flux} of at most {@code limit} users ordered by normalised email, skipping the first
-     * {@code offset}: a page for administration screens.
+     * {@return a cold {@code Flux} of at most {@code limit} users ordered by normalised email, skipping the first
+     * {@code offset}: a page for administration screens}
      *
+     * @param offset how many users to skip
+     * @param limit the most users to emit
      * @throws InvalidInputException (signalled) unless {@code offset >= 0} and {@code 1 <= limit <= 1000}
      */
     Flux<User> findAll(int offset, int limit);
 
-    /** A cold {@code Mono} emitting the number of users. */
+    /** {@return a cold {@code Mono} emitting the number of users} */
     Mono<Long> count();
 
     /**
      * Changes the email and display name if the user is still at {@code expectedVersion}.
      *
+     * @param id the user's id
+     * @param expectedVersion the version the caller read ({@link User#version()})
+     * @param email the email, compared case-insensitively
+     * @param displayName the name to show, or null for none
      * @return a cold {@code Mono} emitting the updated user, at the next version
      * @throws VersionConflictException (signalled) when the user was changed since that version
      * @throws NotFoundException        (signalled) when there is no such user
@@ -68,6 +83,8 @@ public interface UserRepository {
     /**
      * Disables (logins refused) or enables the user.
      *
+     * @param id the user's id
+     * @param disabled true to disable the user, false to enable it
      * @return a cold {@code Mono} emitting the updated user
      * @throws NotFoundException (signalled) when there is no such user
      */
@@ -77,6 +94,8 @@ public interface UserRepository {
      * Replaces the password (hashing it on Minoro's hashing scheduler) and clears any lockout; a null
      * password removes the local password.
      *
+     * @param id the user's id
+     * @param newPassword the new password, or null to remove the local password
      * @return a cold {@code Mono} completing when the password is stored
      * @throws InvalidInputException (signalled) for a password outside the configured length
      * @throws NotFoundException     (signalled) when there is no such user
@@ -86,6 +105,8 @@ public interface UserRepository {
     /**
      * Clears the failed-login counter and any lockout.
      *
+     * @param id the user's id
+     * @return a cold {@code Mono} that completes when the user is unlocked
      * @throws NotFoundException (signalled) when there is no such user
      */
     Mono<Void> unlock(UUID id);
@@ -93,6 +114,7 @@ public interface UserRepository {
     /**
      * Deletes the user and its role memberships.
      *
+     * @param id the user's id
      * @return a cold {@code Mono} emitting true when a user was deleted, false when there was none
      */
     Mono<Boolean> delete(UUID id);

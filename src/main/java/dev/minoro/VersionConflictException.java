@@ -10,9 +10,17 @@ public final class VersionConflictException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The user's id. */
     private final UUID userId;
+    /** The version the caller expected. */
     private final long expectedVersion;
 
+    /**
+     * An exception naming the user and the version that is gone.
+     *
+     * @param userId the user's id
+     * @param expectedVersion the version the caller expected
+     */
     public VersionConflictException(UUID userId, long expectedVersion) {
         super("user " + userId + " is no longer at version " + expectedVersion
                 + "; it was changed concurrently: read it again and retry");
@@ -20,10 +28,12 @@ public final class VersionConflictException extends MinoroException {
         this.expectedVersion = expectedVersion;
     }
 
+    /** {@return the user's id} */
     public UUID userId() {
         return userId;
     }
 
+    /** {@return the version the caller expected} */
     public long expectedVersion() {
         return expectedVersion;
     }

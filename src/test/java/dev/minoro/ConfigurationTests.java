@@ -3,9 +3,12 @@ package dev.minoro;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +150,32 @@ final class ConfigurationTests {
                 assertThrows(ConfigurationException.class, () -> builder.passwordLength(8, 5000)).getMessage());
         assertTrue(assertThrows(ConfigurationException.class, builder::build).getMessage()
                 .startsWith("database is required"));
+    }
+
+    /** The registries are kept by every copy, refused when null, shown by their type only, and off by default. */
+    @Test
+    void micrometerRegistriesAreOptionalKeptByCopiesAndShownByTypeOnly() {
+        MinoroConfig plain = MinoroConfig.of(DatabaseConfig.sqlite(":memory:"));
+        assertNull(plain.meterRegistry());
+        assertNull(plain.observationRegistry());
+        assertFalse(plain.toString().contains("Registry"), plain.toString());
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        MinoroConfig config = plain.toBuilder().meterRegistry(meters).observationRegistry(observations).build();
+        assertSame(meters, config.meterRegistry());
+        assertSame(observations, config.observationRegistry());
+        MinoroConfig copy = config.toBuilder().maxFailedLogins(7).build();
+        assertSame(meters, copy.meterRegistry());
+        assertSame(observations, copy.observationRegistry());
+        assertTrue(config.toString().endsWith(", meterRegistry=SimpleMeterRegistry, observationRegistry="
+                + observations.getClass().getSimpleName() + "}"), config.toString());
+
+        MinoroConfig.Builder builder = MinoroConfig.builder();
+        assertEquals("meterRegistry must not be null",
+                assertThrows(ConfigurationException.class, () -> builder.meterRegistry(null)).getMessage());
+        assertEquals("observationRegistry must not be null",
+                assertThrows(ConfigurationException.class, () -> builder.observationRegistry(null)).getMessage());
     }
 
     @Test

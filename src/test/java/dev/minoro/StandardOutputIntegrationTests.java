@@ -8,14 +8,10 @@ import dev.minoro.testing.JavaProcess;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.StandardOutputProbe;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -30,15 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresServer.class)
 final class StandardOutputIntegrationTests {
 
-    /** The file the build writes the runtime class path to (maven-dependency-plugin, build-classpath). */
-    private static final String CLASSPATH_FILE = "minoro.test.runtimeClasspathFile";
-
     @TempDir
     Path directory;
 
     @Test
     void nothingMinoroDoesPrintsToStandardOutput(PostgresDatabase postgres) throws Exception {
-        List<Path> classPath = applicationClassPath();
+        List<Path> classPath = JavaProcess.applicationClassPath();
         for (Path entry : classPath) {
             assertFalse(isSlf4jBinding(entry), "the child must run without an SLF4J binding, but has " + entry);
         }
@@ -56,30 +49,6 @@ final class StandardOutputIntegrationTests {
         assertTrue(classPath.stream().anyMatch(entry -> entry.getFileName().toString().startsWith("slf4j-api-2.")),
                 "Minoro brings slf4j-api 2: " + classPath);
         assertTrue(probe.standardError().contains("No SLF4J providers were found"), probe.output());
-    }
-
-    /** Minoro's classes and runtime dependencies, then the test classes for the probe itself. */
-    private static List<Path> applicationClassPath() throws IOException {
-        String file = System.getProperty(CLASSPATH_FILE);
-        if (file == null || !Files.exists(Path.of(file))) {
-            throw new IllegalStateException("the build writes the runtime class path to the file in the system"
-                    + " property " + CLASSPATH_FILE + " (run the tests through Maven); it is " + file);
-        }
-        List<Path> classPath = new ArrayList<>();
-        Path testClasses = null;
-        for (Path entry : JavaProcess.testClassPath()) {
-            if (Files.isDirectory(entry) && entry.endsWith(Path.of("target", "classes"))) {
-                classPath.add(entry);
-            } else if (Files.isDirectory(entry) && entry.endsWith(Path.of("target", "test-classes"))) {
-                testClasses = entry;
-            }
-        }
-        Arrays.stream(Files.readString(Path.of(file)).strip().split(File.pathSeparator))
-                .filter(entry -> !entry.isEmpty())
-                .map(Path::of)
-                .forEach(classPath::add);
-        classPath.add(Objects.requireNonNull(testClasses, "no target/test-classes on the class path"));
-        return classPath;
     }
 
     /** A jar or directory that provides an SLF4J 2 binding or an SLF4J 1.7 one. */

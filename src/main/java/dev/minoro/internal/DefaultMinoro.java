@@ -8,6 +8,7 @@ import dev.minoro.User;
 import dev.minoro.UserRepository;
 import dev.minoro.internal.auth.Authenticator;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Lifecycle;
@@ -29,27 +30,31 @@ final class DefaultMinoro implements Minoro {
     private final Mono<Void> closing;
     private final Clock clock;
 
-    private DefaultMinoro(Database database, PasswordHasher hasher, MinoroConfig config) {
+    private DefaultMinoro(Database database, PasswordHasher hasher, MinoroConfig config,
+            Instrumentation instrumentation) {
         this.database = database;
         this.hasher = hasher;
         this.lifecycle = new Lifecycle();
         this.clock = config.clock();
         this.repositories = Repositories.create(database, config, hasher, lifecycle);
-        this.authenticator = new Authenticator(repositories.logins(), hasher, config);
+        this.authenticator = new Authenticator(repositories.logins(), hasher, config, instrumentation);
+        // Removed before close() completes: whoever sees it complete sees no gauge of this instance.
+        Runnable stopReporting = instrumentation.instance(hasher, database);
         this.closing = Mono.defer(() -> {
             lifecycle.close();
             return Mono.whenDelayError(database.close(), hasher.close());
-        }).cache();
+        }).doOnTerminate(stopReporting).cache();
     }
 
     /**
      * Starts an instance over an opened, migrated database; its hashing threads start at the first hash. Seeds a
      * random generator: call it where blocking is allowed. When it fails, the caller still owns {@code database}.
      */
-    static DefaultMinoro start(Database database, MinoroConfig config, HashingProbe probe) {
+    static DefaultMinoro start(Database database, MinoroConfig config, HashingProbe probe,
+            Instrumentation instrumentation) {
         PasswordHasher hasher = PasswordHasher.create(config, probe);
         try {
-            return new DefaultMinoro(database, hasher, config);
+            return new DefaultMinoro(database, hasher, config, instrumentation);
         } catch (RuntimeException | Error e) {
             hasher.close().subscribe();
             throw e;

@@ -13,6 +13,7 @@ import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.LibsqlConnectionString;
 import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
+import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.migration.Migrator;
 import dev.minoro.internal.password.HashingProbe;
 import java.time.Clock;
@@ -129,18 +130,20 @@ public final class MinoroRuntime {
             if (config == null) {
                 return Mono.error(new ConfigurationException("config must not be null"));
             }
+            Instrumentation instrumentation = Instrumentation.of(config);
             AtomicReference<@Nullable Database> opened = new AtomicReference<>();
             AtomicReference<@Nullable Minoro> started = new AtomicReference<>();
             AtomicBoolean handedOver = new AtomicBoolean();
-            return open(config.database())
+            return instrumentation.boot(open(config.database())
                     .doOnNext(opened::set)
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())
-                            .flatMap(migrator -> migrator.boot(config.database().runMigrations()))
+                            .flatMap(migrator -> instrumentation.migration(
+                                    migrator.boot(config.database().runMigrations())))
                             // Starting seeds a random generator, which may read the system entropy source: not on
                             // the caller's thread.
                             .then(Mono.fromCallable(() -> {
-                                Minoro minoro = DefaultMinoro.start(database, config, probe);
+                                Minoro minoro = DefaultMinoro.start(database, config, probe, instrumentation);
                                 started.set(minoro);
                                 return minoro;
                             }).subscribeOn(Schedulers.boundedElastic())))
@@ -150,7 +153,7 @@ public final class MinoroRuntime {
                         if (!handedOver.get()) {
                             release(opened.get(), started.get()).subscribe();
                         }
-                    });
+                    }));
         });
     }
 

@@ -35,33 +35,37 @@ public final class LibsqlConnectionConfiguration {
         this.requestTimeout = requestTimeout;
     }
 
+    /** {@return a builder with the default timeouts and no URL yet} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * The server's base URL, {@code http://host:port} or {@code https://host[:port]}, possibly with a path prefix
-     * and never with a trailing slash: requests go to {@code url + "/v3/pipeline"}.
+     * {@return the server's base URL, {@code http://host:port} or {@code https://host[:port]}, possibly with a path
+     * prefix and never with a trailing slash: requests go to {@code url + "/v3/pipeline"}}
      */
     public URI url() {
         return url;
     }
 
-    /** Whether the server is reached over TLS ({@code https}). */
+    /** {@return whether the server is reached over TLS ({@code https})} */
     public boolean tls() {
         return "https".equals(url.getScheme());
     }
 
-    /** The bearer token sent in every request's {@code Authorization} header, or null for none. Keep it secret. */
+    /**
+     * {@return the bearer token sent in every request's {@code Authorization} header, or null for none} Keep it secret.
+     */
     public @Nullable String authToken() {
         return authToken;
     }
 
+    /** {@return the longest wait for a TCP connection and its TLS handshake} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** The longest wait for the answer to one HTTP request; {@link Duration#ZERO} means no limit. */
+    /** {@return the longest wait for the answer to one HTTP request; {@link Duration#ZERO} means no limit} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
@@ -89,6 +93,8 @@ public final class LibsqlConnectionConfiguration {
          * as a prefix of the Hrana endpoints. No user info, query or fragment: give the token to
          * {@link #authToken(String)}.
          *
+         * @param url the server's URL
+         * @return this builder
          * @throws IllegalArgumentException naming what is wrong; the message never repeats a query string, which
          *                                  may hold a token
          */
@@ -101,7 +107,12 @@ public final class LibsqlConnectionConfiguration {
             return this;
         }
 
-        /** The token for {@code Authorization: Bearer}: a JWT such as {@code turso db tokens create} prints. */
+        /**
+         * The token for {@code Authorization: Bearer}: a JWT such as {@code turso db tokens create} prints.
+         *
+         * @param authToken the bearer token
+         * @return this builder
+         */
         public Builder authToken(@Nullable String authToken) {
             if (authToken != null && (authToken.isBlank() || !isHeaderSafe(authToken))) {
                 throw new IllegalArgumentException("authToken must be a non-blank token of printable ASCII without"
@@ -111,7 +122,12 @@ public final class LibsqlConnectionConfiguration {
             return this;
         }
 
-        /** The longest wait for a TCP connection to the server and its TLS handshake; positive. */
+        /**
+         * The longest wait for a TCP connection to the server and its TLS handshake; positive.
+         *
+         * @param connectTimeout how long connecting may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Timeouts.check(connectTimeout, "connectTimeout", false);
             return this;
@@ -121,13 +137,16 @@ public final class LibsqlConnectionConfiguration {
          * The longest wait for the server's answer to one HTTP request, once sent; {@link Duration#ZERO} for no
          * limit. Over cleartext HTTP this is also what ends the wait on a server that accepted the connection
          * but never answers: there is no handshake there for the connect timeout to cover.
+         *
+         * @param requestTimeout how long one request may take
+         * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = Timeouts.check(requestTimeout, "requestTimeout", true);
             return this;
         }
 
-        /** @throws IllegalArgumentException when the url is missing */
+        /** {@return @throws IllegalArgumentException when the url is missing} */
         public LibsqlConnectionConfiguration build() {
             if (url == null) {
                 throw new IllegalArgumentException("url must be set: http://host:port, https://host or libsql://host");

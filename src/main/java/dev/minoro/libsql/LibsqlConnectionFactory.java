@@ -42,6 +42,11 @@ public final class LibsqlConnectionFactory implements ConnectionFactory, Closeab
     private final Mono<Void> close;
     private volatile boolean closed;
 
+    /**
+     * A factory for the server that {@code configuration} names; it connects to nothing until a connection is created.
+     *
+     * @param configuration the server, token and timeouts
+     */
     public LibsqlConnectionFactory(LibsqlConnectionConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration must not be null");
         this.client = new HranaClient(configuration);
@@ -90,6 +95,7 @@ public final class LibsqlConnectionFactory implements ConnectionFactory, Closeab
         return close;
     }
 
+    /** {@return the configuration this factory was made with} */
     public LibsqlConnectionConfiguration configuration() {
         return configuration;
     }

@@ -46,7 +46,10 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
     /** Whether to use TLS (HTTPS); true unless set false ({@code tls=false} or {@code tls=0}), as {@code libsql://}. */
     public static final Option<Boolean> TLS = Option.valueOf("tls");
 
-    /** {@link LibsqlConnectionConfiguration.Builder#requestTimeout(Duration)}: a {@code Duration}, milliseconds or ISO-8601. */
+    /**
+     * {@link LibsqlConnectionConfiguration.Builder#requestTimeout(Duration)}: a {@code Duration}, milliseconds or
+     * ISO-8601.
+     */
     public static final Option<Duration> REQUEST_TIMEOUT = Option.valueOf("requestTimeout");
 
     /** Creates the provider; {@code ServiceLoader} calls this. */
@@ -69,8 +72,10 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
     }
 
     /**
-     * The configuration that {@code options} describe, through {@link LibsqlConnectionConfiguration#builder()}.
+     * {@return the configuration that {@code options} describe, through {@link
+     * LibsqlConnectionConfiguration#builder()}}
      *
+     * @param options the R2DBC options of the URL
      * @throws IllegalArgumentException for a missing host, a bad value or an option libSQL cannot use
      */
     public static LibsqlConnectionConfiguration configuration(ConnectionFactoryOptions options) {

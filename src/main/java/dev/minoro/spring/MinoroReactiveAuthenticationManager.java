@@ -21,12 +21,12 @@ import reactor.core.publisher.Mono;
  * apply, and grants the user's roles and permissions as authorities.
  *
  * <pre>{@code
+ *
  * @Bean
  * ReactiveAuthenticationManager authenticationManager(Minoro minoro) {
  *     return MinoroReactiveAuthenticationManager.of(minoro);
  * }
  * }</pre>
- *
  * <p>The authenticated token's principal is a {@link MinoroUserDetails}; its authorities are
  * {@code ROLE_<role name>} for each role (the prefix {@code hasRole} expects) and each permission as given
  * (for {@code hasAuthority("posts:write")}). They are read from the database at every authentication, so a
@@ -42,8 +42,9 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
     }
 
     /**
-     * A manager checking logins against {@code minoro}, with the role prefix {@code ROLE_}.
+     * {@return a manager checking logins against {@code minoro}, with the role prefix {@code ROLE_}}
      *
+     * @param minoro the Minoro instance whose accounts it uses
      * @throws NullPointerException when {@code minoro} is null
      */
     public static MinoroReactiveAuthenticationManager of(Minoro minoro) {
@@ -51,8 +52,10 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
     }
 
     /**
-     * A copy that prefixes role names with {@code rolePrefix} instead of {@code ROLE_} ({@code ""} for none),
-     * as with Spring Security's {@code GrantedAuthorityDefaults}.
+     * {@return a copy that prefixes role names with {@code rolePrefix} instead of {@code ROLE_} ({@code ""} for none),
+     * as with Spring Security's {@code GrantedAuthorityDefaults}}
+     *
+     * @param rolePrefix the prefix of the role authorities, such as {@code ROLE_}
      */
     public MinoroReactiveAuthenticationManager withRolePrefix(String rolePrefix) {
         return new MinoroReactiveAuthenticationManager(authorities.withRolePrefix(rolePrefix));

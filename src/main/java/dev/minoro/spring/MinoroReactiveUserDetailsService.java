@@ -24,15 +24,20 @@ public final class MinoroReactiveUserDetailsService implements ReactiveUserDetai
     }
 
     /**
-     * A service reading users from {@code minoro}, with the role prefix {@code ROLE_}.
+     * {@return a service reading users from {@code minoro}, with the role prefix {@code ROLE_}}
      *
+     * @param minoro the Minoro instance whose accounts it uses
      * @throws NullPointerException when {@code minoro} is null
      */
     public static MinoroReactiveUserDetailsService of(Minoro minoro) {
         return new MinoroReactiveUserDetailsService(AuthorityMapping.of(minoro));
     }
 
-    /** A copy that prefixes role names with {@code rolePrefix} instead of {@code ROLE_} ({@code ""} for none). */
+    /**
+     * {@return a copy that prefixes role names with {@code rolePrefix} instead of {@code ROLE_} ({@code ""} for none)}
+     *
+     * @param rolePrefix the prefix of the role authorities, such as {@code ROLE_}
+     */
     public MinoroReactiveUserDetailsService withRolePrefix(String rolePrefix) {
         return new MinoroReactiveUserDetailsService(authorities.withRolePrefix(rolePrefix));
     }

@@ -21,11 +21,17 @@ public final class MinoroUserDetails implements UserDetails {
 
     private static final long serialVersionUID = 1L;
 
+    /** The user's id. */
     private final UUID id;
+    /** The user's email, as stored. */
     private final String email;
+    /** The user's display name, or null. */
     private final @Nullable String displayName;
+    /** Whether the user is enabled. */
     private final boolean enabled;
+    /** Whether the user is not locked. */
     private final boolean accountNonLocked;
+    /** The role and permission authorities. */
     private final List<GrantedAuthority> authorities;
 
     MinoroUserDetails(UUID id, String email, @Nullable String displayName, boolean enabled,
@@ -38,17 +44,17 @@ public final class MinoroUserDetails implements UserDetails {
         this.authorities = List.copyOf(authorities);
     }
 
-    /** The user's id in Minoro, for calls such as {@code minoro.users().findById(id)}. */
+    /** {@return the user's id in Minoro, for calls such as {@code minoro.users().findById(id)}} */
     public UUID id() {
         return id;
     }
 
-    /** The email as stored, which is also {@link #getUsername()}. */
+    /** {@return the email as stored, which is also {@link #getUsername()}} */
     public String email() {
         return email;
     }
 
-    /** The display name, or null. */
+    /** {@return the display name, or null} */
     public @Nullable String displayName() {
         return displayName;
     }

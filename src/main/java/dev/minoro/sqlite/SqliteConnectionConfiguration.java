@@ -11,7 +11,8 @@ import reactor.core.scheduler.Scheduler;
  * {@link #builder()}. {@link SqliteConnectionFactoryProvider} feeds {@code ConnectionFactoryOptions} through
  * the same builder, so a URL gets the same checks and the same messages.
  *
- * <p>Defaults: busy timeout 10 s (as Minoro's {@code DatabaseConfig}), foreign keys on, for a file {@link JournalMode#WAL} with
+ * <p>Defaults: busy timeout 10 s (as Minoro's {@code DatabaseConfig}), foreign keys on, for a file {@link
+ * JournalMode#WAL} with
  * {@link Synchronous#NORMAL} and 4 reader lanes, transactions begin {@link BeginMode#IMMEDIATE}.
  */
 public final class SqliteConnectionConfiguration {
@@ -31,14 +32,38 @@ public final class SqliteConnectionConfiguration {
     /** The most reader lanes a factory may have: each is a thread and an open file. */
     public static final int MAX_READER_LANES = 64;
 
-    /** SQLite's {@code PRAGMA journal_mode} values (<a href="https://www.sqlite.org/pragma.html#pragma_journal_mode">SQLite</a>). */
+    /**
+     * SQLite's {@code PRAGMA journal_mode} values (<a
+     * href="https://www.sqlite.org/pragma.html#pragma_journal_mode">SQLite</a>).
+     */
     public enum JournalMode {
-        DELETE, TRUNCATE, PERSIST, MEMORY, WAL, OFF
+        /** The rollback journal is deleted at the end of each transaction (SQLite's default). */
+        DELETE,
+        /** The rollback journal is truncated to zero length at the end of each transaction. */
+        TRUNCATE,
+        /** The rollback journal stays, its header zeroed, at the end of each transaction. */
+        PERSIST,
+        /** The rollback journal is kept in memory: a crash during a write may corrupt the file. */
+        MEMORY,
+        /** A write-ahead log: readers and the writer do not block one another. */
+        WAL,
+        /** No journal: no rollback, and a crash during a write may corrupt the file. */
+        OFF
     }
 
-    /** SQLite's {@code PRAGMA synchronous} values (<a href="https://www.sqlite.org/pragma.html#pragma_synchronous">SQLite</a>). */
+    /**
+     * SQLite's {@code PRAGMA synchronous} values (<a
+     * href="https://www.sqlite.org/pragma.html#pragma_synchronous">SQLite</a>).
+     */
     public enum Synchronous {
-        OFF, NORMAL, FULL, EXTRA
+        /** No sync: the fastest; a power loss may corrupt the file. */
+        OFF,
+        /** Syncs at the critical moments; in WAL mode, a power loss may lose the last transactions, not the file. */
+        NORMAL,
+        /** Syncs at the end of every transaction (SQLite's default). */
+        FULL,
+        /** As {@link #FULL}, and the directory too when a rollback journal is deleted. */
+        EXTRA
     }
 
     /**
@@ -48,7 +73,12 @@ public final class SqliteConnectionConfiguration {
      * failing later with SQLITE_BUSY when a read lock cannot be upgraded.
      */
     public enum BeginMode {
-        DEFERRED, IMMEDIATE, EXCLUSIVE
+        /** {@code BEGIN DEFERRED}: locks are taken at the first read or write. */
+        DEFERRED,
+        /** {@code BEGIN IMMEDIATE}: the write lock is taken at once. */
+        IMMEDIATE,
+        /** {@code BEGIN EXCLUSIVE}: an exclusive lock at once (in WAL mode, the same as {@link #IMMEDIATE}). */
+        EXCLUSIVE
     }
 
     private final String database;
@@ -74,53 +104,59 @@ public final class SqliteConnectionConfiguration {
         this.beginMode = beginMode;
     }
 
+    /** {@return a builder with every option at its default and no database yet} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The database file's path as given, or {@link #MEMORY}. */
+    /** {@return the database file's path as given, or {@link #MEMORY}} */
     public String database() {
         return database;
     }
 
-    /** Whether this is an in-memory database: one per factory, on a single lane. */
+    /** {@return whether this is an in-memory database: one per factory, on a single lane} */
     public boolean inMemory() {
         return MEMORY.equals(database);
     }
 
-    /** Whether the factory opens the file read-only: it then has reader lanes only, and writes fail. */
+    /** {@return whether the factory opens the file read-only: it then has reader lanes only, and writes fail} */
     public boolean readOnly() {
         return readOnly;
     }
 
+    /** {@return how long one call may wait in all, behind the factory's other writes and for another process's lock} */
     public Duration busyTimeout() {
         return busyTimeout;
     }
 
-    /** The journal mode the writer lane sets, or null when the factory leaves it alone (read-only factories). */
+    /**
+     * {@return the journal mode the writer lane sets, or null when the factory leaves it alone (read-only factories)}
+     */
     public @Nullable JournalMode journalMode() {
         return journalMode;
     }
 
-    /** The {@code synchronous} setting of the writer lane, or null when the factory leaves it alone. */
+    /** {@return the {@code synchronous} setting of the writer lane, or null when the factory leaves it alone} */
     public @Nullable Synchronous synchronous() {
         return synchronous;
     }
 
+    /** {@return whether foreign keys are enforced ({@code PRAGMA foreign_keys})} */
     public boolean foreignKeys() {
         return foreignKeys;
     }
 
-    /** The number of reader lanes: 0 for {@code :memory:} and for journal modes other than WAL. */
+    /** {@return the number of reader lanes: 0 for {@code :memory:} and for journal modes other than WAL} */
     public int readerLanes() {
         return readerLanes;
     }
 
-    /** The scheduler supplied by the application, or null when each lane runs on a thread of its own. */
+    /** {@return the scheduler supplied by the application, or null when each lane runs on a thread of its own} */
     public @Nullable Scheduler scheduler() {
         return scheduler;
     }
 
+    /** {@return how {@code beginTransaction()} begins} */
     public BeginMode beginMode() {
         return beginMode;
     }
@@ -162,6 +198,9 @@ public final class SqliteConnectionConfiguration {
          * The database file, as a path (relative paths resolve against the working directory), or
          * {@link #MEMORY}. Default {@link #MEMORY}. The file is created if it does not exist (unless
          * read-only); its directory must exist.
+         *
+         * @param database the database file's path, or {@code :memory:}
+         * @return this builder
          */
         public Builder database(String database) {
             Objects.requireNonNull(database, "database must not be null");
@@ -180,7 +219,12 @@ public final class SqliteConnectionConfiguration {
             return this;
         }
 
-        /** Opens the database read-only: only reader lanes, writes fail with R2dbcPermissionDeniedException. */
+        /**
+         * Opens the database read-only: only reader lanes, writes fail with R2dbcPermissionDeniedException.
+         *
+         * @param readOnly true to open the file read-only
+         * @return this builder
+         */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
@@ -201,6 +245,7 @@ public final class SqliteConnectionConfiguration {
          *
          * @param busyTimeout the longest wait in all, from 0 to {@value Timeouts#MAX_MILLIS} milliseconds (about
          *                    24.8 days); default {@link #DEFAULT_BUSY_TIMEOUT}, 10 seconds
+         * @return this builder
          * @throws IllegalArgumentException for null or a timeout out of that range, naming {@code busyTimeout}
          */
         public Builder busyTimeout(Duration busyTimeout) {
@@ -208,19 +253,35 @@ public final class SqliteConnectionConfiguration {
             return this;
         }
 
-        /** The journal mode of a file database; default {@link JournalMode#WAL}. */
+        /**
+         * The journal mode of a file database; default {@link JournalMode#WAL}.
+         *
+         * @param journalMode the journal mode
+         * @return this builder
+         */
         public Builder journalMode(JournalMode journalMode) {
             this.journalMode = Objects.requireNonNull(journalMode, "journalMode must not be null");
             return this;
         }
 
-        /** The writer's {@code synchronous}; default {@link Synchronous#NORMAL} in WAL mode, else {@link Synchronous#FULL}. */
+        /**
+         * The writer's {@code synchronous}; default {@link Synchronous#NORMAL} in WAL mode, else {@link
+         * Synchronous#FULL}.
+         *
+         * @param synchronous the synchronous level
+         * @return this builder
+         */
         public Builder synchronous(Synchronous synchronous) {
             this.synchronous = Objects.requireNonNull(synchronous, "synchronous must not be null");
             return this;
         }
 
-        /** Whether every lane runs {@code PRAGMA foreign_keys = ON}; default true. */
+        /**
+         * Whether every lane runs {@code PRAGMA foreign_keys = ON}; default true.
+         *
+         * @param foreignKeys whether foreign keys are enforced
+         * @return this builder
+         */
         public Builder foreignKeys(boolean foreignKeys) {
             this.foreignKeys = foreignKeys;
             return this;
@@ -230,6 +291,9 @@ public final class SqliteConnectionConfiguration {
          * The number of reader lanes, each a JDBC connection with {@code PRAGMA query_only = ON} that runs
          * autocommit reads beside the writer; 0 to {@value #MAX_READER_LANES}. Default
          * {@value #DEFAULT_READER_LANES} in WAL mode and for read-only factories, else 0.
+         *
+         * @param readerLanes the number of reader lanes, at least 1
+         * @return this builder
          */
         public Builder readerLanes(int readerLanes) {
             if (readerLanes < 0 || readerLanes > MAX_READER_LANES) {
@@ -244,13 +308,21 @@ public final class SqliteConnectionConfiguration {
          * A scheduler of the application's to run the lanes on, instead of a thread of each lane's own. It must
          * allow blocking calls (such as {@code Schedulers.boundedElastic()}), and the
          * factory does not dispose it. Each lane takes one of its workers for the factory's lifetime.
+         *
+         * @param scheduler the scheduler the blocking JDBC calls run on
+         * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
         }
 
-        /** How transactions begin; default {@link BeginMode#IMMEDIATE} ({@link BeginMode#DEFERRED} when read-only). */
+        /**
+         * How transactions begin; default {@link BeginMode#IMMEDIATE} ({@link BeginMode#DEFERRED} when read-only).
+         *
+         * @param beginMode how {@code beginTransaction} begins
+         * @return this builder
+         */
         public Builder beginMode(BeginMode beginMode) {
             this.beginMode = Objects.requireNonNull(beginMode, "beginMode must not be null");
             return this;
@@ -259,6 +331,7 @@ public final class SqliteConnectionConfiguration {
         /**
          * Checks the rules between options and builds the configuration.
          *
+         * @return the configuration
          * @throws IllegalArgumentException when options contradict each other, naming them
          */
         public SqliteConnectionConfiguration build() {

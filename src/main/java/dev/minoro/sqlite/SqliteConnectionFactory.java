@@ -104,6 +104,11 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
     private volatile boolean closed;
     private volatile boolean opened;
 
+    /**
+     * A factory for the database {@code configuration} names; it opens nothing until a connection is created.
+     *
+     * @param configuration the file and its options
+     */
     public SqliteConnectionFactory(SqliteConnectionConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration must not be null");
         this.lanes = new Lanes(configuration);
@@ -160,13 +165,14 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
         return close;
     }
 
+    /** {@return the configuration this factory was made with} */
     public SqliteConnectionConfiguration configuration() {
         return configuration;
     }
 
     /**
-     * What the factory's lanes are doing: leased, idle and open lanes and waiting calls, for the writer lane and
-     * the reader lanes (counts, see {@link SqliteMetrics}). A live view, the same object on every call, safe to
+     * {@return what the factory's lanes are doing: leased, idle and open lanes and waiting calls, for the writer lane
+     * and the reader lanes (counts, see {@link SqliteMetrics})} A live view, the same object on every call, safe to
      * read from any thread; reading it does no I/O and never blocks.
      */
     public SqliteMetrics metrics() {

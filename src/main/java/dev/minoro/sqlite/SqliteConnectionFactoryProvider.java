@@ -91,8 +91,10 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     }
 
     /**
-     * The configuration that {@code options} describe, through {@link SqliteConnectionConfiguration#builder()}.
+     * {@return the configuration that {@code options} describe, through {@link
+     * SqliteConnectionConfiguration#builder()}}
      *
+     * @param options the R2DBC options of the URL
      * @throws IllegalArgumentException for a missing database, a bad value or an option SQLite cannot use
      */
     public static SqliteConnectionConfiguration configuration(ConnectionFactoryOptions options) {

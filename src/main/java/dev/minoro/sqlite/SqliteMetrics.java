@@ -28,25 +28,25 @@ public final class SqliteMetrics {
         this.readers = new LaneMetrics(readers);
     }
 
-    /** The writer lane: every write and transaction (none in a read-only factory, whose counts stay 0). */
+    /** {@return the writer lane: every write and transaction (none in a read-only factory, whose counts stay 0)} */
     public LaneMetrics writer() {
         return writer;
     }
 
     /**
-     * The reader lanes, which run auto-commit reads (and read-only transactions) beside the writer: none for
-     * {@code :memory:} or when {@code readerLanes} is 0, whose reads use the writer lane.
+     * {@return the reader lanes, which run auto-commit reads (and read-only transactions) beside the writer: none for
+     * {@code :memory:} or when {@code readerLanes} is 0, whose reads use the writer lane}
      */
     public LaneMetrics readers() {
         return readers;
     }
 
-    /** The lanes leased now, of both kinds. */
+    /** {@return the lanes leased now, of both kinds} */
     public int acquiredSize() {
         return writer.acquiredSize() + readers.acquiredSize();
     }
 
-    /** The calls waiting for a lane now, of both kinds. */
+    /** {@return the calls waiting for a lane now, of both kinds} */
     public int pendingAcquireSize() {
         return writer.pendingAcquireSize() + readers.pendingAcquireSize();
     }
@@ -65,27 +65,29 @@ public final class SqliteMetrics {
             this.pool = pool;
         }
 
-        /** The lanes leased now. */
+        /** {@return the lanes leased now} */
         public int acquiredSize() {
             return pool == null ? 0 : pool.acquiredSize();
         }
 
-        /** The lanes open and not leased now. */
+        /** {@return the lanes open and not leased now} */
         public int idleSize() {
             return pool == null ? 0 : pool.idleSize();
         }
 
-        /** The lanes open now, leased or idle: each is a JDBC connection and a thread. Lanes open on first use. */
+        /**
+         * {@return the lanes open now, leased or idle: each is a JDBC connection and a thread} Lanes open on first use.
+         */
         public int allocatedSize() {
             return pool == null ? 0 : pool.allocatedSize();
         }
 
-        /** The most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none. */
+        /** {@return the most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none} */
         public int maxAllocatedSize() {
             return pool == null ? 0 : pool.getMaxAllocatedSize();
         }
 
-        /** The calls waiting now for a lane of this kind. */
+        /** {@return the calls waiting now for a lane of this kind} */
         public int pendingAcquireSize() {
             return pool == null ? 0 : pool.pendingAcquireSize();
         }

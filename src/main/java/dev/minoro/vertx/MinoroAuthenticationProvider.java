@@ -33,8 +33,11 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
     }
 
     /**
-     * A provider checking logins against {@code minoro}; its futures complete on the caller's Vert.x context, or on
-     * one of {@code vertx}'s when called from elsewhere.
+     * {@return a provider checking logins against {@code minoro}; its futures complete on the caller's Vert.x context,
+     * or on one of {@code vertx}'s when called from elsewhere}
+     *
+     * @param vertx the Vert.x instance the futures come back on
+     * @param minoro the Minoro instance whose accounts it uses
      */
     public static MinoroAuthenticationProvider create(Vertx vertx, Minoro minoro) {
         return new MinoroAuthenticationProvider(Objects.requireNonNull(vertx, "vertx"),

@@ -41,8 +41,11 @@ public final class MinoroAuthorizationProvider implements AuthorizationProvider 
     }
 
     /**
-     * A provider reading from {@code minoro}; its futures complete on the caller's Vert.x context, or on one of
-     * {@code vertx}'s when called from elsewhere.
+     * {@return a provider reading from {@code minoro}; its futures complete on the caller's Vert.x context, or on one
+     * of {@code vertx}'s when called from elsewhere}
+     *
+     * @param vertx the Vert.x instance the futures come back on
+     * @param minoro the Minoro instance whose accounts it uses
      */
     public static MinoroAuthorizationProvider create(Vertx vertx, Minoro minoro) {
         return new MinoroAuthorizationProvider(Objects.requireNonNull(vertx, "vertx"),

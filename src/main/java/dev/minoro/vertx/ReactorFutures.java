@@ -46,6 +46,9 @@ public final class ReactorFutures {
      * Subscribes to {@code mono} now and returns a future completed with its value (null when empty) or its error
      * on the calling thread's Vert.x context.
      *
+     * @param <T> the type of the value
+     * @param mono the {@code Mono} to subscribe to
+     * @return the future, completed on the calling thread's context
      * @throws IllegalStateException when the calling thread has no Vert.x context (it is not an event loop, a worker
      *                               or a virtual thread of Vert.x): use {@link #toFuture(Mono, Context)} with
      *                               {@code vertx.getOrCreateContext()}
@@ -63,6 +66,11 @@ public final class ReactorFutures {
     /**
      * Subscribes to {@code mono} now and returns a future completed with its value (null when empty) or its error
      * on {@code context}.
+     *
+     * @param <T> the type of the value
+     * @param mono the {@code Mono} to subscribe to
+     * @param context the Vert.x context that completes the future
+     * @return the future, completed on {@code context}
      */
     public static <T> Future<T> toFuture(Mono<T> mono, Context context) {
         Objects.requireNonNull(mono, "mono");
@@ -71,9 +79,14 @@ public final class ReactorFutures {
     }
 
     /**
-     * The same as {@link #toFuture(Mono, Context)}, and when {@code cancelWhen} completes (succeeds or fails) before
-     * the {@code Mono} has, cancels the subscription and fails the returned future with
-     * {@link CancellationException}.
+     * {@return the same as {@link #toFuture(Mono, Context)}, and when {@code cancelWhen} completes (succeeds or fails)
+     * before the {@code Mono} has, cancels the subscription and fails the returned future with
+     * {@link CancellationException}}
+     *
+     * @param <T> the type of the value
+     * @param mono the {@code Mono} to subscribe to
+     * @param context the Vert.x context that completes the future
+     * @param cancelWhen cancels the subscription when it completes first
      */
     public static <T> Future<T> toFuture(Mono<T> mono, Context context, Future<?> cancelWhen) {
         Objects.requireNonNull(mono, "mono");

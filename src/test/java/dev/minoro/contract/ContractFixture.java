@@ -20,7 +20,8 @@ import org.junit.jupiter.api.AfterEach;
  * each test.
  */
 public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
-        LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract {
+        LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract,
+        MetricsContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();

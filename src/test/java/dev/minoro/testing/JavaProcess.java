@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * JVM flag, on the test class path unless told otherwise, and writes its output to files.
  */
 public final class JavaProcess {
+
+    /** The file the build writes the runtime class path to (maven-dependency-plugin, build-classpath). */
+    private static final String CLASSPATH_FILE = "minoro.test.runtimeClasspathFile";
 
     private final Process process;
     private final Path output;
@@ -47,6 +51,33 @@ public final class JavaProcess {
                 .toList();
     }
 
+    /**
+     * The class path an application gets from Minoro: Minoro's classes and runtime dependencies (the optional ones
+     * included), then the test classes, for a probe's {@code main}. No test dependency, no SLF4J binding.
+     */
+    public static List<Path> applicationClassPath() throws IOException {
+        String file = System.getProperty(CLASSPATH_FILE);
+        if (file == null || !Files.exists(Path.of(file))) {
+            throw new IllegalStateException("the build writes the runtime class path to the file in the system"
+                    + " property " + CLASSPATH_FILE + " (run the tests through Maven); it is " + file);
+        }
+        List<Path> classPath = new ArrayList<>();
+        Path testClasses = null;
+        for (Path entry : testClassPath()) {
+            if (Files.isDirectory(entry) && entry.endsWith(Path.of("target", "classes"))) {
+                classPath.add(entry);
+            } else if (Files.isDirectory(entry) && entry.endsWith(Path.of("target", "test-classes"))) {
+                testClasses = entry;
+            }
+        }
+        Arrays.stream(Files.readString(Path.of(file)).strip().split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(Path::of)
+                .forEach(classPath::add);
+        classPath.add(Objects.requireNonNull(testClasses, "no target/test-classes on the class path"));
+        return classPath;
+    }
+
     /** How a child JVM is started. */
     public static final class Builder {
 
@@ -65,6 +96,12 @@ public final class JavaProcess {
         /** The child's class path instead of this JVM's. */
         public Builder classPath(List<Path> entries) {
             this.classPath = List.copyOf(entries);
+            return this;
+        }
+
+        /** Options of the JVM itself, such as {@code -Xlog:class+load}, beside BlockHound's flag and the heap's. */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
             return this;
         }
 

@@ -6,6 +6,8 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.User;
+import dev.minoro.internal.metrics.Instrumentation;
+import dev.minoro.internal.metrics.LoginAttempt;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Inputs;
 import dev.minoro.internal.repository.LoginStore;
@@ -30,16 +32,30 @@ public final class Authenticator {
     private final PasswordHasher hasher;
     private final MinoroConfig config;
     private final Clock clock;
+    private final Instrumentation instrumentation;
 
-    public Authenticator(LoginStore store, PasswordHasher hasher, MinoroConfig config) {
+    public Authenticator(LoginStore store, PasswordHasher hasher, MinoroConfig config,
+            Instrumentation instrumentation) {
         this.store = store;
         this.hasher = hasher;
         this.config = config;
         this.clock = config.clock();
+        this.instrumentation = instrumentation;
     }
 
-    /** See {@link dev.minoro.Minoro#authenticate(String, String)}. */
+    /**
+     * See {@link dev.minoro.Minoro#authenticate(String, String)}. Reported to the instrumentation with its outcome,
+     * where an {@link InvalidCredentialsException} tells the metrics (never the caller) which of an unknown email
+     * and a wrong password it answered.
+     */
     public Mono<User> authenticate(@Nullable String email, @Nullable String password) {
+        return Mono.defer(() -> {
+            LoginAttempt attempt = new LoginAttempt();
+            return instrumentation.login(attempt, attempt(attempt, email, password));
+        });
+    }
+
+    private Mono<User> attempt(LoginAttempt attempt, @Nullable String email, @Nullable String password) {
         return Mono.defer(() -> {
             String typedEmail = Inputs.required(email, "email");
             String candidate = Inputs.required(password, "password");
@@ -52,27 +68,31 @@ public final class Authenticator {
                 emailNorm = null;
             }
             String lookup = emailNorm;
+            if (lookup == null) {
+                attempt.unknownEmail();
+            }
             return hasher.withSlot(slot -> lookup == null
                     ? rejectAsUnknown(slot, candidate)
-                    : login(slot, lookup, candidate, true));
+                    : login(attempt, slot, lookup, candidate, true));
         });
     }
 
-    private Mono<User> login(PasswordHasher.Slot slot, String emailNorm, String password, boolean mayRetry) {
+    private Mono<User> login(LoginAttempt attempt, PasswordHasher.Slot slot, String emailNorm, String password,
+            boolean mayRetry) {
         Instant now = Instant.ofEpochMilli(clock.millis());
         return store.reserve(emailNorm, config.maxFailedLogins(), now, now.plus(config.lockoutDuration()))
-                .flatMap(attempt -> attempt.granted()
-                        ? check(slot, attempt, password, now)
-                        : Mono.<User>error(new AccountLockedException(lockedUntil(attempt.user()))))
-                .switchIfEmpty(Mono.defer(() -> refused(slot, emailNorm, password, now, mayRetry)));
+                .flatMap(reserved -> reserved.granted()
+                        ? check(slot, reserved, password, now)
+                        : Mono.<User>error(new AccountLockedException(lockedUntil(reserved.user()))))
+                .switchIfEmpty(Mono.defer(() -> refused(attempt, slot, emailNorm, password, now, mayRetry)));
     }
 
     /**
      * No attempt was reserved: no such user, no password, or locked. No password is checked while
      * locked: the answer must not tell whether it was right.
      */
-    private Mono<User> refused(PasswordHasher.Slot slot, String emailNorm, String password, Instant now,
-            boolean mayRetry) {
+    private Mono<User> refused(LoginAttempt attempt, PasswordHasher.Slot slot, String emailNorm, String password,
+            Instant now, boolean mayRetry) {
         return store.find(emailNorm)
                 .filter(credentials -> credentials.passwordHash() != null)
                 .flatMap(credentials -> {
@@ -83,9 +103,13 @@ public final class Authenticator {
                     // Unlocked between the two statements (an administrator, a password change, or the
                     // lock running out): reserve again, once; should that race repeat, answer as for a wrong
                     // password, at the same cost.
-                    return mayRetry ? login(slot, emailNorm, password, false) : rejectAsUnknown(slot, password);
+                    return mayRetry ? login(attempt, slot, emailNorm, password, false)
+                            : rejectAsUnknown(slot, password);
                 })
-                .switchIfEmpty(Mono.defer(() -> rejectAsUnknown(slot, password)));
+                .switchIfEmpty(Mono.defer(() -> {
+                    attempt.unknownEmail();
+                    return rejectAsUnknown(slot, password);
+                }));
     }
 
     private Mono<User> check(PasswordHasher.Slot slot, LoginStore.Attempt attempt, String password, Instant now) {

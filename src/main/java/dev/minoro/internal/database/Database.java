@@ -3,13 +3,16 @@ package dev.minoro.internal.database;
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,13 +29,15 @@ public final class Database {
     private final Dialect dialect;
     private final String description;
     private final Supplier<Publisher<Void>> closer;
+    private final @Nullable PoolMetrics poolMetrics;
 
     private Database(ConnectionFactory connections, Dialect dialect, String description,
-            Supplier<Publisher<Void>> closer) {
+            Supplier<Publisher<Void>> closer, @Nullable PoolMetrics poolMetrics) {
         this.connections = connections;
         this.dialect = dialect;
         this.description = description;
         this.closer = closer;
+        this.poolMetrics = poolMetrics;
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Database {
         Supplier<Publisher<Void>> closeAll = customized instanceof Closeable
                 ? () -> Flux.concatDelayError(closer.get(), ((Closeable) customized).close())
                 : closer;
-        return new Database(customized, dialect, description, closeAll);
+        return new Database(customized, dialect, description, closeAll, poolMetrics);
     }
 
     /**
@@ -83,7 +88,17 @@ public final class Database {
      */
     static Database of(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
-        return new Database(connections, dialect, description, closer);
+        return new Database(connections, dialect, description, closer, null);
+    }
+
+    /** This database, whose connections come from a pool that {@code poolMetrics} describes. */
+    Database withPoolMetrics(@Nullable PoolMetrics poolMetrics) {
+        return new Database(connections, dialect, description, closer, poolMetrics);
+    }
+
+    /** The gauges of Minoro's own connection pool (PostgreSQL's r2dbc-pool), or empty when there is none. */
+    public Optional<PoolMetrics> poolMetrics() {
+        return Optional.ofNullable(poolMetrics);
     }
 
     public ConnectionFactory connections() {

@@ -70,7 +70,8 @@ final class PostgresDatabases {
                 new PostgresErrorTranslator(target, poolerMode, config.poolMaxSize(), config.acquireTimeout()), schema,
                 description);
         return Database.of(new PooledConnections(pool, config.poolMaxSize()), dialect, description,
-                () -> Flux.concatDelayError(pool.disposeLater(), connector.close()));
+                () -> Flux.concatDelayError(pool.disposeLater(), connector.close()))
+                .withPoolMetrics(pool.getMetrics().orElse(null));
     }
 
     /** The driver's configuration with the given SSL mode. Reads the {@code sslrootcert} file, if any. */

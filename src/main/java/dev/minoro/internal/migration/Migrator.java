@@ -70,21 +70,21 @@ public final class Migrator {
     }
 
     /**
-     * A cold {@code Mono} that completes when the schema is ready for this code: up to date, or newer
-     * and compatible. When it is behind, it migrates if {@code runMigrations}, and otherwise fails with
-     * {@link SchemaNotMigratedException}.
+     * A cold {@code Mono} that emits what was applied once the schema is ready for this code: up to date, or
+     * newer and compatible (nothing applied). When it is behind, it migrates if {@code runMigrations}, and
+     * otherwise fails with {@link SchemaNotMigratedException}.
      */
-    public Mono<Void> boot(boolean runMigrations) {
+    public Mono<MigrationReport> boot(boolean runMigrations) {
         return lock.retried(database, lockTimeout, readHead().flatMap(head -> {
             if (isReady(head)) {
-                return Mono.empty();
+                return Mono.just(new MigrationReport(head.version(), head.version(), List.of()));
             }
             if (!runMigrations) {
                 List<Integer> pending = scripts.after(head.version()).stream().map(MigrationScript::version)
                         .collect(Collectors.toList());
                 return Mono.error(new SchemaNotMigratedException(database.description(), head.version(), pending));
             }
-            return migrateLocked().then();
+            return migrateLocked();
         }));
     }
 

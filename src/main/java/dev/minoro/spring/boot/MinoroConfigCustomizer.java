@@ -11,6 +11,7 @@ import dev.minoro.MinoroConfig;
  * {@code MinoroConfig} or {@code Minoro} bean.
  *
  * <pre>{@code
+ *
  * @Bean
  * MinoroConfigCustomizer fixedClock(Clock clock) {
  *     return builder -> builder.clock(clock);
@@ -20,6 +21,10 @@ import dev.minoro.MinoroConfig;
 @FunctionalInterface
 public interface MinoroConfigCustomizer {
 
-    /** Changes {@code builder}; a refused value throws Minoro's {@code ConfigurationException}, which fails startup. */
+    /**
+     * Changes {@code builder}; a refused value throws Minoro's {@code ConfigurationException}, which fails startup.
+     *
+     * @param builder the builder, holding what the properties set
+     */
     void customize(MinoroConfig.Builder builder);
 }

@@ -42,6 +42,9 @@ public final class MinoroHealthIndicator implements ReactiveHealthIndicator {
      * An indicator for {@code minoro}, checking the schema of {@code database} (null: the instance's query only),
      * bounded by {@code timeout}.
      *
+     * @param minoro the Minoro instance whose accounts it uses
+     * @param database the database whose schema it checks, or null to check only that it answers
+     * @param timeout how long one check may take
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
     public MinoroHealthIndicator(Minoro minoro, @Nullable DatabaseConfig database, Duration timeout) {

@@ -17,10 +17,16 @@ public class MinoroHealthProperties {
      */
     private Duration timeout = Duration.ofSeconds(10);
 
+    /** {@return {@code management.health.minoro.timeout}} */
     public Duration getTimeout() {
         return timeout;
     }
 
+    /**
+     * Sets {@code management.health.minoro.timeout}.
+     *
+     * @param timeout the value
+     */
     public void setTimeout(Duration timeout) {
         this.timeout = timeout;
     }

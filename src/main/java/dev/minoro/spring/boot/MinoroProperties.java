@@ -39,30 +39,41 @@ public class MinoroProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+    /** {@return the {@code minoro.database.*} properties} */
     public Database getDatabase() {
         return database;
     }
 
+    /** {@return the {@code minoro.lockout.*} properties} */
     public Lockout getLockout() {
         return lockout;
     }
 
+    /** {@return the {@code minoro.argon2.*} properties} */
     public Argon2 getArgon2() {
         return argon2;
     }
 
+    /** {@return the {@code minoro.hashing.*} properties} */
     public Hashing getHashing() {
         return hashing;
     }
 
+    /** {@return the {@code minoro.password.*} properties} */
     public Password getPassword() {
         return password;
     }
 
+    /** {@return {@code minoro.shutdown-timeout}} */
     public Duration getShutdownTimeout() {
         return shutdownTimeout;
     }
 
+    /**
+     * Sets {@code minoro.shutdown-timeout}.
+     *
+     * @param shutdownTimeout the value
+     */
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
     }
@@ -128,70 +139,119 @@ public class MinoroProperties {
 
         private final Pool pool = new Pool();
 
+        /** {@return {@code minoro.database.url}} */
         public @Nullable String getUrl() {
             return url;
         }
 
+        /**
+         * Sets {@code minoro.database.url}.
+         *
+         * @param url the value
+         */
         public void setUrl(@Nullable String url) {
             this.url = url;
         }
 
+        /** {@return {@code minoro.database.auth-token}} */
         public @Nullable String getAuthToken() {
             return authToken;
         }
 
+        /**
+         * Sets {@code minoro.database.auth-token}.
+         *
+         * @param authToken the value
+         */
         public void setAuthToken(@Nullable String authToken) {
             this.authToken = authToken;
         }
 
+        /** {@return {@code minoro.database.connect-timeout}} */
         public @Nullable Duration getConnectTimeout() {
             return connectTimeout;
         }
 
+        /**
+         * Sets {@code minoro.database.connect-timeout}.
+         *
+         * @param connectTimeout the value
+         */
         public void setConnectTimeout(@Nullable Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
         }
 
+        /** {@return {@code minoro.database.run-migrations}} */
         public boolean isRunMigrations() {
             return runMigrations;
         }
 
+        /**
+         * Sets {@code minoro.database.run-migrations}.
+         *
+         * @param runMigrations the value
+         */
         public void setRunMigrations(boolean runMigrations) {
             this.runMigrations = runMigrations;
         }
 
+        /** {@return {@code minoro.database.migration-lock-timeout}} */
         public @Nullable Duration getMigrationLockTimeout() {
             return migrationLockTimeout;
         }
 
+        /**
+         * Sets {@code minoro.database.migration-lock-timeout}.
+         *
+         * @param migrationLockTimeout the value
+         */
         public void setMigrationLockTimeout(@Nullable Duration migrationLockTimeout) {
             this.migrationLockTimeout = migrationLockTimeout;
         }
 
+        /** {@return {@code minoro.database.busy-timeout}} */
         public @Nullable Duration getBusyTimeout() {
             return busyTimeout;
         }
 
+        /**
+         * Sets {@code minoro.database.busy-timeout}.
+         *
+         * @param busyTimeout the value
+         */
         public void setBusyTimeout(@Nullable Duration busyTimeout) {
             this.busyTimeout = busyTimeout;
         }
 
+        /** {@return {@code minoro.database.schema}} */
         public @Nullable String getSchema() {
             return schema;
         }
 
+        /**
+         * Sets {@code minoro.database.schema}.
+         *
+         * @param schema the value
+         */
         public void setSchema(@Nullable String schema) {
             this.schema = schema;
         }
 
+        /** {@return {@code minoro.database.pooler-mode}} */
         public @Nullable Boolean getPoolerMode() {
             return poolerMode;
         }
 
+        /**
+         * Sets {@code minoro.database.pooler-mode}.
+         *
+         * @param poolerMode the value
+         */
         public void setPoolerMode(@Nullable Boolean poolerMode) {
             this.poolerMode = poolerMode;
         }
 
+        /** {@return the {@code minoro.database.pool.*} properties} */
         public Pool getPool() {
             return pool;
         }
@@ -230,42 +290,72 @@ public class MinoroProperties {
         /** PostgreSQL only: how old a connection may grow before the pool retires it. Default: no limit. */
         private @Nullable Duration maxLifetime;
 
+        /** {@return {@code minoro.database.pool.min-size}} */
         public @Nullable Integer getMinSize() {
             return minSize;
         }
 
+        /**
+         * Sets {@code minoro.database.pool.min-size}.
+         *
+         * @param minSize the value
+         */
         public void setMinSize(@Nullable Integer minSize) {
             this.minSize = minSize;
         }
 
+        /** {@return {@code minoro.database.pool.max-size}} */
         public @Nullable Integer getMaxSize() {
             return maxSize;
         }
 
+        /**
+         * Sets {@code minoro.database.pool.max-size}.
+         *
+         * @param maxSize the value
+         */
         public void setMaxSize(@Nullable Integer maxSize) {
             this.maxSize = maxSize;
         }
 
+        /** {@return {@code minoro.database.pool.acquire-timeout}} */
         public @Nullable Duration getAcquireTimeout() {
             return acquireTimeout;
         }
 
+        /**
+         * Sets {@code minoro.database.pool.acquire-timeout}.
+         *
+         * @param acquireTimeout the value
+         */
         public void setAcquireTimeout(@Nullable Duration acquireTimeout) {
             this.acquireTimeout = acquireTimeout;
         }
 
+        /** {@return {@code minoro.database.pool.max-idle-time}} */
         public @Nullable Duration getMaxIdleTime() {
             return maxIdleTime;
         }
 
+        /**
+         * Sets {@code minoro.database.pool.max-idle-time}.
+         *
+         * @param maxIdleTime the value
+         */
         public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
             this.maxIdleTime = maxIdleTime;
         }
 
+        /** {@return {@code minoro.database.pool.max-lifetime}} */
         public @Nullable Duration getMaxLifetime() {
             return maxLifetime;
         }
 
+        /**
+         * Sets {@code minoro.database.pool.max-lifetime}.
+         *
+         * @param maxLifetime the value
+         */
         public void setMaxLifetime(@Nullable Duration maxLifetime) {
             this.maxLifetime = maxLifetime;
         }
@@ -293,18 +383,30 @@ public class MinoroProperties {
         /** How long a locked account stays locked. */
         private Duration duration = MinoroConfig.DEFAULT_LOCKOUT_DURATION;
 
+        /** {@return {@code minoro.lockout.max-failed-logins}} */
         public int getMaxFailedLogins() {
             return maxFailedLogins;
         }
 
+        /**
+         * Sets {@code minoro.lockout.max-failed-logins}.
+         *
+         * @param maxFailedLogins the value
+         */
         public void setMaxFailedLogins(int maxFailedLogins) {
             this.maxFailedLogins = maxFailedLogins;
         }
 
+        /** {@return {@code minoro.lockout.duration}} */
         public Duration getDuration() {
             return duration;
         }
 
+        /**
+         * Sets {@code minoro.lockout.duration}.
+         *
+         * @param duration the value
+         */
         public void setDuration(Duration duration) {
             this.duration = duration;
         }
@@ -334,26 +436,44 @@ public class MinoroProperties {
         /** Argon2id lanes (parallelism), 1 to 255. */
         private int parallelism = MinoroConfig.DEFAULT_ARGON2_PARALLELISM;
 
+        /** {@return {@code minoro.argon2.memory-kib}} */
         public int getMemoryKib() {
             return memoryKib;
         }
 
+        /**
+         * Sets {@code minoro.argon2.memory-kib}.
+         *
+         * @param memoryKib the value
+         */
         public void setMemoryKib(int memoryKib) {
             this.memoryKib = memoryKib;
         }
 
+        /** {@return {@code minoro.argon2.iterations}} */
         public int getIterations() {
             return iterations;
         }
 
+        /**
+         * Sets {@code minoro.argon2.iterations}.
+         *
+         * @param iterations the value
+         */
         public void setIterations(int iterations) {
             this.iterations = iterations;
         }
 
+        /** {@return {@code minoro.argon2.parallelism}} */
         public int getParallelism() {
             return parallelism;
         }
 
+        /**
+         * Sets {@code minoro.argon2.parallelism}.
+         *
+         * @param parallelism the value
+         */
         public void setParallelism(int parallelism) {
             this.parallelism = parallelism;
         }
@@ -381,18 +501,30 @@ public class MinoroProperties {
          */
         private int queueCapacity = MinoroConfig.DEFAULT_HASHING_QUEUE_CAPACITY;
 
+        /** {@return {@code minoro.hashing.threads}} */
         public @Nullable Integer getThreads() {
             return threads;
         }
 
+        /**
+         * Sets {@code minoro.hashing.threads}.
+         *
+         * @param threads the value
+         */
         public void setThreads(@Nullable Integer threads) {
             this.threads = threads;
         }
 
+        /** {@return {@code minoro.hashing.queue-capacity}} */
         public int getQueueCapacity() {
             return queueCapacity;
         }
 
+        /**
+         * Sets {@code minoro.hashing.queue-capacity}.
+         *
+         * @param queueCapacity the value
+         */
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
         }
@@ -422,26 +554,44 @@ public class MinoroProperties {
          */
         private int importedHashCostFactor = MinoroConfig.DEFAULT_IMPORTED_HASH_COST_FACTOR;
 
+        /** {@return {@code minoro.password.min-length}} */
         public int getMinLength() {
             return minLength;
         }
 
+        /**
+         * Sets {@code minoro.password.min-length}.
+         *
+         * @param minLength the value
+         */
         public void setMinLength(int minLength) {
             this.minLength = minLength;
         }
 
+        /** {@return {@code minoro.password.max-length}} */
         public int getMaxLength() {
             return maxLength;
         }
 
+        /**
+         * Sets {@code minoro.password.max-length}.
+         *
+         * @param maxLength the value
+         */
         public void setMaxLength(int maxLength) {
             this.maxLength = maxLength;
         }
 
+        /** {@return {@code minoro.password.imported-hash-cost-factor}} */
         public int getImportedHashCostFactor() {
             return importedHashCostFactor;
         }
 
+        /**
+         * Sets {@code minoro.password.imported-hash-cost-factor}.
+         *
+         * @param importedHashCostFactor the value
+         */
         public void setImportedHashCostFactor(int importedHashCostFactor) {
             this.importedHashCostFactor = importedHashCostFactor;
         }

@@ -21,6 +21,9 @@ class SecurityConfiguration {
         return http
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.POST, "/signup").permitAll()
+                        // For the scraper and the load balancer. In production, serve them on a port of their own,
+                        // reachable from inside only (management.server.port).
+                        .pathMatchers("/actuator/health", "/actuator/prometheus").permitAll()
                         .pathMatchers("/admin/**").hasRole(MinoroConfiguration.ADMIN_ROLE)
                         .pathMatchers("/reports/**").hasAuthority(MinoroConfiguration.REPORTS_READ)
                         .anyExchange().authenticated())

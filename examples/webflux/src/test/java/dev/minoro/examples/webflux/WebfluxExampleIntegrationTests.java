@@ -149,6 +149,25 @@ final class WebfluxExampleIntegrationTests {
                         assertTrue(authorities.toString().contains("ROLE_admin"), authorities.toString()));
     }
 
+    /** Minoro's meters reach the actuator's Prometheus endpoint, by outcome, and never with an email in them. */
+    @Test
+    void minorosMetricsAreOnThePrometheusEndpoint() {
+        String email = email("gus");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        get("/me", email, PASSWORD).expectStatus().isOk();
+        get("/me", email, "not the password").expectStatus().isUnauthorized();
+
+        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertTrue(scrape.contains("minoro_logins_total{outcome=\"success\"}"), scrape);
+        assertTrue(scrape.contains("minoro_logins_total{outcome=\"wrong_password\"}"), scrape);
+        assertTrue(scrape.contains("minoro_authentication_seconds_count{outcome=\"success\"}"), scrape);
+        assertTrue(scrape.contains("minoro_migrations_seconds_count{database=\"sqlite\",outcome=\"applied\"}"),
+                scrape);
+        assertTrue(scrape.contains("minoro_hashing_queued "), scrape);
+        assertTrue(!scrape.contains("@example.com"), "no email in any metric");
+    }
+
     @Test
     void thePermissionDecidesNotTheRoleName() {
         String email = email("fay");
