@@ -316,7 +316,7 @@ public interface MigrationContract extends MigrationFixture {
                     database.type().name(), database.connection(), go.toString()));
         }
         for (JavaProcess process : processes) {
-            process.awaitOutput("started", 60);
+            process.awaitOutput("started", 300); // minutes only on a machine shared by several builds
         }
         Files.createFile(go);
         for (JavaProcess process : processes) {
@@ -335,7 +335,7 @@ public interface MigrationContract extends MigrationFixture {
         for (int i = 0; i < 6; i++) {
             JavaProcess process = JavaProcess.start(BootProcess.class, scratch().resolve("killed-" + i + ".log"),
                     database.type().name(), database.connection(), go.toString());
-            process.awaitOutput("started", 60);
+            process.awaitOutput("started", 300); // minutes only on a machine shared by several builds
             Thread.sleep(150L * i);
             process.kill();
         }

@@ -10,7 +10,9 @@ import java.time.Duration;
 
 /**
  * A child JVM's main: waits for a start signal (a file appearing), boots Minoro on a database, counts
- * its users, prints {@code ready} and closes. Arguments: database type, connection, start-signal file.
+ * its users, prints {@code ready} and closes. Arguments: database type, connection, start-signal file, and for
+ * PostgreSQL optionally the pool's acquire timeout (ISO-8601, such as {@code PT2M}), for storms of JVMs on a
+ * machine so busy that a cold JVM's first connection takes longer than the default 30 s.
  */
 public final class BootProcess {
 
@@ -20,6 +22,9 @@ public final class BootProcess {
     public static void main(String[] args) throws Exception {
         BlockHoundSession.install();
         DatabaseConfig database = DatabaseConfig.of(DatabaseType.valueOf(args[0]), args[1]);
+        if (args.length > 3) {
+            database = database.withAcquireTimeout(Duration.parse(args[3]));
+        }
         Path go = Path.of(args[2]);
         System.out.println("started");
         System.out.flush();

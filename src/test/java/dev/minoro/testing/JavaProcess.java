@@ -106,12 +106,6 @@ public final class JavaProcess {
         }
 
         /** Arguments of {@code main}. */
-        /** Options for the child's JVM, such as {@code -Xlog:class+load}, before its main class. */
-        public Builder jvmOptions(String... options) {
-            jvmOptions.addAll(List.of(options));
-            return this;
-        }
-
         public Builder arguments(String... args) {
             arguments.addAll(List.of(args));
             return this;

@@ -4,15 +4,21 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
+import dev.minoro.User;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A child JVM's main that logs everything at TRACE and walks through every flow that handles a
  * secret, printing each error message and every configuration's {@code toString()}: a test then
- * searches its whole output for the secrets. Arguments: SQLite connection, the password to use,
- * then any number of further connection strings (with passwords) that must fail.
+ * searches its whole output for the secrets. Arguments: the connection string of a database to use (a SQLite
+ * file, or PostgreSQL with a password in the URL), the password to use, then any number of further connection
+ * strings (with passwords) that must fail. Besides creating users and logging in, it changes passwords, refuses
+ * bad input, cancels calls at random and closes the instance while calls are in flight, as the reliability suite
+ * does, so that what those paths log and throw is searched too.
  */
 public final class SecretsProbe {
 
@@ -25,7 +31,7 @@ public final class SecretsProbe {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "trace");
         System.setProperty("reactor.logging.fallback", "JDK");
         String password = args[1];
-        DatabaseConfig database = DatabaseConfig.sqlite(args[0]);
+        DatabaseConfig database = DatabaseConfig.of(args[0]);
         MinoroConfig config = MinoroConfig.builder().database(database).argon2(64, 1, 1).maxFailedLogins(2).build();
         System.out.println(database);
         System.out.println(config);
@@ -42,7 +48,30 @@ public final class SecretsProbe {
             print(minoro.authenticate("probe@example.com", attempt));
         }
         print(minoro.authenticate("nobody@example.com", password));
-        minoro.close().block(TIMEOUT);
+        User second = minoro.users().create(NewUser.of("second@example.com", password)).block(TIMEOUT);
+        print(minoro.users().changePassword(second.id(), password + "-changed"));
+        print(minoro.authenticate("second@example.com", password + "-changed"));
+        print(minoro.users().changePassword(second.id(), password.substring(0, 3)));
+        print(minoro.users().changePassword(second.id(), password + "\uD800"));
+        print(minoro.users().create(NewUser.of("bad\u200B@example.com", password)));
+        // calls cancelled at random moments, then close() while calls are in flight
+        Flux.range(0, 200)
+                .flatMap(i -> minoro.authenticate("second@example.com", i % 2 == 0 ? password : password + "-changed")
+                        .then(minoro.users().changePassword(second.id(), password + "-changed"))
+                        .timeout(Duration.ofNanos(ThreadLocalRandom.current().nextLong(3_000_000)), Mono.empty())
+                        .onErrorResume(e -> {
+                            System.out.println(e);
+                            return Mono.empty();
+                        }), 16)
+                .blockLast(TIMEOUT);
+        Flux<Object> inFlight = Flux.range(0, 32).flatMap(i -> minoro.authenticate("second@example.com", password)
+                .cast(Object.class)
+                .onErrorResume(e -> {
+                    System.out.println(e);
+                    return Mono.empty();
+                }));
+        Mono.when(inFlight.then(), minoro.close()).block(TIMEOUT);
+        print(minoro.authenticate("probe@example.com", password));
         for (int i = 2; i < args.length; i++) {
             try {
                 DatabaseConfig other = DatabaseConfig.postgres(args[i]);

@@ -33,8 +33,15 @@ public final class SlowMigrationProcess {
         String slowSql = first.sql() + "\n" + args[2];
         MigrationScripts slow = new MigrationScripts(List.of(new MigrationScript(1, first.name(), 1, slowSql,
                 Checksums.of(slowSql))), real.ledgerDdl());
-        MigrationLock lock = database.dialect().migrationLock();
-        MigrationLock announcing = new MigrationLock() {
+        MigrationLock announcing = announcing(database.dialect().migrationLock());
+        new Migrator(database, slow, announcing, Duration.ofMinutes(1), Clock.systemUTC()).migrate()
+                .block(Duration.ofMinutes(5));
+        System.out.println("migrated (the test should have killed this process)");
+    }
+
+    /** {@code lock}, printing {@code locked} once it holds the lock (before the migration reads the ledger). */
+    static MigrationLock announcing(MigrationLock lock) {
+        return new MigrationLock() {
             @Override
             public <R, T> Mono<T> withLock(Database db, Duration timeout, Function<Connection, Mono<R>> read,
                     BiFunction<Connection, R, Mono<T>> write) {
@@ -45,8 +52,5 @@ public final class SlowMigrationProcess {
                 }, write);
             }
         };
-        new Migrator(database, slow, announcing, Duration.ofMinutes(1), Clock.systemUTC()).migrate()
-                .block(Duration.ofMinutes(5));
-        System.out.println("migrated (the test should have killed this process)");
     }
 }
