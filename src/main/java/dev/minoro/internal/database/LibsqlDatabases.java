@@ -30,6 +30,7 @@ final class LibsqlDatabases {
                     + e.getMessage(), e);
         }
         LibsqlConnectionFactory factory = new LibsqlConnectionFactory(configuration);
-        return Database.of(factory, new LibsqlDialect(target.description()), target.description(), factory::close);
+        return Database.of(factory, new SqliteDialect(new LibsqlMigrationLock(),
+                new LibsqlErrorTranslator(target.description())::translate), target.description(), factory::close);
     }
 }
