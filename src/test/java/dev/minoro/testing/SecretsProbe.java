@@ -29,6 +29,11 @@ public final class SecretsProbe {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "trace");
+        // r2dbc-postgresql's parameter logger prints every bound value at DEBUG, and its client the wire's bytes at
+        // TRACE, password hashes included; the README's Logging section tells users to keep them below that, as here.
+        // Every other logger stays at TRACE.
+        System.setProperty("org.slf4j.simpleLogger.log.io.r2dbc.postgresql.PARAM", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.io.r2dbc.postgresql.client.ReactorNettyClient", "debug");
         System.setProperty("reactor.logging.fallback", "JDK");
         String password = args[1];
         DatabaseConfig database = DatabaseConfig.of(args[0]);
