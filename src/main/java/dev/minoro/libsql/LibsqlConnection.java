@@ -46,9 +46,11 @@ import reactor.core.publisher.Mono;
  * transaction (a Hrana {@code is_autocommit} condition), so a transaction that the server rolled back (sqld's
  * TRANSACTION_TIMEOUT, or its stream expired after 10 s without a request) fails the statement with
  * {@link R2dbcRollbackException} or {@link LibsqlStreamExpiredException} instead of running it outside the
- * transaction. A statement cancelled (or out of its statement timeout) before its answer came rolls the
- * transaction back: its answer is awaited in the background for the stream's baton, then {@code ROLLBACK} and
- * the close are sent. A COMMIT that fails ends the transaction too: the stream is closed in the same request.
+ * transaction. A statement cancelled (or out of its statement timeout) before its answer reached the caller rolls
+ * the transaction back: its answer is awaited in the background for the stream's baton, then {@code ROLLBACK} and
+ * the close are sent, and {@link #close()} completes only after them. What a cancelled request brings later, a
+ * failure included, goes nowhere (not to Reactor's dropped-error hook). A COMMIT that fails ends the transaction
+ * too: the stream is closed in the same request.
  *
  * <p>Results are read whole from the response before they are emitted, on the factory's HTTP threads; row
  * mapping functions must not block.
