@@ -74,6 +74,24 @@ public interface Minoro extends Disposable {
     }
 
     /**
+     * {@link #migrateDatabase(DatabaseConfig)} on {@code config.database()}, reported as a boot's migration is when
+     * {@code config} holds Micrometer registries: the {@code minoro.migrations} timer (by outcome) and the
+     * {@code minoro.migrations.applied} counter in its {@code MeterRegistry}, the {@code minoro.migrate}
+     * observation in its {@code ObservationRegistry} (the child of the observation in the subscriber's Reactor
+     * context, if any). Nothing else of the config is used: no user, no hashing thread.
+     *
+     * @param config the configuration whose database to migrate and whose registries to report to
+     * @return a cold {@code Mono} emitting what was applied
+     * @throws ConfigurationException (signalled) when {@code config} is null
+     * @throws MigrationException     (signalled) when a script fails (its transaction is rolled back) or the
+     *                                schema is newer than this code and incompatible with it
+     * @throws DatabaseException      (signalled) when the database cannot be reached
+     */
+    static Mono<MigrationReport> migrateDatabase(MinoroConfig config) {
+        return MinoroRuntime.migrateDatabase(config);
+    }
+
+    /**
      * Reads what is applied and what is pending, verifying every stored checksum; never writes, and
      * closes every connection it opened. The deployment check: when it emits a status that is
      * {@link MigrationStatus#upToDate() up to date}, {@link #create(MinoroConfig)} of this code boots on the

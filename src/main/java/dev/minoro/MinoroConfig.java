@@ -35,6 +35,8 @@ public final class MinoroConfig {
     public static final Duration DEFAULT_LOCKOUT_DURATION = Duration.ofMinutes(15);
     /** How many times the cost of Minoro's own hash an imported hash may have. */
     public static final int DEFAULT_IMPORTED_HASH_COST_FACTOR = 8;
+    /** The {@code instance} tag of an instance's gauges unless {@link Builder#metricsInstance(String)} names another. */
+    public static final String DEFAULT_METRICS_INSTANCE = "minoro";
 
     private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
@@ -55,6 +57,7 @@ public final class MinoroConfig {
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
     private final @Nullable Object observationRegistry;
+    private final String metricsInstance;
 
     private MinoroConfig(Builder b, DatabaseConfig database) {
         this.database = database;
@@ -71,6 +74,7 @@ public final class MinoroConfig {
         this.importedHashCostFactor = b.importedHashCostFactor;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
+        this.metricsInstance = b.metricsInstance;
     }
 
     /**
@@ -94,7 +98,8 @@ public final class MinoroConfig {
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
-                .importedHashCostFactor(importedHashCostFactor);
+                .importedHashCostFactor(importedHashCostFactor)
+                .metricsInstance(metricsInstance);
         builder.meterRegistry = meterRegistry;
         builder.observationRegistry = observationRegistry;
         return builder;
@@ -179,6 +184,14 @@ public final class MinoroConfig {
         return observationRegistry;
     }
 
+    /**
+     * {@return the value of the {@code instance} tag of this instance's gauges; see
+     * {@link Builder#metricsInstance(String)}}
+     */
+    public String metricsInstance() {
+        return metricsInstance;
+    }
+
     @Override
     public String toString() {
         return "MinoroConfig{database=" + database + ", clock=" + clock
@@ -187,6 +200,7 @@ public final class MinoroConfig {
                 + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
                 + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
                 + ", importedHashCostFactor=" + importedHashCostFactor
+                + ", metricsInstance=" + metricsInstance
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
                 + (observationRegistry == null ? ""
                         : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
@@ -214,6 +228,7 @@ public final class MinoroConfig {
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
+        private String metricsInstance = DEFAULT_METRICS_INSTANCE;
 
         private Builder() {
         }
@@ -374,11 +389,32 @@ public final class MinoroConfig {
         }
 
         /**
+         * The value of the {@code instance} tag on this instance's gauges (default {@code minoro}): the password-hashing
+         * queue's and the connection pool's. Counters and timers have no such tag; those of instances sharing a
+         * registry add up. Only needed when two instances run at once with one {@code MeterRegistry} (two databases,
+         * say): each then needs its own name, or the second boot fails with {@link ConfigurationException}, since a
+         * registry keeps one gauge per name and tags.
+         *
+         * @param name 1 to 64 characters among {@code A-Z a-z 0-9 . _ -}
+         * @return this builder
+         */
+        public Builder metricsInstance(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new ConfigurationException("metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -,"
+                        + " was " + (name == null ? "null" : "\"" + name + "\""));
+            }
+            this.metricsInstance = name;
+            return this;
+        }
+
+        /**
          * Records Minoro's metrics in {@code registry} (default: none): login outcomes (a counter and a timer by
          * outcome), boots' migration runs (a timer by outcome), and gauges of each running instance's password-hashing
          * queue and PostgreSQL connection pool; the README lists every meter with its tags. No tag carries an email or
-         * any other input. The gauges are registered when an instance boots and removed when it closes; two instances
-         * running at once in one registry share their gauges' names, and the registry keeps the first one's.
+         * any other input. The gauges are registered when an instance boots and removed when it closes, tagged
+         * {@code instance} with {@link #metricsInstance(String)}: two instances running at once in one registry need
+         * distinct names, and the second boot with a name already reporting fails with
+         * {@link ConfigurationException}.
          *
          * <p>Needs micrometer-core (1.16 or later) on the class path; without a call to this method (or to
          * {@link #observationRegistry}), Minoro loads no Micrometer class.

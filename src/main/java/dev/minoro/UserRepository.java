@@ -103,6 +103,22 @@ public interface UserRepository {
     Mono<Void> changePassword(UUID id, @Nullable String newPassword);
 
     /**
+     * Replaces the password with {@code passwordHash}, a hash made by another system, and clears any lockout: for
+     * a password that something else hashed (Spring Security's {@code ReactiveUserDetailsPasswordService}, a
+     * migration from another user store). The formats are those of {@link NewUser#withPasswordHash(String)}: Argon2
+     * PHC strings and bcrypt, without a {@code {bcrypt}}-style prefix. As there, the user then logs in with the
+     * original password, and the first login replaces the hash with Minoro's own Argon2id. Nothing is hashed.
+     *
+     * @param id the user's id
+     * @param passwordHash the hash, in one of the imported formats
+     * @return a cold {@code Mono} completing when the hash is stored
+     * @throws InvalidInputException (signalled) for a null hash, a hash Minoro cannot check, or one costlier than
+     *                               {@code importedHashCostFactor} allows; the message never quotes the hash
+     * @throws NotFoundException     (signalled) when there is no such user
+     */
+    Mono<Void> changePasswordHash(UUID id, String passwordHash);
+
+    /**
      * Clears the failed-login counter and any lockout.
      *
      * @param id the user's id

@@ -171,6 +171,16 @@ final class ConfigurationTests {
         assertTrue(config.toString().endsWith(", meterRegistry=SimpleMeterRegistry, observationRegistry="
                 + observations.getClass().getSimpleName() + "}"), config.toString());
 
+        assertEquals(MinoroConfig.DEFAULT_METRICS_INSTANCE, plain.metricsInstance());
+        assertEquals("orders-db", plain.toBuilder().metricsInstance("orders-db").build().toBuilder().build()
+                .metricsInstance());
+        for (String bad : new String[] {"", "a b", "x".repeat(65), "é", "a{b}"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> MinoroConfig.builder().metricsInstance(bad));
+            assertTrue(e.getMessage().startsWith("metricsInstance must be 1 to 64 characters"), e.getMessage());
+        }
+        assertThrows(ConfigurationException.class, () -> MinoroConfig.builder().metricsInstance(null));
+
         MinoroConfig.Builder builder = MinoroConfig.builder();
         assertEquals("meterRegistry must not be null",
                 assertThrows(ConfigurationException.class, () -> builder.meterRegistry(null)).getMessage());

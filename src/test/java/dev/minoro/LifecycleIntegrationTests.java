@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.CloseThenListThreadsProcess;
 import dev.minoro.testing.JavaProcess;
+import dev.minoro.testing.LibsqlDatabase;
+import dev.minoro.testing.LibsqlServer;
 import dev.minoro.testing.TestConfigs;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,6 +75,23 @@ final class LifecycleIntegrationTests {
         if (use.equals("cancelled-boot")) {
             assertTrue(process.output().contains("boot cancelled") && !process.output().contains("booted"),
                     process.output());
+        }
+    }
+
+    /**
+     * On a remote libSQL server, two instances at once share one HTTP client (one {@code minoro-libsql-N}
+     * executor), and once both are closed no libSQL thread is left and none keeps the JVM alive.
+     */
+    @Test
+    void libsqlInstancesShareOneHttpClientAndLeaveNoThreadOnceClosed() throws Exception {
+        try (LibsqlDatabase database = LibsqlServer.database()) {
+            JavaProcess process = JavaProcess.start(CloseThenListThreadsProcess.class, directory.resolve("libsql.log"),
+                    "SQLITE", database.url(), "libsql-threads");
+            assertEquals(0, process.waitFor(TIMEOUT.toSeconds()), process.output());
+            String output = process.output();
+            assertTrue(output.matches("(?s).*libsql clients while open: \\[\\d+\\].*"), output);
+            assertTrue(output.contains("libsql threads after close: []"), output);
+            assertTrue(output.contains("non-daemon threads: []"), output);
         }
     }
 

@@ -89,6 +89,46 @@ final class MicrometerMigrationIntegrationTests {
                         .hasLowCardinalityKeyValue("outcome", "not_migrated").hasError());
     }
 
+    /**
+     * {@code Minoro.migrateDatabase(MinoroConfig)}, a deployment script's migration, reports to the config's
+     * registries as a boot's migration run does: timed by outcome, scripts counted, observed as {@code minoro.migrate}
+     * (the child of the subscriber's observation); {@code migrateDatabase(DatabaseConfig)} has no registry to report to.
+     */
+    @Test
+    void aDeploymentScriptsMigrationIsTimedCountedAndObserved() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        DatabaseConfig database = TestConfigs.sqliteFile(directory, "script.db");
+        MinoroConfig config = MinoroConfig.builder().database(database).meterRegistry(meters)
+                .observationRegistry(observations).build();
+        Observation job = Observation.start("deployment.job", observations);
+
+        MigrationReport applied = Minoro.migrateDatabase(config)
+                .contextWrite(Context.of("micrometer.observation", job)).block(TIMEOUT);
+        job.stop();
+        Minoro.migrateDatabase(config).block(TIMEOUT);
+
+        assertTrue(applied.applied().size() >= 1);
+        assertEquals(1, meters.get("minoro.migrations").tags("outcome", "applied", "database", "sqlite").timer()
+                .count());
+        assertEquals(1, meters.get("minoro.migrations").tags("outcome", "up_to_date", "database", "sqlite").timer()
+                .count());
+        assertEquals(applied.applied().size(), meters.get("minoro.migrations.applied").tag("database", "sqlite")
+                .counter().count());
+        assertTrue(meters.find("minoro.hashing.queued").gauges().isEmpty(), "no instance, no instance gauge");
+        TestObservationRegistryAssert.assertThat(observations)
+                .hasNumberOfObservationsWithNameEqualTo("minoro.migrate", 2)
+                .hasNumberOfObservationsWithNameEqualTo("minoro.boot", 0)
+                .hasAnObservation(observation -> observation.hasNameEqualTo("minoro.migrate")
+                        .hasParentObservationEqualTo(job)
+                        .hasLowCardinalityKeyValue("outcome", "applied")
+                        .hasLowCardinalityKeyValue("database", "sqlite"))
+                .hasAnObservation(observation -> observation.hasNameEqualTo("minoro.migrate")
+                        .hasLowCardinalityKeyValue("outcome", "up_to_date"));
+        Minoro.migrateDatabase((MinoroConfig) null).as(StepVerifier::create)
+                .expectError(ConfigurationException.class).verify(TIMEOUT);
+    }
+
     /** A boot cancelled before it completes stops its observations as cancelled and leaves none open. */
     @Test
     void aCancelledBootStopsItsObservation() {

@@ -181,6 +181,16 @@ public final class MinoroRuntime {
         return withMigrator(config, MinoroRuntime::open, Migrator::migrate);
     }
 
+    /** See {@link Minoro#migrateDatabase(MinoroConfig)}. */
+    public static Mono<MigrationReport> migrateDatabase(@Nullable MinoroConfig config) {
+        return Mono.defer(() -> {
+            if (config == null) {
+                return Mono.error(new ConfigurationException("config must not be null"));
+            }
+            return Instrumentation.of(config).migration(migrateDatabase(config.database()));
+        });
+    }
+
     /** See {@link Minoro#migrationStatus(DatabaseConfig)}. */
     public static Mono<MigrationStatus> migrationStatus(@Nullable DatabaseConfig config) {
         return withMigrator(config, MinoroRuntime::openToRead, Migrator::status);

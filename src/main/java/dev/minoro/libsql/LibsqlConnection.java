@@ -46,9 +46,11 @@ import reactor.core.publisher.Mono;
  * transaction (a Hrana {@code is_autocommit} condition), so a transaction that the server rolled back (sqld's
  * TRANSACTION_TIMEOUT, or its stream expired after 10 s without a request) fails the statement with
  * {@link R2dbcRollbackException} or {@link LibsqlStreamExpiredException} instead of running it outside the
- * transaction. A statement cancelled (or out of its statement timeout) before its answer came rolls the
- * transaction back: its answer is awaited in the background for the stream's baton, then {@code ROLLBACK} and
- * the close are sent. A COMMIT that fails ends the transaction too: the stream is closed in the same request.
+ * transaction. A statement cancelled (or out of its statement timeout) before its answer reached the caller rolls
+ * the transaction back: its answer is awaited in the background for the stream's baton, then {@code ROLLBACK} and
+ * the close are sent, and {@link #close()} completes only after them. What a cancelled request brings later, a
+ * failure included, goes nowhere (not to Reactor's dropped-error hook). A COMMIT that fails ends the transaction
+ * too: the stream is closed in the same request.
  *
  * <p>Results are read whole from the response before they are emitted, on the factory's HTTP threads; row
  * mapping functions must not block.
@@ -61,6 +63,7 @@ final class LibsqlConnection extends DriverConnection {
     private final HranaClient client;
     private final Object lock = new Object();
     private final Set<CompletableFuture<?>> requests = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> endings = ConcurrentHashMap.newKeySet();
     private final Mono<Void> close;
     private @Nullable Transaction transaction; // under lock
     private volatile Duration statementTimeout = Duration.ZERO;
@@ -79,9 +82,13 @@ final class LibsqlConnection extends DriverConnection {
         }
     }
 
-    /** One request of a transaction: whether its answer came, and whether its subscriber left before that. */
+    /**
+     * One request of a transaction: whether its answer came, whether it reached the subscriber, and whether the
+     * subscriber left before its answer came.
+     */
     private static final class Exchange {
         private boolean answered;
+        private boolean delivered;
         private boolean cancelled;
     }
 
@@ -123,7 +130,7 @@ final class LibsqlConnection extends DriverConnection {
             requests.add(request);
             request.whenComplete((value, error) -> requests.remove(request));
             // cancelling aborts the exchange: nothing of the stream outlives it
-            return Mono.fromFuture(request);
+            return answer(request, true);
         });
         return withStatementTimeout(response, sql).flatMapMany(r -> {
             Flux<SqliteResult> results = results(calls, r.outcomes().get(0), 0, null);
@@ -162,11 +169,13 @@ final class LibsqlConnection extends DriverConnection {
             CompletableFuture<Hrana.Response> request = t.stream.send(pipeline,
                     factory.configuration().requestTimeout(), sql)
                     .whenComplete((response, error) -> settle(t, exchange, begin, calls.size(), response, error));
-            Mono<Hrana.Response> answer = Mono.fromFuture(request, true).doOnCancel(() -> {
-                synchronized (lock) {
-                    exchange.cancelled |= !exchange.answered;
-                }
-            });
+            Mono<Hrana.Response> answer = answer(request, false)
+                    .doOnNext(response -> {
+                        synchronized (lock) {
+                            exchange.delivered = true;
+                        }
+                    })
+                    .doOnCancel(() -> abandon(t, exchange));
             int offset = begin ? 1 : 0;
             return withStatementTimeout(answer, sql)
                     .flatMapMany(response -> {
@@ -227,8 +236,7 @@ final class LibsqlConnection extends DriverConnection {
             }
             abandon = exchange.cancelled && t.ended == null && !endedBySql;
             if (abandon) {
-                t.ended = new R2dbcRollbackException("the transaction was rolled back because a statement of it was"
-                        + " cancelled, or ran out of its statement timeout, before its answer came");
+                t.ended = cancelled();
             }
         }
         if (abandon || endedBySql) {
@@ -236,12 +244,76 @@ final class LibsqlConnection extends DriverConnection {
         }
     }
 
+    /**
+     * The subscriber of a request of {@code t} left before the answer reached it: its caller cannot know what the
+     * statement did, so the transaction is rolled back, now if the answer has come, else by {@link #settle} when
+     * it comes (its baton is needed).
+     */
+    private void abandon(Transaction t, Exchange exchange) {
+        synchronized (lock) {
+            if (exchange.delivered) {
+                return;
+            }
+            if (!exchange.answered) {
+                exchange.cancelled = true;
+                return;
+            }
+            if (t.ended != null || transaction != t) {
+                // the server or the statement's own SQL ended it already, and settle closed its stream
+                return;
+            }
+            t.ended = cancelled();
+        }
+        finish(t, "ROLLBACK");
+    }
+
+    private static R2dbcRollbackException cancelled() {
+        return new R2dbcRollbackException("the transaction was rolled back because a statement of it was cancelled,"
+                + " or ran out of its statement timeout, before its answer came");
+    }
+
     /** Sends {@code sql} (ROLLBACK or COMMIT, run only in a transaction) and the close on the stream; never fails. */
     private Mono<Void> finish(Transaction t, String sql) {
+        return answer(end(t, sql), false).onErrorResume(e -> Mono.empty()).then();
+    }
+
+    /**
+     * Sends {@code sql} (ROLLBACK or COMMIT, run only in a transaction) and the close on the stream, after the
+     * stream's earlier requests; {@link #close()} waits for it, so the factory's HTTP client outlives it.
+     */
+    private CompletableFuture<Hrana.Response> end(Transaction t, String sql) {
         CompletableFuture<Hrana.Response> request = t.stream.send(List.of(
                 new Hrana.BatchRequest(List.of(new Hrana.Step(sql, null, null, false, IN_TRANSACTION))),
                 new Hrana.Close()), factory.configuration().requestTimeout(), sql);
-        return Mono.fromFuture(request, true).onErrorResume(e -> Mono.empty()).then();
+        endings.add(request);
+        request.whenComplete((response, error) -> endings.remove(request));
+        return request;
+    }
+
+    /**
+     * A Mono of {@code request}'s outcome. Cancelling it aborts the request only when {@code abort} is set (a
+     * request of a transaction is never aborted: its answer carries the baton); either way what the request
+     * later brings, a failure included, is expected and goes nowhere, rather than to Reactor's dropped-error hook
+     * as a late error of a cancelled subscriber would.
+     */
+    private static <T> Mono<T> answer(CompletableFuture<T> request, boolean abort) {
+        CompletableFuture<T> view = new CompletableFuture<>();
+        request.whenComplete((value, error) -> {
+            if (error != null) {
+                view.completeExceptionally(error);
+            } else {
+                view.complete(value);
+            }
+        });
+        if (abort) {
+            view.whenComplete((value, error) -> {
+                if (view.isCancelled()) {
+                    request.cancel(true);
+                }
+            });
+        }
+        // cancelling the Mono cancels the view at once; the request's outcome then completes nothing
+        return Mono.fromFuture(view);
     }
 
     private R2dbcException endedError(Transaction t, @Nullable String sql, Throwable cause) {
@@ -430,10 +502,7 @@ final class LibsqlConnection extends DriverConnection {
                 return commit ? closing.then(Mono.error(ended)) : closing;
             }
             String sql = commit ? "COMMIT" : "ROLLBACK";
-            CompletableFuture<Hrana.Response> request = t.stream.send(List.of(
-                    new Hrana.BatchRequest(List.of(new Hrana.Step(sql, null, null, false, IN_TRANSACTION))),
-                    new Hrana.Close()), factory.configuration().requestTimeout(), sql);
-            return Mono.fromFuture(request, true)
+            return answer(end(t, sql), false)
                     .flatMap(response -> {
                         Hrana.Outcome outcome = response.outcomes().get(0);
                         if (outcome instanceof Hrana.Failed) {
@@ -594,8 +663,8 @@ final class LibsqlConnection extends DriverConnection {
     protected Mono<Boolean> ping() {
         List<Hrana.Request> ping = List.of(new Hrana.BatchRequest(List.of(new Hrana.Step("SELECT 1", null, null,
                 true, null))), new Hrana.Close());
-        return Mono.fromFuture(() -> client.send(null, null, ping, factory.configuration().requestTimeout(),
-                        "SELECT 1"))
+        return Mono.defer(() -> answer(client.send(null, null, ping, factory.configuration().requestTimeout(),
+                        "SELECT 1"), true))
                 .map(response -> response.outcomes().get(0) instanceof Hrana.BatchOutcome
                         && ((Hrana.BatchOutcome) response.outcomes().get(0)).steps().get(0).result() != null);
     }
@@ -620,7 +689,12 @@ final class LibsqlConnection extends DriverConnection {
         for (CompletableFuture<?> request : List.copyOf(requests)) {
             request.cancel(true);
         }
-        return release().doFinally(signal -> factory.closed(this));
+        // the ROLLBACK or COMMIT of a transaction already detached (a rollback its caller left) goes out first
+        return release()
+                .then(Mono.defer(() -> Mono.fromFuture(CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new))
+                        .handle((ignored, error) -> null))))
+                .then()
+                .doFinally(signal -> factory.closed(this));
     }
 
     /**

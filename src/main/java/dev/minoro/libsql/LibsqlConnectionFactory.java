@@ -23,11 +23,12 @@ import reactor.core.publisher.Mono;
  *
  * <h2>Thread model</h2>
  * The driver does no blocking work, so it has no lanes and no scheduler for it: each statement is an HTTP
- * request sent asynchronously, and no thread waits for the answer. The factory owns one {@code HttpClient},
- * which runs its work and completes each answer on an executor of daemon threads that the factory owns, named
+ * request sent asynchronously, and no thread waits for the answer. The factories of a process share one
+ * {@code HttpClient} per connect timeout and protocol (HTTP/2 over TLS, HTTP/1.1 in cleartext), with its pool of
+ * open HTTP connections; it runs its work and completes each answer on an executor of daemon threads named
  * {@code minoro-libsql-N-M}: made on demand, as many as answers being handled at the same moment (no fixed
- * count), each ended after 30 s idle, all shut down by {@link #close()}; the client's own selector thread (a
- * daemon) goes with the client. Rows, results and completion signals are emitted on those threads, so
+ * count), each ended after 30 s idle, all shut down once the last factory sharing them is closed
+ * ({@link #close()}); the client's own selector thread (a daemon) goes with the client. Rows, results and completion signals are emitted on those threads, so
  * subscribers and row mapping functions must not block them. Connections are logical: one outside a transaction
  * holds nothing between requests, and one in a transaction holds a Hrana stream on the server (its baton), not a
  * thread, so any number of connections can be open and run at once; the server serialises their writes.
@@ -86,7 +87,8 @@ public final class LibsqlConnectionFactory implements ConnectionFactory, Closeab
     /**
      * A cold Mono that closes the factory: later {@link #create()}s fail, each open connection is closed (its
      * requests outside a transaction aborted, its transaction rolled back and its stream closed, one request
-     * each), and the executor of the HTTP client's completions is shut down, so its threads end once idle. The
+     * each), and the shared HTTP client is released: once no open factory shares it, the executor of its
+     * completions is shut down, so its threads end once idle. The
      * JDK 17 {@code HttpClient} has no {@code close()}: its selector thread, a daemon, and its idle connections
      * go when the client is garbage collected. Idempotent; never fails.
      */

@@ -10,7 +10,9 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
 import dev.minoro.NewUser;
+import dev.minoro.NotFoundException;
 import dev.minoro.User;
+import dev.minoro.testing.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -104,6 +106,46 @@ public interface ImportedHashContract extends MinoroFixture {
             }
         }
         assertAll(checks);
+    }
+
+    /**
+     * {@code changePasswordHash} stores a hash of each imported format for an existing user (as Spring Security's
+     * password service does): the old password stops working, the new one logs in and is then rehashed; a hash Minoro cannot check, a null one and an unknown user are refused and change nothing.
+     */
+    @Test
+    default void changePasswordHashStoresAnImportedHashForAnExistingUser() {
+        List<Executable> checks = new ArrayList<>();
+        int n = 0;
+        for (Format format : formats()) {
+            String email = "changed-hash" + n++ + "@example.com";
+            String password = "a changed password " + n;
+            checks.add(() -> {
+                User user = user(email);
+                minoro().users().changePasswordHash(user.id(), format.hash().apply(password)).block(TIMEOUT);
+                minoro().authenticate(email, TestConfigs.PASSWORD).as(StepVerifier::create)
+                        .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
+                minoro().authenticate(email, password).as(StepVerifier::create).expectNextCount(1).expectComplete()
+                        .verify(TIMEOUT);
+                assertTrue(storedHash(user).startsWith("$argon2id$v=19$m=64,t=1,p=1$"), format.name());
+            });
+        }
+        assertAll(checks);
+        User user = user("changed-hash-refused@example.com");
+        String before = storedHash(user);
+        for (String refused : new String[] {"{bcrypt}" + formats().get(0).hash().apply("x-password"),
+                "$pbkdf2-sha256$29000$c2FsdA$aGFzaA", "plain text", ""}) {
+            minoro().users().changePasswordHash(user.id(), refused).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertTrue(e instanceof InvalidInputException, e::toString);
+                        assertTrue(refused.isEmpty() || !e.getMessage().contains(refused), e::getMessage);
+                    })
+                    .verify(TIMEOUT);
+        }
+        minoro().users().changePasswordHash(user.id(), null).as(StepVerifier::create)
+                .expectError(InvalidInputException.class).verify(TIMEOUT);
+        minoro().users().changePasswordHash(java.util.UUID.randomUUID(), formats().get(0).hash().apply("x-password"))
+                .as(StepVerifier::create).expectError(NotFoundException.class).verify(TIMEOUT);
+        assertEquals(before, storedHash(user), "a refused hash changed nothing");
     }
 
     @Test

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.AccountDisabledException;
 import dev.minoro.AccountLockedException;
+import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseType;
 import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.OverloadedException;
 import dev.minoro.User;
@@ -179,6 +181,43 @@ public interface MetricsContract extends MinoroFixture {
         assertThat(meters.find("minoro.logins").counters()).isNotEmpty();
     }
 
+    /**
+     * A registry keeps one gauge per name and tags: two instances running at once in one registry report their
+     * gauges apart by their {@code instance} tag, a second one under a name already reporting is refused at boot
+     * (the first keeps reporting), and closing one removes only its own gauges.
+     */
+    @Test
+    default void twoRunningInstancesInOneRegistryReportTheirGaugesApartByName() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Minoro first = another(b -> b.meterRegistry(meters));
+        try {
+            Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> another(b -> b.meterRegistry(meters)).close().block(TIMEOUT));
+            assertInstanceOf(ConfigurationException.class, refused, refused::toString);
+            assertTrue(refused.getMessage().contains("metricsInstance"), refused::getMessage);
+            Minoro second = another(b -> b.meterRegistry(meters).metricsInstance("second"));
+            try {
+                assertThat(meters.find("minoro.hashing.queued").gauges())
+                        .extracting(gauge -> gauge.getId().getTag("instance"))
+                        .containsExactlyInAnyOrder("minoro", "second");
+                if (database().type() == DatabaseType.POSTGRES) {
+                    assertThat(meters.find("minoro.pool.allocated").gauges())
+                            .extracting(gauge -> gauge.getId().getTag("instance"))
+                            .containsExactlyInAnyOrder("minoro", "second");
+                }
+            } finally {
+                second.close().block(TIMEOUT);
+            }
+            assertThat(meters.find("minoro.hashing.queued").gauges())
+                    .extracting(gauge -> gauge.getId().getTag("instance")).containsExactly("minoro");
+            // the refused boot left nothing running: its name is free for the next once the first closes
+        } finally {
+            first.close().block(TIMEOUT);
+        }
+        another(b -> b.meterRegistry(meters)).close().block(TIMEOUT);
+        assertThat(meters.find("minoro.hashing.queued").gauges()).isEmpty();
+    }
+
     private String databaseTag() {
         return database().type().name().toLowerCase(Locale.ROOT);
     }
@@ -216,8 +255,10 @@ public interface MetricsContract extends MinoroFixture {
         Set<String> databases = Set.of("sqlite", "postgres");
         for (Meter meter : meters.getMeters()) {
             for (Tag tag : meter.getId().getTags()) {
+                // instance: the name the config gave (MinoroConfig.Builder.metricsInstance), never an input
                 assertTrue(tag.getKey().equals("outcome") && outcomes.contains(tag.getValue())
-                        || tag.getKey().equals("database") && databases.contains(tag.getValue()),
+                        || tag.getKey().equals("database") && databases.contains(tag.getValue())
+                        || tag.getKey().equals("instance") && tag.getValue().equals(MinoroConfig.DEFAULT_METRICS_INSTANCE),
                         "an unexpected tag on " + meter.getId());
             }
         }

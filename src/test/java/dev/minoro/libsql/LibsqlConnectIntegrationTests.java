@@ -51,23 +51,39 @@ final class LibsqlConnectIntegrationTests {
         }
     }
 
+    /**
+     * Factories of one connect timeout and protocol share an HTTP client and its threads: closing one leaves the
+     * other working, and once both are closed the threads end and later creates fail.
+     */
     @Test
-    void closingTheFactoryEndsItsThreadsAndLaterCreatesFail() throws InterruptedException {
+    void factoriesShareTheirThreadsWhichEndWithTheLastClose() throws InterruptedException {
         LibsqlDatabase database = LibsqlServer.database();
         try {
             Set<Thread> before = libsqlThreads();
-            LibsqlConnectionFactory factory = database.factory();
-            LibsqlTesting.query(factory, "SELECT 1", row -> row.get(0, Long.class))
+            // a connect timeout no other factory of this JVM uses: these two share an HTTP client of their own
+            LibsqlConnectionConfiguration own = database.configuration().connectTimeout(Duration.ofMillis(9_876))
+                    .build();
+            LibsqlConnectionFactory first = new LibsqlConnectionFactory(own);
+            LibsqlConnectionFactory second = new LibsqlConnectionFactory(own);
+            LibsqlTesting.query(first, "SELECT 1", row -> row.get(0, Long.class))
                     .as(StepVerifier::create).expectNext(1L).verifyComplete();
+            LibsqlTesting.query(second, "SELECT 2", row -> row.get(0, Long.class))
+                    .as(StepVerifier::create).expectNext(2L).verifyComplete();
             Set<Thread> started = libsqlThreads();
             started.removeAll(before);
-            assertFalse(started.isEmpty(), "the answer was completed on a thread of the factory's");
-            factory.close().block(LibsqlTesting.TIMEOUT);
-            factory.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
+            assertFalse(started.isEmpty(), "the answers were completed on threads of the factories' own client");
+            assertEquals(1, started.stream().map(thread -> thread.getName().split("-")[2]).distinct().count(),
+                    () -> "one shared client: " + started);
+            first.close().block(LibsqlTesting.TIMEOUT);
+            first.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
+            LibsqlTesting.query(second, "SELECT 3", row -> row.get(0, Long.class))
+                    .as(StepVerifier::create).expectNext(3L).verifyComplete();
+            second.close().block(LibsqlTesting.TIMEOUT);
+            second.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
             // the executor ends its threads once the completions they run have returned
             for (Thread thread : started) {
                 thread.join(Duration.ofSeconds(10).toMillis());
-                assertFalse(thread.isAlive(), "the factory's HTTP thread " + thread.getName() + " is still running");
+                assertFalse(thread.isAlive(), "the factories' HTTP thread " + thread.getName() + " is still running");
             }
         } finally {
             database.close();

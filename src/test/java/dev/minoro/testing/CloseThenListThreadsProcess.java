@@ -23,7 +23,8 @@ import reactor.core.Disposable;
  * the SQLite file's write lock (another connection, as another process would), starts a boot, cancels it while it
  * waits for the lock, and lets the lock go; {@code hashing-threads} boots, logs in once (an unknown email: one hash
  * of the dummy) and closes, printing the password-hashing threads alive after each step
- * ({@code hashing threads after boot: [...]}, {@code after login}, {@code after close}). With the single argument
+ * ({@code hashing threads after boot: [...]}, {@code after login}, {@code after close}); {@code libsql-threads}
+ * (on a libSQL server) runs two instances at once and prints the HTTP clients and threads of the libSQL driver. With the single argument
  * {@code main} and a class name, it runs that class's {@code main} (the README's quickstart) and then lists.
  */
 public final class CloseThenListThreadsProcess {
@@ -77,9 +78,44 @@ public final class CloseThenListThreadsProcess {
                 }
                 System.out.println("hashing threads after close: " + hashingThreads());
             }
+            case "libsql-threads" -> twoInstancesThenLibsqlThreads(database);
             default -> throw new IllegalArgumentException(args[2]);
         }
         printNonDaemonThreads();
+    }
+
+    /**
+     * Two instances on one libSQL server at once, each logged in once, then both closed: prints the HTTP clients
+     * their threads belong to ({@code libsql clients while open: [N]}, the N of {@code minoro-libsql-N-M}) and the
+     * libSQL threads alive once both are closed ({@code libsql threads after close: [...]}).
+     */
+    private static void twoInstancesThenLibsqlThreads(DatabaseConfig database) {
+        Minoro first = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(Duration.ofMinutes(2));
+        Minoro second = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(Duration.ofMinutes(2));
+        first.users().create(NewUser.of("first@example.com", TestConfigs.PASSWORD)).block(Duration.ofMinutes(1));
+        first.authenticate("first@example.com", TestConfigs.PASSWORD).block(Duration.ofMinutes(1));
+        second.authenticate("first@example.com", TestConfigs.PASSWORD).block(Duration.ofMinutes(1));
+        List<Thread> libsql = threads("minoro-libsql-");
+        System.out.println("libsql clients while open: " + libsql.stream()
+                .map(thread -> thread.getName().split("-")[2]).distinct().sorted().toList());
+        first.close().block(Duration.ofMinutes(1));
+        second.close().block(Duration.ofMinutes(1));
+        for (Thread thread : libsql) {
+            try {
+                // close() completes once the executor is shut down; a thread may still be returning
+                thread.join(Duration.ofMinutes(1).toMillis());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        System.out.println("libsql threads after close: " + threads("minoro-libsql-").stream().map(Thread::getName)
+                .toList());
+    }
+
+    private static List<Thread> threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix))
+                .toList();
     }
 
     private static void cancelBootWaitingForTheLock(DatabaseConfig database, String connection) throws Exception {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +41,11 @@ public final class HranaRequestCounter implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final Object streams = new Object();
+    private int opened; // under streams: answered requests that opened a Hrana stream (no baton)
+    private int closed; // under streams: answered requests that closed one (a close request)
+    private int inFlight; // under streams: pipeline requests received and not yet answered
+    private volatile IntConsumer beforeForwarding = number -> { };
 
     private HranaRequestCounter(String target) throws IOException {
         this.target = target;
@@ -89,12 +96,67 @@ public final class HranaRequestCounter implements AutoCloseable {
         return requests;
     }
 
+    /**
+     * Runs {@code hook} with the number of each pipeline request (1 for the first) as it arrives, before it is
+     * forwarded to the server (so the client still waits for its answer).
+     */
+    public void beforeForwarding(IntConsumer hook) {
+        this.beforeForwarding = hook;
+    }
+
+    /**
+     * Waits up to {@code timeout} until every Hrana stream that a request opened (a pipeline without a baton) has
+     * been closed by a later request (a {@code close} request), both answered by the server, and no request is on
+     * its way; returns whether that happened. A stream the client forgot would be expired by the server only after 10 s.
+     */
+    public boolean awaitStreamsClosed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (streams) {
+            while (opened != closed || inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(streams, left);
+            }
+            return true;
+        }
+    }
+
+    /** How many streams were opened and how many closed, for a failure message. */
+    public String streams() {
+        synchronized (streams) {
+            return opened + " streams opened, " + closed + " closed";
+        }
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (exchange.getRequestURI().getPath().endsWith("/pipeline")) {
-                bodies.add(new String(body, StandardCharsets.UTF_8));
+            String text = new String(body, StandardCharsets.UTF_8);
+            boolean pipeline = exchange.getRequestURI().getPath().endsWith("/pipeline");
+            if (pipeline) {
+                synchronized (streams) {
+                    inFlight++;
+                }
+                bodies.add(text);
+                beforeForwarding.accept(bodies.size());
             }
+            try {
+                relay(exchange, body, text, pipeline);
+            } finally {
+                if (pipeline) {
+                    synchronized (streams) {
+                        inFlight--;
+                        streams.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    private void relay(HttpExchange exchange, byte[] body, String text, boolean pipeline) throws IOException {
+        try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body))
                     .timeout(Duration.ofSeconds(60));
@@ -107,6 +169,13 @@ public final class HranaRequestCounter implements AutoCloseable {
                 request.header("Authorization", authorization);
             }
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (pipeline && response.statusCode() == 200) {
+                synchronized (streams) {
+                    opened += text.contains("\"baton\":null") ? 1 : 0;
+                    closed += text.contains("{\"type\":\"close\"}") ? 1 : 0;
+                    streams.notifyAll();
+                }
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
  * A child JVM's main that logs everything at TRACE and walks through every flow that handles a
  * secret, printing each error message and every configuration's {@code toString()}: a test then
  * searches its whole output for the secrets. Arguments: the connection string of a database to use (a SQLite
- * file, or PostgreSQL with a password in the URL), the password to use, then any number of further connection
- * strings (with passwords) that must fail. Besides creating users and logging in, it changes passwords, refuses
+ * file, PostgreSQL with a password in the URL, or a libSQL server with {@code ?authToken=} in the URL), the
+ * password to use, then any number of further connection strings (with passwords or tokens) that must fail. Besides creating users and logging in, it changes passwords, refuses
  * bad input, cancels calls at random and closes the instance while calls are in flight, as the reliability suite
  * does, so that what those paths log and throw is searched too.
  */
@@ -35,6 +35,9 @@ public final class SecretsProbe {
         System.setProperty("org.slf4j.simpleLogger.log.io.r2dbc.postgresql.PARAM", "info");
         System.setProperty("org.slf4j.simpleLogger.log.io.r2dbc.postgresql.client.ReactorNettyClient", "debug");
         System.setProperty("reactor.logging.fallback", "JDK");
+        // the JDK HTTP client's own log (libSQL), all but its header and frame dumps: those print the request's
+        // Authorization header, which carries the token, as the README's Logging section says
+        System.setProperty("jdk.httpclient.HttpClient.log", "errors,requests,ssl,channel,trace");
         String password = args[1];
         DatabaseConfig database = DatabaseConfig.of(args[0]);
         MinoroConfig config = MinoroConfig.builder().database(database).argon2(64, 1, 1).maxFailedLogins(2).build();
@@ -79,7 +82,7 @@ public final class SecretsProbe {
         print(minoro.authenticate("probe@example.com", password));
         for (int i = 2; i < args.length; i++) {
             try {
-                DatabaseConfig other = DatabaseConfig.postgres(args[i]);
+                DatabaseConfig other = DatabaseConfig.of(args[i]);
                 System.out.println(other);
                 print(Minoro.create(MinoroConfig.of(other.withAcquireTimeout(Duration.ofSeconds(5)))));
                 print(Minoro.migrateDatabase(other));

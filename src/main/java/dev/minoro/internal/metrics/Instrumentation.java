@@ -28,7 +28,8 @@ public interface Instrumentation {
         Object meters = config.meterRegistry();
         Object observations = config.observationRegistry();
         String database = tag(config.database().type());
-        Instrumentation metrics = meters == null ? NONE : MicrometerMetrics.of(meters, database);
+        Instrumentation metrics = meters == null ? NONE
+                : MicrometerMetrics.of(meters, database, config.metricsInstance());
         Instrumentation observed = observations == null ? NONE : MicrometerObservations.of(observations, database);
         if (metrics == NONE) {
             return observed;

@@ -1,5 +1,6 @@
 package dev.minoro.internal.metrics;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.MigrationReport;
 import dev.minoro.User;
 import dev.minoro.internal.database.Database;
@@ -35,12 +36,14 @@ final class MicrometerMetrics implements Instrumentation {
 
     private final MeterRegistry registry;
     private final String database;
+    private final String instance;
     private final Map<LoginOutcome, Counter> logins = new EnumMap<>(LoginOutcome.class);
     private final Map<LoginOutcome, Timer> loginTimes = new EnumMap<>(LoginOutcome.class);
 
-    private MicrometerMetrics(MeterRegistry registry, String database) {
+    private MicrometerMetrics(MeterRegistry registry, String database, String instance) {
         this.registry = registry;
         this.database = database;
+        this.instance = instance;
         // Every outcome from the start, at zero, so that a rate over any of them is defined before it first happens.
         for (LoginOutcome outcome : LoginOutcome.values()) {
             logins.put(outcome, Counter.builder(LOGINS).tag("outcome", outcome.tag())
@@ -50,9 +53,12 @@ final class MicrometerMetrics implements Instrumentation {
         }
     }
 
-    /** {@code registry}, a {@code MeterRegistry}, for an instance on the database type tagged {@code database}. */
-    static Instrumentation of(Object registry, String database) {
-        return new MicrometerMetrics((MeterRegistry) registry, database);
+    /**
+     * {@code registry}, a {@code MeterRegistry}, for an instance on the database type tagged {@code database}, whose
+     * gauges are tagged {@code instance}.
+     */
+    static Instrumentation of(Object registry, String database, String instance) {
+        return new MicrometerMetrics((MeterRegistry) registry, database, instance);
     }
 
     @Override
@@ -64,7 +70,8 @@ final class MicrometerMetrics implements Instrumentation {
                 sample.stop(migrationTimer(outcome));
                 if (report != null) {
                     Counter.builder(MIGRATIONS_APPLIED).tag("database", database)
-                            .description("migrations (scripts) applied by boots").register(registry)
+                            .description("migrations (scripts) applied by boots and migrateDatabase")
+                            .register(registry)
                             .increment(report.applied().size());
                 }
             }).doOnError(e -> sample.stop(migrationTimer(MigrationOutcome.ofFailure(e))));
@@ -73,7 +80,8 @@ final class MicrometerMetrics implements Instrumentation {
 
     private Timer migrationTimer(MigrationOutcome outcome) {
         return Timer.builder(MIGRATIONS).tag("outcome", outcome.tag()).tag("database", database)
-                .description("boots' migration runs (the up-to-date check included), by outcome").register(registry);
+                .description("migration runs of boots and migrateDatabase (the up-to-date check included), by outcome")
+                .register(registry);
     }
 
     @Override
@@ -96,8 +104,25 @@ final class MicrometerMetrics implements Instrumentation {
         }
     }
 
+    /**
+     * Registers the instance's gauges, tagged {@code instance}; fails with {@link ConfigurationException} when
+     * another running instance reports to the registry under the same name, whose gauges the registry would
+     * otherwise keep in place of these.
+     */
     @Override
     public Runnable instance(PasswordHasher hasher, Database database) {
+        // one check-then-register at a time per registry: two instances booting at once cannot both pass
+        synchronized (registry) {
+            if (registry.find(HASHING + "queued").tag("instance", instance).gauge() != null) {
+                throw new ConfigurationException("another running Minoro instance reports its gauges to this"
+                        + " MeterRegistry as instance \"" + instance + "\"; give each instance sharing a registry its"
+                        + " own name with MinoroConfig.Builder.metricsInstance(String)");
+            }
+            return register(hasher, database);
+        }
+    }
+
+    private Runnable register(PasswordHasher hasher, Database database) {
         List<Meter> meters = new ArrayList<>();
         HashingScheduler hashing = hasher.scheduler();
         meters.add(gauge(HASHING + "queued", hashing, HashingScheduler::queued,
@@ -108,6 +133,7 @@ final class MicrometerMetrics implements Instrumentation {
                 "calls holding a place in the hashing queue; at hashingThreads + hashingQueueCapacity, new ones are"
                         + " refused with OverloadedException"));
         meters.add(FunctionCounter.builder(HASHING + "rejections", hashing, HashingScheduler::rejected)
+                .tag("instance", instance)
                 .description("calls refused with OverloadedException: hashing was at capacity")
                 .register(registry));
         database.poolMetrics().ifPresent(pool -> {
@@ -132,7 +158,8 @@ final class MicrometerMetrics implements Instrumentation {
     private <T> Gauge gauge(String name, T source, ToDoubleFunction<T> value, String description) {
         // A strong reference: the instance's gauges live until it closes, which removes them. No base unit: each
         // name says what it counts, and Prometheus would append the unit to it.
-        return Gauge.builder(name, source, value).description(description).strongReference(true).register(registry);
+        return Gauge.builder(name, source, value).tag("instance", instance).description(description)
+                .strongReference(true).register(registry);
     }
 
     private Gauge poolGauge(String name, PoolMetrics pool, ToDoubleFunction<PoolMetrics> value, String description) {

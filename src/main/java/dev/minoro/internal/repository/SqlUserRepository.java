@@ -1,6 +1,7 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateEmailException;
+import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
@@ -119,6 +120,21 @@ final class SqlUserRepository implements UserRepository {
             Inputs.id(id, "id");
             return hashOf(newPassword).flatMap(passwordHash -> database.withConnection("changing a password",
                             c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
+                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
+        });
+    }
+
+    @Override
+    public Mono<Void> changePasswordHash(UUID id, String passwordHash) {
+        return lifecycle.mono(() -> {
+            Inputs.id(id, "id");
+            if (passwordHash == null) {
+                throw new InvalidInputException("passwordHash must not be null; changePassword(id, null) removes the"
+                        + " local password");
+            }
+            String stored = hasher.importedForm(passwordHash);
+            return database.withConnection("changing a password",
+                            c -> Statements.update(c, sql.setPassword, id, stored, now()))
                     .flatMap(changed -> changedOrNoSuchUser(changed, id));
         });
     }

@@ -39,6 +39,13 @@ public class MinoroProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+    /**
+     * The {@code instance} tag of this instance's gauges in the application's {@code MeterRegistry}: needed only when
+     * two Minoro instances report to one registry, each then with its own (1 to 64 characters among
+     * {@code A-Z a-z 0-9 . _ -}).
+     */
+    private String metricsInstance = MinoroConfig.DEFAULT_METRICS_INSTANCE;
+
     /** {@return the {@code minoro.database.*} properties} */
     public Database getDatabase() {
         return database;
@@ -64,6 +71,20 @@ public class MinoroProperties {
         return password;
     }
 
+    /** {@return {@code minoro.metrics-instance}} */
+    public String getMetricsInstance() {
+        return metricsInstance;
+    }
+
+    /**
+     * Sets {@code minoro.metrics-instance}.
+     *
+     * @param metricsInstance the value
+     */
+    public void setMetricsInstance(String metricsInstance) {
+        this.metricsInstance = metricsInstance;
+    }
+
     /** {@return {@code minoro.shutdown-timeout}} */
     public Duration getShutdownTimeout() {
         return shutdownTimeout;
@@ -82,7 +103,8 @@ public class MinoroProperties {
     @Override
     public String toString() {
         return "MinoroProperties{database=" + database + ", lockout=" + lockout + ", argon2=" + argon2 + ", hashing="
-                + hashing + ", password=" + password + ", shutdownTimeout=" + shutdownTimeout + '}';
+                + hashing + ", password=" + password + ", metricsInstance=" + metricsInstance + ", shutdownTimeout="
+                + shutdownTimeout + '}';
     }
 
     /** {@code minoro.database.*}: where the tables live and how Minoro connects ({@code DatabaseConfig}). */

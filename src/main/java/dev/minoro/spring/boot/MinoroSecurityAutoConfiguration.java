@@ -2,6 +2,7 @@ package dev.minoro.spring.boot;
 
 import dev.minoro.Minoro;
 import dev.minoro.spring.MinoroReactiveAuthenticationManager;
+import dev.minoro.spring.MinoroReactiveUserDetailsPasswordService;
 import dev.minoro.spring.MinoroReactiveUserDetailsService;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.core.userdetails.ReactiveUserDetailsPasswordService;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 
 /**
@@ -27,14 +29,14 @@ import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
  *       logins go through {@code Minoro.authenticate} (lockout, disabled accounts, rehashing); also backs off when
  *       the application defines a {@code ReactiveAuthenticationManagerResolver};</li>
  *   <li>{@code minoroUserDetailsService}, a {@link MinoroReactiveUserDetailsService}: the user's roles and
- *       permissions for flows that have authenticated the user otherwise.</li>
+ *       permissions for flows that have authenticated the user otherwise;</li>
+ *   <li>{@code minoroUserDetailsPasswordService}, a {@link MinoroReactiveUserDetailsPasswordService}: stores a
+ *       password that Spring Security's {@code PasswordEncoder} encoded (bcrypt or Argon2, with or without the
+ *       delegating encoder's {@code {bcrypt}}/{@code {argon2}} prefix) as an imported hash, which the user's next
+ *       login replaces with Minoro's own Argon2id.</li>
  * </ul>
  * Roles become {@code ROLE_<name>} authorities; for another prefix, define the beans with {@code withRolePrefix}.
- *
- * <p>No {@code ReactiveUserDetailsPasswordService}: Spring Security calls one to store a hash made by its own
- * {@code PasswordEncoder}, while Minoro hashes and upgrades its passwords itself, at login, and never takes a hash
- * from outside except as an import.
- */
+ * */
 @AutoConfiguration(after = MinoroAutoConfiguration.class,
         afterName = "org.springframework.boot.rsocket.autoconfigure.RSocketMessagingAutoConfiguration",
         beforeName = "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration")
@@ -56,6 +58,12 @@ public final class MinoroSecurityAutoConfiguration {
     @ConditionalOnMissingBean(ReactiveUserDetailsService.class)
     MinoroReactiveUserDetailsService minoroUserDetailsService(Minoro minoro) {
         return MinoroReactiveUserDetailsService.of(minoro);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ReactiveUserDetailsPasswordService.class)
+    MinoroReactiveUserDetailsPasswordService minoroUserDetailsPasswordService(Minoro minoro) {
+        return MinoroReactiveUserDetailsPasswordService.of(minoro);
     }
 
     /** Where Spring Boot's own reactive user details apply: a reactive web application or an RSocket server. */

@@ -43,6 +43,7 @@ final class PropertiesConfig {
     static final String PASSWORD_MIN_LENGTH = "minoro.password.min-length";
     static final String PASSWORD_MAX_LENGTH = "minoro.password.max-length";
     static final String IMPORTED_HASH_COST_FACTOR = "minoro.password.imported-hash-cost-factor";
+    static final String METRICS_INSTANCE = "minoro.metrics-instance";
 
     /**
      * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
@@ -140,6 +141,8 @@ final class PropertiesConfig {
         MinoroProperties.Password password = properties.getPassword();
         apply(PASSWORD_MIN_LENGTH, () -> builder.passwordLength(password.getMinLength(), password.getMaxLength()));
         apply(IMPORTED_HASH_COST_FACTOR, () -> builder.importedHashCostFactor(password.getImportedHashCostFactor()));
+        String metricsInstance = properties.getMetricsInstance();
+        apply(METRICS_INSTANCE, () -> builder.metricsInstance(metricsInstance));
     }
 
     private <V> DatabaseConfig changeIfSet(DatabaseConfig database, String property, @Nullable V value,

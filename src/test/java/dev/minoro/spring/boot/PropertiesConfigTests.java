@@ -79,7 +79,8 @@ final class PropertiesConfigTests {
                 "minoro.hashing.queue-capacity", "16",
                 "minoro.password.min-length", "12",
                 "minoro.password.max-length", "256",
-                "minoro.password.imported-hash-cost-factor", "4");
+                "minoro.password.imported-hash-cost-factor", "4",
+                "minoro.metrics-instance", "orders-db");
         DatabaseConfig database = config.database();
         assertEquals(SQLITE, database.connection());
         assertFalse(database.runMigrations());
@@ -95,6 +96,7 @@ final class PropertiesConfigTests {
         assertEquals(12, config.minPasswordLength());
         assertEquals(256, config.maxPasswordLength());
         assertEquals(4, config.importedHashCostFactor());
+        assertEquals("orders-db", config.metricsInstance());
     }
 
     @Test
@@ -164,6 +166,7 @@ final class PropertiesConfigTests {
         "minoro.password.imported-hash-cost-factor  | 2000  | importedHashCostFactor must be between 1 and 1024, was 2000",
         "minoro.database.migration-lock-timeout     | 0s    | migrationLockTimeout must be a positive duration, was PT0S",
         "minoro.database.busy-timeout               | -1s   | busyTimeout must be a positive duration, was PT-1S",
+        "minoro.metrics-instance                    | a b   | metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -, was \"a b\"",
     })
     void aBadValueIsNamed(String property, String value, String reason) {
         assertEquals(property + ": " + reason, refused("minoro.database.url", SQLITE, property, value));

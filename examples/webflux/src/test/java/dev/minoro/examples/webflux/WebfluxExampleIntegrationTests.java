@@ -164,7 +164,7 @@ final class WebfluxExampleIntegrationTests {
         assertTrue(scrape.contains("minoro_authentication_seconds_count{outcome=\"success\"}"), scrape);
         assertTrue(scrape.contains("minoro_migrations_seconds_count{database=\"sqlite\",outcome=\"applied\"}"),
                 scrape);
-        assertTrue(scrape.contains("minoro_hashing_queued "), scrape);
+        assertTrue(scrape.contains("minoro_hashing_queued{instance=\"minoro\"}"), scrape);
         assertTrue(!scrape.contains("@example.com"), "no email in any metric");
     }
 
