@@ -139,7 +139,10 @@ public interface Minoro extends Disposable {
      * password checked. However many logins arrive at once, an account gets at most
      * {@code maxFailedLogins} checks per lock period. A right password gives its attempt back and lifts
      * only a lock that its own attempt set; an attempt that never finishes (cancelled, or its process
-     * killed) stays counted as a failure. A cancelled login signals nothing.
+     * killed) stays counted as a failure. When the database fails to take back a right password's attempt,
+     * the login fails with that {@link DatabaseException} and the attempt is given back in the background
+     * once the database answers again (retried at most 1 s apart, for up to {@code lockoutDuration}).
+     * A cancelled login signals nothing.
      *
      * @param email the email, compared case-insensitively
      * @param password the password as typed

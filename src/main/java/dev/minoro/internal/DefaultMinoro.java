@@ -42,6 +42,7 @@ final class DefaultMinoro implements Minoro {
         Runnable stopReporting = instrumentation.instance(hasher, database);
         this.closing = Mono.defer(() -> {
             lifecycle.close();
+            authenticator.close();
             return Mono.whenDelayError(database.close(), hasher.close());
         }).doOnTerminate(stopReporting).cache();
     }

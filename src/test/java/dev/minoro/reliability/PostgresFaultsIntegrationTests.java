@@ -1,9 +1,14 @@
 package dev.minoro.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
+import dev.minoro.DatabaseException;
+import dev.minoro.MinoroConfig;
+import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.testing.HashingGate;
 import dev.minoro.Minoro;
 import dev.minoro.NewUser;
 import dev.minoro.User;
@@ -18,9 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -104,6 +115,230 @@ final class PostgresFaultsIntegrationTests {
             } finally {
                 minoro.close().block(TIMEOUT);
             }
+        }
+    }
+
+    @Test
+    void aServerStoppedUnderLoadFailsCallsWithTypedErrorsAndServesAgainAfterItsRestart() throws Exception {
+        try (PostgresEmbedded.Started server = PostgresEmbedded.builder().start()) {
+            AtomicReference<ConnectionPool> pool = new AtomicReference<>();
+            DatabaseConfig database = DatabaseConfig.postgres(server.url("postgres", "sslmode=disable"))
+                    .withConnectionFactoryCustomizer(factory -> {
+                        pool.set(ConnectionPools.of(factory));
+                        return factory;
+                    });
+            Minoro minoro = Minoro.create(TestConfigs.fast(database, Clock.systemUTC())).block(TIMEOUT);
+            try {
+                // 16 callers, each one call after another with no timeout of its own, on an account of its own:
+                // reads, writes and logins
+                List<User> users = Flux.range(0, 16)
+                        .concatMap(i -> minoro.users().create(NewUser.of("restarted" + i + "@example.com",
+                                TestConfigs.PASSWORD)))
+                        .collectList().block(TIMEOUT);
+                User user = users.get(0);
+                List<Function<User, Mono<?>>> kinds = List.of(
+                        u -> minoro.users().findById(u.id()),
+                        u -> minoro.users().findByEmail(u.email()),
+                        u -> minoro.users().setDisabled(u.id(), false),
+                        u -> minoro.authenticate(u.email(), TestConfigs.PASSWORD));
+                AtomicBoolean stop = new AtomicBoolean();
+                Queue<Call> calls = new ConcurrentLinkedQueue<>();
+                long start = System.nanoTime();
+                AtomicInteger next = new AtomicInteger();
+                Mono<Void> load = Flux.range(0, 16)
+                        .flatMap(caller -> Mono.defer(() -> {
+                                    Mono<?> kind = kinds.get(next.getAndIncrement() % kinds.size())
+                                            .apply(users.get(caller));
+                                    long begun = System.nanoTime();
+                                    return kind.then()
+                                            .doOnSuccess(v -> calls.add(new Call(begun, System.nanoTime(), null)))
+                                            .onErrorResume(e -> {
+                                                calls.add(new Call(begun, System.nanoTime(), e));
+                                                return Mono.empty();
+                                            });
+                                })
+                                .repeat(() -> !stop.get()), 16)
+                        .then()
+                        .cache();
+                load.subscribe(v -> { }, e -> { });
+
+                Thread.sleep(1000);
+                long stoppedAt = System.nanoTime();
+                server.stop();
+                Thread.sleep(2000);
+                long restartingAt = System.nanoTime();
+                server.startAgain();
+                long restartedAt = System.nanoTime();
+                Thread.sleep(3000);
+                stop.set(true);
+                load.block(TIMEOUT);
+
+                List<Call> all = new ArrayList<>(calls);
+                List<Call> failed = all.stream().filter(c -> c.error != null).toList();
+                for (Call call : failed) {
+                    assertTrue(call.error instanceof DatabaseException,
+                            () -> "begun " + millis(restartedAt, call.begun) + " ms after the restart, failed "
+                                    + millis(restartedAt, call.ended) + " ms after it, not with a DatabaseException: "
+                                    + stackTrace(call.error));
+                }
+                assertFalse(failed.isEmpty(), "no call failed while the server was down");
+                long longestFailure = failed.stream().mapToLong(Call::millis).max().orElse(0);
+                // no hang: every call ended while the server was down or soon after it was back
+                assertTrue(all.stream().allMatch(c -> c.ended < restartedAt + TimeUnit.SECONDS.toNanos(2)
+                        || c.error == null), "a call failed more than 2 s after the server was back");
+                long firstSuccessAfterRestart = all.stream()
+                        .filter(c -> c.error == null && c.begun >= restartedAt)
+                        .mapToLong(c -> c.ended).min().orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
+                long failedAfterRestart = all.stream()
+                        .filter(c -> c.error != null && c.begun >= restartedAt).count();
+                long lastFailure = failed.stream().mapToLong(c -> c.ended).max().orElse(stoppedAt);
+                long succeededAfter = all.stream().filter(c -> c.error == null && c.begun >= restartedAt).count();
+                Map<String, Long> errors = failed.stream().collect(java.util.stream.Collectors.groupingBy(
+                        c -> c.error.getClass().getSimpleName(), java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (pool.get().getMetrics().orElseThrow().acquiredSize() > 0) {
+                    assertTrue(System.nanoTime() < deadline, "connections leased after the load ended");
+                    Thread.sleep(10);
+                }
+                int maxSize = pool.get().getMetrics().orElseThrow().getMaxAllocatedSize();
+                assertTrue(serverConnections(server) <= maxSize, "more server connections than the pool's size");
+                assertEquals(user.id(), minoro.users().findById(user.id()).block(TIMEOUT).id());
+                // the outage locked nobody out: the right passwords still log in
+                for (User u : users) {
+                    assertEquals(u.id(), minoro.authenticate(u.email(), TestConfigs.PASSWORD).block(TIMEOUT).id());
+                }
+                ReliabilityFigures.record("3 faults: server stopped and restarted while serving", "PostgreSQL",
+                        "16 callers of reads, writes and logins (an account each) without timeouts; server stopped"
+                                + " (fast shutdown) after 1 s for 2 s, then 3 s more after its restart",
+                        all.size() + " calls in " + millis(start, System.nanoTime()) + " ms: " + failed.size()
+                                + " failed " + errors + ", the slowest after "
+                                + longestFailure + " ms, the last " + millis(restartedAt, lastFailure)
+                                + " ms after the server accepted connections again (" + millis(restartingAt, restartedAt)
+                                + " ms to restart it); first success " + millis(restartedAt, firstSuccessAfterRestart)
+                                + " ms after the restart; of the calls begun after it, " + succeededAfter
+                                + " succeeded and " + failedAfterRestart + " failed; 0 connections leased afterwards,"
+                                + " no restart of Minoro, no account locked");
+            } finally {
+                minoro.close().block(TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * Logins with the right password reserve their attempts (enough to reach the lockout threshold, which locks the
+     * account until they give them back), the server stops while their passwords are checked, and their writes that
+     * give the attempts back fail: the callers get the {@link DatabaseException}, and once the server is back the
+     * attempts are given back in the background, so the account is not locked for a lockout duration by an outage.
+     */
+    @Test
+    void rightPasswordsCutShortByAnOutageLockNobodyOut() throws Exception {
+        try (PostgresEmbedded.Started server = PostgresEmbedded.builder().start()) {
+            DatabaseConfig database = DatabaseConfig.postgres(server.url("postgres", "sslmode=disable"));
+            MinoroConfig config = TestConfigs.fast(database, Clock.systemUTC()).toBuilder().hashingThreads(1).build();
+            Minoro creating = Minoro.create(config).block(TIMEOUT);
+            User user;
+            try {
+                user = creating.users().create(NewUser.of("outage@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            } finally {
+                creating.close().block(TIMEOUT);
+            }
+            // an instance whose password checks wait at a gate
+            HashingGate held = HashingGate.holdingAll();
+            Minoro serving = MinoroRuntime.create(config, held).block(TIMEOUT);
+            try {
+                int logins = TestConfigs.MAX_FAILED_LOGINS;
+                List<Mono<Throwable>> answers = new ArrayList<>();
+                for (int i = 0; i < logins; i++) {
+                    Mono<Throwable> answer = serving.authenticate(user.email(), TestConfigs.PASSWORD)
+                            .map(u -> (Throwable) new AssertionError("logged in while the server was stopped"))
+                            .onErrorResume(Mono::just)
+                            .cache();
+                    answer.subscribe();
+                    answers.add(answer);
+                }
+                held.awaitHeld(1, TIMEOUT);
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (failedAttempts(server, user) < logins) {
+                    assertTrue(System.nanoTime() < deadline, "the logins did not reserve their attempts");
+                    Thread.sleep(10);
+                }
+                assertTrue(lockedUntil(server, user) != null, "the attempt that reached the threshold locks");
+                server.stop();
+                held.release();
+                for (Mono<Throwable> answer : answers) {
+                    Throwable error = answer.block(TIMEOUT);
+                    assertTrue(error instanceof DatabaseException, () -> stackTrace(error));
+                }
+                server.startAgain();
+                long restartedAt = System.nanoTime();
+                // given back in the background, retried at most 1 s apart
+                while (failedAttempts(server, user) != 0 || lockedUntil(server, user) != null) {
+                    assertTrue(System.nanoTime() - restartedAt < TimeUnit.SECONDS.toNanos(30),
+                            "the attempts were not given back 30 s after the restart");
+                    Thread.sleep(10);
+                }
+                long givenBack = millis(restartedAt, System.nanoTime());
+                assertEquals(user.id(), serving.authenticate(user.email(), TestConfigs.PASSWORD).block(TIMEOUT).id());
+                ReliabilityFigures.record("3 faults: logins cut short by a stopped server", "PostgreSQL",
+                        logins + " logins with the right password reserve their attempts (the threshold: the account"
+                                + " locks), the server stops while their passwords are checked",
+                        "each answered DatabaseException; " + givenBack + " ms after the restart the attempts were"
+                                + " given back (count 0, no lock) and the next login succeeded");
+            } finally {
+                held.release();
+                serving.close().block(TIMEOUT);
+            }
+        }
+    }
+
+    private static int failedAttempts(PostgresEmbedded.Started server, User user) throws Exception {
+        return Integer.parseInt(column(server, user, "failed_attempts"));
+    }
+
+    private static @Nullable String lockedUntil(PostgresEmbedded.Started server, User user) throws Exception {
+        return column(server, user, "locked_until");
+    }
+
+    private static @Nullable String column(PostgresEmbedded.Started server, User user, String column) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=" + PostgresEmbedded.SUPERUSER);
+                java.sql.PreparedStatement statement = connection.prepareStatement(
+                        "SELECT " + column + " FROM minoro_users WHERE id = ?")) {
+            statement.setObject(1, user.id());
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    private record Call(long begun, long ended, @Nullable Throwable error) {
+        long millis() {
+            return TimeUnit.NANOSECONDS.toMillis(ended - begun);
+        }
+    }
+
+    private static long millis(long from, long to) {
+        return TimeUnit.NANOSECONDS.toMillis(to - from);
+    }
+
+    private static String stackTrace(Throwable error) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+
+    /** Client connections the server has open, as {@code pg_stat_activity} counts them (this query's own excluded). */
+    private static int serverConnections(PostgresEmbedded.Started server) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=" + PostgresEmbedded.SUPERUSER);
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
         }
     }
 

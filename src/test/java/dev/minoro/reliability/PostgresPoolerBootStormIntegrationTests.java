@@ -16,12 +16,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Boot storms behind PgBouncer in transaction mode with 10 server connections: 64 instances share them, each
- * transaction (the migration's included) on whichever server connection is free. (The storm of JVM processes behind
- * PgBouncer is {@code MigrationContract}'s, in {@code PostgresPoolerMigrationIntegrationTests}.)
+ * Boot storms behind PgBouncer in transaction mode with 10 server connections: 64 instances in one JVM, and 8 JVM
+ * processes, share them, each transaction (the migration's included) on whichever server connection is free.
  */
 @ExtendWith(PostgresServer.class)
-final class PostgresPoolerBootStormIntegrationTests implements BootStormContract {
+final class PostgresPoolerBootStormIntegrationTests implements ProcessBootStormContract {
 
     private static PostgresPooler pooler;
 

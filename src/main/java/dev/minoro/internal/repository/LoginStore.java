@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
  * refuses it when the account is locked or the threshold is reached, before its password is checked; a
  * right password gives it back. So concurrency cannot buy more checks than the threshold, and an
  * attempt that never finishes (cancelled, or its process killed between the two statements) stays
- * counted as a failure: at worst it helps lock the account for one lockout duration.
+ * counted as a failure: at worst it helps lock the account for one lockout duration. (One whose right
+ * password's give-back the database failed is given back later by the authenticator.)
  */
 public final class LoginStore {
 
