@@ -5,6 +5,7 @@ import dev.minoro.AccountLockedException;
 import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
+import dev.minoro.PasswordExpiredException;
 import dev.minoro.User;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.metrics.LoginAttempt;
@@ -12,6 +13,7 @@ import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Inputs;
 import dev.minoro.internal.repository.LoginStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -131,12 +133,31 @@ public final class Authenticator {
             // The right password is not a failed attempt, even for a disabled account.
             return store.release(attempt).then(Mono.error(new AccountDisabledException()));
         }
+        Instant expiredAt = expiry(attempt.user());
+        if (expiredAt != null && !expiredAt.isAfter(now)) {
+            // Nor for an expired one; no login is recorded, and the old hash is not rehashed: it is to be replaced.
+            return store.release(attempt).then(Mono.error(new PasswordExpiredException(expiredAt)));
+        }
         String storedHash = attempt.passwordHash();
         Mono<User> recorded = hasher.needsRehash(storedHash)
                 ? slot.hash(password).flatMap(newHash -> store.recordSuccess(attempt, now, newHash, storedHash))
                 : store.recordSuccess(attempt, now, null, null);
         // empty: deleted between the reservation and the write
         return recorded.switchIfEmpty(Mono.error(InvalidCredentialsException::new));
+    }
+
+    /**
+     * When the user's password expires under {@link MinoroConfig#passwordMaxAge()}, or null when passwords never
+     * expire. A password set by code at schema version 1 during a rolling deploy has no time; it counts from the
+     * user's creation.
+     */
+    private @Nullable Instant expiry(User user) {
+        Duration maxAge = config.passwordMaxAge();
+        if (maxAge == null) {
+            return null;
+        }
+        Instant changedAt = user.passwordChangedAt();
+        return (changedAt == null ? user.createdAt() : changedAt).plus(maxAge);
     }
 
     /** Costs one hash, as a wrong password does, then fails as a wrong password does. */
