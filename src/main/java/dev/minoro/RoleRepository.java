@@ -195,7 +195,7 @@ public interface RoleRepository {
      *         permissions, sorted; an empty set for a user without any, or unknown. The map and sets are unmodifiable
      * @throws InvalidInputException (signalled) for a null collection or id, or more than 1000 ids
      */
-    Mono<Map<UUID, Set<String>>> permissionsOf(Collection<UUID> userIds);
+    Mono<Map<UUID, Set<String>>> permissionsOfUsers(Collection<UUID> userIds);
 
     /**
      * {@return a cold {@code Mono} emitting whether any of the user's roles grants the permission: holds it, or a

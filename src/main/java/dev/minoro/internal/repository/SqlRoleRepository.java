@@ -35,7 +35,7 @@ final class SqlRoleRepository implements RoleRepository {
     /** The most roles {@link #setRoles} takes: one statement binds them all. */
     static final int MAX_ROLES_PER_CALL = 1000;
 
-    /** The most users {@link #permissionsOf(Collection)} takes: one statement binds them all. */
+    /** The most users {@link #permissionsOfUsers(Collection)} takes: one statement binds them all. */
     static final int MAX_USERS_PER_CALL = 1000;
 
     private final Database database;
@@ -311,7 +311,7 @@ final class SqlRoleRepository implements RoleRepository {
     }
 
     @Override
-    public Mono<Map<UUID, Set<String>>> permissionsOf(Collection<UUID> userIds) {
+    public Mono<Map<UUID, Set<String>>> permissionsOfUsers(Collection<UUID> userIds) {
         return lifecycle.mono(() -> {
             Inputs.required(userIds, "userIds");
             Set<UUID> ids = new LinkedHashSet<>();

@@ -43,6 +43,7 @@ final class PropertiesConfig {
     static final String PASSWORD_MIN_LENGTH = "minoro.password.min-length";
     static final String PASSWORD_MAX_LENGTH = "minoro.password.max-length";
     static final String IMPORTED_HASH_COST_FACTOR = "minoro.password.imported-hash-cost-factor";
+    static final String PASSWORD_MAX_AGE = "minoro.password.max-age";
 
     /**
      * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
@@ -140,6 +141,10 @@ final class PropertiesConfig {
         MinoroProperties.Password password = properties.getPassword();
         apply(PASSWORD_MIN_LENGTH, () -> builder.passwordLength(password.getMinLength(), password.getMaxLength()));
         apply(IMPORTED_HASH_COST_FACTOR, () -> builder.importedHashCostFactor(password.getImportedHashCostFactor()));
+        Duration maxAge = password.getMaxAge();
+        if (maxAge != null) {
+            apply(PASSWORD_MAX_AGE, () -> builder.passwordMaxAge(maxAge));
+        }
     }
 
     private <V> DatabaseConfig changeIfSet(DatabaseConfig database, String property, @Nullable V value,
