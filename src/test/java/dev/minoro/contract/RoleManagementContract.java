@@ -122,6 +122,29 @@ public interface RoleManagementContract extends MinoroFixture {
         }
     }
 
+    /**
+     * setRoles, assignments, revocations and a role's deletion on one user at once all succeed: on PostgreSQL they
+     * take the user's row and its memberships in different orders (the stamp trigger), and a deadlock the database
+     * breaks is run again.
+     */
+    @Test
+    default void concurrentRoleChangesOfOneUserAllSucceed() {
+        List<String> names = List.of("r0", "r1", "r2", "r3");
+        names.forEach(name -> roles().create(name, null).block(TIMEOUT));
+        User user = user("busy@example.com");
+        roles().create("doomed", null).block(TIMEOUT);
+        roles().assign(user.id(), "doomed").block(TIMEOUT);
+        Flux.range(0, 24)
+                .flatMap(i -> switch (i % 4) {
+                    case 0 -> roles().setRoles(user.id(), Set.of(names.get(i % 3), "r3"));
+                    case 1 -> roles().assign(user.id(), names.get(i % 4));
+                    case 2 -> roles().revoke(user.id(), names.get((i + 1) % 4));
+                    default -> i == 3 ? roles().delete("doomed").then() : roles().setRoles(user.id(), Set.of());
+                }, 8)
+                .then().as(StepVerifier::create).verifyComplete();
+        roles().findByName("doomed").as(StepVerifier::create).verifyComplete();
+    }
+
     @Test
     default void permissionsOfManyUsersComeFromOneStatement() {
         roles().create("writer", null).block(TIMEOUT);

@@ -99,7 +99,7 @@ final class SqlRoleRepository implements RoleRepository {
     public Mono<Boolean> delete(String name) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
-            return Statements.update(database, "deleting a role", sql.deleteRole, nameNorm)
+            return Statements.retriedOnRollback(Statements.update(database, "deleting a role", sql.deleteRole, nameNorm))
                     .map(deleted -> deleted > 0);
         });
     }
@@ -134,7 +134,8 @@ final class SqlRoleRepository implements RoleRepository {
             }
             List<String> norms = List.copyOf(byNorm.keySet());
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.inTransaction("setting a user's roles", c -> Statements.update(c, sql.lockUserRow, userId)
+            return Statements.retriedOnRollback(database.inTransaction("setting a user's roles",
+                    c -> Statements.update(c, sql.lockUserRow, userId)
                     .flatMap(found -> found == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
                             : missingRoles(c, norms))
                     .flatMap(missing -> !missing.isEmpty()
@@ -142,7 +143,7 @@ final class SqlRoleRepository implements RoleRepository {
                             : Statements.update(c, sql.deleteMembershipsExcept(norms.size()), with(userId, norms)))
                     .then(Mono.defer(() -> norms.isEmpty() ? Mono.empty()
                             : Statements.update(c, sql.insertMemberships(norms.size()), with(userId, now, norms))))
-                    .then());
+                    .then()));
         });
     }
 
@@ -177,7 +178,8 @@ final class SqlRoleRepository implements RoleRepository {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.withConnection("assigning a role", c -> assign(c, userId, nameNorm, roleName, now, true));
+            return Statements.retriedOnRollback(database.withConnection("assigning a role",
+                    c -> assign(c, userId, nameNorm, roleName, now, true)));
         });
     }
 
@@ -209,7 +211,8 @@ final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.update(database, "revoking a role", sql.revoke, userId, nameNorm).then();
+            return Statements.retriedOnRollback(Statements.update(database, "revoking a role", sql.revoke, userId,
+                    nameNorm)).then();
         });
     }
 

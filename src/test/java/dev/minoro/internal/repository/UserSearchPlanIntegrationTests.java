@@ -11,6 +11,8 @@ import dev.minoro.internal.database.Database;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.TestConfigs;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +51,8 @@ final class UserSearchPlanIntegrationTests {
                     statement.bind(i, args[i]);
                 }
                 return Flux.from(statement.execute())
-                        .concatMap(result -> result.map(row -> String.valueOf(row.get(row.getMetadata()
-                                .getColumnMetadatas().size() - 1))))
+                        .concatMap(result -> result.map((Row row, RowMetadata metadata) -> String.valueOf(
+                                row.get(metadata.getColumnMetadatas().size() - 1))))
                         .collectList()
                         .map(lines -> String.join("\n", lines));
             });
