@@ -114,7 +114,7 @@ public interface AccountManagementContract extends MinoroFixture {
         // A login that rehashes (the stored hash is weaker than the configuration's) changes no version either.
         Minoro stronger = another(b -> b.argon2(128, 1, 1));
         User rehashed = stronger.authenticate("ada@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
-        assertTrue(sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", ada.id().toString())
+        assertTrue(sqlValue(String.class, "SELECT password_hash FROM minoro_users WHERE id = $1", ada.id())
                 .contains("m=128"), "rehashed");
         assertEquals(0, rehashed.version());
         assertEquals(0, reread(ada).version());

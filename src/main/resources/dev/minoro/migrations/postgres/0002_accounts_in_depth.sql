@@ -19,6 +19,25 @@ ALTER TABLE minoro_users
 UPDATE minoro_users SET password_changed_at = CASE WHEN password_hash IS NULL THEN NULL ELSE updated_at END,
     display_name_norm = lower(display_name);
 
+-- A user inserted by code at schema version 1 (during a rolling deploy) gets the columns that code does not know
+-- of; code at version 2 always sets them, and the WHEN clause keeps the function from running for its inserts.
+CREATE FUNCTION minoro_users_fill_schema_two() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.password_changed_at IS NULL AND NEW.password_hash IS NOT NULL THEN
+        NEW.password_changed_at := NEW.created_at;
+    END IF;
+    IF NEW.display_name_norm IS NULL THEN
+        NEW.display_name_norm := lower(NEW.display_name);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER minoro_users_fill_schema_two BEFORE INSERT ON minoro_users FOR EACH ROW
+    WHEN ((NEW.password_changed_at IS NULL AND NEW.password_hash IS NOT NULL)
+        OR (NEW.display_name_norm IS NULL AND NEW.display_name IS NOT NULL))
+    EXECUTE FUNCTION minoro_users_fill_schema_two();
+
 -- Any change of a user's roles renews its stamp, whatever makes it: an assignment, a revocation, a role
 -- deleted with its memberships, or code at schema version 1. The function keeps the search_path it was made
 -- with, so that it finds minoro_users in Minoro's schema whatever the session that fires it has.

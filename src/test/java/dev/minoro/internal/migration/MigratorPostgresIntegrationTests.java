@@ -110,7 +110,8 @@ final class MigratorPostgresIntegrationTests {
         // The orphaned transaction holds the lock until its statement ends; then this boot takes over.
         migrate(config, real).block(TIMEOUT);
         assertEquals(1L, tables(config, "minoro_users"));
-        assertEquals(1L, RawSql.value(config, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        assertEquals((long) real.latestVersion(), RawSql.value(config, Long.class,
+                "SELECT COUNT(*) FROM minoro_migrations"));
     }
 
     private static void awaitSleeping(PostgresDatabase db) throws InterruptedException {
