@@ -93,11 +93,15 @@ final class SqlUserRepository implements UserRepository {
     @Override
     public Mono<Page<User>> search(UserQuery query) {
         return lifecycle.mono(() -> {
-            Inputs.required(query, "query");
-            String role = query.role();
-            UserSearch search = new UserSearch(query, role == null ? null : Inputs.normalisedRoleName(role), now(), true);
-            return page(search, query.pageSize(), "searching users");
+            return page(searchOf(query, true), query.pageSize(), "searching users");
         });
+    }
+
+    /** {@code query} as SQL, after checking it; with its cursor when {@code paged}. */
+    private UserSearch searchOf(@Nullable UserQuery query, boolean paged) {
+        UserQuery checked = Inputs.required(query, "query");
+        String role = checked.role();
+        return new UserSearch(checked, role == null ? null : Inputs.normalisedRoleName(role), now(), paged);
     }
 
     /** A page of {@code search}: at most {@code pageSize} users, and the cursor after them when more follow. */
@@ -112,10 +116,7 @@ final class SqlUserRepository implements UserRepository {
     @Override
     public Mono<Long> count(UserQuery query) {
         return lifecycle.mono(() -> {
-            Inputs.required(query, "query");
-            String role = query.role();
-            UserSearch search = new UserSearch(query, role == null ? null : Inputs.normalisedRoleName(role), now(),
-                    false);
+            UserSearch search = searchOf(query, false);
             return Statements.first(database, "counting users", sql.rewritten(search.countSql()), Rows::count,
                     search.args());
         });
