@@ -150,6 +150,8 @@ public interface Minoro extends Disposable {
      * @throws InvalidCredentialsException (signalled) for an unknown email or a wrong password, with the
      *                                     same message and about the same time in both cases
      * @throws AccountDisabledException    (signalled) when the password is right but the user is disabled
+     * @throws PasswordExpiredException    (signalled) when the password is right but older than
+     *                                     {@link MinoroConfig#passwordMaxAge()}; no login is recorded
      * @throws AccountLockedException      (signalled) after too many failed logins in a row, until
      *                                     {@link AccountLockedException#lockedUntil()}, without checking the
      *                                     password

@@ -53,6 +53,7 @@ public final class MinoroConfig {
     private final int maxPasswordLength;
     private final int maxFailedLogins;
     private final Duration lockoutDuration;
+    private final @Nullable Duration passwordMaxAge;
     private final int importedHashCostFactor;
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
@@ -71,6 +72,7 @@ public final class MinoroConfig {
         this.maxPasswordLength = b.maxPasswordLength;
         this.maxFailedLogins = b.maxFailedLogins;
         this.lockoutDuration = b.lockoutDuration;
+        this.passwordMaxAge = b.passwordMaxAge;
         this.importedHashCostFactor = b.importedHashCostFactor;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
@@ -98,6 +100,7 @@ public final class MinoroConfig {
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
+                .passwordMaxAge(passwordMaxAge)
                 .importedHashCostFactor(importedHashCostFactor)
                 .metricsInstance(metricsInstance);
         builder.meterRegistry = meterRegistry;
@@ -161,6 +164,14 @@ public final class MinoroConfig {
     }
 
     /**
+     * {@return how long a password stays valid after it was set, or null when passwords never expire (the default);
+     * see {@link Builder#passwordMaxAge(Duration)}}
+     */
+    public @Nullable Duration passwordMaxAge() {
+        return passwordMaxAge;
+    }
+
+    /**
      * {@return how many times the cost of one hash with the configured Argon2id parameters (or OWASP's, when those
      * are cheaper) an imported password hash may have; see {@link Builder#importedHashCostFactor(int)}}
      */
@@ -199,6 +210,7 @@ public final class MinoroConfig {
                 + ", hashingThreads=" + hashingThreads + ", hashingQueueCapacity=" + hashingQueueCapacity
                 + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
                 + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
+                + (passwordMaxAge == null ? "" : ", passwordMaxAge=" + passwordMaxAge)
                 + ", importedHashCostFactor=" + importedHashCostFactor
                 + ", metricsInstance=" + metricsInstance
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
@@ -225,6 +237,7 @@ public final class MinoroConfig {
         private int maxPasswordLength = DEFAULT_MAX_PASSWORD_LENGTH;
         private int maxFailedLogins = DEFAULT_MAX_FAILED_LOGINS;
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
+        private @Nullable Duration passwordMaxAge;
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
@@ -362,6 +375,24 @@ public final class MinoroConfig {
                 throw new ConfigurationException("lockoutDuration must be a positive duration, was " + duration);
             }
             this.lockoutDuration = duration;
+            return this;
+        }
+
+        /**
+         * How long a password stays valid after it was set ({@link User#passwordChangedAt()}: created, changed or
+         * imported), or null for never (the default). Once it is older, {@link Minoro#authenticate} fails with
+         * {@link PasswordExpiredException} after checking that the password is right (a wrong one still gets
+         * {@link InvalidCredentialsException}), and records no login; {@link UserRepository#changePassword} sets
+         * a new one. Users migrated from schema version 1 count from their last update.
+         *
+         * @param maxAge a positive duration, or null for passwords that never expire
+         * @return this builder
+         */
+        public Builder passwordMaxAge(@Nullable Duration maxAge) {
+            if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+                throw new ConfigurationException("passwordMaxAge must be a positive duration or null, was " + maxAge);
+            }
+            this.passwordMaxAge = maxAge;
             return this;
         }
 

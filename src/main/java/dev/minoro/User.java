@@ -17,10 +17,19 @@ import org.jspecify.annotations.Nullable;
  * @param lastLoginAt the last successful login, or null
  * @param lockedUntil when the last lockout after repeated failed logins ends (or ended), or null when the
  *                    account was never locked or has been unlocked since; see {@link #lockedAt(Instant)}
- * @param version     the optimistic-lock version, incremented by every change to the user
+ * @param version     the optimistic-lock version, incremented by every change to the user's profile, status or
+ *                    password; never by login bookkeeping (failed attempts, last login, a rehash of the same
+ *                    password) nor by {@link UserRepository#unlock(UUID)}
+ * @param securityStamp a random value (32 hexadecimal digits, 128 bits) replaced whenever the user's password,
+ *                    email, disabled status (on disabling) or roles change: an application that issues tokens puts
+ *                    it in each token and rejects a token whose stamp is no longer the user's. Not shown by
+ *                    {@link #toString()}
+ * @param passwordChangedAt when the password was last set (created, changed or imported), or null when the user
+ *                    has no local password; what {@link MinoroConfig#passwordMaxAge()} counts from
  */
 public record User(UUID id, String email, @Nullable String displayName, boolean disabled, Instant createdAt,
-        Instant updatedAt, @Nullable Instant lastLoginAt, @Nullable Instant lockedUntil, long version) {
+        Instant updatedAt, @Nullable Instant lastLoginAt, @Nullable Instant lockedUntil, long version,
+        String securityStamp, @Nullable Instant passwordChangedAt) {
 
     /**
      * {@return whether logins are refused at {@code now} because of a lockout after repeated failed logins}
@@ -29,5 +38,14 @@ public record User(UUID id, String email, @Nullable String displayName, boolean 
      */
     public boolean lockedAt(Instant now) {
         return lockedUntil != null && lockedUntil.isAfter(now);
+    }
+
+    /** {@return the user's fields, without its security stamp} */
+    @Override
+    public String toString() {
+        return "User{id=" + id + ", email=" + email + ", displayName=" + displayName + ", disabled=" + disabled
+                + ", createdAt=" + createdAt + ", updatedAt=" + updatedAt + ", lastLoginAt=" + lastLoginAt
+                + ", lockedUntil=" + lockedUntil + ", version=" + version + ", passwordChangedAt=" + passwordChangedAt
+                + '}';
     }
 }

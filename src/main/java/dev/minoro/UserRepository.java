@@ -67,7 +67,33 @@ public interface UserRepository {
     Mono<Long> count();
 
     /**
-     * Changes the email and display name if the user is still at {@code expectedVersion}.
+     * Lists one page of the users that {@code query} keeps, ordered by creation time, then id. Continue with
+     * {@code query.after(page.nextCursor())}: a cursor is a position, so that users created or deleted between two
+     * pages neither repeat nor skip the others, and every page costs the same however deep it is (keyset paging,
+     * on the index of {@code (created_at, id)}). See {@link UserQuery} for the filters and which of them read an
+     * index.
+     *
+     * @param query the filters, page size and cursor
+     * @return a cold {@code Mono} emitting the page: its users (at most {@link UserQuery#pageSize()}) and the
+     *         cursor of the next page, or null when none follows
+     * @throws InvalidInputException (signalled) for a null query, a cursor that no search returned, or a text
+     *                               filter that is empty, longer than 254 characters, not valid Unicode or holds
+     *                               control characters
+     */
+    Mono<Page<User>> search(UserQuery query);
+
+    /**
+     * Counts the users that {@code query} keeps, every page of them: its cursor and page size are ignored.
+     *
+     * @param query the filters
+     * @return a cold {@code Mono} emitting the number of users the filters keep
+     * @throws InvalidInputException (signalled) as {@link #search(UserQuery)}
+     */
+    Mono<Long> count(UserQuery query);
+
+    /**
+     * Changes the email and display name if the user is still at {@code expectedVersion}. A changed email (as
+     * compared, so not a change of case alone) renews the user's {@link User#securityStamp()}.
      *
      * @param id the user's id
      * @param expectedVersion the version the caller read ({@link User#version()})
@@ -77,11 +103,26 @@ public interface UserRepository {
      * @throws VersionConflictException (signalled) when the user was changed since that version
      * @throws NotFoundException        (signalled) when there is no such user
      * @throws DuplicateEmailException  (signalled) when another user has the new email
+     * @throws InvalidInputException    (signalled) for a malformed email or display name, as {@link #create}
      */
     Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName);
 
     /**
-     * Disables (logins refused) or enables the user.
+     * Disables (logins refused) or enables the user if it is still at {@code expectedVersion}. Disabling an enabled
+     * user renews its {@link User#securityStamp()}.
+     *
+     * @param id the user's id
+     * @param expectedVersion the version the caller read ({@link User#version()})
+     * @param disabled true to disable the user, false to enable it
+     * @return a cold {@code Mono} emitting the updated user, at the next version
+     * @throws VersionConflictException (signalled) when the user was changed since that version; nothing is changed
+     * @throws NotFoundException        (signalled) when there is no such user
+     */
+    Mono<User> setDisabled(UUID id, long expectedVersion, boolean disabled);
+
+    /**
+     * Disables (logins refused) or enables the user, whatever its version. Disabling an enabled user renews its
+     * {@link User#securityStamp()}.
      *
      * @param id the user's id
      * @param disabled true to disable the user, false to enable it
@@ -92,7 +133,8 @@ public interface UserRepository {
 
     /**
      * Replaces the password (hashing it on Minoro's hashing scheduler) and clears any lockout; a null
-     * password removes the local password.
+     * password removes the local password. Renews the user's {@link User#securityStamp()} and sets
+     * {@link User#passwordChangedAt()}.
      *
      * @param id the user's id
      * @param newPassword the new password, or null to remove the local password

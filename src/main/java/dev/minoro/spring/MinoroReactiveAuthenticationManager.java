@@ -6,8 +6,10 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroException;
+import dev.minoro.PasswordExpiredException;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -73,6 +75,8 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
      *   <li>{@link BadCredentialsException}: unknown email, wrong or missing password (the same for all);</li>
      *   <li>{@link LockedException}: too many failed logins in a row; the message says until when;</li>
      *   <li>{@link DisabledException}: the password was right but the account is disabled;</li>
+     *   <li>{@link CredentialsExpiredException}: the password was right but older than Minoro's
+     *       {@code passwordMaxAge};</li>
      *   <li>{@link AuthenticationServiceException}: Minoro could not answer (database failure, hashing
      *       queue full), which Spring Security reports as a server error rather than a refused login.</li>
      * </ul>
@@ -111,6 +115,9 @@ public final class MinoroReactiveAuthenticationManager implements ReactiveAuthen
         }
         if (e instanceof AccountDisabledException) {
             return new DisabledException(e.getMessage(), e);
+        }
+        if (e instanceof PasswordExpiredException) {
+            return new CredentialsExpiredException(e.getMessage(), e);
         }
         return new AuthenticationServiceException(e.getMessage(), e);
     }

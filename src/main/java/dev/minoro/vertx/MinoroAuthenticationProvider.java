@@ -52,7 +52,8 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
      * <ul>
      *   <li>{@link CredentialValidationException} for other credentials, or a null username or password;</li>
      *   <li>Minoro's {@code InvalidCredentialsException} (unknown email or wrong password, the same for both),
-     *       {@code AccountLockedException} or {@code AccountDisabledException} for a refused login;</li>
+     *       {@code AccountLockedException}, {@code AccountDisabledException} or {@code PasswordExpiredException} for
+     *       a refused login;</li>
      *   <li>another {@code MinoroException} when Minoro could not answer (database failure, hashing queue full), which
      *       a failure handler can tell from a refused login ({@code BasicAuthHandler} answers 401 to all).</li>
      * </ul>

@@ -28,13 +28,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The contract of migrations on boot and of the ledger, for every database. */
-public interface MigrationContract extends MigrationFixture {
+public interface MigrationContract extends MigrationFixture, SchemaUpgradeContract {
 
     String HEAD_QUERY = "SELECT version, checksum, compatible_from FROM minoro_migrations ORDER BY version DESC LIMIT 1";
 
@@ -57,8 +59,9 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         MigrationReport report = Minoro.migrateDatabase(database).block(TIMEOUT);
         assertEquals(0, report.fromVersion());
-        assertEquals(1, report.toVersion());
-        assertEquals(List.of(1), report.applied().stream().map(AppliedMigration::version).toList());
+        assertEquals(LATEST, report.toVersion());
+        assertEquals(IntStream.rangeClosed(1, LATEST).boxed().toList(),
+                report.applied().stream().map(AppliedMigration::version).toList());
         assertEquals("create_schema", report.applied().get(0).name());
         for (String table : List.of("minoro_migrations", "minoro_users", "minoro_roles", "minoro_user_roles",
                 "minoro_role_permissions")) {
@@ -66,18 +69,18 @@ public interface MigrationContract extends MigrationFixture {
         }
 
         Minoro.migrateDatabase(database).as(StepVerifier::create)
-                .expectNext(new MigrationReport(1, 1, List.of())).verifyComplete();
+                .expectNext(new MigrationReport(LATEST, LATEST, List.of())).verifyComplete();
 
         MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
-        assertEquals(1, status.currentVersion());
-        assertEquals(1, status.latestVersion());
+        assertEquals(LATEST, status.currentVersion());
+        assertEquals(LATEST, status.latestVersion());
         assertTrue(status.upToDate());
         AppliedMigration row = status.applied().get(0);
         assertEquals(report.applied().get(0).checksum(), row.checksum());
         assertTrue(row.checksum().matches("sha256:[0-9a-f]{64}"), row.checksum());
         assertEquals(1, row.compatibleFrom());
         assertTrue(row.appliedBy().startsWith("minoro 0.1.0 on "), row.appliedBy());
-        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        assertEquals((long) LATEST, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
     }
 
     @Test
@@ -102,9 +105,11 @@ public interface MigrationContract extends MigrationFixture {
                 .expectErrorSatisfies(e -> {
                     assertInstanceOf(SchemaNotMigratedException.class, e);
                     assertEquals(0, ((SchemaNotMigratedException) e).currentVersion());
-                    assertEquals(List.of(1), ((SchemaNotMigratedException) e).pendingVersions());
+                    assertEquals(IntStream.rangeClosed(1, LATEST).boxed().toList(),
+                            ((SchemaNotMigratedException) e).pendingVersions());
                     assertEquals("the database schema is at version 0 (" + where + ") and"
-                            + " migrations 1 are pending, but runMigrations is false; run"
+                            + " migrations " + IntStream.rangeClosed(1, LATEST).mapToObj(Integer::toString)
+                                    .collect(Collectors.joining(", ")) + " are pending, but runMigrations is false; run"
                             + " Minoro.migrateDatabase(database).block() (for example from your deployment script)"
                             + " or enable runMigrations", e.getMessage());
                 })
@@ -122,13 +127,15 @@ public interface MigrationContract extends MigrationFixture {
     default void aTamperedChecksumIsRefused() {
         DatabaseConfig database = freshDatabase();
         boot(database);
-        RawSql.execute(database, "UPDATE minoro_migrations SET checksum = $1 WHERE version = 1", "sha256:tampered");
+        // The head: an up-to-date boot reads only the head's row (the migration and the status read every row).
+        RawSql.execute(database, "UPDATE minoro_migrations SET checksum = $1 WHERE version = $2", "sha256:tampered",
+                LATEST);
         for (Mono<?> call : List.of(Minoro.create(config(database)), Minoro.migrateDatabase(database),
                 Minoro.migrationStatus(database))) {
             call.as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
                         assertInstanceOf(ChecksumMismatchException.class, e);
-                        assertEquals(1, ((ChecksumMismatchException) e).version());
+                        assertEquals(LATEST, ((ChecksumMismatchException) e).version());
                         assertEquals("sha256:tampered", ((ChecksumMismatchException) e).actualChecksum());
                     })
                     .verify(TIMEOUT);
@@ -145,32 +152,34 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         boot(database);
         RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
-                + " applied_at, execution_ms, applied_by) VALUES (2, 'future', 'sha256:future', 2, 0, 0, 'test')");
+                + " applied_at, execution_ms, applied_by) VALUES ($1, 'future', 'sha256:future', $1, 0, 0, 'test')",
+                FUTURE);
         String where = description(database);
-        String expected = "the database schema is at version 2 (" + where + "), but this version"
-                + " of Minoro knows up to 1, and version 2 runs only with code from schema version 2 on; upgrade"
+        String expected = "the database schema is at version " + FUTURE + " (" + where + "), but this version"
+                + " of Minoro knows up to " + LATEST + ", and version " + FUTURE + " runs only with code from schema"
+                + " version " + FUTURE + " on; upgrade"
                 + " Minoro to the version that migrated this database";
         for (Mono<?> call : List.of(Minoro.create(config(database)), Minoro.migrateDatabase(database),
                 Minoro.migrationStatus(database))) {
             call.as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
                         SchemaTooNewException tooNew = assertInstanceOf(SchemaTooNewException.class, e);
-                        assertEquals(2, tooNew.databaseVersion());
-                        assertEquals(1, tooNew.codeVersion());
-                        assertEquals(2, tooNew.compatibleFrom());
+                        assertEquals(FUTURE, tooNew.databaseVersion());
+                        assertEquals(LATEST, tooNew.codeVersion());
+                        assertEquals(FUTURE, tooNew.compatibleFrom());
                         assertEquals(where, tooNew.database());
                         assertEquals(expected, e.getMessage());
                     })
                     .verify(TIMEOUT);
         }
 
-        RawSql.execute(database, "UPDATE minoro_migrations SET compatible_from = 1 WHERE version = 2");
+        RawSql.execute(database, "UPDATE minoro_migrations SET compatible_from = 1 WHERE version = $1", FUTURE);
         boot(database);
         Minoro.migrateDatabase(database).as(StepVerifier::create)
-                .expectNext(new MigrationReport(2, 2, List.of())).verifyComplete();
+                .expectNext(new MigrationReport(FUTURE, FUTURE, List.of())).verifyComplete();
         MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
-        assertEquals(2, status.currentVersion());
-        assertEquals(1, status.latestVersion());
+        assertEquals(FUTURE, status.currentVersion());
+        assertEquals(LATEST, status.latestVersion());
         assertTrue(status.upToDate());
     }
 
@@ -192,8 +201,8 @@ public interface MigrationContract extends MigrationFixture {
                 case "newer and compatible":
                 case "newer and incompatible":
                     RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
-                            + " applied_at, execution_ms, applied_by) VALUES (2, 'future', 'sha256:future', $1, 0, 0,"
-                            + " 'test')", state.equals("newer and compatible") ? 1 : 2);
+                            + " applied_at, execution_ms, applied_by) VALUES ($1, 'future', 'sha256:future', $2, 0, 0,"
+                            + " 'test')", FUTURE, state.equals("newer and compatible") ? 1 : FUTURE);
                     break;
                 case "checksum changed":
                     RawSql.execute(database, "UPDATE minoro_migrations SET checksum = 'sha256:changed'");
@@ -233,11 +242,14 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         boot(database);
         RawSql.execute(database, "INSERT INTO minoro_migrations (version, name, checksum, compatible_from,"
-                + " applied_at, execution_ms, applied_by) VALUES (3, 'future', 'sha256:future', 1, 0, 0, 'test')");
+                + " applied_at, execution_ms, applied_by) VALUES ($1, 'future', 'sha256:future', 1, 0, 0, 'test')",
+                LATEST + 2);
+        String held = IntStream.rangeClosed(1, LATEST).mapToObj(Integer::toString).collect(Collectors.joining(", "));
         Minoro.migrationStatus(database).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> {
                     assertInstanceOf(MigrationException.class, e);
-                    assertTrue(e.getMessage().contains("is not a sequence 1, 2, 3 …: it holds versions [1, 3]"),
+                    assertTrue(e.getMessage().contains("is not a sequence 1, 2, 3 …: it holds versions [" + held + ", "
+                            + (LATEST + 2) + "]"),
                             e.getMessage());
                 })
                 .verify(TIMEOUT);
@@ -248,9 +260,9 @@ public interface MigrationContract extends MigrationFixture {
         DatabaseConfig database = freshDatabase();
         MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
         assertEquals(0, status.currentVersion());
-        assertEquals(1, status.latestVersion());
+        assertEquals(LATEST, status.latestVersion());
         assertFalse(status.upToDate());
-        assertEquals(1, status.pending().size());
+        assertEquals(LATEST, status.pending().size());
         assertEquals("create_schema", status.pending().get(0).name());
         assertFalse(tableExists(database, "minoro_migrations"));
     }
@@ -297,7 +309,7 @@ public interface MigrationContract extends MigrationFixture {
             for (Minoro minoro : instances) {
                 minoro.users().count().as(StepVerifier::create).expectNext(0L).verifyComplete();
             }
-            assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+            assertEquals((long) LATEST, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
         } finally {
             Flux.fromIterable(instances).flatMap(Minoro::close).blockLast(TIMEOUT);
         }
@@ -323,7 +335,7 @@ public interface MigrationContract extends MigrationFixture {
             assertEquals(0, process.waitFor(120), process.output());
             assertTrue(process.output().contains("ready users=0"), process.output());
         }
-        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        assertEquals((long) LATEST, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
     }
 
     @Test
@@ -341,8 +353,8 @@ public interface MigrationContract extends MigrationFixture {
         }
         boot(database);
         MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
-        assertEquals(1, status.currentVersion());
-        assertEquals(1, status.applied().size());
+        assertEquals(LATEST, status.currentVersion());
+        assertEquals(LATEST, status.applied().size());
         assertTrue(tableExists(database, "minoro_role_permissions"));
     }
 }

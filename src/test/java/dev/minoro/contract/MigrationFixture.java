@@ -12,6 +12,12 @@ public interface MigrationFixture {
 
     Duration TIMEOUT = Duration.ofSeconds(60);
 
+    /** The newest schema version Minoro ships, read from its manifest. */
+    int LATEST = ShippedMigrations.latestVersion();
+
+    /** A version newer than any Minoro ships, for ledgers that pretend to come from future code. */
+    int FUTURE = LATEST + 1;
+
     /** A new, empty database, different on each call. */
     DatabaseConfig freshDatabase();
 

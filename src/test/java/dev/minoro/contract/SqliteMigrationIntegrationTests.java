@@ -49,7 +49,7 @@ final class SqliteMigrationIntegrationTests implements MigrationContract {
         Path file = Path.of(database.connection().substring("file:".length()));
         MigrationStatus status = Minoro.migrationStatus(database).block(TIMEOUT);
         assertEquals(0, status.currentVersion());
-        assertEquals(1, status.pending().size());
+        assertEquals(LATEST, status.pending().size());
         assertFalse(Files.exists(file), "reading the status must not create the database");
     }
 
@@ -61,7 +61,7 @@ final class SqliteMigrationIntegrationTests implements MigrationContract {
             assertEquals(0L, minoro.users().count().block(TIMEOUT));
             minoro.close().block(TIMEOUT);
         }
-        assertEquals(1, Minoro.migrateDatabase(DatabaseConfig.sqlite("file::memory:")).block(TIMEOUT).toVersion());
+        assertEquals(LATEST, Minoro.migrateDatabase(DatabaseConfig.sqlite("file::memory:")).block(TIMEOUT).toVersion());
         assertEquals(0, Minoro.migrationStatus(memory).block(TIMEOUT).currentVersion());
     }
 }

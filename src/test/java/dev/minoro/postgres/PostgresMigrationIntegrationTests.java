@@ -1,11 +1,14 @@
 package dev.minoro.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.NewUser;
+import dev.minoro.User;
 import dev.minoro.contract.MigrationContract;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresInstance;
@@ -138,14 +141,22 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
         Minoro minoro = Minoro.create(config(database)).block(TIMEOUT);
         try {
             assertEquals(0L, minoro.users().count().block(TIMEOUT));
+            // Schema 2's trigger functions find the tables in the schema they were made in.
+            User ada = minoro.users().create(NewUser.of("ada@example.com", null)).block(TIMEOUT);
+            minoro.roles().create("admin", null).block(TIMEOUT);
+            minoro.roles().assign(ada.id(), "admin").block(TIMEOUT);
+            assertNotEquals(ada.securityStamp(), minoro.users().findById(ada.id()).block(TIMEOUT).securityStamp());
         } finally {
             minoro.close().block(TIMEOUT);
         }
         assertEquals(List.of("auth.minoro_migrations", "auth.minoro_role_permissions", "auth.minoro_roles",
                 "auth.minoro_user_roles", "auth.minoro_users"), db.queryStrings("SELECT schemaname || '.' || tablename"
                 + " FROM pg_tables WHERE tablename LIKE 'minoro%' ORDER BY 1"));
+        assertEquals(List.of("auth.minoro_renew_security_stamp", "auth.minoro_users_fill_schema_two"),
+                db.queryStrings("SELECT n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n"
+                        + " ON n.oid = p.pronamespace WHERE p.proname LIKE 'minoro%' ORDER BY 1"));
         assertTrue(tableExists(database, "minoro_users"), "unqualified names resolve to the schema");
-        assertEquals(1L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        assertEquals((long) LATEST, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
     }
 
     /** The statements the server logged for {@code database} by Minoro's connections, once {@code end} is logged. */

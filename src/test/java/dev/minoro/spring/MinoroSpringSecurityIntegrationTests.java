@@ -12,6 +12,7 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroException;
 import dev.minoro.NewUser;
+import dev.minoro.PasswordExpiredException;
 import dev.minoro.User;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.TestConfigs;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -175,6 +177,26 @@ final class MinoroSpringSecurityIntegrationTests {
                     assertInstanceOf(AccountDisabledException.class, e.getCause());
                 })
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void anExpiredPasswordIsCredentialsExpiredException() {
+        MutableClock clock = MutableClock.atFixedStart();
+        Minoro expiring = Minoro.create(TestConfigs.fast(TestConfigs.sqliteFile(directory, "expiring.db"), clock)
+                .toBuilder().passwordMaxAge(Duration.ofDays(30)).build()).block(TIMEOUT);
+        try {
+            expiring.users().create(NewUser.of("old@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            clock.advance(Duration.ofDays(30));
+            MinoroReactiveAuthenticationManager.of(expiring).authenticate(login("old@example.com", TestConfigs.PASSWORD))
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertInstanceOf(CredentialsExpiredException.class, e);
+                        assertInstanceOf(PasswordExpiredException.class, e.getCause());
+                    })
+                    .verify(TIMEOUT);
+        } finally {
+            expiring.close().block(TIMEOUT);
+        }
     }
 
     @Test

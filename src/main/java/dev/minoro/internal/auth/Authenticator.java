@@ -6,6 +6,7 @@ import dev.minoro.DatabaseException;
 import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
+import dev.minoro.PasswordExpiredException;
 import dev.minoro.User;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.metrics.LoginAttempt;
@@ -152,6 +153,12 @@ public final class Authenticator {
             return givenBackLaterOnFailure(attempt, store.release(attempt))
                     .then(Mono.error(new AccountDisabledException()));
         }
+        Instant expiredAt = expiry(attempt.user());
+        if (expiredAt != null && !expiredAt.isAfter(now)) {
+            // Nor for an expired one; no login is recorded, and the old hash is not rehashed: it is to be replaced.
+            return givenBackLaterOnFailure(attempt, store.release(attempt))
+                    .then(Mono.error(new PasswordExpiredException(expiredAt)));
+        }
         String storedHash = attempt.passwordHash();
         Mono<User> recorded = hasher.needsRehash(storedHash)
                 ? slot.hash(password).flatMap(newHash -> store.recordSuccess(attempt, now, newHash, storedHash))
@@ -181,6 +188,20 @@ public final class Authenticator {
                 .subscribe(null, e -> log.warn("Giving back the login attempt of user {}, whose password was right,"
                         + " failed: its failed-login count stays raised until its next successful login.",
                         attempt.user().id(), e));
+    }
+
+    /**
+     * When the user's password expires under {@link MinoroConfig#passwordMaxAge()}, or null when passwords never
+     * expire. A password set by code at schema version 1 during a rolling deploy has no time; it counts from the
+     * user's creation.
+     */
+    private @Nullable Instant expiry(User user) {
+        Duration maxAge = config.passwordMaxAge();
+        if (maxAge == null) {
+            return null;
+        }
+        Instant changedAt = user.passwordChangedAt();
+        return (changedAt == null ? user.createdAt() : changedAt).plus(maxAge);
     }
 
     /** Costs one hash, as a wrong password does, then fails as a wrong password does. */

@@ -21,6 +21,14 @@ public interface Dialect {
     /** Rewrites portable SQL (placeholders {@code $1 … $n}) for this database. */
     String sql(String portableSql);
 
+    /**
+     * An SQL expression for a new security stamp: 32 lower-case hexadecimal digits from the database's random
+     * source (SQLite's ChaCha20 generator, seeded by the operating system; PostgreSQL's {@code gen_random_uuid},
+     * from its strong random source), a new value for each row it is evaluated for. Schema version 2's
+     * triggers use the same expression.
+     */
+    String newSecurityStamp();
+
     /** The folder under {@code dev/minoro/migrations/} that holds this database's scripts. */
     String migrationFolder();
 

@@ -43,6 +43,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String newSecurityStamp() {
+        return "md5(gen_random_uuid()::text || clock_timestamp()::text)";
+    }
+
+    @Override
     public String migrationFolder() {
         return "postgres";
     }

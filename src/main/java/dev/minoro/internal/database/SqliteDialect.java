@@ -45,6 +45,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String newSecurityStamp() {
+        return "lower(hex(randomblob(16)))";
+    }
+
+    @Override
     public String migrationFolder() {
         return "sqlite";
     }

@@ -5,6 +5,7 @@ import dev.minoro.AccountLockedException;
 import dev.minoro.InvalidCredentialsException;
 import dev.minoro.InvalidInputException;
 import dev.minoro.OverloadedException;
+import dev.minoro.PasswordExpiredException;
 import java.util.Locale;
 
 /**
@@ -23,6 +24,8 @@ public enum LoginOutcome {
     LOCKED,
     /** The password was right and the account is disabled. */
     DISABLED,
+    /** The password was right and older than the configured maximum age. */
+    EXPIRED,
     /** Password hashing was at capacity ({@link OverloadedException}); nothing was checked. */
     OVERLOADED,
     /** The email or password was refused before any check ({@link InvalidInputException}). */
@@ -52,6 +55,9 @@ public enum LoginOutcome {
         }
         if (error instanceof AccountDisabledException) {
             return DISABLED;
+        }
+        if (error instanceof PasswordExpiredException) {
+            return EXPIRED;
         }
         if (error instanceof OverloadedException) {
             return OVERLOADED;

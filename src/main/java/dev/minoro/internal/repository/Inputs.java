@@ -313,6 +313,34 @@ public final class Inputs {
         return permission;
     }
 
+    /**
+     * Text to search for, in the form it is compared in (NFKC, lower case, as emails): valid Unicode, not empty, no
+     * control characters, at most 254 characters.
+     *
+     * @param name what the message calls the argument
+     */
+    public static String searchText(String name, String text) {
+        validUnicode(text, name);
+        if (text.isEmpty()) {
+            throw new InvalidInputException(name + " must not be empty; pass null for no such filter");
+        }
+        if (text.codePointCount(0, text.length()) > MAX_EMAIL_LENGTH) {
+            throw new InvalidInputException(name + " must have at most " + MAX_EMAIL_LENGTH + " characters");
+        }
+        if (text.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(name + " must not contain control characters");
+        }
+        return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The compared form of a display name (NFKC, lower case), what a search matches; null for none. Call it on a
+     * name {@link #displayName} accepted.
+     */
+    public static @Nullable String displayNameNorm(@Nullable String displayName) {
+        return displayName == null ? null : Normalizer.normalize(displayName, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+
     /** Checks a page request: {@code offset >= 0}, {@code 1 <= limit <= 1000}. */
     public static void page(int offset, int limit) {
         if (offset < 0) {

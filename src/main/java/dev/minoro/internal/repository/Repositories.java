@@ -26,9 +26,10 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
         Inputs.preload();
         Sql sql = Sql.of(database.dialect());
         UuidV7 ids = new UuidV7(config.clock());
+        SqlUserRepository users = new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle);
         return new Repositories(
-                new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle),
-                new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle),
+                users,
+                new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle, users),
                 new LoginStore(database, sql));
     }
 }

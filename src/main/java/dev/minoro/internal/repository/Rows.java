@@ -12,7 +12,7 @@ final class Rows {
 
     /** The columns {@link #user} reads, qualified by {@code u}. */
     static final String USER_COLUMNS = "u.id, u.email, u.display_name, u.disabled, u.created_at, u.updated_at,"
-            + " u.last_login_at, u.locked_until, u.version";
+            + " u.last_login_at, u.locked_until, u.version, u.security_stamp, u.password_changed_at";
 
     /** The columns {@link #user} reads, unqualified, for {@code RETURNING} clauses. */
     static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
@@ -33,7 +33,9 @@ final class Rows {
                 notNull(row.get("updated_at", Instant.class), "updated_at"),
                 row.get("last_login_at", Instant.class),
                 row.get("locked_until", Instant.class),
-                notNull(row.get("version", Long.class), "version"));
+                notNull(row.get("version", Long.class), "version"),
+                notNull(row.get("security_stamp", String.class), "security_stamp"),
+                row.get("password_changed_at", Instant.class));
     }
 
     static Role role(Readable row) {

@@ -28,6 +28,7 @@ final class Sql {
     final String userVersion;
     final String updateProfile;
     final String setDisabled;
+    final String setDisabledAtVersion;
     final String setPassword;
     final String unlock;
     final String deleteUser;
@@ -45,6 +46,8 @@ final class Sql {
     final String allRoles;
     final String countRoles;
     final String deleteRole;
+    final String renameRole;
+    final String lockUserRow;
     final String assign;
     final String userAndRoleExist;
     final String revoke;
@@ -55,7 +58,10 @@ final class Sql {
     final String revokePermission;
     final String permissionsOfRole;
     final String permissionsOf;
-    final String hasPermission;
+
+    /** Rewrites SQL built per call (search, lists of values) for the database. */
+    private final Dialect dialect;
+    private final Map<String, String> rewritten = new ConcurrentHashMap<>();
 
     /** The statements for {@code dialect}, rewritten on first use and then shared. */
     static Sql of(Dialect dialect) {
@@ -63,22 +69,32 @@ final class Sql {
     }
 
     private Sql(Dialect dialect) {
+        this.dialect = dialect;
+        String newStamp = dialect.newSecurityStamp();
         insertUser = dialect.sql("INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
-                + " disabled, failed_attempts, created_at, updated_at, version)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0)");
+                + " disabled, failed_attempts, created_at, updated_at, version, display_name_norm, security_stamp,"
+                + " password_changed_at)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0, $8, " + newStamp + ","
+                + " CASE WHEN $5 IS NULL THEN NULL ELSE $7 END) RETURNING " + USER_RETURNING);
         userById = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.id = $1");
         userByEmail = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.email_norm = $1");
         usersPage = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u ORDER BY u.email_norm"
                 + " LIMIT $1 OFFSET $2");
         countUsers = "SELECT COUNT(*) FROM minoro_users";
         userVersion = dialect.sql("SELECT version FROM minoro_users WHERE id = $1");
+        // SET expressions read the row as it was before the update, on both databases.
         updateProfile = dialect.sql("UPDATE minoro_users SET email = $3, email_norm = $4, display_name = $5,"
-                + " updated_at = $6, version = version + 1 WHERE id = $1 AND version = $2"
-                + " RETURNING " + USER_RETURNING);
-        setDisabled = dialect.sql("UPDATE minoro_users SET disabled = $2, updated_at = $3,"
-                + " version = version + 1 WHERE id = $1 RETURNING " + USER_RETURNING);
+                + " display_name_norm = $7, updated_at = $6, version = version + 1,"
+                + " security_stamp = CASE WHEN email_norm = $4 THEN security_stamp ELSE " + newStamp + " END"
+                + " WHERE id = $1 AND version = $2 RETURNING " + USER_RETURNING);
+        String setDisabledSql = "UPDATE minoro_users SET disabled = $2, updated_at = $3, version = version + 1,"
+                + " security_stamp = CASE WHEN $2 AND NOT disabled THEN " + newStamp + " ELSE security_stamp END"
+                + " WHERE id = $1";
+        setDisabled = dialect.sql(setDisabledSql + " RETURNING " + USER_RETURNING);
+        setDisabledAtVersion = dialect.sql(setDisabledSql + " AND version = $4 RETURNING " + USER_RETURNING);
         setPassword = dialect.sql("UPDATE minoro_users SET password_hash = $2, failed_attempts = 0,"
-                + " locked_until = NULL, updated_at = $3, version = version + 1 WHERE id = $1");
+                + " locked_until = NULL, updated_at = $3, version = version + 1, security_stamp = " + newStamp + ","
+                + " password_changed_at = CASE WHEN $2 IS NULL THEN NULL ELSE $3 END WHERE id = $1");
         unlock = dialect.sql("UPDATE minoro_users SET failed_attempts = 0, locked_until = NULL WHERE id = $1");
         deleteUser = dialect.sql("DELETE FROM minoro_users WHERE id = $1");
 
@@ -115,6 +131,11 @@ final class Sql {
         allRoles = "SELECT " + ROLE_COLUMNS + " FROM minoro_roles r ORDER BY r.name_norm";
         countRoles = "SELECT COUNT(*) FROM minoro_roles";
         deleteRole = dialect.sql("DELETE FROM minoro_roles WHERE name_norm = $1");
+        renameRole = dialect.sql("UPDATE minoro_roles SET name = $2, name_norm = $3 WHERE name_norm = $1"
+                + " RETURNING " + ROLE_COLUMNS.replace("r.", ""));
+        // Changes nothing, but holds the user's row until the transaction ends (PostgreSQL's row lock, SQLite's
+        // write lock), so that concurrent replacements of one user's roles run one after the other.
+        lockUserRow = dialect.sql("UPDATE minoro_users SET version = version WHERE id = $1");
         assign = dialect.sql("INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
                 + " SELECT u.id, r.id, $3 FROM minoro_users u, minoro_roles r"
                 + " WHERE u.id = $1 AND r.name_norm = $2"
@@ -140,8 +161,58 @@ final class Sql {
         permissionsOf = dialect.sql("SELECT DISTINCT p.permission FROM minoro_role_permissions p"
                 + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = $1"
                 + " ORDER BY p.permission");
-        hasPermission = dialect.sql("SELECT 1 FROM minoro_role_permissions p"
-                + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
-                + " WHERE ur.user_id = $1 AND p.permission = $2 LIMIT 1");
+    }
+
+    /**
+     * Whether any of the user's roles grants one of {@code count} permissions, {@code $2 …}: the permission asked
+     * for and the wildcards that cover it (see {@link Permissions}).
+     */
+    String hasAnyPermission(int count) {
+        return dialect.sql("SELECT 1 FROM minoro_role_permissions p JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
+                + " WHERE ur.user_id = $1 AND p.permission IN (" + placeholders(2, count) + ") LIMIT 1");
+    }
+
+    /** The permissions of {@code count} users, {@code $1 …}: one row per user and permission, distinct. */
+    String permissionsOfUsers(int count) {
+        return dialect.sql("SELECT DISTINCT ur.user_id, p.permission FROM minoro_user_roles ur"
+                + " JOIN minoro_role_permissions p ON p.role_id = ur.role_id"
+                + " WHERE ur.user_id IN (" + placeholders(1, count) + ")");
+    }
+
+    /** The normalised names, among {@code count} given as {@code $1 …}, that roles have. */
+    String roleNamesAmong(int count) {
+        return dialect.sql("SELECT name_norm FROM minoro_roles WHERE name_norm IN (" + placeholders(1, count) + ")");
+    }
+
+    /** Deletes user {@code $1}'s memberships except those of the {@code count} roles named {@code $2 …}. */
+    String deleteMembershipsExcept(int count) {
+        return dialect.sql("DELETE FROM minoro_user_roles WHERE user_id = $1" + (count == 0 ? ""
+                : " AND role_id NOT IN (SELECT id FROM minoro_roles WHERE name_norm IN (" + placeholders(2, count)
+                        + "))"));
+    }
+
+    /** Gives user {@code $1} (at time {@code $2}) the {@code count} roles named {@code $3 …} it does not have. */
+    String insertMemberships(int count) {
+        return dialect.sql("INSERT INTO minoro_user_roles (user_id, role_id, assigned_at) SELECT $1, r.id, $2"
+                + " FROM minoro_roles r WHERE r.name_norm IN (" + placeholders(3, count) + ")"
+                + " ON CONFLICT (user_id, role_id) DO NOTHING");
+    }
+
+    /**
+     * A search's portable SQL, rewritten for the database and kept: a search has at most 2^6 shapes (which
+     * filters it has), so the cache stays small. Lists of values are rewritten per call instead: one shape per
+     * length would keep up to a thousand long strings.
+     */
+    String rewritten(String portableSql) {
+        return rewritten.computeIfAbsent(portableSql, dialect::sql);
+    }
+
+    /** {@code $from, $from+1, …}, {@code count} of them. */
+    static String placeholders(int from, int count) {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            list.append(i == 0 ? "$" : ", $").append(from + i);
+        }
+        return list.toString();
     }
 }

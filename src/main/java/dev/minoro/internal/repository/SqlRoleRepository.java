@@ -1,15 +1,30 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateRoleException;
+import dev.minoro.InvalidInputException;
 import dev.minoro.NotFoundException;
+import dev.minoro.Page;
 import dev.minoro.Role;
 import dev.minoro.RoleRepository;
 import dev.minoro.User;
+import dev.minoro.UserQuery;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,13 +32,22 @@ import reactor.core.publisher.Mono;
 /** The {@link RoleRepository} over any {@link Database}, in plain SQL. */
 final class SqlRoleRepository implements RoleRepository {
 
+    /** The most roles {@link #setRoles} takes: one statement binds them all. */
+    static final int MAX_ROLES_PER_CALL = 1000;
+
+    /** The most users {@link #permissionsOfUsers(Collection)} takes: one statement binds them all. */
+    static final int MAX_USERS_PER_CALL = 1000;
+
     private final Database database;
     private final Sql sql;
     private final Clock clock;
     private final UuidV7 ids;
     private final Lifecycle lifecycle;
+    private final SqlUserRepository users;
 
-    SqlRoleRepository(Database database, Sql sql, Clock clock, UuidV7 ids, Lifecycle lifecycle) {
+    SqlRoleRepository(Database database, Sql sql, Clock clock, UuidV7 ids, Lifecycle lifecycle,
+            SqlUserRepository users) {
+        this.users = users;
         this.database = database;
         this.sql = sql;
         this.clock = clock;
@@ -75,9 +99,77 @@ final class SqlRoleRepository implements RoleRepository {
     public Mono<Boolean> delete(String name) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
-            return Statements.update(database, "deleting a role", sql.deleteRole, nameNorm)
+            return Statements.retriedOnRollback(Statements.update(database, "deleting a role", sql.deleteRole, nameNorm))
                     .map(deleted -> deleted > 0);
         });
+    }
+
+    @Override
+    public Mono<Role> rename(String name, String newName) {
+        return lifecycle.mono(() -> {
+            String nameNorm = Inputs.normalisedRoleName(name);
+            String newNameNorm = Inputs.normalisedRoleName(newName);
+            return database.withConnection("renaming a role", c -> Statements.query(c, sql.renameRole, Rows::role,
+                                    nameNorm, newName, newNameNorm)
+                            .next()
+                            .onErrorMap(database.dialect()::isUniqueViolation,
+                                    e -> new DuplicateRoleException(newName, e)))
+                    .switchIfEmpty(Mono.error(() -> noSuchRole(name)));
+        });
+    }
+
+    @Override
+    public Mono<Void> setRoles(UUID userId, Set<String> roleNames) {
+        return lifecycle.mono(() -> {
+            Inputs.id(userId, "userId");
+            Inputs.required(roleNames, "roleNames");
+            // Names that differ only in case or form are one role.
+            Map<String, String> byNorm = new TreeMap<>();
+            for (String name : roleNames) {
+                byNorm.putIfAbsent(Inputs.normalisedRoleName(name), name);
+            }
+            if (byNorm.size() > MAX_ROLES_PER_CALL) {
+                throw new InvalidInputException("roleNames must hold at most " + MAX_ROLES_PER_CALL + " roles, had "
+                        + byNorm.size());
+            }
+            List<String> norms = List.copyOf(byNorm.keySet());
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            return Statements.retriedOnRollback(database.inTransaction("setting a user's roles",
+                    c -> Statements.update(c, sql.lockUserRow, userId)
+                    .flatMap(found -> found == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
+                            : missingRoles(c, norms))
+                    .flatMap(missing -> !missing.isEmpty()
+                            ? Mono.error(noSuchRole(byNorm.get(missing.get(0))))
+                            : Statements.update(c, sql.deleteMembershipsExcept(norms.size()), with(userId, norms)))
+                    .then(Mono.defer(() -> norms.isEmpty() ? Mono.empty()
+                            : Statements.update(c, sql.insertMemberships(norms.size()), with(userId, now, norms))))
+                    .then()));
+        });
+    }
+
+    /** The normalised names among {@code norms} that no role has, in order. */
+    private Mono<List<String>> missingRoles(Connection c, List<String> norms) {
+        if (norms.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return Statements.query(c, sql.roleNamesAmong(norms.size()),
+                        row -> Rows.notNull(row.get("name_norm", String.class), "name_norm"), norms.toArray())
+                .collect(Collectors.toSet())
+                .map(found -> norms.stream().filter(n -> !found.contains(n)).toList());
+    }
+
+    private static Object[] with(Object first, List<String> rest) {
+        return with(first, null, rest);
+    }
+
+    private static Object[] with(Object first, @Nullable Object second, List<String> rest) {
+        List<Object> args = new ArrayList<>();
+        args.add(first);
+        if (second != null) {
+            args.add(second);
+        }
+        args.addAll(rest);
+        return args.toArray();
     }
 
     @Override
@@ -86,7 +178,8 @@ final class SqlRoleRepository implements RoleRepository {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.withConnection("assigning a role", c -> assign(c, userId, nameNorm, roleName, now, true));
+            return Statements.retriedOnRollback(database.withConnection("assigning a role",
+                    c -> assign(c, userId, nameNorm, roleName, now, true)));
         });
     }
 
@@ -118,7 +211,8 @@ final class SqlRoleRepository implements RoleRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.update(database, "revoking a role", sql.revoke, userId, nameNorm).then();
+            return Statements.retriedOnRollback(Statements.update(database, "revoking a role", sql.revoke, userId,
+                    nameNorm)).then();
         });
     }
 
@@ -139,6 +233,16 @@ final class SqlRoleRepository implements RoleRepository {
     }
 
     @Override
+    public Mono<Page<User>> membersOf(String roleName, @Nullable String cursor, int pageSize) {
+        return lifecycle.mono(() -> {
+            String nameNorm = Inputs.normalisedRoleName(roleName);
+            UserQuery query = UserQuery.all().withPageSize(pageSize).after(cursor);
+            UserSearch search = new UserSearch(query, nameNorm, Instant.ofEpochMilli(clock.millis()), true);
+            return users.page(search, pageSize, "listing a role's members");
+        });
+    }
+
+    @Override
     public Mono<Boolean> hasRole(UUID userId, String roleName) {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
@@ -151,7 +255,7 @@ final class SqlRoleRepository implements RoleRepository {
     public Mono<Void> grantPermission(String roleName, String permission) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            String checkedPermission = Inputs.permission(permission);
+            String checkedPermission = Permissions.grantable(Inputs.permission(permission));
             Instant now = Instant.ofEpochMilli(clock.millis());
             return database.withConnection("granting a permission",
                     c -> grant(c, nameNorm, roleName, checkedPermission, now, true));
@@ -203,9 +307,38 @@ final class SqlRoleRepository implements RoleRepository {
     public Mono<Boolean> hasPermission(UUID userId, String permission) {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
-            String checkedPermission = Inputs.permission(permission);
-            return Statements.exists(database, "checking a user's permission", sql.hasPermission, userId,
-                    checkedPermission);
+            List<String> granting = Permissions.grantedBy(Inputs.permission(permission));
+            return Statements.exists(database, "checking a user's permission", sql.hasAnyPermission(granting.size()),
+                    with(userId, granting));
+        });
+    }
+
+    @Override
+    public Mono<Map<UUID, Set<String>>> permissionsOfUsers(Collection<UUID> userIds) {
+        return lifecycle.mono(() -> {
+            Inputs.required(userIds, "userIds");
+            Set<UUID> ids = new LinkedHashSet<>();
+            for (UUID id : userIds) {
+                ids.add(Inputs.id(id, "userIds' element"));
+            }
+            if (ids.size() > MAX_USERS_PER_CALL) {
+                throw new InvalidInputException("userIds must hold at most " + MAX_USERS_PER_CALL + " ids, had "
+                        + ids.size());
+            }
+            Map<UUID, SortedSet<String>> permissions = new LinkedHashMap<>();
+            ids.forEach(id -> permissions.put(id, new TreeSet<>()));
+            if (ids.isEmpty()) {
+                return Mono.just(Map.of());
+            }
+            return Statements.all(database, "listing users' permissions", sql.permissionsOfUsers(ids.size()),
+                            row -> Map.entry(Rows.notNull(row.get("user_id", UUID.class), "user_id"), Rows.permission(row)),
+                            ids.toArray())
+                    .doOnNext(entry -> permissions.get(entry.getKey()).add(entry.getValue()))
+                    .then(Mono.fromSupplier(() -> {
+                        Map<UUID, Set<String>> result = new LinkedHashMap<>();
+                        permissions.forEach((id, granted) -> result.put(id, Collections.unmodifiableSortedSet(granted)));
+                        return Collections.unmodifiableMap(result);
+                    }));
         });
     }
 

@@ -5,11 +5,14 @@ import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
+import dev.minoro.Page;
 import dev.minoro.User;
+import dev.minoro.UserQuery;
 import dev.minoro.UserRepository;
 import dev.minoro.VersionConflictException;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
+import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -50,10 +53,11 @@ final class SqlUserRepository implements UserRepository {
             return storedHashOf(user).flatMap(passwordHash -> {
                 UUID id = ids.next();
                 Instant now = now();
-                return database.withConnection("creating a user", c -> Statements.update(c, sql.insertUser,
-                                id, email, emailNorm, orNull(displayName), orNull(passwordHash.orElse(null)), false, now)
-                                .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new))
-                        .thenReturn(new User(id, email, displayName, false, now, now, null, null, 0L));
+                return database.withConnection("creating a user", c -> Statements.query(c, sql.insertUser, Rows::user,
+                                id, email, emailNorm, orNull(displayName), orNull(passwordHash.orElse(null)), false, now,
+                                orNull(Inputs.displayNameNorm(displayName)))
+                        .next()
+                        .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new));
             });
         });
     }
@@ -88,19 +92,68 @@ final class SqlUserRepository implements UserRepository {
     }
 
     @Override
+    public Mono<Page<User>> search(UserQuery query) {
+        return lifecycle.mono(() -> {
+            return page(searchOf(query, true), query.pageSize(), "searching users");
+        });
+    }
+
+    /** {@code query} as SQL, after checking it; with its cursor when {@code paged}. */
+    private UserSearch searchOf(@Nullable UserQuery query, boolean paged) {
+        UserQuery checked = Inputs.required(query, "query");
+        String role = checked.role();
+        return new UserSearch(checked, role == null ? null : Inputs.normalisedRoleName(role), now(), paged);
+    }
+
+    /** A page of {@code search}: at most {@code pageSize} users, and the cursor after them when more follow. */
+    Mono<Page<User>> page(UserSearch search, int pageSize, String doing) {
+        return Statements.all(database, doing, sql.rewritten(search.pageSql()), Rows::user, search.pageArgs(pageSize))
+                .collectList()
+                .map(users -> users.size() > pageSize
+                        ? new Page<>(users.subList(0, pageSize), UserSearch.cursorAfter(users.get(pageSize - 1)))
+                        : new Page<>(users, null));
+    }
+
+    @Override
+    public Mono<Long> count(UserQuery query) {
+        return lifecycle.mono(() -> {
+            UserSearch search = searchOf(query, false);
+            return Statements.first(database, "counting users", sql.rewritten(search.countSql()), Rows::count,
+                    search.args());
+        });
+    }
+
+    @Override
     public Mono<User> updateProfile(UUID id, long expectedVersion, String email, @Nullable String displayName) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
             String emailNorm = Inputs.newEmail(email);
             String checkedDisplayName = Inputs.displayName(displayName);
             return database.withConnection("updating a user", c -> Statements.query(c, sql.updateProfile, Rows::user,
-                            id, expectedVersion, email, emailNorm, orNull(checkedDisplayName), now())
+                            id, expectedVersion, email, emailNorm, orNull(checkedDisplayName), now(),
+                            orNull(Inputs.displayNameNorm(checkedDisplayName)))
                     .next()
                     .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new)
-                    .switchIfEmpty(Mono.defer(() -> Statements.query(c, sql.userVersion, row -> 0, id)
+                    .switchIfEmpty(conflictOrNoSuchUser(c, id, expectedVersion)));
+        });
+    }
+
+    /** Why a statement guarded by a version changed nothing: the user is at another version, or gone. */
+    private Mono<User> conflictOrNoSuchUser(Connection c, UUID id, long expectedVersion) {
+        return Mono.defer(() -> Statements.query(c, sql.userVersion, row -> 0, id)
+                .next()
+                .flatMap(found -> Mono.<User>error(new VersionConflictException(id, expectedVersion)))
+                .switchIfEmpty(Mono.error(() -> noSuchUser(id))));
+    }
+
+    @Override
+    public Mono<User> setDisabled(UUID id, long expectedVersion, boolean disabled) {
+        return lifecycle.mono(() -> {
+            Inputs.id(id, "id");
+            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
+                    c -> Statements.query(c, sql.setDisabledAtVersion, Rows::user, id, disabled, now(), expectedVersion)
                             .next()
-                            .flatMap(found -> Mono.<User>error(new VersionConflictException(id, expectedVersion)))
-                            .switchIfEmpty(Mono.error(() -> noSuchUser(id))))));
+                            .switchIfEmpty(conflictOrNoSuchUser(c, id, expectedVersion)));
         });
     }
 

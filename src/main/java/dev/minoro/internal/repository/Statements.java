@@ -1,5 +1,6 @@
 package dev.minoro.internal.repository;
 
+import dev.minoro.DatabaseException;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
@@ -8,6 +9,7 @@ import io.r2dbc.spi.Statement;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /** Runs one SQL statement with positional arguments over the R2DBC SPI. */
 final class Statements {
@@ -61,6 +63,17 @@ final class Statements {
     /** A cold Mono of the number of rows a statement changed, on a connection of its own, for {@code doing}. */
     static Mono<Long> update(Database database, String doing, String sql, Object... args) {
         return database.withConnection(doing, c -> update(c, sql, args));
+    }
+
+    /**
+     * {@code work} subscribed again, up to twice, when the database rolled its transaction back for a deadlock or a
+     * serialization failure (SQLSTATE class 40, "transaction rollback", after which the whole transaction may
+     * simply run again). Role changes need it on PostgreSQL: they lock a membership and then, through the
+     * trigger that renews the stamp, its user, while {@code setRoles} locks the user first.
+     */
+    static <T> Mono<T> retriedOnRollback(Mono<T> work) {
+        return work.retryWhen(Retry.max(2).filter(e -> e instanceof DatabaseException database
+                && database.sqlState() != null && database.sqlState().startsWith("40")));
     }
 
     private static Statement bind(Statement statement, Object... args) {

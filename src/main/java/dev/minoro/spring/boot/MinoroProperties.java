@@ -576,6 +576,26 @@ public class MinoroProperties {
          */
         private int importedHashCostFactor = MinoroConfig.DEFAULT_IMPORTED_HASH_COST_FACTOR;
 
+        /**
+         * How long a password stays valid after it was set; once older, a login with the right password fails with
+         * PasswordExpiredException (Spring Security's CredentialsExpiredException). Unset: passwords never expire.
+         */
+        private @Nullable Duration maxAge;
+
+        /** {@return {@code minoro.password.max-age}, or null when passwords never expire} */
+        public @Nullable Duration getMaxAge() {
+            return maxAge;
+        }
+
+        /**
+         * Sets {@code minoro.password.max-age}.
+         *
+         * @param maxAge the value, or null for passwords that never expire
+         */
+        public void setMaxAge(@Nullable Duration maxAge) {
+            this.maxAge = maxAge;
+        }
+
         /** {@return {@code minoro.password.min-length}} */
         public int getMinLength() {
             return minLength;
@@ -621,7 +641,7 @@ public class MinoroProperties {
         @Override
         public String toString() {
             return "Password{minLength=" + minLength + ", maxLength=" + maxLength + ", importedHashCostFactor="
-                    + importedHashCostFactor + '}';
+                    + importedHashCostFactor + ", maxAge=" + maxAge + '}';
         }
     }
 }

@@ -43,6 +43,7 @@ final class PropertiesConfig {
     static final String PASSWORD_MIN_LENGTH = "minoro.password.min-length";
     static final String PASSWORD_MAX_LENGTH = "minoro.password.max-length";
     static final String IMPORTED_HASH_COST_FACTOR = "minoro.password.imported-hash-cost-factor";
+    static final String PASSWORD_MAX_AGE = "minoro.password.max-age";
     static final String METRICS_INSTANCE = "minoro.metrics-instance";
 
     /**
@@ -141,6 +142,10 @@ final class PropertiesConfig {
         MinoroProperties.Password password = properties.getPassword();
         apply(PASSWORD_MIN_LENGTH, () -> builder.passwordLength(password.getMinLength(), password.getMaxLength()));
         apply(IMPORTED_HASH_COST_FACTOR, () -> builder.importedHashCostFactor(password.getImportedHashCostFactor()));
+        Duration maxAge = password.getMaxAge();
+        if (maxAge != null) {
+            apply(PASSWORD_MAX_AGE, () -> builder.passwordMaxAge(maxAge));
+        }
         String metricsInstance = properties.getMetricsInstance();
         apply(METRICS_INSTANCE, () -> builder.metricsInstance(metricsInstance));
     }

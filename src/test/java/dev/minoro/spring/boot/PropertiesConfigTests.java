@@ -80,6 +80,7 @@ final class PropertiesConfigTests {
                 "minoro.password.min-length", "12",
                 "minoro.password.max-length", "256",
                 "minoro.password.imported-hash-cost-factor", "4",
+                "minoro.password.max-age", "90d",
                 "minoro.metrics-instance", "orders-db");
         DatabaseConfig database = config.database();
         assertEquals(SQLITE, database.connection());
@@ -96,6 +97,7 @@ final class PropertiesConfigTests {
         assertEquals(12, config.minPasswordLength());
         assertEquals(256, config.maxPasswordLength());
         assertEquals(4, config.importedHashCostFactor());
+        assertEquals(Duration.ofDays(90), config.passwordMaxAge());
         assertEquals("orders-db", config.metricsInstance());
     }
 
@@ -164,6 +166,7 @@ final class PropertiesConfigTests {
         "minoro.password.min-length                 | 0     | minPasswordLength must be >= 1, was 0",
         "minoro.password.max-length                 | 5000  | maxPasswordLength must be between minPasswordLength (8) and 4096, was 5000",
         "minoro.password.imported-hash-cost-factor  | 2000  | importedHashCostFactor must be between 1 and 1024, was 2000",
+        "minoro.password.max-age                    | 0s    | passwordMaxAge must be a positive duration or null, was PT0S",
         "minoro.database.migration-lock-timeout     | 0s    | migrationLockTimeout must be a positive duration, was PT0S",
         "minoro.database.busy-timeout               | -1s   | busyTimeout must be a positive duration, was PT-1S",
         "minoro.metrics-instance                    | a b   | metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -, was \"a b\"",
