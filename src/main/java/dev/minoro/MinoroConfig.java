@@ -52,6 +52,7 @@ public final class MinoroConfig {
     private final int maxFailedLogins;
     private final Duration lockoutDuration;
     private final int importedHashCostFactor;
+    private final boolean importPlaintextPasswords;
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
     private final @Nullable Object observationRegistry;
@@ -69,6 +70,7 @@ public final class MinoroConfig {
         this.maxFailedLogins = b.maxFailedLogins;
         this.lockoutDuration = b.lockoutDuration;
         this.importedHashCostFactor = b.importedHashCostFactor;
+        this.importPlaintextPasswords = b.importPlaintextPasswords;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
     }
@@ -94,7 +96,8 @@ public final class MinoroConfig {
                 .hashingThreads(hashingThreads).hashingQueueCapacity(hashingQueueCapacity)
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
-                .importedHashCostFactor(importedHashCostFactor);
+                .importedHashCostFactor(importedHashCostFactor)
+                .importPlaintextPasswords(importPlaintextPasswords);
         builder.meterRegistry = meterRegistry;
         builder.observationRegistry = observationRegistry;
         return builder;
@@ -164,6 +167,14 @@ public final class MinoroConfig {
     }
 
     /**
+     * {@return whether an imported {@code passwordHash} may be Spring Security's {@code {noop}} plain text; see
+     * {@link Builder#importPlaintextPasswords(boolean)}}
+     */
+    public boolean importPlaintextPasswords() {
+        return importPlaintextPasswords;
+    }
+
+    /**
      * {@return the Micrometer {@code MeterRegistry} given to {@link Builder#meterRegistry}, or null when there is none}
      * Typed {@code Object}, as HikariCP's {@code getMetricRegistry()}, so that this class never needs Micrometer.
      */
@@ -187,6 +198,7 @@ public final class MinoroConfig {
                 + ", passwordLength=" + minPasswordLength + ".." + maxPasswordLength
                 + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
                 + ", importedHashCostFactor=" + importedHashCostFactor
+                + ", importPlaintextPasswords=" + importPlaintextPasswords
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
                 + (observationRegistry == null ? ""
                         : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
@@ -212,6 +224,7 @@ public final class MinoroConfig {
         private int maxFailedLogins = DEFAULT_MAX_FAILED_LOGINS;
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
+        private boolean importPlaintextPasswords;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
 
@@ -370,6 +383,21 @@ public final class MinoroConfig {
                         + MAX_IMPORTED_HASH_COST_FACTOR + ", was " + factor);
             }
             this.importedHashCostFactor = factor;
+            return this;
+        }
+
+        /**
+         * Whether an imported {@code passwordHash} may be Spring Security's {@code {noop}<password>}, a password
+         * kept in plain text (default false: refused with {@link InvalidInputException}, as a store of plain
+         * passwords usually is a mistake). When true, such a password is hashed with Argon2id at import, on the
+         * hashing threads, after the same length checks as {@code NewUser.of(email, password)}; the plain text is
+         * never stored.
+         *
+         * @param allowed whether {@code {noop}} values are imported
+         * @return this builder
+         */
+        public Builder importPlaintextPasswords(boolean allowed) {
+            this.importPlaintextPasswords = allowed;
             return this;
         }
 

@@ -141,11 +141,18 @@ final class SqlUserRepository implements UserRepository {
         });
     }
 
-    /** What to store for a new user: a hash of its password, the hash it brought, or nothing. */
+    /**
+     * What to store for a new user: a hash of its password, the hash it brought (or a hash of the plain
+     * text it brought, where the configuration imports plain text), or nothing.
+     */
     private Mono<Optional<String>> storedHashOf(NewUser user) {
         String imported = user.passwordHash();
         if (imported == null) {
             return hashOf(user.password());
+        }
+        String plaintext = hasher.importedPlaintext(imported);
+        if (plaintext != null) {
+            return hashOf(plaintext);
         }
         return Mono.just(Optional.of(hasher.importedForm(imported)));
     }

@@ -324,8 +324,8 @@ final class PasswordHasherTests {
                 + " outside 8*p (8)..4194304 KiB. The login fails as if the password were wrong; set a new"
                 + " password for that account."), log);
         assertTrue(log.contains("cannot be checked: the Argon2 salt is not standard base64 without padding."), log);
-        assertTrue(log.contains("cannot be checked: it is neither an Argon2 PHC string ($argon2id$, $argon2i$,"
-                + " $argon2d$) nor a bcrypt hash ($2a$, $2b$, $2y$)."), log);
+        assertTrue(log.contains("cannot be checked: its {...} prefix, which is no Spring Security encoder Minoro"
+                + " knows, is not one Minoro imports; Minoro imports " + StoredHash.FORMATS + "."), log);
         for (String secret : List.of("c29tZX", "nf65EO", "hbHQ", "SSHA", "$argon2id$v=19$m=")) {
             assertFalse(log.contains(secret), log);
         }
@@ -662,13 +662,13 @@ final class PasswordHasherTests {
 
     @Test
     void costLimitsFollowTheConfigurationWithOwaspsParametersAsTheFloor() {
-        CostLimits owasp = new CostLimits(8, 155_648, 311_296, 8, 13);
+        CostLimits owasp = new CostLimits(8, 155_648, 311_296, 8, 13, 8);
         assertEquals(owasp, CostLimits.of(MinoroConfig.of(DatabaseConfig.sqlite(":memory:"))));
         assertEquals(owasp, CostLimits.of(config(64, 1, 1)), "a cheap configuration still takes ordinary imports");
-        assertEquals(new CostLimits(8, 524_288, 1_572_864, 32, 15), CostLimits.of(config(65_536, 3, 4)));
-        assertEquals(new CostLimits(1, 19_456, 38_912, 1, 10), CostLimits.of(MinoroConfig.builder()
+        assertEquals(new CostLimits(8, 524_288, 1_572_864, 32, 15, 40), CostLimits.of(config(65_536, 3, 4)));
+        assertEquals(new CostLimits(1, 19_456, 38_912, 1, 10, 1), CostLimits.of(MinoroConfig.builder()
                 .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1).build()));
-        assertEquals(new CostLimits(1024, 1024L * 19_456, 1024L * 38_912, 255, 20), CostLimits.of(MinoroConfig.builder()
+        assertEquals(new CostLimits(1024, 1024L * 19_456, 1024L * 38_912, 255, 20, 1024), CostLimits.of(MinoroConfig.builder()
                 .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1024).build()));
     }
 
