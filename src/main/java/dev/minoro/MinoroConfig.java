@@ -35,6 +35,9 @@ public final class MinoroConfig {
     public static final Duration DEFAULT_LOCKOUT_DURATION = Duration.ofMinutes(15);
     /** How many times the cost of Minoro's own hash an imported hash may have. */
     public static final int DEFAULT_IMPORTED_HASH_COST_FACTOR = 8;
+    /** The default {@link Builder#loginEventBufferSize(int)}: 1024 events per subscriber. */
+    public static final int DEFAULT_LOGIN_EVENT_BUFFER_SIZE = 1024;
+    private static final int MAX_LOGIN_EVENT_BUFFER_SIZE = 1 << 20;
 
     private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
@@ -53,6 +56,7 @@ public final class MinoroConfig {
     private final Duration lockoutDuration;
     private final int importedHashCostFactor;
     private final boolean importPlaintextPasswords;
+    private final int loginEventBufferSize;
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
     private final @Nullable Object observationRegistry;
@@ -71,6 +75,7 @@ public final class MinoroConfig {
         this.lockoutDuration = b.lockoutDuration;
         this.importedHashCostFactor = b.importedHashCostFactor;
         this.importPlaintextPasswords = b.importPlaintextPasswords;
+        this.loginEventBufferSize = b.loginEventBufferSize;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
     }
@@ -97,7 +102,8 @@ public final class MinoroConfig {
                 .passwordLength(minPasswordLength, maxPasswordLength)
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
                 .importedHashCostFactor(importedHashCostFactor)
-                .importPlaintextPasswords(importPlaintextPasswords);
+                .importPlaintextPasswords(importPlaintextPasswords)
+                .loginEventBufferSize(loginEventBufferSize);
         builder.meterRegistry = meterRegistry;
         builder.observationRegistry = observationRegistry;
         return builder;
@@ -175,6 +181,14 @@ public final class MinoroConfig {
     }
 
     /**
+     * {@return how many login events each subscriber of {@link Minoro#loginEvents()} may have waiting before newer
+     * ones are dropped for it; see {@link Builder#loginEventBufferSize(int)}}
+     */
+    public int loginEventBufferSize() {
+        return loginEventBufferSize;
+    }
+
+    /**
      * {@return the Micrometer {@code MeterRegistry} given to {@link Builder#meterRegistry}, or null when there is none}
      * Typed {@code Object}, as HikariCP's {@code getMetricRegistry()}, so that this class never needs Micrometer.
      */
@@ -199,6 +213,7 @@ public final class MinoroConfig {
                 + ", maxFailedLogins=" + maxFailedLogins + ", lockoutDuration=" + lockoutDuration
                 + ", importedHashCostFactor=" + importedHashCostFactor
                 + ", importPlaintextPasswords=" + importPlaintextPasswords
+                + ", loginEventBufferSize=" + loginEventBufferSize
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
                 + (observationRegistry == null ? ""
                         : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
@@ -225,6 +240,7 @@ public final class MinoroConfig {
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
         private boolean importPlaintextPasswords;
+        private int loginEventBufferSize = DEFAULT_LOGIN_EVENT_BUFFER_SIZE;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
 
@@ -398,6 +414,24 @@ public final class MinoroConfig {
          */
         public Builder importPlaintextPasswords(boolean allowed) {
             this.importPlaintextPasswords = allowed;
+            return this;
+        }
+
+        /**
+         * How many login events each subscriber of {@link Minoro#loginEvents()} may have waiting, received but
+         * not yet consumed, before newer ones are dropped for it and counted in
+         * {@link Minoro#droppedLoginEvents()} (default {@value MinoroConfig#DEFAULT_LOGIN_EVENT_BUFFER_SIZE}, at
+         * most 1048576). Logins never wait for a subscriber; the buffer bounds the memory a slow one holds.
+         *
+         * @param events 1 to 1048576 events
+         * @return this builder
+         */
+        public Builder loginEventBufferSize(int events) {
+            if (events < 1 || events > MAX_LOGIN_EVENT_BUFFER_SIZE) {
+                throw new ConfigurationException("loginEventBufferSize must be between 1 and "
+                        + MAX_LOGIN_EVENT_BUFFER_SIZE + ", was " + events);
+            }
+            this.loginEventBufferSize = events;
             return this;
         }
 

@@ -1,7 +1,10 @@
 package dev.minoro.internal.metrics;
 
+import dev.minoro.LoginOutcome;
+
 import dev.minoro.MigrationReport;
 import dev.minoro.User;
+import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.HashingScheduler;
 import dev.minoro.internal.password.PasswordHasher;
@@ -27,6 +30,7 @@ import reactor.core.publisher.Mono;
 final class MicrometerMetrics implements Instrumentation {
 
     static final String LOGINS = "minoro.logins";
+    static final String LOGIN_EVENTS_DROPPED = "minoro.login.events.dropped";
     static final String AUTHENTICATION = "minoro.authentication";
     static final String MIGRATIONS = "minoro.migrations";
     static final String MIGRATIONS_APPLIED = "minoro.migrations.applied";
@@ -82,9 +86,9 @@ final class MicrometerMetrics implements Instrumentation {
             Timer.Sample sample = Timer.start(registry);
             AtomicBoolean recorded = new AtomicBoolean();
             return login
-                    .doOnSuccess(user -> record(user == null ? LoginOutcome.ERROR : LoginOutcome.SUCCESS, sample,
+                    .doOnSuccess(user -> record(LoginAttempt.ofSuccess(user), sample,
                             recorded))
-                    .doOnError(e -> record(LoginOutcome.ofFailure(e, attempt), sample, recorded))
+                    .doOnError(e -> record(attempt.ofFailure(e), sample, recorded))
                     .doOnCancel(() -> record(LoginOutcome.CANCELLED, sample, recorded));
         });
     }
@@ -97,7 +101,7 @@ final class MicrometerMetrics implements Instrumentation {
     }
 
     @Override
-    public Runnable instance(PasswordHasher hasher, Database database) {
+    public Runnable instance(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
         List<Meter> meters = new ArrayList<>();
         HashingScheduler hashing = hasher.scheduler();
         meters.add(gauge(HASHING + "queued", hashing, HashingScheduler::queued,
@@ -109,6 +113,9 @@ final class MicrometerMetrics implements Instrumentation {
                         + " refused with OverloadedException"));
         meters.add(FunctionCounter.builder(HASHING + "rejections", hashing, HashingScheduler::rejected)
                 .description("calls refused with OverloadedException: hashing was at capacity")
+                .register(registry));
+        meters.add(FunctionCounter.builder(LOGIN_EVENTS_DROPPED, loginEvents, LoginEvents::dropped)
+                .description("login events dropped for a subscriber of Minoro.loginEvents() whose buffer was full")
                 .register(registry));
         database.poolMetrics().ifPresent(pool -> {
             meters.add(poolGauge("acquired", pool, PoolMetrics::acquiredSize, "connections lent out"));
