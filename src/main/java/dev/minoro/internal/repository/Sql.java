@@ -21,6 +21,7 @@ final class Sql {
 
     // users
     final String insertUser;
+    final String insertUserUnlessTaken;
     final String userById;
     final String userByEmail;
     final String usersPage;
@@ -66,6 +67,10 @@ final class Sql {
         insertUser = dialect.sql("INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
                 + " disabled, failed_attempts, created_at, updated_at, version)"
                 + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0)");
+        // Both SQLite (3.24 on) and PostgreSQL: a taken email changes no row, and aborts no transaction.
+        insertUserUnlessTaken = dialect.sql("INSERT INTO minoro_users (id, email, email_norm, display_name,"
+                + " password_hash, disabled, failed_attempts, created_at, updated_at, version)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0) ON CONFLICT (email_norm) DO NOTHING");
         userById = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.id = $1");
         userByEmail = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u WHERE u.email_norm = $1");
         usersPage = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u ORDER BY u.email_norm"

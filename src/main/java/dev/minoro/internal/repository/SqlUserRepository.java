@@ -1,6 +1,8 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateEmailException;
+import dev.minoro.ImportResult;
+import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.NotFoundException;
@@ -10,12 +12,15 @@ import dev.minoro.VersionConflictException;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
 import java.time.Clock;
+import io.r2dbc.spi.Connection;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
 
 /** The {@link UserRepository} over any {@link Database}, in plain SQL. */
 final class SqlUserRepository implements UserRepository {
@@ -55,6 +60,55 @@ final class SqlUserRepository implements UserRepository {
                         .thenReturn(new User(id, email, displayName, false, now, now, null, null, 0L));
             });
         });
+    }
+
+    @Override
+    public Flux<ImportResult> importAll(Flux<NewUser> users) {
+        return lifecycle.flux(() -> {
+            Inputs.required(users, "users");
+            // buffer() asks upstream for one batch per batch demanded, and concatMap demands one batch ahead:
+            // at most two batches are held, whatever the size of the input.
+            return users.index()
+                    .buffer(IMPORT_BATCH_SIZE)
+                    .concatMap(this::importBatch, 1);
+        });
+    }
+
+    /** One batch: each user checked (and hashed where it brought a password), then written in one transaction. */
+    private Flux<ImportResult> importBatch(List<Tuple2<Long, NewUser>> batch) {
+        return Flux.fromIterable(batch)
+                .concatMap(row -> prepare(row.getT1(), row.getT2()))
+                .collectList()
+                .flatMap(rows -> database.inTransaction("importing users", c -> Flux.fromIterable(rows)
+                        .concatMap(row -> row.result() != null ? Mono.just(row.result()) : insert(c, row))
+                        .collectList()))
+                .flatMapIterable(results -> results);
+    }
+
+    /** A user ready to insert, or the result that says why it is not. */
+    private record ImportRow(long position, String email, @Nullable String emailNorm, @Nullable String displayName,
+            @Nullable String passwordHash, @Nullable ImportResult result) {
+    }
+
+    private Mono<ImportRow> prepare(long position, NewUser user) {
+        String email = user.email();
+        return Mono.defer(() -> {
+            String emailNorm = Inputs.newEmail(email);
+            String displayName = Inputs.displayName(user.displayName());
+            return storedHashOf(user).map(hash -> new ImportRow(position, email, emailNorm, displayName,
+                    hash.orElse(null), null));
+        }).onErrorResume(InvalidInputException.class, e -> Mono.just(new ImportRow(position, email, null, null, null,
+                new ImportResult(position, email, ImportResult.Status.INVALID, null, e.getMessage()))));
+    }
+
+    private Mono<ImportResult> insert(Connection c, ImportRow row) {
+        UUID id = ids.next();
+        Instant now = now();
+        return Statements.update(c, sql.insertUserUnlessTaken, id, row.email(), row.emailNorm(),
+                        orNull(row.displayName()), orNull(row.passwordHash()), false, now)
+                .map(inserted -> inserted > 0
+                        ? new ImportResult(row.position(), row.email(), ImportResult.Status.CREATED, id, null)
+                        : new ImportResult(row.position(), row.email(), ImportResult.Status.DUPLICATE, null, null));
     }
 
     @Override
