@@ -15,6 +15,8 @@ import java.time.Clock;
 import io.r2dbc.spi.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -74,20 +76,32 @@ final class SqlUserRepository implements UserRepository {
         });
     }
 
-    /** One batch: each user checked (and hashed where it brought a password), then written in one transaction. */
+    /**
+     * One batch: each user checked (and hashed where it brought a password), then the valid ones written by one
+     * statement in one transaction, whose returned ids tell the created from the duplicates.
+     */
     private Flux<ImportResult> importBatch(List<Tuple2<Long, NewUser>> batch) {
         return Flux.fromIterable(batch)
                 .concatMap(row -> prepare(row.getT1(), row.getT2()))
                 .collectList()
-                .flatMap(rows -> database.inTransaction("importing users", c -> Flux.fromIterable(rows)
-                        .concatMap(row -> row.result() != null ? Mono.just(row.result()) : insert(c, row))
-                        .collectList()))
+                .flatMap(rows -> {
+                    List<ImportRow> valid = rows.stream().filter(row -> row.result() == null).toList();
+                    Mono<Set<UUID>> created = valid.isEmpty() ? Mono.just(Set.of())
+                            : database.inTransaction("importing users", c -> insert(c, valid));
+                    return created.map(ids -> rows.stream().map(row -> row.result() != null ? row.result()
+                            : ids.contains(row.id())
+                                    ? new ImportResult(row.position(), row.email(), ImportResult.Status.CREATED,
+                                            row.id(), null)
+                                    : new ImportResult(row.position(), row.email(), ImportResult.Status.DUPLICATE,
+                                            null, null))
+                            .toList());
+                })
                 .flatMapIterable(results -> results);
     }
 
-    /** A user ready to insert, or the result that says why it is not. */
-    private record ImportRow(long position, String email, @Nullable String emailNorm, @Nullable String displayName,
-            @Nullable String passwordHash, @Nullable ImportResult result) {
+    /** A user ready to insert (with its new id), or the result that says why it is not. */
+    private record ImportRow(long position, String email, @Nullable UUID id, @Nullable String emailNorm,
+            @Nullable String displayName, @Nullable String passwordHash, @Nullable ImportResult result) {
     }
 
     private Mono<ImportRow> prepare(long position, NewUser user) {
@@ -95,20 +109,29 @@ final class SqlUserRepository implements UserRepository {
         return Mono.defer(() -> {
             String emailNorm = Inputs.newEmail(email);
             String displayName = Inputs.displayName(user.displayName());
-            return storedHashOf(user).map(hash -> new ImportRow(position, email, emailNorm, displayName,
+            return storedHashOf(user).map(hash -> new ImportRow(position, email, ids.next(), emailNorm, displayName,
                     hash.orElse(null), null));
-        }).onErrorResume(InvalidInputException.class, e -> Mono.just(new ImportRow(position, email, null, null, null,
-                new ImportResult(position, email, ImportResult.Status.INVALID, null, e.getMessage()))));
+        }).onErrorResume(InvalidInputException.class, e -> Mono.just(new ImportRow(position, email, null, null,
+                null, null, new ImportResult(position, email, ImportResult.Status.INVALID, null, e.getMessage()))));
     }
 
-    private Mono<ImportResult> insert(Connection c, ImportRow row) {
-        UUID id = ids.next();
+    /** The ids of the users the batch's statement inserted. */
+    private Mono<Set<UUID>> insert(Connection c, List<ImportRow> rows) {
         Instant now = now();
-        return Statements.update(c, sql.insertUserUnlessTaken, id, row.email(), row.emailNorm(),
-                        orNull(row.displayName()), orNull(row.passwordHash()), false, now)
-                .map(inserted -> inserted > 0
-                        ? new ImportResult(row.position(), row.email(), ImportResult.Status.CREATED, id, null)
-                        : new ImportResult(row.position(), row.email(), ImportResult.Status.DUPLICATE, null, null));
+        Object[] args = new Object[rows.size() * Sql.IMPORT_ARGUMENTS];
+        int a = 0;
+        for (ImportRow row : rows) {
+            args[a++] = row.id();
+            args[a++] = row.email();
+            args[a++] = row.emailNorm();
+            args[a++] = orNull(row.displayName());
+            args[a++] = orNull(row.passwordHash());
+            args[a++] = false;
+            args[a++] = now;
+        }
+        return Statements.query(c, sql.insertImportBatch(rows.size()), row -> Rows.notNull(row.get("id", UUID.class),
+                        "id"), args)
+                .collect(Collectors.toSet());
     }
 
     @Override

@@ -442,6 +442,56 @@ final class PasswordHasherTests {
         }
     }
 
+    /**
+     * Every imported format is checked on the hashing threads too, and emits there: PBKDF2 (PHC, Django, Spring
+     * Security's), scrypt (PHC, Spring Security's), each subscribed from a parallel thread, the right password
+     * and a wrong one.
+     */
+    @Test
+    void importedPbkdf2AndScryptHashesAreCheckedOnTheHashersOwnThreads() throws Exception {
+        byte[] salt = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.Base64.Encoder phc = java.util.Base64.getEncoder().withoutPadding();
+        byte[] sha256 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new javax.crypto.spec.PBEKeySpec("pw".toCharArray(), salt, 1000, 256)).getEncoded();
+        byte[] scrypt = org.bouncycastle.crypto.generators.SCrypt.generate("pw".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), salt, 1024, 8, 1, 32);
+        List<String> hashes = List.of(
+                "$pbkdf2-sha256$i=1000,l=32$" + phc.encodeToString(salt) + "$" + phc.encodeToString(sha256),
+                "pbkdf2_sha256$1000$0123456789abcdef$" + java.util.Base64.getEncoder().encodeToString(sha256),
+                "$scrypt$ln=10,r=8,p=1$" + phc.encodeToString(salt) + "$" + phc.encodeToString(scrypt),
+                new org.springframework.security.crypto.password.DelegatingPasswordEncoder("pbkdf2", java.util.Map.of(
+                        "pbkdf2", org.springframework.security.crypto.password.Pbkdf2PasswordEncoder
+                                .defaultsForSpringSecurity_v5_5())).encode("pw"),
+                new org.springframework.security.crypto.password.DelegatingPasswordEncoder("scrypt", java.util.Map.of(
+                        "scrypt", new org.springframework.security.crypto.scrypt.SCryptPasswordEncoder(1024, 8, 1, 32,
+                                16))).encode("pw"));
+        Set<String> workers = ConcurrentHashMap.newKeySet();
+        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+            @Override
+            public void taskStarted() {
+                workers.add(Thread.currentThread().getName());
+            }
+        });
+        Set<String> emitters = ConcurrentHashMap.newKeySet();
+        for (String hash : hashes) {
+            String stored = hasher.importedForm(hash);
+            assertTrue(hasher.needsRehash(stored), hash);
+            for (boolean right : List.of(true, false)) {
+                hasher.verify(right ? "pw" : "pW", stored).subscribeOn(Schedulers.parallel())
+                        .doOnNext(v -> emitters.add(Thread.currentThread().getName()))
+                        .as(StepVerifier::create).expectNext(right).as(hash).expectComplete().verify(TIMEOUT);
+            }
+        }
+        assertFalse(workers.isEmpty());
+        for (String name : workers) {
+            assertTrue(name.startsWith("minoro-password-"), name);
+        }
+        assertFalse(emitters.isEmpty());
+        for (String name : emitters) {
+            assertTrue(name.startsWith("minoro-password-"), name);
+        }
+    }
+
     /** Many subscribers on parallel threads at once: admission and queueing never block them. */
     @Test
     void manyConcurrentSubscribersOnParallelThreadsNeverBlock() {
