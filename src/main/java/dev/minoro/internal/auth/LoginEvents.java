@@ -29,18 +29,15 @@ public final class LoginEvents {
     private final Object emitting = new Object();
     private final AtomicLong dropped = new AtomicLong();
     private final Clock clock;
-    private final int bufferSize;
-    private final Scheduler delivery;
     private final Flux<LoginEvent> events;
 
     public LoginEvents(Clock clock, int bufferSize, Scheduler delivery) {
         this.clock = clock;
-        this.bufferSize = bufferSize;
-        this.delivery = delivery;
+        // publishOn takes one event at a time from the buffer, so that a stalled subscriber holds one event, not
+        // a prefetched batch beyond bufferSize.
         this.events = sink.asFlux()
-                .onBackpressureBuffer(this.bufferSize, event -> dropped.incrementAndGet(),
-                        BufferOverflowStrategy.DROP_LATEST)
-                .publishOn(this.delivery, 1);
+                .onBackpressureBuffer(bufferSize, event -> dropped.incrementAndGet(), BufferOverflowStrategy.DROP_LATEST)
+                .publishOn(delivery, 1);
     }
 
     /** See {@link dev.minoro.Minoro#loginEvents()}. */

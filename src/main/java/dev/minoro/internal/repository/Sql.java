@@ -1,11 +1,10 @@
 package dev.minoro.internal.repository;
 
-import dev.minoro.UserRepository;
-
 import static dev.minoro.internal.repository.Rows.ROLE_COLUMNS;
 import static dev.minoro.internal.repository.Rows.USER_COLUMNS;
 import static dev.minoro.internal.repository.Rows.USER_RETURNING;
 
+import dev.minoro.UserRepository;
 import dev.minoro.internal.database.Dialect;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,10 +20,14 @@ final class Sql {
     /** By dialect class: a dialect's rewriting depends on its class only. */
     private static final Map<Class<?>, Sql> BY_DIALECT = new ConcurrentHashMap<>();
 
-    // users
-    final String insertUser;
+    /** How many arguments each row of {@link #insertImportBatch} takes. */
+    static final int IMPORT_ARGUMENTS = 7;
+
     private final Dialect dialect;
     private final String insertFullImportBatch;
+
+    // users
+    final String insertUser;
     final String userById;
     final String userByEmail;
     final String usersPage;
@@ -172,7 +175,4 @@ final class Sql {
         }
         return dialect.sql(sql.append(" ON CONFLICT (email_norm) DO NOTHING RETURNING id").toString());
     }
-
-    /** How many arguments each row of {@link #insertImportBatch} takes. */
-    static final int IMPORT_ARGUMENTS = 7;
 }
