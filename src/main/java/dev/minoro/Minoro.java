@@ -2,6 +2,7 @@ package dev.minoro;
 
 import dev.minoro.internal.MinoroRuntime;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -161,6 +162,29 @@ public interface Minoro extends Disposable {
      * @throws MinoroClosedException       (signalled) after {@link #close()}, or when closing cut it short
      */
     Mono<User> authenticate(String email, String password);
+
+    /**
+     * The login event stream: one {@link LoginEvent} for each {@link #authenticate(String, String)} call once it has
+     * ended, whatever its outcome, with the user id when an account was found, the normalised email, the time and
+     * the {@link LoginOutcome}; never the password.
+     *
+     * <p>A hot {@code Flux}: a subscriber receives the logins that end after it subscribed, and each subscriber
+     * receives them all, on a worker of Reactor's {@code boundedElastic} scheduler (never on the login's own
+     * thread), so it may block. Logins never wait for subscribers: each has a buffer of
+     * {@link MinoroConfig#loginEventBufferSize()} events, and when it is full a newer event is dropped for that
+     * subscriber and counted in {@link #droppedLoginEvents()}; with no subscriber, events are not kept. It completes
+     * when the instance is closed; it never fails.
+     *
+     * @return the hot {@code Flux} of login events
+     */
+    Flux<LoginEvent> loginEvents();
+
+    /**
+     * {@return how many login events were dropped since the instance started, summed over the subscribers of
+     * {@link #loginEvents()} whose buffer was full; also reported as the {@code minoro.login.events.dropped}
+     * counter when a meter registry is configured}
+     */
+    long droppedLoginEvents();
 
     /**
      * Releases every connection, thread and file handle the instance holds. A cold {@code Mono}, like

@@ -37,6 +37,9 @@ public final class MinoroConfig {
     public static final int DEFAULT_IMPORTED_HASH_COST_FACTOR = 8;
     /** The {@code instance} tag of an instance's gauges unless {@link Builder#metricsInstance(String)} names another. */
     public static final String DEFAULT_METRICS_INSTANCE = "minoro";
+    /** The default {@link Builder#loginEventBufferSize(int)}: 1024 events per subscriber. */
+    public static final int DEFAULT_LOGIN_EVENT_BUFFER_SIZE = 1024;
+    private static final int MAX_LOGIN_EVENT_BUFFER_SIZE = 1 << 20;
 
     private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
@@ -55,6 +58,8 @@ public final class MinoroConfig {
     private final Duration lockoutDuration;
     private final @Nullable Duration passwordMaxAge;
     private final int importedHashCostFactor;
+    private final boolean importPlaintextPasswords;
+    private final int loginEventBufferSize;
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
     private final @Nullable Object observationRegistry;
@@ -74,6 +79,8 @@ public final class MinoroConfig {
         this.lockoutDuration = b.lockoutDuration;
         this.passwordMaxAge = b.passwordMaxAge;
         this.importedHashCostFactor = b.importedHashCostFactor;
+        this.importPlaintextPasswords = b.importPlaintextPasswords;
+        this.loginEventBufferSize = b.loginEventBufferSize;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
         this.metricsInstance = b.metricsInstance;
@@ -102,7 +109,9 @@ public final class MinoroConfig {
                 .maxFailedLogins(maxFailedLogins).lockoutDuration(lockoutDuration)
                 .passwordMaxAge(passwordMaxAge)
                 .importedHashCostFactor(importedHashCostFactor)
-                .metricsInstance(metricsInstance);
+                .metricsInstance(metricsInstance)
+                .importPlaintextPasswords(importPlaintextPasswords)
+                .loginEventBufferSize(loginEventBufferSize);
         builder.meterRegistry = meterRegistry;
         builder.observationRegistry = observationRegistry;
         return builder;
@@ -180,6 +189,22 @@ public final class MinoroConfig {
     }
 
     /**
+     * {@return whether an imported {@code passwordHash} may be Spring Security's {@code {noop}} plain text; see
+     * {@link Builder#importPlaintextPasswords(boolean)}}
+     */
+    public boolean importPlaintextPasswords() {
+        return importPlaintextPasswords;
+    }
+
+    /**
+     * {@return how many login events each subscriber of {@link Minoro#loginEvents()} may have waiting before newer
+     * ones are dropped for it; see {@link Builder#loginEventBufferSize(int)}}
+     */
+    public int loginEventBufferSize() {
+        return loginEventBufferSize;
+    }
+
+    /**
      * {@return the Micrometer {@code MeterRegistry} given to {@link Builder#meterRegistry}, or null when there is none}
      * Typed {@code Object}, as HikariCP's {@code getMetricRegistry()}, so that this class never needs Micrometer.
      */
@@ -213,6 +238,8 @@ public final class MinoroConfig {
                 + (passwordMaxAge == null ? "" : ", passwordMaxAge=" + passwordMaxAge)
                 + ", importedHashCostFactor=" + importedHashCostFactor
                 + ", metricsInstance=" + metricsInstance
+                + ", importPlaintextPasswords=" + importPlaintextPasswords
+                + ", loginEventBufferSize=" + loginEventBufferSize
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
                 + (observationRegistry == null ? ""
                         : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
@@ -239,6 +266,8 @@ public final class MinoroConfig {
         private Duration lockoutDuration = DEFAULT_LOCKOUT_DURATION;
         private @Nullable Duration passwordMaxAge;
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
+        private boolean importPlaintextPasswords;
+        private int loginEventBufferSize = DEFAULT_LOGIN_EVENT_BUFFER_SIZE;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
         private String metricsInstance = DEFAULT_METRICS_INSTANCE;
@@ -435,6 +464,39 @@ public final class MinoroConfig {
                         + " was " + (name == null ? "null" : "\"" + name + "\""));
             }
             this.metricsInstance = name;
+            return this;
+        }
+
+        /**
+         * Whether an imported {@code passwordHash} may be Spring Security's {@code {noop}<password>}, a password
+         * kept in plain text (default false: refused with {@link InvalidInputException}, as a store of plain
+         * passwords usually is a mistake). When true, such a password is hashed with Argon2id at import, on the
+         * hashing threads, after the same length checks as {@code NewUser.of(email, password)}; the plain text is
+         * never stored.
+         *
+         * @param allowed whether {@code {noop}} values are imported
+         * @return this builder
+         */
+        public Builder importPlaintextPasswords(boolean allowed) {
+            this.importPlaintextPasswords = allowed;
+            return this;
+        }
+
+        /**
+         * How many login events each subscriber of {@link Minoro#loginEvents()} may have waiting, received but
+         * not yet consumed, before newer ones are dropped for it and counted in
+         * {@link Minoro#droppedLoginEvents()} (default {@value MinoroConfig#DEFAULT_LOGIN_EVENT_BUFFER_SIZE}, at
+         * most 1048576). Logins never wait for a subscriber; the buffer bounds the memory a slow one holds.
+         *
+         * @param events 1 to 1048576 events
+         * @return this builder
+         */
+        public Builder loginEventBufferSize(int events) {
+            if (events < 1 || events > MAX_LOGIN_EVENT_BUFFER_SIZE) {
+                throw new ConfigurationException("loginEventBufferSize must be between 1 and "
+                        + MAX_LOGIN_EVENT_BUFFER_SIZE + ", was " + events);
+            }
+            this.loginEventBufferSize = events;
             return this;
         }
 

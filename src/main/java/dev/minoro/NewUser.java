@@ -46,14 +46,18 @@ public final class NewUser {
 
     /**
      * {@return a copy that stores {@code passwordHash}, made by another system, instead of hashing a password: an
-     * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}, versions 1.3 and
-     * 1.0) or a bcrypt hash ({@code $2a$}, {@code $2b$}, {@code $2y$}), such as Spring Security's
-     * {@code BCryptPasswordEncoder} and {@code Argon2PasswordEncoder} make (without their {@code {bcrypt}}
-     * and {@code {argon2}} prefixes)} The user logs in with the original password, checked as the other
-     * system hashed it (its UTF-8 bytes as typed, then its NFKC form), and the hash is replaced by an
-     * Argon2id hash with the configured parameters at the first login. The copy has no plain-text
-     * password; {@link UserRepository#create(NewUser)} refuses, with {@link InvalidInputException}, a hash
-     * it cannot check or one costlier than {@code MinoroConfig.importedHashCostFactor()} allows.
+     * Argon2 PHC string ({@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…}, versions 1.3 and 1.0), a
+     * bcrypt hash ({@code $2a$}, {@code $2b$}, {@code $2y$}), a PBKDF2 PHC string ({@code $pbkdf2-sha256$…},
+     * {@code $pbkdf2-sha512$…}, {@code $pbkdf2$…}, also in passlib's form), Django's {@code pbkdf2_sha256$…} or
+     * {@code pbkdf2_sha1$…}, an scrypt PHC string ({@code $scrypt$ln=…}), or any of these as Spring Security's
+     * {@code DelegatingPasswordEncoder} stores them ({@code {bcrypt}}, {@code {argon2}}, {@code {pbkdf2}},
+     * {@code {scrypt}} and their {@code @SpringSecurity_v5_8} forms); the README's table lists each}
+     * The user logs in with the original password, checked as the other system hashed it (its UTF-8 bytes as
+     * typed, then its NFKC form), and the hash is replaced by an Argon2id hash with the configured parameters at
+     * the first login. The copy has no plain-text password; {@link UserRepository#create(NewUser)} refuses, with
+     * {@link InvalidInputException} naming the format, a hash it cannot check or one costlier than
+     * {@code MinoroConfig.importedHashCostFactor()} allows, and Spring Security's {@code {noop}} plain text unless
+     * {@code MinoroConfig.importPlaintextPasswords()} allows it.
      *
      * @param passwordHash the hash, in one of the imported formats
      */

@@ -40,6 +40,34 @@ public interface UserRepository {
     Mono<User> create(NewUser user);
 
     /**
+     * Creates many users, typically moved from another system with their password hashes (see
+     * {@link NewUser#withPasswordHash}), and reports what became of each.
+     *
+     * <p>A cold {@code Flux} that emits one {@link ImportResult} per user of {@code users}, in their order:
+     * {@link ImportResult.Status#CREATED CREATED}, {@link ImportResult.Status#DUPLICATE DUPLICATE} (the email is
+     * taken, also by an earlier user of the same input) or {@link ImportResult.Status#INVALID INVALID} (what
+     * {@link #create} would refuse with {@link InvalidInputException}); a refused user never stops the others.
+     * Users are taken in batches of {@value #IMPORT_BATCH_SIZE}, each written in one transaction and reported
+     * once it is committed. {@code users} is read as the results are consumed: at most two batches are held at
+     * once, so that an input of any size imports in bounded memory, and a slow consumer slows the reading.
+     * Imported hashes are only parsed; users given a password (or Spring Security's {@code {noop}} plain text
+     * where {@code importPlaintextPasswords} allows it) are hashed one after the other on the hashing threads,
+     * at the cost of one Argon2id hash each.
+     *
+     * <p>Errors end the import after the batches already reported, which stay committed (the batch under way is
+     * rolled back): an error of {@code users} itself, {@link DatabaseException}, {@link OverloadedException}
+     * when hashing a password finds the hashing queue full, {@link MinoroClosedException}. Cancelling rolls back
+     * the batch under way.
+     *
+     * @param users the users to create; it must not emit null
+     * @return a cold {@code Flux} of one result per user, in input order
+     */
+    Flux<ImportResult> importAll(Flux<NewUser> users);
+
+    /** How many users {@link #importAll} writes per transaction. */
+    int IMPORT_BATCH_SIZE = 500;
+
+    /**
      * {@return a cold {@code Mono} emitting the user with this id, or completing empty when there is none}
      *
      * @param id the user's id

@@ -138,6 +138,23 @@ final class ConfigurationTests {
     }
 
     @Test
+    void importAndLoginEventOptionsHaveDefaultsBoundsAndSurviveACopy() {
+        MinoroConfig defaults = MinoroConfig.of(DatabaseConfig.sqlite(":memory:"));
+        assertFalse(defaults.importPlaintextPasswords());
+        assertEquals(1024, defaults.loginEventBufferSize());
+        MinoroConfig changed = defaults.toBuilder().importPlaintextPasswords(true).loginEventBufferSize(7).build();
+        MinoroConfig copy = changed.toBuilder().build();
+        assertTrue(copy.importPlaintextPasswords());
+        assertEquals(7, copy.loginEventBufferSize());
+        assertTrue(copy.toString().contains("importPlaintextPasswords=true, loginEventBufferSize=7"), copy.toString());
+        MinoroConfig.Builder builder = MinoroConfig.builder();
+        assertEquals("loginEventBufferSize must be between 1 and 1048576, was 0",
+                assertThrows(ConfigurationException.class, () -> builder.loginEventBufferSize(0)).getMessage());
+        assertEquals("loginEventBufferSize must be between 1 and 1048576, was 1048577",
+                assertThrows(ConfigurationException.class, () -> builder.loginEventBufferSize(1_048_577)).getMessage());
+    }
+
+    @Test
     void minoroConfigBuilderNamesTheOffendingOption() {
         MinoroConfig.Builder builder = MinoroConfig.builder();
         assertEquals("maxFailedLogins must be >= 1, was 0",

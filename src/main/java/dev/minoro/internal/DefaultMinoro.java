@@ -6,7 +6,9 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
 import dev.minoro.User;
 import dev.minoro.UserRepository;
+import dev.minoro.LoginEvent;
 import dev.minoro.internal.auth.Authenticator;
+import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.password.HashingProbe;
@@ -15,7 +17,9 @@ import dev.minoro.internal.repository.Lifecycle;
 import dev.minoro.internal.repository.Repositories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** A running Minoro: one database, one hashing scheduler, the repositories over them. */
 final class DefaultMinoro implements Minoro {
@@ -27,6 +31,7 @@ final class DefaultMinoro implements Minoro {
     private final Lifecycle lifecycle;
     private final Repositories repositories;
     private final Authenticator authenticator;
+    private final LoginEvents loginEvents;
     private final Mono<Void> closing;
     private final Clock clock;
 
@@ -37,12 +42,14 @@ final class DefaultMinoro implements Minoro {
         this.lifecycle = new Lifecycle();
         this.clock = config.clock();
         this.repositories = Repositories.create(database, config, hasher, lifecycle);
-        this.authenticator = new Authenticator(repositories.logins(), hasher, config, instrumentation);
+        this.loginEvents = new LoginEvents(clock, config.loginEventBufferSize(), Schedulers.boundedElastic());
+        this.authenticator = new Authenticator(repositories.logins(), hasher, config, instrumentation, loginEvents);
         // Removed before close() completes: whoever sees it complete sees no gauge of this instance.
-        Runnable stopReporting = instrumentation.instance(hasher, database);
+        Runnable stopReporting = instrumentation.instance(hasher, database, loginEvents);
         this.closing = Mono.defer(() -> {
             lifecycle.close();
             authenticator.close();
+            loginEvents.complete();
             return Mono.whenDelayError(database.close(), hasher.close());
         }).doOnTerminate(stopReporting).cache();
     }
@@ -80,6 +87,16 @@ final class DefaultMinoro implements Minoro {
     @Override
     public Mono<User> authenticate(String email, String password) {
         return lifecycle.mono(() -> authenticator.authenticate(email, password));
+    }
+
+    @Override
+    public Flux<LoginEvent> loginEvents() {
+        return loginEvents.events();
+    }
+
+    @Override
+    public long droppedLoginEvents() {
+        return loginEvents.dropped();
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.AfterEach;
  */
 public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
         LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract,
-        MetricsContract, UserSearchContract, AccountManagementContract, RoleManagementContract {
+        MetricsContract, UserSearchContract, AccountManagementContract, RoleManagementContract,
+        LoginEventsContract, BulkImportContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();

@@ -18,9 +18,19 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.security.GeneralSecurityException;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.bouncycastle.crypto.generators.SCrypt;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
+import org.springframework.security.crypto.scrypt.SCryptPasswordEncoder;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import dev.minoro.testing.HashingGate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -64,7 +74,57 @@ public interface ImportedHashContract extends MinoroFixture {
                 new Format("argon2d v1.3 (Bouncy Castle)",
                         p -> argon2(Argon2Parameters.ARGON2_d, Argon2Parameters.ARGON2_VERSION_13, p)),
                 new Format("argon2id v1.0 (Bouncy Castle)",
-                        p -> argon2(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_10, p)));
+                        p -> argon2(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_10, p)),
+                new Format("PBKDF2-HMAC-SHA256 PHC with i= and l= (the JDK)", p -> "$pbkdf2-sha256$i=1000,l=32$"
+                        + PHC_BASE64.encodeToString(SALT) + "$" + PHC_BASE64.encodeToString(jdkPbkdf2(256, p, SALT, 1000, 32))),
+                new Format("PBKDF2-HMAC-SHA512 PHC with i= (the JDK)", p -> "$pbkdf2-sha512$i=800$"
+                        + PHC_BASE64.encodeToString(SALT) + "$" + PHC_BASE64.encodeToString(jdkPbkdf2(512, p, SALT, 800, 64))),
+                new Format("PBKDF2-HMAC-SHA256 in passlib's form (the JDK)", p -> "$pbkdf2-sha256$1200$"
+                        + passlib(SALT) + "$" + passlib(jdkPbkdf2(256, p, SALT, 1200, 32))),
+                new Format("Django pbkdf2_sha256 (the JDK)", p -> "pbkdf2_sha256$1000$djangosalt42$" + Base64.getEncoder()
+                        .encodeToString(jdkPbkdf2(256, p, "djangosalt42".getBytes(StandardCharsets.US_ASCII), 1000, 32))),
+                new Format("Django pbkdf2_sha1 (the JDK)", p -> "pbkdf2_sha1$1000$djangosalt42$" + Base64.getEncoder()
+                        .encodeToString(jdkPbkdf2(1, p, "djangosalt42".getBytes(StandardCharsets.US_ASCII), 1000, 20))),
+                new Format("scrypt PHC (Bouncy Castle)", p -> "$scrypt$ln=10,r=8,p=1$" + PHC_BASE64.encodeToString(SALT)
+                        + "$" + PHC_BASE64.encodeToString(SCrypt.generate(p.getBytes(StandardCharsets.UTF_8), SALT,
+                                1024, 8, 1, 32))),
+                new Format("{bcrypt} (Spring Security)", p -> spring("bcrypt", new BCryptPasswordEncoder(4), p)),
+                new Format("{argon2} (Spring Security)", p -> spring("argon2", new Argon2PasswordEncoder(16, 32, 1, 64, 1), p)),
+                new Format("{pbkdf2}, its v5.5 defaults (Spring Security)",
+                        p -> spring("pbkdf2", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_5(), p)),
+                new Format("{pbkdf2@SpringSecurity_v5_8}, base64 (Spring Security)", p -> {
+                    Pbkdf2PasswordEncoder encoder = Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+                    encoder.setEncodeHashAsBase64(true);
+                    return spring("pbkdf2@SpringSecurity_v5_8", encoder, p);
+                }),
+                new Format("{scrypt} (Spring Security)",
+                        p -> spring("scrypt", new SCryptPasswordEncoder(1024, 8, 1, 32, 16), p)));
+    }
+
+    /** A fixed salt for the formats the tests write themselves. */
+    byte[] SALT = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** Standard base64 without padding, as PHC strings write salts and hashes. */
+    Base64.Encoder PHC_BASE64 = Base64.getEncoder().withoutPadding();
+
+    /** passlib's "adapted" base64: {@code .} for {@code +}, no padding. */
+    private static String passlib(byte[] bytes) {
+        return PHC_BASE64.encodeToString(bytes).replace('+', '.');
+    }
+
+    /** PBKDF2 by the JDK's own implementation (which hashes the password's UTF-8 bytes), not Bouncy Castle's. */
+    private static byte[] jdkPbkdf2(int sha, String password, byte[] salt, int iterations, int bytes) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA" + sha)
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What Spring Security's {@code DelegatingPasswordEncoder} stores with {@code encoder} under {@code id}. */
+    private static String spring(String id, PasswordEncoder encoder, String password) {
+        return new DelegatingPasswordEncoder(id, Map.of(id, encoder)).encode(password);
     }
 
     /** A hash format of another system. */
@@ -208,6 +268,151 @@ public interface ImportedHashContract extends MinoroFixture {
     }
 
     /**
+     * Reference vectors made outside Java by Python's hashlib (OpenSSL's PBKDF2 and scrypt) from the raw
+     * UTF-8 bytes, and Spring Security's encoders at their own default costs.
+     */
+    @Test
+    default void pbkdf2AndScryptVectorsOfOtherImplementationsVerify() {
+        List<String[]> vectors = List.of(
+                new String[] {"ｐａｓｓｗｏｒｄ１２３",
+                    "pbkdf2_sha256$1000$seasalt2024abcdef$sZ/WAMNonCmaqkyAwAzJpIdECQAVELwOze/rOB0AwkU="},
+                new String[] {"ﬁnance", "pbkdf2_sha1$1200$pepper12$Objvs4eNOH0QCoYp1+QF4DOl7hg="},
+                new String[] {"cafe\u0301", "$pbkdf2-sha512$i=1500,l=64$AAECAwQFBgcICQoLDA0ODw$IgMtxRIzYknoJiZiGsQs"
+                    + "wzb3y2qrjapKaUMLXyc+LautbKYJUH5OUALrQxP87D+32XS4vkkn8PPoFSKTSQLzsg"},
+                new String[] {"x²+y²=z², H₂O",
+                    "$pbkdf2-sha256$2000$AAECAwQFBgcICQoLDA0ODw$GhHCgfGjnKPKD7FGLLpb9CiolqpiSCdqZaiIs2VLwUc"},
+                new String[] {"ℌello-ℍilbert-ℕ",
+                    "$scrypt$ln=10,r=8,p=2$AAECAwQFBgcICQoLDA0ODw$RHvcv5lyv1GoIplXnJ8Q0CQeonTzpvKPJXDt0EoCfDc"},
+                new String[] {"ｶﾀｶﾅ", spring("scrypt", SCryptPasswordEncoder.defaultsForSpringSecurity_v4_1(), "ｶﾀｶﾅ")},
+                new String[] {"①②③", spring("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), "①②③")});
+        int n = 0;
+        for (String[] vector : vectors) {
+            String email = "other" + n++ + "@example.com";
+            minoro().users().create(NewUser.of(email, null).withPasswordHash(vector[1])).block(TIMEOUT);
+            minoro().authenticate(email, nfkc(vector[0]) + "x").as(StepVerifier::create)
+                    .expectError(InvalidCredentialsException.class).verify(TIMEOUT);
+            minoro().authenticate(email, vector[0]).as(StepVerifier::create).expectNextCount(1).expectComplete()
+                    .verify(TIMEOUT);
+        }
+    }
+
+    /**
+     * Unknown and malformed hashes fail at import with {@link InvalidInputException} naming the format and
+     * what is wrong, never quoting the hash; nothing is stored.
+     */
+    @Test
+    default void unknownAndMalformedHashesAreRefusedNamingTheFormat() {
+        List<String[]> refused = List.of(
+                new String[] {"$1$saltsalt$qjXMvbEw8oaL.CzflDugX/", "MD5-crypt ($1$) is not a format Minoro imports"},
+                new String[] {"$6$rounds=5000$saltsalt$Zm9vYmFy", "SHA-512-crypt ($6$) is not a format Minoro imports"},
+                new String[] {"{MD5}5f4dcc3b5aa765d61d8327deb882cf99", "Spring Security's {MD5} encoding is not one"},
+                new String[] {"{sekrit}hunter2", "its {...} prefix, which is no Spring Security encoder Minoro knows,"},
+                new String[] {"sha1$a1b2c3$8d969eef6ecad3c29a3a629280e686cf", "Django's SHA-1 (sha1$) is not a format"},
+                new String[] {"hunter2$is$my$password", "it is in no format Minoro imports"},
+                new String[] {"5f4dcc3b5aa765d61d8327deb882cf99", "it is in no format Minoro imports"},
+                new String[] {"$pbkdf2-sha256$i=abc$c2FsdHNhbHQ$aGFzaGhhc2g", "the PBKDF2 iterations i is not a decimal"},
+                new String[] {"$pbkdf2-sha384$1000$c2FsdHNhbHQ$aGFzaGhhc2g", "the PBKDF2 PHC identifier is not"},
+                new String[] {"$pbkdf2-sha256$i=1000,l=16$c2FsdHNhbHQ$aGFzaGhhc2g",
+                    "the PBKDF2 length l=16 is not the hash's 8 bytes"},
+                new String[] {"$pbkdf2-sha256$i=0$c2FsdHNhbHQ$aGFzaGhhc2g",
+                    "the PBKDF2-HMAC-SHA256 PHC iterations 0 is outside 1..2147483647"},
+                new String[] {"pbkdf2_sha256$1000$salt$!!notbase64!!", "the Django PBKDF2 hash is not standard base64"},
+                new String[] {"pbkdf2_sha512$1000$salt$aGFzaA==", "the Django PBKDF2 algorithm is not pbkdf2_sha256"},
+                new String[] {"{pbkdf2}abcdef0123", "the Spring Security {pbkdf2} value (neither hexadecimal nor base64)"},
+                new String[] {"{pbkdf2}" + "ab".repeat(48), "the Spring Security {pbkdf2} value has 72 bytes, not the 40"},
+                new String[] {"$scrypt$ln=10,r=0,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", "the scrypt PHC block size r 0 is outside"},
+                new String[] {"$scrypt$ln=32,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", "the scrypt PHC log2 N (ln) 32 is outside"},
+                new String[] {"$scrypt$n=10,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", "the scrypt parameters are not ln="},
+                new String[] {"{scrypt}$zz$c2FsdA==$aGFzaA==", "the Spring Security {scrypt} parameters are not"},
+                new String[] {"{bcrypt}$2x$10$abcdefghijklmnopqrstuu", "the bcrypt hash is not $2a$, $2b$ or $2y$"},
+                new String[] {"{argon2}$argon2q$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+                    "the Argon2 type is not argon2id, argon2i or argon2d"});
+        for (String[] hash : refused) {
+            minoro().users().create(NewUser.of("refused@example.com", null).withPasswordHash(hash[0]))
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertInstanceOf(InvalidInputException.class, e, hash[0]);
+                        assertTrue(e.getMessage().startsWith("passwordHash cannot be used: " + hash[1]),
+                                e.getMessage());
+                        for (String part : List.of("c2FsdH", "aGFza", "qjXMv", "5f4dcc", "hunter2", "sekrit",
+                                "abcdef0123", "Zm9vYm")) {
+                            assertTrue(!e.getMessage().contains(part), part + " in " + e.getMessage());
+                        }
+                    })
+                    .verify(TIMEOUT);
+        }
+        minoro().users().count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    }
+
+    /**
+     * Spring Security's {@code {noop}} plain text is refused unless the configuration imports plain text;
+     * then it is hashed with Argon2id at import and the plain text is never stored.
+     */
+    @Test
+    default void plainTextIsImportedOnlyWhenConfiguredAndThenHashedAtImport() {
+        String password = "correct horse battery staple";
+        minoro().users().create(NewUser.of("plain@example.com", null).withPasswordHash("{noop}" + password))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(InvalidInputException.class, e);
+                    assertTrue(e.getMessage().contains("importPlaintextPasswords"), e.getMessage());
+                    assertTrue(!e.getMessage().contains(password), e.getMessage());
+                })
+                .verify(TIMEOUT);
+        Minoro allowing = another(b -> b.importPlaintextPasswords(true));
+        User user = allowing.users().create(NewUser.of("plain@example.com", null).withPasswordHash("{noop}" + password))
+                .block(TIMEOUT);
+        String stored = storedHash(user);
+        assertTrue(stored.startsWith("$argon2id$v=19$m=64,t=1,p=1$"), "hashed at import as Minoro's own");
+        assertTrue(!stored.contains(password));
+        minoro().authenticate("plain@example.com", password).as(StepVerifier::create).expectNextCount(1)
+                .verifyComplete();
+        assertEquals(stored, storedHash(user), "nothing to rehash");
+        // The password policy applies as to any new password.
+        allowing.users().create(NewUser.of("short@example.com", null).withPasswordHash("{noop}short"))
+                .as(StepVerifier::create).expectError(InvalidInputException.class).verify(TIMEOUT);
+    }
+
+    /**
+     * The rehash at the first login replaces the imported hash only if it is still the one checked: a
+     * password changed while the login was being checked is never overwritten by the rehash of the old one.
+     * Held deterministically once, then raced on parallel threads.
+     */
+    @Test
+    default void theRehashAtLoginNeverOverwritesAPasswordChangedMeanwhile() throws InterruptedException {
+        String old = "the imported password";
+        String changed = "the password set meanwhile";
+        String hash = "$pbkdf2-sha256$i=1000$" + PHC_BASE64.encodeToString(SALT) + "$"
+                + PHC_BASE64.encodeToString(jdkPbkdf2(256, old, SALT, 1000, 32));
+        HashingGate gate = HashingGate.holdingFirst(1);
+        Minoro held = another(b -> b, gate);
+        User user = minoro().users().create(NewUser.of("held@example.com", null).withPasswordHash(hash)).block(TIMEOUT);
+        reactor.core.publisher.Mono<User> login = held.authenticate("held@example.com", old).cache();
+        login.subscribe(u -> { }, e -> { });
+        gate.awaitHeld(1, TIMEOUT);
+        minoro().users().changePassword(user.id(), changed).block(TIMEOUT);
+        String afterChange = storedHash(user);
+        gate.release();
+        login.as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        assertEquals(afterChange, storedHash(user), "the login's rehash lost its compare-and-set");
+        minoro().authenticate("held@example.com", changed).as(StepVerifier::create).expectNextCount(1)
+                .verifyComplete();
+
+        for (int i = 0; i < 20; i++) {
+            String email = "race" + i + "@example.com";
+            User racer = minoro().users().create(NewUser.of(email, null).withPasswordHash(hash)).block(TIMEOUT);
+            reactor.core.publisher.Mono.zip(
+                            minoro().authenticate(email, old).map(u -> "ok").onErrorReturn("refused")
+                                    .subscribeOn(reactor.core.scheduler.Schedulers.parallel()),
+                            minoro().users().changePassword(racer.id(), changed).thenReturn("changed")
+                                    .subscribeOn(reactor.core.scheduler.Schedulers.parallel()))
+                    .block(TIMEOUT);
+            minoro().authenticate(email, changed).as(StepVerifier::create)
+                    .expectNextCount(1).as("round " + i + ": the changed password holds").verifyComplete();
+        }
+    }
+
+    /**
      * Costs far above Minoro's own (by default at most 8 times the memory and the work of a hash with the
      * configured parameters, or OWASP's when those are cheaper, at most 8 times its lanes, and bcrypt at
      * most cost 13) are refused at import, before anything is hashed.
@@ -225,7 +430,22 @@ public interface ImportedHashContract extends MinoroFixture {
                     "the Argon2 work m*t=327680 KiB is above the 311296 KiB allowed"},
                 new String[] {"$argon2d$v=19$m=4096,t=2,p=9" + tail, "the Argon2 lanes p=9 are above the 8 allowed"},
                 new String[] {"$2b$14" + bcryptTail, "the bcrypt cost 14 is above the 13 allowed"},
-                new String[] {"$2a$31" + bcryptTail, "the bcrypt cost 31 is above the 13 allowed"});
+                new String[] {"$2a$31" + bcryptTail, "the bcrypt cost 31 is above the 13 allowed"},
+                new String[] {"$pbkdf2-sha256$i=4800001" + tail,
+                    "the PBKDF2-HMAC-SHA256 PHC iterations 4800001 are above the 4800000 allowed for PBKDF2-HMAC-SHA256"},
+                new String[] {"$pbkdf2-sha512$1680001" + tail,
+                    "the PBKDF2-HMAC-SHA512 PHC iterations 1680001 are above the 1680000 allowed"},
+                new String[] {"$pbkdf2-sha256$i=2400001$c29tZXNhbHRzb21lc2FsdA$" + "A".repeat(86),
+                    "the PBKDF2-HMAC-SHA256 PHC iterations 2400001 times 2 output blocks are above the 4800000"},
+                new String[] {"pbkdf2_sha256$5000000$c29tZXNhbHQ$" + "A".repeat(43) + "=",
+                    "the Django PBKDF2-HMAC-SHA256 iterations 5000000 are above the 4800000 allowed"},
+                new String[] {"$scrypt$ln=20,r=8,p=1" + tail,
+                    "the scrypt memory 128*r*N=1048576 KiB is above the 155648 KiB allowed"},
+                new String[] {"$scrypt$ln=17,r=8,p=2" + tail,
+                    "the scrypt work 2*p*128*r*N=524288 KiB is above the 311296 KiB allowed"},
+                new String[] {"{scrypt}$140801$c29tZXNhbHQ=$" + "A".repeat(43) + "=",
+                    "the scrypt memory 128*r*N=1048576 KiB is above the 155648 KiB allowed"},
+                new String[] {"{bcrypt}$2y$14" + bcryptTail, "the bcrypt cost 14 is above the 13 allowed"});
         for (String[] hash : refused) {
             minoro().users().create(NewUser.of("costly@example.com", null).withPasswordHash(hash[0]))
                     .as(StepVerifier::create)
@@ -242,7 +462,8 @@ public interface ImportedHashContract extends MinoroFixture {
         // At the limits: accepted (no hash is computed at import).
         int n = 0;
         for (String hash : List.of("$argon2id$v=19$m=155648,t=2,p=8" + tail, "$argon2i$v=19$m=8192,t=38,p=1" + tail,
-                "$2y$13" + bcryptTail)) {
+                "$2y$13" + bcryptTail, "$pbkdf2-sha256$i=4800000" + tail, "$pbkdf2-sha512$i=1680000" + tail,
+                "$pbkdf2$i=5200000" + tail, "$scrypt$ln=17,r=8,p=1" + tail)) {
             minoro().users().create(NewUser.of("limit" + n++ + "@example.com", null).withPasswordHash(hash))
                     .as(StepVerifier::create).expectNextCount(1).verifyComplete();
         }

@@ -249,7 +249,7 @@ public interface MetricsContract extends MinoroFixture {
      * documents, there are no high-cardinality key values, and no value contains an email's {@code @}.
      */
     private static void assertNoPersonalData(MeterRegistry meters, List<Observation.Context> stopped) {
-        Set<String> outcomes = Set.of("success", "wrong_password", "unknown_email", "locked", "disabled", "expired",
+        Set<String> outcomes = Set.of("success", "wrong_password", "unknown_email", "locked", "disabled", "password_expired",
                 "overloaded", "invalid_input", "error", "cancelled", "up_to_date", "applied", "not_migrated",
                 "too_new", "checksum_mismatch", "failed");
         Set<String> databases = Set.of("sqlite", "postgres");

@@ -49,14 +49,16 @@ public final class Authenticator {
     private final Clock clock;
     private final Instrumentation instrumentation;
     private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final LoginEvents events;
 
     public Authenticator(LoginStore store, PasswordHasher hasher, MinoroConfig config,
-            Instrumentation instrumentation) {
+            Instrumentation instrumentation, LoginEvents events) {
         this.store = store;
         this.hasher = hasher;
         this.config = config;
         this.clock = config.clock();
         this.instrumentation = instrumentation;
+        this.events = events;
     }
 
     /** Stops giving back attempts in the background (see the class comment); the database closes next. */
@@ -67,12 +69,12 @@ public final class Authenticator {
     /**
      * See {@link dev.minoro.Minoro#authenticate(String, String)}. Reported to the instrumentation with its outcome,
      * where an {@link InvalidCredentialsException} tells the metrics (never the caller) which of an unknown email
-     * and a wrong password it answered.
+     * and a wrong password it answered; published to the login events with the same outcome.
      */
     public Mono<User> authenticate(@Nullable String email, @Nullable String password) {
         return Mono.defer(() -> {
             LoginAttempt attempt = new LoginAttempt();
-            return instrumentation.login(attempt, attempt(attempt, email, password));
+            return events.around(attempt, instrumentation.login(attempt, attempt(attempt, email, password)));
         });
     }
 
@@ -91,6 +93,8 @@ public final class Authenticator {
             String lookup = emailNorm;
             if (lookup == null) {
                 attempt.unknownEmail();
+            } else {
+                attempt.email(lookup);
             }
             return hasher.withSlot(slot -> lookup == null
                     ? rejectAsUnknown(slot, candidate)
@@ -102,6 +106,7 @@ public final class Authenticator {
             boolean mayRetry) {
         Instant now = Instant.ofEpochMilli(clock.millis());
         return store.reserve(emailNorm, config.maxFailedLogins(), now, now.plus(config.lockoutDuration()))
+                .doOnNext(reserved -> attempt.user(reserved.user().id()))
                 .flatMap(reserved -> reserved.granted()
                         ? check(slot, reserved, password, now)
                         : Mono.<User>error(new AccountLockedException(lockedUntil(reserved.user()))))
@@ -117,6 +122,7 @@ public final class Authenticator {
         return store.find(emailNorm)
                 .filter(credentials -> credentials.passwordHash() != null)
                 .flatMap(credentials -> {
+                    attempt.user(credentials.user().id());
                     Instant lockedUntil = credentials.user().lockedUntil();
                     if (lockedUntil != null && lockedUntil.isAfter(now)) {
                         return Mono.<User>error(new AccountLockedException(lockedUntil));

@@ -2,6 +2,7 @@ package dev.minoro.internal.metrics;
 
 import dev.minoro.MigrationReport;
 import dev.minoro.User;
+import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
 import reactor.core.publisher.Mono;
@@ -33,9 +34,9 @@ final class BothInstrumentations implements Instrumentation {
     }
 
     @Override
-    public Runnable instance(PasswordHasher hasher, Database database) {
-        Runnable first = outer.instance(hasher, database);
-        Runnable second = inner.instance(hasher, database);
+    public Runnable instance(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
+        Runnable first = outer.instance(hasher, database, loginEvents);
+        Runnable second = inner.instance(hasher, database, loginEvents);
         return () -> {
             first.run();
             second.run();

@@ -4,6 +4,7 @@ import dev.minoro.DatabaseType;
 import dev.minoro.MigrationReport;
 import dev.minoro.MinoroConfig;
 import dev.minoro.User;
+import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
 import java.util.Locale;
@@ -59,10 +60,10 @@ public interface Instrumentation {
     }
 
     /**
-     * Starts reporting the gauges of one running instance: its hashing queue, and its connection pool when it has
-     * one. The returned {@code Runnable} stops that (the instance closed); it is idempotent.
+     * Starts reporting the gauges of one running instance: its hashing queue, its dropped login events, and its
+     * connection pool when it has one. The returned {@code Runnable} stops that (the instance closed); it is idempotent.
      */
-    default Runnable instance(PasswordHasher hasher, Database database) {
+    default Runnable instance(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
         return () -> {
         };
     }

@@ -1,8 +1,10 @@
 package dev.minoro.internal.metrics;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.LoginOutcome;
 import dev.minoro.MigrationReport;
 import dev.minoro.User;
+import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.HashingScheduler;
 import dev.minoro.internal.password.PasswordHasher;
@@ -28,6 +30,7 @@ import reactor.core.publisher.Mono;
 final class MicrometerMetrics implements Instrumentation {
 
     static final String LOGINS = "minoro.logins";
+    static final String LOGIN_EVENTS_DROPPED = "minoro.login.events.dropped";
     static final String AUTHENTICATION = "minoro.authentication";
     static final String MIGRATIONS = "minoro.migrations";
     static final String MIGRATIONS_APPLIED = "minoro.migrations.applied";
@@ -90,9 +93,9 @@ final class MicrometerMetrics implements Instrumentation {
             Timer.Sample sample = Timer.start(registry);
             AtomicBoolean recorded = new AtomicBoolean();
             return login
-                    .doOnSuccess(user -> record(user == null ? LoginOutcome.ERROR : LoginOutcome.SUCCESS, sample,
+                    .doOnSuccess(user -> record(LoginAttempt.ofSuccess(user), sample,
                             recorded))
-                    .doOnError(e -> record(LoginOutcome.ofFailure(e, attempt), sample, recorded))
+                    .doOnError(e -> record(attempt.ofFailure(e), sample, recorded))
                     .doOnCancel(() -> record(LoginOutcome.CANCELLED, sample, recorded));
         });
     }
@@ -110,7 +113,7 @@ final class MicrometerMetrics implements Instrumentation {
      * otherwise keep in place of these.
      */
     @Override
-    public Runnable instance(PasswordHasher hasher, Database database) {
+    public Runnable instance(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
         // one check-then-register at a time per registry: two instances booting at once cannot both pass
         synchronized (registry) {
             if (registry.find(HASHING + "queued").tag("instance", instance).gauge() != null) {
@@ -118,11 +121,11 @@ final class MicrometerMetrics implements Instrumentation {
                         + " MeterRegistry as instance \"" + instance + "\"; give each instance sharing a registry its"
                         + " own name with MinoroConfig.Builder.metricsInstance(String)");
             }
-            return register(hasher, database);
+            return register(hasher, database, loginEvents);
         }
     }
 
-    private Runnable register(PasswordHasher hasher, Database database) {
+    private Runnable register(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
         List<Meter> meters = new ArrayList<>();
         HashingScheduler hashing = hasher.scheduler();
         meters.add(gauge(HASHING + "queued", hashing, HashingScheduler::queued,
@@ -135,6 +138,10 @@ final class MicrometerMetrics implements Instrumentation {
         meters.add(FunctionCounter.builder(HASHING + "rejections", hashing, HashingScheduler::rejected)
                 .tag("instance", instance)
                 .description("calls refused with OverloadedException: hashing was at capacity")
+                .register(registry));
+        meters.add(FunctionCounter.builder(LOGIN_EVENTS_DROPPED, loginEvents, LoginEvents::dropped)
+                .tag("instance", instance)
+                .description("login events dropped for a subscriber of Minoro.loginEvents() whose buffer was full")
                 .register(registry));
         database.poolMetrics().ifPresent(pool -> {
             meters.add(poolGauge("acquired", pool, PoolMetrics::acquiredSize, "connections lent out"));

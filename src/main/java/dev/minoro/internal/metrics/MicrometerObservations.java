@@ -1,5 +1,7 @@
 package dev.minoro.internal.metrics;
 
+import dev.minoro.LoginOutcome;
+
 import dev.minoro.MigrationReport;
 import dev.minoro.User;
 import io.micrometer.observation.Observation;
@@ -57,8 +59,8 @@ final class MicrometerObservations implements Instrumentation {
     public Mono<User> login(LoginAttempt attempt, Mono<User> login) {
         // A refused login is an answer, not a fault: only an unexpected failure marks the observation as failed.
         return observed(AUTHENTICATE, "minoro authenticate", login,
-                user -> (user == null ? LoginOutcome.ERROR : LoginOutcome.SUCCESS).tag(),
-                e -> LoginOutcome.ofFailure(e, attempt).tag(), false);
+                user -> LoginAttempt.ofSuccess(user).tag(),
+                e -> attempt.ofFailure(e).tag(), false);
     }
 
     /**

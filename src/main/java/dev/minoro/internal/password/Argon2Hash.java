@@ -144,7 +144,7 @@ final class Argon2Hash implements CheckableHash {
             if (!fields[2].startsWith("v=")) {
                 throw new MalformedHashException("the field after the Argon2 type is not v=<version>");
             }
-            long v = decimal(fields[2].substring(2), "version v");
+            long v = HashFields.decimal(fields[2].substring(2), "Argon2 version v");
             if (v != VERSION_10 && v != VERSION_13) {
                 throw new MalformedHashException("the Argon2 version v=" + v + " is not 16 or 19");
             }
@@ -156,27 +156,27 @@ final class Argon2Hash implements CheckableHash {
                 || !parameters[2].startsWith("p=")) {
             throw new MalformedHashException("the Argon2 parameters are not m=<memory>,t=<iterations>,p=<parallelism>");
         }
-        long parallelism = decimal(parameters[2].substring(2), "parallelism p");
+        long parallelism = HashFields.decimal(parameters[2].substring(2), "Argon2 parallelism p");
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new MalformedHashException("the Argon2 parallelism p=" + parallelism + " is outside 1.."
                     + MAX_PARALLELISM);
         }
-        long iterations = decimal(parameters[1].substring(2), "iterations t");
+        long iterations = HashFields.decimal(parameters[1].substring(2), "Argon2 iterations t");
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new MalformedHashException("the Argon2 iterations t=" + iterations + " are outside 1.."
                     + MAX_ITERATIONS);
         }
-        long memoryKiB = decimal(parameters[0].substring(2), "memory m");
+        long memoryKiB = HashFields.decimal(parameters[0].substring(2), "Argon2 memory m");
         if (memoryKiB < 8 * parallelism || memoryKiB > MAX_MEMORY_KIB) {
             throw new MalformedHashException("the Argon2 memory m=" + memoryKiB + " KiB is outside 8*p ("
                     + 8 * parallelism + ").." + MAX_MEMORY_KIB + " KiB");
         }
-        byte[] salt = base64(fields[next + 1], "salt");
+        byte[] salt = HashFields.base64(fields[next + 1], "Argon2 salt");
         if (salt.length < MIN_SALT_BYTES || salt.length > MAX_SALT_BYTES) {
             throw new MalformedHashException("the Argon2 salt has " + salt.length + " bytes, outside "
                     + MIN_SALT_BYTES + ".." + MAX_SALT_BYTES);
         }
-        byte[] hash = base64(fields[next + 2], "hash");
+        byte[] hash = HashFields.base64(fields[next + 2], "Argon2 hash");
         if (hash.length < MIN_HASH_BYTES || hash.length > MAX_HASH_BYTES) {
             throw new MalformedHashException("the Argon2 hash has " + hash.length + " bytes, outside "
                     + MIN_HASH_BYTES + ".." + MAX_HASH_BYTES);
@@ -269,31 +269,5 @@ final class Argon2Hash implements CheckableHash {
     public String toString() {
         return "Argon2Hash{" + type.phcName + " v=" + version + " m=" + memoryKiB + ",t=" + iterations + ",p="
                 + parallelism + ", salt " + salt.length + " bytes, hash " + hash.length + " bytes}";
-    }
-
-    /** Digits only, no sign, no leading zero, at most 10 of them: enough for any bound above. */
-    private static long decimal(String digits, String name) throws MalformedHashException {
-        boolean valid = !digits.isEmpty() && digits.length() <= 10 && (digits.length() == 1 || digits.charAt(0) != '0');
-        for (int i = 0; valid && i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            valid = c >= '0' && c <= '9';
-        }
-        if (!valid) {
-            throw new MalformedHashException("the Argon2 " + name + " is not a decimal number");
-        }
-        return Long.parseLong(digits);
-    }
-
-    /** Standard base64 without padding, as PHC strings use it; padding and line breaks are refused. */
-    private static byte[] base64(String text, String name) throws MalformedHashException {
-        if (text.isEmpty() || text.indexOf('=') >= 0) {
-            throw new MalformedHashException("the Argon2 " + name + " is not standard base64 without padding");
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            // The decoder's message quotes the offending character: part of the hash, so it is not kept.
-            throw new MalformedHashException("the Argon2 " + name + " is not standard base64 without padding");
-        }
     }
 }

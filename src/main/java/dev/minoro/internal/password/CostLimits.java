@@ -10,15 +10,19 @@ import dev.minoro.MinoroConfig;
  *
  * <p>Argon2's memory is m KiB and its work m * t KiB passes (lanes share the memory and, in Bouncy
  * Castle, run one after the other). bcrypt's cost is a power of two; cost 10 takes about as long as one
- * Argon2id hash with OWASP's parameters, and each step doubles it.
+ * Argon2id hash with OWASP's parameters, and each step doubles it. PBKDF2 is held to OWASP's iterations for
+ * its function (600000 for HMAC-SHA256, 210000 for HMAC-SHA512, 1300000 for HMAC-SHA1) per OWASP Argon2id
+ * hash allowed, and scrypt to Argon2's memory and work limits (see {@link ScryptHash}).
  *
  * @param factor        the configured {@code importedHashCostFactor}
  * @param maxMemoryKiB  the most Argon2 memory, in KiB
  * @param maxWorkKiB    the most Argon2 memory times iterations, in KiB
  * @param maxLanes      the most Argon2 lanes (parallelism)
  * @param maxBcryptCost the highest bcrypt cost
+ * @param owaspHashes   how many Argon2id hashes with OWASP's parameters the costliest hash allowed takes as long
+ *                      as (PBKDF2's limit: that many times OWASP's iterations for its function)
  */
-record CostLimits(int factor, long maxMemoryKiB, long maxWorkKiB, int maxLanes, int maxBcryptCost) {
+record CostLimits(int factor, long maxMemoryKiB, long maxWorkKiB, int maxLanes, int maxBcryptCost, long owaspHashes) {
 
     static final int OWASP_MEMORY_KIB = MinoroConfig.DEFAULT_ARGON2_MEMORY_KIB;
     static final int OWASP_ITERATIONS = MinoroConfig.DEFAULT_ARGON2_ITERATIONS;
@@ -34,10 +38,11 @@ record CostLimits(int factor, long maxMemoryKiB, long maxWorkKiB, int maxLanes, 
         long work = Math.max((long) config.argon2MemoryKiB() * config.argon2Iterations(), owaspWork);
         int factor = config.importedHashCostFactor();
         // floor(log2(factor * work / owaspWork)): how many doublings of one OWASP hash the limit allows.
-        int doublings = 63 - Long.numberOfLeadingZeros(factor * work / owaspWork);
+        long owaspHashes = factor * work / owaspWork;
+        int doublings = 63 - Long.numberOfLeadingZeros(owaspHashes);
         return new CostLimits(factor, factor * memory, factor * work,
                 (int) Math.min(255L, (long) factor * config.argon2Parallelism()),
-                Math.min(BCRYPT_MAX_COST, BCRYPT_COST_OF_ONE_OWASP_HASH + doublings));
+                Math.min(BCRYPT_MAX_COST, BCRYPT_COST_OF_ONE_OWASP_HASH + doublings), owaspHashes);
     }
 
     /** {@code reason} (from {@link CheckableHash#exceeds}) with what the limit is and how to raise it. */

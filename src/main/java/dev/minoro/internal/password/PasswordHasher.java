@@ -31,8 +31,8 @@ import reactor.core.publisher.Mono;
  * threads.
  *
  * <p>Minoro's own hashes are made from the password's NFKC form. Besides them, {@link #verify} checks
- * Argon2i, Argon2d, Argon2id (versions 1.0 and 1.3) and bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$})
- * hashes imported from other systems, against the password as typed (see {@link PasswordForm} and
+ * hashes imported from other systems (Argon2, bcrypt, PBKDF2, scrypt, in the forms {@link StoredHash}
+ * lists), against the password as typed (see {@link PasswordForm} and
  * {@link StoredHash}), within the cost limits of {@link CostLimits}; {@link #needsRehash} then says to
  * replace them. No password or hash ever reaches a log line, an exception message or {@link #toString()}.
  */
@@ -49,6 +49,7 @@ public final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final CostLimits limits;
+    private final boolean importPlaintext;
     private final HashingScheduler scheduler;
     private final HashingProbe probe;
     private final Object dummyLock = new Object();
@@ -59,6 +60,7 @@ public final class PasswordHasher {
         this.iterations = config.argon2Iterations();
         this.parallelism = config.argon2Parallelism();
         this.limits = CostLimits.of(config);
+        this.importPlaintext = config.importPlaintextPasswords();
         this.scheduler = scheduler;
         this.probe = probe;
     }
@@ -152,9 +154,9 @@ public final class PasswordHasher {
 
     /**
      * A cold {@code Mono} that emits whether {@code password} matches {@code storedHash}: one of Minoro's
-     * own Argon2id hashes, checked against the NFKC form, or a hash imported from another system (Argon2id,
-     * Argon2i or Argon2d PHC strings of versions 1.0 and 1.3, bcrypt {@code $2a$}, {@code $2b$},
-     * {@code $2y$}), checked against the password as typed and then its NFKC form. Hashes are compared in
+     * own Argon2id hashes, checked against the NFKC form, or a hash imported from another system (Argon2,
+     * bcrypt, PBKDF2 and scrypt in the forms {@link StoredHash} lists), checked against the password as typed
+     * and then its NFKC form. Hashes are compared in
      * constant time. Runs on this hasher's {@code minoro-password} threads and emits there.
      *
      * <p>A stored hash that is malformed, of another format, or costlier than the configured limits
@@ -201,6 +203,19 @@ public final class PasswordHasher {
         } catch (MalformedHashException e) {
             throw new InvalidInputException("passwordHash cannot be used: " + e.getMessage());
         }
+    }
+
+    /**
+     * The password inside Spring Security's {@code {noop}<password>}, when {@code foreignHash} is one and
+     * the configuration's {@code importPlaintextPasswords} allows it; null otherwise (then
+     * {@link #importedForm} refuses a {@code {noop}} value). The caller hashes it. Cheap; on the caller's
+     * thread.
+     */
+    public @Nullable String importedPlaintext(String foreignHash) {
+        Objects.requireNonNull(foreignHash, "foreignHash");
+        return importPlaintext && foreignHash.startsWith(StoredHash.SPRING_NOOP)
+                ? foreignHash.substring(StoredHash.SPRING_NOOP.length())
+                : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.DuplicateEmailException;
+import dev.minoro.ImportResult;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
@@ -15,11 +16,15 @@ import dev.minoro.internal.password.PasswordHasher;
 import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
 
 /** The {@link UserRepository} over any {@link Database}, in plain SQL. */
 final class SqlUserRepository implements UserRepository {
@@ -60,6 +65,77 @@ final class SqlUserRepository implements UserRepository {
                         .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new));
             });
         });
+    }
+
+    @Override
+    public Flux<ImportResult> importAll(Flux<NewUser> users) {
+        return lifecycle.flux(() -> {
+            Inputs.required(users, "users");
+            // buffer() asks upstream for one batch per batch demanded, and concatMap demands one batch ahead:
+            // at most two batches are held, whatever the size of the input.
+            return users.index()
+                    .buffer(IMPORT_BATCH_SIZE)
+                    .concatMap(this::importBatch, 1);
+        });
+    }
+
+    /**
+     * One batch: each user checked (and hashed where it brought a password), then the valid ones written by one
+     * statement in one transaction, whose returned ids tell the created from the duplicates.
+     */
+    private Flux<ImportResult> importBatch(List<Tuple2<Long, NewUser>> batch) {
+        return Flux.fromIterable(batch)
+                .concatMap(row -> prepare(row.getT1(), row.getT2()))
+                .collectList()
+                .flatMap(rows -> {
+                    List<ImportRow> valid = rows.stream().filter(row -> row.result() == null).toList();
+                    Mono<Set<UUID>> created = valid.isEmpty() ? Mono.just(Set.of())
+                            : database.inTransaction("importing users", c -> insert(c, valid));
+                    return created.map(ids -> rows.stream().map(row -> row.result() != null ? row.result()
+                            : ids.contains(row.id())
+                                    ? new ImportResult(row.position(), row.email(), ImportResult.Status.CREATED,
+                                            row.id(), null)
+                                    : new ImportResult(row.position(), row.email(), ImportResult.Status.DUPLICATE,
+                                            null, null))
+                            .toList());
+                })
+                .flatMapIterable(results -> results);
+    }
+
+    /** A user ready to insert (with its new id), or the result that says why it is not. */
+    private record ImportRow(long position, String email, @Nullable UUID id, @Nullable String emailNorm,
+            @Nullable String displayName, @Nullable String passwordHash, @Nullable ImportResult result) {
+    }
+
+    private Mono<ImportRow> prepare(long position, NewUser user) {
+        String email = user.email();
+        return Mono.defer(() -> {
+            String emailNorm = Inputs.newEmail(email);
+            String displayName = Inputs.displayName(user.displayName());
+            return storedHashOf(user).map(hash -> new ImportRow(position, email, ids.next(), emailNorm, displayName,
+                    hash.orElse(null), null));
+        }).onErrorResume(InvalidInputException.class, e -> Mono.just(new ImportRow(position, email, null, null,
+                null, null, new ImportResult(position, email, ImportResult.Status.INVALID, null, e.getMessage()))));
+    }
+
+    /** The ids of the users the batch's statement inserted. */
+    private Mono<Set<UUID>> insert(Connection c, List<ImportRow> rows) {
+        Instant now = now();
+        Object[] args = new Object[rows.size() * Sql.IMPORT_ARGUMENTS];
+        int a = 0;
+        for (ImportRow row : rows) {
+            args[a++] = row.id();
+            args[a++] = row.email();
+            args[a++] = row.emailNorm();
+            args[a++] = orNull(row.displayName());
+            args[a++] = orNull(row.passwordHash());
+            args[a++] = false;
+            args[a++] = now;
+            args[a++] = orNull(Inputs.displayNameNorm(row.displayName()));
+        }
+        return Statements.query(c, sql.insertImportBatch(rows.size()), row -> Rows.notNull(row.get("id", UUID.class),
+                        "id"), args)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -210,11 +286,18 @@ final class SqlUserRepository implements UserRepository {
         });
     }
 
-    /** What to store for a new user: a hash of its password, the hash it brought, or nothing. */
+    /**
+     * What to store for a new user: a hash of its password, the hash it brought (or a hash of the plain
+     * text it brought, where the configuration imports plain text), or nothing.
+     */
     private Mono<Optional<String>> storedHashOf(NewUser user) {
         String imported = user.passwordHash();
         if (imported == null) {
             return hashOf(user.password());
+        }
+        String plaintext = hasher.importedPlaintext(imported);
+        if (plaintext != null) {
+            return hashOf(plaintext);
         }
         return Mono.just(Optional.of(hasher.importedForm(imported)));
     }

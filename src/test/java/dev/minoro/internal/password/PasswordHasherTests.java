@@ -324,8 +324,8 @@ final class PasswordHasherTests {
                 + " outside 8*p (8)..4194304 KiB. The login fails as if the password were wrong; set a new"
                 + " password for that account."), log);
         assertTrue(log.contains("cannot be checked: the Argon2 salt is not standard base64 without padding."), log);
-        assertTrue(log.contains("cannot be checked: it is neither an Argon2 PHC string ($argon2id$, $argon2i$,"
-                + " $argon2d$) nor a bcrypt hash ($2a$, $2b$, $2y$)."), log);
+        assertTrue(log.contains("cannot be checked: its {...} prefix, which is no Spring Security encoder Minoro"
+                + " knows, is not one Minoro imports; Minoro imports " + StoredHash.FORMATS + "."), log);
         for (String secret : List.of("c29tZX", "nf65EO", "hbHQ", "SSHA", "$argon2id$v=19$m=")) {
             assertFalse(log.contains(secret), log);
         }
@@ -432,6 +432,56 @@ final class PasswordHasherTests {
                 .doOnNext(v -> emitters.add(Thread.currentThread().getName()))
                 .as(StepVerifier::create).expectNext(false).expectComplete().verify(TIMEOUT);
 
+        assertFalse(workers.isEmpty());
+        for (String name : workers) {
+            assertTrue(name.startsWith("minoro-password-"), name);
+        }
+        assertFalse(emitters.isEmpty());
+        for (String name : emitters) {
+            assertTrue(name.startsWith("minoro-password-"), name);
+        }
+    }
+
+    /**
+     * Every imported format is checked on the hashing threads too, and emits there: PBKDF2 (PHC, Django, Spring
+     * Security's), scrypt (PHC, Spring Security's), each subscribed from a parallel thread, the right password
+     * and a wrong one.
+     */
+    @Test
+    void importedPbkdf2AndScryptHashesAreCheckedOnTheHashersOwnThreads() throws Exception {
+        byte[] salt = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.Base64.Encoder phc = java.util.Base64.getEncoder().withoutPadding();
+        byte[] sha256 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new javax.crypto.spec.PBEKeySpec("pw".toCharArray(), salt, 1000, 256)).getEncoded();
+        byte[] scrypt = org.bouncycastle.crypto.generators.SCrypt.generate("pw".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), salt, 1024, 8, 1, 32);
+        List<String> hashes = List.of(
+                "$pbkdf2-sha256$i=1000,l=32$" + phc.encodeToString(salt) + "$" + phc.encodeToString(sha256),
+                "pbkdf2_sha256$1000$0123456789abcdef$" + java.util.Base64.getEncoder().encodeToString(sha256),
+                "$scrypt$ln=10,r=8,p=1$" + phc.encodeToString(salt) + "$" + phc.encodeToString(scrypt),
+                new org.springframework.security.crypto.password.DelegatingPasswordEncoder("pbkdf2", java.util.Map.of(
+                        "pbkdf2", org.springframework.security.crypto.password.Pbkdf2PasswordEncoder
+                                .defaultsForSpringSecurity_v5_5())).encode("pw"),
+                new org.springframework.security.crypto.password.DelegatingPasswordEncoder("scrypt", java.util.Map.of(
+                        "scrypt", new org.springframework.security.crypto.scrypt.SCryptPasswordEncoder(1024, 8, 1, 32,
+                                16))).encode("pw"));
+        Set<String> workers = ConcurrentHashMap.newKeySet();
+        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+            @Override
+            public void taskStarted() {
+                workers.add(Thread.currentThread().getName());
+            }
+        });
+        Set<String> emitters = ConcurrentHashMap.newKeySet();
+        for (String hash : hashes) {
+            String stored = hasher.importedForm(hash);
+            assertTrue(hasher.needsRehash(stored), hash);
+            for (boolean right : List.of(true, false)) {
+                hasher.verify(right ? "pw" : "pW", stored).subscribeOn(Schedulers.parallel())
+                        .doOnNext(v -> emitters.add(Thread.currentThread().getName()))
+                        .as(StepVerifier::create).expectNext(right).as(hash).expectComplete().verify(TIMEOUT);
+            }
+        }
         assertFalse(workers.isEmpty());
         for (String name : workers) {
             assertTrue(name.startsWith("minoro-password-"), name);
@@ -662,13 +712,13 @@ final class PasswordHasherTests {
 
     @Test
     void costLimitsFollowTheConfigurationWithOwaspsParametersAsTheFloor() {
-        CostLimits owasp = new CostLimits(8, 155_648, 311_296, 8, 13);
+        CostLimits owasp = new CostLimits(8, 155_648, 311_296, 8, 13, 8);
         assertEquals(owasp, CostLimits.of(MinoroConfig.of(DatabaseConfig.sqlite(":memory:"))));
         assertEquals(owasp, CostLimits.of(config(64, 1, 1)), "a cheap configuration still takes ordinary imports");
-        assertEquals(new CostLimits(8, 524_288, 1_572_864, 32, 15), CostLimits.of(config(65_536, 3, 4)));
-        assertEquals(new CostLimits(1, 19_456, 38_912, 1, 10), CostLimits.of(MinoroConfig.builder()
+        assertEquals(new CostLimits(8, 524_288, 1_572_864, 32, 15, 40), CostLimits.of(config(65_536, 3, 4)));
+        assertEquals(new CostLimits(1, 19_456, 38_912, 1, 10, 1), CostLimits.of(MinoroConfig.builder()
                 .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1).build()));
-        assertEquals(new CostLimits(1024, 1024L * 19_456, 1024L * 38_912, 255, 20), CostLimits.of(MinoroConfig.builder()
+        assertEquals(new CostLimits(1024, 1024L * 19_456, 1024L * 38_912, 255, 20, 1024), CostLimits.of(MinoroConfig.builder()
                 .database(DatabaseConfig.sqlite(":memory:")).importedHashCostFactor(1024).build()));
     }
 

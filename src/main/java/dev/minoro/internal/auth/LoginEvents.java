@@ -1,0 +1,85 @@
+package dev.minoro.internal.auth;
+
+import dev.minoro.LoginEvent;
+import dev.minoro.LoginOutcome;
+import dev.minoro.internal.metrics.LoginAttempt;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The login event stream of one instance: a hot {@code Flux} that every login's outcome is published to, without
+ * ever waiting for a subscriber.
+ *
+ * <p>Publishing only hands the event to each subscriber's own buffer of {@code bufferSize} events (a lock held
+ * for that hand-over alone, since a Reactor sink takes one emitter at a time); each subscriber receives from its
+ * buffer on a worker of {@code delivery}, so a slow or stalled subscriber holds its worker, never a login. When a
+ * subscriber's buffer is full the newest event is dropped for that subscriber and counted in {@link #dropped()}.
+ * With no subscriber, nothing is kept and nothing counted.
+ */
+public final class LoginEvents {
+
+    private final Sinks.Many<LoginEvent> sink = Sinks.many().multicast().directBestEffort();
+    private final Object emitting = new Object();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Clock clock;
+    private final Flux<LoginEvent> events;
+
+    public LoginEvents(Clock clock, int bufferSize, Scheduler delivery) {
+        this.clock = clock;
+        // publishOn takes one event at a time from the buffer, so that a stalled subscriber holds one event, not
+        // a prefetched batch beyond bufferSize.
+        this.events = sink.asFlux()
+                .onBackpressureBuffer(bufferSize, event -> dropped.incrementAndGet(), BufferOverflowStrategy.DROP_LATEST)
+                .publishOn(delivery, 1);
+    }
+
+    /** See {@link dev.minoro.Minoro#loginEvents()}. */
+    public Flux<LoginEvent> events() {
+        return events;
+    }
+
+    /** See {@link dev.minoro.Minoro#droppedLoginEvents()}. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /**
+     * {@code login}, publishing one event when it ends: emits, fails or is cancelled. What {@code attempt}
+     * recorded decides the outcome, as for the metrics.
+     */
+    public <T> Mono<T> around(LoginAttempt attempt, Mono<T> login) {
+        return Mono.defer(() -> {
+            AtomicBoolean published = new AtomicBoolean();
+            return login
+                    .doOnSuccess(user -> publish(attempt, LoginAttempt.ofSuccess(user), published))
+                    .doOnError(e -> publish(attempt, attempt.ofFailure(e), published))
+                    .doOnCancel(() -> publish(attempt, LoginOutcome.CANCELLED, published));
+        });
+    }
+
+    /** Ends the stream: each subscriber completes once it has received what its buffer holds. */
+    public void complete() {
+        synchronized (emitting) {
+            sink.tryEmitComplete();
+        }
+    }
+
+    private void publish(LoginAttempt attempt, LoginOutcome outcome, AtomicBoolean published) {
+        if (!published.compareAndSet(false, true) || sink.currentSubscriberCount() == 0) {
+            return;
+        }
+        LoginEvent event = new LoginEvent(attempt.userId(), attempt.emailNorm(),
+                Instant.ofEpochMilli(clock.millis()), outcome);
+        synchronized (emitting) {
+            // Each subscriber's buffer takes it or counts it dropped; no subscriber: nothing to do.
+            sink.tryEmitNext(event);
+        }
+    }
+}
