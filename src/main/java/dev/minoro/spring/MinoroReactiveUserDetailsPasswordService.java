@@ -3,8 +3,6 @@ package dev.minoro.spring;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
 import dev.minoro.User;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -18,12 +16,14 @@ import reactor.core.publisher.Mono;
  * {@code PasswordEncoder}: by default {@code PasswordEncoderFactories.createDelegatingPasswordEncoder()}, whose
  * output is {@code {bcrypt}$2a$10$…}; with {@code Argon2PasswordEncoder} behind the delegating encoder,
  * {@code {argon2}$argon2id$v=19$…} (or {@code {argon2@SpringSecurity_v5_8}…}); with a bare
- * {@code BCryptPasswordEncoder} or {@code Argon2PasswordEncoder}, the hash alone. This service drops the
- * {@code {id}} prefix and stores the hash as an imported one ({@code UserRepository.changePasswordHash}): the user
- * logs in with the password through {@link MinoroReactiveAuthenticationManager}, and that first login replaces
- * the hash with Minoro's own Argon2id. Any other encoding ({@code {noop}}, {@code {pbkdf2}}, {@code {scrypt}},
- * {@code {sha256}}, …) is refused with Minoro's {@link InvalidInputException}, whose message says to use a bcrypt
- * or Argon2 encoder; so is a hash costlier than {@code MinoroConfig.importedHashCostFactor()} allows.
+ * {@code BCryptPasswordEncoder} or {@code Argon2PasswordEncoder}, the hash alone; {@code {pbkdf2}} and
+ * {@code {scrypt}} values of Spring's PBKDF2 and scrypt encoders likewise. This service stores the value as an
+ * imported hash ({@code UserRepository.changePasswordHash}), which reads every format Minoro imports (the
+ * README's table: Spring's {@code {id}} forms among them): the user logs in with the password through
+ * {@link MinoroReactiveAuthenticationManager}, and that first login replaces the hash with Minoro's own
+ * Argon2id. Other encodings ({@code {noop}}, {@code {sha256}}, …) are refused with Minoro's
+ * {@link InvalidInputException}, whose message names the format; so is a hash costlier than
+ * {@code MinoroConfig.importedHashCostFactor()} allows.
  *
  * <p>Spring's own {@code UserDetailsRepositoryReactiveAuthenticationManager} calls it after a login whose hash
  * its encoder wants to upgrade; with Minoro that manager does not check passwords
@@ -32,9 +32,6 @@ import reactor.core.publisher.Mono;
  * configurations that require the bean.
  */
 public final class MinoroReactiveUserDetailsPasswordService implements ReactiveUserDetailsPasswordService {
-
-    /** A {@code DelegatingPasswordEncoder} id: {@code {bcrypt}}, {@code {argon2@SpringSecurity_v5_8}}. */
-    private static final Pattern ENCODER_ID = Pattern.compile("\\{([^{}]*)\\}(.*)", Pattern.DOTALL);
 
     private final AuthorityMapping authorities;
 
@@ -72,9 +69,8 @@ public final class MinoroReactiveUserDetailsPasswordService implements ReactiveU
      * @param newPassword the encoded password
      * @return the user's details, read after the change
      * @throws UsernameNotFoundException (signalled) when there is no such user
-     * @throws InvalidInputException     (signalled) for an encoding Minoro cannot check (not bcrypt or Argon2), or a
-     *                                   hash costlier than {@code importedHashCostFactor} allows; the message
-     *                                   never quotes the hash
+     * @throws InvalidInputException     (signalled) for an encoding Minoro does not import, or a hash costlier than
+     *                                   {@code importedHashCostFactor} allows; the message never quotes the hash
      */
     @Override
     public Mono<UserDetails> updatePassword(UserDetails user, String newPassword) {
@@ -82,34 +78,18 @@ public final class MinoroReactiveUserDetailsPasswordService implements ReactiveU
             if (user == null || newPassword == null) {
                 return Mono.error(new InvalidInputException("user and newPassword must not be null"));
             }
-            String hash = withoutEncoderId(newPassword);
             Mono<User> found = user instanceof MinoroUserDetails details
                     ? authorities.minoro().users().findById(details.id())
                     : authorities.minoro().users().findByEmail(user.getUsername())
                             .onErrorResume(InvalidInputException.class, malformed -> Mono.empty());
             return found
                     .switchIfEmpty(Mono.error(() -> new UsernameNotFoundException("no Minoro user has this username")))
-                    .flatMap(account -> authorities.minoro().users().changePasswordHash(account.id(), hash)
+                    .flatMap(account -> authorities.minoro().users().changePasswordHash(account.id(), newPassword)
                             .then(authorities.minoro().users().findById(account.id())))
                     .switchIfEmpty(Mono.error(() -> new UsernameNotFoundException("the user was deleted meanwhile")))
                     .flatMap(authorities::details)
                     .cast(UserDetails.class);
         });
-    }
-
-    /** {@code encoded} without a {@code DelegatingPasswordEncoder} id; refuses the ids of other formats. */
-    private static String withoutEncoderId(String encoded) {
-        Matcher m = ENCODER_ID.matcher(encoded);
-        if (!m.matches()) {
-            return encoded;
-        }
-        String id = m.group(1);
-        if (id.equals("bcrypt") || id.equals("argon2") || id.startsWith("argon2@")) {
-            return m.group(2);
-        }
-        throw new InvalidInputException("newPassword is encoded with the {" + id + "} encoder, which Minoro cannot"
-                + " check: encode passwords with Spring Security's BCryptPasswordEncoder or Argon2PasswordEncoder"
-                + " (the delegating encoder's {bcrypt} and {argon2})");
     }
 
     @Override

@@ -177,8 +177,16 @@ final class MinoroSecurityAutoConfigurationIntegrationTests {
             assertTrue(logins.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("bea@example.com",
                     argon2)).block(timeout).isAuthenticated());
 
-            for (String refused : List.of("{noop}" + changed, "{pbkdf2}" + Pbkdf2PasswordEncoder
-                    .defaultsForSpringSecurity_v5_8().encode(changed), "{sha256}abc", "not a hash at all")) {
+            // PBKDF2 behind the delegating encoder's id for its 5.8 defaults
+            String pbkdf2 = "a pbkdf2 password";
+            passwords.updatePassword(before, "{pbkdf2@SpringSecurity_v5_8}" + Pbkdf2PasswordEncoder
+                    .defaultsForSpringSecurity_v5_8().encode(pbkdf2)).block(timeout);
+            assertTrue(logins.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("bea@example.com",
+                    pbkdf2)).block(timeout).isAuthenticated());
+            passwords.updatePassword(plain, "{argon2}" + new Argon2PasswordEncoder(16, 32, 1, 64, 1).encode(argon2))
+                    .block(timeout);
+
+            for (String refused : List.of("{noop}" + changed, "{sha256}abc", "not a hash at all")) {
                 StepVerifier.create(passwords.updatePassword(before, refused))
                         .expectErrorSatisfies(e -> {
                             assertInstanceOf(InvalidInputException.class, e);
