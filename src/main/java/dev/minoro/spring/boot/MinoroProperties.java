@@ -46,6 +46,12 @@ public class MinoroProperties {
      */
     private String metricsInstance = MinoroConfig.DEFAULT_METRICS_INSTANCE;
 
+    /**
+     * How many login events each subscriber of {@code Minoro.loginEvents()} may have waiting before newer ones are
+     * dropped for it and counted; 1 to 1048576.
+     */
+    private int loginEventBufferSize = MinoroConfig.DEFAULT_LOGIN_EVENT_BUFFER_SIZE;
+
     /** {@return the {@code minoro.database.*} properties} */
     public Database getDatabase() {
         return database;
@@ -85,6 +91,20 @@ public class MinoroProperties {
         this.metricsInstance = metricsInstance;
     }
 
+    /** {@return {@code minoro.login-event-buffer-size}} */
+    public int getLoginEventBufferSize() {
+        return loginEventBufferSize;
+    }
+
+    /**
+     * Sets {@code minoro.login-event-buffer-size}.
+     *
+     * @param loginEventBufferSize the value
+     */
+    public void setLoginEventBufferSize(int loginEventBufferSize) {
+        this.loginEventBufferSize = loginEventBufferSize;
+    }
+
     /** {@return {@code minoro.shutdown-timeout}} */
     public Duration getShutdownTimeout() {
         return shutdownTimeout;
@@ -103,8 +123,8 @@ public class MinoroProperties {
     @Override
     public String toString() {
         return "MinoroProperties{database=" + database + ", lockout=" + lockout + ", argon2=" + argon2 + ", hashing="
-                + hashing + ", password=" + password + ", metricsInstance=" + metricsInstance + ", shutdownTimeout="
-                + shutdownTimeout + '}';
+                + hashing + ", password=" + password + ", metricsInstance=" + metricsInstance + ", loginEventBufferSize="
+                + loginEventBufferSize + ", shutdownTimeout=" + shutdownTimeout + '}';
     }
 
     /** {@code minoro.database.*}: where the tables live and how Minoro connects ({@code DatabaseConfig}). */
@@ -577,6 +597,26 @@ public class MinoroProperties {
         private int importedHashCostFactor = MinoroConfig.DEFAULT_IMPORTED_HASH_COST_FACTOR;
 
         /**
+         * Whether an imported password hash may be Spring Security's {noop} form, a password in plain text, which is
+         * then hashed with Argon2id at import; refused when false.
+         */
+        private boolean importPlaintext;
+
+        /** {@return {@code minoro.password.import-plaintext}} */
+        public boolean isImportPlaintext() {
+            return importPlaintext;
+        }
+
+        /**
+         * Sets {@code minoro.password.import-plaintext}.
+         *
+         * @param importPlaintext the value
+         */
+        public void setImportPlaintext(boolean importPlaintext) {
+            this.importPlaintext = importPlaintext;
+        }
+
+        /**
          * How long a password stays valid after it was set; once older, a login with the right password fails with
          * PasswordExpiredException (Spring Security's CredentialsExpiredException). Unset: passwords never expire.
          */
@@ -641,7 +681,7 @@ public class MinoroProperties {
         @Override
         public String toString() {
             return "Password{minLength=" + minLength + ", maxLength=" + maxLength + ", importedHashCostFactor="
-                    + importedHashCostFactor + ", maxAge=" + maxAge + '}';
+                    + importedHashCostFactor + ", maxAge=" + maxAge + ", importPlaintext=" + importPlaintext + '}';
         }
     }
 }

@@ -81,7 +81,9 @@ final class PropertiesConfigTests {
                 "minoro.password.max-length", "256",
                 "minoro.password.imported-hash-cost-factor", "4",
                 "minoro.password.max-age", "90d",
-                "minoro.metrics-instance", "orders-db");
+                "minoro.password.import-plaintext", "true",
+                "minoro.metrics-instance", "orders-db",
+                "minoro.login-event-buffer-size", "64");
         DatabaseConfig database = config.database();
         assertEquals(SQLITE, database.connection());
         assertFalse(database.runMigrations());
@@ -99,6 +101,8 @@ final class PropertiesConfigTests {
         assertEquals(4, config.importedHashCostFactor());
         assertEquals(Duration.ofDays(90), config.passwordMaxAge());
         assertEquals("orders-db", config.metricsInstance());
+        assertTrue(config.importPlaintextPasswords());
+        assertEquals(64, config.loginEventBufferSize());
     }
 
     @Test
@@ -167,6 +171,7 @@ final class PropertiesConfigTests {
         "minoro.password.max-length                 | 5000  | maxPasswordLength must be between minPasswordLength (8) and 4096, was 5000",
         "minoro.password.imported-hash-cost-factor  | 2000  | importedHashCostFactor must be between 1 and 1024, was 2000",
         "minoro.password.max-age                    | 0s    | passwordMaxAge must be a positive duration or null, was PT0S",
+        "minoro.login-event-buffer-size             | 0     | loginEventBufferSize must be between 1 and 1048576, was 0",
         "minoro.database.migration-lock-timeout     | 0s    | migrationLockTimeout must be a positive duration, was PT0S",
         "minoro.database.busy-timeout               | -1s   | busyTimeout must be a positive duration, was PT-1S",
         "minoro.metrics-instance                    | a b   | metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -, was \"a b\"",
