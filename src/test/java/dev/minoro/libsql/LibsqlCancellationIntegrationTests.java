@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
+import dev.minoro.contract.ShippedMigrations;
 import dev.minoro.testing.HranaRequestCounter;
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
@@ -86,7 +87,8 @@ final class LibsqlCancellationIntegrationTests {
             }
         }
         Minoro.migrateDatabase(direct).block(TIMEOUT);
-        assertEquals(1L, RawSql.value(direct, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        assertEquals((long) ShippedMigrations.latestVersion(),
+                RawSql.value(direct, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
     }
 
     /**

@@ -189,7 +189,7 @@ public final class Authenticator {
         store.release(attempt)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(LONGEST_RETRY)
                         .filter(DatabaseException.class::isInstance))
-                .take(window)
+                .timeout(window)
                 .takeUntilOther(closed.asMono())
                 .subscribe(null, e -> log.warn("Giving back the login attempt of user {}, whose password was right,"
                         + " failed: its failed-login count stays raised until its next successful login.",
