@@ -6,6 +6,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
+import java.time.Duration;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -13,6 +14,9 @@ import reactor.util.retry.Retry;
 
 /** Runs one SQL statement with positional arguments over the R2DBC SPI. */
 final class Statements {
+
+    /** How many times {@link #retriedOnRollback} runs a transaction again. */
+    static final int ROLLBACK_RETRIES = 8;
 
     private Statements() {
     }
@@ -66,14 +70,18 @@ final class Statements {
     }
 
     /**
-     * {@code work} subscribed again, up to twice, when the database rolled its transaction back for a deadlock or a
-     * serialization failure (SQLSTATE class 40, "transaction rollback", after which the whole transaction may
-     * simply run again). Role changes need it on PostgreSQL: they lock a membership and then, through the
-     * trigger that renews the stamp, its user, while {@code setRoles} locks the user first.
+     * {@code work} subscribed again, up to {@value #ROLLBACK_RETRIES} times with a jittered backoff of 20 ms to
+     * 500 ms, when the database rolled its transaction back for a deadlock or a serialization failure (SQLSTATE
+     * class 40, "transaction rollback", after which the whole transaction may simply run again); when every try
+     * was rolled back, the last {@link DatabaseException} is signalled. Role changes need it on PostgreSQL: they
+     * lock a membership and then, through the trigger that renews the stamp, its user, while {@code setRoles}
+     * locks the user first; PostgreSQL breaks such a cycle after its {@code deadlock_timeout} (1 s by default).
      */
     static <T> Mono<T> retriedOnRollback(Mono<T> work) {
-        return work.retryWhen(Retry.max(2).filter(e -> e instanceof DatabaseException database
-                && database.sqlState() != null && database.sqlState().startsWith("40")));
+        return work.retryWhen(Retry.backoff(ROLLBACK_RETRIES, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(500))
+                .filter(e -> e instanceof DatabaseException database && database.sqlState() != null
+                        && database.sqlState().startsWith("40"))
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
     }
 
     private static Statement bind(Statement statement, Object... args) {

@@ -46,6 +46,7 @@ final class PropertiesConfig {
     static final String PASSWORD_MAX_AGE = "minoro.password.max-age";
     static final String METRICS_INSTANCE = "minoro.metrics-instance";
     static final String LOGIN_EVENT_BUFFER_SIZE = "minoro.login-event-buffer-size";
+    static final String PASSWORD_IMPORT_PLAINTEXT = "minoro.password.import-plaintext";
 
     /**
      * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
@@ -147,7 +148,7 @@ final class PropertiesConfig {
         if (maxAge != null) {
             apply(PASSWORD_MAX_AGE, () -> builder.passwordMaxAge(maxAge));
         }
-        builder.importPlaintextPasswords(password.isImportPlaintext());
+        apply(PASSWORD_IMPORT_PLAINTEXT, () -> builder.importPlaintextPasswords(password.isImportPlaintext()));
         String metricsInstance = properties.getMetricsInstance();
         apply(METRICS_INSTANCE, () -> builder.metricsInstance(metricsInstance));
         apply(LOGIN_EVENT_BUFFER_SIZE, () -> builder.loginEventBufferSize(properties.getLoginEventBufferSize()));

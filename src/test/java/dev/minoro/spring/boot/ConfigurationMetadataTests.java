@@ -95,6 +95,8 @@ final class ConfigurationMetadataTests {
         minoros.put(PropertiesConfig.PASSWORD_MAX_LENGTH, config.maxPasswordLength());
         minoros.put(PropertiesConfig.IMPORTED_HASH_COST_FACTOR, config.importedHashCostFactor());
         minoros.put(PropertiesConfig.METRICS_INSTANCE, config.metricsInstance());
+        minoros.put(PropertiesConfig.LOGIN_EVENT_BUFFER_SIZE, config.loginEventBufferSize());
+        minoros.put(PropertiesConfig.PASSWORD_IMPORT_PLAINTEXT, config.importPlaintextPasswords());
         minoros.put("minoro.shutdown-timeout", new MinoroProperties().getShutdownTimeout());
         minoros.put("management.health.minoro.timeout", new MinoroHealthProperties().getTimeout());
         minoros.put("management.health.minoro.enabled", true);
