@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Both programs through their {@code run} seam, on real SQLite files. */
 final class MigrationScriptsTests {
 
+    /** The newest schema version Minoro ships, from its migrations manifest (one line per version). */
+    private static final long LATEST = latestVersion();
+
+
     @TempDir
     Path directory;
 
@@ -52,12 +56,14 @@ final class MigrationScriptsTests {
     void migratesAnEmptyDatabaseAndReportsEachScript() {
         Run first = migrate(sqlite("app.db"));
         assertEquals(0, first.exitCode(), first.err());
-        assertTrue(first.out().contains("Schema version 0 -> 1 in "), first.out());
+        // every version Minoro ships, whatever the newest is
+        assertTrue(first.out().contains("Schema version 0 -> " + LATEST + " in "), first.out());
         assertTrue(first.out().matches("(?s).*  applied 1 create_schema in \\d+ ms.*"), first.out());
+        assertEquals(LATEST, first.out().lines().filter(line -> line.startsWith("  applied ")).count(), first.out());
 
         Run again = migrate(sqlite("app.db"));
         assertEquals(0, again.exitCode(), again.err());
-        assertTrue(again.out().contains("Schema version 1 -> 1"), again.out());
+        assertTrue(again.out().contains("Schema version " + LATEST + " -> " + LATEST), again.out());
         assertTrue(again.out().contains("nothing to apply: the schema was up to date"), again.out());
     }
 
@@ -65,7 +71,7 @@ final class MigrationScriptsTests {
     void statusSaysPendingBeforeAndUpToDateAfterWithoutWriting() {
         Run before = status(sqlite("status.db"));
         assertEquals(4, before.exitCode(), before.err());
-        assertTrue(before.out().contains("Schema version 0; this Minoro ships version 1"), before.out());
+        assertTrue(before.out().contains("Schema version 0; this Minoro ships version " + LATEST), before.out());
         assertTrue(before.out().contains("  pending 1 create_schema"), before.out());
         assertFalse(Files.exists(directory.resolve("status.db")), "reading the status must not create the file");
 
@@ -116,7 +122,9 @@ final class MigrationScriptsTests {
         assertEquals(0, migrate(sqlite("tampered.db")).exitCode());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("tampered.db"));
                 Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE minoro_migrations SET checksum = 'sha256:" + "0".repeat(64) + "' WHERE version = 1");
+            // the newest version's row: an up-to-date boot reads only that one
+            s.executeUpdate("UPDATE minoro_migrations SET checksum = 'sha256:" + "0".repeat(64) + "' WHERE version = "
+                    + LATEST);
         }
         Run migrate = migrate(sqlite("tampered.db"));
         assertEquals(1, migrate.exitCode(), migrate.toString());
@@ -124,5 +132,17 @@ final class MigrationScriptsTests {
         Run status = status(sqlite("tampered.db"));
         assertEquals(1, status.exitCode(), status.toString());
         assertTrue(status.err().contains("ChecksumMismatchException"), status.err());
+    }
+
+    private static long latestVersion() {
+        try (java.io.InputStream in = MigrationScriptsTests.class.getResourceAsStream(
+                "/dev/minoro/migrations/manifest.txt")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
