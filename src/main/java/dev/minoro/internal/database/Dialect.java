@@ -29,6 +29,14 @@ public interface Dialect {
      */
     String newSecurityStamp();
 
+    /**
+     * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
+     * {@code FROM}) until the transaction ends, so that writers take their locks in one order (a user's row before
+     * its memberships): PostgreSQL's {@code FOR NO KEY UPDATE OF table}, which still lets foreign keys refer to the
+     * rows; empty on SQLite, where one writer at a time holds the whole database's write lock.
+     */
+    String rowLock(String table);
+
     /** The folder under {@code dev/minoro/migrations/} that holds this database's scripts. */
     String migrationFolder();
 

@@ -48,6 +48,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String rowLock(String table) {
+        return " FOR NO KEY UPDATE OF " + table;
+    }
+
+    @Override
     public String migrationFolder() {
         return "postgres";
     }

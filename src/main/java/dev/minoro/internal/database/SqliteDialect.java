@@ -50,6 +50,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String rowLock(String table) {
+        return "";
+    }
+
+    @Override
     public String migrationFolder() {
         return "sqlite";
     }

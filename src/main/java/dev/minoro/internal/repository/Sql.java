@@ -137,19 +137,27 @@ final class Sql {
         roleById = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r WHERE r.id = $1");
         allRoles = "SELECT " + ROLE_COLUMNS + " FROM minoro_roles r ORDER BY r.name_norm";
         countRoles = "SELECT COUNT(*) FROM minoro_roles";
-        deleteRole = dialect.sql("DELETE FROM minoro_roles WHERE name_norm = $1");
+        // The role's members are locked first, in id order, as every other change of memberships locks its user
+        // first: the cascade's stamp renewals then never wait for a lock that waits for them (a deadlock).
+        deleteRole = dialect.sql("WITH members AS (SELECT u.id FROM minoro_users u"
+                + " JOIN minoro_user_roles ur ON ur.user_id = u.id JOIN minoro_roles r ON r.id = ur.role_id"
+                + " WHERE r.name_norm = $1 ORDER BY u.id" + dialect.rowLock("u") + ")"
+                + " DELETE FROM minoro_roles WHERE name_norm = $1 AND (SELECT COUNT(*) FROM members) >= 0");
         renameRole = dialect.sql("UPDATE minoro_roles SET name = $2, name_norm = $3 WHERE name_norm = $1"
                 + " RETURNING " + ROLE_COLUMNS.replace("r.", ""));
         // Changes nothing, but holds the user's row until the transaction ends (PostgreSQL's row lock, SQLite's
         // write lock), so that concurrent replacements of one user's roles run one after the other.
         lockUserRow = dialect.sql("UPDATE minoro_users SET version = version WHERE id = $1");
-        assign = dialect.sql("INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
-                + " SELECT u.id, r.id, $3 FROM minoro_users u, minoro_roles r"
-                + " WHERE u.id = $1 AND r.name_norm = $2"
+        // assign and revoke lock the user's row before its membership, as setRoles does (lockUserRow): the
+        // membership triggers renew the user's stamp, and taking the two locks in the other order deadlocks.
+        String lockedUser = "WITH locked AS (SELECT id FROM minoro_users WHERE id = $1" + dialect.rowLock("minoro_users") + ") ";
+        assign = dialect.sql(lockedUser + "INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
+                + " SELECT locked.id, r.id, $3 FROM locked, minoro_roles r"
+                + " WHERE r.name_norm = $2"
                 + " ON CONFLICT (user_id, role_id) DO NOTHING");
         userAndRoleExist = dialect.sql("SELECT (SELECT COUNT(*) FROM minoro_users WHERE id = $1) AS user_count,"
                 + " (SELECT COUNT(*) FROM minoro_roles WHERE name_norm = $2) AS role_count");
-        revoke = dialect.sql("DELETE FROM minoro_user_roles WHERE user_id = $1"
+        revoke = dialect.sql(lockedUser + "DELETE FROM minoro_user_roles WHERE user_id IN (SELECT id FROM locked)"
                 + " AND role_id IN (SELECT id FROM minoro_roles WHERE name_norm = $2)");
         rolesOf = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r"
                 + " JOIN minoro_user_roles ur ON ur.role_id = r.id WHERE ur.user_id = $1 ORDER BY r.name_norm");

@@ -73,9 +73,10 @@ final class Statements {
      * {@code work} subscribed again, up to {@value #ROLLBACK_RETRIES} times with a jittered backoff of 20 ms to
      * 500 ms, when the database rolled its transaction back for a deadlock or a serialization failure (SQLSTATE
      * class 40, "transaction rollback", after which the whole transaction may simply run again); when every try
-     * was rolled back, the last {@link DatabaseException} is signalled. Role changes need it on PostgreSQL: they
-     * lock a membership and then, through the trigger that renews the stamp, its user, while {@code setRoles}
-     * locks the user first; PostgreSQL breaks such a cycle after its {@code deadlock_timeout} (1 s by default).
+     * was rolled back, the last {@link DatabaseException} is signalled. Role changes take their locks in one order
+     * (the user's row before its memberships, see {@link Sql}), so they do not deadlock one another; the retry is
+     * for what Minoro does not order: statements of the application's own, or code of an older schema version
+     * during a rolling deploy. PostgreSQL breaks a deadlock after its {@code deadlock_timeout} (1 s by default).
      */
     static <T> Mono<T> retriedOnRollback(Mono<T> work) {
         return work.retryWhen(Retry.backoff(ROLLBACK_RETRIES, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(500))
