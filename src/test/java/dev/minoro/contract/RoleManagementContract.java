@@ -123,9 +123,9 @@ public interface RoleManagementContract extends MinoroFixture {
     }
 
     /**
-     * setRoles, assignments, revocations and a role's deletion on one user at once all succeed: on PostgreSQL they
-     * take the user's row and its memberships in different orders (the stamp trigger), and a deadlock the database
-     * breaks is run again.
+     * setRoles, assignments, revocations and a role's deletion on one user at once all succeed: they take the user's row
+     * before its memberships, so they wait for one another instead of deadlocking (PostgresRoleLockOrderIntegrationTests
+     * counts the server's deadlocks), and a transaction the database rolls back all the same is run again.
      */
     @Test
     default void concurrentRoleChangesOfOneUserAllSucceed() {
