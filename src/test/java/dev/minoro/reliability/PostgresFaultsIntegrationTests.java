@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseException;
-import dev.minoro.MinoroConfig;
-import dev.minoro.internal.MinoroRuntime;
-import dev.minoro.testing.HashingGate;
 import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.User;
 import dev.minoro.testing.ConnectionPools;
+import dev.minoro.testing.HashingGate;
 import dev.minoro.testing.PostgresEmbedded;
 import dev.minoro.testing.ReliabilityFigures;
 import dev.minoro.testing.TestConfigs;
@@ -246,7 +245,7 @@ final class PostgresFaultsIntegrationTests {
             }
             // an instance whose password checks wait at a gate
             HashingGate held = HashingGate.holdingAll();
-            Minoro serving = MinoroRuntime.create(config, held).block(TIMEOUT);
+            Minoro serving = Minoro.create(held.watching(config.toBuilder()).build()).block(TIMEOUT);
             try {
                 int logins = TestConfigs.MAX_FAILED_LOGINS;
                 List<Mono<Throwable>> answers = new ArrayList<>();
