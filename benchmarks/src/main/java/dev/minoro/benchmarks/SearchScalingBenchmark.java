@@ -2,13 +2,9 @@ package dev.minoro.benchmarks;
 
 import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
 import dev.minoro.Page;
 import dev.minoro.User;
 import dev.minoro.UserQuery;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +40,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code user<i>00…99}) whatever the number of users, so that the work the answer needs is the same at every size
  * and only the table grows. The page is {@link UserQuery#DEFAULT_PAGE_SIZE} users, with a next cursor. Each trial
  * prints the database's plan of the statement. The seeded databases are {@link ScalingBenchmark}'s (see
- * {@link Seed#cachedSqliteUsers}), made once and kept.
+ * {@link SeededUsers}), made once and kept.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -66,36 +62,19 @@ public class SearchScalingBenchmark {
     @Param({"10000", "100000", "1000000"})
     public int users;
 
-    private Minoro minoro;
-    private JdbcOperations sqlite;
-    private R2dbcOperations postgres;
+    private SeededUsers target;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws SQLException {
         if (users % 1000 != 0 || users < 10_000) {
             throw new IllegalArgumentException("users must be a multiple of 1000, at least 10000, was " + users);
         }
-        boolean viaMinoro = params.getBenchmark().endsWith("_minoro");
-        String explain;
-        if (Seed.Db.of(db) == Seed.Db.SQLITE) {
-            Path file = Seed.cachedSqliteUsers(users);
-            explain = plan(RawSql.openSqlite(file), "EXPLAIN QUERY PLAN " + RawSql.sqlite(RawSql.SEARCH_BY_EMAIL_PREFIX));
-            if (viaMinoro) {
-                minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + file))).block(TIMEOUT);
-            } else {
-                sqlite = new JdbcOperations(RawSql.openSqlite(file), new Workload());
-            }
-        } else {
-            BenchPostgres.Server server = BenchPostgres.server();
-            String schema = Seed.cachedPostgresUsers(server, users);
-            explain = plan(server.jdbc(schema), "EXPLAIN " + RawSql.SEARCH_BY_EMAIL_PREFIX.replaceAll("\\$(\\d)", "?"));
-            if (viaMinoro) {
-                minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);
-            } else {
-                postgres = new R2dbcOperations(server, schema, new Workload());
-            }
-        }
-        System.out.println("Plan of a search by email prefix, " + db + ", " + users + " users:\n" + explain);
+        target = SeededUsers.open(db, users, params.getBenchmark().endsWith("_minoro"));
+        String explain = Seed.Db.of(db) == Seed.Db.SQLITE
+                ? "EXPLAIN QUERY PLAN " + RawSql.sqlite(RawSql.SEARCH_BY_EMAIL_PREFIX)
+                : "EXPLAIN " + RawSql.SEARCH_BY_EMAIL_PREFIX.replaceAll("\\$\\d+", "?");
+        System.out.println("Plan of a search by email prefix, " + db + ", " + users + " users:\n"
+                + plan(target.jdbc(), explain));
         checkFirstPage();
     }
 
@@ -120,7 +99,7 @@ public class SearchScalingBenchmark {
     /** Fails the trial unless a search answers what this benchmark means to measure: a full first page. */
     private void checkFirstPage() throws SQLException {
         int found;
-        if (minoro != null) {
+        if (target.minoro != null) {
             Page<User> page = searchByEmailPrefix_minoro();
             if (page.nextCursor() == null) {
                 throw new IllegalStateException("a first page of " + PAGE_SIZE + " of " + MATCHES
@@ -137,15 +116,7 @@ public class SearchScalingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        if (minoro != null) {
-            minoro.close().block(TIMEOUT);
-        }
-        if (sqlite != null) {
-            sqlite.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        target.close();
     }
 
     /** {@code "user" + i}, {@code i} in {@code [users / 1000, users / 100)}: {@value #MATCHES} users match it. */
@@ -155,12 +126,12 @@ public class SearchScalingBenchmark {
 
     @Benchmark
     public Page<User> searchByEmailPrefix_minoro() {
-        return minoro.users().search(UserQuery.all().withEmailPrefix(anyPrefix())).block(TIMEOUT);
+        return target.minoro.users().search(UserQuery.all().withEmailPrefix(anyPrefix())).block(TIMEOUT);
     }
 
     @Benchmark
     public List<RawSql.UserRow> searchByEmailPrefix_raw() throws SQLException {
-        return sqlite != null ? sqlite.searchByEmailPrefix(anyPrefix(), PAGE_SIZE)
-                : postgres.searchByEmailPrefix(anyPrefix(), PAGE_SIZE).block(TIMEOUT);
+        return target.sqlite != null ? target.sqlite.searchByEmailPrefix(anyPrefix(), PAGE_SIZE)
+                : target.postgres.searchByEmailPrefix(anyPrefix(), PAGE_SIZE).block(TIMEOUT);
     }
 }
