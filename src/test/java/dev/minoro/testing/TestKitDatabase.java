@@ -52,7 +52,7 @@ public abstract class TestKitDatabase implements BeforeAllCallback, AfterAllCall
     @Override
     public final void beforeAll(ExtensionContext context) throws Exception {
         ConnectionFactory opened = open(pooled);
-        if (opened instanceof ConnectionPool) {
+        if (pooled) {
             pool = (ConnectionPool) opened;
             driver = driverType.cast(pool.unwrap());
         } else {
