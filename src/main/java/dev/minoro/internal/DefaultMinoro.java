@@ -11,7 +11,6 @@ import dev.minoro.internal.auth.Authenticator;
 import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.metrics.Instrumentation;
-import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Lifecycle;
 import dev.minoro.internal.repository.Repositories;
@@ -58,9 +57,8 @@ final class DefaultMinoro implements Minoro {
      * Starts an instance over an opened, migrated database; its hashing threads start at the first hash. Seeds a
      * random generator: call it where blocking is allowed. When it fails, the caller still owns {@code database}.
      */
-    static DefaultMinoro start(Database database, MinoroConfig config, HashingProbe probe,
-            Instrumentation instrumentation) {
-        PasswordHasher hasher = PasswordHasher.create(config, probe);
+    static DefaultMinoro start(Database database, MinoroConfig config, Instrumentation instrumentation) {
+        PasswordHasher hasher = PasswordHasher.create(config, instrumentation.hashing());
         try {
             return new DefaultMinoro(database, hasher, config, instrumentation);
         } catch (RuntimeException | Error e) {

@@ -15,7 +15,6 @@ import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.migration.Migrator;
-import dev.minoro.internal.password.HashingProbe;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,14 +117,6 @@ public final class MinoroRuntime {
 
     /** See {@link Minoro#create(MinoroConfig)}. */
     public static Mono<Minoro> create(@Nullable MinoroConfig config) {
-        return create(config, HashingProbe.NONE);
-    }
-
-    /**
-     * {@link #create(MinoroConfig)} with {@code probe} watching the instance's hashing threads: for tests
-     * that count, hold or fail password hashing.
-     */
-    public static Mono<Minoro> create(@Nullable MinoroConfig config, HashingProbe probe) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("config must not be null"));
@@ -143,7 +134,7 @@ public final class MinoroRuntime {
                             // Starting seeds a random generator, which may read the system entropy source: not on
                             // the caller's thread.
                             .then(Mono.fromCallable(() -> {
-                                Minoro minoro = DefaultMinoro.start(database, config, probe, instrumentation);
+                                Minoro minoro = DefaultMinoro.start(database, config, instrumentation);
                                 started.set(minoro);
                                 return minoro;
                             }).subscribeOn(Schedulers.boundedElastic())))

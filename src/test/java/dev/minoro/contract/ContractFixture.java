@@ -4,7 +4,6 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.internal.MinoroRuntime;
-import dev.minoro.internal.password.HashingProbe;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
@@ -34,7 +33,7 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     protected final void start(DatabaseConfig database) {
         this.database = database;
         this.config = TestConfigs.fast(database, clock);
-        this.minoro = track(MinoroRuntime.create(config, HashingProbe.NONE).block(TIMEOUT));
+        this.minoro = track(MinoroRuntime.create(config).block(TIMEOUT));
     }
 
     @AfterEach
@@ -58,8 +57,8 @@ public abstract class ContractFixture implements UserRepositoryContract, RoleRep
     }
 
     @Override
-    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe) {
-        return track(MinoroRuntime.create(change.apply(require(config).toBuilder()).build(), probe).block(TIMEOUT));
+    public final Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
+        return track(MinoroRuntime.create(change.apply(require(config).toBuilder()).build()).block(TIMEOUT));
     }
 
     @Override

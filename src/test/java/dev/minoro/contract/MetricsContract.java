@@ -117,6 +117,45 @@ public interface MetricsContract extends MinoroFixture {
     }
 
     /**
+     * Each task of a hashing thread is observed as {@code minoro.password.hashing}, the child of the login that asked
+     * for it, with a {@code minoro.password.argon2} event per Argon2 computation: here a wrong password and the right
+     * one, a task and a computation each.
+     */
+    @Test
+    default void eachHashingTaskIsObservedInsideItsLoginWithItsArgon2Computations() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        List<Observation.Context> stopped = recordStopped(observations);
+        List<String> events = new CopyOnWriteArrayList<>();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context.getName().equals("minoro.password.hashing");
+            }
+
+            @Override
+            public void onEvent(Observation.Event event, Observation.Context context) {
+                events.add(event.getName());
+            }
+        });
+        Minoro minoro = another(b -> b.observationRegistry(observations));
+        user("ada@example.com");
+
+        expect(minoro.authenticate("ada@example.com", "a wrong password"), InvalidCredentialsException.class);
+        expect(minoro.authenticate("ada@example.com", TestConfigs.PASSWORD), null);
+
+        List<Observation.Context> hashing = stopped.stream()
+                .filter(c -> c.getName().equals("minoro.password.hashing")).toList();
+        assertEquals(2, hashing.size(), "one verification per login");
+        for (Observation.Context task : hashing) {
+            assertEquals("minoro.authenticate", task.getParentObservation().getContextView().getName());
+            assertEquals(databaseTag(), value(task, "database"));
+            assertNull(task.getError());
+        }
+        assertEquals(List.of("minoro.password.argon2", "minoro.password.argon2"), events);
+        assertNoPersonalData(new SimpleMeterRegistry(), stopped);
+    }
+
+    /**
      * The hashing queue's gauges while one hash runs and one waits, and the refused login that the full queue turns
      * away, counted as a rejection and as the {@code overloaded} outcome.
      */

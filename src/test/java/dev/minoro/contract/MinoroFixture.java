@@ -5,7 +5,7 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
 import dev.minoro.User;
-import dev.minoro.internal.password.HashingProbe;
+import dev.minoro.testing.HashingGate;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.TestConfigs;
 import io.r2dbc.spi.ConnectionFactory;
@@ -37,12 +37,12 @@ public interface MinoroFixture {
      * Another instance on the same database, configured by {@code change} applied to the test's
      * configuration; closed after the test.
      */
-    default Minoro another(UnaryOperator<MinoroConfig.Builder> change) {
-        return another(change, HashingProbe.NONE);
-    }
+    Minoro another(UnaryOperator<MinoroConfig.Builder> change);
 
-    /** {@link #another(UnaryOperator)} whose hashing threads {@code probe} watches (counts, holds or fails). */
-    Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingProbe probe);
+    /** {@link #another(UnaryOperator)} whose hashing threads {@code gate} watches (counts, holds or fails). */
+    default Minoro another(UnaryOperator<MinoroConfig.Builder> change, HashingGate gate) {
+        return another(b -> gate.watching(change.apply(b)));
+    }
 
     /**
      * {@link #database()} with its connection factory wrapped by {@code customizer}, to record the statements

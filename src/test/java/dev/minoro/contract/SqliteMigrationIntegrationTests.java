@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MigrationStatus;
-import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The migration contract on SQLite files, and what is SQLite's own. */
-final class SqliteMigrationIntegrationTests implements MigrationContract {
+final class SqliteMigrationIntegrationTests implements SqliteSqlMigrationContract {
 
     @TempDir
     Path directory;
@@ -28,19 +27,8 @@ final class SqliteMigrationIntegrationTests implements MigrationContract {
     }
 
     @Override
-    public boolean tableExists(DatabaseConfig database, String table) {
-        return RawSql.value(database, Long.class,
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1", table) > 0;
-    }
-
-    @Override
     public Path scratch() {
         return directory;
-    }
-
-    @Override
-    public int concurrentBoots() {
-        return 16;
     }
 
     @Test

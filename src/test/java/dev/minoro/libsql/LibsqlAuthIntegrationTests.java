@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlTokens;
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ final class LibsqlAuthIntegrationTests {
         key = LibsqlTokens.newKey();
         server = key.server(directory);
         LibsqlConnectionFactory admin = factory(key.token("{}"));
-        LibsqlTesting.update(admin, "CREATE TABLE secrets (id INTEGER PRIMARY KEY, v TEXT)")
+        R2dbcCalls.update(admin, "CREATE TABLE secrets (id INTEGER PRIMARY KEY, v TEXT)")
                 .then(admin.close()).block(LibsqlTesting.TIMEOUT);
     }
 
@@ -50,7 +51,7 @@ final class LibsqlAuthIntegrationTests {
     void aValidTokenReadsAndWrites() {
         LibsqlConnectionFactory factory = factory(key.token(
                 "{\"exp\":" + Instant.now().plusSeconds(600).getEpochSecond() + "}"));
-        LibsqlTesting.update(factory, "INSERT INTO secrets (v) VALUES (?)", "x")
+        R2dbcCalls.update(factory, "INSERT INTO secrets (v) VALUES (?)", "x")
                 .doFinally(s -> factory.close().subscribe())
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
     }
@@ -81,7 +82,7 @@ final class LibsqlAuthIntegrationTests {
     void aReadOnlyTokenReadsButCannotWrite() {
         String readOnly = key.token("{\"a\":\"ro\"}");
         LibsqlConnectionFactory factory = factory(readOnly);
-        LibsqlTesting.query(factory, "SELECT count(*) FROM secrets", row -> row.get(0, Long.class))
+        R2dbcCalls.query(factory, "SELECT count(*) FROM secrets", row -> row.get(0, Long.class))
                 .doFinally(s -> factory.close().subscribe())
                 .as(StepVerifier::create).expectNextCount(1).verifyComplete();
         assertRefused(readOnly, "INSERT INTO secrets (v) VALUES ('no')", 403, "a read-only token cannot write");
@@ -90,7 +91,7 @@ final class LibsqlAuthIntegrationTests {
     private static void assertRefused(String token, String sql, int status, String hint) {
         LibsqlConnectionFactory factory = factory(token);
         try {
-            LibsqlTesting.update(factory, sql)
+            R2dbcCalls.update(factory, sql)
                     .as(StepVerifier::create)
                     .expectErrorSatisfies(error -> {
                         assertTrue(error instanceof R2dbcPermissionDeniedException, () -> "was " + error);

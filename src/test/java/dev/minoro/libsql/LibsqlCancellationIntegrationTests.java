@@ -9,6 +9,7 @@ import dev.minoro.contract.ShippedMigrations;
 import dev.minoro.testing.HranaRequestCounter;
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
+import dev.minoro.testing.R2dbcCalls;
 import dev.minoro.testing.RawSql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
@@ -100,7 +101,7 @@ final class LibsqlCancellationIntegrationTests {
     @ValueSource(ints = {1, 2, 3})
     void aTransactionCancelledDuringAnyRequestLeavesNoLockAndNoStream(int request) throws Exception {
         LibsqlDatabase database = database();
-        LibsqlTesting.update(database.factory(), "CREATE TABLE t (v TEXT)").block(TIMEOUT);
+        R2dbcCalls.update(database.factory(), "CREATE TABLE t (v TEXT)").block(TIMEOUT);
         try (HranaRequestCounter proxy = HranaRequestCounter.in(database.url())) {
             LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder()
                     .url(proxy.url()).build());
@@ -147,7 +148,7 @@ final class LibsqlCancellationIntegrationTests {
     @Test
     void cancelledCallsDropNoErrors() throws Exception {
         LibsqlDatabase database = database();
-        LibsqlTesting.update(database.factory(), "CREATE TABLE t (v TEXT)").block(TIMEOUT);
+        R2dbcCalls.update(database.factory(), "CREATE TABLE t (v TEXT)").block(TIMEOUT);
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
         Hooks.onErrorDropped(dropped::add);
         try (HranaRequestCounter proxy = HranaRequestCounter.in(database.url())) {
@@ -209,7 +210,7 @@ final class LibsqlCancellationIntegrationTests {
     private static long count(LibsqlDatabase database, String value) {
         LibsqlConnectionFactory factory = database.factory();
         try {
-            return LibsqlTesting.query(factory, "SELECT count(*) FROM t WHERE v = ?", row -> row.get(0, Long.class),
+            return R2dbcCalls.query(factory, "SELECT count(*) FROM t WHERE v = ?", row -> row.get(0, Long.class),
                     value).blockLast(TIMEOUT);
         } finally {
             factory.close().block(TIMEOUT);

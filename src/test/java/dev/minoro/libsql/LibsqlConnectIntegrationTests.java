@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.io.IOException;
@@ -65,9 +66,9 @@ final class LibsqlConnectIntegrationTests {
                     .build();
             LibsqlConnectionFactory first = new LibsqlConnectionFactory(own);
             LibsqlConnectionFactory second = new LibsqlConnectionFactory(own);
-            LibsqlTesting.query(first, "SELECT 1", row -> row.get(0, Long.class))
+            R2dbcCalls.query(first, "SELECT 1", row -> row.get(0, Long.class))
                     .as(StepVerifier::create).expectNext(1L).verifyComplete();
-            LibsqlTesting.query(second, "SELECT 2", row -> row.get(0, Long.class))
+            R2dbcCalls.query(second, "SELECT 2", row -> row.get(0, Long.class))
                     .as(StepVerifier::create).expectNext(2L).verifyComplete();
             Set<Thread> started = libsqlThreads();
             started.removeAll(before);
@@ -76,7 +77,7 @@ final class LibsqlConnectIntegrationTests {
                     () -> "one shared client: " + started);
             first.close().block(LibsqlTesting.TIMEOUT);
             first.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
-            LibsqlTesting.query(second, "SELECT 3", row -> row.get(0, Long.class))
+            R2dbcCalls.query(second, "SELECT 3", row -> row.get(0, Long.class))
                     .as(StepVerifier::create).expectNext(3L).verifyComplete();
             second.close().block(LibsqlTesting.TIMEOUT);
             second.create().as(StepVerifier::create).expectError(R2dbcNonTransientResourceException.class).verify();
@@ -100,7 +101,7 @@ final class LibsqlConnectIntegrationTests {
         LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
                 .connectTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)).build());
         try {
-            LibsqlTesting.update(factory, "SELECT 1")
+            R2dbcCalls.update(factory, "SELECT 1")
                     .as(StepVerifier::create)
                     .expectErrorSatisfies(e -> {
                         assertEquals(type, e.getClass(), () -> "was " + e);

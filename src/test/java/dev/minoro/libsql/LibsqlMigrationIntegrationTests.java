@@ -7,7 +7,7 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.MigrationReport;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
-import dev.minoro.contract.MigrationContract;
+import dev.minoro.contract.SqliteSqlMigrationContract;
 import dev.minoro.contract.ShippedMigrations;
 import dev.minoro.testing.HranaRequestCounter;
 import dev.minoro.testing.LibsqlDatabase;
@@ -41,7 +41,7 @@ import reactor.core.scheduler.Schedulers;
  * in one JVM and in 4 child JVMs, a child killed during its migration); and what only a server shows: the
  * requests sent, counted by a proxy in front of sqld.
  */
-final class LibsqlMigrationIntegrationTests implements MigrationContract {
+final class LibsqlMigrationIntegrationTests implements SqliteSqlMigrationContract {
 
     @TempDir
     Path directory;
@@ -61,19 +61,8 @@ final class LibsqlMigrationIntegrationTests implements MigrationContract {
     }
 
     @Override
-    public boolean tableExists(DatabaseConfig database, String table) {
-        return RawSql.value(database, Long.class,
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1", table) > 0;
-    }
-
-    @Override
     public Path scratch() {
         return directory;
-    }
-
-    @Override
-    public int concurrentBoots() {
-        return 16;
     }
 
     private static MinoroConfig config(DatabaseConfig database) {

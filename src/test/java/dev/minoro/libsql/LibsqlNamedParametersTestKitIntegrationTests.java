@@ -1,9 +1,8 @@
 package dev.minoro.libsql;
 
 import dev.minoro.testing.SqliteTestKit;
-import io.r2dbc.spi.ConnectionFactory;
+import dev.minoro.testing.TestKitDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.jdbc.core.JdbcOperations;
 
 /**
  * The R2DBC SPI TCK with named parameters ({@code :p0}, {@code :p1} … bound by name), sent to sqld as Hrana
@@ -15,12 +14,7 @@ final class LibsqlNamedParametersTestKitIntegrationTests implements SqliteTestKi
     static final LibsqlTestKitExtension DATABASE = LibsqlTestKitExtension.direct();
 
     @Override
-    public ConnectionFactory getConnectionFactory() {
-        return DATABASE.connectionFactory();
-    }
-
-    @Override
-    public JdbcOperations getJdbcOperations() {
-        return DATABASE.jdbc();
+    public TestKitDatabase database() {
+        return DATABASE;
     }
 }

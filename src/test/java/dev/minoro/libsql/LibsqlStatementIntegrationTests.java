@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -31,8 +32,8 @@ final class LibsqlStatementIntegrationTests {
     @BeforeAll
     static void open(LibsqlDatabase database) {
         factory = database.factory();
-        LibsqlTesting.update(factory, "CREATE TABLE t (id INTEGER PRIMARY KEY, big BIGINT, f REAL, s TEXT, b BLOB)")
-                .then(LibsqlTesting.update(factory, "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE NOT NULL,"
+        R2dbcCalls.update(factory, "CREATE TABLE t (id INTEGER PRIMARY KEY, big BIGINT, f REAL, s TEXT, b BLOB)")
+                .then(R2dbcCalls.update(factory, "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE NOT NULL,"
                         + " n INTEGER CHECK (n > 0), parent INTEGER REFERENCES u(id))"))
                 .block(LibsqlTesting.TIMEOUT);
     }
@@ -46,7 +47,7 @@ final class LibsqlStatementIntegrationTests {
     void theFull64BitRangeFloatsTextAndBlobsRoundTrip() {
         byte[] blob = {0, 1, (byte) 0xff, 127, -128};
         for (long value : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 9007199254740993L, -1, 0}) {
-            LibsqlTesting.query(factory, "SELECT ?1, ?2, ?3, ?4, typeof(?1)", row -> List.of(row.get(0, Long.class),
+            R2dbcCalls.query(factory, "SELECT ?1, ?2, ?3, ?4, typeof(?1)", row -> List.of(row.get(0, Long.class),
                             row.get(1, Double.class), row.get(2, String.class), row.get(3, byte[].class), row.get(4)),
                             value, 0.1, "é ✓ '\"", blob)
                     .as(StepVerifier::create)
@@ -65,7 +66,7 @@ final class LibsqlStatementIntegrationTests {
     void javaTypesMapAsInTheSqliteDriver() {
         UUID id = UUID.randomUUID();
         Instant at = Instant.ofEpochMilli(1_700_000_000_123L);
-        LibsqlTesting.query(factory, "SELECT ?1, typeof(?1), ?2, typeof(?2), ?3, typeof(?3)",
+        R2dbcCalls.query(factory, "SELECT ?1, typeof(?1), ?2, typeof(?2), ?3, typeof(?3)",
                         row -> List.of(row.get(0, UUID.class), row.get(1), row.get(2, Instant.class), row.get(3),
                                 row.get(4, Boolean.class), row.get(5)), id, at, true)
                 .as(StepVerifier::create)
@@ -75,8 +76,8 @@ final class LibsqlStatementIntegrationTests {
 
     @Test
     void bigintColumnsReadAsLongAndSmallIntegersAsInteger() {
-        LibsqlTesting.update(factory, "INSERT INTO t (id, big) VALUES (1000, 5)").block(LibsqlTesting.TIMEOUT);
-        LibsqlTesting.query(factory, "SELECT id, big FROM t WHERE id = 1000", row -> List.of(row.get(0), row.get(1)))
+        R2dbcCalls.update(factory, "INSERT INTO t (id, big) VALUES (1000, 5)").block(LibsqlTesting.TIMEOUT);
+        R2dbcCalls.query(factory, "SELECT id, big FROM t WHERE id = 1000", row -> List.of(row.get(0), row.get(1)))
                 .as(StepVerifier::create)
                 .expectNext(List.of(1000, 5L))
                 .verifyComplete();
@@ -127,7 +128,7 @@ final class LibsqlStatementIntegrationTests {
     /** Hrana carries SQLite's primary code only; the extended code comes from SQLite's message, pinned here. */
     @Test
     void constraintViolationsCarryTheExtendedCodeThatTheirMessageNames() {
-        LibsqlTesting.update(factory, "INSERT INTO u (id, email, n) VALUES (1, 'a@x', 1)").block(LibsqlTesting.TIMEOUT);
+        R2dbcCalls.update(factory, "INSERT INTO u (id, email, n) VALUES (1, 'a@x', 1)").block(LibsqlTesting.TIMEOUT);
         assertError("INSERT INTO u (email, n) VALUES ('a@x', 1)", R2dbcDataIntegrityViolationException.class, 2067,
                 "UNIQUE constraint failed: u.email");
         assertError("INSERT INTO u (id, email, n) VALUES (1, 'b@x', 1)", R2dbcDataIntegrityViolationException.class,
@@ -145,16 +146,16 @@ final class LibsqlStatementIntegrationTests {
 
     @Test
     void sqlThatLeavesATransactionOpenInAutoCommitModeFails() {
-        LibsqlTesting.update(factory, "BEGIN")
+        R2dbcCalls.update(factory, "BEGIN")
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertTrue(e.getMessage().contains("left a transaction open"), e::getMessage))
                 .verify(LibsqlTesting.TIMEOUT);
-        LibsqlTesting.update(factory, "BEGIN; INSERT INTO t (s) VALUES ('script'); COMMIT")
+        R2dbcCalls.update(factory, "BEGIN; INSERT INTO t (s) VALUES ('script'); COMMIT")
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
     }
 
     private static void assertError(String sql, Class<? extends R2dbcException> type, int code, String message) {
-        LibsqlTesting.update(factory, sql)
+        R2dbcCalls.update(factory, sql)
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(error -> {
                     assertTrue(type.isInstance(error), () -> sql + ": " + error);

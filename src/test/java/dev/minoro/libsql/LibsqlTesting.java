@@ -2,17 +2,11 @@ package dev.minoro.libsql;
 
 import dev.minoro.testing.LibsqlDatabase;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import java.time.Duration;
-import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /** Shortcuts for the libSQL driver's tests. */
 final class LibsqlTesting {
@@ -127,27 +121,5 @@ final class LibsqlTesting {
                         throw e.getCause();
                     }
                 }));
-    }
-
-    /** Runs {@code sql} with {@code values} bound to ?1, ?2 … and emits the total of rows updated. */
-    static Mono<Long> update(ConnectionFactory factory, String sql, Object... values) {
-        return Flux.usingWhen(factory.create(),
-                c -> Flux.from(bind(c.createStatement(sql), values).execute()).concatMap(Result::getRowsUpdated),
-                Connection::close)
-                .reduce(0L, Long::sum);
-    }
-
-    /** Runs {@code sql} with {@code values} bound to ?1, ?2 … and maps every row. */
-    static <T> Flux<T> query(ConnectionFactory factory, String sql, Function<Readable, T> mapper, Object... values) {
-        return Flux.usingWhen(factory.create(),
-                c -> Flux.from(bind(c.createStatement(sql), values).execute()).concatMap(r -> r.map(mapper)),
-                Connection::close);
-    }
-
-    static Statement bind(Statement statement, Object... values) {
-        for (int i = 0; i < values.length; i++) {
-            statement.bind(i, values[i]);
-        }
-        return statement;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.Result;
@@ -28,7 +29,7 @@ final class LibsqlTransactionIntegrationTests {
     @BeforeAll
     static void open(LibsqlDatabase database) {
         factory = database.factory();
-        LibsqlTesting.update(factory, "CREATE TABLE t (v TEXT)").block(LibsqlTesting.TIMEOUT);
+        R2dbcCalls.update(factory, "CREATE TABLE t (v TEXT)").block(LibsqlTesting.TIMEOUT);
     }
 
     @AfterAll
@@ -100,7 +101,7 @@ final class LibsqlTransactionIntegrationTests {
                 .concatMap(Result::getRowsUpdated)
                 .then(Mono.from(connection.close()))
                 .block(LibsqlTesting.TIMEOUT);
-        LibsqlTesting.update(factory, "INSERT INTO t VALUES ('next writer')")
+        R2dbcCalls.update(factory, "INSERT INTO t VALUES ('next writer')")
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
         count(factory, "closed").as(StepVerifier::create).expectNext(0L).verifyComplete();
     }
@@ -111,7 +112,7 @@ final class LibsqlTransactionIntegrationTests {
     }
 
     private static Mono<Long> count(LibsqlConnectionFactory factory, String value) {
-        return LibsqlTesting.query(factory, "SELECT count(*) FROM t WHERE v = ?", row -> row.get(0, Long.class), value)
+        return R2dbcCalls.query(factory, "SELECT count(*) FROM t WHERE v = ?", row -> row.get(0, Long.class), value)
                 .next();
     }
 }

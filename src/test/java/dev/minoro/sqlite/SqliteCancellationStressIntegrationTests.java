@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
@@ -60,7 +61,7 @@ final class SqliteCancellationStressIntegrationTests {
     }
 
     private static Mono<Long> update(Connection c, String sql, Object... values) {
-        return Flux.from(SqliteTesting.bind(c.createStatement(sql), values).execute())
+        return Flux.from(R2dbcCalls.bind(c.createStatement(sql), values).execute())
                 .concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
     }
 
@@ -133,7 +134,7 @@ final class SqliteCancellationStressIntegrationTests {
                 : null;
         ConnectionFactory connections = pool != null ? pool : factory;
         try {
-            SqliteTesting.update(factory, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);"
+            R2dbcCalls.update(factory, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);"
                     + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
                     + " INSERT INTO t (v) SELECT i FROM n").block(SqliteTesting.TIMEOUT);
             List<Kind> kinds = pool == null ? kinds()
@@ -180,7 +181,7 @@ final class SqliteCancellationStressIntegrationTests {
             // no transaction left open: another factory on the file writes at once
             SqliteConnectionFactory other = SqliteTesting.file(file, b -> b.busyTimeout(Duration.ofSeconds(1)));
             try {
-                SqliteTesting.update(other, "UPDATE t SET v = v WHERE id = 1").block(SqliteTesting.TIMEOUT);
+                R2dbcCalls.update(other, "UPDATE t SET v = v WHERE id = 1").block(SqliteTesting.TIMEOUT);
             } finally {
                 SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
             }
@@ -190,7 +191,7 @@ final class SqliteCancellationStressIntegrationTests {
                         .block(SqliteTesting.TIMEOUT);
             }
             SqliteTesting.awaitNothingLeased(factory);
-            assertEquals("ok", SqliteTesting.query(factory, "PRAGMA integrity_check", r -> r.get(0, String.class))
+            assertEquals("ok", R2dbcCalls.query(factory, "PRAGMA integrity_check", r -> r.get(0, String.class))
                     .blockLast(SqliteTesting.TIMEOUT));
         } finally {
             if (pool != null) {

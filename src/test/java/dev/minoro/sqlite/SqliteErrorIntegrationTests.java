@@ -1,10 +1,11 @@
 package dev.minoro.sqlite;
 
-import static dev.minoro.sqlite.SqliteTesting.update;
+import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -104,7 +105,7 @@ final class SqliteErrorIntegrationTests {
     void theFailingStatementOfAScriptIsTheOneReported() {
         fails(update(factory, "CREATE TABLE ok (x); INSERT INTO missing VALUES (1); CREATE TABLE never (x)"),
                 R2dbcBadGrammarException.class, 1, "INSERT INTO missing VALUES (1)");
-        SqliteTesting.query(factory, "SELECT count(*) FROM sqlite_master WHERE name IN ('ok', 'never')",
+        R2dbcCalls.query(factory, "SELECT count(*) FROM sqlite_master WHERE name IN ('ok', 'never')",
                 r -> r.get(0, Long.class))
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
     }
@@ -114,7 +115,7 @@ final class SqliteErrorIntegrationTests {
         SqliteConnectionFactory readOnly = SqliteTesting.file(directory.resolve("errors.db"), b -> b.readOnly(true));
         try {
             fails(update(readOnly, "DELETE FROM parent"), R2dbcPermissionDeniedException.class, 8, "DELETE FROM parent");
-            SqliteTesting.query(readOnly, "SELECT email FROM parent", r -> r.get(0, String.class))
+            R2dbcCalls.query(readOnly, "SELECT email FROM parent", r -> r.get(0, String.class))
                     .as(StepVerifier::create).expectNext("a@example.com").verifyComplete();
         } finally {
             SqliteTesting.close(readOnly).block(SqliteTesting.TIMEOUT);

@@ -1,12 +1,13 @@
 package dev.minoro.sqlite;
 
-import static dev.minoro.sqlite.SqliteTesting.query;
-import static dev.minoro.sqlite.SqliteTesting.update;
+import static dev.minoro.testing.R2dbcCalls.query;
+import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcException;

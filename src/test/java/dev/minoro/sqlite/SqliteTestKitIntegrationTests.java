@@ -1,9 +1,8 @@
 package dev.minoro.sqlite;
 
 import dev.minoro.testing.SqliteTestKit;
-import io.r2dbc.spi.ConnectionFactory;
+import dev.minoro.testing.TestKitDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.jdbc.core.JdbcOperations;
 
 /**
  * The R2DBC SPI TCK against the SQLite driver, found through {@code ConnectionFactories} with driver
@@ -15,12 +14,7 @@ final class SqliteTestKitIntegrationTests implements SqliteTestKit.Positional {
     static final SqliteTestKitExtension DATABASE = SqliteTestKitExtension.direct();
 
     @Override
-    public ConnectionFactory getConnectionFactory() {
-        return DATABASE.connectionFactory();
-    }
-
-    @Override
-    public JdbcOperations getJdbcOperations() {
-        return DATABASE.jdbc();
+    public TestKitDatabase database() {
+        return DATABASE;
     }
 }

@@ -1,23 +1,23 @@
 package dev.minoro.sqlite;
 
+import static dev.minoro.testing.R2dbcCalls.query;
+
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Result;
-import io.r2dbc.spi.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Shortcuts for the driver's tests: factories on files, and statements run on a connection of their own. */
+/**
+ * Shortcuts for the driver's tests: factories on files, a reader lane opened, waits for what the lanes do; statements
+ * on a connection of their own are in {@link dev.minoro.testing.R2dbcCalls}.
+ */
 final class SqliteTesting {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -40,14 +40,6 @@ final class SqliteTesting {
         return new SqliteConnectionFactory(SqliteConnectionConfiguration.builder().build());
     }
 
-    /** Runs {@code sql} with {@code values} bound to ?1, ?2 … and emits the total of rows updated. */
-    static Mono<Long> update(ConnectionFactory factory, String sql, Object... values) {
-        return Flux.usingWhen(factory.create(),
-                c -> Flux.from(bind(c.createStatement(sql), values).execute()).concatMap(Result::getRowsUpdated),
-                Connection::close)
-                .reduce(0L, Long::sum);
-    }
-
     /**
      * Opens the factory's first reader lane: a read while a transaction holds the writer lane. Until a reader
      * lane exists, a statement that reads runs on the writer lane when that lane is idle, so tests about reader
@@ -67,20 +59,6 @@ final class SqliteTesting {
         if (factory.metrics().readers().allocatedSize() == 0) {
             throw new AssertionError("no reader lane opened: " + factory.metrics());
         }
-    }
-
-    /** Runs {@code sql} with {@code values} bound to ?1, ?2 … and maps every row. */
-    static <T> Flux<T> query(ConnectionFactory factory, String sql, Function<Readable, T> mapper, Object... values) {
-        return Flux.usingWhen(factory.create(),
-                c -> Flux.from(bind(c.createStatement(sql), values).execute()).concatMap(r -> r.map(mapper)),
-                Connection::close);
-    }
-
-    static Statement bind(Statement statement, Object... values) {
-        for (int i = 0; i < values.length; i++) {
-            statement.bind(i, values[i]);
-        }
-        return statement;
     }
 
     /**

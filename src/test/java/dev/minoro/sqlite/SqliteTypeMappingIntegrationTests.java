@@ -1,13 +1,14 @@
 package dev.minoro.sqlite;
 
-import static dev.minoro.sqlite.SqliteTesting.query;
-import static dev.minoro.sqlite.SqliteTesting.update;
+import static dev.minoro.testing.R2dbcCalls.query;
+import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Nullability;

@@ -1,6 +1,9 @@
 package dev.minoro.testing;
 
-import dev.minoro.internal.password.HashingProbe;
+import dev.minoro.MinoroConfig;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -10,14 +13,20 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link HashingProbe} for tests: counts the tasks (password verifications and hashes) that Minoro's
- * hashing threads start, can hold the first tasks on their thread until the test releases them, and can
- * make every Argon2 computation fail with an error of the test's choice.
+ * Watches an instance's password hashing from outside, through the observations Minoro reports to the
+ * {@code ObservationRegistry} of its config ({@link #watching}): counts the tasks (password verifications and
+ * hashes) that its hashing threads start ({@code minoro.password.hashing} observations) and the Argon2 computations
+ * in them ({@code minoro.password.argon2} events), can hold the first tasks on their thread until the test releases
+ * them, and can make every Argon2 computation fail with an error of the test's choice. Each handler call runs on the
+ * hashing thread, at the moment it reports.
  */
-public final class HashingGate implements HashingProbe {
+public final class HashingGate implements ObservationHandler<Observation.Context> {
 
     private static final Duration LONGEST_HOLD = Duration.ofSeconds(60);
+    private static final String TASK = "minoro.password.hashing";
+    private static final String ARGON2 = "minoro.password.argon2";
 
+    private final ObservationRegistry registry = ObservationRegistry.create();
     private final int toHold;
     private final AtomicInteger tasks = new AtomicInteger();
     private final AtomicInteger argon2 = new AtomicInteger();
@@ -27,6 +36,7 @@ public final class HashingGate implements HashingProbe {
 
     private HashingGate(int toHold) {
         this.toHold = toHold;
+        registry.observationConfig().observationHandler(this);
     }
 
     /** Counts, holds nothing. */
@@ -50,8 +60,18 @@ public final class HashingGate implements HashingProbe {
         return this;
     }
 
+    /** {@code config} with this gate watching its hashing: its {@code ObservationRegistry} is the gate's. */
+    public MinoroConfig.Builder watching(MinoroConfig.Builder config) {
+        return config.observationRegistry(registry);
+    }
+
     @Override
-    public void taskStarted() {
+    public boolean supportsContext(Observation.Context context) {
+        return TASK.equals(context.getName());
+    }
+
+    @Override
+    public void onStart(Observation.Context context) {
         if (tasks.incrementAndGet() <= toHold && open.getCount() > 0) {
             held.release();
             try {
@@ -66,7 +86,10 @@ public final class HashingGate implements HashingProbe {
     }
 
     @Override
-    public void argon2Started() {
+    public void onEvent(Observation.Event event, Observation.Context context) {
+        if (!ARGON2.equals(event.getName())) {
+            return;
+        }
         argon2.incrementAndGet();
         Supplier<? extends Throwable> error = failure;
         if (error != null) {

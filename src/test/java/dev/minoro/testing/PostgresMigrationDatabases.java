@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * New, empty PostgreSQL databases for the migration contract, as a JUnit 5 extension: made on the test run's
+ * New, empty PostgreSQL databases for the migration contract and the boot storms, as a JUnit 5 extension: made on the test run's
  * server ({@link PostgresServer}) on demand, reached directly or through a PgBouncer in transaction mode that the
  * extension starts for the test class and stops after it, and each dropped after the test that made it. Register
  * it in a static field with {@code @RegisterExtension}, so that it sees the class begin and end.

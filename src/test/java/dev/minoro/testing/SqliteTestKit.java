@@ -1,14 +1,29 @@
 package dev.minoro.testing;
 
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.test.TestKit;
+import org.springframework.jdbc.core.JdbcOperations;
 
 /**
  * The R2DBC SPI TCK ({@link TestKit}) as both drivers of SQLite's SQL run it, Minoro's SQLite driver on a local
  * file and its libSQL driver on sqld: SQLite's SQL for the TCK's statements, and the two parameter styles, so that
- * a TCK class holds only its driver's extension (the connection factory and the TCK's JDBC) and what truly
- * differs.
+ * a TCK class holds only its driver's extension ({@link TestKitDatabase}: the connection factory and the TCK's
+ * JDBC) and what truly differs.
  */
 public interface SqliteTestKit<T> extends TestKit<T> {
+
+    /** The class's database: its {@link TestKitDatabase} extension, registered on a static field. */
+    TestKitDatabase database();
+
+    @Override
+    default ConnectionFactory getConnectionFactory() {
+        return database().connectionFactory();
+    }
+
+    @Override
+    default JdbcOperations getJdbcOperations() {
+        return database().jdbc();
+    }
 
     /**
      * The TCK's SQL for SQLite. SQLite makes a column an auto-incrementing key only as {@code INTEGER PRIMARY KEY}

@@ -17,6 +17,7 @@ final class JdbcOperations implements AutoCloseable {
     private final Connection connection;
     private final Workload workload;
     private final PreparedStatement userByEmail;
+    private final PreparedStatement searchByEmailPrefix;
     private final PreparedStatement hasPermission;
     private final PreparedStatement permissionsOf;
     private final PreparedStatement insertUser;
@@ -26,6 +27,7 @@ final class JdbcOperations implements AutoCloseable {
         this.connection = connection;
         this.workload = workload;
         this.userByEmail = connection.prepareStatement(RawSql.sqlite(RawSql.USER_BY_EMAIL));
+        this.searchByEmailPrefix = connection.prepareStatement(RawSql.sqlite(RawSql.SEARCH_BY_EMAIL_PREFIX));
         this.hasPermission = connection.prepareStatement(RawSql.sqlite(RawSql.HAS_PERMISSION));
         this.permissionsOf = connection.prepareStatement(RawSql.sqlite(RawSql.PERMISSIONS_OF));
         this.insertUser = connection.prepareStatement(RawSql.sqlite(RawSql.INSERT_USER));
@@ -41,6 +43,20 @@ final class JdbcOperations implements AutoCloseable {
         try (ResultSet row = userByEmail.executeQuery()) {
             return row.next() ? RawSql.UserRow.of(row) : null;
         }
+    }
+
+    /** The first {@code pageSize} users whose email starts with {@code prefix} (lower case), and one more. */
+    List<RawSql.UserRow> searchByEmailPrefix(String prefix, int pageSize) throws SQLException {
+        searchByEmailPrefix.setString(1, prefix);
+        searchByEmailPrefix.setString(2, RawSql.prefixEnd(prefix));
+        searchByEmailPrefix.setInt(3, pageSize + 1);
+        List<RawSql.UserRow> users = new ArrayList<>(pageSize + 1);
+        try (ResultSet row = searchByEmailPrefix.executeQuery()) {
+            while (row.next()) {
+                users.add(RawSql.UserRow.of(row));
+            }
+        }
+        return users;
     }
 
     boolean hasPermission(long k) throws SQLException {

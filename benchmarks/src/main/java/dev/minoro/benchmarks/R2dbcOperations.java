@@ -9,6 +9,7 @@ import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.ValidationDepth;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -50,6 +51,14 @@ final class R2dbcOperations implements AutoCloseable {
                         .bind(0, Workload.normalised(email)).execute())
                 .concatMap(result -> result.map(RawSql.UserRow::of))
                 .next());
+    }
+
+    /** The first {@code pageSize} users whose email starts with {@code prefix} (lower case), and one more. */
+    Mono<List<RawSql.UserRow>> searchByEmailPrefix(String prefix, int pageSize) {
+        return withConnection(c -> Flux.from(c.createStatement(RawSql.SEARCH_BY_EMAIL_PREFIX)
+                        .bind(0, prefix).bind(1, RawSql.prefixEnd(prefix)).bind(2, pageSize + 1).execute())
+                .concatMap(result -> result.map(RawSql.UserRow::of))
+                .collectList());
     }
 
     Mono<Boolean> hasPermission(long k) {

@@ -2,6 +2,7 @@ package dev.minoro.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minoro.UserQuery;
 import dev.minoro.benchmarks.JmhResults.Ratio;
 import dev.minoro.benchmarks.JmhResults.Result;
 import dev.minoro.benchmarks.JmhResults.Score;
@@ -58,11 +59,12 @@ public final class Report {
         report.postgresRepositories();
         report.login();
         report.scaling();
+        report.searchScaling();
         report.hashing();
         if (process != null) {
             report.process(new ObjectMapper().readTree(process.toFile()));
         }
-        System.out.println("## Targets of issue 11, this run\n");
+        System.out.println("## Targets of issues 11 and 13, this run\n");
         System.out.println("| target | measured | met |");
         System.out.println("|---|---|---|");
         report.summary.forEach(System.out::println);
@@ -245,6 +247,43 @@ public final class Report {
             if (small.isPresent() && large.isPresent()) {
                 summary.add("| " + name(db) + " lookup flat from 10^3 to 10^6 users (Minoro 10^6 / 10^3) | "
                         + ratio(large.get().over(small.get())) + " | see text |");
+            }
+        }
+        line("");
+    }
+
+    private void searchScaling() {
+        String bench = "SearchScalingBenchmark.searchByEmailPrefix_";
+        if (jmh.find(bench + "minoro", "avgt").isEmpty() && jmh.find(bench + "raw", "avgt").isEmpty()) {
+            return;
+        }
+        section("Search as users grow: first page (" + UserQuery.DEFAULT_PAGE_SIZE + ") of a search by email prefix"
+                + " matching " + SearchScalingBenchmark.MATCHES + " users, by number of users (µs, JMH average time,"
+                + " 1 caller)");
+        line("| database | users | Minoro | raw | Minoro / raw |");
+        line("|---|---|---|---|---|");
+        String[] sizes = {"10000", "100000", "1000000"};
+        for (String db : new String[] {"sqlite", "postgres"}) {
+            for (String users : sizes) {
+                Optional<Score> minoro = jmh.score(bench + "minoro", "avgt", "db", db, "users", users)
+                        .map(s -> s.in("us/op"));
+                Optional<Score> raw = jmh.score(bench + "raw", "avgt", "db", db, "users", users).map(s -> s.in("us/op"));
+                if (minoro.isEmpty() && raw.isEmpty()) {
+                    continue;
+                }
+                line("| " + name(db) + " | " + users + " | " + ops(minoro) + " | " + ops(raw) + " | "
+                        + ratio(minoro, raw) + " |");
+            }
+            // flat: the time at 10^6 users over the time at 10^4, for Minoro and for the raw driver
+            Optional<Score> small = jmh.score(bench + "minoro", "avgt", "db", db, "users", sizes[0]);
+            Optional<Score> large = jmh.score(bench + "minoro", "avgt", "db", db, "users", sizes[2]);
+            Optional<Score> rawSmall = jmh.score(bench + "raw", "avgt", "db", db, "users", sizes[0]);
+            Optional<Score> rawLarge = jmh.score(bench + "raw", "avgt", "db", db, "users", sizes[2]);
+            line("| " + name(db) + " | 10^6 / 10^4 | " + ratio(large, small) + " | " + ratio(rawLarge, rawSmall)
+                    + " | |");
+            if (small.isPresent() && large.isPresent()) {
+                summary.add("| " + name(db) + " search by email prefix flat from 10^4 to 10^6 users (Minoro 10^6 / 10^4,"
+                        + " issue 13) | " + ratio(large.get().over(small.get())) + " | see text |");
             }
         }
         line("");

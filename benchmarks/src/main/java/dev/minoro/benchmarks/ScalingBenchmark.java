@@ -2,10 +2,6 @@ package dev.minoro.benchmarks;
 
 import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +25,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Cost as work grows: the latency of {@code users().findByEmail} for a user picked at random among 10^3, 10^5
  * and 10^6, one caller, Minoro and the raw driver (sqlite-jdbc with a reused statement on the calling thread;
  * r2dbc-postgresql over a pool as Minoro's). The lookup is by a unique index, so it should stay flat. The
- * seeded databases are made once and kept (see {@link Seed#cachedSqliteUsers}); the first run seeds them
+ * seeded databases are made once and kept (see {@link SeededUsers}); the first run seeds them
  * (about a minute for 10^6 users on each database).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -47,43 +43,16 @@ public class ScalingBenchmark {
     @Param({"1000", "100000", "1000000"})
     public int users;
 
-    private Minoro minoro;
-    private JdbcOperations sqlite;
-    private R2dbcOperations postgres;
+    private SeededUsers target;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws SQLException {
-        Workload workload = new Workload();
-        boolean viaMinoro = params.getBenchmark().endsWith("_minoro");
-        if (Seed.Db.of(db) == Seed.Db.SQLITE) {
-            Path file = Seed.cachedSqliteUsers(users);
-            if (viaMinoro) {
-                minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + file))).block(TIMEOUT);
-            } else {
-                sqlite = new JdbcOperations(RawSql.openSqlite(file), workload);
-            }
-        } else {
-            BenchPostgres.Server server = BenchPostgres.server();
-            String schema = Seed.cachedPostgresUsers(server, users);
-            if (viaMinoro) {
-                minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);
-            } else {
-                postgres = new R2dbcOperations(server, schema, workload);
-            }
-        }
+        target = SeededUsers.open(db, users, params.getBenchmark().endsWith("_minoro"));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        if (minoro != null) {
-            minoro.close().block(TIMEOUT);
-        }
-        if (sqlite != null) {
-            sqlite.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        target.close();
     }
 
     private String anyEmail() {
@@ -92,11 +61,12 @@ public class ScalingBenchmark {
 
     @Benchmark
     public Object findByEmail_minoro() {
-        return minoro.users().findByEmail(anyEmail()).block(TIMEOUT);
+        return target.minoro.users().findByEmail(anyEmail()).block(TIMEOUT);
     }
 
     @Benchmark
     public Object findByEmail_raw() throws SQLException {
-        return sqlite != null ? sqlite.findByEmail(anyEmail()) : postgres.findByEmail(anyEmail()).block(TIMEOUT);
+        return target.sqlite != null ? target.sqlite.findByEmail(anyEmail())
+                : target.postgres.findByEmail(anyEmail()).block(TIMEOUT);
     }
 }

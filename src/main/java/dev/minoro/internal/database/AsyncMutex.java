@@ -59,11 +59,6 @@ final class AsyncMutex {
         }
     }
 
-    /** Whether the lock is held now; for tests. */
-    synchronized boolean isHeld() {
-        return held;
-    }
-
     private final class Waiter {
 
         private final MonoSink<Runnable> sink;

@@ -4,6 +4,7 @@ import dev.minoro.MigrationReport;
 import dev.minoro.User;
 import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.HashingObserver;
 import dev.minoro.internal.password.PasswordHasher;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +32,12 @@ final class BothInstrumentations implements Instrumentation {
     @Override
     public Mono<User> login(LoginAttempt attempt, Mono<User> login) {
         return outer.login(attempt, inner.login(attempt, login));
+    }
+
+    /** The observations': meters time no hashing task (the hashing queue's gauges come from {@link #instance}). */
+    @Override
+    public HashingObserver hashing() {
+        return outer.hashing();
     }
 
     @Override

@@ -6,15 +6,16 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.User;
 import dev.minoro.internal.auth.LoginEvents;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.password.HashingObserver;
 import dev.minoro.internal.password.PasswordHasher;
 import java.util.Locale;
 import reactor.core.publisher.Mono;
 
 /**
- * What Minoro reports to metrics and tracing: boots, migration runs, logins, the hashing queue and the PostgreSQL
- * pool. {@link #of(MinoroConfig)} gives {@link #NONE}, which reports nothing and adds nothing to the publishers it
- * is handed, unless the config names a Micrometer registry; only then is {@link MicrometerMetrics} (meters) or
- * {@link MicrometerObservations} (observations), the only classes that name Micrometer types, loaded.
+ * What Minoro reports to metrics and tracing: boots, migration runs, logins, password hashing, the hashing queue and
+ * the PostgreSQL pool. {@link #of(MinoroConfig)} gives {@link #NONE}, which reports nothing and adds nothing to the
+ * publishers it is handed, unless the config names a Micrometer registry; only then is {@link MicrometerMetrics}
+ * (meters) or {@link MicrometerObservations} (observations), the only classes that name Micrometer types, loaded.
  */
 public interface Instrumentation {
 
@@ -57,6 +58,11 @@ public interface Instrumentation {
      */
     default Mono<User> login(LoginAttempt attempt, Mono<User> login) {
         return login;
+    }
+
+    /** What the instance's password hasher reports its tasks to: observed as {@code minoro.password.hashing}. */
+    default HashingObserver hashing() {
+        return HashingObserver.NONE;
     }
 
     /**

@@ -51,18 +51,18 @@ public final class PasswordHasher {
     private final CostLimits limits;
     private final boolean importPlaintext;
     private final HashingScheduler scheduler;
-    private final HashingProbe probe;
+    private final HashingObserver observer;
     private final Object dummyLock = new Object();
     private volatile @Nullable Argon2Hash dummy;
 
-    private PasswordHasher(MinoroConfig config, HashingScheduler scheduler, HashingProbe probe) {
+    private PasswordHasher(MinoroConfig config, HashingScheduler scheduler, HashingObserver observer) {
         this.memoryKiB = config.argon2MemoryKiB();
         this.iterations = config.argon2Iterations();
         this.parallelism = config.argon2Parallelism();
         this.limits = CostLimits.of(config);
         this.importPlaintext = config.importPlaintextPasswords();
         this.scheduler = scheduler;
-        this.probe = probe;
+        this.observer = observer;
     }
 
     /**
@@ -72,25 +72,25 @@ public final class PasswordHasher {
      * {@code hashingThreads} threads start at the first hash and end when {@link #close()} is subscribed.
      */
     public static PasswordHasher create(MinoroConfig config) {
-        return create(config, HashingProbe.NONE);
+        return create(config, HashingObserver.NONE);
     }
 
-    /** {@link #create(MinoroConfig)} with a probe that tests use to watch, hold or fail the hashing threads' work. */
-    public static PasswordHasher create(MinoroConfig config, HashingProbe probe) {
+    /** {@link #create(MinoroConfig)} reporting its work to {@code observer} (metrics and tracing). */
+    public static PasswordHasher create(MinoroConfig config, HashingObserver observer) {
         Objects.requireNonNull(config, "config");
         return create(config, HashingScheduler.create(config.hashingThreads(), config.hashingQueueCapacity(),
-                config.argon2MemoryKiB()), probe);
+                config.argon2MemoryKiB()), observer);
     }
 
     /**
-     * {@link #create(MinoroConfig, HashingProbe)} on {@code scheduler} instead of one sized by {@code config}'s
+     * {@link #create(MinoroConfig, HashingObserver)} on {@code scheduler} instead of one sized by {@code config}'s
      * {@code hashingThreads} and {@code hashingQueueCapacity}; the hasher owns it from now on and closes it.
      */
-    public static PasswordHasher create(MinoroConfig config, HashingScheduler scheduler, HashingProbe probe) {
+    public static PasswordHasher create(MinoroConfig config, HashingScheduler scheduler, HashingObserver observer) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(scheduler, "scheduler");
-        Objects.requireNonNull(probe, "probe");
-        return new PasswordHasher(config, scheduler, probe);
+        Objects.requireNonNull(observer, "observer");
+        return new PasswordHasher(config, scheduler, observer);
     }
 
     /** The scheduler the hashing runs on, whose counts (queued, running, rejected) metrics read. */
@@ -274,7 +274,7 @@ public final class PasswordHasher {
                 Randomness.SECURE.nextBytes(salt);
                 byte[] bytes = PasswordForm.nfkc(password);
                 try {
-                    probe.argon2Started();
+                    observer.argon2Started();
                     return Argon2Hash.argon2id(memoryKiB, iterations, parallelism, salt, bytes, HASH_BYTES).encode();
                 } finally {
                     Arrays.fill(bytes, (byte) 0);
@@ -314,7 +314,7 @@ public final class PasswordHasher {
      * dropped-error hook.
      */
     private <T> Mono<T> onHashingThread(Slot slot, String password, Callable<T> work) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(subscriber -> {
             if (slot.released.get()) {
                 return Mono.empty();
             }
@@ -325,8 +325,7 @@ public final class PasswordHasher {
             AtomicBoolean cancelled = new AtomicBoolean();
             return scheduler.run(() -> {
                 try {
-                    probe.taskStarted();
-                    return work.call();
+                    return observer.task(subscriber, work);
                 } catch (Throwable e) {
                     if (cancelled.get()) {
                         return null;
@@ -350,7 +349,7 @@ public final class PasswordHasher {
         try {
             for (byte[] candidate : candidates) {
                 if (stored.hash().isArgon2()) {
-                    probe.argon2Started();
+                    observer.argon2Started();
                 }
                 if (stored.hash().matches(candidate)) {
                     return true;
@@ -381,7 +380,7 @@ public final class PasswordHasher {
         Argon2Hash against = dummyHash();
         byte[] bytes = PasswordForm.nfkc(password);
         try {
-            probe.argon2Started();
+            observer.argon2Started();
             against.matches(bytes);
             return false;
         } finally {
@@ -402,7 +401,7 @@ public final class PasswordHasher {
                 byte[] password = new byte[HASH_BYTES];
                 Randomness.SECURE.nextBytes(salt);
                 Randomness.SECURE.nextBytes(password);
-                probe.argon2Started();
+                observer.argon2Started();
                 made = Argon2Hash.argon2id(memoryKiB, iterations, parallelism, salt, password, HASH_BYTES);
                 Arrays.fill(password, (byte) 0);
                 dummy = made;

@@ -73,7 +73,7 @@ final class HashingSchedulerTests {
         RecordingThreadFactory threads = new RecordingThreadFactory();
         HashingScheduler scheduler = HashingScheduler.create(1, 2, 64, threads);
         PasswordHasher hasher = PasswordHasher.create(MinoroConfig.builder().database(DatabaseConfig.sqlite(":memory:"))
-                .argon2(64, 1, 1).build(), scheduler, HashingProbe.NONE);
+                .argon2(64, 1, 1).build(), scheduler, HashingObserver.NONE);
         assertSame(scheduler, hasher.scheduler());
         assertEquals(List.of(), threads.made, "no thread before the first hash");
 

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.util.context.ContextView;
 
 final class PasswordHasherTests {
 
@@ -336,7 +338,7 @@ final class PasswordHasherTests {
     @Test
     void passwordsOver4096CharsAreRefusedBeforeAnyHashing() {
         AtomicInteger tasks = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 tasks.incrementAndGet();
@@ -382,7 +384,7 @@ final class PasswordHasherTests {
     @Test
     void nothingHappensBeforeSubscription() {
         AtomicInteger tasks = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 tasks.incrementAndGet();
@@ -410,7 +412,7 @@ final class PasswordHasherTests {
     @Test
     void everyHashRunsOnTheHashersOwnThreadsEvenWhenSubscribedFromAParallelThread() {
         Set<String> workers = ConcurrentHashMap.newKeySet();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 workers.add(Thread.currentThread().getName());
@@ -466,7 +468,7 @@ final class PasswordHasherTests {
                         "scrypt", new org.springframework.security.crypto.scrypt.SCryptPasswordEncoder(1024, 8, 1, 32,
                                 16))).encode("pw"));
         Set<String> workers = ConcurrentHashMap.newKeySet();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 workers.add(Thread.currentThread().getName());
@@ -513,7 +515,7 @@ final class PasswordHasherTests {
     void aFullQueueFailsFastWithOverloadedException() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 started.countDown();
@@ -551,7 +553,7 @@ final class PasswordHasherTests {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger tasks = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 1), new Watcher() {
             @Override
             public void taskStarted() {
                 tasks.incrementAndGet();
@@ -576,7 +578,7 @@ final class PasswordHasherTests {
     @Test
     void closeEndsTheThreadsAndLaterCallsFailClearly() throws InterruptedException {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
-        PasswordHasher hasher = hasher(config(64, 1, 1, 2, 8), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 2, 8), new Watcher() {
             @Override
             public void taskStarted() {
                 workers.add(Thread.currentThread());
@@ -614,7 +616,7 @@ final class PasswordHasherTests {
     void closeLetsRunningAndQueuedWorkFinish() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new Watcher() {
             @Override
             public void taskStarted() {
                 started.countDown();
@@ -686,7 +688,7 @@ final class PasswordHasherTests {
     @Test
     void anImportedArgon2idStringIsCheckedAsTypedOnlyWhenMarked() {
         AtomicInteger argon2 = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void argon2Started() {
                 argon2.incrementAndGet();
@@ -727,7 +729,7 @@ final class PasswordHasherTests {
     void aStoredHashAboveTheLimitsIsNeverComputed() {
         String huge = "$argon2id$v=19$m=1048576,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
         AtomicInteger argon2 = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void argon2Started() {
                 argon2.incrementAndGet();
@@ -785,7 +787,7 @@ final class PasswordHasherTests {
     @MethodSource("threadFailures")
     void whateverFailsOnTheHashingThreadReachesTheCaller(Throwable failure) {
         AtomicInteger fail = new AtomicInteger(1);
-        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new Watcher() {
             @Override
             public void argon2Started() {
                 if (fail.getAndDecrement() > 0) {
@@ -815,7 +817,7 @@ final class PasswordHasherTests {
     void aCancelledTaskThatFailsLeavesNoErrorToDrop() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 1, 4), new Watcher() {
             @Override
             public void taskStarted() {
                 started.countDown();
@@ -842,7 +844,7 @@ final class PasswordHasherTests {
     @Test
     void theDummyVerificationEmitsFalseAndCostsOneHashAfterTheFirst() {
         AtomicInteger argon2 = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1), new Watcher() {
             @Override
             public void argon2Started() {
                 argon2.incrementAndGet();
@@ -867,7 +869,7 @@ final class PasswordHasherTests {
     @Test
     void concurrentFirstDummyVerificationsMakeTheDummyOnce() {
         AtomicInteger argon2 = new AtomicInteger();
-        PasswordHasher hasher = hasher(config(64, 1, 1, 4, 16), new HashingProbe() {
+        PasswordHasher hasher = hasher(config(64, 1, 1, 4, 16), new Watcher() {
             @Override
             public void argon2Started() {
                 argon2.incrementAndGet();
@@ -896,12 +898,29 @@ final class PasswordHasherTests {
 
     // --- helpers ---
 
-    private PasswordHasher hasher(MinoroConfig config) {
-        return hasher(config, HashingProbe.NONE);
+    /**
+     * Watches a hasher's work through what it reports to its {@link HashingObserver} (as Minoro's observations do),
+     * on the hashing thread as it happens: each task as it starts, and each Argon2 computation.
+     */
+    private abstract static class Watcher implements HashingObserver {
+
+        /** A hash or a verification starts on a hashing thread, before any work. */
+        void taskStarted() {
+        }
+
+        @Override
+        public final <T> T task(ContextView subscriber, Callable<T> work) throws Exception {
+            taskStarted();
+            return work.call();
+        }
     }
 
-    private PasswordHasher hasher(MinoroConfig config, HashingProbe probe) {
-        PasswordHasher hasher = PasswordHasher.create(config, probe);
+    private PasswordHasher hasher(MinoroConfig config) {
+        return hasher(config, HashingObserver.NONE);
+    }
+
+    private PasswordHasher hasher(MinoroConfig config, HashingObserver observer) {
+        PasswordHasher hasher = PasswordHasher.create(config, observer);
         hashers.add(hasher);
         return hasher;
     }
