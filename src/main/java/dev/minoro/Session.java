@@ -6,10 +6,10 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A login session as stored, without its token.
+ * A login session as stored, without its token, with its user as read in the same query.
  *
  * @param id                a UUIDv7, the session's public id (not a credential: it cannot be used to log in)
- * @param userId            the user the session belongs to
+ * @param user              the user the session belongs to, as read with the session
  * @param createdAt         when the session was created
  * @param lastSeenAt        when the session was last renewed by {@link SessionRepository#validate(String)}; renewals
  *                          are written at most once per {@link MinoroConfig#sessionRenewalInterval()}
@@ -18,14 +18,14 @@ import org.jspecify.annotations.Nullable;
  * @param absoluteExpiresAt when the session ends however active it is, or null when it has no absolute end
  * @param metadata          what the caller supplied at creation (user agent, IP address...), unmodifiable
  */
-public record Session(UUID id, UUID userId, Instant createdAt, Instant lastSeenAt, @Nullable Instant expiresAt,
+public record Session(UUID id, User user, Instant createdAt, Instant lastSeenAt, @Nullable Instant expiresAt,
         @Nullable Instant absoluteExpiresAt, Map<String, String> metadata) {
 
     /**
      * A session; the metadata is copied into an unmodifiable map.
      *
      * @param id                the session's public id
-     * @param userId            the user the session belongs to
+     * @param user              the user the session belongs to
      * @param createdAt         when the session was created
      * @param lastSeenAt        when the session was last renewed
      * @param expiresAt         when the session ends unless renewed before, or null when it never expires
@@ -34,5 +34,10 @@ public record Session(UUID id, UUID userId, Instant createdAt, Instant lastSeenA
      */
     public Session {
         metadata = Map.copyOf(metadata);
+    }
+
+    /** {@return the id of the session's user: {@code user().id()}} */
+    public UUID userId() {
+        return user.id();
     }
 }

@@ -61,11 +61,11 @@ public interface SessionRepository {
      * @param token the token from {@link NewSession#token()}; any other string (a cookie a client made up, say)
      *              completes empty, and one that does not have a token's form (43 base64url characters) does so
      *              without a database round trip
-     * @return a cold {@code Mono} emitting the session (with {@code lastSeenAt} and {@code expiresAt} as renewed,
-     *         or as read when a concurrent validation renewed it) and its user, or completing empty
+     * @return a cold {@code Mono} emitting the session with its {@link Session#user() user} ({@code lastSeenAt} and
+     *         {@code expiresAt} as renewed, or as read when a concurrent validation renewed it), or completing empty
      * @throws InvalidInputException (signalled) when {@code token} is null
      */
-    Mono<ActiveSession> validate(String token);
+    Mono<Session> validate(String token);
 
     /**
      * Revokes the session of a token.

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.AccountDisabledException;
-import dev.minoro.ActiveSession;
 import dev.minoro.DatabaseType;
 import dev.minoro.InvalidInputException;
 import dev.minoro.Minoro;
@@ -72,7 +71,7 @@ public interface SessionRepositoryContract extends MinoroFixture {
 
     private void assertValid(NewSession session) {
         sessions().validate(session.token()).as(StepVerifier::create)
-                .assertNext(active -> assertEquals(session.session().id(), active.session().id()))
+                .assertNext(active -> assertEquals(session.session().id(), active.id()))
                 .verifyComplete();
     }
 
@@ -116,8 +115,8 @@ public interface SessionRepositoryContract extends MinoroFixture {
     default void aKnownTokenValidatesToItsSessionAndUser() {
         User ada = user("ada@example.com");
         NewSession created = session(ada);
-        ActiveSession active = sessions().validate(created.token()).block(TIMEOUT);
-        assertEquals(created.session(), active.session(), "not renewed within the renewal interval");
+        Session active = sessions().validate(created.token()).block(TIMEOUT);
+        assertEquals(created.session(), active, "not renewed within the renewal interval");
         assertEquals(minoro().users().findById(ada.id()).block(TIMEOUT), active.user());
 
         // Unknown tokens of a token's form, strings of another form, tokens of another user's session: empty.
@@ -141,9 +140,9 @@ public interface SessionRepositoryContract extends MinoroFixture {
         assertEquals(end, created.session().absoluteExpiresAt());
         for (int i = 0; i < 4; i++) {
             clock().advance(Duration.ofMinutes(2));
-            ActiveSession active = sessions().validate(created.token()).block(TIMEOUT);
-            assertEquals(clock().instant(), active.session().lastSeenAt(), "renewed");
-            assertTrue(!active.session().expiresAt().isAfter(end), "never past the absolute end");
+            Session active = sessions().validate(created.token()).block(TIMEOUT);
+            assertEquals(clock().instant(), active.lastSeenAt(), "renewed");
+            assertTrue(!active.expiresAt().isAfter(end), "never past the absolute end");
         }
         clock().advance(Duration.ofMinutes(2).minusMillis(1));
         assertValid(created);
@@ -160,8 +159,8 @@ public interface SessionRepositoryContract extends MinoroFixture {
         // Used every 9 minutes for 3 hours: always valid, since each use renews it.
         for (int i = 0; i < 20; i++) {
             clock().advance(Duration.ofMinutes(9));
-            ActiveSession active = sessions().validate(created.token()).block(TIMEOUT);
-            assertEquals(clock().instant().plus(Duration.ofMinutes(10)), active.session().expiresAt());
+            Session active = sessions().validate(created.token()).block(TIMEOUT);
+            assertEquals(clock().instant().plus(Duration.ofMinutes(10)), active.expiresAt());
         }
         assertEquals(clock().instant(), sqlValue(Instant.class,
                 "SELECT last_seen_at FROM minoro_sessions WHERE id = $1", created.session().id()));
@@ -199,9 +198,9 @@ public interface SessionRepositoryContract extends MinoroFixture {
         // Past it: the read and one write; then reads again.
         clock().advance(RENEWAL.dividedBy(6));
         Instant renewedAt = clock().instant();
-        ActiveSession renewed = recorded.sessions().validate(created.token()).block(TIMEOUT);
-        assertEquals(renewedAt, renewed.session().lastSeenAt());
-        assertEquals(renewedAt.plus(Duration.ofMinutes(30)), renewed.session().expiresAt());
+        Session renewed = recorded.sessions().validate(created.token()).block(TIMEOUT);
+        assertEquals(renewedAt, renewed.lastSeenAt());
+        assertEquals(renewedAt.plus(Duration.ofMinutes(30)), renewed.expiresAt());
         assertEquals(7, recorder.statements().size() - afterBoot, recorder.statements().toString());
         assertTrue(recorder.statements().get(recorder.statements().size() - 1).startsWith("UPDATE minoro_sessions"));
         assertEquals(renewedAt, sqlValue(Instant.class, "SELECT last_seen_at FROM minoro_sessions WHERE id = $1",
@@ -224,7 +223,7 @@ public interface SessionRepositoryContract extends MinoroFixture {
         countRenewals();
         for (int round = 1; round <= 3; round++) {
             clock().advance(RENEWAL);
-            List<ActiveSession> validated = Flux.range(0, 16)
+            List<Session> validated = Flux.range(0, 16)
                     .flatMap(i -> sessions().validate(created.token()), 16)
                     .collectList().block(TIMEOUT);
             assertEquals(16, validated.size(), "every validation succeeds");
@@ -412,8 +411,8 @@ public interface SessionRepositoryContract extends MinoroFixture {
         assertFalse(listed.contains(expiring.session()));
 
         // A validation's renewal shows.
-        ActiveSession renewed = sessions().validate(live.get(0).token()).block(TIMEOUT);
-        assertEquals(renewed.session(), sessions().sessionsOf(ada.id()).blockLast(TIMEOUT));
+        Session renewed = sessions().validate(live.get(0).token()).block(TIMEOUT);
+        assertEquals(renewed, sessions().sessionsOf(ada.id()).blockLast(TIMEOUT));
         sessions().sessionsOf(UUID.randomUUID()).as(StepVerifier::create).verifyComplete();
         sessions().sessionsOf(null).as(StepVerifier::create).expectError(InvalidInputException.class)
                 .verify(TIMEOUT);

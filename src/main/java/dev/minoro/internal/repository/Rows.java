@@ -20,10 +20,10 @@ final class Rows {
     static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
 
     /**
-     * The columns {@link #session} reads, qualified by {@code s}; those a user's columns also have are renamed, so
-     * that a query may select both.
+     * The columns {@link #session} reads of the session, qualified by {@code s}; those a user's columns also have
+     * are renamed. A query selects them with {@link #USER_COLUMNS}, the session's user.
      */
-    static final String SESSION_COLUMNS = "s.id AS session_id, s.user_id AS session_user_id,"
+    static final String SESSION_COLUMNS = "s.id AS session_id,"
             + " s.created_at AS session_created_at, s.last_seen_at, s.idle_timeout_ms, s.absolute_expires_at,"
             + " s.expires_at, s.metadata";
 
@@ -59,7 +59,7 @@ final class Rows {
     static Session session(Readable row) {
         return new Session(
                 notNull(row.get("session_id", UUID.class), "session_id"),
-                notNull(row.get("session_user_id", UUID.class), "session_user_id"),
+                user(row),
                 notNull(row.get("session_created_at", Instant.class), "session_created_at"),
                 notNull(row.get("last_seen_at", Instant.class), "last_seen_at"),
                 row.get("expires_at", Instant.class),

@@ -194,7 +194,7 @@ final class Sql {
         // A compare-and-set on the last renewal read: of concurrent validations, one writes.
         renewSession = dialect.sql("UPDATE minoro_sessions SET last_seen_at = $2, expires_at = $3"
                 + " WHERE id = $1 AND last_seen_at = $4");
-        liveSessionsOf = dialect.sql("SELECT " + SESSION_COLUMNS + live + " AND s.user_id = $1"
+        liveSessionsOf = dialect.sql("SELECT " + SESSION_COLUMNS + ", " + USER_COLUMNS + live + " AND s.user_id = $1"
                 + " ORDER BY s.created_at DESC, s.id DESC");
         deleteSessionByTokenHash = dialect.sql("DELETE FROM minoro_sessions WHERE token_hash = $1");
         deleteSessionOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE id = $2 AND user_id = $1");

@@ -1,14 +1,12 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.AccountDisabledException;
-import dev.minoro.ActiveSession;
 import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.NewSession;
 import dev.minoro.Session;
 import dev.minoro.SessionOptions;
 import dev.minoro.SessionRepository;
-import dev.minoro.User;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
@@ -72,21 +70,17 @@ final class SqlSessionRepository implements SessionRepository {
             Long idleMillis = idle == null ? null : idle.toMillis();
             Instant absoluteEnd = absolute == null ? null : now.plusMillis(absolute.toMillis());
             Instant expiresAt = end(absoluteEnd, now, idleMillis);
-            Session session = new Session(id, userId, now, now, expiresAt, absoluteEnd, metadata);
             return database.withConnection("creating a session", c -> Statements.update(c, sql.insertSession,
                             id, SessionTokens.hash(token), now, orNull(idleMillis), orNull(absoluteEnd),
                             orNull(expiresAt), SqlUserRepository.orNull(SessionMetadata.write(metadata)), userId)
-                    .flatMap(inserted -> inserted > 0 ? Mono.just(new NewSession(token, session))
-                            : whyNoSession(c, userId)));
+                    // the user, for the session; when nothing was inserted, to say why: disabled, or none
+                    .flatMap(inserted -> Statements.query(c, sql.userById, Rows::user, userId).next()
+                            .flatMap(user -> inserted > 0
+                                    ? Mono.just(new NewSession(token,
+                                            new Session(id, user, now, now, expiresAt, absoluteEnd, metadata)))
+                                    : Mono.<NewSession>error(new AccountDisabledException()))
+                            .switchIfEmpty(Mono.error(() -> SqlUserRepository.noSuchUser(userId)))));
         });
-    }
-
-    /** Why a session's insert inserted nothing: its user is disabled, or there is none. */
-    private Mono<NewSession> whyNoSession(Connection c, UUID userId) {
-        return Statements.query(c, sql.userById, Rows::user, userId)
-                .next()
-                .flatMap(user -> Mono.<NewSession>error(new AccountDisabledException()))
-                .switchIfEmpty(Mono.error(() -> SqlUserRepository.noSuchUser(userId)));
     }
 
     /** A session's effective end: the earlier of its absolute end and {@code lastSeen} plus its idle timeout. */
@@ -99,7 +93,7 @@ final class SqlSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Mono<ActiveSession> validate(String token) {
+    public Mono<Session> validate(String token) {
         return lifecycle.mono(() -> {
             Inputs.required(token, "token");
             if (!SessionTokens.isWellFormed(token)) {
@@ -114,11 +108,11 @@ final class SqlSessionRepository implements SessionRepository {
         });
     }
 
-    /** A live session as read, with what renewing it needs. */
-    private record Found(Session session, @Nullable Long idleMillis, User user) {
+    /** A live session as read, with its idle timeout, which renewing it needs. */
+    private record Found(Session session, @Nullable Long idleMillis) {
 
         static Found of(Readable row) {
-            return new Found(Rows.session(row), Rows.idleTimeoutMillis(row), Rows.user(row));
+            return new Found(Rows.session(row), Rows.idleTimeoutMillis(row));
         }
     }
 
@@ -126,16 +120,16 @@ final class SqlSessionRepository implements SessionRepository {
      * The session, renewed at {@code now} when its last renewal is at least the renewal interval old; of
      * concurrent validations, the one whose compare-and-set wins writes, and the others emit the session as read.
      */
-    private Mono<ActiveSession> renewed(Connection c, Found found, Instant now) {
+    private Mono<Session> renewed(Connection c, Found found, Instant now) {
         Session read = found.session();
         if (now.isBefore(read.lastSeenAt().plus(config.sessionRenewalInterval()))) {
-            return Mono.just(new ActiveSession(read, found.user()));
+            return Mono.just(read);
         }
         Instant expiresAt = end(read.absoluteExpiresAt(), now, found.idleMillis());
-        Session renewed = new Session(read.id(), read.userId(), read.createdAt(), now, expiresAt,
+        Session renewed = new Session(read.id(), read.user(), read.createdAt(), now, expiresAt,
                 read.absoluteExpiresAt(), read.metadata());
         return Statements.update(c, sql.renewSession, read.id(), now, orNull(expiresAt), read.lastSeenAt())
-                .map(changed -> new ActiveSession(changed > 0 ? renewed : read, found.user()));
+                .map(changed -> changed > 0 ? renewed : read);
     }
 
     @Override
