@@ -4,6 +4,7 @@ import dev.minoro.Minoro;
 import java.time.Clock;
 import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
+import dev.minoro.SessionRepository;
 import dev.minoro.User;
 import dev.minoro.UserRepository;
 import dev.minoro.LoginEvent;
@@ -75,6 +76,11 @@ final class DefaultMinoro implements Minoro {
     @Override
     public RoleRepository roles() {
         return repositories.roles();
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return repositories.sessions();
     }
 
     @Override

@@ -64,7 +64,7 @@ public interface MigrationContract extends MigrationFixture, SchemaUpgradeContra
                 report.applied().stream().map(AppliedMigration::version).toList());
         assertEquals("create_schema", report.applied().get(0).name());
         for (String table : List.of("minoro_migrations", "minoro_users", "minoro_roles", "minoro_user_roles",
-                "minoro_role_permissions")) {
+                "minoro_role_permissions", "minoro_sessions", "minoro_session_attributes")) {
             assertTrue(tableExists(database, table), table);
         }
 

@@ -2,19 +2,23 @@ package dev.minoro.internal.repository;
 
 import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
+import dev.minoro.SessionRepository;
 import dev.minoro.UserRepository;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
+import java.security.SecureRandom;
 
 /**
  * The repositories of one Minoro instance, sharing its database, SQL (rewritten once for the
  * database), id generator and lifecycle.
  *
- * @param users  the user accounts
- * @param roles  the roles, memberships and permissions
- * @param logins what password logins read and write
+ * @param users    the user accounts
+ * @param roles    the roles, memberships and permissions
+ * @param logins   what password logins read and write
+ * @param sessions the login sessions
  */
-public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins) {
+public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins,
+        SessionRepository sessions) {
 
     /**
      * The repositories over {@code database}. Seeds a random generator from the operating system and
@@ -25,11 +29,13 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
             Lifecycle lifecycle) {
         Inputs.preload();
         Sql sql = Sql.of(database.dialect());
-        UuidV7 ids = new UuidV7(config.clock());
+        SecureRandom random = UuidV7.seededDrbg();
+        UuidV7 ids = new UuidV7(config.clock(), random);
         SqlUserRepository users = new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle);
         return new Repositories(
                 users,
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle, users),
-                new LoginStore(database, sql));
+                new LoginStore(database, sql),
+                new SqlSessionRepository(database, sql, config, ids, new SessionTokens(random), lifecycle));
     }
 }
