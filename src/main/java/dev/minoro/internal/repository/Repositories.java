@@ -13,8 +13,10 @@ import dev.minoro.internal.password.PasswordHasher;
  * @param users  the user accounts
  * @param roles  the roles, memberships and permissions
  * @param logins what password logins read and write
+ * @param springSessions what the Spring Session store reads and writes
  */
-public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins) {
+public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins,
+        SpringSessionStore springSessions) {
 
     /**
      * The repositories over {@code database}. Seeds a random generator from the operating system and
@@ -30,6 +32,7 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
         return new Repositories(
                 users,
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle, users),
-                new LoginStore(database, sql));
+                new LoginStore(database, sql),
+                new SpringSessionStore(database, sql, config.clock(), ids, lifecycle));
     }
 }
