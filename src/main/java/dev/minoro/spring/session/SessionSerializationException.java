@@ -12,6 +12,7 @@ public final class SessionSerializationException extends MinoroException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the attribute that could not be serialized or deserialized. */
     private final String attributeName;
 
     /**
