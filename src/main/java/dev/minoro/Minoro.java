@@ -120,6 +120,9 @@ public interface Minoro extends Disposable {
     /** {@return the roles, their members and their permissions} */
     RoleRepository roles();
 
+    /** {@return the login sessions, kept in the same database as the users} */
+    SessionRepository sessions();
+
     /**
      * {@return the clock this instance stamps times and judges lockouts with ({@code MinoroConfig.clock()}), for
      * code that compares with them, such as {@link User#lockedAt(java.time.Instant)}}

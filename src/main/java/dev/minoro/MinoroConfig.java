@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Defaults: Argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1); as many hashing threads as
  * cores with a queue of 128; passwords of 8 to 1024 characters; an account locks for 15 minutes after
- * 5 failed logins in a row; the system UTC clock; no metrics and no observations.
+ * 5 failed logins in a row; sessions end 24 hours after creation or after 30 minutes without use, renewed at
+ * most once a minute; the system UTC clock; no metrics and no observations.
  */
 public final class MinoroConfig {
 
@@ -40,6 +41,12 @@ public final class MinoroConfig {
     /** The default {@link Builder#loginEventBufferSize(int)}: 1024 events per subscriber. */
     public static final int DEFAULT_LOGIN_EVENT_BUFFER_SIZE = 1024;
     private static final int MAX_LOGIN_EVENT_BUFFER_SIZE = 1 << 20;
+    /** How long a session lasts at most, however active, unless {@link Builder#sessionAbsoluteTimeout} says otherwise. */
+    public static final Duration DEFAULT_SESSION_ABSOLUTE_TIMEOUT = Duration.ofHours(24);
+    /** How long a session may go unused before it ends, unless {@link Builder#sessionIdleTimeout} says otherwise. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** How often at most a session's last use is written, unless {@link Builder#sessionRenewalInterval} says otherwise. */
+    public static final Duration DEFAULT_SESSION_RENEWAL_INTERVAL = Duration.ofMinutes(1);
 
     private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
@@ -60,6 +67,9 @@ public final class MinoroConfig {
     private final int importedHashCostFactor;
     private final boolean importPlaintextPasswords;
     private final int loginEventBufferSize;
+    private final @Nullable Duration sessionAbsoluteTimeout;
+    private final @Nullable Duration sessionIdleTimeout;
+    private final Duration sessionRenewalInterval;
     // Object, not Micrometer's types: this class loads (and reflection over it works) where Micrometer is absent.
     private final @Nullable Object meterRegistry;
     private final @Nullable Object observationRegistry;
@@ -81,6 +91,9 @@ public final class MinoroConfig {
         this.importedHashCostFactor = b.importedHashCostFactor;
         this.importPlaintextPasswords = b.importPlaintextPasswords;
         this.loginEventBufferSize = b.loginEventBufferSize;
+        this.sessionAbsoluteTimeout = b.sessionAbsoluteTimeout;
+        this.sessionIdleTimeout = b.sessionIdleTimeout;
+        this.sessionRenewalInterval = b.sessionRenewalInterval;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
         this.metricsInstance = b.metricsInstance;
@@ -111,7 +124,10 @@ public final class MinoroConfig {
                 .importedHashCostFactor(importedHashCostFactor)
                 .metricsInstance(metricsInstance)
                 .importPlaintextPasswords(importPlaintextPasswords)
-                .loginEventBufferSize(loginEventBufferSize);
+                .loginEventBufferSize(loginEventBufferSize)
+                .sessionAbsoluteTimeout(sessionAbsoluteTimeout)
+                .sessionIdleTimeout(sessionIdleTimeout)
+                .sessionRenewalInterval(sessionRenewalInterval);
         builder.meterRegistry = meterRegistry;
         builder.observationRegistry = observationRegistry;
         return builder;
@@ -205,6 +221,31 @@ public final class MinoroConfig {
     }
 
     /**
+     * {@return how long after its creation a session ends however active it is, unless its {@link SessionOptions}
+     * say otherwise, or null when sessions have no absolute end; see {@link Builder#sessionAbsoluteTimeout}}
+     */
+    public @Nullable Duration sessionAbsoluteTimeout() {
+        return sessionAbsoluteTimeout;
+    }
+
+    /**
+     * {@return how long a session may go without a {@link SessionRepository#validate validation} before it ends,
+     * unless its {@link SessionOptions} say otherwise, or null when sessions never end for being idle; see
+     * {@link Builder#sessionIdleTimeout}}
+     */
+    public @Nullable Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /**
+     * {@return how often at most {@link SessionRepository#validate} writes a session's renewal; see
+     * {@link Builder#sessionRenewalInterval}}
+     */
+    public Duration sessionRenewalInterval() {
+        return sessionRenewalInterval;
+    }
+
+    /**
      * {@return the Micrometer {@code MeterRegistry} given to {@link Builder#meterRegistry}, or null when there is none}
      * Typed {@code Object}, as HikariCP's {@code getMetricRegistry()}, so that this class never needs Micrometer.
      */
@@ -240,6 +281,9 @@ public final class MinoroConfig {
                 + ", metricsInstance=" + metricsInstance
                 + ", importPlaintextPasswords=" + importPlaintextPasswords
                 + ", loginEventBufferSize=" + loginEventBufferSize
+                + ", sessionAbsoluteTimeout=" + (sessionAbsoluteTimeout == null ? "none" : sessionAbsoluteTimeout)
+                + ", sessionIdleTimeout=" + (sessionIdleTimeout == null ? "none" : sessionIdleTimeout)
+                + ", sessionRenewalInterval=" + sessionRenewalInterval
                 + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
                 + (observationRegistry == null ? ""
                         : ", observationRegistry=" + observationRegistry.getClass().getSimpleName())
@@ -268,6 +312,9 @@ public final class MinoroConfig {
         private int importedHashCostFactor = DEFAULT_IMPORTED_HASH_COST_FACTOR;
         private boolean importPlaintextPasswords;
         private int loginEventBufferSize = DEFAULT_LOGIN_EVENT_BUFFER_SIZE;
+        private @Nullable Duration sessionAbsoluteTimeout = DEFAULT_SESSION_ABSOLUTE_TIMEOUT;
+        private @Nullable Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+        private Duration sessionRenewalInterval = DEFAULT_SESSION_RENEWAL_INTERVAL;
         private @Nullable Object meterRegistry;
         private @Nullable Object observationRegistry;
         private String metricsInstance = DEFAULT_METRICS_INSTANCE;
@@ -501,6 +548,58 @@ public final class MinoroConfig {
         }
 
         /**
+         * How long after its creation a session ends, however active it is (default 24 hours), for sessions whose
+         * {@link SessionOptions} do not set their own.
+         *
+         * @param timeout 1 ms to 36500 days (millisecond precision), or null for sessions with no absolute end
+         * @return this builder
+         */
+        public Builder sessionAbsoluteTimeout(@Nullable Duration timeout) {
+            this.sessionAbsoluteTimeout = positiveOrNull("sessionAbsoluteTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a session may go without being validated before it ends (default 30 minutes), for sessions whose
+         * {@link SessionOptions} do not set their own. Since renewals are written at most once per
+         * {@link #sessionRenewalInterval}, a session may end up to that much earlier than this after its last use.
+         *
+         * @param timeout 1 ms to 36500 days (millisecond precision), longer than the renewal interval, or null for
+         *                sessions that never end for being idle
+         * @return this builder
+         */
+        public Builder sessionIdleTimeout(@Nullable Duration timeout) {
+            this.sessionIdleTimeout = positiveOrNull("sessionIdleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How often at most {@link SessionRepository#validate} writes a session's new last use and idle deadline
+         * (default 1 minute): validations within this interval of the last renewal read only, so a busy session
+         * costs one write per interval, not one per request.
+         *
+         * @param interval 1 ms to 36500 days (millisecond precision), shorter than the idle timeout
+         * @return this builder
+         */
+        public Builder sessionRenewalInterval(Duration interval) {
+            if (interval == null) {
+                throw new ConfigurationException("sessionRenewalInterval must not be null");
+            }
+            this.sessionRenewalInterval = positiveOrNull("sessionRenewalInterval", interval);
+            return this;
+        }
+
+        /** Fails on a session duration under 1 ms or over 36500 days (where times leave both databases' range). */
+        private static @Nullable Duration positiveOrNull(String option, @Nullable Duration value) {
+            if (value != null && (value.isNegative() || value.compareTo(Duration.ofMillis(1)) < 0
+                    || value.compareTo(Duration.ofDays(36_500)) > 0)) {
+                throw new ConfigurationException(option + " must be between 1 ms and 36500 days"
+                        + (option.endsWith("Interval") ? "" : ", or null for none") + ", was " + value);
+            }
+            return value;
+        }
+
+        /**
          * Records Minoro's metrics in {@code registry} (default: none): login outcomes (a counter and a timer by
          * outcome), boots' migration runs (a timer by outcome), and gauges of each running instance's password-hashing
          * queue and PostgreSQL connection pool; the README lists every meter with its tags. No tag carries an email or
@@ -548,13 +647,20 @@ public final class MinoroConfig {
         /**
          * {@return the configuration}
          *
-         * @throws ConfigurationException when no database was given
+         * @throws ConfigurationException when no database was given, or the session renewal interval is not shorter
+         *                                than the session idle timeout
          */
         public MinoroConfig build() {
             DatabaseConfig db = database;
             if (db == null) {
                 throw new ConfigurationException("database is required: call database(DatabaseConfig.sqlite(...))"
                         + " or database(DatabaseConfig.postgres(...))");
+            }
+            Duration idle = sessionIdleTimeout;
+            if (idle != null && sessionRenewalInterval.compareTo(idle) >= 0) {
+                throw new ConfigurationException("sessionRenewalInterval must be shorter than sessionIdleTimeout ("
+                        + idle + "), was " + sessionRenewalInterval + ": a session in use would end between two"
+                        + " renewals");
             }
             return new MinoroConfig(this, db);
         }

@@ -42,6 +42,9 @@ public interface SessionRepository {
      * @return a cold {@code Mono} emitting the new session with its token, the only time the token is available
      * @throws NotFoundException (signalled) when there is no such user
      * @throws AccountDisabledException (signalled) when the user is disabled
+     * @throws InvalidInputException (signalled) when {@code userId} or {@code options} is null, the idle timeout
+     *                               is not longer than {@link MinoroConfig#sessionRenewalInterval()}, a timeout is
+     *                               longer than 36500 days, or the metadata is not valid Unicode text
      */
     Mono<NewSession> create(UUID userId, SessionOptions options);
 
@@ -50,9 +53,17 @@ public interface SessionRepository {
      * is not disabled and its security stamp is the one the session was created under; else completes empty.
      * Renews the idle deadline when the last renewal is older than {@link MinoroConfig#sessionRenewalInterval()}.
      *
-     * @param token the token from {@link NewSession#token()}; any other string completes empty
-     * @return a cold {@code Mono} emitting the session (with {@code lastSeenAt} and {@code expiresAt} as renewed)
-     *         and its user, or completing empty
+     * <p>One indexed query reads the session with its user; when a renewal is due, one conditional
+     * {@code UPDATE} writes it, and of concurrent validations of one token only one writes. Since renewals are
+     * written at most once per renewal interval, an idle session may end up to that much earlier than its idle
+     * timeout after its last use.
+     *
+     * @param token the token from {@link NewSession#token()}; any other string (a cookie a client made up, say)
+     *              completes empty, and one that does not have a token's form (43 base64url characters) does so
+     *              without a database round trip
+     * @return a cold {@code Mono} emitting the session (with {@code lastSeenAt} and {@code expiresAt} as renewed,
+     *         or as read when a concurrent validation renewed it) and its user, or completing empty
+     * @throws InvalidInputException (signalled) when {@code token} is null
      */
     Mono<ActiveSession> validate(String token);
 
@@ -61,6 +72,8 @@ public interface SessionRepository {
      *
      * @param token the session's token
      * @return a cold {@code Mono} emitting true when a session was revoked, false when the token is unknown
+     * @throws InvalidInputException (signalled) when {@code token} is null or does not have a token's form (43
+     *                               base64url characters); the message never quotes it
      */
     Mono<Boolean> revoke(String token);
 
@@ -84,8 +97,9 @@ public interface SessionRepository {
     Mono<Long> revokeAll(UUID userId);
 
     /**
-     * {@return a cold {@code Flux} of the user's sessions that have not expired, newest first, for a "your
-     * devices" page; the tokens are not in them}
+     * {@return a cold {@code Flux} of the user's live sessions (those {@link #validate} would accept: not expired,
+     * made under the user's current security stamp, the user enabled), newest first, for a "your devices" page; the
+     * tokens are not in them; sessions of the Spring Session store bound to the user are among them}
      *
      * @param userId the user's id
      */
@@ -94,7 +108,9 @@ public interface SessionRepository {
     /**
      * Deletes expired sessions in batches of at most {@code 1000} rows, one short transaction per batch, so that
      * neither a table lock nor a large transaction builds up; applications schedule it (every few minutes is
-     * plenty: expired sessions are never valid, purging only reclaims space).
+     * plenty: expired sessions are never valid, purging only reclaims space). Sessions made invalid by a change of
+     * their user's security stamp stay until they expire too. The expiry is judged at one moment, when the purge
+     * starts.
      *
      * @return a cold {@code Mono} emitting the number of sessions deleted
      */

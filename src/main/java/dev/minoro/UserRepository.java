@@ -137,7 +137,8 @@ public interface UserRepository {
 
     /**
      * Disables (logins refused) or enables the user if it is still at {@code expectedVersion}. Disabling an enabled
-     * user renews its {@link User#securityStamp()}.
+     * user renews its {@link User#securityStamp()}; disabling revokes every session of the user
+     * ({@link SessionRepository#revokeAll}) in the same transaction.
      *
      * @param id the user's id
      * @param expectedVersion the version the caller read ({@link User#version()})
@@ -150,7 +151,8 @@ public interface UserRepository {
 
     /**
      * Disables (logins refused) or enables the user, whatever its version. Disabling an enabled user renews its
-     * {@link User#securityStamp()}.
+     * {@link User#securityStamp()}; disabling revokes every session of the user ({@link SessionRepository#revokeAll})
+     * in the same transaction.
      *
      * @param id the user's id
      * @param disabled true to disable the user, false to enable it
@@ -161,8 +163,9 @@ public interface UserRepository {
 
     /**
      * Replaces the password (hashing it on Minoro's hashing scheduler) and clears any lockout; a null
-     * password removes the local password. Renews the user's {@link User#securityStamp()} and sets
-     * {@link User#passwordChangedAt()}.
+     * password removes the local password. Renews the user's {@link User#securityStamp()}, sets
+     * {@link User#passwordChangedAt()}, and revokes every session of the user ({@link SessionRepository#revokeAll})
+     * in the same transaction.
      *
      * @param id the user's id
      * @param newPassword the new password, or null to remove the local password
@@ -177,7 +180,9 @@ public interface UserRepository {
      * a password that something else hashed (Spring Security's {@code ReactiveUserDetailsPasswordService}, a
      * migration from another user store). The formats are those of {@link NewUser#withPasswordHash(String)}: Argon2
      * PHC strings and bcrypt, without a {@code {bcrypt}}-style prefix. As there, the user then logs in with the
-     * original password, and the first login replaces the hash with Minoro's own Argon2id. Nothing is hashed.
+     * original password, and the first login replaces the hash with Minoro's own Argon2id. Nothing is hashed. As
+     * {@link #changePassword}, renews the security stamp and revokes every session of the user in the same
+     * transaction.
      *
      * @param id the user's id
      * @param passwordHash the hash, in one of the imported formats

@@ -4,6 +4,7 @@ import dev.minoro.Minoro;
 import java.time.Clock;
 import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
+import dev.minoro.SessionRepository;
 import dev.minoro.User;
 import dev.minoro.UserRepository;
 import dev.minoro.LoginEvent;
@@ -83,6 +84,11 @@ final class DefaultMinoro implements Minoro {
     /** What the Spring Session store of this instance reads and writes. */
     SpringSessionStore springSessionStore() {
         return repositories.springSessions();
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return repositories.sessions();
     }
 
     @Override

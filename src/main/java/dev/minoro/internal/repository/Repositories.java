@@ -2,21 +2,24 @@ package dev.minoro.internal.repository;
 
 import dev.minoro.MinoroConfig;
 import dev.minoro.RoleRepository;
+import dev.minoro.SessionRepository;
 import dev.minoro.UserRepository;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.password.PasswordHasher;
+import java.security.SecureRandom;
 
 /**
  * The repositories of one Minoro instance, sharing its database, SQL (rewritten once for the
  * database), id generator and lifecycle.
  *
- * @param users  the user accounts
- * @param roles  the roles, memberships and permissions
- * @param logins what password logins read and write
+ * @param users    the user accounts
+ * @param roles    the roles, memberships and permissions
+ * @param logins   what password logins read and write
+ * @param sessions the login sessions
  * @param springSessions what the Spring Session store reads and writes
  */
 public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins,
-        SpringSessionStore springSessions) {
+        SessionRepository sessions, SpringSessionStore springSessions) {
 
     /**
      * The repositories over {@code database}. Seeds a random generator from the operating system and
@@ -27,12 +30,15 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
             Lifecycle lifecycle) {
         Inputs.preload();
         Sql sql = Sql.of(database.dialect());
-        UuidV7 ids = new UuidV7(config.clock());
+        SecureRandom random = UuidV7.seededDrbg();
+        UuidV7 ids = new UuidV7(config.clock(), random);
+        SessionTokens tokens = new SessionTokens(random);
         SqlUserRepository users = new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle);
         return new Repositories(
                 users,
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle, users),
                 new LoginStore(database, sql),
-                new SpringSessionStore(database, sql, config.clock(), ids, lifecycle));
+                new SqlSessionRepository(database, sql, config, ids, tokens, lifecycle),
+                new SpringSessionStore(database, sql, config.clock(), ids, tokens, lifecycle));
     }
 }

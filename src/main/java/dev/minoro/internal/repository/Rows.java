@@ -1,11 +1,13 @@
 package dev.minoro.internal.repository;
 
 import dev.minoro.Role;
+import dev.minoro.Session;
 import dev.minoro.User;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Maps rows to Minoro's domain types; the column lists the queries select live here too. */
 final class Rows {
@@ -16,6 +18,14 @@ final class Rows {
 
     /** The columns {@link #user} reads, unqualified, for {@code RETURNING} clauses. */
     static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
+
+    /**
+     * The columns {@link #session} reads, qualified by {@code s}; those a user's columns also have are renamed, so
+     * that a query may select both.
+     */
+    static final String SESSION_COLUMNS = "s.id AS session_id, s.user_id AS session_user_id,"
+            + " s.created_at AS session_created_at, s.last_seen_at, s.idle_timeout_ms, s.absolute_expires_at,"
+            + " s.expires_at, s.metadata";
 
     /** The columns {@link #role} reads, qualified by {@code r}. */
     static final String ROLE_COLUMNS = "r.id, r.name, r.description, r.created_at";
@@ -44,6 +54,22 @@ final class Rows {
                 notNull(row.get("name", String.class), "name"),
                 row.get("description", String.class),
                 notNull(row.get("created_at", Instant.class), "created_at"));
+    }
+
+    static Session session(Readable row) {
+        return new Session(
+                notNull(row.get("session_id", UUID.class), "session_id"),
+                notNull(row.get("session_user_id", UUID.class), "session_user_id"),
+                notNull(row.get("session_created_at", Instant.class), "session_created_at"),
+                notNull(row.get("last_seen_at", Instant.class), "last_seen_at"),
+                row.get("expires_at", Instant.class),
+                row.get("absolute_expires_at", Instant.class),
+                SessionMetadata.read(row.get("metadata", String.class)));
+    }
+
+    /** The session's idle timeout in milliseconds, or null for none. */
+    static @Nullable Long idleTimeoutMillis(Readable row) {
+        return row.get("idle_timeout_ms", Long.class);
     }
 
     /** The first column, a count. */

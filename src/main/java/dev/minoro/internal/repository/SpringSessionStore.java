@@ -4,17 +4,11 @@ import dev.minoro.InvalidInputException;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +31,6 @@ import reactor.core.publisher.Mono;
  */
 public final class SpringSessionStore {
 
-    /** A session id: 256 random bits. */
-    private static final int ID_BYTES = 32;
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final HexFormat HEX = HexFormat.of();
     /** What {@link Stored#maxInactiveInterval()} says of a session that never expires, as Spring Session does. */
     private static final Duration NEVER = Duration.ofSeconds(-1);
 
@@ -118,29 +108,22 @@ public final class SpringSessionStore {
     private final Sql sql;
     private final Clock clock;
     private final UuidV7 ids;
+    private final SessionTokens tokens;
     private final Lifecycle lifecycle;
-    private final SecureRandom random;
 
-    SpringSessionStore(Database database, Sql sql, Clock clock, UuidV7 ids, Lifecycle lifecycle) {
+    SpringSessionStore(Database database, Sql sql, Clock clock, UuidV7 ids, SessionTokens tokens,
+            Lifecycle lifecycle) {
         this.database = database;
         this.sql = sql;
         this.clock = clock;
         this.ids = ids;
+        this.tokens = tokens;
         this.lifecycle = lifecycle;
-        try {
-            this.random = SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Java 9+ always has the DRBG SecureRandom", e);
-        }
-        // Seeds it now, where blocking is allowed, rather than on the first request's thread.
-        this.random.nextBytes(new byte[16]);
     }
 
-    /** A new session id: 256 bits of a DRBG {@link SecureRandom}, base64url without padding (43 characters). */
+    /** A new session id, as Minoro's session tokens are made: 256 random bits, base64url (43 characters). */
     public String newSessionId() {
-        byte[] bytes = new byte[ID_BYTES];
-        random.nextBytes(bytes);
-        return BASE64URL.encodeToString(bytes);
+        return tokens.next();
     }
 
     /** A new primary key for a session. */
@@ -155,11 +138,7 @@ public final class SpringSessionStore {
 
     /** The SHA-256 of a session id's UTF-8 bytes, as 64 lower-case hex digits: what {@code token_hash} keeps. */
     public static String hash(String sessionId) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return SessionTokens.hash(sessionId);
     }
 
     /** A cold {@code Mono} of the live session whose id hashes to {@code tokenHash}, or empty. */
@@ -268,7 +247,7 @@ public final class SpringSessionStore {
 
     /** A cold {@code Mono} that deletes the session whose id hashes to {@code tokenHash}: whether there was one. */
     public Mono<Boolean> delete(String tokenHash) {
-        return lifecycle.mono(() -> Statements.update(database, "deleting a Spring session", sql.deleteSpringSession,
+        return lifecycle.mono(() -> Statements.update(database, "deleting a Spring session", sql.deleteSessionByTokenHash,
                 tokenHash).map(count -> count > 0));
     }
 

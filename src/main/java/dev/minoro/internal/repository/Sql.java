@@ -1,6 +1,7 @@
 package dev.minoro.internal.repository;
 
 import static dev.minoro.internal.repository.Rows.ROLE_COLUMNS;
+import static dev.minoro.internal.repository.Rows.SESSION_COLUMNS;
 import static dev.minoro.internal.repository.Rows.USER_COLUMNS;
 import static dev.minoro.internal.repository.Rows.USER_RETURNING;
 
@@ -65,13 +66,22 @@ final class Sql {
     final String permissionsOfRole;
     final String permissionsOf;
 
+    // sessions
+    final String insertSession;
+    final String liveSessionByTokenHash;
+    final String renewSession;
+    final String liveSessionsOf;
+    final String deleteSessionByTokenHash;
+    final String deleteSessionOfUser;
+    final String deleteSessionsOfUser;
+    final String purgeExpiredSessions;
+
     // the Spring Session store (SpringSessionStore)
     final String springSessionByTokenHash;
     final String springSessionsByPrincipal;
     final String insertSpringSession;
     final String updateSpringSession;
     final String updateSpringSessionBinding;
-    final String deleteSpringSession;
     final String deleteSpringSessionById;
 
     /** Rewrites SQL built per call (search, lists of values, import batches) for the database. */
@@ -178,6 +188,30 @@ final class Sql {
                 + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = $1"
                 + " ORDER BY p.permission");
 
+        // A session of a user that exists and is not disabled, under the user's current stamp.
+        insertSession = dialect.sql("INSERT INTO minoro_sessions (id, token_hash, user_id, security_stamp, created_at,"
+                + " last_seen_at, idle_timeout_ms, absolute_expires_at, expires_at, metadata)"
+                + " SELECT $1, $2, u.id, u.security_stamp, $3, $3, $4, $5, $6, $7 FROM minoro_users u"
+                + " WHERE u.id = $8 AND NOT u.disabled");
+        // What makes a session live, besides its token: not expired at $2, its user enabled and at the same stamp.
+        String live = " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
+                + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
+                + " AND u.security_stamp = s.security_stamp";
+        liveSessionByTokenHash = dialect.sql("SELECT " + SESSION_COLUMNS + ", " + USER_COLUMNS + live
+                + " AND s.token_hash = $1");
+        // A compare-and-set on the last renewal read: of concurrent validations, one writes.
+        renewSession = dialect.sql("UPDATE minoro_sessions SET last_seen_at = $2, expires_at = $3"
+                + " WHERE id = $1 AND last_seen_at = $4");
+        liveSessionsOf = dialect.sql("SELECT " + SESSION_COLUMNS + live + " AND s.user_id = $1"
+                + " ORDER BY s.created_at DESC, s.id DESC");
+        deleteSessionByTokenHash = dialect.sql("DELETE FROM minoro_sessions WHERE token_hash = $1");
+        deleteSessionOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE id = $2 AND user_id = $1");
+        deleteSessionsOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE user_id = $1");
+        // Through the primary key from a bounded subquery: PostgreSQL has no DELETE ... LIMIT, and SQLite has it
+        // only when compiled with SQLITE_ENABLE_UPDATE_DELETE_LIMIT.
+        purgeExpiredSessions = dialect.sql("DELETE FROM minoro_sessions WHERE id IN (SELECT id FROM minoro_sessions"
+                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + ")");
+
         // One round trip reads a session, its attributes and what decides whether its user still allows it.
         String springSession = "SELECT s.id, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
                 + " s.principal_name, s.user_id, s.security_stamp, u.id AS bound_user, u.disabled,"
@@ -198,7 +232,6 @@ final class Sql {
         updateSpringSessionBinding = dialect.sql(updateSpringSession + ", principal_name = $6,"
                 + " user_id = (SELECT id FROM minoro_users WHERE email_norm = $7),"
                 + " security_stamp = (SELECT security_stamp FROM minoro_users WHERE email_norm = $7) WHERE id = $1");
-        deleteSpringSession = dialect.sql("DELETE FROM minoro_sessions WHERE token_hash = $1");
         deleteSpringSessionById = dialect.sql("DELETE FROM minoro_sessions WHERE id = $1");
     }
 

@@ -226,9 +226,10 @@ final class SqlUserRepository implements UserRepository {
     public Mono<User> setDisabled(UUID id, long expectedVersion, boolean disabled) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
+            return database.inTransaction(disabled ? "disabling a user" : "enabling a user",
                     c -> Statements.query(c, sql.setDisabledAtVersion, Rows::user, id, disabled, now(), expectedVersion)
                             .next()
+                            .flatMap(user -> revokingSessionsIf(disabled, c, user))
                             .switchIfEmpty(conflictOrNoSuchUser(c, id, expectedVersion)));
         });
     }
@@ -237,8 +238,9 @@ final class SqlUserRepository implements UserRepository {
     public Mono<User> setDisabled(UUID id, boolean disabled) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
-                    c -> Statements.query(c, sql.setDisabled, Rows::user, id, disabled, now()).next())
+            return database.inTransaction(disabled ? "disabling a user" : "enabling a user",
+                    c -> Statements.query(c, sql.setDisabled, Rows::user, id, disabled, now()).next()
+                            .flatMap(user -> revokingSessionsIf(disabled, c, user)))
                     .switchIfEmpty(Mono.error(() -> noSuchUser(id)));
         });
     }
@@ -247,9 +249,7 @@ final class SqlUserRepository implements UserRepository {
     public Mono<Void> changePassword(UUID id, @Nullable String newPassword) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return hashOf(newPassword).flatMap(passwordHash -> database.withConnection("changing a password",
-                            c -> Statements.update(c, sql.setPassword, id, orNull(passwordHash.orElse(null)), now())))
-                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
+            return hashOf(newPassword).flatMap(passwordHash -> setPassword(id, orNull(passwordHash.orElse(null))));
         });
     }
 
@@ -261,11 +261,25 @@ final class SqlUserRepository implements UserRepository {
                 throw new InvalidInputException("passwordHash must not be null; changePassword(id, null) removes the"
                         + " local password");
             }
-            String stored = hasher.importedForm(passwordHash);
-            return database.withConnection("changing a password",
-                            c -> Statements.update(c, sql.setPassword, id, stored, now()))
-                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
+            return setPassword(id, hasher.importedForm(passwordHash));
         });
+    }
+
+    /**
+     * Stores a new password hash ({@code passwordHash} a hash or a typed null) and revokes every session of the user,
+     * in one transaction: a cold {@code Mono} that completes, or fails with {@link NotFoundException}.
+     */
+    private Mono<Void> setPassword(UUID id, Object passwordHash) {
+        return database.inTransaction("changing a password", c -> Statements.update(c, sql.setPassword, id,
+                                passwordHash, now())
+                        .flatMap(changed -> changed == 0 ? Mono.just(changed)
+                                : Statements.update(c, sql.deleteSessionsOfUser, id).thenReturn(changed)))
+                .flatMap(changed -> changedOrNoSuchUser(changed, id));
+    }
+
+    /** {@code user}, after revoking every session of it (in the caller's transaction) when it was {@code disabled}. */
+    private Mono<User> revokingSessionsIf(boolean disabled, Connection c, User user) {
+        return disabled ? Statements.update(c, sql.deleteSessionsOfUser, user.id()).thenReturn(user) : Mono.just(user);
     }
 
     @Override

@@ -19,14 +19,28 @@ final class UuidV7 {
      * block: make generators where blocking is allowed, not on an event loop.
      */
     UuidV7(Clock clock) {
+        this(clock, seededDrbg());
+    }
+
+    /** A generator over {@code clock} drawing from {@code random}, a generator already seeded. */
+    UuidV7(Clock clock, SecureRandom random) {
         this.clock = clock;
+        this.random = random;
+    }
+
+    /**
+     * A new DRBG {@code SecureRandom} (thread-safe), seeded now from the operating system, which may block: the
+     * first {@code nextBytes()} otherwise reads the system's entropy on whatever thread asks.
+     */
+    static SecureRandom seededDrbg() {
+        SecureRandom random;
         try {
-            this.random = SecureRandom.getInstance("DRBG");
+            random = SecureRandom.getInstance("DRBG");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Java 9+ always has the DRBG SecureRandom", e);
         }
-        // Seed now: the first nextBytes() otherwise reads the system's entropy on whatever thread asks.
-        this.random.nextBytes(new byte[16]);
+        random.nextBytes(new byte[16]);
+        return random;
     }
 
     /** A new id. */

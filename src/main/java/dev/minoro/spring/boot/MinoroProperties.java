@@ -33,6 +33,8 @@ public class MinoroProperties {
 
     private final Password password = new Password();
 
+    private final Sessions sessions = new Sessions();
+
     /**
      * How long the application's shutdown waits for Minoro to close (its connections, threads and files). Past it,
      * shutdown goes on and the closing finishes in the background.
@@ -75,6 +77,11 @@ public class MinoroProperties {
     /** {@return the {@code minoro.password.*} properties} */
     public Password getPassword() {
         return password;
+    }
+
+    /** {@return the {@code minoro.sessions.*} properties} */
+    public Sessions getSessions() {
+        return sessions;
     }
 
     /** {@return {@code minoro.metrics-instance}} */
@@ -123,7 +130,7 @@ public class MinoroProperties {
     @Override
     public String toString() {
         return "MinoroProperties{database=" + database + ", lockout=" + lockout + ", argon2=" + argon2 + ", hashing="
-                + hashing + ", password=" + password + ", metricsInstance=" + metricsInstance + ", loginEventBufferSize="
+                + hashing + ", password=" + password + ", sessions=" + sessions + ", metricsInstance=" + metricsInstance + ", loginEventBufferSize="
                 + loginEventBufferSize + ", shutdownTimeout=" + shutdownTimeout + '}';
     }
 
@@ -406,6 +413,76 @@ public class MinoroProperties {
         public String toString() {
             return "Pool{minSize=" + minSize + ", maxSize=" + maxSize + ", acquireTimeout=" + acquireTimeout
                     + ", maxIdleTime=" + maxIdleTime + ", maxLifetime=" + maxLifetime + '}';
+        }
+    }
+
+    /**
+     * {@code minoro.sessions.*}: how long the sessions of {@code Minoro.sessions()} last. A timeout of {@code 0}
+     * means none.
+     */
+    public static class Sessions {
+        /** Every property of this group at its default, for Spring Boot to bind onto. */
+        public Sessions() {
+        }
+
+        /** How long after its creation a session ends however active it is; 0 for no absolute end. */
+        private Duration absoluteTimeout = MinoroConfig.DEFAULT_SESSION_ABSOLUTE_TIMEOUT;
+
+        /** How long a session may go unused before it ends; 0 for sessions that never end for being idle. */
+        private Duration idleTimeout = MinoroConfig.DEFAULT_SESSION_IDLE_TIMEOUT;
+
+        /**
+         * How often at most a validation writes a session's renewal (its last use and idle deadline); shorter than
+         * the idle timeout.
+         */
+        private Duration renewalInterval = MinoroConfig.DEFAULT_SESSION_RENEWAL_INTERVAL;
+
+        /** {@return {@code minoro.sessions.absolute-timeout}} */
+        public Duration getAbsoluteTimeout() {
+            return absoluteTimeout;
+        }
+
+        /**
+         * Sets {@code minoro.sessions.absolute-timeout}.
+         *
+         * @param absoluteTimeout the value
+         */
+        public void setAbsoluteTimeout(Duration absoluteTimeout) {
+            this.absoluteTimeout = absoluteTimeout;
+        }
+
+        /** {@return {@code minoro.sessions.idle-timeout}} */
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        /**
+         * Sets {@code minoro.sessions.idle-timeout}.
+         *
+         * @param idleTimeout the value
+         */
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        /** {@return {@code minoro.sessions.renewal-interval}} */
+        public Duration getRenewalInterval() {
+            return renewalInterval;
+        }
+
+        /**
+         * Sets {@code minoro.sessions.renewal-interval}.
+         *
+         * @param renewalInterval the value
+         */
+        public void setRenewalInterval(Duration renewalInterval) {
+            this.renewalInterval = renewalInterval;
+        }
+
+        @Override
+        public String toString() {
+            return "Sessions{absoluteTimeout=" + absoluteTimeout + ", idleTimeout=" + idleTimeout
+                    + ", renewalInterval=" + renewalInterval + '}';
         }
     }
 

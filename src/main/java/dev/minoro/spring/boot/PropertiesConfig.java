@@ -47,6 +47,9 @@ final class PropertiesConfig {
     static final String METRICS_INSTANCE = "minoro.metrics-instance";
     static final String LOGIN_EVENT_BUFFER_SIZE = "minoro.login-event-buffer-size";
     static final String PASSWORD_IMPORT_PLAINTEXT = "minoro.password.import-plaintext";
+    static final String SESSION_ABSOLUTE_TIMEOUT = "minoro.sessions.absolute-timeout";
+    static final String SESSION_IDLE_TIMEOUT = "minoro.sessions.idle-timeout";
+    static final String SESSION_RENEWAL_INTERVAL = "minoro.sessions.renewal-interval";
 
     /**
      * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
@@ -59,7 +62,8 @@ final class PropertiesConfig {
             "argon2Iterations", ARGON2_ITERATIONS,
             "argon2Parallelism", ARGON2_PARALLELISM,
             "minPasswordLength", PASSWORD_MIN_LENGTH,
-            "maxPasswordLength", PASSWORD_MAX_LENGTH);
+            "maxPasswordLength", PASSWORD_MAX_LENGTH,
+            "sessionRenewalInterval", SESSION_RENEWAL_INTERVAL);
 
     private final List<String> problems = new ArrayList<>();
 
@@ -152,6 +156,15 @@ final class PropertiesConfig {
         String metricsInstance = properties.getMetricsInstance();
         apply(METRICS_INSTANCE, () -> builder.metricsInstance(metricsInstance));
         apply(LOGIN_EVENT_BUFFER_SIZE, () -> builder.loginEventBufferSize(properties.getLoginEventBufferSize()));
+        MinoroProperties.Sessions sessions = properties.getSessions();
+        apply(SESSION_ABSOLUTE_TIMEOUT, () -> builder.sessionAbsoluteTimeout(zeroIsNone(sessions.getAbsoluteTimeout())));
+        apply(SESSION_IDLE_TIMEOUT, () -> builder.sessionIdleTimeout(zeroIsNone(sessions.getIdleTimeout())));
+        apply(SESSION_RENEWAL_INTERVAL, () -> builder.sessionRenewalInterval(sessions.getRenewalInterval()));
+    }
+
+    /** A session timeout property's value: {@code 0} means none (null to Minoro); anything else is checked there. */
+    private static @Nullable Duration zeroIsNone(@Nullable Duration timeout) {
+        return timeout != null && timeout.isZero() ? null : timeout;
     }
 
     private <V> DatabaseConfig changeIfSet(DatabaseConfig database, String property, @Nullable V value,

@@ -100,6 +100,9 @@ final class ConfigurationMetadataTests {
         minoros.put(PropertiesConfig.METRICS_INSTANCE, config.metricsInstance());
         minoros.put(PropertiesConfig.LOGIN_EVENT_BUFFER_SIZE, config.loginEventBufferSize());
         minoros.put(PropertiesConfig.PASSWORD_IMPORT_PLAINTEXT, config.importPlaintextPasswords());
+        minoros.put(PropertiesConfig.SESSION_ABSOLUTE_TIMEOUT, config.sessionAbsoluteTimeout());
+        minoros.put(PropertiesConfig.SESSION_IDLE_TIMEOUT, config.sessionIdleTimeout());
+        minoros.put(PropertiesConfig.SESSION_RENEWAL_INTERVAL, config.sessionRenewalInterval());
         minoros.put("minoro.shutdown-timeout", new MinoroProperties().getShutdownTimeout());
         minoros.put("management.health.minoro.timeout", new MinoroHealthProperties().getTimeout());
         minoros.put("management.health.minoro.enabled", true);
