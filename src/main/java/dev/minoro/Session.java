@@ -22,13 +22,13 @@ public record Session(UUID id, UUID userId, Instant createdAt, Instant lastSeenA
         @Nullable Instant absoluteExpiresAt, Map<String, String> metadata) {
 
     /**
-     * Copies the metadata into an unmodifiable map.
+     * A session; the metadata is copied into an unmodifiable map.
      *
      * @param id                the session's public id
      * @param userId            the user the session belongs to
      * @param createdAt         when the session was created
      * @param lastSeenAt        when the session was last renewed
-     * @param expiresAt         when the session ends unless renewed before, or null
+     * @param expiresAt         when the session ends unless renewed before, or null when it never expires
      * @param absoluteExpiresAt when the session ends however active it is, or null
      * @param metadata          what the caller supplied at creation
      */

@@ -155,6 +155,45 @@ final class ConfigurationTests {
     }
 
     @Test
+    void sessionTimeoutsHaveDefaultsBoundsAndSurviveACopy() {
+        MinoroConfig defaults = MinoroConfig.of(DatabaseConfig.sqlite(":memory:"));
+        assertEquals(Duration.ofHours(24), defaults.sessionAbsoluteTimeout());
+        assertEquals(Duration.ofMinutes(30), defaults.sessionIdleTimeout());
+        assertEquals(Duration.ofMinutes(1), defaults.sessionRenewalInterval());
+        MinoroConfig changed = defaults.toBuilder().sessionAbsoluteTimeout(null).sessionIdleTimeout(Duration.ofHours(2))
+                .sessionRenewalInterval(Duration.ofMinutes(5)).build();
+        MinoroConfig copy = changed.toBuilder().build();
+        assertNull(copy.sessionAbsoluteTimeout());
+        assertEquals(Duration.ofHours(2), copy.sessionIdleTimeout());
+        assertEquals(Duration.ofMinutes(5), copy.sessionRenewalInterval());
+        assertTrue(copy.toString().contains("sessionAbsoluteTimeout=none, sessionIdleTimeout=PT2H,"
+                + " sessionRenewalInterval=PT5M"), copy.toString());
+        MinoroConfig noIdle = defaults.toBuilder().sessionIdleTimeout(null).sessionRenewalInterval(Duration.ofDays(1))
+                .build();
+        assertNull(noIdle.sessionIdleTimeout(), "without an idle timeout, any renewal interval will do");
+
+        MinoroConfig.Builder builder = MinoroConfig.builder();
+        assertEquals("sessionAbsoluteTimeout must be between 1 ms and 36500 days, or null for none, was PT0S",
+                assertThrows(ConfigurationException.class, () -> builder.sessionAbsoluteTimeout(Duration.ZERO))
+                        .getMessage());
+        assertEquals("sessionIdleTimeout must be between 1 ms and 36500 days, or null for none, was PT-1M",
+                assertThrows(ConfigurationException.class, () -> builder.sessionIdleTimeout(Duration.ofMinutes(-1)))
+                        .getMessage());
+        assertEquals("sessionIdleTimeout must be between 1 ms and 36500 days, or null for none, was PT876024H",
+                assertThrows(ConfigurationException.class, () -> builder.sessionIdleTimeout(Duration.ofDays(36_501)))
+                        .getMessage());
+        assertEquals("sessionRenewalInterval must be between 1 ms and 36500 days, was PT0.0000001S",
+                assertThrows(ConfigurationException.class, () -> builder.sessionRenewalInterval(Duration.ofNanos(100)))
+                        .getMessage());
+        assertEquals("sessionRenewalInterval must not be null",
+                assertThrows(ConfigurationException.class, () -> builder.sessionRenewalInterval(null)).getMessage());
+        MinoroConfig.Builder tooLong = defaults.toBuilder().sessionRenewalInterval(Duration.ofMinutes(30));
+        assertEquals("sessionRenewalInterval must be shorter than sessionIdleTimeout (PT30M), was PT30M: a session in"
+                + " use would end between two renewals",
+                assertThrows(ConfigurationException.class, tooLong::build).getMessage());
+    }
+
+    @Test
     void minoroConfigBuilderNamesTheOffendingOption() {
         MinoroConfig.Builder builder = MinoroConfig.builder();
         assertEquals("maxFailedLogins must be >= 1, was 0",

@@ -8,25 +8,31 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.MigrationReport;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.NewSession;
 import dev.minoro.NewUser;
 import dev.minoro.Page;
+import dev.minoro.SessionOptions;
 import dev.minoro.User;
 import dev.minoro.UserQuery;
 import dev.minoro.internal.migration.SchemaOneCode;
 import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Schema version 2 is additive: code at version 1 keeps booting and writing on a database at version 2 (a rolling
- * deploy), and a database that schema-1 code migrated and filled upgrades in place with its users intact. For every
- * database.
+ * Schema versions 2 and 3 are additive: code at versions 1 and 2 keeps booting and writing on a database at the
+ * newest version (a rolling deploy), a database that schema-1 or schema-2 code migrated and filled upgrades in place
+ * with its users intact, and old and new code booting at once on one database all start. For every database.
  */
 public interface SchemaUpgradeContract extends MigrationFixture {
 
@@ -80,6 +86,101 @@ public interface SchemaUpgradeContract extends MigrationFixture {
             assertEquals(List.of(assigned), m.roles().membersOf("legacy", null, 10).block(TIMEOUT).items());
             return null;
         });
+    }
+
+    @Test
+    default void codeAtEveryOlderSchemaVersionKeepsBootingOnTheNewest() {
+        DatabaseConfig database = freshDatabase();
+        UUID id = withMinoro(database, m -> {
+            User ada = m.users().create(NewUser.of("ada@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            m.sessions().create(ada.id(), SessionOptions.defaults()).block(TIMEOUT);
+            return ada.id();
+        });
+        for (int version = 1; version < LATEST; version++) {
+            assertEquals(new MigrationReport(LATEST, LATEST, List.of()), SchemaOneCode.boot(database, version),
+                    "code at version " + version + " boots: the database is compatible from version 1");
+            assertEquals(new MigrationReport(LATEST, LATEST, List.of()), SchemaOneCode.migrate(database, version));
+        }
+        // What old code writes leaves the sessions table consistent: deleting a user takes its sessions along.
+        RawSql.execute(database, "DELETE FROM minoro_users WHERE id = $1", id);
+        assertEquals(0L, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_sessions"));
+    }
+
+    @Test
+    default void aDatabaseFilledBySchemaTwoCodeUpgradesInPlaceWithItsUsersIntact() {
+        DatabaseConfig database = freshDatabase();
+        assertEquals(2, SchemaOneCode.migrate(database, 2).toVersion());
+        String hash = passwordHash();
+        Instant created = Instant.ofEpochMilli(1_700_000_000_000L);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID());
+        for (int i = 0; i < ids.size(); i++) {
+            RawSql.execute(database, SchemaOneCode.INSERT_USER, ids.get(i), "User" + i + "@Example.com",
+                    "user" + i + "@example.com", "Name " + i, hash, false, created.plusMillis(i));
+        }
+        List<String> stamps = ids.stream().map(id -> RawSql.value(database, String.class,
+                "SELECT security_stamp FROM minoro_users WHERE id = $1", id)).toList();
+
+        MigrationReport upgrade = Minoro.migrateDatabase(database).block(TIMEOUT);
+        assertEquals(2, upgrade.fromVersion());
+        assertEquals(LATEST, upgrade.toVersion());
+        assertEquals(ShippedMigrations.names().subList(2, LATEST),
+                upgrade.applied().stream().map(a -> a.name()).toList());
+
+        withMinoro(database, m -> {
+            for (int i = 0; i < ids.size(); i++) {
+                User user = m.users().findById(ids.get(i)).block(TIMEOUT);
+                assertEquals("User" + i + "@Example.com", user.email());
+                assertEquals(stamps.get(i), user.securityStamp(), "the upgrade leaves the stamps alone");
+            }
+            User logged = m.authenticate("user1@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
+            NewSession session = m.sessions().create(logged.id(), SessionOptions.defaults()).block(TIMEOUT);
+            assertEquals(ids.get(1), m.sessions().validate(session.token()).block(TIMEOUT).user().id());
+            return null;
+        });
+    }
+
+    /**
+     * A rolling deploy: on a database that the previous release migrated, new instances (which upgrade it) and
+     * instances of code at every older version boot at once; all start, each script is applied once, and the old
+     * code applies nothing.
+     */
+    @Test
+    default void oldAndNewCodeBootingAtOnceAllStart() {
+        DatabaseConfig database = freshDatabase();
+        assertEquals(LATEST - 1, SchemaOneCode.migrate(database, LATEST - 1).toVersion());
+        RawSql.execute(database, SchemaOneCode.INSERT_USER, UUID.randomUUID(), "old@example.com", "old@example.com",
+                "Old Timer", passwordHash(), false, Instant.ofEpochMilli(1_700_000_000_000L));
+
+        List<Mono<Object>> boots = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            boots.add(Minoro.create(config(database)).map(m -> (Object) m));
+            for (int version = 1; version < LATEST; version++) {
+                int codeVersion = version;
+                boots.add(Mono.fromCallable(() -> (Object) SchemaOneCode.migrate(database, codeVersion))
+                        .subscribeOn(Schedulers.boundedElastic()));
+            }
+        }
+        List<Object> started = Flux.merge(boots).collectList().block(TIMEOUT);
+        try {
+            assertEquals(boots.size(), started.size());
+            for (Object boot : started) {
+                if (boot instanceof MigrationReport report) {
+                    assertEquals(List.of(), report.applied(), "old code applies nothing here: " + report);
+                } else {
+                    Minoro minoro = (Minoro) boot;
+                    assertEquals(1L, minoro.users().count().block(TIMEOUT));
+                    User old = minoro.users().findByEmail("old@example.com").block(TIMEOUT);
+                    assertEquals(old.id(), minoro.sessions().validate(minoro.sessions().create(old.id(),
+                            SessionOptions.defaults()).block(TIMEOUT).token()).block(TIMEOUT).user().id());
+                }
+            }
+            assertEquals((long) LATEST, RawSql.value(database, Long.class, "SELECT COUNT(*) FROM minoro_migrations"));
+        } finally {
+            Flux.fromIterable(started).ofType(Minoro.class).flatMap(Minoro::close).blockLast(TIMEOUT);
+        }
+        for (int version = 1; version < LATEST; version++) {
+            assertEquals(new MigrationReport(LATEST, LATEST, List.of()), SchemaOneCode.boot(database, version));
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ final class JdbcOperations implements AutoCloseable {
     private final PreparedStatement permissionsOf;
     private final PreparedStatement insertUser;
     private final PreparedStatement assign;
+    private PreparedStatement validateSession;
 
     JdbcOperations(Connection connection, Workload workload) throws SQLException {
         this.connection = connection;
@@ -81,6 +82,21 @@ final class JdbcOperations implements AutoCloseable {
         assign.setString(2, Workload.assignRole(k));
         assign.setLong(3, System.currentTimeMillis());
         return assign.executeUpdate();
+    }
+
+    /**
+     * {@code sessions().validate} the raw way: the token's SHA-256, then Minoro's query on a statement prepared at
+     * first use and reused; no renewal (a trial's validations all fall within one renewal interval).
+     */
+    RawSql.SessionRow validate(String token) throws SQLException {
+        if (validateSession == null) {
+            validateSession = connection.prepareStatement(RawSql.sqlite(RawSql.VALIDATE_SESSION));
+        }
+        validateSession.setString(1, RawSql.tokenHash(token));
+        validateSession.setLong(2, System.currentTimeMillis());
+        try (ResultSet row = validateSession.executeQuery()) {
+            return row.next() ? RawSql.SessionRow.of(row) : null;
+        }
     }
 
     @Override

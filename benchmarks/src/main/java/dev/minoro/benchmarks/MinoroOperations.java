@@ -33,6 +33,11 @@ final class MinoroOperations {
         return minoro.users().create(NewUser.of(workload.newEmail(k), null));
     }
 
+    /** {@code sessions().validate}: the session and its user, renewed at most once per renewal interval. */
+    Mono<?> validate(String token) {
+        return minoro.sessions().validate(token);
+    }
+
     Mono<?> assign(long k) {
         return minoro.roles().assign(Seed.userId(Workload.assignUser(k)), Workload.assignRole(k));
     }

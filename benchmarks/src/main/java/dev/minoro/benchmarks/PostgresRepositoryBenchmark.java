@@ -26,7 +26,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Lookups and writes on PostgreSQL (10,000 users, see {@link Seed#accounts}; the seeded schema is kept between
- * runs, and each trial removes what it wrote), throughput, for each operation:
+ * runs, and each trial removes what it wrote; for {@code validate}, {@link Workload#SESSIONS} sessions made in the
+ * trial's setup), throughput, for each operation:
  * Minoro ({@code _minoro1}, {@code _minoro16}) and raw r2dbc-postgresql over an r2dbc-pool configured as
  * Minoro's ({@code _raw1}, {@code _raw16}, see {@link R2dbcOperations}), the same SQL; one caller that waits
  * for each result, or 16 subscriptions in flight from one thread ({@link Workload#concurrently}). Both pools
@@ -47,6 +48,7 @@ public class PostgresRepositoryBenchmark {
     private Minoro minoro;
     private MinoroOperations viaMinoro;
     private R2dbcOperations raw;
+    private String[] tokens;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws SQLException {
@@ -54,6 +56,11 @@ public class PostgresRepositoryBenchmark {
         schema = Seed.cachedPostgresAccounts(server);
         try (Connection connection = server.jdbc(schema)) {
             Seed.clearWrites(connection);
+        }
+        if (params.getBenchmark().contains(".validate_")) {
+            Minoro seeding = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);
+            tokens = Seed.sessions(seeding);
+            seeding.close().block(TIMEOUT);
         }
         if (params.getBenchmark().contains("_minoro")) {
             minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);
@@ -179,6 +186,32 @@ public class PostgresRepositoryBenchmark {
     @OperationsPerInvocation(BATCH)
     public Object create_raw16() {
         return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, raw::create);
+    }
+
+    // sessions().validate
+
+    @Benchmark
+    public Object validate_minoro1() {
+        return viaMinoro.validate(tokens[Workload.session(workload.next())]).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object validate_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH,
+                k -> viaMinoro.validate(tokens[Workload.session(k)]));
+    }
+
+    @Benchmark
+    public Object validate_raw1() {
+        return raw.validate(tokens[Workload.session(workload.next())]).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object validate_raw16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH,
+                k -> raw.validate(tokens[Workload.session(k)]));
     }
 
     // roles().assign

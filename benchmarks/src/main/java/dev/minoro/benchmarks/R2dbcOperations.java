@@ -67,6 +67,17 @@ final class R2dbcOperations implements AutoCloseable {
                 .collectList());
     }
 
+    /**
+     * {@code sessions().validate} the raw way: the token's SHA-256, then Minoro's query; no renewal (a trial's
+     * validations all fall within one renewal interval).
+     */
+    Mono<RawSql.SessionRow> validate(String token) {
+        return withConnection(c -> Flux.from(c.createStatement(RawSql.VALIDATE_SESSION)
+                        .bind(0, RawSql.tokenHash(token)).bind(1, Instant.now()).execute())
+                .concatMap(result -> result.map(RawSql.SessionRow::of))
+                .next());
+    }
+
     Mono<Long> create(long k) {
         String email = workload.newEmail(k);
         Instant now = Instant.now();

@@ -4,8 +4,12 @@ import dev.minoro.benchmarks.process.programs.FloorProgram;
 import io.r2dbc.spi.Readable;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -43,6 +47,20 @@ final class RawSql {
             + " WHERE u.id = $1 AND r.name_norm = $2"
             + " ON CONFLICT (user_id, role_id) DO NOTHING";
 
+    /**
+     * {@code sessions().validate}'s one query: the session by its token's SHA-256 ({@code $1}), live at {@code $2},
+     * with its user, as Minoro's {@code Sql.liveSessionByTokenHash} (the user's columns as {@code Rows.USER_COLUMNS}
+     * has them today).
+     */
+    static final String VALIDATE_SESSION = "SELECT s.id AS session_id, s.user_id AS session_user_id,"
+            + " s.created_at AS session_created_at, s.last_seen_at, s.idle_timeout_ms, s.absolute_expires_at,"
+            + " s.expires_at, s.metadata, " + USER_COLUMNS + ", u.security_stamp, u.password_changed_at"
+            + " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
+            + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
+            + " AND u.security_stamp = s.security_stamp AND s.token_hash = $1";
+
+    private static final HexFormat HEX = HexFormat.of();
+
     private static final Pattern NUMBERED_PLACEHOLDER = Pattern.compile("\\$(\\d+)");
 
     private RawSql() {
@@ -56,6 +74,59 @@ final class RawSql {
     /** {@link FloorProgram#open}: sqlite-jdbc with Minoro's pragmas. */
     static Connection openSqlite(java.nio.file.Path file) throws SQLException {
         return FloorProgram.open("jdbc:sqlite:" + file);
+    }
+
+    /** What the database keeps of a session token, as Minoro computes it: SHA-256 of its UTF-8, lower-case hex. */
+    static String tokenHash(String token) {
+        try {
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A live session with its user as the raw baselines read it: every column Minoro reads, typed as Minoro types
+     * them (the metadata left as its JSON text; the seeded sessions have none).
+     */
+    record SessionRow(UUID id, UUID userId, Instant createdAt, Instant lastSeenAt, Long idleTimeoutMillis,
+            Instant absoluteExpiresAt, Instant expiresAt, String metadata, UserRow user, String securityStamp,
+            Instant passwordChangedAt) {
+
+        /** From sqlite-jdbc: text ids, epoch-millisecond times, 0/1 booleans. */
+        static SessionRow of(ResultSet row) throws SQLException {
+            return new SessionRow(UUID.fromString(row.getString("session_id")),
+                    UUID.fromString(row.getString("session_user_id")),
+                    Instant.ofEpochMilli(row.getLong("session_created_at")),
+                    Instant.ofEpochMilli(row.getLong("last_seen_at")), longOrNull(row, "idle_timeout_ms"),
+                    instantOrNull(row, "absolute_expires_at"), instantOrNull(row, "expires_at"),
+                    row.getString("metadata"),
+                    new UserRow(UUID.fromString(row.getString("id")), row.getString("email"),
+                            row.getString("display_name"), row.getInt("disabled") != 0,
+                            Instant.ofEpochMilli(row.getLong("created_at")),
+                            Instant.ofEpochMilli(row.getLong("updated_at")), instantOrNull(row, "last_login_at"),
+                            instantOrNull(row, "locked_until"), row.getLong("version")),
+                    row.getString("security_stamp"), instantOrNull(row, "password_changed_at"));
+        }
+
+        /** From r2dbc-postgresql, by column name as Minoro reads them. */
+        static SessionRow of(Readable row) {
+            return new SessionRow(row.get("session_id", UUID.class), row.get("session_user_id", UUID.class),
+                    row.get("session_created_at", Instant.class), row.get("last_seen_at", Instant.class),
+                    row.get("idle_timeout_ms", Long.class), row.get("absolute_expires_at", Instant.class),
+                    row.get("expires_at", Instant.class), row.get("metadata", String.class), UserRow.of(row),
+                    row.get("security_stamp", String.class), row.get("password_changed_at", Instant.class));
+        }
+
+        private static Long longOrNull(ResultSet row, String column) throws SQLException {
+            long value = row.getLong(column);
+            return row.wasNull() ? null : value;
+        }
+
+        private static Instant instantOrNull(ResultSet row, String column) throws SQLException {
+            long millis = row.getLong(column);
+            return row.wasNull() ? null : Instant.ofEpochMilli(millis);
+        }
     }
 
     /** A user row as the raw baselines read it: every column Minoro's {@code User} reads, typed as Minoro types them. */

@@ -24,7 +24,8 @@ import java.util.Optional;
  */
 public final class Report {
 
-    private static final String[] OPERATIONS = {"findByEmail", "hasPermission", "permissionsOf", "create", "assign"};
+    private static final String[] OPERATIONS = {"findByEmail", "hasPermission", "permissionsOf", "create", "assign",
+        "validate"};
 
     /** One Argon2id hash at the defaults holds this much memory: m = 19456 KiB. */
     private static final double HASH_MEMORY_MIB = 19.0;

@@ -2,6 +2,8 @@ package dev.minoro.benchmarks;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
+import dev.minoro.NewSession;
+import dev.minoro.SessionOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import reactor.core.publisher.Flux;
 
 /**
  * Fills Minoro's tables with raw SQL, fast (batched inserts on SQLite, one {@code INSERT … SELECT … FROM
@@ -316,12 +319,27 @@ final class Seed {
         }
     }
 
-    /** Removes what the write benchmarks added: created users and assigned roles. */
+    /** Removes what the write benchmarks added: created users, assigned roles and sessions. */
     static void clearWrites(Connection connection) throws SQLException {
         clearAssignments(connection);
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM minoro_users WHERE email_norm LIKE 'new-%'");
+            statement.executeUpdate("DELETE FROM minoro_sessions");
         }
+    }
+
+    /**
+     * Creates {@link Workload#SESSIONS} sessions through {@code minoro}, one for each of the first users, with the
+     * default timeouts (an idle timeout of 30 minutes, renewed at most once a minute: a trial's validations read
+     * only, as most requests' do); returns their tokens.
+     */
+    static String[] sessions(Minoro minoro) {
+        return Flux.range(0, Workload.SESSIONS)
+                .concatMap(i -> minoro.sessions().create(userId(i), SessionOptions.defaults()))
+                .map(NewSession::token)
+                .collectList()
+                .block(TIMEOUT)
+                .toArray(String[]::new);
     }
 
     private static void markSeeded(Connection connection, int marker) throws SQLException {

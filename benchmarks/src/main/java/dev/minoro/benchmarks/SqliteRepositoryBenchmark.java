@@ -36,8 +36,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Lookups and writes on a SQLite file (10,000 users, see {@link Seed#accounts}; a copy of the seeded file
- * per trial), throughput, for each
- * operation:
+ * per trial; for {@code validate}, {@link Workload#SESSIONS} sessions made in the trial's setup), throughput, for
+ * each operation:
  * <ul>
  *   <li>{@code _minoro1}: Minoro, one caller that waits for each result ({@code block()});</li>
  *   <li>{@code _minoro16}: Minoro, 16 subscriptions in flight from one thread ({@link Workload#concurrently});</li>
@@ -67,6 +67,7 @@ public class SqliteRepositoryBenchmark {
     private JdbcOperations raw;
     private ExecutorService bridgeThread;
     private Scheduler bridge;
+    private String[] tokens;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws IOException, SQLException {
@@ -75,6 +76,11 @@ public class SqliteRepositoryBenchmark {
         Files.copy(Seed.cachedSqliteAccounts(), file);
         DatabaseConfig database = DatabaseConfig.sqlite("file:" + file);
         String variant = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('_') + 1);
+        if (params.getBenchmark().contains(".validate_")) {
+            Minoro seeding = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
+            tokens = Seed.sessions(seeding);
+            seeding.close().block(TIMEOUT);
+        }
         if (variant.startsWith("minoro")) {
             minoro = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
             viaMinoro = new MinoroOperations(minoro, workload);
@@ -213,6 +219,31 @@ public class SqliteRepositoryBenchmark {
     public Object create_bridge1() {
         long k = workload.next();
         return bridged(() -> raw.create(k));
+    }
+
+    // sessions().validate
+
+    @Benchmark
+    public Object validate_minoro1() {
+        return viaMinoro.validate(tokens[Workload.session(workload.next())]).block(TIMEOUT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object validate_minoro16() {
+        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH,
+                k -> viaMinoro.validate(tokens[Workload.session(k)]));
+    }
+
+    @Benchmark
+    public Object validate_raw() throws SQLException {
+        return raw.validate(tokens[Workload.session(workload.next())]);
+    }
+
+    @Benchmark
+    public Object validate_bridge1() {
+        String token = tokens[Workload.session(workload.next())];
+        return bridged(() -> raw.validate(token));
     }
 
     // roles().assign

@@ -25,6 +25,9 @@ final class Workload {
      */
     static final int BATCH = 256;
 
+    /** Sessions the validate benchmarks create (for the first users) and validate in turn. */
+    static final int SESSIONS = 1000;
+
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static final int STRIDE = 7919; // prime, so that consecutive operations visit users far apart
@@ -50,6 +53,11 @@ final class Workload {
     /** The user operation {@code k} looks up. */
     static int user(long k) {
         return (int) ((k * STRIDE) % USERS);
+    }
+
+    /** The session (an index into the tokens {@link Seed#sessions} made) operation {@code k} validates. */
+    static int session(long k) {
+        return (int) ((k * STRIDE) % SESSIONS);
     }
 
     /** The email of the user operation {@code k} creates: new in every trial. */

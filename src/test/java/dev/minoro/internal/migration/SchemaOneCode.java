@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 /**
  * What a Minoro release at schema version 1 does with a database, for the tests of later versions' compatibility:
  * its migrator (the shipped scripts cut after version 1) and the statements it ran, copied from that release
- * (commit 58e7d19) with PostgreSQL's placeholders.
+ * (commit 58e7d19) with PostgreSQL's placeholders. The migrator of a release at any older version (the scripts cut
+ * after it) is here too: {@link #migrate(DatabaseConfig, int)}, {@link #boot(DatabaseConfig, int)}.
  */
 public final class SchemaOneCode {
 
@@ -40,7 +41,12 @@ public final class SchemaOneCode {
 
     /** Migrates {@code database} as schema-1 code does: to version 1, whatever later versions exist. */
     public static MigrationReport migrate(DatabaseConfig database) {
-        return withMigrator(database, Migrator::migrate);
+        return migrate(database, 1);
+    }
+
+    /** Migrates {@code database} as code at schema version {@code codeVersion} does: to that version at most. */
+    public static MigrationReport migrate(DatabaseConfig database, int codeVersion) {
+        return withMigrator(database, codeVersion, Migrator::migrate);
     }
 
     /**
@@ -48,14 +54,20 @@ public final class SchemaOneCode {
      * or the error that would stop its boot.
      */
     public static MigrationReport boot(DatabaseConfig database) {
-        return withMigrator(database, migrator -> migrator.boot(false));
+        return boot(database, 1);
     }
 
-    private static MigrationReport withMigrator(DatabaseConfig database,
+    /** {@link #boot(DatabaseConfig)} as code at schema version {@code codeVersion} does it. */
+    public static MigrationReport boot(DatabaseConfig database, int codeVersion) {
+        return withMigrator(database, codeVersion, migrator -> migrator.boot(false));
+    }
+
+    private static MigrationReport withMigrator(DatabaseConfig database, int codeVersion,
             java.util.function.Function<Migrator, Mono<MigrationReport>> work) {
         return Mono.usingWhen(MinoroRuntime.open(database),
                 db -> MigrationScripts.forFolder(db.dialect().migrationFolder())
-                        .map(shipped -> new MigrationScripts(shipped.all().subList(0, 1), shipped.ledgerDdl()))
+                        .map(shipped -> new MigrationScripts(shipped.all().subList(0, codeVersion),
+                                shipped.ledgerDdl()))
                         .flatMap(schemaOne -> work.apply(new Migrator(db, schemaOne, db.dialect().migrationLock(),
                                 TIMEOUT, Clock.systemUTC()))),
                 Database::close).block(TIMEOUT);

@@ -83,7 +83,10 @@ final class PropertiesConfigTests {
                 "minoro.password.max-age", "90d",
                 "minoro.password.import-plaintext", "true",
                 "minoro.metrics-instance", "orders-db",
-                "minoro.login-event-buffer-size", "64");
+                "minoro.login-event-buffer-size", "64",
+                "minoro.sessions.absolute-timeout", "30d",
+                "minoro.sessions.idle-timeout", "7d",
+                "minoro.sessions.renewal-interval", "5m");
         DatabaseConfig database = config.database();
         assertEquals(SQLITE, database.connection());
         assertFalse(database.runMigrations());
@@ -103,6 +106,18 @@ final class PropertiesConfigTests {
         assertEquals("orders-db", config.metricsInstance());
         assertTrue(config.importPlaintextPasswords());
         assertEquals(64, config.loginEventBufferSize());
+        assertEquals(Duration.ofDays(30), config.sessionAbsoluteTimeout());
+        assertEquals(Duration.ofDays(7), config.sessionIdleTimeout());
+        assertEquals(Duration.ofMinutes(5), config.sessionRenewalInterval());
+    }
+
+    @Test
+    void aZeroSessionTimeoutMeansNone() {
+        MinoroConfig config = config("minoro.database.url", SQLITE, "minoro.sessions.absolute-timeout", "0",
+                "minoro.sessions.idle-timeout", "0s");
+        assertNull(config.sessionAbsoluteTimeout());
+        assertNull(config.sessionIdleTimeout());
+        assertEquals(MinoroConfig.DEFAULT_SESSION_RENEWAL_INTERVAL, config.sessionRenewalInterval());
     }
 
     @Test
@@ -172,6 +187,9 @@ final class PropertiesConfigTests {
         "minoro.password.imported-hash-cost-factor  | 2000  | importedHashCostFactor must be between 1 and 1024, was 2000",
         "minoro.password.max-age                    | 0s    | passwordMaxAge must be a positive duration or null, was PT0S",
         "minoro.login-event-buffer-size             | 0     | loginEventBufferSize must be between 1 and 1048576, was 0",
+        "minoro.sessions.absolute-timeout           | -1h   | sessionAbsoluteTimeout must be between 1 ms and 36500 days, or null for none, was PT-1H",
+        "minoro.sessions.idle-timeout               | -5m   | sessionIdleTimeout must be between 1 ms and 36500 days, or null for none, was PT-5M",
+        "minoro.sessions.renewal-interval           | 0s    | sessionRenewalInterval must be between 1 ms and 36500 days, was PT0S",
         "minoro.database.migration-lock-timeout     | 0s    | migrationLockTimeout must be a positive duration, was PT0S",
         "minoro.database.busy-timeout               | -1s   | busyTimeout must be a positive duration, was PT-1S",
         "minoro.metrics-instance                    | a b   | metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -, was \"a b\"",
