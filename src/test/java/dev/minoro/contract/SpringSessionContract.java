@@ -372,6 +372,16 @@ public interface SpringSessionContract extends MinoroFixture {
         assertEquals(Map.of(), repository.findByPrincipalName("grace").block(TIMEOUT));
         assertEquals(2, repository.findByPrincipalName("alan").block(TIMEOUT).size());
 
+        // A session found by its handle is saved under its real id, which keeps working.
+        MinoroSession byHandle = repository.findByPrincipalName("alan").block(TIMEOUT).values().iterator().next();
+        clock().advance(Duration.ofMinutes(5));
+        byHandle.setLastAccessedTime(clock().instant());
+        byHandle.setAttribute("seen-by", "an administrator");
+        save(repository, byHandle);
+        List<MinoroSession> alans = List.of(found(repository, other.getId()), found(repository, bySecurity.getId()));
+        assertEquals(1, alans.stream().filter(s -> "an administrator".equals(s.getAttribute("seen-by"))
+                && s.getLastAccessedTime().equals(clock().instant())).count(), "saved under its real id");
+
         // Deleting by the handle deletes the session ("sign out everywhere").
         List<String> handles = new ArrayList<>(repository.findByPrincipalName("alan").block(TIMEOUT).keySet());
         for (String handle : handles) {

@@ -38,13 +38,14 @@ public final class SpringSessionStore {
      * A live session as stored.
      *
      * @param id                  the session's primary key (not a credential)
+     * @param tokenHash           the SHA-256 of its id, as {@link #hash} makes it
      * @param createdAt           when it was made, to the millisecond
      * @param lastSeenAt          when it was last written as accessed, to the millisecond
      * @param maxInactiveInterval its idle timeout; negative when it never expires
      * @param principalName       the principal name it is indexed by, or null
      * @param attributes          its serialized attributes by name
      */
-    public record Stored(UUID id, Instant createdAt, Instant lastSeenAt, Duration maxInactiveInterval,
+    public record Stored(UUID id, String tokenHash, Instant createdAt, Instant lastSeenAt, Duration maxInactiveInterval,
             @Nullable String principalName, Map<String, byte[]> attributes) {
     }
 
@@ -82,7 +83,7 @@ public final class SpringSessionStore {
     }
 
     /** One row of the session query: the session's columns, and one attribute (or none). */
-    private record Part(UUID id, Instant createdAt, Instant lastSeenAt, @Nullable Long idleTimeoutMs,
+    private record Part(UUID id, String tokenHash, Instant createdAt, Instant lastSeenAt, @Nullable Long idleTimeoutMs,
             @Nullable Instant expiresAt, @Nullable String principalName, @Nullable UUID userId,
             @Nullable String stamp, @Nullable UUID boundUser, @Nullable Boolean disabled, @Nullable String userStamp,
             @Nullable String name, byte @Nullable [] value) {
@@ -169,7 +170,7 @@ public final class SpringSessionStore {
                     attributes.put(row.name(), row.value());
                 }
             }
-            return Mono.just(new Stored(first.id(), first.createdAt(), first.lastSeenAt(), first.maxInactiveInterval(),
+            return Mono.just(new Stored(first.id(), first.tokenHash(), first.createdAt(), first.lastSeenAt(), first.maxInactiveInterval(),
                     first.principalName(), attributes));
         });
     }
@@ -260,6 +261,7 @@ public final class SpringSessionStore {
     private static Part part(Readable row) {
         return new Part(
                 Rows.notNull(row.get("id", UUID.class), "id"),
+                Rows.notNull(row.get("token_hash", String.class), "token_hash"),
                 Rows.notNull(row.get("created_at", Instant.class), "created_at"),
                 Rows.notNull(row.get("last_seen_at", Instant.class), "last_seen_at"),
                 row.get("idle_timeout_ms", Long.class),

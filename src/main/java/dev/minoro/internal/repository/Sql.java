@@ -213,7 +213,7 @@ final class Sql {
                 + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + ")");
 
         // One round trip reads a session, its attributes and what decides whether its user still allows it.
-        String springSession = "SELECT s.id, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
+        String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
                 + " s.principal_name, s.user_id, s.security_stamp, u.id AS bound_user, u.disabled,"
                 + " u.security_stamp AS user_stamp, a.name, a.value"
                 + " FROM minoro_sessions s LEFT JOIN minoro_users u ON u.id = s.user_id"

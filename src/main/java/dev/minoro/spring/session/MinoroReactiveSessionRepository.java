@@ -150,7 +150,7 @@ public final class MinoroReactiveSessionRepository
             boolean writeRow = session.isNew() || session.idChanged() || session.maxInactiveIntervalChanged()
                     || rebind || renewalDue(session);
             SpringSessionStore.Write write = new SpringSessionStore.Write(session.primaryKey(), session.isNew(),
-                    SpringSessionStore.hash(session.getId()), writeRow, session.getLastAccessedTime(),
+                    session.tokenHash(), writeRow, session.getLastAccessedTime(),
                     session.getMaxInactiveInterval(), rebind, principalName, session.getCreationTime(),
                     session.upserts(), session.removals());
             @Nullable String saved = principalName;

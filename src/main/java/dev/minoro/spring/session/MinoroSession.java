@@ -42,6 +42,8 @@ public final class MinoroSession implements Session {
     private final Set<String> changed = new LinkedHashSet<>();
 
     private String id;
+    /** The SHA-256 of the session's id, as stored or to store. */
+    private String tokenHash;
     private boolean isNew;
     private boolean idChanged;
     private Instant lastAccessedTime;
@@ -51,11 +53,12 @@ public final class MinoroSession implements Session {
     private boolean maxInactiveIntervalChanged;
     private @Nullable String storedPrincipalName;
 
-    private MinoroSession(UUID primaryKey, String id, boolean isNew, Instant creationTime, Instant lastAccessedTime,
+    private MinoroSession(UUID primaryKey, String id, String tokenHash, boolean isNew, Instant creationTime, Instant lastAccessedTime,
             Duration maxInactiveInterval, @Nullable String principalName, Map<String, byte[]> serialized, Clock clock,
             Supplier<String> ids, SessionAttributeSerializer serializer, SaveMode saveMode) {
         this.primaryKey = primaryKey;
         this.id = id;
+        this.tokenHash = tokenHash;
         this.isNew = isNew;
         this.creationTime = creationTime;
         this.lastAccessedTime = lastAccessedTime;
@@ -72,20 +75,28 @@ public final class MinoroSession implements Session {
     /** A new session, not stored yet. */
     static MinoroSession created(UUID primaryKey, String id, Instant now, Duration maxInactiveInterval, Clock clock,
             Supplier<String> ids, SessionAttributeSerializer serializer, SaveMode saveMode) {
-        return new MinoroSession(primaryKey, id, true, now, now, maxInactiveInterval, null, Map.of(), clock, ids,
+        return new MinoroSession(primaryKey, id, SpringSessionStore.hash(id), true, now, now, maxInactiveInterval, null, Map.of(), clock, ids,
                 serializer, saveMode);
     }
 
-    /** A stored session, known by {@code id} (the id it was asked for, or a handle of its primary key). */
+    /**
+     * A stored session, known by {@code id}: the id it was asked for, or a handle of its primary key (saving it keeps
+     * the stored hash of its real id, which the handle does not change).
+     */
     static MinoroSession stored(SpringSessionStore.Stored stored, String id, Clock clock, Supplier<String> ids,
             SessionAttributeSerializer serializer, SaveMode saveMode) {
-        return new MinoroSession(stored.id(), id, false, stored.createdAt(), stored.lastSeenAt(),
+        return new MinoroSession(stored.id(), id, stored.tokenHash(), false, stored.createdAt(), stored.lastSeenAt(),
                 stored.maxInactiveInterval(), stored.principalName(), stored.attributes(), clock, ids, serializer,
                 saveMode);
     }
 
     UUID primaryKey() {
         return primaryKey;
+    }
+
+    /** The SHA-256 of the session's id: stored already, or to be stored by the next save. */
+    String tokenHash() {
+        return tokenHash;
     }
 
     boolean isNew() {
@@ -182,6 +193,7 @@ public final class MinoroSession implements Session {
     @Override
     public String changeSessionId() {
         id = ids.get();
+        tokenHash = SpringSessionStore.hash(id);
         idChanged = true;
         return id;
     }
