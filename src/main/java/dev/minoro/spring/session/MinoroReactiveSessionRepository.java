@@ -284,7 +284,7 @@ public final class MinoroReactiveSessionRepository
 
         /**
          * How far a session's last access must be past the stored one before saving writes it (when nothing else
-         * of the session's row changed); the sessions's half {@code maxInactiveInterval} when that is shorter. A
+         * of the session's row changed); half the session's {@code maxInactiveInterval} when that is shorter. A
          * session may end up to this long before {@code lastAccessedTime + maxInactiveInterval}. 1 minute by
          * default; zero writes every access.
          *
