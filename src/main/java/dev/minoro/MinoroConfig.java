@@ -47,6 +47,8 @@ public final class MinoroConfig {
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
     /** How often at most a session's last use is written, unless {@link Builder#sessionRenewalInterval} says otherwise. */
     public static final Duration DEFAULT_SESSION_RENEWAL_INTERVAL = Duration.ofMinutes(1);
+    /** The longest session timeout or interval: beyond it, times leave the range both databases store. */
+    static final Duration MAX_SESSION_DURATION = Duration.ofDays(36_500);
 
     private static final int MAX_IMPORTED_HASH_COST_FACTOR = 1024;
 
@@ -592,7 +594,7 @@ public final class MinoroConfig {
         /** Fails on a session duration under 1 ms or over 36500 days (where times leave both databases' range). */
         private static @Nullable Duration positiveOrNull(String option, @Nullable Duration value) {
             if (value != null && (value.isNegative() || value.compareTo(Duration.ofMillis(1)) < 0
-                    || value.compareTo(Duration.ofDays(36_500)) > 0)) {
+                    || value.compareTo(MAX_SESSION_DURATION) > 0)) {
                 throw new ConfigurationException(option + " must be between 1 ms and 36500 days"
                         + (option.endsWith("Interval") ? "" : ", or null for none") + ", was " + value);
             }

@@ -46,8 +46,8 @@ public final class SessionOptions {
     /**
      * {@return a copy with this absolute timeout: the session ends this long after its creation, however active}
      *
-     * @param timeout a positive duration (millisecond precision), or null for a session with no absolute end
-     * @throws InvalidInputException when the duration is zero or negative
+     * @param timeout 1 ms to 36500 days (millisecond precision), or null for a session with no absolute end
+     * @throws InvalidInputException when the duration is shorter or longer
      */
     public SessionOptions withAbsoluteTimeout(@Nullable Duration timeout) {
         return new SessionOptions(positive(timeout, "absolute timeout"), true, idleTimeout, idleTimeoutSet,
@@ -57,9 +57,10 @@ public final class SessionOptions {
     /**
      * {@return a copy with this idle timeout: the session ends when it is not validated for this long}
      *
-     * @param timeout a positive duration (millisecond precision), longer than
-     *                {@link MinoroConfig#sessionRenewalInterval()}, or null for no idle expiry
-     * @throws InvalidInputException when the duration is zero or negative
+     * @param timeout 1 ms to 36500 days (millisecond precision), longer than
+     *                {@link MinoroConfig#sessionRenewalInterval()} (which {@link SessionRepository#create} checks), or
+     *                null for no idle expiry
+     * @throws InvalidInputException when the duration is shorter or longer
      */
     public SessionOptions withIdleTimeout(@Nullable Duration timeout) {
         return new SessionOptions(absoluteTimeout, absoluteTimeoutSet, positive(timeout, "idle timeout"), true,
@@ -124,6 +125,10 @@ public final class SessionOptions {
         if (timeout != null && (timeout.isNegative() || timeout.toMillis() == 0)) {
             throw new InvalidInputException("The session " + what + " must be at least 1 ms, or null for none; got "
                     + timeout);
+        }
+        if (timeout != null && timeout.compareTo(MinoroConfig.MAX_SESSION_DURATION) > 0) {
+            throw new InvalidInputException("The session " + what + " must be at most "
+                    + MinoroConfig.MAX_SESSION_DURATION.toDays() + " days, or null for none; got " + timeout);
         }
         return timeout;
     }

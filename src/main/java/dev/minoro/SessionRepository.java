@@ -43,8 +43,8 @@ public interface SessionRepository {
      * @throws NotFoundException (signalled) when there is no such user
      * @throws AccountDisabledException (signalled) when the user is disabled
      * @throws InvalidInputException (signalled) when {@code userId} or {@code options} is null, the idle timeout
-     *                               is not longer than {@link MinoroConfig#sessionRenewalInterval()}, a timeout is
-     *                               longer than 36500 days, or the metadata is not valid Unicode text
+     *                               is not longer than {@link MinoroConfig#sessionRenewalInterval()}, or the
+     *                               metadata is not valid Unicode text
      */
     Mono<NewSession> create(UUID userId, SessionOptions options);
 

@@ -11,6 +11,7 @@ import dev.minoro.SessionRepository;
 import dev.minoro.User;
 import dev.minoro.internal.database.Database;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +29,6 @@ final class SqlSessionRepository implements SessionRepository {
 
     /** The most rows one statement of {@link #purgeExpired()} deletes. */
     static final int PURGE_BATCH_SIZE = 1000;
-
-    /** The longest timeout a session takes: beyond it, times leave the range both databases store. */
-    private static final Duration MAX_TIMEOUT = Duration.ofDays(36_500);
 
     private final Database database;
     private final Sql sql;
@@ -56,8 +54,8 @@ final class SqlSessionRepository implements SessionRepository {
         return lifecycle.mono(() -> {
             Inputs.id(userId, "userId");
             SessionOptions checked = Inputs.required(options, "options");
-            Duration absolute = timeout(checked.absoluteTimeout(config.sessionAbsoluteTimeout()), "absolute timeout");
-            Duration idle = timeout(checked.idleTimeout(config.sessionIdleTimeout()), "idle timeout");
+            Duration absolute = checked.absoluteTimeout(config.sessionAbsoluteTimeout());
+            Duration idle = checked.idleTimeout(config.sessionIdleTimeout());
             if (idle != null && idle.compareTo(config.sessionRenewalInterval()) <= 0) {
                 throw new InvalidInputException("The session idle timeout (" + idle + ") must be longer than the"
                         + " renewal interval (" + config.sessionRenewalInterval() + "): a session in use would end"
@@ -91,14 +89,6 @@ final class SqlSessionRepository implements SessionRepository {
                 .switchIfEmpty(Mono.error(() -> SqlUserRepository.noSuchUser(userId)));
     }
 
-    private static @Nullable Duration timeout(@Nullable Duration timeout, String what) {
-        if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidInputException("The session " + what + " must be at most " + MAX_TIMEOUT.toDays()
-                    + " days, or null for none; got " + timeout);
-        }
-        return timeout;
-    }
-
     /** A session's effective end: the earlier of its absolute end and {@code lastSeen} plus its idle timeout. */
     private static @Nullable Instant end(@Nullable Instant absoluteEnd, Instant lastSeen, @Nullable Long idleMillis) {
         Instant idleEnd = idleMillis == null ? null : lastSeen.plusMillis(idleMillis);
@@ -127,7 +117,7 @@ final class SqlSessionRepository implements SessionRepository {
     /** A live session as read, with what renewing it needs. */
     private record Found(Session session, @Nullable Long idleMillis, User user) {
 
-        static Found of(io.r2dbc.spi.Readable row) {
+        static Found of(Readable row) {
             return new Found(Rows.session(row), Rows.idleTimeoutMillis(row), Rows.user(row));
         }
     }
