@@ -1,6 +1,7 @@
 package dev.minoro.spring.session;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.springframework.core.serializer.DefaultDeserializer;
 import org.springframework.core.serializer.DefaultSerializer;
 import org.springframework.core.serializer.Deserializer;
@@ -67,7 +68,7 @@ public interface SessionAttributeSerializer {
                 try {
                     return serializer.serializeToByteArray(value);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
 
@@ -76,7 +77,7 @@ public interface SessionAttributeSerializer {
                 try {
                     return deserializer.deserializeFromByteArray(bytes);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
 
