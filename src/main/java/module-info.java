@@ -2,7 +2,8 @@
  * Minoro: user accounts, roles and permissions kept in SQLite, libSQL or PostgreSQL, behind non-blocking Reactor
  * repositories. Exports the API ({@code dev.minoro}), the R2DBC drivers ({@code dev.minoro.sqlite},
  * {@code dev.minoro.libsql}) and the optional integrations: Spring Security ({@code dev.minoro.spring}, which needs
- * spring-security-core on the module path), Spring Boot's auto-configuration ({@code dev.minoro.spring.boot}) and
+ * spring-security-core on the module path), Spring Session ({@code dev.minoro.spring.session}, which needs
+ * spring-session-core), Spring Boot's auto-configuration ({@code dev.minoro.spring.boot}) and
  * Vert.x ({@code dev.minoro.vertx}, which needs vertx-core and vertx-auth-common); Micrometer metrics and
  * observations need micrometer-core or micrometer-observation only when configured. {@code dev.minoro.internal} and
  * its subpackages stay inside.
@@ -27,6 +28,7 @@ module dev.minoro {
     requires reactor.pool;
 
     requires static transitive spring.security.core;
+    requires static transitive spring.session.core;
     requires static transitive io.vertx.core;
     requires static transitive io.vertx.auth.common;
     requires static transitive spring.beans;
@@ -34,7 +36,7 @@ module dev.minoro {
     requires static transitive spring.boot.autoconfigure;
     requires static transitive spring.boot.health;
     requires static transitive spring.context;
-    requires static spring.core;
+    requires static transitive spring.core;
     // Micrometer: MinoroConfig.Builder#meterRegistry and #observationRegistry name its types; only
     // dev.minoro.internal.metrics uses them, and only when one was called.
     requires static transitive micrometer.core;
@@ -45,6 +47,7 @@ module dev.minoro {
     exports dev.minoro.libsql;
     exports dev.minoro.spring;
     exports dev.minoro.spring.boot;
+    exports dev.minoro.spring.session;
     exports dev.minoro.vertx;
     exports dev.minoro.sqlite;
 

@@ -42,7 +42,7 @@ final class ModuleDescriptorTests {
             "/stringprep-", "/saslprep-", "/sqlite-jdbc-", "/bcprov-", "/jackson-core-", "/jspecify-", "/slf4j-api-");
 
     private static final Set<String> EXPORTED = Set.of("dev.minoro", "dev.minoro.sqlite", "dev.minoro.libsql",
-            "dev.minoro.spring", "dev.minoro.spring.boot", "dev.minoro.vertx");
+            "dev.minoro.spring", "dev.minoro.spring.boot", "dev.minoro.spring.session", "dev.minoro.vertx");
 
     @Test
     void exportsTheApiTheDriversAndTheIntegrationsOnly() throws IOException {

@@ -15,6 +15,7 @@ import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.password.PasswordHasher;
 import dev.minoro.internal.repository.Lifecycle;
 import dev.minoro.internal.repository.Repositories;
+import dev.minoro.internal.repository.SpringSessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -76,6 +77,11 @@ final class DefaultMinoro implements Minoro {
     @Override
     public RoleRepository roles() {
         return repositories.roles();
+    }
+
+    /** What the Spring Session store of this instance reads and writes. */
+    SpringSessionStore springSessionStore() {
+        return repositories.springSessions();
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.migration.Migrator;
+import dev.minoro.internal.repository.SpringSessionStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -152,6 +153,21 @@ public final class MinoroRuntime {
     private static Mono<Void> release(@Nullable Database database, @Nullable Minoro minoro) {
         Mono<Void> close = minoro != null ? minoro.close() : database != null ? database.close() : Mono.empty();
         return close.onErrorResume(e -> Mono.empty());
+    }
+
+    /**
+     * What the Spring Session store ({@code dev.minoro.spring.session}) made from {@code minoro} reads and writes:
+     * the seam through which it reaches the instance's database without opening connections of its own.
+     *
+     * @throws IllegalArgumentException when {@code minoro} was not made by {@link Minoro#create} (a test double)
+     */
+    public static SpringSessionStore springSessionStore(Minoro minoro) {
+        Objects.requireNonNull(minoro, "minoro");
+        if (!(minoro instanceof DefaultMinoro)) {
+            throw new IllegalArgumentException("the Spring Session store needs a Minoro made by Minoro.create, not a "
+                    + minoro.getClass().getName());
+        }
+        return ((DefaultMinoro) minoro).springSessionStore();
     }
 
     /** See {@link Minoro#create(MinoroSetup)}. */

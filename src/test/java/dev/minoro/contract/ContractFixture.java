@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 public abstract class ContractFixture implements UserRepositoryContract, RoleRepositoryContract, AuthenticationContract,
         LockoutContract, ImportedHashContract, InputContract, RaceContract, HashingQueueContract, CloseContract,
         MetricsContract, UserSearchContract, AccountManagementContract, RoleManagementContract,
-        LoginEventsContract, BulkImportContract, SessionRepositoryContract {
+        LoginEventsContract, BulkImportContract, SessionRepositoryContract, SpringSessionContract {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final List<Minoro> instances = new CopyOnWriteArrayList<>();

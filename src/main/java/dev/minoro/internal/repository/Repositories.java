@@ -16,9 +16,10 @@ import java.security.SecureRandom;
  * @param roles    the roles, memberships and permissions
  * @param logins   what password logins read and write
  * @param sessions the login sessions
+ * @param springSessions what the Spring Session store reads and writes
  */
 public record Repositories(UserRepository users, RoleRepository roles, LoginStore logins,
-        SessionRepository sessions) {
+        SessionRepository sessions, SpringSessionStore springSessions) {
 
     /**
      * The repositories over {@code database}. Seeds a random generator from the operating system and
@@ -31,11 +32,13 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
         Sql sql = Sql.of(database.dialect());
         SecureRandom random = UuidV7.seededDrbg();
         UuidV7 ids = new UuidV7(config.clock(), random);
+        SessionTokens tokens = new SessionTokens(random);
         SqlUserRepository users = new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle);
         return new Repositories(
                 users,
                 new SqlRoleRepository(database, sql, config.clock(), ids, lifecycle, users),
                 new LoginStore(database, sql),
-                new SqlSessionRepository(database, sql, config, ids, new SessionTokens(random), lifecycle));
+                new SqlSessionRepository(database, sql, config, ids, tokens, lifecycle),
+                new SpringSessionStore(database, sql, config.clock(), ids, tokens, lifecycle));
     }
 }

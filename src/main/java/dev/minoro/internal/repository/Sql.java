@@ -76,6 +76,14 @@ final class Sql {
     final String deleteSessionsOfUser;
     final String purgeExpiredSessions;
 
+    // the Spring Session store (SpringSessionStore)
+    final String springSessionByTokenHash;
+    final String springSessionsByPrincipal;
+    final String insertSpringSession;
+    final String updateSpringSession;
+    final String updateSpringSessionBinding;
+    final String deleteSpringSessionById;
+
     /** Rewrites SQL built per call (search, lists of values, import batches) for the database. */
     private final Dialect dialect;
     private final Map<String, String> rewritten = new ConcurrentHashMap<>();
@@ -211,6 +219,57 @@ final class Sql {
         // only when compiled with SQLITE_ENABLE_UPDATE_DELETE_LIMIT.
         purgeExpiredSessions = dialect.sql("DELETE FROM minoro_sessions WHERE id IN (SELECT id FROM minoro_sessions"
                 + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + ")");
+
+        // One round trip reads a session, its attributes and what decides whether its user still allows it.
+        String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
+                + " s.principal_name, s.user_id, s.security_stamp, u.id AS bound_user, u.disabled,"
+                + " u.security_stamp AS user_stamp, a.name, a.value"
+                + " FROM minoro_sessions s LEFT JOIN minoro_users u ON u.id = s.user_id"
+                + " LEFT JOIN minoro_session_attributes a ON a.session_id = s.id WHERE ";
+        springSessionByTokenHash = dialect.sql(springSession + "s.token_hash = $1");
+        springSessionsByPrincipal = dialect.sql(springSession + "s.principal_name = $1 ORDER BY s.id");
+        // A principal that is a user's email binds the session to the user and the user's current stamp; $6 is that
+        // normalised email, or null for no user.
+        insertSpringSession = dialect.sql("INSERT INTO minoro_sessions (id, token_hash, principal_name, created_at,"
+                + " last_seen_at, idle_timeout_ms, expires_at, user_id, security_stamp)"
+                + " VALUES ($1, $2, $3, $4, $5, $7, $8, (SELECT id FROM minoro_users WHERE email_norm = $6),"
+                + " (SELECT security_stamp FROM minoro_users WHERE email_norm = $6))");
+        String updateSpringSession = "UPDATE minoro_sessions SET token_hash = $2, last_seen_at = $3,"
+                + " idle_timeout_ms = $4, expires_at = $5";
+        this.updateSpringSession = dialect.sql(updateSpringSession + " WHERE id = $1");
+        updateSpringSessionBinding = dialect.sql(updateSpringSession + ", principal_name = $6,"
+                + " user_id = (SELECT id FROM minoro_users WHERE email_norm = $7),"
+                + " security_stamp = (SELECT security_stamp FROM minoro_users WHERE email_norm = $7) WHERE id = $1");
+        deleteSpringSessionById = dialect.sql("DELETE FROM minoro_sessions WHERE id = $1");
+    }
+
+    /**
+     * Writes {@code count} attributes of session {@code $1}, names and values in {@code $2 …} by pairs, replacing
+     * those it has: one statement however many. Rows come from the session's own row, so that a session deleted
+     * meanwhile (signed out elsewhere) gets nothing written and is not brought back.
+     */
+    String upsertSpringSessionAttributes(int count) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            values.append(i == 0 ? "($" : ", ($").append(2 + 2 * i).append(", $").append(3 + 2 * i).append(')');
+        }
+        return smallList(count, "INSERT INTO minoro_session_attributes (session_id, name, value)"
+                + " SELECT s.id, v.column1, v.column2 FROM minoro_sessions s, (VALUES " + values + ") v"
+                + " WHERE s.id = $1 ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value");
+    }
+
+    /** Deletes the {@code count} attributes named {@code $2 …} of session {@code $1}. */
+    String deleteSpringSessionAttributes(int count) {
+        return smallList(count, "DELETE FROM minoro_session_attributes WHERE session_id = $1 AND name IN ("
+                + placeholders(2, count) + ")");
+    }
+
+    /**
+     * {@code portableSql}, a statement over a list of {@code count} values, rewritten: kept when the list is short
+     * (a session's changes usually are: a save writes one attribute or a few), else rewritten per call.
+     */
+    private String smallList(int count, String portableSql) {
+        return count <= 8 ? rewritten(portableSql) : dialect.sql(portableSql);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.MinoroConfig;
+import dev.minoro.spring.session.MinoroReactiveSessionRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -60,7 +61,9 @@ final class ConfigurationMetadataTests {
         Map<String, Map<String, Object>> properties = properties();
         TreeSet<String> expected = new TreeSet<>(mapped());
         expected.addAll(List.of("minoro.shutdown-timeout", "management.health.minoro.timeout",
-                "management.health.minoro.enabled"));
+                "management.health.minoro.enabled", "minoro.spring-session.enabled",
+                "minoro.spring-session.max-inactive-interval", "minoro.spring-session.renewal-interval",
+                "minoro.spring-session.save-mode"));
         assertEquals(expected, new TreeSet<>(properties.keySet()));
         for (Map<String, Object> property : properties.values()) {
             String description = (String) property.get("description");
@@ -103,6 +106,11 @@ final class ConfigurationMetadataTests {
         minoros.put("minoro.shutdown-timeout", new MinoroProperties().getShutdownTimeout());
         minoros.put("management.health.minoro.timeout", new MinoroHealthProperties().getTimeout());
         minoros.put("management.health.minoro.enabled", true);
+        minoros.put("minoro.spring-session.enabled", true);
+        minoros.put("minoro.spring-session.max-inactive-interval",
+                MinoroReactiveSessionRepository.DEFAULT_MAX_INACTIVE_INTERVAL);
+        minoros.put("minoro.spring-session.renewal-interval", MinoroReactiveSessionRepository.DEFAULT_RENEWAL_INTERVAL);
+        minoros.put("minoro.spring-session.save-mode", "on-set-attribute");
 
         Map<String, Object> shown = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Object>> property : properties().entrySet()) {

@@ -77,6 +77,16 @@ class AccountController {
         return minoro.users().unlock(id);
     }
 
+    /**
+     * Role {@code admin} only: disables an account. Its sessions stop working at their next request (Minoro also
+     * deletes them with the change).
+     */
+    @PostMapping("/admin/users/{id}/disable")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> disable(@PathVariable UUID id) {
+        return minoro.users().setDisabled(id, true).then();
+    }
+
     /** Permission {@code reports:read} only. */
     @GetMapping("/reports/users")
     Mono<Report> report() {

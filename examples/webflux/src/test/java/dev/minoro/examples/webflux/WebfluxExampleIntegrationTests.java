@@ -2,12 +2,14 @@ package dev.minoro.examples.webflux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.User;
 import dev.minoro.spring.MinoroReactiveAuthenticationManager;
+import dev.minoro.spring.session.MinoroReactiveSessionRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -182,5 +184,90 @@ final class WebfluxExampleIntegrationTests {
 
         minoro.roles().revoke(idOf(email), MinoroConfiguration.ANALYST_ROLE).block(TIMEOUT);
         get("/reports/users", email, PASSWORD).expectStatus().isForbidden();
+    }
+
+    /** {@code POST /login} with HTTP Basic: the id of the new session, from the {@code X-Auth-Token} header. */
+    private String login(String email, String password) {
+        String token = client.post().uri("/login").headers(h -> h.setBasicAuth(email, password)).exchange()
+                .expectStatus().isNoContent()
+                .returnResult(Void.class).getResponseHeaders().getFirst(SecurityConfiguration.SESSION_HEADER);
+        assertNotNull(token, "no session id in the response");
+        return token;
+    }
+
+    private WebTestClient.ResponseSpec withSession(String path, String token) {
+        return client.get().uri(path).header(SecurityConfiguration.SESSION_HEADER, token).exchange();
+    }
+
+    /**
+     * A login makes a Spring Session that Minoro stores (by the SHA-256 of its id) and binds to the user; the session
+     * id alone then authenticates, and HTTP Basic on other requests makes no session.
+     */
+    @Test
+    void aLoginMakesASessionStoredByMinoro(@Autowired MinoroReactiveSessionRepository sessions) {
+        String email = email("hal");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        get("/me", email, PASSWORD).expectStatus().isOk().expectHeader().doesNotExist(SecurityConfiguration.SESSION_HEADER);
+        assertEquals(0, sessions.findByPrincipalName(email).block(TIMEOUT).size());
+
+        String token = login(email, PASSWORD);
+        assertTrue(token.matches("[A-Za-z0-9_-]{43}"), token);
+        withSession("/me", token).expectStatus().isOk().expectBody().jsonPath("$.email").isEqualTo(email);
+        withSession("/me", token).expectStatus().isOk();
+        assertNotNull(sessions.findById(token).block(TIMEOUT), "the session is in Minoro's database");
+        assertEquals(1, sessions.findByPrincipalName(email).block(TIMEOUT).size());
+
+        withSession("/me", token.substring(1) + "A").expectStatus().isUnauthorized();
+        client.post().uri("/logout").header(SecurityConfiguration.SESSION_HEADER, token).exchange()
+                .expectStatus().isNoContent();
+        withSession("/me", token).expectStatus().isUnauthorized();
+        assertEquals(0, sessions.findByPrincipalName(email).block(TIMEOUT).size());
+    }
+
+    @Test
+    void signingOutEverywhereEndsEverySessionOfTheUserOnly() {
+        String email = email("ivy");
+        String other = email("jon");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        signUp(other, PASSWORD).expectStatus().isCreated();
+        String laptop = login(email, PASSWORD);
+        String phone = login(email, PASSWORD);
+        String others = login(other, PASSWORD);
+        withSession("/me", laptop).expectStatus().isOk();
+        withSession("/me", phone).expectStatus().isOk();
+
+        client.post().uri("/sessions/sign-out-everywhere").header(SecurityConfiguration.SESSION_HEADER, phone)
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.sessions").isEqualTo(2);
+        withSession("/me", laptop).expectStatus().isUnauthorized();
+        withSession("/me", phone).expectStatus().isUnauthorized();
+        withSession("/me", others).expectStatus().isOk();
+        get("/me", email, PASSWORD).expectStatus().isOk();
+    }
+
+    @Test
+    void aDisabledUsersSessionStopsWorkingAtTheNextRequest() {
+        String email = email("kim");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        String token = login(email, PASSWORD);
+        withSession("/me", token).expectStatus().isOk();
+
+        client.post().uri("/admin/users/{id}/disable", idOf(email)).headers(h -> h.setBasicAuth(email, PASSWORD))
+                .exchange().expectStatus().isForbidden();
+        client.post().uri("/admin/users/{id}/disable", idOf(email)).headers(h -> h.setBasicAuth(ADMIN, ADMIN_PASSWORD))
+                .exchange().expectStatus().isNoContent();
+        withSession("/me", token).expectStatus().isUnauthorized();
+        get("/me", email, PASSWORD).expectStatus().isUnauthorized();
+    }
+
+    /** A session carries the authorities of its login; a role change renews the user's stamp and ends it. */
+    @Test
+    void aRoleChangeEndsTheSessionsThatCarryTheOldAuthorities() {
+        String email = email("lee");
+        signUp(email, PASSWORD).expectStatus().isCreated();
+        String token = login(email, PASSWORD);
+        withSession("/reports/users", token).expectStatus().isForbidden();
+        minoro.roles().assign(idOf(email), MinoroConfiguration.ANALYST_ROLE).block(TIMEOUT);
+        withSession("/reports/users", token).expectStatus().isUnauthorized();
+        withSession("/reports/users", login(email, PASSWORD)).expectStatus().isOk();
     }
 }
