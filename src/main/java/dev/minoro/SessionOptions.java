@@ -80,16 +80,19 @@ public final class SessionOptions {
         }
         if (metadata.size() > 16) {
             throw new InvalidInputException("Session metadata has " + metadata.size()
-                    + " entries; at most 16 are kept");
+                    + " entries; at most 16 are allowed");
         }
         metadata.forEach((key, value) -> {
             if (key == null || value == null) {
                 throw new InvalidInputException("Session metadata must not hold a null key or value");
             }
-            if (key.length() > 100 || value.length() > 1000) {
-                throw new InvalidInputException("Session metadata key '" + (key.length() > 100
-                        ? key.substring(0, 100) + "...'" : key + "'")
-                        + " or its value is too long: keys take at most 100 characters, values 1000");
+            if (key.length() > 100) {
+                throw new InvalidInputException("Session metadata key '" + key.substring(0, 100) + "...' has "
+                        + key.length() + " characters; keys take at most 100");
+            }
+            if (value.length() > 1000) {
+                throw new InvalidInputException("Session metadata value of key '" + key + "' has " + value.length()
+                        + " characters; values take at most 1000");
             }
         });
         return new SessionOptions(absoluteTimeout, absoluteTimeoutSet, idleTimeout, idleTimeoutSet,

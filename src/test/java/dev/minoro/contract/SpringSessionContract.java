@@ -453,6 +453,35 @@ public interface SpringSessionContract extends MinoroFixture {
         absent(repository, again.getId());
     }
 
+    /**
+     * Minoro's sessions and the Spring store's share one table, but neither's token opens the other's: a Spring
+     * session id validates no Minoro session and revokes none, and a Minoro token is no Spring session, nor becomes one
+     * when a Spring session is saved under it.
+     */
+    @Test
+    default void aMinoroTokenAndASpringSessionIdNeverOpenEachOthersSessions() {
+        MinoroReactiveSessionRepository repository = sessions();
+        User ada = user("ada@example.com");
+        MinoroSession spring = created(repository);
+        spring.setAttribute(SECURITY_CONTEXT, securityContext("ada@example.com"));
+        save(repository, spring);
+        String token = minoro().sessions().create(ada.id(), dev.minoro.SessionOptions.defaults()).block(TIMEOUT)
+                .token();
+
+        minoro().sessions().validate(spring.getId()).as(StepVerifier::create).verifyComplete();
+        minoro().sessions().revoke(spring.getId()).as(StepVerifier::create).expectNext(false).verifyComplete();
+        found(repository, spring.getId());
+
+        absent(repository, token);
+        repository.deleteById(token).as(StepVerifier::create).verifyComplete();
+        assertEquals(ada.id(), minoro().sessions().validate(token).block(TIMEOUT).userId(), "still a Minoro session");
+
+        // Both are the user's sessions: signing out everywhere ends both.
+        assertEquals(2L, minoro().sessions().revokeAll(ada.id()).block(TIMEOUT));
+        absent(repository, spring.getId());
+        minoro().sessions().validate(token).as(StepVerifier::create).verifyComplete();
+    }
+
     private String hashOf(MinoroSession session) {
         try {
             return sha256(session.getId());

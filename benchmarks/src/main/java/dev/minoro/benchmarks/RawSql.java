@@ -61,12 +61,12 @@ final class RawSql {
      * with its user, as Minoro's {@code Sql.liveSessionByTokenHash} (the user's columns as {@code Rows.USER_COLUMNS}
      * has them today).
      */
-    static final String VALIDATE_SESSION = "SELECT s.id AS session_id, s.user_id AS session_user_id,"
+    static final String VALIDATE_SESSION = "SELECT s.id AS session_id,"
             + " s.created_at AS session_created_at, s.last_seen_at, s.idle_timeout_ms, s.absolute_expires_at,"
             + " s.expires_at, s.metadata, " + USER_COLUMNS + ", u.security_stamp, u.password_changed_at"
             + " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
             + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
-            + " AND u.security_stamp = s.security_stamp AND s.token_hash = $1";
+            + " AND u.security_stamp = s.security_stamp AND s.token_hash = $1 AND s.kind = 'minoro'";
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -113,7 +113,7 @@ final class RawSql {
         /** From sqlite-jdbc: text ids, epoch-millisecond times, 0/1 booleans. */
         static SessionRow of(ResultSet row) throws SQLException {
             return new SessionRow(UUID.fromString(row.getString("session_id")),
-                    UUID.fromString(row.getString("session_user_id")),
+                    UUID.fromString(row.getString("id")),
                     Instant.ofEpochMilli(row.getLong("session_created_at")),
                     Instant.ofEpochMilli(row.getLong("last_seen_at")), longOrNull(row, "idle_timeout_ms"),
                     instantOrNull(row, "absolute_expires_at"), instantOrNull(row, "expires_at"),
@@ -128,7 +128,7 @@ final class RawSql {
 
         /** From r2dbc-postgresql, by column name as Minoro reads them. */
         static SessionRow of(Readable row) {
-            return new SessionRow(row.get("session_id", UUID.class), row.get("session_user_id", UUID.class),
+            return new SessionRow(row.get("session_id", UUID.class), row.get("id", UUID.class),
                     row.get("session_created_at", Instant.class), row.get("last_seen_at", Instant.class),
                     row.get("idle_timeout_ms", Long.class), row.get("absolute_expires_at", Instant.class),
                     row.get("expires_at", Instant.class), row.get("metadata", String.class), UserRow.of(row),

@@ -249,7 +249,7 @@ public final class SpringSessionStore {
     /** A cold {@code Mono} that deletes the session whose id hashes to {@code tokenHash}: whether there was one. */
     public Mono<Boolean> delete(String tokenHash) {
         return lifecycle.mono(() -> Statements.update(database, "deleting a Spring session", sql.deleteSessionByTokenHash,
-                tokenHash).map(count -> count > 0));
+                tokenHash, "spring").map(count -> count > 0));
     }
 
     /** A cold {@code Mono} that deletes the session of primary key {@code id}: whether there was one. */

@@ -197,22 +197,24 @@ final class Sql {
                 + " ORDER BY p.permission");
 
         // A session of a user that exists and is not disabled, under the user's current stamp.
-        insertSession = dialect.sql("INSERT INTO minoro_sessions (id, token_hash, user_id, security_stamp, created_at,"
-                + " last_seen_at, idle_timeout_ms, absolute_expires_at, expires_at, metadata)"
-                + " SELECT $1, $2, u.id, u.security_stamp, $3, $3, $4, $5, $6, $7 FROM minoro_users u"
+        insertSession = dialect.sql("INSERT INTO minoro_sessions (id, kind, token_hash, user_id, security_stamp,"
+                + " created_at, last_seen_at, idle_timeout_ms, absolute_expires_at, expires_at, metadata)"
+                + " SELECT $1, 'minoro', $2, u.id, u.security_stamp, $3, $3, $4, $5, $6, $7 FROM minoro_users u"
                 + " WHERE u.id = $8 AND NOT u.disabled");
         // What makes a session live, besides its token: not expired at $2, its user enabled and at the same stamp.
         String live = " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
                 + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
                 + " AND u.security_stamp = s.security_stamp";
+        // Only a session of its own kind: a Spring Session id opens no Minoro session, and the other way round.
         liveSessionByTokenHash = dialect.sql("SELECT " + SESSION_COLUMNS + ", " + USER_COLUMNS + live
-                + " AND s.token_hash = $1");
+                + " AND s.token_hash = $1 AND s.kind = 'minoro'");
         // A compare-and-set on the last renewal read: of concurrent validations, one writes.
         renewSession = dialect.sql("UPDATE minoro_sessions SET last_seen_at = $2, expires_at = $3"
                 + " WHERE id = $1 AND last_seen_at = $4");
         liveSessionsOf = dialect.sql("SELECT " + SESSION_COLUMNS + ", " + USER_COLUMNS + live + " AND s.user_id = $1"
                 + " ORDER BY s.created_at DESC, s.id DESC");
-        deleteSessionByTokenHash = dialect.sql("DELETE FROM minoro_sessions WHERE token_hash = $1");
+        // $2: the kind of session the token is of, 'minoro' or 'spring'
+        deleteSessionByTokenHash = dialect.sql("DELETE FROM minoro_sessions WHERE token_hash = $1 AND kind = $2");
         deleteSessionOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE id = $2 AND user_id = $1");
         deleteSessionsOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE user_id = $1");
         // Through the primary key from a bounded subquery: PostgreSQL has no DELETE ... LIMIT, and SQLite has it
@@ -226,13 +228,14 @@ final class Sql {
                 + " u.security_stamp AS user_stamp, a.name, a.value"
                 + " FROM minoro_sessions s LEFT JOIN minoro_users u ON u.id = s.user_id"
                 + " LEFT JOIN minoro_session_attributes a ON a.session_id = s.id WHERE ";
-        springSessionByTokenHash = dialect.sql(springSession + "s.token_hash = $1");
-        springSessionsByPrincipal = dialect.sql(springSession + "s.principal_name = $1 ORDER BY s.id");
+        springSessionByTokenHash = dialect.sql(springSession + "s.token_hash = $1 AND s.kind = 'spring'");
+        springSessionsByPrincipal = dialect.sql(springSession + "s.principal_name = $1 AND s.kind = 'spring'"
+                + " ORDER BY s.id");
         // A principal that is a user's email binds the session to the user and the user's current stamp; $6 is that
         // normalised email, or null for no user.
-        insertSpringSession = dialect.sql("INSERT INTO minoro_sessions (id, token_hash, principal_name, created_at,"
-                + " last_seen_at, idle_timeout_ms, expires_at, user_id, security_stamp)"
-                + " VALUES ($1, $2, $3, $4, $5, $7, $8, (SELECT id FROM minoro_users WHERE email_norm = $6),"
+        insertSpringSession = dialect.sql("INSERT INTO minoro_sessions (id, kind, token_hash, principal_name,"
+                + " created_at, last_seen_at, idle_timeout_ms, expires_at, user_id, security_stamp)"
+                + " VALUES ($1, 'spring', $2, $3, $4, $5, $7, $8, (SELECT id FROM minoro_users WHERE email_norm = $6),"
                 + " (SELECT security_stamp FROM minoro_users WHERE email_norm = $6))");
         String updateSpringSession = "UPDATE minoro_sessions SET token_hash = $2, last_seen_at = $3,"
                 + " idle_timeout_ms = $4, expires_at = $5";
@@ -240,7 +243,7 @@ final class Sql {
         updateSpringSessionBinding = dialect.sql(updateSpringSession + ", principal_name = $6,"
                 + " user_id = (SELECT id FROM minoro_users WHERE email_norm = $7),"
                 + " security_stamp = (SELECT security_stamp FROM minoro_users WHERE email_norm = $7) WHERE id = $1");
-        deleteSpringSessionById = dialect.sql("DELETE FROM minoro_sessions WHERE id = $1");
+        deleteSpringSessionById = dialect.sql("DELETE FROM minoro_sessions WHERE id = $1 AND kind = 'spring'");
     }
 
     /**

@@ -141,7 +141,7 @@ final class SqlSessionRepository implements SessionRepository {
                         + SessionTokens.TOKEN_LENGTH + " base64url characters, as NewSession.token() gave it");
             }
             return Statements.update(database, "revoking a session", sql.deleteSessionByTokenHash,
-                            SessionTokens.hash(token))
+                            SessionTokens.hash(token), "minoro")
                     .map(deleted -> deleted > 0);
         });
     }

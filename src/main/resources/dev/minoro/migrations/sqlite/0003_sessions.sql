@@ -3,6 +3,8 @@
 --
 -- minoro_sessions holds both Minoro's own login sessions (SessionRepository) and the sessions of the Spring
 -- Session store; a session of the Spring store has no user until its principal logs in.
+--   kind:                'minoro' for a session of SessionRepository, 'spring' for one of the Spring Session store;
+--                        each finds only its own kind by token, so neither's token opens the other's sessions
 --   id:                  a UUIDv7, the session's public id (shown on a "your devices" page; not a credential)
 --   token_hash:          the SHA-256 of the opaque token (or Spring Session id), 64 lower-case hex digits; the token
 --                        itself is never stored, so a copy of the database yields no usable session
@@ -20,6 +22,7 @@
 
 CREATE TABLE minoro_sessions (
     id                  TEXT    NOT NULL PRIMARY KEY,
+    kind                TEXT    NOT NULL CHECK (kind IN ('minoro', 'spring')),
     token_hash          TEXT    NOT NULL,
     user_id             TEXT    REFERENCES minoro_users (id) ON DELETE CASCADE,
     security_stamp      TEXT,
