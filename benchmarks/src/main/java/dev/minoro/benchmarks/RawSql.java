@@ -63,7 +63,7 @@ final class RawSql {
      */
     static final String VALIDATE_SESSION = "SELECT s.id AS session_id,"
             + " s.created_at AS session_created_at, s.last_seen_at, s.idle_timeout_ms, s.absolute_expires_at,"
-            + " s.expires_at, s.metadata, " + USER_COLUMNS + ", u.security_stamp, u.password_changed_at"
+            + " s.expires_at, s.metadata, " + USER_COLUMNS
             + " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
             + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
             + " AND u.security_stamp = s.security_stamp AND s.token_hash = $1 AND s.kind = 'minoro'";
@@ -107,8 +107,7 @@ final class RawSql {
      * them (the metadata left as its JSON text; the seeded sessions have none).
      */
     record SessionRow(UUID id, UUID userId, Instant createdAt, Instant lastSeenAt, Long idleTimeoutMillis,
-            Instant absoluteExpiresAt, Instant expiresAt, String metadata, UserRow user, String securityStamp,
-            Instant passwordChangedAt) {
+            Instant absoluteExpiresAt, Instant expiresAt, String metadata, UserRow user) {
 
         /** From sqlite-jdbc: text ids, epoch-millisecond times, 0/1 booleans. */
         static SessionRow of(ResultSet row) throws SQLException {
@@ -122,8 +121,8 @@ final class RawSql {
                             row.getString("display_name"), row.getInt("disabled") != 0,
                             Instant.ofEpochMilli(row.getLong("created_at")),
                             Instant.ofEpochMilli(row.getLong("updated_at")), instantOrNull(row, "last_login_at"),
-                            instantOrNull(row, "locked_until"), row.getLong("version")),
-                    row.getString("security_stamp"), instantOrNull(row, "password_changed_at"));
+                            instantOrNull(row, "locked_until"), row.getLong("version"),
+                            row.getString("security_stamp"), instantOrNull(row, "password_changed_at")));
         }
 
         /** From r2dbc-postgresql, by column name as Minoro reads them. */
@@ -131,8 +130,7 @@ final class RawSql {
             return new SessionRow(row.get("session_id", UUID.class), row.get("id", UUID.class),
                     row.get("session_created_at", Instant.class), row.get("last_seen_at", Instant.class),
                     row.get("idle_timeout_ms", Long.class), row.get("absolute_expires_at", Instant.class),
-                    row.get("expires_at", Instant.class), row.get("metadata", String.class), UserRow.of(row),
-                    row.get("security_stamp", String.class), row.get("password_changed_at", Instant.class));
+                    row.get("expires_at", Instant.class), row.get("metadata", String.class), UserRow.of(row));
         }
 
         private static Long longOrNull(ResultSet row, String column) throws SQLException {
