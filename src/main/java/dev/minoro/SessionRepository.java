@@ -21,8 +21,9 @@ import reactor.core.publisher.Mono;
  * per {@link MinoroConfig#sessionRenewalInterval()} per session, not once per request. Expired sessions are never
  * valid; their rows stay until {@link #purgeExpired()} removes them.
  *
- * <p><b>Revocation.</b> Besides {@link #revoke} and {@link #revokeAll}, every session of a user is revoked in the
- * same transaction as a password change ({@link UserRepository#changePassword}) and as disabling the user; and a
+ * <p><b>Revocation.</b> Besides {@link #revoke} and {@link #revokeAll}, every session of a user is revoked by a
+ * password change ({@link UserRepository#changePassword}) and by disabling the user (the change renews the user's
+ * security stamp, which ends the sessions at once, and their rows are deleted right after); and a
  * session is no longer valid once the user's {@link User#securityStamp()} differs from the one it was created
  * under (a role change, an email change), or once the user is disabled or deleted, whatever made the change.
  *

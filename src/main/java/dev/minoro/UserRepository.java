@@ -138,7 +138,7 @@ public interface UserRepository {
     /**
      * Disables (logins refused) or enables the user if it is still at {@code expectedVersion}. Disabling an enabled
      * user renews its {@link User#securityStamp()}; disabling revokes every session of the user
-     * ({@link SessionRepository#revokeAll}) in the same transaction.
+     * ({@link SessionRepository#revokeAll}): the new stamp ends them at once, and their rows are deleted right after.
      *
      * @param id the user's id
      * @param expectedVersion the version the caller read ({@link User#version()})
@@ -151,8 +151,8 @@ public interface UserRepository {
 
     /**
      * Disables (logins refused) or enables the user, whatever its version. Disabling an enabled user renews its
-     * {@link User#securityStamp()}; disabling revokes every session of the user ({@link SessionRepository#revokeAll})
-     * in the same transaction.
+     * {@link User#securityStamp()}; disabling revokes every session of the user ({@link SessionRepository#revokeAll}):
+     * the new stamp ends them at once, and their rows are deleted right after.
      *
      * @param id the user's id
      * @param disabled true to disable the user, false to enable it
@@ -164,8 +164,8 @@ public interface UserRepository {
     /**
      * Replaces the password (hashing it on Minoro's hashing scheduler) and clears any lockout; a null
      * password removes the local password. Renews the user's {@link User#securityStamp()}, sets
-     * {@link User#passwordChangedAt()}, and revokes every session of the user ({@link SessionRepository#revokeAll})
-     * in the same transaction.
+     * {@link User#passwordChangedAt()}, and revokes every session of the user ({@link SessionRepository#revokeAll}):
+     * the new stamp ends them at once, and their rows are deleted right after.
      *
      * @param id the user's id
      * @param newPassword the new password, or null to remove the local password

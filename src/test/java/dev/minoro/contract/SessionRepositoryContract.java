@@ -258,7 +258,7 @@ public interface SessionRepositoryContract extends MinoroFixture {
         minoro().users().setDisabled(ada.id(), true).block(TIMEOUT);
         assertInvalid(first);
         assertInvalid(second);
-        assertEquals(0, sessionRows(ada.id()), "deleted in the same transaction");
+        assertEquals(0, sessionRows(ada.id()), "deleted with the change");
         assertValid(bobs);
         sessions().create(ada.id(), SessionOptions.defaults()).as(StepVerifier::create)
                 .expectError(AccountDisabledException.class).verify(TIMEOUT);

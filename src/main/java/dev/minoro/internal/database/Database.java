@@ -143,8 +143,8 @@ public final class Database {
         return Mono.usingWhen(ConnectionHandOver.of(connections.create()),
                         c -> Mono.from(c.beginTransaction()).then(Mono.defer(() -> work.apply(c))),
                         c -> endThenClose(c, c.commitTransaction()),
-                        (c, e) -> endThenClose(c, c.rollbackTransaction()),
-                        c -> endThenClose(c, c.rollbackTransaction()))
+                        (c, e) -> endThenClose(c, dialect.rollbackWhateverIsOpen(c)),
+                        c -> endThenClose(c, dialect.rollbackWhateverIsOpen(c)))
                 .onErrorMap(e -> dialect.translate(e, doing));
     }
 

@@ -37,6 +37,16 @@ public interface Dialect {
      */
     String rowLock(String table);
 
+    /**
+     * A cold {@code Publisher} that rolls back whatever transaction {@code connection} may have open, for a
+     * transaction whose subscriber cancelled or failed: the driver's own idea of the transaction state may lag
+     * behind the server's then (a {@code BEGIN} sent but its answer not read yet), so a database whose driver
+     * skips the rollback when it believes no transaction is open sends one unconditionally.
+     */
+    default org.reactivestreams.Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
+        return connection.rollbackTransaction();
+    }
+
     /** The folder under {@code dev/minoro/migrations/} that holds this database's scripts. */
     String migrationFolder();
 

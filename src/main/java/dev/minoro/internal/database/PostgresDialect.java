@@ -47,6 +47,20 @@ final class PostgresDialect implements Dialect {
         return "md5(gen_random_uuid()::text || clock_timestamp()::text)";
     }
 
+    /**
+     * An explicit {@code ROLLBACK}: r2dbc-postgresql's {@code rollbackTransaction()} is skipped when the driver
+     * believes no transaction is open, which it does after a cancellation that came between sending {@code BEGIN}
+     * and reading its answer; the connection would then go back to the pool with the server's transaction open,
+     * holding its row locks, and the next caller's statements would run inside it. Without a transaction the server
+     * answers with a warning only.
+     */
+    @Override
+    public org.reactivestreams.Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
+        return reactor.core.publisher.Flux.from(connection.createStatement("ROLLBACK").execute())
+                .flatMap(io.r2dbc.spi.Result::getRowsUpdated)
+                .then();
+    }
+
     @Override
     public String rowLock(String table) {
         return " FOR NO KEY UPDATE OF " + table;

@@ -226,7 +226,7 @@ final class SqlUserRepository implements UserRepository {
     public Mono<User> setDisabled(UUID id, long expectedVersion, boolean disabled) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.inTransaction(disabled ? "disabling a user" : "enabling a user",
+            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
                     c -> Statements.query(c, sql.setDisabledAtVersion, Rows::user, id, disabled, now(), expectedVersion)
                             .next()
                             .flatMap(user -> revokingSessionsIf(disabled, c, user))
@@ -238,7 +238,7 @@ final class SqlUserRepository implements UserRepository {
     public Mono<User> setDisabled(UUID id, boolean disabled) {
         return lifecycle.mono(() -> {
             Inputs.id(id, "id");
-            return database.inTransaction(disabled ? "disabling a user" : "enabling a user",
+            return database.withConnection(disabled ? "disabling a user" : "enabling a user",
                     c -> Statements.query(c, sql.setDisabled, Rows::user, id, disabled, now()).next()
                             .flatMap(user -> revokingSessionsIf(disabled, c, user)))
                     .switchIfEmpty(Mono.error(() -> noSuchUser(id)));
@@ -266,18 +266,24 @@ final class SqlUserRepository implements UserRepository {
     }
 
     /**
-     * Stores a new password hash ({@code passwordHash} a hash or a typed null) and revokes every session of the user,
-     * in one transaction: a cold {@code Mono} that completes, or fails with {@link NotFoundException}.
+     * Stores a new password hash ({@code passwordHash} a hash or a typed null), then deletes every session of the user:
+     * a cold {@code Mono} that completes, or fails with {@link NotFoundException}. Two statements, not one transaction:
+     * the first renews the user's security stamp, which already ends every session (validation compares stamps), so
+     * the delete only tidies up, and no transaction holds the user's row meanwhile (a transaction that a cancelled
+     * caller leaves open behind PgBouncer held it for every later call).
      */
     private Mono<Void> setPassword(UUID id, Object passwordHash) {
-        return database.inTransaction("changing a password", c -> Statements.update(c, sql.setPassword, id,
+        return database.withConnection("changing a password", c -> Statements.update(c, sql.setPassword, id,
                                 passwordHash, now())
                         .flatMap(changed -> changed == 0 ? Mono.just(changed)
                                 : Statements.update(c, sql.deleteSessionsOfUser, id).thenReturn(changed)))
                 .flatMap(changed -> changedOrNoSuchUser(changed, id));
     }
 
-    /** {@code user}, after revoking every session of it (in the caller's transaction) when it was {@code disabled}. */
+    /**
+     * {@code user}, after deleting every session of it when it was {@code disabled}: disabling renewed its stamp, which
+     * already ended them, as for {@link #setPassword}.
+     */
     private Mono<User> revokingSessionsIf(boolean disabled, Connection c, User user) {
         return disabled ? Statements.update(c, sql.deleteSessionsOfUser, user.id()).thenReturn(user) : Mono.just(user);
     }
