@@ -58,9 +58,7 @@ public class PostgresRepositoryBenchmark {
             Seed.clearWrites(connection);
         }
         if (params.getBenchmark().contains(".validate_")) {
-            Minoro seeding = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);
-            tokens = Seed.sessions(seeding);
-            seeding.close().block(TIMEOUT);
+            tokens = Seed.sessions(server.minoro(schema));
         }
         if (params.getBenchmark().contains("_minoro")) {
             minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT);

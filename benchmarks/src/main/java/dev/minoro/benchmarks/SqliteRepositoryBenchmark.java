@@ -77,9 +77,7 @@ public class SqliteRepositoryBenchmark {
         DatabaseConfig database = DatabaseConfig.sqlite("file:" + file);
         String variant = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('_') + 1);
         if (params.getBenchmark().contains(".validate_")) {
-            Minoro seeding = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
-            tokens = Seed.sessions(seeding);
-            seeding.close().block(TIMEOUT);
+            tokens = Seed.sessions(database);
         }
         if (variant.startsWith("minoro")) {
             minoro = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
