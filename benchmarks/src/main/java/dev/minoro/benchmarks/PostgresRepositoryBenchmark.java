@@ -31,7 +31,7 @@ public class PostgresRepositoryBenchmark extends RepositoryBenchmark {
     public void setUp(BenchmarkParams params) throws SQLException {
         server = BenchPostgres.server();
         schema = Seed.cachedPostgresAccounts(server);
-        try (Connection connection = server.jdbc(schema)) {
+        try (Connection connection = jdbc()) {
             Seed.clearWrites(connection);
         }
         if (params.getBenchmark().contains(".validate_")) {
@@ -44,13 +44,9 @@ public class PostgresRepositoryBenchmark extends RepositoryBenchmark {
         }
     }
 
-    /** Every iteration assigns pairs not yet assigned. */
-    @Setup(Level.Iteration)
-    public void clearAssignments() throws SQLException {
-        try (Connection connection = server.jdbc(schema)) {
-            Seed.clearAssignments(connection);
-        }
-        workload.restart();
+    @Override
+    protected Connection jdbc() throws SQLException {
+        return server.jdbc(schema);
     }
 
     @TearDown(Level.Trial)
@@ -59,7 +55,7 @@ public class PostgresRepositoryBenchmark extends RepositoryBenchmark {
         if (raw != null) {
             raw.close();
         }
-        try (Connection connection = server.jdbc(schema)) {
+        try (Connection connection = jdbc()) {
             Seed.clearWrites(connection);
         }
     }

@@ -6,15 +6,19 @@ import static dev.minoro.benchmarks.Workload.TIMEOUT;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
@@ -53,6 +57,18 @@ public abstract class RepositoryBenchmark {
         if (minoro != null) {
             minoro.close().block(TIMEOUT);
         }
+    }
+
+    /** A new JDBC connection to the benchmark's database, for the caller to close. */
+    protected abstract Connection jdbc() throws SQLException;
+
+    /** Every iteration assigns pairs not yet assigned. */
+    @Setup(Level.Iteration)
+    public void clearAssignments() throws SQLException {
+        try (Connection connection = jdbc()) {
+            Seed.clearAssignments(connection);
+        }
+        workload.restart();
     }
 
     // findByEmail

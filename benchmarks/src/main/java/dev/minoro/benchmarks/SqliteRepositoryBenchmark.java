@@ -69,13 +69,9 @@ public class SqliteRepositoryBenchmark extends RepositoryBenchmark {
         }
     }
 
-    /** Every iteration assigns pairs not yet assigned. */
-    @Setup(Level.Iteration)
-    public void clearAssignments() throws SQLException {
-        try (Connection connection = RawSql.openSqlite(file)) {
-            Seed.clearAssignments(connection);
-        }
-        workload.restart();
+    @Override
+    protected Connection jdbc() throws SQLException {
+        return RawSql.openSqlite(file);
     }
 
     @TearDown(Level.Trial)
