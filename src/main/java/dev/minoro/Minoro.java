@@ -1,6 +1,7 @@
 package dev.minoro;
 
 import dev.minoro.internal.MinoroRuntime;
+import java.time.Clock;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -127,7 +128,7 @@ public interface Minoro extends Disposable {
      * {@return the clock this instance stamps times and judges lockouts with ({@code MinoroConfig.clock()}), for
      * code that compares with them, such as {@link User#lockedAt(java.time.Instant)}}
      */
-    java.time.Clock clock();
+    Clock clock();
 
     /**
      * Verifies a password login.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.sqlite.SqliteConnectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
@@ -113,6 +114,13 @@ final class ConfigurationTests {
         assertTrue(customized.toString().endsWith(", connectionFactoryCustomized}"), customized.toString());
         assertEquals("connectionFactoryCustomizer must not be null", assertThrows(ConfigurationException.class,
                 () -> plain.withConnectionFactoryCustomizer(null)).getMessage());
+    }
+
+    @Test
+    void sqlitesDefaultBusyTimeoutIsTheDriversDefault() {
+        // Two constants, since the driver imports nothing from Minoro: this keeps them from drifting apart again.
+        assertEquals(SqliteConnectionConfiguration.DEFAULT_BUSY_TIMEOUT, DatabaseConfig.sqlite(":memory:").busyTimeout());
+        assertEquals(Duration.ofSeconds(10), DatabaseConfig.sqlite(":memory:").busyTimeout());
     }
 
     @Test

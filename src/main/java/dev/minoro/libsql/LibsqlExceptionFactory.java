@@ -10,11 +10,14 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -173,7 +176,7 @@ final class LibsqlExceptionFactory {
                     + " timeout of " + timeout, "REQUEST_TIMEOUT", 0, sql, error);
         }
         if (error instanceof ConnectException || error instanceof UnresolvedAddressException
-                || error instanceof java.net.UnknownHostException) {
+                || error instanceof UnknownHostException) {
             return new R2dbcNonTransientResourceException("could not connect to the libSQL server at " + url + ": "
                     + describe(error), "CONNECT_FAILED", 0, sql, error);
         }
@@ -190,8 +193,8 @@ final class LibsqlExceptionFactory {
 
     private static Throwable unwrap(Throwable error) {
         Throwable current = error;
-        while ((current instanceof java.util.concurrent.CompletionException
-                || current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

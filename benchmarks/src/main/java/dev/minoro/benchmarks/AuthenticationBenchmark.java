@@ -1,16 +1,10 @@
 package dev.minoro.benchmarks;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
+import static dev.minoro.benchmarks.SqliteTrial.PASSWORD;
+import static dev.minoro.benchmarks.Workload.TIMEOUT;
+
 import dev.minoro.NewUser;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,29 +35,20 @@ import reactor.core.publisher.Mono;
 @Measurement(iterations = 4, time = 2)
 public class AuthenticationBenchmark {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final String PASSWORD = "correct horse battery staple";
 
-    private Path directory;
-    private Minoro minoro;
+    private SqliteTrial trial;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        directory = Files.createTempDirectory("minoro-auth-bench");
-        DatabaseConfig database = DatabaseConfig.sqlite("file:" + directory.resolve("auth.db"));
-        minoro = Minoro.create(MinoroConfig.builder().database(database).maxFailedLogins(Integer.MAX_VALUE).build())
-                .block(TIMEOUT);
-        minoro.users().create(NewUser.of("user@example.com", PASSWORD)).block(TIMEOUT);
+    public void setUp() {
+        trial = SqliteTrial.open("auth", options -> options.maxFailedLogins(Integer.MAX_VALUE));
+        trial.minoro.users().create(NewUser.of("user@example.com", PASSWORD)).block(TIMEOUT);
         // The first unknown-email login makes the dummy hash; measure the later ones.
         login("nobody@example.com", PASSWORD);
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        minoro.close().block(TIMEOUT);
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    public void tearDown() {
+        trial.close();
     }
 
     @Benchmark
@@ -82,7 +67,7 @@ public class AuthenticationBenchmark {
     }
 
     private Object login(String email, String password) {
-        return minoro.authenticate(email, password).map(Object.class::cast)
+        return trial.minoro.authenticate(email, password).map(Object.class::cast)
                 .onErrorResume(e -> Mono.just(e.getClass())).block(TIMEOUT);
     }
 }

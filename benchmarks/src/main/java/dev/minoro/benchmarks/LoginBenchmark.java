@@ -1,12 +1,9 @@
 package dev.minoro.benchmarks;
 
+import static dev.minoro.benchmarks.SqliteTrial.PASSWORD;
 import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,25 +37,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LoginBenchmark {
 
     static final int MOST_CALLERS = 16;
-    static final String PASSWORD = "correct horse battery staple";
 
-    private Path directory;
-    private Minoro minoro;
+    private SqliteTrial trial;
 
     @Setup(Level.Trial)
     public void setUp() {
-        directory = BenchData.trialDirectory("login-");
-        minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + directory.resolve("login.db"))))
-                .block(TIMEOUT);
+        trial = SqliteTrial.open("login");
         for (int i = 0; i < MOST_CALLERS; i++) {
-            minoro.users().create(NewUser.of(Seed.email(i), PASSWORD)).block(TIMEOUT);
+            trial.minoro.users().create(NewUser.of(Seed.email(i), PASSWORD)).block(TIMEOUT);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        minoro.close().block(TIMEOUT);
-        BenchData.delete(directory);
+        trial.close();
     }
 
     /** One caller: a user of its own, so that no two callers meet on one account's lockout bookkeeping. */
@@ -78,19 +70,19 @@ public class LoginBenchmark {
     @Benchmark
     @Threads(1)
     public Object authenticate1(Caller caller) {
-        return minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
+        return trial.minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
     }
 
     @Benchmark
     @Threads(2)
     public Object authenticate2(Caller caller) {
-        return minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
+        return trial.minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
     }
 
     @Benchmark
     @Threads(MOST_CALLERS)
     public Object authenticate16(Caller caller) {
-        return minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
+        return trial.minoro.authenticate(caller.email, PASSWORD).block(TIMEOUT);
     }
 
     /** The hash time of the ceiling: the bare Bouncy Castle call, one thread. */

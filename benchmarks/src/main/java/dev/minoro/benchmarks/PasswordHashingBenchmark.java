@@ -1,12 +1,9 @@
 package dev.minoro.benchmarks;
 
+import static dev.minoro.benchmarks.SqliteTrial.PASSWORD;
 import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
-import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
 import dev.minoro.NewUser;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,29 +36,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 4, time = 2)
 public class PasswordHashingBenchmark {
 
-    private static final String PASSWORD = "correct horse battery staple";
 
-    private Path directory;
-    private Minoro minoro;
+    private SqliteTrial trial;
     private UUID user;
 
     @Setup(Level.Trial)
     public void setUp() {
-        directory = BenchData.trialDirectory("hashing-");
-        minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + directory.resolve("hashing.db"))))
-                .block(TIMEOUT);
-        user = minoro.users().create(NewUser.of("user@example.com", null)).block(TIMEOUT).id();
+        trial = SqliteTrial.open("hashing");
+        user = trial.minoro.users().create(NewUser.of("user@example.com", null)).block(TIMEOUT).id();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        minoro.close().block(TIMEOUT);
-        BenchData.delete(directory);
+        trial.close();
     }
 
     @Benchmark
     public Object changePassword() {
-        return minoro.users().changePassword(user, PASSWORD).block(TIMEOUT);
+        return trial.minoro.users().changePassword(user, PASSWORD).block(TIMEOUT);
     }
 
     @Benchmark

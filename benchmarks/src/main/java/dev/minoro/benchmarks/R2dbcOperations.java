@@ -26,10 +26,19 @@ final class R2dbcOperations implements AutoCloseable {
     private final Workload workload;
 
     R2dbcOperations(BenchPostgres.Server server, String schema, Workload workload) {
-        this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(
+        this.pool = minorosPool(server, schema);
+        this.workload = workload;
+    }
+
+    /**
+     * An r2dbc-pool over raw r2dbc-postgresql for {@code schema}, configured as Minoro configures its own by
+     * default: {@code DatabaseConfig.withPoolSize(0, 10)}, 30 s acquire, 30 min idle, no lifetime, local validation,
+     * no acquire retry.
+     */
+    static ConnectionPool minorosPool(BenchPostgres.Server server, String schema) {
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(
                         new PostgresqlConnectionFactory(server.r2dbc(schema)))
                 .name("raw")
-                // Minoro's defaults: DatabaseConfig.withPoolSize(0, 10), 30 s acquire, 30 min idle, no lifetime
                 .initialSize(0)
                 .minIdle(0)
                 .maxSize(10)
@@ -39,7 +48,6 @@ final class R2dbcOperations implements AutoCloseable {
                 .validationDepth(ValidationDepth.LOCAL)
                 .acquireRetry(0)
                 .build());
-        this.workload = workload;
     }
 
     Mono<RawSql.UserRow> findByEmail(long k) {

@@ -2,6 +2,7 @@ package dev.minoro.benchmarks;
 
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.NewSession;
 import dev.minoro.SessionOptions;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Fills Minoro's tables with raw SQL, fast (batched inserts on SQLite, one {@code INSERT … SELECT … FROM
@@ -329,15 +331,17 @@ final class Seed {
     }
 
     /**
-     * Creates {@link Workload#SESSIONS} sessions through {@code minoro}, one for each of the first users, with the
-     * default timeouts (an idle timeout of 30 minutes, renewed at most once a minute: a trial's validations read
-     * only, as most requests' do); returns their tokens.
+     * Creates {@link Workload#SESSIONS} sessions in {@code database}, one for each of the first users, through a
+     * Minoro of its own, closed afterwards, with the default timeouts (an idle timeout of 30 minutes, renewed at most
+     * once a minute: a trial's validations read only, as most requests' do); returns their tokens.
      */
-    static String[] sessions(Minoro minoro) {
-        return Flux.range(0, Workload.SESSIONS)
-                .concatMap(i -> minoro.sessions().create(userId(i), SessionOptions.defaults()))
-                .map(NewSession::token)
-                .collectList()
+    static String[] sessions(DatabaseConfig database) {
+        return Mono.usingWhen(Minoro.create(MinoroConfig.of(database)),
+                        minoro -> Flux.range(0, Workload.SESSIONS)
+                                .concatMap(i -> minoro.sessions().create(userId(i), SessionOptions.defaults()))
+                                .map(NewSession::token)
+                                .collectList(),
+                        Minoro::close)
                 .block(TIMEOUT)
                 .toArray(String[]::new);
     }

@@ -8,22 +8,14 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.spring.session.MinoroReactiveSessionRepository;
 import dev.minoro.spring.session.MinoroSession;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
-import io.r2dbc.spi.ValidationDepth;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +112,7 @@ public class SpringSessionSaveBenchmark {
                 for (String id : ids) {
                     try (PreparedStatement query = sqlite.prepareStatement(
                             "SELECT id FROM minoro_sessions WHERE token_hash = ?")) {
-                        query.setString(1, sha256(id));
+                        query.setString(1, RawSql.tokenHash(id));
                         try (ResultSet row = query.executeQuery()) {
                             row.next();
                             primaryKeys.add(UUID.fromString(row.getString(1)));
@@ -129,23 +121,11 @@ public class SpringSessionSaveBenchmark {
                 }
                 sqliteUpsert = sqlite.prepareStatement(RawSql.sqlite(UPSERT));
             } else {
-                pool = new ConnectionPool(ConnectionPoolConfiguration.builder(
-                                new PostgresqlConnectionFactory(server.r2dbc(SCHEMA)))
-                        .name("raw")
-                        // Minoro's defaults, as R2dbcOperations has them
-                        .initialSize(0)
-                        .minIdle(0)
-                        .maxSize(10)
-                        .maxAcquireTime(Duration.ofSeconds(30))
-                        .maxIdleTime(Duration.ofMinutes(30))
-                        .maxLifeTime(ConnectionPoolConfiguration.NO_TIMEOUT)
-                        .validationDepth(ValidationDepth.LOCAL)
-                        .acquireRetry(0)
-                        .build());
+                pool = R2dbcOperations.minorosPool(server, SCHEMA);
                 for (String id : ids) {
                     primaryKeys.add(Mono.usingWhen(pool.create(),
                             c -> Flux.from(c.createStatement("SELECT id FROM minoro_sessions WHERE token_hash = $1")
-                                    .bind(0, sha256(id)).execute())
+                                    .bind(0, RawSql.tokenHash(id)).execute())
                                     .concatMap(result -> result.map(row -> row.get(0, UUID.class))).next(),
                             Connection::close).block(TIMEOUT));
                 }
@@ -227,13 +207,5 @@ public class SpringSessionSaveBenchmark {
                             .bind(2, value).execute())
                     .concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
         }, Connection::close);
-    }
-
-    private static String sha256(String id) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

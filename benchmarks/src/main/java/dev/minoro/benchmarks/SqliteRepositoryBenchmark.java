@@ -1,11 +1,8 @@
 package dev.minoro.benchmarks;
 
-import static dev.minoro.benchmarks.Workload.BATCH;
 import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
 import dev.minoro.DatabaseConfig;
-import dev.minoro.Minoro;
-import dev.minoro.MinoroConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,21 +11,10 @@ import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -37,7 +23,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Lookups and writes on a SQLite file (10,000 users, see {@link Seed#accounts}; a copy of the seeded file
  * per trial; for {@code validate}, {@link Workload#SESSIONS} sessions made in the trial's setup), throughput, for
- * each operation:
+ * each operation (Minoro's side in {@link RepositoryBenchmark}):
  * <ul>
  *   <li>{@code _minoro1}: Minoro, one caller that waits for each result ({@code block()});</li>
  *   <li>{@code _minoro16}: Minoro, 16 subscriptions in flight from one thread ({@link Workload#concurrently});</li>
@@ -50,24 +36,13 @@ import reactor.core.scheduler.Schedulers;
  * Issue 11's targets: {@code _minoro16} at least 0.8 x {@code _raw}; {@code _minoro1} at most 1.3 x the
  * time of {@code _bridge1}. A benchmark opens only what it measures.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Benchmark)
-@Threads(1)
-@Fork(2)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 4, time = 1)
-public class SqliteRepositoryBenchmark {
+public class SqliteRepositoryBenchmark extends RepositoryBenchmark {
 
-    private final Workload workload = new Workload();
     private Path directory;
     private Path file;
-    private Minoro minoro;
-    private MinoroOperations viaMinoro;
     private JdbcOperations raw;
     private ExecutorService bridgeThread;
     private Scheduler bridge;
-    private String[] tokens;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws IOException, SQLException {
@@ -77,13 +52,10 @@ public class SqliteRepositoryBenchmark {
         DatabaseConfig database = DatabaseConfig.sqlite("file:" + file);
         String variant = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('_') + 1);
         if (params.getBenchmark().contains(".validate_")) {
-            Minoro seeding = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
-            tokens = Seed.sessions(seeding);
-            seeding.close().block(TIMEOUT);
+            tokens = Seed.sessions(database);
         }
         if (variant.startsWith("minoro")) {
-            minoro = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
-            viaMinoro = new MinoroOperations(minoro, workload);
+            openMinoro(database);
         } else {
             raw = new JdbcOperations(RawSql.openSqlite(file), workload);
             if (variant.startsWith("bridge")) {
@@ -97,20 +69,14 @@ public class SqliteRepositoryBenchmark {
         }
     }
 
-    /** Every iteration assigns pairs not yet assigned. */
-    @Setup(Level.Iteration)
-    public void clearAssignments() throws SQLException {
-        try (Connection connection = RawSql.openSqlite(file)) {
-            Seed.clearAssignments(connection);
-        }
-        workload.restart();
+    @Override
+    protected Connection jdbc() throws SQLException {
+        return RawSql.openSqlite(file);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        if (minoro != null) {
-            minoro.close().block(TIMEOUT);
-        }
+        closeMinoro();
         if (raw != null) {
             raw.close();
         }
@@ -128,17 +94,6 @@ public class SqliteRepositoryBenchmark {
     // findByEmail
 
     @Benchmark
-    public Object findByEmail_minoro1() {
-        return viaMinoro.findByEmail(workload.next()).block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object findByEmail_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::findByEmail);
-    }
-
-    @Benchmark
     public Object findByEmail_raw() throws SQLException {
         return raw.findByEmail(workload.next());
     }
@@ -150,17 +105,6 @@ public class SqliteRepositoryBenchmark {
     }
 
     // hasPermission
-
-    @Benchmark
-    public Object hasPermission_minoro1() {
-        return viaMinoro.hasPermission(workload.next()).block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object hasPermission_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::hasPermission);
-    }
 
     @Benchmark
     public Object hasPermission_raw() throws SQLException {
@@ -176,17 +120,6 @@ public class SqliteRepositoryBenchmark {
     // permissionsOf
 
     @Benchmark
-    public Object permissionsOf_minoro1() {
-        return viaMinoro.permissionsOf(workload.next()).block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object permissionsOf_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::permissionsOf);
-    }
-
-    @Benchmark
     public Object permissionsOf_raw() throws SQLException {
         return raw.permissionsOf(workload.next());
     }
@@ -198,17 +131,6 @@ public class SqliteRepositoryBenchmark {
     }
 
     // users().create, no password
-
-    @Benchmark
-    public Object create_minoro1() {
-        return viaMinoro.create(workload.next()).block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object create_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::create);
-    }
 
     @Benchmark
     public Object create_raw() throws SQLException {
@@ -224,18 +146,6 @@ public class SqliteRepositoryBenchmark {
     // sessions().validate
 
     @Benchmark
-    public Object validate_minoro1() {
-        return viaMinoro.validate(tokens[Workload.session(workload.next())]).block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object validate_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH,
-                k -> viaMinoro.validate(tokens[Workload.session(k)]));
-    }
-
-    @Benchmark
     public Object validate_raw() throws SQLException {
         return raw.validate(tokens[Workload.session(workload.next())]);
     }
@@ -247,17 +157,6 @@ public class SqliteRepositoryBenchmark {
     }
 
     // roles().assign
-
-    @Benchmark
-    public Object assign_minoro1() {
-        return viaMinoro.assign(workload.next()).then().block(TIMEOUT);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Object assign_minoro16() {
-        return Workload.concurrently(16, workload.nextBatch(BATCH), BATCH, viaMinoro::assign);
-    }
 
     @Benchmark
     public Object assign_raw() throws SQLException {

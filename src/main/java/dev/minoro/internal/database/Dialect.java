@@ -3,6 +3,7 @@ package dev.minoro.internal.database;
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
 import io.r2dbc.spi.Connection;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,7 +44,7 @@ public interface Dialect {
      * behind the server's then (a {@code BEGIN} sent but its answer not read yet), so a database whose driver
      * skips the rollback when it believes no transaction is open sends one unconditionally.
      */
-    default org.reactivestreams.Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
+    default Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
         return connection.rollbackTransaction();
     }
 

@@ -4,7 +4,10 @@ import dev.minoro.DatabaseType;
 import dev.minoro.MigrationException;
 import dev.minoro.MinoroException;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,9 +58,9 @@ final class PostgresDialect implements Dialect {
      * answers with a warning only.
      */
     @Override
-    public org.reactivestreams.Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
-        return reactor.core.publisher.Flux.from(connection.createStatement("ROLLBACK").execute())
-                .flatMap(io.r2dbc.spi.Result::getRowsUpdated)
+    public Publisher<Void> rollbackWhateverIsOpen(Connection connection) {
+        return Flux.from(connection.createStatement("ROLLBACK").execute())
+                .flatMap(Result::getRowsUpdated)
                 .then();
     }
 

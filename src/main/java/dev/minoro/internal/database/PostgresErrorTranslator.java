@@ -242,13 +242,10 @@ final class PostgresErrorTranslator {
 
     /** The JDK's words when the certificate names another host (Netty checks the name during the handshake). */
     private static boolean isHostNameMismatch(Throwable ssl) {
-        for (Throwable t = ssl; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return Causes.first(ssl, t -> {
             String message = String.valueOf(t.getMessage());
-            if (message.contains("No subject alternative") || message.contains("No name matching")) {
-                return true;
-            }
-        }
-        return false;
+            return message.contains("No subject alternative") || message.contains("No name matching");
+        }) != null;
     }
 
     private String sslModeName() {

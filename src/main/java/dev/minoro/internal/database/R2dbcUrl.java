@@ -16,6 +16,7 @@ import io.r2dbc.spi.Option;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -218,7 +219,7 @@ final class R2dbcUrl {
             } else {
                 return Duration.parse(text);
             }
-        } catch (ArithmeticException | java.time.format.DateTimeParseException e) {
+        } catch (ArithmeticException | DateTimeParseException e) {
             // fall through to the message below
         }
         throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "

@@ -203,12 +203,10 @@ final class Argon2Hash implements CheckableHash {
 
     @Override
     public @Nullable String exceeds(CostLimits limits) {
-        if (memoryKiB > limits.maxMemoryKiB()) {
-            return "the Argon2 memory m=" + memoryKiB + " KiB is above the " + limits.maxMemoryKiB() + " KiB allowed";
-        }
-        long work = (long) memoryKiB * iterations;
-        if (work > limits.maxWorkKiB()) {
-            return "the Argon2 work m*t=" + work + " KiB is above the " + limits.maxWorkKiB() + " KiB allowed";
+        String above = limits.memoryOrWorkAbove("Argon2 memory m=", memoryKiB, "Argon2 work m*t=",
+                (long) memoryKiB * iterations);
+        if (above != null) {
+            return above;
         }
         if (parallelism > limits.maxLanes()) {
             return "the Argon2 lanes p=" + parallelism + " are above the " + limits.maxLanes() + " allowed";

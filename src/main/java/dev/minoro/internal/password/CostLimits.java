@@ -1,6 +1,7 @@
 package dev.minoro.internal.password;
 
 import dev.minoro.MinoroConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How costly a stored hash Minoro agrees to check: {@code importedHashCostFactor} times one hash with the
@@ -43,6 +44,25 @@ record CostLimits(int factor, long maxMemoryKiB, long maxWorkKiB, int maxLanes, 
         return new CostLimits(factor, factor * memory, factor * work,
                 (int) Math.min(255L, (long) factor * config.argon2Parallelism()),
                 Math.min(BCRYPT_MAX_COST, BCRYPT_COST_OF_ONE_OWASP_HASH + doublings), owaspHashes);
+    }
+
+    /**
+     * Which of the memory and work limits a memory-hard hash is above, memory first, or null when neither: such as
+     * "the Argon2 memory m=8388608 KiB is above the 4194304 KiB allowed".
+     *
+     * @param memory    what the hash's memory is called, with its formula: {@code Argon2 memory m=}
+     * @param memoryKiB the hash's memory, in KiB
+     * @param work      what its work is called, with its formula: {@code Argon2 work m*t=}
+     * @param workKiB   its work, in KiB passes
+     */
+    @Nullable String memoryOrWorkAbove(String memory, long memoryKiB, String work, long workKiB) {
+        if (memoryKiB > maxMemoryKiB) {
+            return "the " + memory + memoryKiB + " KiB is above the " + maxMemoryKiB + " KiB allowed";
+        }
+        if (workKiB > maxWorkKiB) {
+            return "the " + work + workKiB + " KiB is above the " + maxWorkKiB + " KiB allowed";
+        }
+        return null;
     }
 
     /** {@code reason} (from {@link CheckableHash#exceeds}) with what the limit is and how to raise it. */

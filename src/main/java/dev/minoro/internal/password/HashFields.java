@@ -2,6 +2,7 @@ package dev.minoro.internal.password;
 
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * Reads the fields of a hash string: decimal parameters and salts and hashes in the encodings other systems
@@ -27,15 +28,8 @@ final class HashFields {
 
     /** Standard base64 without padding, as PHC strings use it; padding and line breaks are refused. */
     static byte[] base64(String text, String what) throws MalformedHashException {
-        if (text.isEmpty() || text.indexOf('=') >= 0) {
-            throw new MalformedHashException("the " + what + " is not standard base64 without padding");
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            // The decoder's message quotes the offending character: part of the hash, so it is not kept.
-            throw new MalformedHashException("the " + what + " is not standard base64 without padding");
-        }
+        return decoded(text, !text.isEmpty() && text.indexOf('=') < 0, Base64.getDecoder()::decode, what,
+                "standard base64 without padding");
     }
 
     /**
@@ -48,26 +42,30 @@ final class HashFields {
 
     /** Standard base64 with its padding, as Java's and Python's default encoders write it. */
     static byte[] paddedBase64(String text, String what) throws MalformedHashException {
-        if (text.isEmpty() || text.length() % 4 != 0) {
-            throw new MalformedHashException("the " + what + " is not standard base64 with padding");
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedHashException("the " + what + " is not standard base64 with padding");
-        }
+        return decoded(text, !text.isEmpty() && text.length() % 4 == 0, Base64.getDecoder()::decode, what,
+                "standard base64 with padding");
     }
 
     /** Hexadecimal digits, either case, two per byte. */
     static byte[] hex(String text, String what) throws MalformedHashException {
-        if (text.isEmpty() || text.length() % 2 != 0) {
-            throw new MalformedHashException("the " + what + " is not an even number of hexadecimal digits");
+        return decoded(text, !text.isEmpty() && text.length() % 2 == 0, HexFormat.of()::parseHex, what,
+                "an even number of hexadecimal digits");
+    }
+
+    /**
+     * {@code text} decoded by {@code decoder} when {@code wellFormed}; otherwise, or when the decoder refuses it, a
+     * failure saying that the {@code what} is not {@code encoding}.
+     */
+    private static byte[] decoded(String text, boolean wellFormed, Function<String, byte[]> decoder, String what,
+            String encoding) throws MalformedHashException {
+        if (wellFormed) {
+            try {
+                return decoder.apply(text);
+            } catch (IllegalArgumentException e) {
+                // The decoder's message quotes the offending character: part of the hash, so it is not kept.
+            }
         }
-        try {
-            return HexFormat.of().parseHex(text);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedHashException("the " + what + " is not an even number of hexadecimal digits");
-        }
+        throw new MalformedHashException("the " + what + " is not " + encoding);
     }
 
     /** {@code value} within {@code min..max}, or a failure naming {@code what} and the bounds. */

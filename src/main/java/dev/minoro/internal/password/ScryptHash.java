@@ -125,15 +125,8 @@ final class ScryptHash implements CheckableHash {
     @Override
     public @Nullable String exceeds(CostLimits limits) {
         long memory = memoryKiB();
-        if (memory > limits.maxMemoryKiB()) {
-            return "the scrypt memory 128*r*N=" + memory + " KiB is above the " + limits.maxMemoryKiB()
-                    + " KiB allowed";
-        }
-        long work = 2 * memory * parallelism;
-        if (work > limits.maxWorkKiB()) {
-            return "the scrypt work 2*p*128*r*N=" + work + " KiB is above the " + limits.maxWorkKiB() + " KiB allowed";
-        }
-        return null;
+        return limits.memoryOrWorkAbove("scrypt memory 128*r*N=", memory, "scrypt work 2*p*128*r*N=",
+                2 * memory * parallelism);
     }
 
     @Override

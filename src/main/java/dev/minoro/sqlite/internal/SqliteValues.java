@@ -3,6 +3,7 @@ package dev.minoro.sqlite.internal;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Parameter;
+import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -133,8 +135,8 @@ public final class SqliteValues {
     /** A {@link Blob} or {@link Clob} read into the {@code byte[]} or {@link String} it binds as. */
     public static Mono<Object> resolve(Object bound) {
         if (bound instanceof Blob) {
-            return reactor.core.publisher.Flux.from(((Blob) bound).stream())
-                    .collect(java.io.ByteArrayOutputStream::new, (out, buffer) -> {
+            return Flux.from(((Blob) bound).stream())
+                    .collect(ByteArrayOutputStream::new, (out, buffer) -> {
                         ByteBuffer copy = buffer.duplicate();
                         byte[] bytes = new byte[copy.remaining()];
                         copy.get(bytes);
@@ -143,7 +145,7 @@ public final class SqliteValues {
                     .map(out -> (Object) out.toByteArray());
         }
         if (bound instanceof Clob) {
-            return reactor.core.publisher.Flux.from(((Clob) bound).stream())
+            return Flux.from(((Clob) bound).stream())
                     .collect(StringBuilder::new, StringBuilder::append)
                     .map(text -> (Object) text.toString());
         }
