@@ -5,7 +5,6 @@ import dev.minoro.MinoroClosedException;
 import dev.minoro.MinoroException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,17 +36,20 @@ public final class Lifecycle {
      * (a duplicate, a wrong password, a missing user, ...) pass unchanged.
      */
     public <T> Mono<T> mono(Supplier<? extends Mono<T>> operation) {
-        // The operation's Mono goes through the same chain as a Flux and comes out a Mono again, with at most its one
-        // value: fromDirect passes every signal and the cancellation through as they are.
-        return Mono.fromDirect(guarded(operation));
+        return Mono.defer(() -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return Mono.defer(() -> {
+                        checkOpen();
+                        return operation.get();
+                    })
+                    .onErrorMap(this::cutShortByClosing, MinoroClosedException::new)
+                    .onErrorResume(e -> cancelled.get(), e -> Mono.empty())
+                    .doOnCancel(() -> cancelled.set(true));
+        });
     }
 
     /** {@link #mono} for operations that emit many values. */
     public <T> Flux<T> flux(Supplier<? extends Flux<T>> operation) {
-        return guarded(operation);
-    }
-
-    private <T> Flux<T> guarded(Supplier<? extends Publisher<T>> operation) {
         return Flux.defer(() -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             return Flux.defer(() -> {
