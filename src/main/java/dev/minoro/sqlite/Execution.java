@@ -10,7 +10,6 @@ import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -208,15 +207,15 @@ final class Execution {
     }
 
     private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
-        PreparedStatement statement = prepare(jdbc, step.sql());
+        StatementCache statements = lane.statements();
+        if (step.part().schemaChange()) {
+            // kept statements name their columns, and SQLite compiles them again itself; their kept column
+            // metadata may not survive the change
+            statements.clear();
+        }
+        StatementCache.Prepared prepared = statements.take(jdbc, step);
         try {
-            int expected = step.part().parameterCount();
-            int actual = statement.getParameterMetaData().getParameterCount();
-            if (actual != expected) {
-                throw new R2dbcNonTransientResourceException("SQLite counts " + actual + " parameters in this statement"
-                        + " where the driver counted " + expected + "; bind by index with ?NNN placeholders", null, 0,
-                        step.sql());
-            }
+            PreparedStatement statement = prepared.statement;
             Object[] values = step.values();
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
@@ -226,7 +225,7 @@ final class Execution {
                 // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
                 // when this statement changed something
                 long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
-                statement.close();
+                prepared.release(null);
                 return new Outcome(SqliteResult.updated(count), null);
             }
             ResultSet rows = statement.getResultSet();
@@ -237,39 +236,16 @@ final class Execution {
             SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
             RowCursor cursor = null;
             if (next != null) {
-                cursor = keep(statement, rows, columns, step.sql(), next);
+                cursor = keep(prepared, rows, columns, step.sql(), next);
             }
             if (cursor == null) {
                 // all read, or the execution is over and nobody will read the rest
-                statement.close();
+                prepared.release(rows);
             }
             return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
         } catch (Throwable e) {
-            RowCursor.closeQuietly(statement);
+            prepared.close();
             throw e;
-        }
-    }
-
-    /**
-     * Prepares {@code sql}. SQLite compiles against the schema it last read and checks the schema only when a
-     * statement starts, so a table that another connection changed can fail to compile with a stale error
-     * (such as "table t has 2 columns but 1 values were supplied"); after an SQLITE_ERROR, reading the schema
-     * table (which checks the schema cookie) drops a stale schema, and the statement is prepared once more.
-     */
-    private static PreparedStatement prepare(Connection jdbc, String sql) throws SQLException {
-        try {
-            return jdbc.prepareStatement(sql);
-        } catch (SQLException e) {
-            if ((SqliteJdbc.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
-                throw e;
-            }
-            try (java.sql.Statement refresh = jdbc.createStatement();
-                    ResultSet schema = refresh.executeQuery("SELECT 1 FROM sqlite_master LIMIT 1")) {
-                while (schema.next()) {
-                    // reading the schema table checks the schema cookie, which drops a stale schema
-                }
-            }
-            return jdbc.prepareStatement(sql);
         }
     }
 
@@ -324,8 +300,8 @@ final class Execution {
     }
 
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */
-    private synchronized @Nullable RowCursor keep(PreparedStatement statement, ResultSet rows, int columns, String sql,
-            Object[] next) {
+    private synchronized @Nullable RowCursor keep(StatementCache.Prepared statement, ResultSet rows, int columns,
+            String sql, Object[] next) {
         if (aborted != null || !retain()) {
             return null;
         }

@@ -51,6 +51,7 @@ final class Lane {
     private final String database;
     private final Duration busyTimeout;
     private final Waiter waiter = new Waiter();
+    private final StatementCache statements; // only on the worker
     private final Object guard = new Object();
     private @Nullable Connection connection; // under guard; used only on the worker
     private boolean closing; // under guard: no task is accepted after the close task
@@ -63,8 +64,10 @@ final class Lane {
      * @param release run on the worker after its last task, once the worker is disposed: stops a thread the lane
      *                owns (it must not interrupt the calling thread)
      */
-    Lane(String name, Scheduler.Worker worker, Runnable release, String database, Duration busyTimeout) {
+    Lane(String name, Scheduler.Worker worker, Runnable release, String database, Duration busyTimeout,
+            StatementCache statements) {
         this.name = name;
+        this.statements = statements;
         this.worker = worker;
         this.release = release;
         this.database = database;
@@ -94,6 +97,11 @@ final class Lane {
 
     String name() {
         return name;
+    }
+
+    /** The prepared statements kept on the lane's connection; only on the lane's worker, inside a task. */
+    StatementCache statements() {
+        return statements;
     }
 
     /** A cold Mono that opens the lane's JDBC connection on its worker and emits the lane. */
@@ -190,6 +198,7 @@ final class Lane {
                 T result;
                 waiter.start(wait, () -> cancelled.get() || closingFactory);
                 try {
+                    statements.closeIfInterrupted();
                     result = work.run(jdbc);
                 } catch (Throwable e) {
                     end(owner);
@@ -279,6 +288,7 @@ final class Lane {
             connection = null;
         }
         try {
+            statements.clear();
             if (jdbc != null) {
                 closeQuietly(jdbc);
             }
@@ -327,7 +337,9 @@ final class Lane {
         }
     }
 
-    private static void interruptNow(Connection connection) {
+    /** Interrupts the connection's statement; under guard. */
+    private void interruptNow(Connection connection) {
+        statements.interrupted();
         try {
             SqliteJdbc.interrupt(connection);
         } catch (SQLException e) {

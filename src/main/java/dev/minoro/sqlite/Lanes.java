@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,6 +51,8 @@ final class Lanes {
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
     private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readerNames = new AtomicInteger();
+    private final LongAdder statementsPrepared = new LongAdder();
+    private final LongAdder statementsReused = new LongAdder();
     private volatile boolean closed;
 
     /** SQLite's version: the native library's, loaded once per class loader, so read once for all factories. */
@@ -111,7 +114,8 @@ final class Lanes {
 
     /** The live counts of the lanes of each kind. */
     SqliteMetrics metrics() {
-        return new SqliteMetrics(writer == null ? null : writer.metrics(), readers == null ? null : readers.metrics());
+        return new SqliteMetrics(writer == null ? null : writer.metrics(), readers == null ? null : readers.metrics(),
+                statementsPrepared, statementsReused);
     }
 
     /** SQLite's version, known once a lane has been opened. */
@@ -196,7 +200,7 @@ final class Lanes {
     private Lane newLane(String name) {
         if (external != null) {
             return new Lane(name, external.createWorker(), () -> { }, configuration.database(),
-                    configuration.busyTimeout());
+                    configuration.busyTimeout(), statements());
         }
         String threadName = threadPrefix + name;
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
@@ -206,7 +210,12 @@ final class Lanes {
             return t;
         });
         return new Lane(name, Schedulers.fromExecutorService(thread, threadName).createWorker(), thread::shutdown,
-                configuration.database(), configuration.busyTimeout());
+                configuration.database(), configuration.busyTimeout(), statements());
+    }
+
+    /** The statement cache of a new lane, counting into the factory's figures. */
+    private StatementCache statements() {
+        return new StatementCache(configuration.statementCacheSize(), statementsPrepared, statementsReused);
     }
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */

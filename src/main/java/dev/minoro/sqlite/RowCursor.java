@@ -1,7 +1,6 @@
 package dev.minoro.sqlite;
 
 import io.r2dbc.spi.R2dbcException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,16 +24,17 @@ final class RowCursor {
 
     private final Execution execution;
     private final Lane lane;
-    private final PreparedStatement statement;
+    private final StatementCache.Prepared statement;
     private final ResultSet rows;
     private final int columns;
     private final String sql;
     private final AtomicBoolean closed = new AtomicBoolean();
     private @Nullable Object[] next; // the row read ahead; only on the lane
     private volatile boolean exhausted;
+    private boolean failed; // a fetch failed: the statement is closed, not kept; only on the lane
 
     /** @param next the row read ahead of the first batch, which starts the next one */
-    RowCursor(Execution execution, PreparedStatement statement, ResultSet rows, int columns, String sql,
+    RowCursor(Execution execution, StatementCache.Prepared statement, ResultSet rows, int columns, String sql,
             Object[] next) {
         this.execution = execution;
         this.lane = execution.lane();
@@ -66,7 +66,12 @@ final class RowCursor {
             if (next != null) {
                 batchRows.add(next);
             }
-            next = read(rows, columns, batchRows, batch);
+            try {
+                next = read(rows, columns, batchRows, batch);
+            } catch (Throwable e) {
+                failed = true;
+                throw e;
+            }
             if (next == null) {
                 exhausted = true;
                 closeOnLane();
@@ -98,10 +103,14 @@ final class RowCursor {
         });
     }
 
-    /** Closes the statement; only on the lane's worker. */
+    /** Gives the statement back (it stops reading its rows); only on the lane's worker. */
     void closeOnLane() {
         if (closed.compareAndSet(false, true)) {
-            closeQuietly(statement);
+            if (failed) {
+                statement.close();
+            } else {
+                statement.release(rows);
+            }
             execution.cursorClosed(this);
         }
     }
@@ -201,13 +210,5 @@ final class RowCursor {
             return ((Float) value).doubleValue();
         }
         return value;
-    }
-
-    static void closeQuietly(PreparedStatement statement) {
-        try {
-            statement.close();
-        } catch (SQLException e) {
-            // the statement is finalized either way
-        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -690,7 +691,7 @@ final class SqliteConnection extends DriverConnection {
         synchronized (lock) {
             markClosed();
         }
-        return release(closedError());
+        return release(this::closedError);
     }
 
     /**
@@ -701,8 +702,8 @@ final class SqliteConnection extends DriverConnection {
      */
     @Override
     public Mono<Void> preRelease() {
-        return Mono.defer(() -> release(new R2dbcNonTransientResourceException("the connection went back to its pool"
-                + " before this result was read")))
+        return Mono.defer(() -> release(() -> new R2dbcNonTransientResourceException("the connection went back to its"
+                + " pool before this result was read")))
                 .then(Mono.<Void>fromRunnable(() -> {
                     autoCommit(true);
                     isolationLevel = IsolationLevel.SERIALIZABLE;
@@ -713,17 +714,25 @@ final class SqliteConnection extends DriverConnection {
     }
 
     /**
-     * Closes unread results, rolls back an open transaction and gives back every lane the connection holds; a
-     * transaction still beginning is waited for, then rolled back.
+     * Closes unread results, failing their readers with {@code reason} (made only when there are some), rolls back
+     * an open transaction and gives back every lane the connection holds; a transaction still beginning is waited
+     * for, then rolled back.
      */
-    private Mono<Void> release(R2dbcException reason) {
+    private Mono<Void> release(Supplier<R2dbcException> reason) {
         Mono<Void> pendingBegin;
         synchronized (lock) {
             // a transaction still beginning for a caller becomes active, then is rolled back below
             pendingBegin = beginning == null ? Mono.empty() : beginning.settled();
         }
         return pendingBegin
-                .then(Flux.fromIterable(List.copyOf(executions)).flatMap(e -> e.abort(reason)).then())
+                .then(Mono.defer(() -> {
+                    List<Execution> unread = List.copyOf(executions);
+                    if (unread.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    R2dbcException error = reason.get();
+                    return Flux.fromIterable(unread).flatMap(e -> e.abort(error)).then();
+                }))
                 .then(Mono.defer(() -> {
                     Transaction t;
                     synchronized (lock) {

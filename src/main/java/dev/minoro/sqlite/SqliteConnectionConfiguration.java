@@ -32,6 +32,12 @@ public final class SqliteConnectionConfiguration {
     /** The most reader lanes a factory may have: each is a thread and an open file. */
     public static final int MAX_READER_LANES = 64;
 
+    /** Prepared statements each lane keeps for reuse, unless {@link Builder#statementCacheSize} says otherwise: 128. */
+    public static final int DEFAULT_STATEMENT_CACHE_SIZE = 128;
+
+    /** The most prepared statements a lane may keep: 65,536. */
+    public static final int MAX_STATEMENT_CACHE_SIZE = 65_536;
+
     /**
      * SQLite's {@code PRAGMA journal_mode} values (<a
      * href="https://www.sqlite.org/pragma.html#pragma_journal_mode">SQLite</a>).
@@ -88,6 +94,7 @@ public final class SqliteConnectionConfiguration {
     private final @Nullable Synchronous synchronous;
     private final boolean foreignKeys;
     private final int readerLanes;
+    private final int statementCacheSize;
     private final @Nullable Scheduler scheduler;
     private final BeginMode beginMode;
 
@@ -100,6 +107,7 @@ public final class SqliteConnectionConfiguration {
         this.synchronous = synchronous;
         this.foreignKeys = builder.foreignKeys;
         this.readerLanes = readerLanes;
+        this.statementCacheSize = builder.statementCacheSize;
         this.scheduler = builder.scheduler;
         this.beginMode = beginMode;
     }
@@ -151,6 +159,11 @@ public final class SqliteConnectionConfiguration {
         return readerLanes;
     }
 
+    /** {@return the number of prepared statements each lane keeps for reuse; 0 when none are kept} */
+    public int statementCacheSize() {
+        return statementCacheSize;
+    }
+
     /** {@return the scheduler supplied by the application, or null when each lane runs on a thread of its own} */
     public @Nullable Scheduler scheduler() {
         return scheduler;
@@ -170,7 +183,7 @@ public final class SqliteConnectionConfiguration {
     public String toString() {
         return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="
                 + busyTimeout + ", journalMode=" + journalMode + ", synchronous=" + synchronous + ", foreignKeys="
-                + foreignKeys + ", readerLanes=" + readerLanes + ", scheduler="
+                + foreignKeys + ", readerLanes=" + readerLanes + ", statementCacheSize=" + statementCacheSize + ", scheduler="
                 + (scheduler == null ? "a thread per lane" : scheduler) + ", beginMode=" + beginMode + "}";
     }
 
@@ -188,6 +201,7 @@ public final class SqliteConnectionConfiguration {
         private @Nullable Synchronous synchronous;
         private boolean foreignKeys = true;
         private @Nullable Integer readerLanes;
+        private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
         private @Nullable Scheduler scheduler;
         private @Nullable BeginMode beginMode;
 
@@ -301,6 +315,26 @@ public final class SqliteConnectionConfiguration {
                         + readerLanes);
             }
             this.readerLanes = readerLanes;
+            return this;
+        }
+
+        /**
+         * How many prepared statements each lane keeps after use, to run again without compiling them anew (each
+         * lane is one JDBC connection): the least recently used is closed beyond that. Only read-only queries that
+         * name their columns are kept ({@code SELECT *} and writes are prepared for each run), and a lane that
+         * runs DDL, {@code PRAGMA}, {@code ATTACH}, {@code VACUUM} or {@code ANALYZE} closes the ones it kept. 0
+         * to {@value #MAX_STATEMENT_CACHE_SIZE}; 0 keeps none. Default {@value #DEFAULT_STATEMENT_CACHE_SIZE}.
+         *
+         * @param statementCacheSize the most statements kept per lane
+         * @return this builder
+         * @throws IllegalArgumentException for a size out of that range, naming {@code statementCacheSize}
+         */
+        public Builder statementCacheSize(int statementCacheSize) {
+            if (statementCacheSize < 0 || statementCacheSize > MAX_STATEMENT_CACHE_SIZE) {
+                throw new IllegalArgumentException("statementCacheSize must be between 0 and "
+                        + MAX_STATEMENT_CACHE_SIZE + ", was " + statementCacheSize);
+            }
+            this.statementCacheSize = statementCacheSize;
             return this;
         }
 

@@ -33,7 +33,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Options, typed or as text: {@link #READ_ONLY}, {@link #BUSY_TIMEOUT} (or R2DBC's
  * {@link ConnectionFactoryOptions#LOCK_WAIT_TIMEOUT}), {@link #JOURNAL_MODE}, {@link #SYNCHRONOUS},
- * {@link #FOREIGN_KEYS}, {@link #READER_LANES}, {@link #BEGIN_MODE} and, from Java only, {@link #SCHEDULER}.
+ * {@link #FOREIGN_KEYS}, {@link #READER_LANES}, {@link #STATEMENT_CACHE_SIZE}, {@link #BEGIN_MODE} and, from Java
+ * only, {@link #SCHEDULER}.
  * A bad value fails with {@link IllegalArgumentException} naming the option and the value. Options that
  * SQLite has no use for (host, port, user, password, SSL) fail too; unknown options are left to others
  * (such as r2dbc-pool's).
@@ -64,6 +65,12 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
 
     /** The number of reader lanes: an {@code Integer} or its digits. */
     public static final Option<Integer> READER_LANES = Option.valueOf("readerLanes");
+
+    /**
+     * The number of prepared statements each lane keeps for reuse
+     * ({@link SqliteConnectionConfiguration.Builder#statementCacheSize}): an {@code Integer} or its digits.
+     */
+    public static final Option<Integer> STATEMENT_CACHE_SIZE = Option.valueOf("statementCacheSize");
 
     /** A {@link Scheduler} of the application's to run the lanes on (not disposed by the factory). */
     public static final Option<Scheduler> SCHEDULER = Option.valueOf("scheduler");
@@ -133,6 +140,7 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
                 builder::synchronous);
         OptionValues.set(options, FOREIGN_KEYS, OptionValues::booleanValue, builder::foreignKeys);
         OptionValues.set(options, READER_LANES, OptionValues::integerValue, builder::readerLanes);
+        OptionValues.set(options, STATEMENT_CACHE_SIZE, OptionValues::integerValue, builder::statementCacheSize);
         OptionValues.set(options, BEGIN_MODE,
                 (o, option) -> OptionValues.enumValue(o, option, SqliteConnectionConfiguration.BeginMode.class),
                 builder::beginMode);

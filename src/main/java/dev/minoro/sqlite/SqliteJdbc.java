@@ -15,8 +15,8 @@ import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
- * calls (interrupt, change counts, declared types, the busy handler) and its result codes. Review this class, and
- * run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
+ * calls (interrupt, change counts, declared types, statement reset, the busy handler) and its result codes. Review
+ * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
  * names {@code org.sqlite}.
  *
  * <p>Every call here is a JDBC call on a lane's worker, except {@link #interrupt}, which SQLite allows from any
@@ -92,6 +92,18 @@ final class SqliteJdbc {
             return null;
         }
         return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
+    }
+
+    /**
+     * SQLite's {@code sqlite3_reset} on a prepared statement, to run it again: it ends the statement's run, which
+     * sqlite-jdbc leaves open after a statement without rows, so that the statement no longer counts as active
+     * (SQLite clears an interrupt only once no statement of the connection is active). A statement that is not
+     * sqlite-jdbc's is left as it is.
+     */
+    static void reset(PreparedStatement statement) throws SQLException {
+        if (statement instanceof CoreStatement) {
+            ((CoreStatement) statement).pointer.safeRunInt((db, pointer) -> db.reset(pointer));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import reactor.pool.InstrumentedPool;
 
@@ -9,7 +10,7 @@ import reactor.pool.InstrumentedPool;
  * wait for one. Every figure is a count (of lanes, or of waiting calls), never a duration.
  *
  * <p>A live view, safe to read from any thread: each method reads the count of that moment from the lanes'
- * pools, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer gauge per count)
+ * pools and counters, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer gauge per count)
  * as well as checks that nothing is left leased. Counts are read one at a time, so while calls come and go two
  * counts read one after the other (or a sum of both kinds) may be of slightly different moments.
  *
@@ -22,10 +23,15 @@ public final class SqliteMetrics {
 
     private final LaneMetrics writer;
     private final LaneMetrics readers;
+    private final LongAdder prepared;
+    private final LongAdder reused;
 
-    SqliteMetrics(InstrumentedPool.@Nullable PoolMetrics writer, InstrumentedPool.@Nullable PoolMetrics readers) {
+    SqliteMetrics(InstrumentedPool.@Nullable PoolMetrics writer, InstrumentedPool.@Nullable PoolMetrics readers,
+            LongAdder prepared, LongAdder reused) {
         this.writer = new LaneMetrics(writer);
         this.readers = new LaneMetrics(readers);
+        this.prepared = prepared;
+        this.reused = reused;
     }
 
     /** {@return the writer lane: every write and transaction (none in a read-only factory, whose counts stay 0)} */
@@ -51,9 +57,24 @@ public final class SqliteMetrics {
         return writer.pendingAcquireSize() + readers.pendingAcquireSize();
     }
 
+    /**
+     * {@return the statements SQLite has compiled for this factory's calls since it was made} Each run of a statement
+     * that its lane did not keep from an earlier run (see
+     * {@link SqliteConnectionConfiguration.Builder#statementCacheSize}) counts once.
+     */
+    public long statementsPrepared() {
+        return prepared.sum();
+    }
+
+    /** {@return the runs of a statement that its lane had kept from an earlier run, since the factory was made} */
+    public long statementsReused() {
+        return reused.sum();
+    }
+
     @Override
     public String toString() {
-        return "SqliteMetrics{writer=" + writer + ", readers=" + readers + "}";
+        return "SqliteMetrics{writer=" + writer + ", readers=" + readers + ", statementsPrepared="
+                + statementsPrepared() + ", statementsReused=" + statementsReused() + "}";
     }
 
     /** The lanes of one kind; all counts are 0 for a kind that the factory does not have. */

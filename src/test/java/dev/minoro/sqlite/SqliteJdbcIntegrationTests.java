@@ -1,6 +1,7 @@
 package dev.minoro.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.Function;
@@ -50,6 +52,52 @@ final class SqliteJdbcIntegrationTests {
         try (Connection reader = SqliteJdbc.open(directory.resolve("open.db").toString(), true)) {
             SQLException refused = assertThrows(SQLException.class, () -> execute(reader, "INSERT INTO t VALUES (1)"));
             assertEquals(8, SqliteJdbc.extendedCode(refused), refused.getMessage()); // SQLITE_READONLY
+        }
+    }
+
+    /**
+     * What the lanes' statement cache relies on: a statement reset with {@link SqliteJdbc#reset} runs again; and
+     * while a statement that ran before an interrupt stays open, SQLite goes on failing the connection's new
+     * statements with SQLITE_INTERRUPT, until that statement is closed. So a lane closes the statements it kept
+     * once it has interrupted one (see {@code StatementCache.closeIfInterrupted}).
+     */
+    @Test
+    void aStatementKeptAcrossAnInterruptFailsTheNextStatementsUntilItIsClosed() throws Exception {
+        try (Connection connection = open("reset.db")) {
+            execute(connection, "CREATE TABLE t (v INTEGER)");
+            PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (1)");
+            assertFalse(insert.execute());
+            SqliteJdbc.reset(insert);
+            assertFalse(insert.execute(), "a reset statement runs again");
+            SqliteJdbc.reset(insert);
+            try (PreparedStatement endless = connection.prepareStatement("WITH RECURSIVE n(i) AS (SELECT 1"
+                    + " UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")) {
+                // interrupts until the endless statement has ended: one interrupt may come before it starts
+                AtomicBoolean ended = new AtomicBoolean();
+                Thread interrupter = new Thread(() -> {
+                    try {
+                        while (!ended.get()) {
+                            SqliteJdbc.interrupt(connection);
+                            Thread.sleep(1);
+                        }
+                    } catch (InterruptedException | SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                interrupter.start();
+                SQLException interrupted = assertThrows(SQLException.class, endless::execute);
+                ended.set(true);
+                interrupter.join();
+                assertEquals(9, SqliteJdbc.extendedCode(interrupted), interrupted.getMessage()); // SQLITE_INTERRUPT
+            }
+            SQLException still = assertThrows(SQLException.class, () -> execute(connection, "SELECT count(*) FROM t"));
+            assertEquals(9, SqliteJdbc.extendedCode(still), still.getMessage());
+            insert.close();
+            try (Statement next = connection.createStatement();
+                    ResultSet count = next.executeQuery("SELECT count(*) FROM t")) {
+                assertTrue(count.next());
+                assertEquals(2, count.getInt(1));
+            }
         }
     }
 

@@ -22,6 +22,14 @@ public record BoundSql(String sql, SqlScript.Part part, Object[] values) {
         return new BoundSql(part.sql(), part, new Object[0]);
     }
 
+    /**
+     * Whether a prepared statement of {@link #sql} may be kept and run again ({@link SqlScript.Part#reusable()}); a
+     * statement to which the driver appended a {@code RETURNING} clause is a write, never kept.
+     */
+    public boolean reusable() {
+        return part.reusable() && sql.equals(part.sql());
+    }
+
     /** Whether {@code part}'s values are bound by name ({@code :name}, {@code @name}, {@code $name}). */
     public boolean named() {
         return !part.names().isEmpty();

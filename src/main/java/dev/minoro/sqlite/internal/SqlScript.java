@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL text as the driver needs to know it before it reaches SQLite: the statements it holds (split at
@@ -22,6 +23,15 @@ import java.util.Map;
  */
 public final class SqlScript {
 
+    /** Texts up to this many characters are kept parsed: an application's statements, not its bulk scripts. */
+    private static final int PARSED_MAX_LENGTH = 4096;
+
+    /** How many parsed texts are kept; beyond that the whole set is dropped and refilled by use. */
+    private static final int PARSED_MAX_COUNT = 1024;
+
+    /** Parsed texts, shared by every factory of the class loader: a script is immutable. */
+    private static final ConcurrentHashMap<String, SqlScript> PARSED = new ConcurrentHashMap<>();
+
     private final String sql;
     private final List<Part> statements;
 
@@ -30,9 +40,23 @@ public final class SqlScript {
         this.statements = statements;
     }
 
-    /** Parses {@code sql}; never fails (SQLite reports syntax errors when the statement runs). */
+    /**
+     * Parses {@code sql}; never fails (SQLite reports syntax errors when the statement runs). A text parsed before
+     * is not parsed again (an application runs the same statements over and over).
+     */
     public static SqlScript parse(String sql) {
-        return new Lexer(sql).script();
+        if (sql.length() > PARSED_MAX_LENGTH) {
+            return new Lexer(sql).script();
+        }
+        SqlScript parsed = PARSED.get(sql);
+        if (parsed == null) {
+            parsed = new Lexer(sql).script();
+            if (PARSED.size() >= PARSED_MAX_COUNT) {
+                PARSED.clear();
+            }
+            PARSED.put(sql, parsed);
+        }
+        return parsed;
     }
 
     public String sql() {
@@ -79,9 +103,33 @@ public final class SqlScript {
      * @param writeKeyword    whether INSERT, UPDATE, DELETE or REPLACE (not the function) occurs outside quotes
      * @param returning       whether RETURNING occurs outside quotes
      * @param transactionControl whether it starts with BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or RELEASE
+     * @param wildcard        whether a {@code *} occurs outside quotes other than as {@code (*)}: {@code SELECT *} or
+     *                        {@code t.*}, whose columns depend on the schema (a multiplication counts too)
      */
     public record Part(String sql, int parameterCount, Map<String, Integer> names, String firstKeyword,
-            boolean writeKeyword, boolean returning, boolean transactionControl) {
+            boolean writeKeyword, boolean returning, boolean transactionControl, boolean wildcard) {
+
+        /**
+         * Whether a prepared statement of this SQL may be kept and run again: a clearly read-only query
+         * ({@link #readOnly()}) whose columns are named in its text (no {@link #wildcard}), so that a schema change
+         * cannot alter the shape of its rows; SQLite prepares such a statement again by itself when the schema
+         * changes. Writes are not kept: an open statement that has written keeps a later {@code sqlite3_interrupt}
+         * in force for every new statement of the connection.
+         */
+        public boolean reusable() {
+            return readOnly() && !wildcard;
+        }
+
+        /**
+         * Whether the statement may change the schema, or what a prepared statement depends on: DDL,
+         * {@code ATTACH}, {@code DETACH}, {@code VACUUM}, {@code ANALYZE}, {@code REINDEX} and {@code PRAGMA}.
+         */
+        public boolean schemaChange() {
+            return switch (firstKeyword) {
+                case "CREATE", "ALTER", "DROP", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX", "PRAGMA" -> true;
+                default -> false;
+            };
+        }
 
         /**
          * Clearly read-only: it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or
@@ -136,6 +184,8 @@ public final class SqlScript {
         private int keywordCount;
         private boolean writeKeyword;
         private boolean returning;
+        private boolean wildcard;
+        private char previous; // the last character of the previous token of the statement
         private boolean trigger;
         private boolean triggerBody;
         private int caseDepth;
@@ -208,11 +258,16 @@ public final class SqlScript {
                 keyword(sql.substring(tokenStart, pos).toUpperCase(Locale.ROOT));
             } else {
                 pos++;
+                // count(*) names no column; any other * (SELECT *, t.*) depends on the schema
+                if (c == '*' && !(previous == '(' && nextSignificant() == ')')) {
+                    wildcard = true;
+                }
             }
             if (start < 0) {
                 start = tokenStart;
             }
             end = pos;
+            previous = sql.charAt(pos - 1);
         }
 
         private void keyword(String word) {
@@ -263,7 +318,7 @@ public final class SqlScript {
                     default -> false;
                 };
                 parts.add(new Part(text, maxParameter, Collections.unmodifiableMap(new LinkedHashMap<>(names)),
-                        firstKeyword, writeKeyword, returning, control));
+                        firstKeyword, writeKeyword, returning, control, wildcard));
             }
             start = -1;
             end = 0;
@@ -275,6 +330,8 @@ public final class SqlScript {
             keywordCount = 0;
             writeKeyword = false;
             returning = false;
+            wildcard = false;
+            previous = 0;
             trigger = false;
             triggerBody = false;
             caseDepth = 0;

@@ -56,6 +56,42 @@ final class SqlScriptTests {
     }
 
     @Test
+    void aQueryIsReusableWhenItNamesItsColumns() {
+        for (String sql : List.of("SELECT a, b FROM t WHERE id = ?", "SELECT count(*) FROM t", "SELECT count( * ) FROM t",
+                "SELECT '*', \"*\", [*] FROM t -- *\n", "SELECT a /* * */ FROM t",
+                "WITH x AS (SELECT a FROM t) SELECT a FROM x", "VALUES (1)")) {
+            assertTrue(only(sql).reusable(), sql);
+            assertFalse(only(sql).wildcard(), sql);
+        }
+        for (String sql : List.of("INSERT INTO t (a) VALUES (?)", "UPDATE t SET a = ? WHERE b = ?", "DELETE FROM t",
+                "REPLACE INTO t (a) VALUES (1)", "INSERT INTO t (a) VALUES (1) RETURNING a",
+                "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x")) {
+            assertFalse(only(sql).reusable(), sql);
+        }
+        for (String sql : List.of("SELECT * FROM t", "SELECT t.* FROM t", "SELECT a FROM (SELECT * FROM t)",
+                "INSERT INTO t (a) VALUES (1) RETURNING *", "SELECT a * 2 FROM t")) {
+            assertTrue(only(sql).wildcard(), sql);
+            assertFalse(only(sql).reusable(), sql);
+        }
+        for (String sql : List.of("CREATE TABLE t (a)", "PRAGMA user_version", "BEGIN", "COMMIT", "ATTACH 'x' AS y",
+                "VACUUM", "ANALYZE", "DROP TABLE t", "ALTER TABLE t ADD COLUMN b")) {
+            assertFalse(only(sql).reusable(), sql);
+        }
+    }
+
+    @Test
+    void schemaChangesAreDdlAndWhatAPreparedStatementDependsOn() {
+        for (String sql : List.of("CREATE TABLE t (a)", "create index i on t (a)", "ALTER TABLE t ADD COLUMN b",
+                "DROP TABLE t", "PRAGMA foreign_keys = ON", "ATTACH 'x' AS y", "DETACH y", "VACUUM", "ANALYZE",
+                "REINDEX")) {
+            assertTrue(only(sql).schemaChange(), sql);
+        }
+        for (String sql : List.of("SELECT 1", "INSERT INTO t VALUES (1)", "BEGIN", "SAVEPOINT s")) {
+            assertFalse(only(sql).schemaChange(), sql);
+        }
+    }
+
+    @Test
     void readOnlyMeansSelectValuesOrWithThatChangeNothing() {
         assertTrue(only("  select * from a").readOnly());
         assertTrue(only("/* x */ VALUES (1)").readOnly());

@@ -1,0 +1,198 @@
+package dev.minoro.sqlite;
+
+import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.SqliteResultCodes;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The prepared statements of one lane's JDBC connection, kept after use to run again, as r2dbc-postgresql's
+ * {@code preparedStatementCacheQueries} keeps its server-side statements: a statement run often is compiled
+ * by SQLite once per lane, not once per call. Its columns' metadata is still read at each run, from the statement
+ * as SQLite last compiled it.
+ *
+ * <p>Only queries whose shape the schema cannot change are kept ({@link BoundSql#reusable()}: read-only statements
+ * that name their columns); SQLite compiles a kept statement again by itself when the schema changes. A
+ * statement that may change the schema, run on the lane, empties the cache. At most {@code capacity} idle
+ * statements are kept, the least recently used closed first; a statement in use (its rows being read) is out of
+ * the cache, so that a second use of the same SQL meanwhile gets a statement of its own.
+ *
+ * <p>Only on the lane's worker, like the connection it prepares on: nothing here is synchronized.
+ */
+final class StatementCache {
+
+    private final int capacity;
+    private final LinkedHashMap<String, Prepared> idle = new LinkedHashMap<>(16, 0.75f, true);
+    private final LongAdder prepared;
+    private final LongAdder reused;
+    private volatile int interrupts; // counted by any thread, under its lane's guard
+    private int interruptsSeen; // only on the worker
+
+    /**
+     * @param capacity the most idle statements kept; 0 keeps none
+     * @param prepared counts each statement prepared
+     * @param reused   counts each run of a kept statement
+     */
+    StatementCache(int capacity, LongAdder prepared, LongAdder reused) {
+        this.capacity = capacity;
+        this.prepared = prepared;
+        this.reused = reused;
+    }
+
+    /**
+     * A statement of {@code step}'s SQL ready to bind: a kept one, or one prepared now. Its user gives it back with
+     * {@link Prepared#release()} when done, or {@link Prepared#close()} after a failure.
+     */
+    Prepared take(Connection jdbc, BoundSql step) throws SQLException {
+        int interruptsNow = interrupts;
+        boolean reusable = capacity > 0 && step.reusable();
+        if (reusable) {
+            Prepared kept = idle.remove(step.sql());
+            if (kept != null) {
+                reused.increment();
+                return kept;
+            }
+        }
+        PreparedStatement statement = prepare(jdbc, step.sql());
+        prepared.increment();
+        try {
+            int expected = step.part().parameterCount();
+            int actual = statement.getParameterMetaData().getParameterCount();
+            if (actual != expected) {
+                throw new R2dbcNonTransientResourceException("SQLite counts " + actual + " parameters in this statement"
+                        + " where the driver counted " + expected + "; bind by index with ?NNN placeholders", null, 0,
+                        step.sql());
+            }
+        } catch (Throwable e) {
+            closeQuietly(statement);
+            throw e;
+        }
+        return new Prepared(step.sql(), statement, reusable, interruptsNow);
+    }
+
+    /**
+     * {@code sqlite3_interrupt} was called on the lane's connection: statements kept or in use now are closed, not
+     * kept, when next seen on the worker. From any thread, under the lane's guard.
+     */
+    void interrupted() {
+        interrupts++;
+    }
+
+    /**
+     * Closes the kept statements if the connection was interrupted since the last call: SQLite may go on failing
+     * every statement of the connection with SQLITE_INTERRUPT while statements that ran before the interrupt stay
+     * open. On the worker, before each task.
+     */
+    void closeIfInterrupted() {
+        int interruptsNow = interrupts;
+        if (interruptsNow != interruptsSeen) {
+            clear();
+            interruptsSeen = interruptsNow;
+        }
+    }
+
+    /** Closes every idle statement: the schema may have changed, or the connection is closing. */
+    void clear() {
+        for (Iterator<Prepared> each = idle.values().iterator(); each.hasNext();) {
+            Prepared prepared = each.next();
+            each.remove();
+            closeQuietly(prepared.statement);
+        }
+    }
+
+    /**
+     * Prepares {@code sql}. SQLite compiles against the schema it last read and checks the schema only when a
+     * statement starts, so a table that another connection changed can fail to compile with a stale error
+     * (such as "table t has 2 columns but 1 values were supplied"); after an SQLITE_ERROR, reading the schema
+     * table (which checks the schema cookie) drops a stale schema, and the statement is prepared once more.
+     */
+    private static PreparedStatement prepare(Connection jdbc, String sql) throws SQLException {
+        try {
+            return jdbc.prepareStatement(sql);
+        } catch (SQLException e) {
+            if ((SqliteJdbc.extendedCode(e) & 0xff) != SqliteResultCodes.SQLITE_ERROR) {
+                throw e;
+            }
+            try (Statement refresh = jdbc.createStatement();
+                    ResultSet schema = refresh.executeQuery("SELECT 1 FROM sqlite_master LIMIT 1")) {
+                while (schema.next()) {
+                    // reading the schema table checks the schema cookie, which drops a stale schema
+                }
+            }
+            return jdbc.prepareStatement(sql);
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            // the statement is finalized either way
+        }
+    }
+
+    /** One prepared statement, taken from the cache (or made) for one run. */
+    final class Prepared {
+
+        private final String sql;
+        final PreparedStatement statement;
+        private final boolean reusable;
+        private final int interruptsAtTake;
+
+        private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
+            this.sql = sql;
+            this.statement = statement;
+            this.reusable = reusable;
+            this.interruptsAtTake = interruptsAtTake;
+        }
+
+        /**
+         * Done with the statement: it is reset (ending the read it may hold open) and its bound values dropped, then
+         * kept for the next run of its SQL, or closed when it is not to be kept, the connection was interrupted since
+         * it was taken, or the cache is full.
+         *
+         * @param rows the rows of its run, or null when it had none
+         */
+        void release(@Nullable ResultSet rows) {
+            if (!reusable || interruptsAtTake != interrupts) {
+                closeQuietly(statement);
+                return;
+            }
+            try {
+                if (rows != null) {
+                    rows.close();
+                }
+                SqliteJdbc.reset(statement);
+                statement.clearParameters();
+            } catch (SQLException e) {
+                closeQuietly(statement);
+                return;
+            }
+            Prepared other = idle.put(sql, this);
+            if (other != null) {
+                // the same SQL ran twice at once: keep one
+                closeQuietly(other.statement);
+            }
+            if (idle.size() > capacity) {
+                Iterator<Map.Entry<String, Prepared>> eldest = idle.entrySet().iterator();
+                Prepared evicted = eldest.next().getValue();
+                eldest.remove();
+                closeQuietly(evicted.statement);
+            }
+        }
+
+        /** Closes the statement for good: after a failure, whatever state it was left in. */
+        void close() {
+            closeQuietly(statement);
+        }
+    }
+}

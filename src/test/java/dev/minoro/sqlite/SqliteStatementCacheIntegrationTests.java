@@ -1,0 +1,213 @@
+package dev.minoro.sqlite;
+
+import static dev.minoro.testing.R2dbcCalls.query;
+import static dev.minoro.testing.R2dbcCalls.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Nullability;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The prepared statements each lane keeps ({@code statementCacheSize}): a query run again is not compiled again,
+ * gives the right rows for its new values, holds no read open between runs, and follows schema changes made by its
+ * own lane and by other connections. The cancellation tests cover interrupts with kept statements.
+ */
+final class SqliteStatementCacheIntegrationTests {
+
+    @TempDir
+    Path directory;
+
+    private SqliteConnectionFactory factory;
+
+    @AfterEach
+    void close() {
+        if (factory != null) {
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    private SqliteConnectionFactory open(int cacheSize) {
+        factory = SqliteTesting.file(directory.resolve("cache.db"), b -> b.readerLanes(1).statementCacheSize(cacheSize));
+        update(factory, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER)")
+                .block(SqliteTesting.TIMEOUT);
+        for (int i = 1; i <= 5; i++) {
+            update(factory, "INSERT INTO item (name, qty) VALUES (?, ?)", "item" + i, i).block(SqliteTesting.TIMEOUT);
+        }
+        return factory;
+    }
+
+    private static List<String> namesWithQty(ConnectionFactory factory, long qty) {
+        return query(factory, "SELECT name FROM item WHERE qty = ?", r -> r.get(0, String.class), qty)
+                .collectList().block(SqliteTesting.TIMEOUT);
+    }
+
+    @Test
+    void aStatementRunAgainIsNotPreparedAgainAndBindsItsNewValues() {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        assertEquals(List.of("item1"), namesWithQty(factory, 1));
+        long prepared = factory.metrics().statementsPrepared();
+        long reused = factory.metrics().statementsReused();
+        for (int round = 0; round < 3; round++) {
+            for (long qty = 1; qty <= 5; qty++) {
+                assertEquals(List.of("item" + qty), namesWithQty(factory, qty));
+            }
+        }
+        assertEquals(List.of(), namesWithQty(factory, 6));
+        assertEquals(prepared, factory.metrics().statementsPrepared(), factory.metrics().toString());
+        assertEquals(reused + 16, factory.metrics().statementsReused(), factory.metrics().toString());
+    }
+
+    @Test
+    void aCacheSizeOfZeroPreparesEveryRun() {
+        open(0);
+        long prepared = factory.metrics().statementsPrepared();
+        for (long qty = 1; qty <= 5; qty++) {
+            assertEquals(List.of("item" + qty), namesWithQty(factory, qty));
+        }
+        assertEquals(prepared + 5, factory.metrics().statementsPrepared());
+        assertEquals(0, factory.metrics().statementsReused());
+    }
+
+    @Test
+    void theCacheSizeIsAnOptionOfTheUrl() {
+        ConnectionFactory fromUrl = ConnectionFactories.get("r2dbc:sqlite:///" + directory.resolve("url.db")
+                + "?statementCacheSize=0");
+        try {
+            update(fromUrl, "CREATE TABLE t (a INTEGER)").block(SqliteTesting.TIMEOUT);
+            for (int i = 0; i < 3; i++) {
+                query(fromUrl, "SELECT count(a) FROM t", r -> r.get(0)).blockLast(SqliteTesting.TIMEOUT);
+            }
+            assertEquals(0, ((SqliteConnectionFactory) fromUrl).metrics().statementsReused());
+        } finally {
+            SqliteTesting.close((SqliteConnectionFactory) fromUrl).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    @Test
+    void aKeptStatementHoldsNoReadOpenBetweenRuns() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        // rows read in batches: the statement stops at its last row, and one that the reader cancels half-way
+        List<Long> all = Flux.usingWhen(factory.create(),
+                c -> Flux.from(c.createStatement("SELECT id FROM item ORDER BY id").fetchSize(2).execute())
+                        .concatMap(r -> r.map(row -> row.get(0, Long.class))), Connection::close)
+                .collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), all);
+        List<Long> some = Flux.usingWhen(factory.create(),
+                c -> Flux.from(c.createStatement("SELECT id FROM item ORDER BY id").fetchSize(2).execute())
+                        .concatMap(r -> r.map(row -> row.get(0, Long.class))), Connection::close)
+                .take(3).collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of(1L, 2L, 3L), some);
+        assertEquals(List.of("item2"), namesWithQty(factory, 2));
+        assertTrue(factory.metrics().statementsReused() > 0, factory.metrics().toString());
+        SqliteTesting.awaitNothingLeased(factory);
+        // a statement left mid-read keeps its read transaction, and a checkpoint cannot truncate the WAL behind it
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+                java.sql.Statement checkpoint = other.createStatement()) {
+            other.createStatement().execute("INSERT INTO item (name, qty) VALUES ('late', 9)");
+            try (ResultSet result = checkpoint.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                result.next();
+                assertEquals(0, result.getInt(1), "a kept statement still holds a read of the database");
+            }
+        }
+        assertEquals(List.of("late"), namesWithQty(factory, 9));
+    }
+
+    @Test
+    void theSameSqlReadTwiceAtOnceInOneTransactionGetsTwoStatements() {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String sql = "SELECT id FROM item WHERE id >= ? ORDER BY id";
+        for (int round = 0; round < 2; round++) {
+            List<String> pairs = Flux.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction()).thenMany(
+                    Flux.zip(ids(c, sql, 1), ids(c, sql, 2), (a, b) -> a + ":" + b)), Connection::close)
+                    .collectList().block(SqliteTesting.TIMEOUT);
+            assertEquals(List.of("1:2", "2:3", "3:4", "4:5"), pairs);
+        }
+    }
+
+    private static Flux<Long> ids(Connection connection, String sql, long from) {
+        return Flux.from(connection.createStatement(sql).bind(0, from).fetchSize(1).execute())
+                .concatMap(r -> r.map(row -> row.get(0, Long.class)));
+    }
+
+    @Test
+    void aSchemaChangeOnTheSameLaneIsSeenByTheStatementsItKept() {
+        factory = SqliteTesting.file(directory.resolve("one-lane.db"), b -> b.journalMode(
+                SqliteConnectionConfiguration.JournalMode.DELETE));
+        update(factory, "CREATE TABLE t (a INTEGER, b TEXT)").block(SqliteTesting.TIMEOUT);
+        update(factory, "INSERT INTO t VALUES (1, 'one')").block(SqliteTesting.TIMEOUT);
+        assertEquals("a INTEGER NULLABLE=1, b TEXT NULLABLE=one", describe(factory, "SELECT a, b FROM t"));
+        update(factory, "DROP TABLE t").block(SqliteTesting.TIMEOUT);
+        update(factory, "CREATE TABLE t (b BLOB NOT NULL, a TEXT NOT NULL)").block(SqliteTesting.TIMEOUT);
+        update(factory, "INSERT INTO t VALUES (x'01', 'first')").block(SqliteTesting.TIMEOUT);
+        assertEquals("a TEXT NON_NULL=first, b BLOB NON_NULL=bytes",
+                describe(factory, "SELECT a, b FROM t"));
+    }
+
+    @Test
+    void aSchemaChangeByAnotherConnectionIsSeenByTheStatementsALaneKept() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        SqliteTesting.openReaderLane(factory);
+        assertEquals("name TEXT NON_NULL=item1, qty INTEGER NULLABLE=1",
+                describe(factory, "SELECT name, qty FROM item WHERE id = 1"));
+        assertEquals(3, columns(factory, "SELECT * FROM item WHERE id = 1"));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+                java.sql.Statement ddl = other.createStatement()) {
+            ddl.execute("DROP TABLE item");
+            ddl.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, qty REAL NOT NULL, name TEXT, extra TEXT)");
+            ddl.execute("INSERT INTO item VALUES (1, 2.5, NULL, 'more')");
+        }
+        assertEquals("name TEXT NULLABLE=null, qty REAL NON_NULL=2.5",
+                describe(factory, "SELECT name, qty FROM item WHERE id = 1"));
+        assertEquals(4, columns(factory, "SELECT * FROM item WHERE id = 1"));
+    }
+
+    /** Each column of the statement's one row: name, declared type, nullability and value. */
+    private static String describe(ConnectionFactory factory, String sql) {
+        return select(factory, sql, (row, metadata) -> metadata.getColumnMetadatas().stream()
+                .map(column -> {
+                    Object value = row.get(column.getName());
+                    String shown = value instanceof java.nio.ByteBuffer ? "bytes" : String.valueOf(value);
+                    Nullability nullability = column.getNullability();
+                    return column.getName() + " " + column.getType().getName() + " " + nullability + "=" + shown;
+                })
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static int columns(ConnectionFactory factory, String sql) {
+        return select(factory, sql, (row, metadata) -> metadata.getColumnMetadatas().size());
+    }
+
+    private static <T> T select(ConnectionFactory factory, String sql, BiFunction<Row, RowMetadata, T> mapper) {
+        return Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(sql).execute())
+                        .concatMap((Result r) -> r.map(mapper)), Connection::close)
+                .single().block(SqliteTesting.TIMEOUT);
+    }
+
+    @Test
+    void theCacheSizeIsChecked() {
+        for (int bad : IntStream.of(-1, SqliteConnectionConfiguration.MAX_STATEMENT_CACHE_SIZE + 1).toArray()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SqliteConnectionConfiguration.builder().statementCacheSize(bad));
+            assertEquals("statementCacheSize must be between 0 and 65536, was " + bad, e.getMessage());
+        }
+    }
+}
