@@ -16,6 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +197,7 @@ final class Execution {
      * back to its pool: such a transaction is rolled back and the execution fails.
      */
     private static void requireNoTransaction(Connection jdbc, String sql) throws SQLException {
-        try (java.sql.Statement probe = jdbc.createStatement()) {
+        try (Statement probe = jdbc.createStatement()) {
             try {
                 probe.execute("BEGIN");
             } catch (SQLException alreadyInTransaction) {
@@ -284,7 +286,7 @@ final class Execution {
 
     private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
         if (value == SqliteValues.NULL) {
-            statement.setNull(parameter, java.sql.Types.NULL);
+            statement.setNull(parameter, Types.NULL);
         } else if (value instanceof Long) {
             statement.setLong(parameter, (Long) value);
         } else if (value instanceof Double) {
@@ -361,7 +363,7 @@ final class Execution {
     }
 
     private static @Nullable Void rollbackAnyTransaction(Connection jdbc) {
-        try (java.sql.Statement statement = jdbc.createStatement()) {
+        try (Statement statement = jdbc.createStatement()) {
             statement.execute("ROLLBACK");
         } catch (SQLException e) {
             // no transaction was open
