@@ -22,15 +22,15 @@ public record Repositories(UserRepository users, RoleRepository roles, LoginStor
         SessionRepository sessions, SpringSessionStore springSessions) {
 
     /**
-     * The repositories over {@code database}. Seeds a random generator from the operating system and
-     * loads the JDK's Unicode tables that input checks read, which may block: call it where blocking is
-     * allowed.
+     * The repositories over {@code database}. Seeds the process's random generator from the operating system
+     * (the first time) and loads the JDK's Unicode tables that input checks read, which may block: call it where
+     * blocking is allowed.
      */
     public static Repositories create(Database database, MinoroConfig config, PasswordHasher hasher,
             Lifecycle lifecycle) {
         Inputs.preload();
         Sql sql = Sql.of(database.dialect());
-        SecureRandom random = UuidV7.seededDrbg();
+        SecureRandom random = UuidV7.sharedDrbg();
         UuidV7 ids = new UuidV7(config.clock(), random);
         SessionTokens tokens = new SessionTokens(random);
         SqlUserRepository users = new SqlUserRepository(database, sql, config.clock(), ids, hasher, config, lifecycle);

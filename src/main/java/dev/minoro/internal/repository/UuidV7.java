@@ -29,6 +29,20 @@ final class UuidV7 {
     }
 
     /**
+     * The process's DRBG {@code SecureRandom} (thread-safe) for ids and session tokens, seeded from the operating
+     * system by the first call in the class loader, which may block (call it where blocking is allowed); later
+     * calls, such as every later boot of a serverless function's warm JVM, return it at once.
+     */
+    static SecureRandom sharedDrbg() {
+        return SharedDrbg.INSTANCE;
+    }
+
+    /** Holds the shared DRBG: made and seeded when first asked for. */
+    private static final class SharedDrbg {
+        static final SecureRandom INSTANCE = seededDrbg();
+    }
+
+    /**
      * A new DRBG {@code SecureRandom} (thread-safe), seeded now from the operating system, which may block: the
      * first {@code nextBytes()} otherwise reads the system's entropy on whatever thread asks.
      */
