@@ -58,7 +58,7 @@ public final class Charts {
         String[][] series = {{"minoro", "Minoro"}, {"flyway", "Flyway migrate() + connect"}, {"rawFloor", "raw floor"}};
         int bars = 0;
         for (String db : new String[] {"sqlite", "postgres"}) {
-            for (String migrations : new String[] {"1", "50"}) {
+            for (String migrations : BootBenchmark.MIGRATIONS) {
                 String category = (db.equals("sqlite") ? "SQLite" : "PostgreSQL") + ", " + migrations
                         + (migrations.equals("1") ? " migration" : " migrations");
                 for (String[] s : series) {

@@ -33,6 +33,7 @@ final class Workload {
     private static final int STRIDE = 7919; // prime, so that consecutive operations visit users far apart
 
     private final AtomicLong next = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
     private final String nonce = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
 
     /** The next operation's number. */
@@ -45,8 +46,12 @@ final class Workload {
         return next.getAndAdd(count);
     }
 
-    /** Starts numbering again (the assign benchmarks, after their memberships were cleared). */
+    /**
+     * Starts numbering again (the assign benchmarks, after their memberships were cleared); the emails of
+     * {@link #newEmail} stay new, since the users made before the restart are still there.
+     */
     void restart() {
+        restarts.incrementAndGet();
         next.set(0);
     }
 
@@ -60,9 +65,9 @@ final class Workload {
         return (int) ((k * STRIDE) % SESSIONS);
     }
 
-    /** The email of the user operation {@code k} creates: new in every trial. */
+    /** The email of the user operation {@code k} creates: new in every trial and every iteration. */
     String newEmail(long k) {
-        return "new-" + nonce + "-" + k + "@example.com";
+        return "new-" + nonce + "-" + restarts.get() + "-" + k + "@example.com";
     }
 
     static String normalised(String email) {
