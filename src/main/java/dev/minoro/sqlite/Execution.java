@@ -211,8 +211,8 @@ final class Execution {
     private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         StatementCache statements = lane.statements();
         if (step.part().schemaChange()) {
-            // kept statements name their columns, and SQLite compiles them again itself; their kept column
-            // metadata may not survive the change
+            // SQLite would compile the kept statements again itself, but those of a dropped table or index are of
+            // no more use, and a lane that changes its schema is rarely a hot one
             statements.clear();
         }
         StatementCache.Prepared prepared = statements.take(jdbc, step);

@@ -51,7 +51,7 @@ final class Lane {
     private final String database;
     private final Duration busyTimeout;
     private final Waiter waiter = new Waiter();
-    private final StatementCache statements; // only on the worker
+    private final StatementCache statements; // on the worker, but for interrupted() under guard
     private final Object guard = new Object();
     private @Nullable Connection connection; // under guard; used only on the worker
     private boolean closing; // under guard: no task is accepted after the close task

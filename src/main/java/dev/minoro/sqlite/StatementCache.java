@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * statements are kept, the least recently used closed first; a statement in use (its rows being read) is out of
  * the cache, so that a second use of the same SQL meanwhile gets a statement of its own.
  *
- * <p>Only on the lane's worker, like the connection it prepares on: nothing here is synchronized.
+ * <p>Only on the lane's worker, like the connection it prepares on, except {@link #interrupted()}: nothing else here
+ * is synchronized.
  */
 final class StatementCache {
 
@@ -50,7 +51,7 @@ final class StatementCache {
 
     /**
      * A statement of {@code step}'s SQL ready to bind: a kept one, or one prepared now. Its user gives it back with
-     * {@link Prepared#release()} when done, or {@link Prepared#close()} after a failure.
+     * {@link Prepared#release(ResultSet)} when done, or {@link Prepared#close()} after a failure.
      */
     Prepared take(Connection jdbc, BoundSql step) throws SQLException {
         int interruptsNow = interrupts;
@@ -59,6 +60,7 @@ final class StatementCache {
             Prepared kept = idle.remove(step.sql());
             if (kept != null) {
                 reused.increment();
+                kept.interruptsAtTake = interruptsNow;
                 return kept;
             }
         }
@@ -146,7 +148,7 @@ final class StatementCache {
         private final String sql;
         final PreparedStatement statement;
         private final boolean reusable;
-        private final int interruptsAtTake;
+        private int interruptsAtTake; // only on the worker
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
