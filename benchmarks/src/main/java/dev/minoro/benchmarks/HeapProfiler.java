@@ -24,7 +24,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * What a benchmark keeps on the heap, as JMH's {@code -prof gc} does not say: the largest heap in use right
  * after a garbage collection during each iteration (the live objects at that moment, objects being worked on
  * included: a login's 19 MiB Argon2 memory while it hashes), in MiB, and how many collections gave it.
- * {@code -prof dev.minoro.benchmarks.HeapProfiler}. Reports NaN for an iteration without a collection.
+ * {@code -prof dev.minoro.benchmarks.HeapProfiler}. An iteration without a collection reports no heap figure, only
+ * its count of collections (0).
  */
 public final class HeapProfiler implements InternalProfiler {
 
@@ -71,8 +72,12 @@ public final class HeapProfiler implements InternalProfiler {
     public List<? extends Result<?>> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
             IterationResult result) {
         long max = maxAfterGc.get();
-        return List.of(
-                new ScalarResult("heap.maxAfterGc", max < 0 ? Double.NaN : max / MIB, "MiB", AggregationPolicy.MAX),
-                new ScalarResult("heap.collections", collections.get(), "#", AggregationPolicy.SUM));
+        ScalarResult count = new ScalarResult("heap.collections", collections.get(), "#", AggregationPolicy.SUM);
+        if (max < 0) {
+            // no collection in this iteration: nothing to report, rather than a NaN that would make the maximum
+            // over the iterations NaN too
+            return List.of(count);
+        }
+        return List.of(new ScalarResult("heap.maxAfterGc", max / MIB, "MiB", AggregationPolicy.MAX), count);
     }
 }
