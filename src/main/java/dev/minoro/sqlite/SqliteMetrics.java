@@ -7,11 +7,12 @@ import reactor.pool.InstrumentedPool;
 /**
  * What the lanes of a {@link SqliteConnectionFactory} are doing, by kind (the writer lane, the reader lanes), as
  * r2dbc-pool's {@code PoolMetrics} tells of a pool: how many lanes are open, leased and idle, and how many calls
- * wait for one. Every figure is a count (of lanes, or of waiting calls), never a duration.
+ * wait for one; and how many statements were prepared and how many kept ones reused. Every figure is a count (of
+ * lanes, of waiting calls, or of statements), never a duration.
  *
  * <p>A live view, safe to read from any thread: each method reads the count of that moment from the lanes'
- * pools and counters, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer gauge per count)
- * as well as checks that nothing is left leased. Counts are read one at a time, so while calls come and go two
+ * pools and counters, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer
+ * gauge per count) as well as checks that nothing is left leased. Counts are read one at a time, so while calls come and go two
  * counts read one after the other (or a sum of both kinds) may be of slightly different moments.
  *
  * <p>A lane is leased by a statement in auto-commit mode while it runs and its rows are read, and by a
@@ -58,9 +59,10 @@ public final class SqliteMetrics {
     }
 
     /**
-     * {@return the statements SQLite has compiled for this factory's calls since it was made} Each run of a statement
-     * that its lane did not keep from an earlier run (see
-     * {@link SqliteConnectionConfiguration.Builder#statementCacheSize}) counts once.
+     * {@return the statements prepared for the factory's R2DBC statements, batches and scripts since it was made}
+     * Each run of a statement that its lane did not keep from an earlier run (see
+     * {@link SqliteConnectionConfiguration.Builder#statementCacheSize}) counts once; the driver's own statements
+     * (pragmas, {@code BEGIN}, {@code COMMIT}) do not count.
      */
     public long statementsPrepared() {
         return prepared.sum();
