@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import static dev.minoro.testing.R2dbcCalls.query;
 import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.r2dbc.spi.Connection;
@@ -12,6 +13,7 @@ import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -185,7 +187,7 @@ final class SqliteStatementCacheIntegrationTests {
         return select(factory, sql, (row, metadata) -> metadata.getColumnMetadatas().stream()
                 .map(column -> {
                     Object value = row.get(column.getName());
-                    String shown = value instanceof java.nio.ByteBuffer ? "bytes" : String.valueOf(value);
+                    String shown = value instanceof ByteBuffer ? "bytes" : String.valueOf(value);
                     Nullability nullability = column.getNullability();
                     return column.getName() + " " + column.getType().getName() + " " + nullability + "=" + shown;
                 })
@@ -205,7 +207,7 @@ final class SqliteStatementCacheIntegrationTests {
     @Test
     void theCacheSizeIsChecked() {
         for (int bad : IntStream.of(-1, SqliteConnectionConfiguration.MAX_STATEMENT_CACHE_SIZE + 1).toArray()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> SqliteConnectionConfiguration.builder().statementCacheSize(bad));
             assertEquals("statementCacheSize must be between 0 and 65536, was " + bad, e.getMessage());
         }
