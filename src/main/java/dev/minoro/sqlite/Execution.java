@@ -2,19 +2,16 @@ package dev.minoro.sqlite;
 
 import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqlScript;
-import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
-import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -188,7 +185,7 @@ final class Execution {
     }
 
     /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
-    private static boolean setsBusyTimeout(SqlScript.Part part) {
+    static boolean setsBusyTimeout(SqlScript.Part part) {
         return part.firstKeyword().equals("PRAGMA") && part.sql().toLowerCase(Locale.ROOT).contains("busy_timeout");
     }
 
@@ -235,7 +232,7 @@ final class Execution {
             int columns = rows.getMetaData().getColumnCount();
             int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
             Object[] next = RowCursor.read(rows, columns, first, limit);
-            SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
+            SqliteRowMetadata metadata = prepared.columns(rows, first.isEmpty() ? null : first.get(0));
             RowCursor cursor = null;
             if (next != null) {
                 cursor = keep(prepared, rows, columns, step.sql(), next);
@@ -264,27 +261,7 @@ final class Execution {
         return SqliteResult.rows(metadata, values, dataChange);
     }
 
-    private static SqliteRowMetadata metadata(PreparedStatement statement, ResultSet rows, @Nullable Object[] first)
-            throws SQLException {
-        ResultSetMetaData meta = rows.getMetaData();
-        int count = meta.getColumnCount();
-        List<SqliteColumnMetadata> columns = new ArrayList<>(count);
-        for (int i = 1; i <= count; i++) {
-            String table = meta.getTableName(i);
-            boolean fromTable = table != null && !table.isEmpty();
-            Nullability nullability = Nullability.UNKNOWN;
-            if (fromTable) {
-                int nullable = meta.isNullable(i);
-                nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
-                        : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
-            }
-            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), SqliteJdbc.declaredType(statement, i - 1),
-                    nullability, first == null ? null : first[i - 1]));
-        }
-        return new SqliteRowMetadata(columns);
-    }
-
-    private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
+    static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
         if (value == SqliteValues.NULL) {
             statement.setNull(parameter, Types.NULL);
         } else if (value instanceof Long) {
