@@ -178,8 +178,7 @@ final class SqlRoleRepository implements RoleRepository {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return Statements.retriedOnRollback(database.withConnection("assigning a role",
-                    c -> assign(c, userId, nameNorm, roleName, now, true)));
+            return Statements.retriedOnRollback(assign(userId, nameNorm, roleName, now, true));
         });
     }
 
@@ -189,20 +188,19 @@ final class SqlRoleRepository implements RoleRepository {
      * insert (PostgreSQL, read committed). Either way the missing one is named; when both are there after
      * a violation, the role was deleted and made again under its name, and the insert is tried once more.
      */
-    private Mono<Void> assign(Connection c, UUID userId, String nameNorm, String roleName, Instant now,
-            boolean mayRetry) {
-        return Statements.update(c, sql.assign, userId, nameNorm, now)
+    private Mono<Void> assign(UUID userId, String nameNorm, String roleName, Instant now, boolean mayRetry) {
+        String doing = "assigning a role";
+        return Statements.update(database, doing, sql.assign, userId, nameNorm, now)
                 .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
                 .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
-                        : Statements.query(c, sql.userAndRoleExist, row -> new long[] {
+                        : Statements.first(database, doing, sql.userAndRoleExist, row -> new long[] {
                                     Rows.notNull(row.get("user_count", Long.class), "user_count"),
                                     Rows.notNull(row.get("role_count", Long.class), "role_count")},
                                     userId, nameNorm)
-                                .next()
                                 .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
                                         : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
                                         : inserted == 0 ? Mono.<Void>empty()
-                                        : mayRetry ? assign(c, userId, nameNorm, roleName, now, false)
+                                        : mayRetry ? assign(userId, nameNorm, roleName, now, false)
                                         : Mono.error(noSuchRole(roleName))));
     }
 
@@ -262,7 +260,7 @@ final class SqlRoleRepository implements RoleRepository {
         });
     }
 
-    /** As {@link #assign(Connection, UUID, String, String, Instant, boolean)}, for a role's permission. */
+    /** As {@link #assign(UUID, String, String, Instant, boolean)}, for a role's permission. */
     private Mono<Void> grant(Connection c, String nameNorm, String roleName, String permission, Instant now,
             boolean mayRetry) {
         return Statements.update(c, sql.grant, nameNorm, permission, now)
