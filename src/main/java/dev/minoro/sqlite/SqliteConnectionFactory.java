@@ -173,9 +173,11 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
      * when the busy timeout runs out; {@link io.r2dbc.spi.R2dbcNonTransientResourceException} when the factory is
      * closed; and whatever {@code mapper} throws (it must not return null).
      *
+     * @param <T>        what each row maps to
      * @param sql        one SQL statement
      * @param mapper     maps each row; it may read it only while it runs
      * @param parameters the values of the statement's parameters, in order
+     * @return the mapped rows, in the statement's order
      */
     public <T> Flux<T> query(String sql, Function<? super Readable, ? extends T> mapper, Object... parameters) {
         return DirectStatement.query(lanes, configuration, sql, mapper, parameters);
@@ -189,6 +191,7 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
      *
      * @param sql        one SQL statement
      * @param parameters the values of the statement's parameters, in order
+     * @return the number of rows changed
      */
     public Mono<Long> update(String sql, Object... parameters) {
         return DirectStatement.update(lanes, configuration, sql, parameters);
