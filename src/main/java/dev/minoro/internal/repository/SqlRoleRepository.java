@@ -200,12 +200,11 @@ final class SqlRoleRepository implements RoleRepository {
     }
 
     /**
-     * Runs {@code insert}, which links a role to a user or a permission and inserts nothing when the link is there
-     * already or a row it links is missing. When nothing was inserted, {@code missing} fails with the
-     * {@link NotFoundException} of the missing row, or completes when both are there. A foreign-key violation means
-     * that one of them was deleted between the statement's read and its insert (PostgreSQL, read committed); when both
-     * are there after one, the role was deleted and made again under its name, and {@code again} tries the insert
-     * once more.
+     * Runs {@code insert}, which links a role to a user or to a permission and inserts nothing when the link is there
+     * already or a row it needs is missing. When nothing was inserted, {@code missing} fails with the
+     * {@link NotFoundException} of a missing row, or completes when none is. A foreign-key violation means that a row
+     * was deleted between the statement's read and its insert (PostgreSQL, read committed); when none is missing
+     * after one, the role was deleted and made again under its name, and {@code again} tries the insert once more.
      */
     private Mono<Void> link(Mono<Long> insert, Supplier<Mono<Void>> missing, Supplier<Mono<Void>> again) {
         return insert
