@@ -331,10 +331,7 @@ public final class MinoroConfig {
          * @return this builder
          */
         public Builder database(DatabaseConfig database) {
-            if (database == null) {
-                throw new ConfigurationException("database must not be null");
-            }
-            this.database = database;
+            this.database = required("database", database);
             return this;
         }
 
@@ -345,10 +342,7 @@ public final class MinoroConfig {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            if (clock == null) {
-                throw new ConfigurationException("clock must not be null");
-            }
-            this.clock = clock;
+            this.clock = required("clock", clock);
             return this;
         }
 
@@ -377,6 +371,14 @@ public final class MinoroConfig {
             this.argon2Iterations = iterations;
             this.argon2Parallelism = parallelism;
             return this;
+        }
+
+        /** {@code value}; fails on null, naming the option. */
+        private static <T> T required(String option, @Nullable T value) {
+            if (value == null) {
+                throw new ConfigurationException(option + " must not be null");
+            }
+            return value;
         }
 
         /** Fails on a count below 1, naming the option. */
@@ -584,10 +586,8 @@ public final class MinoroConfig {
          * @return this builder
          */
         public Builder sessionRenewalInterval(Duration interval) {
-            if (interval == null) {
-                throw new ConfigurationException("sessionRenewalInterval must not be null");
-            }
-            this.sessionRenewalInterval = positiveOrNull("sessionRenewalInterval", interval);
+            this.sessionRenewalInterval = positiveOrNull("sessionRenewalInterval",
+                    required("sessionRenewalInterval", interval));
             return this;
         }
 
@@ -617,10 +617,7 @@ public final class MinoroConfig {
          * @return this builder
          */
         public Builder meterRegistry(MeterRegistry registry) {
-            if (registry == null) {
-                throw new ConfigurationException("meterRegistry must not be null");
-            }
-            this.meterRegistry = registry;
+            this.meterRegistry = required("meterRegistry", registry);
             return this;
         }
 
@@ -639,10 +636,7 @@ public final class MinoroConfig {
          * @return this builder
          */
         public Builder observationRegistry(ObservationRegistry registry) {
-            if (registry == null) {
-                throw new ConfigurationException("observationRegistry must not be null");
-            }
-            this.observationRegistry = registry;
+            this.observationRegistry = required("observationRegistry", registry);
             return this;
         }
 

@@ -310,11 +310,7 @@ public final class SqliteConnectionConfiguration {
          * @return this builder
          */
         public Builder readerLanes(int readerLanes) {
-            if (readerLanes < 0 || readerLanes > MAX_READER_LANES) {
-                throw new IllegalArgumentException("readerLanes must be between 0 and " + MAX_READER_LANES + ", was "
-                        + readerLanes);
-            }
-            this.readerLanes = readerLanes;
+            this.readerLanes = upTo(MAX_READER_LANES, readerLanes, "readerLanes");
             return this;
         }
 
@@ -330,11 +326,7 @@ public final class SqliteConnectionConfiguration {
          * @throws IllegalArgumentException for a size out of that range, naming {@code statementCacheSize}
          */
         public Builder statementCacheSize(int statementCacheSize) {
-            if (statementCacheSize < 0 || statementCacheSize > MAX_STATEMENT_CACHE_SIZE) {
-                throw new IllegalArgumentException("statementCacheSize must be between 0 and "
-                        + MAX_STATEMENT_CACHE_SIZE + ", was " + statementCacheSize);
-            }
-            this.statementCacheSize = statementCacheSize;
+            this.statementCacheSize = upTo(MAX_STATEMENT_CACHE_SIZE, statementCacheSize, "statementCacheSize");
             return this;
         }
 
@@ -416,6 +408,14 @@ public final class SqliteConnectionConfiguration {
                     : journal == JournalMode.WAL ? Synchronous.NORMAL : Synchronous.FULL;
             return new SqliteConnectionConfiguration(this, journal, sync, readers,
                     beginMode == null ? BeginMode.IMMEDIATE : beginMode);
+        }
+
+        /** {@code value}, checked to be from 0 to {@code max}; the message names the {@code option}. */
+        private static int upTo(int max, int value, String option) {
+            if (value < 0 || value > max) {
+                throw new IllegalArgumentException(option + " must be between 0 and " + max + ", was " + value);
+            }
+            return value;
         }
     }
 }

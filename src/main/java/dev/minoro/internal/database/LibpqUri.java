@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,8 +60,13 @@ final class LibpqUri {
     /** What a parameter name can look like; anything else is not shown in a message. */
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
-            "verify-full");
+    /** The {@code sslmode} values libpq takes, in the order of its documentation. */
+    private static final List<SSLMode> SSL_MODES = List.of(SSLMode.DISABLE, SSLMode.ALLOW, SSLMode.PREFER,
+            SSLMode.REQUIRE, SSLMode.VERIFY_CA, SSLMode.VERIFY_FULL);
+
+    /** The {@code channel_binding} values libpq takes. */
+    private static final List<ChannelBindingMode> CHANNEL_BINDING_MODES = List.of(ChannelBindingMode.DISABLE,
+            ChannelBindingMode.PREFER, ChannelBindingMode.REQUIRE);
 
     /** A libpq {@code -c name=value} setting name: a GUC, possibly with a dotted prefix. */
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
@@ -394,7 +400,7 @@ final class LibpqUri {
             // libpq's default; sslrootcert=system makes it verify-full, as libpq 16 does
             sslMode = systemRoots ? SSLMode.VERIFY_FULL : SSLMode.PREFER;
         } else {
-            sslMode = sslMode(modeText);
+            sslMode = libpqMode("sslmode", SSL_MODES, modeText);
             if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
                 throw new ConfigurationException("sslmode " + quote(modeText) + " may not be used with"
                         + " sslrootcert=system (use sslmode=verify-full), as in libpq");
@@ -435,7 +441,8 @@ final class LibpqUri {
         }
         String channelBinding = values.get("channel_binding");
         if (channelBinding != null) {
-            options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, channelBinding(channelBinding));
+            options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, libpqMode("channel_binding",
+                    CHANNEL_BINDING_MODES, channelBinding));
         }
         Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
         return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
@@ -463,38 +470,24 @@ final class LibpqUri {
         return port;
     }
 
-    private static SSLMode sslMode(String text) {
-        switch (text) {
-            case "disable":
-                return SSLMode.DISABLE;
-            case "allow":
-                return SSLMode.ALLOW;
-            case "prefer":
-                return SSLMode.PREFER;
-            case "require":
-                return SSLMode.REQUIRE;
-            case "verify-ca":
-                return SSLMode.VERIFY_CA;
-            case "verify-full":
-                return SSLMode.VERIFY_FULL;
-            default:
-                throw new ConfigurationException("sslmode must be one of " + String.join(", ", SSL_MODES)
-                        + ", was " + quote(text));
+    /**
+     * The mode among {@code accepted} that {@code text} names in libpq's spelling ({@code verify-full} for
+     * {@code VERIFY_FULL}), exactly and in lower case as libpq takes it.
+     *
+     * @throws ConfigurationException naming {@code parameter}, every accepted value and {@code text}
+     */
+    private static <M extends Enum<M>> M libpqMode(String parameter, List<M> accepted, String text) {
+        for (M mode : accepted) {
+            if (libpqName(mode).equals(text)) {
+                return mode;
+            }
         }
+        throw new ConfigurationException(parameter + " must be one of " + accepted.stream().map(LibpqUri::libpqName)
+                .collect(Collectors.joining(", ")) + ", was " + quote(text));
     }
 
-    private static ChannelBindingMode channelBinding(String text) {
-        switch (text) {
-            case "disable":
-                return ChannelBindingMode.DISABLE;
-            case "prefer":
-                return ChannelBindingMode.PREFER;
-            case "require":
-                return ChannelBindingMode.REQUIRE;
-            default:
-                throw new ConfigurationException("channel_binding must be one of disable, prefer, require, was "
-                        + quote(text));
-        }
+    private static String libpqName(Enum<?> mode) {
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.minoro.internal.password;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Map;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -66,6 +67,14 @@ final class Pbkdf2Hash implements CheckableHash {
         }
     }
 
+    /** The function each PHC identifier stands for. */
+    private static final Map<String, Prf> PHC_IDENTIFIERS = Map.of("pbkdf2", Prf.HMAC_SHA1,
+            "pbkdf2-sha256", Prf.HMAC_SHA256, "pbkdf2-sha512", Prf.HMAC_SHA512);
+
+    /** The function each Django algorithm name stands for. */
+    private static final Map<String, Prf> DJANGO_ALGORITHMS = Map.of("pbkdf2_sha256", Prf.HMAC_SHA256,
+            "pbkdf2_sha1", Prf.HMAC_SHA1);
+
     /** Spring Security's {@code Pbkdf2PasswordEncoder} defaults, which its stored values do not repeat. */
     enum SpringDefaults {
         V5_5("{pbkdf2}", Prf.HMAC_SHA1, 185_000, 8),
@@ -113,20 +122,10 @@ final class Pbkdf2Hash implements CheckableHash {
             throw new MalformedHashException("a PBKDF2 PHC string has the form $pbkdf2-<digest>$i=<iterations>"
                     + "[,l=<length>]$<salt>$<hash>, this one has " + (fields.length - 1) + " '$'-separated fields");
         }
-        Prf prf;
-        switch (fields[1]) {
-            case "pbkdf2":
-                prf = Prf.HMAC_SHA1;
-                break;
-            case "pbkdf2-sha256":
-                prf = Prf.HMAC_SHA256;
-                break;
-            case "pbkdf2-sha512":
-                prf = Prf.HMAC_SHA512;
-                break;
-            default:
-                throw new MalformedHashException("the PBKDF2 PHC identifier is not pbkdf2-sha256, pbkdf2-sha512 or"
-                        + " pbkdf2 (HMAC-SHA1)");
+        Prf prf = PHC_IDENTIFIERS.get(fields[1]);
+        if (prf == null) {
+            throw new MalformedHashException("the PBKDF2 PHC identifier is not pbkdf2-sha256, pbkdf2-sha512 or"
+                    + " pbkdf2 (HMAC-SHA1)");
         }
         String format = "PBKDF2-" + prf.name + " PHC";
         long iterations;
@@ -165,16 +164,9 @@ final class Pbkdf2Hash implements CheckableHash {
             throw new MalformedHashException("a Django PBKDF2 hash has the form pbkdf2_sha256$<iterations>$<salt>"
                     + "$<hash>, this one has " + fields.length + " '$'-separated fields");
         }
-        Prf prf;
-        switch (fields[0]) {
-            case "pbkdf2_sha256":
-                prf = Prf.HMAC_SHA256;
-                break;
-            case "pbkdf2_sha1":
-                prf = Prf.HMAC_SHA1;
-                break;
-            default:
-                throw new MalformedHashException("the Django PBKDF2 algorithm is not pbkdf2_sha256 or pbkdf2_sha1");
+        Prf prf = DJANGO_ALGORITHMS.get(fields[0]);
+        if (prf == null) {
+            throw new MalformedHashException("the Django PBKDF2 algorithm is not pbkdf2_sha256 or pbkdf2_sha1");
         }
         long iterations = HashFields.decimal(fields[1], "Django PBKDF2 iterations");
         String saltText = fields[2];

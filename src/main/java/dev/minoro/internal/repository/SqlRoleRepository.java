@@ -24,6 +24,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -182,26 +183,33 @@ final class SqlRoleRepository implements RoleRepository {
         });
     }
 
-    /**
-     * Inserts the membership. Nothing inserted means already assigned, or the user or role missing; a
-     * foreign-key violation means that one of them was deleted between the statement's read and its
-     * insert (PostgreSQL, read committed). Either way the missing one is named; when both are there after
-     * a violation, the role was deleted and made again under its name, and the insert is tried once more.
-     */
+    /** Inserts the membership, as {@link #link} says; a missing user or role is named. */
     private Mono<Void> assign(UUID userId, String nameNorm, String roleName, Instant now, boolean mayRetry) {
         String doing = "assigning a role";
-        return Statements.update(database, doing, sql.assign, userId, nameNorm, now)
-                .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
-                .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
-                        : Statements.first(database, doing, sql.userAndRoleExist, row -> new long[] {
+        return link(Statements.update(database, doing, sql.assign, userId, nameNorm, now),
+                () -> Statements.first(database, doing, sql.userAndRoleExist, row -> new long[] {
                                     Rows.notNull(row.get("user_count", Long.class), "user_count"),
                                     Rows.notNull(row.get("role_count", Long.class), "role_count")},
-                                    userId, nameNorm)
-                                .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
-                                        : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
-                                        : inserted == 0 ? Mono.<Void>empty()
-                                        : mayRetry ? assign(userId, nameNorm, roleName, now, false)
-                                        : Mono.error(noSuchRole(roleName))));
+                                userId, nameNorm)
+                        .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
+                                : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
+                                : Mono.<Void>empty()),
+                () -> mayRetry ? assign(userId, nameNorm, roleName, now, false) : Mono.error(noSuchRole(roleName)));
+    }
+
+    /**
+     * Runs {@code insert}, which links a role to a user or to a permission and inserts nothing when the link is there
+     * already or a row it needs is missing. When nothing was inserted, {@code missing} fails with the
+     * {@link NotFoundException} of a missing row, or completes when none is. A foreign-key violation means that a row
+     * was deleted between the statement's read and its insert (PostgreSQL, read committed); when none is missing
+     * after one, the role was deleted and made again under its name, and {@code again} tries the insert once more.
+     * Each is a statement of its own, in auto-commit mode.
+     */
+    private Mono<Void> link(Mono<Long> insert, Supplier<Mono<Void>> missing, Supplier<Mono<Void>> again) {
+        return insert
+                .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
+                .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
+                        : missing.get().then(Mono.defer(() -> inserted == 0 ? Mono.<Void>empty() : again.get())));
     }
 
     @Override
@@ -255,22 +263,19 @@ final class SqlRoleRepository implements RoleRepository {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             String checkedPermission = Permissions.grantable(Inputs.permission(permission));
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.withConnection("granting a permission",
-                    c -> grant(c, nameNorm, roleName, checkedPermission, now, true));
+            return grant(nameNorm, roleName, checkedPermission, now, true);
         });
     }
 
-    /** As {@link #assign(UUID, String, String, Instant, boolean)}, for a role's permission. */
-    private Mono<Void> grant(Connection c, String nameNorm, String roleName, String permission, Instant now,
-            boolean mayRetry) {
-        return Statements.update(c, sql.grant, nameNorm, permission, now)
-                .onErrorResume(database.dialect()::isForeignKeyViolation, e -> Mono.just(-1L))
-                .flatMap(inserted -> inserted > 0 ? Mono.<Void>empty()
-                        : Statements.query(c, sql.roleByName, Rows::role, nameNorm).next()
-                                .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
-                                .flatMap(role -> inserted == 0 ? Mono.<Void>empty()
-                                        : mayRetry ? grant(c, nameNorm, roleName, permission, now, false)
-                                        : Mono.error(noSuchRole(roleName))));
+    /** Inserts the role's permission, as {@link #link} says; a missing role is named. */
+    private Mono<Void> grant(String nameNorm, String roleName, String permission, Instant now, boolean mayRetry) {
+        String doing = "granting a permission";
+        return link(Statements.update(database, doing, sql.grant, nameNorm, permission, now),
+                () -> Statements.first(database, doing, sql.roleByName, Rows::role, nameNorm)
+                        .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
+                        .then(),
+                () -> mayRetry ? grant(nameNorm, roleName, permission, now, false)
+                        : Mono.error(noSuchRole(roleName)));
     }
 
     @Override
