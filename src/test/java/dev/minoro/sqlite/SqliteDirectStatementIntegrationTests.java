@@ -242,7 +242,8 @@ final class SqliteDirectStatementIntegrationTests {
     @Test
     void manyCallsAtOnceShareTheLanesAndEachGetsItsOwnRows() {
         open(2);
-        List<String> expected = IntStream.range(0, 400).mapToObj(i -> "item" + (i % 5 + 1)).collect(Collectors.toList());
+        List<String> expected = IntStream.range(0, 400).mapToObj(i -> "item" + (i % 5 + 1))
+                .collect(Collectors.toList());
         List<String> names = Flux.range(0, 400)
                 .flatMap(i -> factory.query("SELECT name FROM item WHERE qty = ?", NAME, i % 5 + 1)
                         .map(name -> i + ":" + name), 64)

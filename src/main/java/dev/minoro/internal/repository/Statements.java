@@ -57,7 +57,8 @@ final class Statements {
             Object... args) {
         DirectStatements direct = database.direct();
         if (direct != null) {
-            return direct.query(sql, mapper, parameters(args)).next().onErrorMap(e -> database.dialect().translate(e, doing));
+            return direct.query(sql, mapper, parameters(args)).next()
+                    .onErrorMap(e -> database.dialect().translate(e, doing));
         }
         return database.withConnection(doing, c -> query(c, sql, mapper, args).next());
     }
