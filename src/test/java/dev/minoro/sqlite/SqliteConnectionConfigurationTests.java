@@ -178,8 +178,8 @@ final class SqliteConnectionConfigurationTests {
                         .option(Option.sensitiveValueOf("busyTimout"), "s3cr3t-value").build()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fromUrl("r2dbc:sqlite:///x.db?s3cr3t%20pa55word=1"));
-        assertEquals("unknown option (not shown: its name holds characters no name has) for the SQLite driver" + TAKES,
-                e.getMessage());
+        assertEquals("unknown option (not shown: its name does not look like an option name) for the SQLite driver"
+                + TAKES, e.getMessage());
     }
 
     @Test

@@ -4,13 +4,14 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Option names, for refusing the unknown ones: the names a set of R2DBC options holds, the names a class declares as
@@ -20,10 +21,10 @@ import org.jspecify.annotations.Nullable;
 public final class OptionNames {
 
     /**
-     * What an option name can look like. Anything else (a token or password pasted where a name belongs, say) is
-     * never shown in a message.
+     * What an option name can look like (the longest that r2dbc-postgresql and r2dbc-pool declare have under 30
+     * letters). Anything else, such as a token or password pasted where a name belongs, is never shown in a message.
      */
-    private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
 
     private OptionNames() {
     }
@@ -58,33 +59,48 @@ public final class OptionNames {
      * that a secret typed where a name belongs stays out of the message}
      */
     public static String quoted(String name) {
-        return SHOWABLE.matcher(name).matches() ? "'" + name + "'" : "(not shown: its name holds characters no name has)";
+        return SHOWABLE.matcher(name).matches() ? "'" + name + "'"
+                : "(not shown: its name does not look like an option name)";
     }
 
     /**
-     * {@return {@code " (did you mean 'x'?)"} for the known name {@code x} nearest to {@code name}, or {@code ""} when
-     * none is near} Near means the same but for case, or a few letters added, dropped, changed or swapped (one in
-     * four letters of {@code name}, at least one and at most three), ignoring case.
+     * {@return {@code " (did you mean 'x'?)"} for the known name {@code x} nearest to {@code name} (or {@code 'x' or
+     * 'y'} for several as near), or {@code ""} when none is near} Near means the same but for case, or a few letters
+     * added, dropped, changed or swapped (one in four letters of {@code name}, at least one and at most three),
+     * ignoring case.
      */
     public static String suggestion(String name, Collection<String> known) {
-        String nearest = nearest(name, known);
-        return nearest == null ? "" : " (did you mean '" + nearest + "'?)";
+        List<String> nearest = nearest(name, known);
+        if (nearest.isEmpty()) {
+            return "";
+        }
+        StringBuilder names = new StringBuilder(" (did you mean ");
+        for (int i = 0; i < nearest.size(); i++) {
+            names.append(i == 0 ? "" : i == nearest.size() - 1 ? " or " : ", ").append('\'').append(nearest.get(i))
+                    .append('\'');
+        }
+        return names.append("?)").toString();
     }
 
-    /** {@return the known name nearest to {@code name} (see {@link #suggestion}), or null when none is near} */
-    public static @Nullable String nearest(String name, Collection<String> known) {
+    /**
+     * {@return the known names nearest to {@code name} (see {@link #suggestion}), in the order of {@code known};
+     * empty when none is near}
+     */
+    public static List<String> nearest(String name, Collection<String> known) {
+        List<String> nearest = new ArrayList<>();
         if (!SHOWABLE.matcher(name).matches()) {
-            return null;
+            return nearest;
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        int limit = Math.min(3, Math.max(1, name.length() / 4));
-        String nearest = null;
-        int best = Integer.MAX_VALUE;
+        int best = Math.min(3, Math.max(1, name.length() / 4));
         for (String candidate : known) {
             int distance = distance(lower, candidate.toLowerCase(Locale.ROOT));
-            if (distance <= limit && distance < best) {
-                nearest = candidate;
+            if (distance < best) {
+                nearest.clear();
                 best = distance;
+            }
+            if (distance == best && !nearest.contains(candidate)) {
+                nearest.add(candidate);
             }
         }
         return nearest;

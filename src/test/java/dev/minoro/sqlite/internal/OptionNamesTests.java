@@ -1,7 +1,6 @@
 package dev.minoro.sqlite.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -26,25 +25,27 @@ final class OptionNamesTests {
 
     @Test
     void nearestIsANearMissInAnyCaseOrNothing() {
-        assertEquals("busyTimeout", OptionNames.nearest("busyTimout", KNOWN));
-        assertEquals("busyTimeout", OptionNames.nearest("BUSYTIMEOUT", KNOWN), "case alone");
-        assertEquals("busyTimeout", OptionNames.nearest("busy_timeout", KNOWN));
-        assertEquals("statementCacheSize", OptionNames.nearest("statment-cache-size", KNOWN));
-        assertEquals("tls", OptionNames.nearest("tsl", KNOWN));
-        assertEquals("readerLanes", OptionNames.nearest("readerlane", KNOWN), "the nearest of two near ones");
-        assertNull(OptionNames.nearest("cache", KNOWN));
-        assertNull(OptionNames.nearest("ssl", KNOWN), "two edits are too many for three letters");
-        assertNull(OptionNames.nearest("busy Timeout", KNOWN), "a name no option has is never matched");
+        assertEquals(List.of("busyTimeout"), OptionNames.nearest("busyTimout", KNOWN));
+        assertEquals(List.of("busyTimeout"), OptionNames.nearest("BUSYTIMEOUT", KNOWN), "case alone");
+        assertEquals(List.of("busyTimeout"), OptionNames.nearest("busy_timeout", KNOWN));
+        assertEquals(List.of("statementCacheSize"), OptionNames.nearest("statment-cache-size", KNOWN));
+        assertEquals(List.of("tls"), OptionNames.nearest("tsl", KNOWN));
+        assertEquals(List.of("readOnly"), OptionNames.nearest("readonl", KNOWN), "the nearest of two near ones");
+        assertEquals(List.of(), OptionNames.nearest("cache", KNOWN));
+        assertEquals(List.of(), OptionNames.nearest("ssl", KNOWN), "two edits are too many for three letters");
+        assertEquals(List.of(), OptionNames.nearest("busy Timeout", KNOWN), "a name no option has is never matched");
         assertEquals(" (did you mean 'sslmode'?)", OptionNames.suggestion("sslMode", KNOWN));
+        assertEquals(" (did you mean 'ssl' or 'tls'?)", OptionNames.suggestion("tsl", List.of("ssl", "tls")));
+        assertEquals(" (did you mean 'ab', 'ac' or 'ad'?)", OptionNames.suggestion("aa", List.of("ab", "ac", "ad")));
         assertEquals("", OptionNames.suggestion("foo", KNOWN));
     }
 
     @Test
     void onlyNamesThatLookLikeNamesAreShown() {
         assertEquals("'busy_Timeout.2-x'", OptionNames.quoted("busy_Timeout.2-x"));
-        assertEquals("(not shown: its name holds characters no name has)", OptionNames.quoted("s3cr3t pa55"));
-        assertEquals("(not shown: its name holds characters no name has)", OptionNames.quoted("a".repeat(65)));
-        assertEquals("(not shown: its name holds characters no name has)", OptionNames.quoted(""));
+        assertEquals("(not shown: its name does not look like an option name)", OptionNames.quoted("s3cr3t pa55"));
+        assertEquals("(not shown: its name does not look like an option name)", OptionNames.quoted("a".repeat(41)));
+        assertEquals("(not shown: its name does not look like an option name)", OptionNames.quoted(""));
     }
 
     @Test
