@@ -112,8 +112,12 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
                 STATEMENT_TIMEOUT, LOCK_WAIT_TIMEOUT);
         Object protocol = options.getValue(PROTOCOL);
         if (protocol != null && !protocol.toString().isEmpty()) {
-            throw new IllegalArgumentException("the libSQL driver takes no protocol, was '" + protocol
-                    + "': write r2dbc:libsql://host[:port]");
+            // r2dbc-spi splits a URL at its last "://": one in the query puts the query, token and all, in the protocol
+            throw new IllegalArgumentException(protocol.toString().matches("[A-Za-z0-9_.+-]{1,40}")
+                    ? "the libSQL driver takes no protocol, was '" + protocol + "': write r2dbc:libsql://host[:port]"
+                    : "the libSQL driver takes no protocol, but R2DBC read one from this URL (not shown: it may hold"
+                            + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values"
+                            + " as %3A%2F%2F");
         }
         OptionValues.refuse(options, "does not apply to libSQL: give the token as option authToken", USER, PASSWORD);
         OptionValues.refuse(options, "is not supported by the libSQL driver; use requestTimeout, or"

@@ -89,7 +89,7 @@ final class LibsqlConnectionConfigurationTests {
         // a pool option, misspelled
         "initialsize=1            | 'initialsize' for the libSQL driver (did you mean 'initialSize'?)",
         // nothing like any option
-        "syncUrl=libsql://x       | 'syncUrl' for the libSQL driver",
+        "syncUrl=libsql%3A%2F%2Fx | 'syncUrl' for the libSQL driver",
         "encryptionKey=TOKEN      | 'encryptionKey' for the libSQL driver",
     })
     void unknownOptionsFailNamingTheOptionNeverItsValue(String query, String message) {
@@ -109,6 +109,18 @@ final class LibsqlConnectionConfigurationTests {
                 + TAKES,
                 () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
                         "r2dbc:libsql://db.turso.io?" + TOKEN + "=")));
+    }
+
+    @Test
+    void aProtocolIsRefusedAndShownOnlyWhenItCannotHoldTheToken() {
+        assertMessage("the libSQL driver takes no protocol, was 'tcp': write r2dbc:libsql://host[:port]",
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql:tcp://db.turso.io?authToken=" + TOKEN)));
+        // r2dbc-spi reads the protocol up to the last "://", here inside the query
+        assertMessage("the libSQL driver takes no protocol, but R2DBC read one from this URL (not shown: it may hold"
+                + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values as"
+                + " %3A%2F%2F", () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql://db.turso.io?authToken=" + TOKEN + "&requestTimeout=PT1S&tls=https://x")));
     }
 
     @Test
