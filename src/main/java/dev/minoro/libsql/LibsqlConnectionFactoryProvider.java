@@ -113,7 +113,7 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
         Object protocol = options.getValue(PROTOCOL);
         if (protocol != null && !protocol.toString().isEmpty()) {
             // r2dbc-spi splits a URL at its last "://": one in the query puts the query, token and all, in the protocol
-            throw new IllegalArgumentException(protocol.toString().matches("[A-Za-z0-9_.+-]{1,40}")
+            throw new IllegalArgumentException(OptionNames.looksLikeAName(protocol.toString())
                     ? "the libSQL driver takes no protocol, was '" + protocol + "': write r2dbc:libsql://host[:port]"
                     : "the libSQL driver takes no protocol, but R2DBC read one from this URL (not shown: it may hold"
                             + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values"

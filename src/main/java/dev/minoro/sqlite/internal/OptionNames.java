@@ -59,8 +59,15 @@ public final class OptionNames {
      * that a secret typed where a name belongs stays out of the message}
      */
     public static String quoted(String name) {
-        return SHOWABLE.matcher(name).matches() ? "'" + name + "'"
-                : "(not shown: its name does not look like an option name)";
+        return looksLikeAName(name) ? "'" + name + "'" : "(not shown: its name does not look like an option name)";
+    }
+
+    /**
+     * {@return whether {@code text} looks like a name (of an option, a protocol): up to 40 letters, digits, '_', '.'
+     * and '-'} Only such text, where a name belongs, is shown in a message.
+     */
+    public static boolean looksLikeAName(String text) {
+        return SHOWABLE.matcher(text).matches();
     }
 
     /**
@@ -88,7 +95,7 @@ public final class OptionNames {
      */
     public static List<String> nearest(String name, Collection<String> known) {
         List<String> nearest = new ArrayList<>();
-        if (!SHOWABLE.matcher(name).matches()) {
+        if (!looksLikeAName(name)) {
             return nearest;
         }
         String lower = name.toLowerCase(Locale.ROOT);
