@@ -142,8 +142,10 @@ public final class DatabaseConfig {
      *
      * @param connection the connection string
      * @return the configuration
-     * @throws ConfigurationException for any other form, or a query parameter other than {@code authToken} and
-     *                                {@code tls} (named in the message); the message lists the accepted forms and
+     * @throws ConfigurationException for any other form, a query parameter on a local file (whose options are set
+     *                                with this class's methods), or a remote URL's query parameter other than
+     *                                {@code authToken} and {@code tls}, which are case-sensitive (named in the
+     *                                message, with the nearest of the two); the message lists the accepted forms and
      *                                never shows the token
      */
     public static DatabaseConfig sqlite(String connection) {
@@ -158,9 +160,10 @@ public final class DatabaseConfig {
      *
      * @param connection the connection string
      * @return the configuration
-     * @throws ConfigurationException when the connection string is malformed, has an unknown parameter or a bad
-     *                                value, or would be read otherwise than it looks (an unencoded '@' in a
-     *                                password); the message never shows the password
+     * @throws ConfigurationException when the connection string is malformed, has an unknown parameter (named,
+     *                                with the nearest known one; names are case-sensitive, as in libpq and
+     *                                r2dbc-postgresql) or a bad value, or would be read otherwise than it looks (an
+     *                                unencoded '@' in a password); the message never shows the password
      */
     public static DatabaseConfig postgres(String connection) {
         return of(DatabaseType.POSTGRES, connection);

@@ -41,6 +41,17 @@ final class ConfigurationTests {
 
 
     @Test
+    void aLocalFileTakesNoQueryParametersAndSaysWhereOptionsGo() {
+        for (String bad : new String[] {"file:/tmp/a.db?busyTimeout=5s", "file:/tmp/a.db?busy_timeout=5000",
+                "file:relative/a.db?mode=ro", "file:///tmp/a.db?cache=shared"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.of(bad));
+            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad + "': query parameters and"
+                    + " fragments are not supported (set SQLite's options with DatabaseConfig's methods, such as"
+                    + " withBusyTimeout); accepted forms are"), e.getMessage());
+        }
+    }
+
+    @Test
     void nullsAndMisplacedOptionsAreConfigurationErrors() {
         assertEquals("database connection must not be null",
                 assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(null)).getMessage());

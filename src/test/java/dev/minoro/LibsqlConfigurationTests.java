@@ -10,6 +10,8 @@ import dev.minoro.internal.MinoroRuntime;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Remote libSQL connection strings, read as {@code @libsql/client} reads them, and the token kept secret. */
 final class LibsqlConfigurationTests {
@@ -34,13 +36,38 @@ final class LibsqlConfigurationTests {
     void otherQueryParametersAreRefusedByName() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> DatabaseConfig.sqlite("libsql://db.turso.io?authToken=" + TOKEN + "&syncUrl=x&mode=ro"));
-        assertEquals("invalid libSQL connection 'libsql://db.turso.io?…': unsupported query parameters [syncUrl,"
-                + " mode]; only authToken and tls are accepted; accepted forms are libsql://host[:port] (HTTPS; ?tls=0"
-                + " for plain HTTP with a port), https://host[:port] or http://host:port, each with an optional"
-                + " ?authToken=…", e.getMessage());
+        assertEquals("invalid libSQL connection 'libsql://db.turso.io?…': unsupported query parameters 'syncUrl',"
+                + " 'mode'; only authToken and tls are accepted (names are case-sensitive); accepted forms are"
+                + " libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port), https://host[:port] or"
+                + " http://host:port, each with an optional ?authToken=…", e.getMessage());
         assertFalse(e.getMessage().contains(TOKEN));
-        assertTrue(assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite("https://h?auth_token=x"))
-                .getMessage().contains("unsupported query parameter [auth_token]"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "https://h:8080?auth_token=TOKEN             | parameter 'auth_token' (did you mean 'authToken'?);",
+        "https://h:8080?authtoken=TOKEN              | parameter 'authtoken' (did you mean 'authToken'?);",
+        "https://h:8080?AuthToken=TOKEN              | parameter 'AuthToken' (did you mean 'authToken'?);",
+        "libsql://h:8080?tsl=0                       | parameter 'tsl' (did you mean 'tls'?);",
+        "libsql://h:8080?TLS=0                       | parameter 'TLS' (did you mean 'tls'?);",
+        "libsql://h?token=TOKEN&encryptionKey=TOKEN  | parameters 'token', 'encryptionKey';",
+        "libsql://h?TOKEN=                           | parameter (not shown: its name does not look like an option name);",
+    })
+    void misspelledQueryParametersAreNamedWithTheNearestOneAndNeverTheirValue(String url, String named) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.sqlite(url.replace("TOKEN", TOKEN)));
+        assertTrue(e.getMessage().contains("unsupported query " + named + " only authToken and tls are accepted"
+                + " (names are case-sensitive)"), e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN), e.getMessage());
+        assertEquals(e.getMessage(), assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of(url.replace("TOKEN", TOKEN))).getMessage());
+    }
+
+    @Test
+    void everyValidSpellingWorks() {
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.sqlite("libsql://h:8080?authToken=" + TOKEN + "&tls=0")
+                .type());
+        assertEquals(DatabaseType.SQLITE, DatabaseConfig.sqlite("https://h?tls=1&authToken=" + TOKEN).type());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.minoro.libsql;
 
 import static io.r2dbc.spi.ConnectionFactoryOptions.CONNECT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
 import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
 import static io.r2dbc.spi.ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
@@ -11,11 +12,14 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
+import dev.minoro.sqlite.internal.OptionNames;
 import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Makes {@link LibsqlConnectionFactory}s for {@code ConnectionFactories.get(...)}: driver {@code libsql}.
@@ -32,8 +36,12 @@ import java.time.Duration;
  * <p>Options, typed or as text: {@link #AUTH_TOKEN} (a sensitive option, never printed),
  * {@link ConnectionFactoryOptions#CONNECT_TIMEOUT}, {@link #REQUEST_TIMEOUT}, {@link #TLS}. A bad value fails
  * with {@link IllegalArgumentException} naming the option (never a token). Options that the server has no use
- * for (user, password: the token is the credential) fail too; unknown options are left to others (such as
- * r2dbc-pool's).
+ * for (user, password: the token is the credential; statement and lock wait timeouts) fail too, and so does an
+ * option the driver does not know, such as a misspelled one ({@code requestTimout}) or one in another case
+ * ({@code authtoken}: option names are case-sensitive): the {@link IllegalArgumentException} names it, suggests the
+ * nearest known option and lists the accepted ones, never showing a value. The options of r2dbc-pool
+ * ({@code r2dbc:pool:libsql://…?maxSize=4}) and r2dbc-proxy, which hand the whole URL's options on to this driver,
+ * are let through.
  */
 public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryProvider {
 
@@ -52,10 +60,27 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
      */
     public static final Option<Duration> REQUEST_TIMEOUT = Option.valueOf("requestTimeout");
 
+    /** The options this driver takes, as the message about an unknown option lists them. */
+    private static final Set<String> ACCEPTED = accepted();
+
     /** Creates the provider; {@code ServiceLoader} calls this. */
     public LibsqlConnectionFactoryProvider() {
     }
 
+    private static Set<String> accepted() {
+        Set<String> names = new TreeSet<>(OptionNames.declaredBy(LibsqlConnectionFactoryProvider.class));
+        for (Option<?> option : new Option<?>[] {HOST, PORT, DATABASE, SSL, CONNECT_TIMEOUT}) {
+            names.add(option.name());
+        }
+        return Set.copyOf(names);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException as {@link #configuration} does: for a missing host, a bad value, an option
+     *                                  libSQL cannot use or an unknown option
+     */
     @Override
     public LibsqlConnectionFactory create(ConnectionFactoryOptions options) {
         return new LibsqlConnectionFactory(configuration(options));
@@ -76,16 +101,23 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
      * LibsqlConnectionConfiguration#builder()}}
      *
      * @param options the R2DBC options of the URL
-     * @throws IllegalArgumentException for a missing host, a bad value or an option libSQL cannot use
+     * @throws IllegalArgumentException for a missing host, a bad value, an option libSQL cannot use or an unknown
+     *                                  option (named, with the accepted ones)
      */
     public static LibsqlConnectionConfiguration configuration(ConnectionFactoryOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
+        OptionValues.refuseUnknown(options, "the libSQL driver", ACCEPTED, DRIVER, PROTOCOL, USER, PASSWORD,
+                STATEMENT_TIMEOUT, LOCK_WAIT_TIMEOUT);
         Object protocol = options.getValue(PROTOCOL);
         if (protocol != null && !protocol.toString().isEmpty()) {
-            throw new IllegalArgumentException("the libSQL driver takes no protocol, was '" + protocol
-                    + "': write r2dbc:libsql://host[:port]");
+            // r2dbc-spi splits a URL at its last "://": one in the query puts the query, token and all, in the protocol
+            throw new IllegalArgumentException(OptionNames.looksLikeAName(protocol.toString())
+                    ? "the libSQL driver takes no protocol, was '" + protocol + "': write r2dbc:libsql://host[:port]"
+                    : "the libSQL driver takes no protocol, but R2DBC read one from this URL (not shown: it may hold"
+                            + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values"
+                            + " as %3A%2F%2F");
         }
         OptionValues.refuse(options, "does not apply to libSQL: give the token as option authToken", USER, PASSWORD);
         OptionValues.refuse(options, "is not supported by the libSQL driver; use requestTimeout, or"

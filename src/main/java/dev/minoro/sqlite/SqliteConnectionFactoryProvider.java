@@ -1,6 +1,8 @@
 package dev.minoro.sqlite;
 
+import static io.r2dbc.spi.ConnectionFactoryOptions.CONNECT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.DATABASE;
+import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
 import static io.r2dbc.spi.ConnectionFactoryOptions.HOST;
 import static io.r2dbc.spi.ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.PASSWORD;
@@ -10,11 +12,14 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
+import dev.minoro.sqlite.internal.OptionNames;
 import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -36,8 +41,12 @@ import reactor.core.scheduler.Scheduler;
  * {@link #FOREIGN_KEYS}, {@link #READER_LANES}, {@link #STATEMENT_CACHE_SIZE}, {@link #BEGIN_MODE} and, from Java
  * only, {@link #SCHEDULER}.
  * A bad value fails with {@link IllegalArgumentException} naming the option and the value. Options that
- * SQLite has no use for (host, port, user, password, SSL) fail too; unknown options are left to others
- * (such as r2dbc-pool's).
+ * SQLite has no use for (host, port, user, password, SSL, connect and statement timeouts) fail too, and so does an
+ * option the driver does not know, such as a misspelled one ({@code statmentCacheSize}) or one in another case
+ * ({@code busytimeout}: option names are case-sensitive): the {@link IllegalArgumentException} names it, suggests the
+ * nearest known option and lists the accepted ones, never showing a value. The options of r2dbc-pool
+ * ({@code r2dbc:pool:sqlite:…?maxSize=4}) and r2dbc-proxy, which hand the whole URL's options on to this driver, are
+ * let through.
  */
 public final class SqliteConnectionFactoryProvider implements ConnectionFactoryProvider {
 
@@ -78,10 +87,26 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     /** {@link SqliteConnectionConfiguration.BeginMode}, or its name. */
     public static final Option<SqliteConnectionConfiguration.BeginMode> BEGIN_MODE = Option.valueOf("beginMode");
 
+    /** The options this driver takes, as the message about an unknown option lists them. */
+    private static final Set<String> ACCEPTED = accepted();
+
     /** Creates the provider; {@code ServiceLoader} calls this. */
     public SqliteConnectionFactoryProvider() {
     }
 
+    private static Set<String> accepted() {
+        Set<String> names = new TreeSet<>(OptionNames.declaredBy(SqliteConnectionFactoryProvider.class));
+        names.add(DATABASE.name());
+        names.add(LOCK_WAIT_TIMEOUT.name());
+        return Set.copyOf(names);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException as {@link #configuration} does: for a missing database, a bad value, an option
+     *                                  SQLite cannot use or an unknown option
+     */
     @Override
     public SqliteConnectionFactory create(ConnectionFactoryOptions options) {
         return new SqliteConnectionFactory(configuration(options));
@@ -102,12 +127,15 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
      * SqliteConnectionConfiguration#builder()}}
      *
      * @param options the R2DBC options of the URL
-     * @throws IllegalArgumentException for a missing database, a bad value or an option SQLite cannot use
+     * @throws IllegalArgumentException for a missing database, a bad value, an option SQLite cannot use or an
+     *                                  unknown option (named, with the accepted ones)
      */
     public static SqliteConnectionConfiguration configuration(ConnectionFactoryOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
+        OptionValues.refuseUnknown(options, "the SQLite driver", ACCEPTED, DRIVER, PROTOCOL, HOST, PORT, USER,
+                PASSWORD, SSL, CONNECT_TIMEOUT, STATEMENT_TIMEOUT);
         if (options.hasOption(HOST)) {
             throw new IllegalArgumentException("option host does not apply to SQLite, a local file: write the URL"
                     + " with three slashes, r2dbc:sqlite:///abs/path.db, or set only database");
@@ -119,6 +147,8 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
         }
         OptionValues.refuse(options, "is not supported by the SQLite driver; use Connection.setStatementTimeout",
                 STATEMENT_TIMEOUT);
+        OptionValues.refuse(options, "does not apply to SQLite, a local file that is opened, not connected to; use"
+                + " busyTimeout to bound waiting for a lock", CONNECT_TIMEOUT);
         SqliteConnectionConfiguration.Builder builder = SqliteConnectionConfiguration.builder();
         builder.database(database(options));
         OptionValues.set(options, READ_ONLY, OptionValues::booleanValue, builder::readOnly);

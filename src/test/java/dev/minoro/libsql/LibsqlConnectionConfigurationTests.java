@@ -2,12 +2,19 @@ package dev.minoro.libsql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
 
 final class LibsqlConnectionConfigurationTests {
 
@@ -63,6 +70,73 @@ final class LibsqlConnectionConfigurationTests {
         assertMessage("option user does not apply to libSQL", () -> LibsqlConnectionFactoryProvider.configuration(
                 ConnectionFactoryOptions.parse("r2dbc:libsql://user:" + TOKEN + "@db.turso.io")));
         assertTrue(new LibsqlConnectionFactoryProvider().supports(ConnectionFactoryOptions.parse("r2dbc:libsql://h")));
+    }
+
+    /** The accepted options, as every message about an unknown one lists them. */
+    private static final String TAKES = "; it takes authToken, connectTimeout, database, host, port, requestTimeout,"
+            + " ssl, tls (option names are case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy through";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // near misses
+        "requestTimout=PT5S       | 'requestTimout' for the libSQL driver (did you mean 'requestTimeout'?)",
+        "conectTimeout=PT5S       | 'conectTimeout' for the libSQL driver (did you mean 'connectTimeout'?)",
+        "auth_token=TOKEN         | 'auth_token' for the libSQL driver (did you mean 'authToken'?)",
+        "tsl=false                | 'tsl' for the libSQL driver (did you mean 'ssl' or 'tls'?)",
+        // another case
+        "authtoken=TOKEN          | 'authtoken' for the libSQL driver (did you mean 'authToken'?)",
+        "TLS=false                | 'TLS' for the libSQL driver (did you mean 'tls'?)",
+        // a pool option, misspelled
+        "initialsize=1            | 'initialsize' for the libSQL driver (did you mean 'initialSize'?)",
+        // nothing like any option
+        "syncUrl=libsql%3A%2F%2Fx | 'syncUrl' for the libSQL driver",
+        "encryptionKey=TOKEN      | 'encryptionKey' for the libSQL driver",
+    })
+    void unknownOptionsFailNamingTheOptionNeverItsValue(String query, String message) {
+        String withToken = query.replace("TOKEN", TOKEN);
+        assertEquals("unknown option " + message + TAKES, assertThrows(IllegalArgumentException.class,
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql://127.0.0.1:8080?tls=false&" + withToken))).getMessage());
+        assertMessage("unknown option " + message + TAKES,
+                () -> ConnectionFactories.get("r2dbc:libsql://db.turso.io?" + withToken));
+        assertMessage("unknown option " + message + TAKES,
+                () -> ConnectionFactories.get("r2dbc:pool:libsql://db.turso.io?maxSize=2&" + withToken));
+    }
+
+    @Test
+    void aTokenWhereANameBelongsIsNotShown() {
+        assertMessage("unknown option (not shown: its name does not look like an option name) for the libSQL driver"
+                + TAKES,
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql://db.turso.io?" + TOKEN + "=")));
+    }
+
+    @Test
+    void aProtocolIsRefusedAndShownOnlyWhenItCannotHoldTheToken() {
+        assertMessage("the libSQL driver takes no protocol, was 'tcp': write r2dbc:libsql://host[:port]",
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql:tcp://db.turso.io?authToken=" + TOKEN)));
+        // r2dbc-spi reads the protocol up to the last "://", here inside the query
+        assertMessage("the libSQL driver takes no protocol, but R2DBC read one from this URL (not shown: it may hold"
+                + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values as"
+                + " %3A%2F%2F", () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql://db.turso.io?authToken=" + TOKEN + "&requestTimeout=PT1S&tls=https://x")));
+    }
+
+    @Test
+    void poolAndProxyOptionsPassAndEveryValidSpellingWorks() {
+        LibsqlConnectionConfiguration c = LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions
+                .parse("r2dbc:libsql://db.turso.io:8443/prefix?authToken=" + TOKEN + "&tls=true&ssl=true"
+                        + "&connectTimeout=PT2S&requestTimeout=PT9S&initialSize=1&maxSize=4&maxLifeTime=PT1H"
+                        + "&proxyListener=x.Listener"));
+        assertEquals("https://db.turso.io:8443/prefix", c.url().toString());
+        assertEquals(TOKEN, c.authToken());
+        assertEquals(Duration.ofSeconds(2), c.connectTimeout());
+        assertEquals(Duration.ofSeconds(9), c.requestTimeout());
+        ConnectionFactory pooled = ConnectionFactories.get("r2dbc:pool:libsql://127.0.0.1:8080?tls=false"
+                + "&initialSize=0&maxSize=4&requestTimeout=PT9S");
+        assertInstanceOf(ConnectionPool.class, pooled);
+        Mono.from(((ConnectionPool) pooled).close()).block(Duration.ofSeconds(30));
     }
 
     private static String url(String url) {

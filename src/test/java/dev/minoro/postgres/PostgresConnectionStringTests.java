@@ -386,7 +386,8 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgres://u:12/s3cr3t@h/db", "percent-encode '@', '/' and '%' in the user name and password"),
                 Arguments.of("postgres://u:s3cr3t/@h:5432/db", "if the password holds '/', percent-encode it as %2F"),
                 Arguments.of("postgres://u:7000/s3cr3t?sslmode=x@h/db", "the value of sslmode holds an '@'"),
-                Arguments.of("postgres://u:12/db?s3cr3t@h/db", "a parameter whose name holds characters no parameter"),
+                Arguments.of("postgres://u:12/db?s3cr3t@h/db", "unknown parameter (not shown: its name does not look like an"
+                        + " option name)"),
                 Arguments.of("postgresql://127.0.0.1:5432?dbname=app&application_name=s3cr3t@host1",
                         "put '/' between the host and '?' (postgresql://host:5432/?name=a@b)"),
                 Arguments.of("postgresql://h?sslmode=disable&application_name=s3cr3t@host1",
@@ -432,7 +433,24 @@ final class PostgresConnectionStringTests {
                         + " connection string; supported are sslmode, sslrootcert, application_name, connect_timeout,"
                         + " options, channel_binding, pgbouncer, host, port, user, password, dbname, ssl"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?schema=auth", "use DatabaseConfig.withSchema(...)"),
-                Arguments.of("postgres://u:" + SECRET + "@h/db?sslMode=require", "lower case with underscores"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslMode=require", "unknown parameter 'sslMode' in the"
+                        + " PostgreSQL connection string (did you mean 'sslmode'?) (libpq URIs spell parameters in lower"
+                        + " case with underscores); supported are sslmode,"),
+                // near misses, another case, libpq's own parameters Minoro does not take
+                Arguments.of("postgres://u:" + SECRET + "@h/db?ssl_mode=require", "unknown parameter 'ssl_mode' in the"
+                        + " PostgreSQL connection string (did you mean 'sslmode'?); supported are"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcrt=/ca.pem", "unknown parameter 'sslrootcrt'"
+                        + " in the PostgreSQL connection string (did you mean 'sslrootcert'?); supported are"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timout=5", "(did you mean 'connect_timeout'?)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?applicationName=app", "unknown parameter"
+                        + " 'applicationName' in the PostgreSQL connection string (did you mean 'application_name'?)"
+                        + " (libpq URIs spell parameters in lower case with underscores)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?PGBOUNCER=true", "(did you mean 'pgbouncer'?)"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?target_session_attrs=read-write", "libpq parameter"
+                        + " 'target_session_attrs' in the PostgreSQL connection string is not supported by Minoro;"
+                        + " supported are sslmode, sslrootcert,"),
+                Arguments.of("postgres://u:" + SECRET + "@h/db?sslcert=/c.pem&sslkey=/k.pem", "libpq parameter"
+                        + " 'sslcert' in the PostgreSQL connection string is not supported by Minoro"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?sslrootcert=system&sslmode=require",
                         "sslmode 'require' may not be used with sslrootcert=system"),
                 Arguments.of("postgres://u:" + SECRET + "@h/db?connect_timeout=1.5", "connect_timeout must be a whole number"),
@@ -448,7 +466,18 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgres://u:" + SECRET + "@h/db?application_name=%E0", "the value of application_name is not valid UTF-8"),
                 Arguments.of("r2dbc:mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?bogusOption=1",
-                        "unknown option 'bogusOption' in the r2dbc URL"),
+                        "unknown option 'bogusOption' in the r2dbc URL; r2dbc-postgresql understands"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslmde=require",
+                        "unknown option 'sslmde' in the r2dbc URL (did you mean 'sslMode' or 'sslmode'?);"
+                                + " r2dbc-postgresql understands"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?applicationname=app",
+                        "unknown option 'applicationname' in the r2dbc URL (did you mean 'applicationName'?)"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslRootCrt=/ca.pem",
+                        "unknown option 'sslRootCrt' in the r2dbc URL (did you mean 'sslRootCert'?)"),
+                Arguments.of("r2dbc:pool:postgresql://u:" + SECRET + "@h/db?maxsize=4",
+                        "unknown option 'maxsize' in the r2dbc URL (did you mean 'maxSize'?)"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?s3cr3t%20pa55=1",
+                        "unknown option (not shown: its name does not look like an option name) in the r2dbc URL"),
                 Arguments.of("r2dbc:pool:postgresql://u:" + SECRET + "@h/db?maxSize=20",
                         "r2dbc URL option 'maxSize' configures a pool; Minoro builds its own from DatabaseConfig"),
                 Arguments.of("r2dbc:postgresql://h/db?sslMode=require", "the r2dbc URL names no user"),

@@ -10,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.sqlite.SqliteConnectionConfiguration.BeginMode;
 import dev.minoro.sqlite.SqliteConnectionConfiguration.JournalMode;
 import dev.minoro.sqlite.SqliteConnectionConfiguration.Synchronous;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -136,6 +140,68 @@ final class SqliteConnectionConfigurationTests {
                 ConnectionFactoryOptions.builder().option(ConnectionFactoryOptions.DRIVER, "sqlite").build()));
         fails("options busyTimeout (PT1S) and lockWaitTimeout (PT2S) disagree: set one",
                 () -> fromUrl("r2dbc:sqlite:///x.db?busyTimeout=PT1S&lockWaitTimeout=PT2S"));
+    }
+
+    /** The accepted options, as every message about an unknown one lists them. */
+    private static final String TAKES = "; it takes beginMode, busyTimeout, database, foreignKeys, journalMode,"
+            + " lockWaitTimeout, readOnly, readerLanes, scheduler, statementCacheSize, synchronous (option names are"
+            + " case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy through";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // a near miss of an option: the user report
+        "statmentCacheSize=8      | 'statmentCacheSize' for the SQLite driver (did you mean 'statementCacheSize'?)",
+        "busyTimout=5s            | 'busyTimout' for the SQLite driver (did you mean 'busyTimeout'?)",
+        "readerLanse=2            | 'readerLanse' for the SQLite driver (did you mean 'readerLanes'?)",
+        "journal_mode=wal         | 'journal_mode' for the SQLite driver (did you mean 'journalMode'?)",
+        // another case: R2DBC option names are case-sensitive
+        "busytimeout=PT5S         | 'busytimeout' for the SQLite driver (did you mean 'busyTimeout'?)",
+        "ReadOnly=true            | 'ReadOnly' for the SQLite driver (did you mean 'readOnly'?)",
+        // a pool option, misspelled: r2dbc-pool drops it, the driver sees it
+        "maxsize=4                | 'maxsize' for the SQLite driver (did you mean 'maxSize'?)",
+        // nothing like any option
+        "cache=shared             | 'cache' for the SQLite driver",
+        "mode=ro                  | 'mode' for the SQLite driver",
+    })
+    void unknownOptionsFailNamingTheOptionAndTheNearestKnownOne(String query, String message) {
+        fails("unknown option " + message + TAKES, () -> fromUrl("r2dbc:sqlite:///x.db?" + query));
+        fails("unknown option " + message + TAKES, () -> ConnectionFactories.get("r2dbc:sqlite:///x.db?" + query));
+        fails("unknown option " + message + TAKES,
+                () -> ConnectionFactories.get("r2dbc:pool:sqlite:///x.db?maxSize=2&" + query));
+    }
+
+    @Test
+    void unknownTypedOptionsFailAlikeAndValuesAndOddNamesAreNeverShown() {
+        fails("unknown option 'busyTimout' for the SQLite driver (did you mean 'busyTimeout'?)" + TAKES,
+                () -> SqliteConnectionFactoryProvider.configuration(ConnectionFactoryOptions.builder()
+                        .option(ConnectionFactoryOptions.DATABASE, "/tmp/x.db")
+                        .option(Option.sensitiveValueOf("busyTimout"), "s3cr3t-value").build()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fromUrl("r2dbc:sqlite:///x.db?s3cr3t%20pa55word=1"));
+        assertEquals("unknown option (not shown: its name does not look like an option name) for the SQLite driver"
+                + TAKES, e.getMessage());
+    }
+
+    @Test
+    void connectTimeoutDoesNotApply() {
+        fails("option connectTimeout does not apply to SQLite, a local file that is opened, not connected to; use"
+                + " busyTimeout to bound waiting for a lock", () -> fromUrl("r2dbc:sqlite:///x.db?connectTimeout=PT5S"));
+    }
+
+    @Test
+    void poolAndProxyOptionsPassAndEveryValidSpellingWorks() {
+        SqliteConnectionConfiguration c = fromUrl("r2dbc:sqlite:///x.db?readOnly=false&busyTimeout=PT2S"
+                + "&journalMode=wal&synchronous=full&foreignKeys=true&readerLanes=3&statementCacheSize=8"
+                + "&beginMode=immediate&initialSize=1&maxSize=4&maxIdleTime=PT1M&validationQuery=SELECT%201"
+                + "&proxyListener=x.Listener");
+        assertEquals(Duration.ofSeconds(2), c.busyTimeout());
+        assertEquals(Synchronous.FULL, c.synchronous());
+        assertEquals(3, c.readerLanes());
+        assertEquals(8, c.statementCacheSize());
+        ConnectionFactory pooled = ConnectionFactories.get("r2dbc:pool:sqlite:///:memory:?initialSize=1&maxSize=4"
+                + "&statementCacheSize=8");
+        assertInstanceOf(ConnectionPool.class, pooled);
+        Mono.from(((ConnectionPool) pooled).close()).block(Duration.ofSeconds(30));
     }
 
     @Test

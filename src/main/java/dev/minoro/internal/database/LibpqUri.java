@@ -8,6 +8,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.invalid;
 import static dev.minoro.internal.database.PostgresConnectionString.quote;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.OptionNames;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -57,8 +58,16 @@ final class LibpqUri {
      */
     private static final Pattern HOST_AND_QUERY = Pattern.compile("[^:?@/]*(:[0-9]*)?\\?[A-Za-z_][A-Za-z0-9_]*=");
 
-    /** What a parameter name can look like; anything else is not shown in a message. */
-    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /**
+     * libpq's other connection parameters (PostgreSQL 17), which libpq would take and Minoro does not: named as such,
+     * rather than as unknown.
+     */
+    private static final Set<String> OTHER_LIBPQ_PARAMETERS = Set.of("hostaddr", "passfile", "require_auth",
+            "client_encoding", "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+            "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "requiressl", "sslnegotiation",
+            "sslcompression", "sslcert", "sslkey", "sslpassword", "sslcertmode", "sslcrl", "sslcrldir", "sslsni",
+            "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
+            "gssdelegation", "service", "target_session_attrs", "load_balance_hosts");
 
     /** The {@code sslmode} values libpq takes, in the order of its documentation. */
     private static final List<SSLMode> SSL_MODES = List.of(SSLMode.DISABLE, SSLMode.ALLOW, SSLMode.PREFER,
@@ -363,19 +372,22 @@ final class LibpqUri {
     }
 
     private static ConfigurationException unknownParameter(String name) {
+        String supported = "; supported are " + String.join(", ", LIBPQ_PARAMETERS);
+        if (OTHER_LIBPQ_PARAMETERS.contains(name)) {
+            return new ConfigurationException("libpq parameter " + quote(name) + " in the PostgreSQL connection string"
+                    + " is not supported by Minoro" + supported);
+        }
         String hint = "";
         if (name.equalsIgnoreCase("schema") || name.equalsIgnoreCase("currentSchema")
                 || name.equalsIgnoreCase("search_path")) {
             hint = " (for Minoro's schema use DatabaseConfig.withSchema(...), or options=-c search_path=...)";
-        } else if (name.equals("sslMode") || name.equals("sslRootCert") || name.equals("applicationName")
-                || name.equals("connectTimeout")) {
+        } else if (!name.equals(name.toLowerCase(Locale.ROOT))) {
             hint = " (libpq URIs spell parameters in lower case with underscores)";
         }
-        // A name no parameter could have may be part of a mistyped password: name the problem, not the text.
-        String shown = PARAMETER_NAME.matcher(name).matches() ? "parameter " + quote(name)
-                : "a parameter whose name holds characters no parameter name has";
-        return new ConfigurationException("unknown " + shown + " in the PostgreSQL connection string" + hint
-                + "; supported are " + String.join(", ", LIBPQ_PARAMETERS));
+        // A name no parameter could have may be part of a mistyped password: OptionNames shows only names.
+        return new ConfigurationException("unknown parameter " + OptionNames.quoted(name)
+                + " in the PostgreSQL connection string" + OptionNames.suggestion(name, LIBPQ_PARAMETERS) + hint
+                + supported);
     }
 
     /**

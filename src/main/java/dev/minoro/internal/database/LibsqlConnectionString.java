@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.sqlite.internal.OptionNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param authToken the token of the URL's {@code authToken} parameter, or null when it has none
  */
 public record LibsqlConnectionString(URI url, @Nullable String authToken) implements ConnectionTarget {
+
+    /** The query parameters of a libSQL URL, as {@code @libsql/client} spells them. */
+    private static final List<String> QUERY_PARAMETERS = List.of("authToken", "tls");
 
     static final String ACCEPTED_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
             + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
@@ -102,8 +107,12 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
             }
         }
         if (!unknown.isEmpty()) {
-            throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + "; only authToken and tls are accepted");
+            StringJoiner named = new StringJoiner(", ");
+            for (String key : unknown) {
+                named.add(OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
+            }
+            throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + named
+                    + "; only authToken and tls are accepted (names are case-sensitive)");
         }
         String http;
         if (scheme.equals("libsql")) {

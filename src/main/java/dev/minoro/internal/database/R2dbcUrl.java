@@ -8,17 +8,14 @@ import static dev.minoro.internal.database.PostgresConnectionString.invalid;
 import static dev.minoro.internal.database.PostgresConnectionString.quote;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.OptionNames;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
-import io.r2dbc.spi.Option;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,11 +34,14 @@ final class R2dbcUrl {
     private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?[0-9]{1,18})([a-zA-Z]{0,2})");
 
     /** Every option r2dbc-postgresql reads, as the SPI and the driver name them. */
-    private static final Set<String> DRIVER_OPTIONS = optionNames(ConnectionFactoryOptions.class,
+    private static final Set<String> DRIVER_OPTIONS = OptionNames.declaredBy(ConnectionFactoryOptions.class,
             PostgresqlConnectionFactoryProvider.class);
 
     /** r2dbc-pool's options: Minoro builds its own pool from DatabaseConfig. */
-    private static final Set<String> POOL_OPTIONS = optionNames(PoolingConnectionFactoryProvider.class);
+    private static final Set<String> POOL_OPTIONS = OptionNames.declaredBy(PoolingConnectionFactoryProvider.class);
+
+    /** What an unknown option may be a misspelling of: the driver's options and the pool's (refused for a reason). */
+    private static final Set<String> NEAR_MISSES_OF = nearMissesOf();
 
     private R2dbcUrl() {
     }
@@ -74,17 +74,16 @@ final class R2dbcUrl {
             throw invalid("the r2dbc driver must be postgresql, was " + quote(driver));
         }
 
-        Set<String> names = new LinkedHashSet<>();
-        ConnectionFactoryOptions.builder().from(parsed, o -> names.add(o.name()));
-        for (String name : names) {
+        for (String name : new TreeSet<>(OptionNames.of(parsed))) {
             if (POOL_OPTIONS.contains(name)) {
                 throw new ConfigurationException("r2dbc URL option " + quote(name) + " configures a pool;"
                         + " Minoro builds its own from DatabaseConfig (withPoolSize, withAcquireTimeout,"
                         + " withMaxIdleTime, withMaxLifetime)");
             }
             if (!DRIVER_OPTIONS.contains(name)) {
-                throw new ConfigurationException("unknown option " + quote(name) + " in the r2dbc URL; r2dbc-postgresql"
-                        + " understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS)));
+                throw new ConfigurationException("unknown option " + OptionNames.quoted(name) + " in the r2dbc URL"
+                        + OptionNames.suggestion(name, NEAR_MISSES_OF) + "; r2dbc-postgresql understands "
+                        + String.join(", ", new TreeSet<>(DRIVER_OPTIONS)) + " (option names are case-sensitive)");
             }
         }
         Object hostValue = parsed.getValue(ConnectionFactoryOptions.HOST);
@@ -252,19 +251,9 @@ final class R2dbcUrl {
         return ssl != null && Boolean.parseBoolean(ssl.toString()) ? SSLMode.VERIFY_FULL : SSLMode.DISABLE;
     }
 
-    private static Set<String> optionNames(Class<?>... holders) {
-        Set<String> names = new LinkedHashSet<>();
-        for (Class<?> holder : holders) {
-            for (Field field : holder.getFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && Option.class.isAssignableFrom(field.getType())) {
-                    try {
-                        names.add(((Option<?>) field.get(null)).name());
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException("cannot read " + holder.getName() + "." + field.getName(), e);
-                    }
-                }
-            }
-        }
+    private static Set<String> nearMissesOf() {
+        Set<String> names = new TreeSet<>(DRIVER_OPTIONS);
+        names.addAll(POOL_OPTIONS);
         return Collections.unmodifiableSet(names);
     }
 }

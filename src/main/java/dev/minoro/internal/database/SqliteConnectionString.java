@@ -54,7 +54,8 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
             path = slash < 0 ? "" : path.substring(slash);
         }
         if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-            throw invalid(connection, "query parameters and fragments are not supported");
+            throw invalid(connection, "query parameters and fragments are not supported (set SQLite's options with"
+                    + " DatabaseConfig's methods, such as withBusyTimeout)");
         }
         if (path.isEmpty() || path.endsWith("/")) {
             throw invalid(connection, "it names no file");

@@ -2,12 +2,16 @@ package dev.minoro.sqlite.internal;
 
 import static io.r2dbc.spi.ConnectionFactoryOptions.DRIVER;
 
+import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +23,49 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OptionValues {
 
+    /**
+     * The options of r2dbc-pool ({@code r2dbc:pool:…}) and r2dbc-proxy ({@code r2dbc:proxy:…}), which hand every
+     * option of the URL, their own included, on to the driver they wrap.
+     */
+    private static final Set<String> WRAPPER_OPTIONS = wrapperOptions();
+
     private OptionValues() {
+    }
+
+    private static Set<String> wrapperOptions() {
+        Set<String> names = new TreeSet<>(OptionNames.declaredBy(PoolingConnectionFactoryProvider.class));
+        // r2dbc-proxy's ProxyConnectionFactoryProvider.PROXY_LISTENERS; r2dbc-proxy is no dependency of Minoro's
+        names.add("proxyListener");
+        return Set.copyOf(names);
+    }
+
+    /**
+     * Fails when {@code options} hold an option that the driver neither takes nor handles and that no wrapper
+     * (r2dbc-pool, r2dbc-proxy) passed through: a misspelled option would otherwise be dropped without a word.
+     *
+     * @param driver   what the message calls the driver: {@code the SQLite driver}
+     * @param accepted the options the driver takes, which the message lists
+     * @param handled  other options the driver reads, if only to refuse them with a reason of their own
+     * @throws IllegalArgumentException naming the first unknown option (never its value), the accepted ones and the
+     *                                  nearest of them or of the wrappers' options when one is close
+     */
+    public static void refuseUnknown(ConnectionFactoryOptions options, String driver, Collection<String> accepted,
+            Option<?>... handled) {
+        Set<String> known = new TreeSet<>(accepted);
+        for (Option<?> option : handled) {
+            known.add(option.name());
+        }
+        for (String name : new TreeSet<>(OptionNames.of(options))) {
+            if (!known.contains(name) && !WRAPPER_OPTIONS.contains(name)) {
+                Set<String> candidates = new TreeSet<>(accepted);
+                candidates.addAll(WRAPPER_OPTIONS);
+                throw new IllegalArgumentException("unknown option " + OptionNames.quoted(name) + " for " + driver
+                        + OptionNames.suggestion(name, candidates) + "; it takes "
+                        + String.join(", ", new TreeSet<>(accepted))
+                        + " (option names are case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy"
+                        + " through");
+            }
+        }
     }
 
     /** Whether {@code options} ask for the driver named {@code driver}. */
