@@ -76,9 +76,14 @@ final class DirectStatement<T> {
             throw new IllegalArgumentException("sql must not be null");
         }
         if (parameters == null) {
-            throw new IllegalArgumentException("parameters must not be null; pass none for a statement without");
+            throw new IllegalArgumentException("parameters must not be null; pass no values for a statement without"
+                    + " parameters");
         }
         SqlScript script = SqlScript.parse(sql);
+        if (script.statements().isEmpty()) {
+            throw new IllegalArgumentException("sql must hold a statement, was only white space and comments: '"
+                    + sql + "'");
+        }
         if (script.statements().size() != 1) {
             throw new IllegalArgumentException("sql must hold exactly one statement, held "
                     + script.statements().size() + ": '" + sql + "'; run scripts through a connection");

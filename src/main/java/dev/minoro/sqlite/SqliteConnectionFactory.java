@@ -185,9 +185,15 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
 
     /**
      * A cold Mono of the number of rows one SQL statement changed, run in auto-commit mode outside any connection
-     * on the writer lane (a reader lane for a read-only statement) in one task, as {@link #query} runs it; it emits
-     * 0 for a statement that changes no rows, such as DDL, and discards any rows the statement returns. Errors as
-     * for {@link #query}.
+     * on the writer lane (a reader lane for a read-only statement) in one task, as {@code query} runs it; it emits
+     * 0 for a statement that changes no rows, such as DDL or a query, and discards any rows the statement returns.
+     * The count is emitted on the lane's thread.
+     *
+     * <p>Signals {@link IllegalArgumentException} for SQL that is not exactly one statement, a statement that
+     * controls a transaction, a count of values other than the statement's parameters, or a null or unbindable
+     * value; the R2DBC exceptions of a connection's statements for SQLite's errors (the extended result code as
+     * the error code, the SQL named); {@link io.r2dbc.spi.R2dbcTimeoutException} when the busy timeout runs out;
+     * and {@link io.r2dbc.spi.R2dbcNonTransientResourceException} when the factory is closed.
      *
      * @param sql        one SQL statement
      * @param parameters the values of the statement's parameters, in order
