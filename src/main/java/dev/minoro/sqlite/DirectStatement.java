@@ -166,17 +166,9 @@ final class DirectStatement<T> {
     }
 
     private Outcome<T> runOnce(Lane lane, Connection jdbc) throws SQLException {
-        StatementCache statements = lane.statements();
-        if (step.part().schemaChange()) {
-            statements.clear();
-        }
-        StatementCache.Prepared prepared = statements.take(jdbc, step);
+        StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
             PreparedStatement statement = prepared.statement;
-            Object[] values = step.values();
-            for (int i = 0; i < values.length; i++) {
-                Execution.bind(statement, i + 1, values[i]);
-            }
             long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
                 long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);

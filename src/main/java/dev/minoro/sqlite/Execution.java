@@ -5,7 +5,6 @@ import dev.minoro.sqlite.internal.SqlScript;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
-import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
@@ -14,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,19 +204,9 @@ final class Execution {
     }
 
     private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
-        StatementCache statements = lane.statements();
-        if (step.part().schemaChange()) {
-            // SQLite would compile the kept statements again itself, but those of a dropped table or index are of
-            // no more use, and a lane that changes its schema is rarely a hot one
-            statements.clear();
-        }
-        StatementCache.Prepared prepared = statements.take(jdbc, step);
+        StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
             PreparedStatement statement = prepared.statement;
-            Object[] values = step.values();
-            for (int i = 0; i < values.length; i++) {
-                bind(statement, i + 1, values[i]);
-            }
             long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
                 // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
@@ -259,23 +247,6 @@ final class Execution {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         return SqliteResult.rows(metadata, values, dataChange);
-    }
-
-    static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
-        if (value == SqliteValues.NULL) {
-            statement.setNull(parameter, Types.NULL);
-        } else if (value instanceof Long) {
-            statement.setLong(parameter, (Long) value);
-        } else if (value instanceof Double) {
-            statement.setDouble(parameter, (Double) value);
-        } else if (value instanceof String) {
-            statement.setString(parameter, (String) value);
-        } else if (value instanceof byte[]) {
-            statement.setBytes(parameter, (byte[]) value);
-        } else {
-            throw new IllegalStateException("unresolved value of " + value.getClass().getName() + " for parameter ?"
-                    + parameter);
-        }
     }
 
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */

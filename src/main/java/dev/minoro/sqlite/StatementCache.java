@@ -4,6 +4,7 @@ import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteValues;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -54,6 +56,28 @@ final class StatementCache {
         this.capacity = capacity;
         this.prepared = prepared;
         this.reused = reused;
+    }
+
+    /**
+     * A statement of {@code step}'s SQL with {@code step}'s values bound, as {@link #take} gives it. A statement that
+     * may change the schema empties the cache first: SQLite would compile the kept statements again itself, but those
+     * of a dropped table or index are of no more use, and a lane that changes its schema is rarely a hot one.
+     */
+    Prepared bound(Connection jdbc, BoundSql step) throws SQLException {
+        if (step.part().schemaChange()) {
+            clear();
+        }
+        Prepared prepared = take(jdbc, step);
+        try {
+            Object[] values = step.values();
+            for (int i = 0; i < values.length; i++) {
+                bind(prepared.statement, i + 1, values[i]);
+            }
+        } catch (SQLException | RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        return prepared;
     }
 
     /**
@@ -115,6 +139,24 @@ final class StatementCache {
             Prepared prepared = each.next();
             each.remove();
             closeQuietly(prepared.statement);
+        }
+    }
+
+    /** Binds one value, in one of {@link SqliteValues}' bound forms, to parameter {@code parameter} (from 1). */
+    private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
+        if (value == SqliteValues.NULL) {
+            statement.setNull(parameter, Types.NULL);
+        } else if (value instanceof Long) {
+            statement.setLong(parameter, (Long) value);
+        } else if (value instanceof Double) {
+            statement.setDouble(parameter, (Double) value);
+        } else if (value instanceof String) {
+            statement.setString(parameter, (String) value);
+        } else if (value instanceof byte[]) {
+            statement.setBytes(parameter, (byte[]) value);
+        } else {
+            throw new IllegalStateException("unresolved value of " + value.getClass().getName() + " for parameter ?"
+                    + parameter);
         }
     }
 
