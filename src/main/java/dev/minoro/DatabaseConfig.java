@@ -394,9 +394,12 @@ public final class DatabaseConfig {
      * {@link Minoro#migrationStatus(DatabaseConfig)}), on Reactor's bounded-elastic scheduler, with the factory
      * opened for that subscription: r2dbc-postgresql behind Minoro's r2dbc-pool pool, or Minoro's SQLite driver.
      * Every statement Minoro runs then goes through the factory it returns, which must hand out connections of
-     * the factory it was given. Closing Minoro closes that factory, and then what {@code customizer} returned
-     * when it is another R2DBC {@link io.r2dbc.spi.Closeable} (such as a pool). A {@code customizer} that
-     * throws or returns null fails the opening with a {@link ConfigurationException}.
+     * the factory it was given (on SQLite, without a customizer, Minoro runs its single statements below the
+     * R2DBC connection, through {@code SqliteConnectionFactory.query} and {@code update}; a customizer that
+     * returns another factory turns that off, so that it sees them all). Closing Minoro closes that factory, and
+     * then what {@code customizer} returned when it is another R2DBC {@link io.r2dbc.spi.Closeable} (such as a
+     * pool). A {@code customizer} that throws or returns null fails the opening with a
+     * {@link ConfigurationException}.
      *
      * @param customizer makes the factory Minoro uses of the one it opened
      * @throws ConfigurationException when {@code customizer} is null

@@ -2,22 +2,17 @@ package dev.minoro.sqlite;
 
 import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.SqlScript;
-import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
-import dev.minoro.sqlite.internal.SqliteValues;
 import dev.minoro.sqlite.internal.TransactionSql;
-import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,7 +183,7 @@ final class Execution {
     }
 
     /** A {@code PRAGMA busy_timeout}, which replaces a connection's busy handler with SQLite's own. */
-    private static boolean setsBusyTimeout(SqlScript.Part part) {
+    static boolean setsBusyTimeout(SqlScript.Part part) {
         return part.firstKeyword().equals("PRAGMA") && part.sql().toLowerCase(Locale.ROOT).contains("busy_timeout");
     }
 
@@ -209,19 +204,9 @@ final class Execution {
     }
 
     private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
-        StatementCache statements = lane.statements();
-        if (step.part().schemaChange()) {
-            // SQLite would compile the kept statements again itself, but those of a dropped table or index are of
-            // no more use, and a lane that changes its schema is rarely a hot one
-            statements.clear();
-        }
-        StatementCache.Prepared prepared = statements.take(jdbc, step);
+        StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
             PreparedStatement statement = prepared.statement;
-            Object[] values = step.values();
-            for (int i = 0; i < values.length; i++) {
-                bind(statement, i + 1, values[i]);
-            }
             long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
                 // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
@@ -235,7 +220,7 @@ final class Execution {
             int columns = rows.getMetaData().getColumnCount();
             int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;
             Object[] next = RowCursor.read(rows, columns, first, limit);
-            SqliteRowMetadata metadata = metadata(statement, rows, first.isEmpty() ? null : first.get(0));
+            SqliteRowMetadata metadata = prepared.columns(rows, first.isEmpty() ? null : first.get(0));
             RowCursor cursor = null;
             if (next != null) {
                 cursor = keep(prepared, rows, columns, step.sql(), next);
@@ -262,43 +247,6 @@ final class Execution {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
         }
         return SqliteResult.rows(metadata, values, dataChange);
-    }
-
-    private static SqliteRowMetadata metadata(PreparedStatement statement, ResultSet rows, @Nullable Object[] first)
-            throws SQLException {
-        ResultSetMetaData meta = rows.getMetaData();
-        int count = meta.getColumnCount();
-        List<SqliteColumnMetadata> columns = new ArrayList<>(count);
-        for (int i = 1; i <= count; i++) {
-            String table = meta.getTableName(i);
-            boolean fromTable = table != null && !table.isEmpty();
-            Nullability nullability = Nullability.UNKNOWN;
-            if (fromTable) {
-                int nullable = meta.isNullable(i);
-                nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
-                        : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
-            }
-            columns.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), SqliteJdbc.declaredType(statement, i - 1),
-                    nullability, first == null ? null : first[i - 1]));
-        }
-        return new SqliteRowMetadata(columns);
-    }
-
-    private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
-        if (value == SqliteValues.NULL) {
-            statement.setNull(parameter, Types.NULL);
-        } else if (value instanceof Long) {
-            statement.setLong(parameter, (Long) value);
-        } else if (value instanceof Double) {
-            statement.setDouble(parameter, (Double) value);
-        } else if (value instanceof String) {
-            statement.setString(parameter, (String) value);
-        } else if (value instanceof byte[]) {
-            statement.setBytes(parameter, (byte[]) value);
-        } else {
-            throw new IllegalStateException("unresolved value of " + value.getClass().getName() + " for parameter ?"
-                    + parameter);
-        }
     }
 
     /** A cursor over the rest of the rows, holding the lane; null when the execution is aborted or over. */

@@ -4,8 +4,11 @@ import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.Readable;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -147,6 +150,57 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
                         return (Connection) new SqliteConnection(this);
                     }));
         });
+    }
+
+    /**
+     * A cold Flux of the rows of one SQL statement run in auto-commit mode outside any connection, each mapped by
+     * {@code mapper}: the cheapest way to run a lookup. A read-only statement runs on a reader lane (or the idle
+     * writer lane, as an auto-commit statement of a connection does), anything else on the writer lane. One task of
+     * that lane prepares the statement (or takes a kept one, see {@code statementCacheSize}), binds, executes, reads
+     * every row and maps it, and gives the lane back; the mapped rows are then emitted on the lane's thread. So the
+     * mapper runs on the lane's thread and must be quick and must not block, and every row is held in memory at
+     * once: for large results, stream them through a connection's statement instead.
+     *
+     * <p>Each value binds to the parameter of its position ({@code parameters[0]} to {@code ?1} or the first named
+     * parameter), converted as {@link io.r2dbc.spi.Statement#bind(int, Object)} converts it; bind a typed null with
+     * {@link io.r2dbc.spi.Parameters#in(Class)}. Waiting for the lane and for SQLite's lock together takes at most
+     * the factory's busy timeout. Cancelling interrupts the statement ({@code sqlite3_interrupt}) if it is running.
+     *
+     * <p>Signals {@link IllegalArgumentException} for SQL that is not exactly one statement, a statement that
+     * controls a transaction ({@code BEGIN}, {@code COMMIT} …), a count of values other than the statement's
+     * parameters, or a null or unbindable value; the R2DBC exceptions of a connection's statements for SQLite's
+     * errors (the extended result code as the error code, the SQL named); {@link io.r2dbc.spi.R2dbcTimeoutException}
+     * when the busy timeout runs out; {@link io.r2dbc.spi.R2dbcNonTransientResourceException} when the factory is
+     * closed; and whatever {@code mapper} throws (it must not return null).
+     *
+     * @param <T>        what each row maps to
+     * @param sql        one SQL statement
+     * @param mapper     maps each row; it may read it only while it runs
+     * @param parameters the values of the statement's parameters, in order
+     * @return the mapped rows, in the statement's order
+     */
+    public <T> Flux<T> query(String sql, Function<? super Readable, ? extends T> mapper, Object... parameters) {
+        return DirectStatement.query(lanes, configuration, sql, mapper, parameters);
+    }
+
+    /**
+     * A cold Mono of the number of rows one SQL statement changed, run in auto-commit mode outside any connection
+     * on the writer lane (a reader lane for a read-only statement) in one task, as {@code query} runs it; it emits
+     * 0 for a statement that changes no rows, such as DDL or a query, and discards any rows the statement returns.
+     * The count is emitted on the lane's thread.
+     *
+     * <p>Signals {@link IllegalArgumentException} for SQL that is not exactly one statement, a statement that
+     * controls a transaction, a count of values other than the statement's parameters, or a null or unbindable
+     * value; the R2DBC exceptions of a connection's statements for SQLite's errors (the extended result code as
+     * the error code, the SQL named); {@link io.r2dbc.spi.R2dbcTimeoutException} when the busy timeout runs out;
+     * and {@link io.r2dbc.spi.R2dbcNonTransientResourceException} when the factory is closed.
+     *
+     * @param sql        one SQL statement
+     * @param parameters the values of the statement's parameters, in order
+     * @return the number of rows changed
+     */
+    public Mono<Long> update(String sql, Object... parameters) {
+        return DirectStatement.update(lanes, configuration, sql, parameters);
     }
 
     @Override

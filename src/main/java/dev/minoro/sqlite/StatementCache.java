@@ -1,15 +1,24 @@
 package dev.minoro.sqlite;
 
 import dev.minoro.sqlite.internal.BoundSql;
+import dev.minoro.sqlite.internal.SqliteColumnMetadata;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
+import dev.minoro.sqlite.internal.SqliteRowMetadata;
+import dev.minoro.sqlite.internal.SqliteValues;
+import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +56,28 @@ final class StatementCache {
         this.capacity = capacity;
         this.prepared = prepared;
         this.reused = reused;
+    }
+
+    /**
+     * A statement of {@code step}'s SQL with {@code step}'s values bound, as {@link #take} gives it. A statement that
+     * may change the schema empties the cache first: SQLite would compile the kept statements again itself, but those
+     * of a dropped table or index are of no more use, and a lane that changes its schema is rarely a hot one.
+     */
+    Prepared bound(Connection jdbc, BoundSql step) throws SQLException {
+        if (step.part().schemaChange()) {
+            clear();
+        }
+        Prepared prepared = take(jdbc, step);
+        try {
+            Object[] values = step.values();
+            for (int i = 0; i < values.length; i++) {
+                bind(prepared.statement, i + 1, values[i]);
+            }
+        } catch (SQLException | RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        return prepared;
     }
 
     /**
@@ -111,6 +142,24 @@ final class StatementCache {
         }
     }
 
+    /** Binds one value, in one of {@link SqliteValues}' bound forms, to parameter {@code parameter} (from 1). */
+    private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
+        if (value == SqliteValues.NULL) {
+            statement.setNull(parameter, Types.NULL);
+        } else if (value instanceof Long) {
+            statement.setLong(parameter, (Long) value);
+        } else if (value instanceof Double) {
+            statement.setDouble(parameter, (Double) value);
+        } else if (value instanceof String) {
+            statement.setString(parameter, (String) value);
+        } else if (value instanceof byte[]) {
+            statement.setBytes(parameter, (byte[]) value);
+        } else {
+            throw new IllegalStateException("unresolved value of " + value.getClass().getName() + " for parameter ?"
+                    + parameter);
+        }
+    }
+
     /**
      * Prepares {@code sql}. SQLite compiles against the schema it last read and checks the schema only when a
      * statement starts, so a table that another connection changed can fail to compile with a stale error
@@ -149,6 +198,8 @@ final class StatementCache {
         final PreparedStatement statement;
         private final boolean reusable;
         private int interruptsAtTake; // only on the worker
+        private @Nullable SqliteRowMetadata columns; // of a kept statement, as of its declared types below
+        private String @Nullable [] declaredTypes;
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
@@ -190,6 +241,50 @@ final class StatementCache {
                 eldest.remove();
                 closeQuietly(evicted.statement);
             }
+        }
+
+        /**
+         * The columns of the rows this run returns. A kept statement keeps them from run to run while every
+         * column's declared type stays as it was, which is read at each run: SQLite compiles a kept statement again
+         * after a schema change, by this connection or another, and a table made again with other types shows
+         * there. Columns of expressions (no declared type) are typed by the first row's value, so a statement
+         * with one is described again at each run. What is kept besides the declared types (labels, the tables
+         * and their NOT NULL constraints) is the SQL's, or changes only with a table's declared types in practice:
+         * SQLite cannot change a column's NOT NULL but by making the table again.
+         *
+         * @param first the first row's values, or null when there are no rows
+         */
+        SqliteRowMetadata columns(ResultSet rows, @Nullable Object @Nullable [] first) throws SQLException {
+            ResultSetMetaData meta = rows.getMetaData();
+            int count = meta.getColumnCount();
+            String[] declared = new String[count];
+            boolean allDeclared = true;
+            for (int i = 0; i < count; i++) {
+                declared[i] = SqliteJdbc.declaredType(statement, i);
+                allDeclared &= declared[i] != null;
+            }
+            SqliteRowMetadata kept = columns;
+            if (kept != null && Arrays.equals(declared, declaredTypes)) {
+                return kept;
+            }
+            List<SqliteColumnMetadata> described = new ArrayList<>(count);
+            for (int i = 1; i <= count; i++) {
+                String table = meta.getTableName(i);
+                Nullability nullability = Nullability.UNKNOWN;
+                if (table != null && !table.isEmpty()) {
+                    int nullable = meta.isNullable(i);
+                    nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
+                            : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
+                }
+                described.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declared[i - 1], nullability,
+                        first == null ? null : first[i - 1]));
+            }
+            SqliteRowMetadata metadata = new SqliteRowMetadata(described);
+            if (reusable && allDeclared) {
+                columns = metadata;
+                declaredTypes = declared;
+            }
+            return metadata;
         }
 
         /** Closes the statement for good: after a failure, whatever state it was left in. */

@@ -503,7 +503,20 @@ final class PostgresConnectionStringTests {
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h:5x/db", "the port is not a number between 1 and"
                         + " 65535"),
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?connectTimeout=soon",
-                        "connectTimeout must be a duration such as PT10S or 10s, was 'soon'"));
+                        "connectTimeout must be a duration such as PT10S or 10s, was 'soon'"),
+                // what r2dbc-spi would drop without a word, or refuse quoting the URL: a parameter without '=' (a
+                // misspelled option, or a password pasted after '?') and the options it does not allow in the query
+                Arguments.of("r2dbc:postgresql://u@h/db?" + SECRET, "query parameter 1 of the r2dbc URL has no '='"
+                        + " (not shown: it may be a secret); each option is written name=value"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslMode=require&sslmde",
+                        "query parameter 2 of the r2dbc URL has no '='"),
+                Arguments.of("r2dbc:pool:postgresql://u@h/db?" + SECRET + "&maxSize=3", "query parameter 1 of the"),
+                Arguments.of("r2dbc:postgresql://u@h/db?password=" + SECRET, "an r2dbc URL cannot give 'password' as a"
+                        + " query parameter; write it in the URL itself: r2dbc:postgresql://user:password@host:port/"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?user=v", "cannot give 'user' as a query"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?sslMode=require&host=other",
+                        "cannot give 'host' as a query"),
+                Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h/db?database=other", "cannot give 'database'"));
     }
 
     @Test

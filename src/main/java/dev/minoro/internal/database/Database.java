@@ -30,14 +30,16 @@ public final class Database {
     private final String description;
     private final Supplier<Publisher<Void>> closer;
     private final @Nullable PoolMetrics poolMetrics;
+    private final @Nullable DirectStatements direct;
 
     private Database(ConnectionFactory connections, Dialect dialect, String description,
-            Supplier<Publisher<Void>> closer, @Nullable PoolMetrics poolMetrics) {
+            Supplier<Publisher<Void>> closer, @Nullable PoolMetrics poolMetrics, @Nullable DirectStatements direct) {
         this.connections = connections;
         this.dialect = dialect;
         this.description = description;
         this.closer = closer;
         this.poolMetrics = poolMetrics;
+        this.direct = direct;
     }
 
     /**
@@ -77,7 +79,8 @@ public final class Database {
         Supplier<Publisher<Void>> closeAll = customized instanceof Closeable
                 ? () -> Flux.concatDelayError(closer.get(), ((Closeable) customized).close())
                 : closer;
-        return new Database(customized, dialect, description, closeAll, poolMetrics);
+        // statements then go through the customized factory, which may observe or change them
+        return new Database(customized, dialect, description, closeAll, poolMetrics, null);
     }
 
     /**
@@ -88,12 +91,29 @@ public final class Database {
      */
     static Database of(ConnectionFactory connections, Dialect dialect, String description,
             Supplier<Publisher<Void>> closer) {
-        return new Database(connections, dialect, description, closer, null);
+        return new Database(connections, dialect, description, closer, null, null);
     }
 
     /** This database, whose connections come from a pool that {@code poolMetrics} describes. */
     Database withPoolMetrics(@Nullable PoolMetrics poolMetrics) {
-        return new Database(connections, dialect, description, closer, poolMetrics);
+        return new Database(connections, dialect, description, closer, poolMetrics, direct);
+    }
+
+    /**
+     * This database, whose driver runs single auto-commit statements through {@code direct} at less cost than
+     * through a connection of {@link #connections()}; a connection-factory customizer turns it off, so that a
+     * customized factory sees every statement.
+     */
+    Database withDirectStatements(DirectStatements direct) {
+        return new Database(connections, dialect, description, closer, poolMetrics, direct);
+    }
+
+    /**
+     * What runs a single auto-commit statement below the R2DBC {@code Connection}, or null when statements go
+     * through a connection of {@link #connections()}.
+     */
+    public @Nullable DirectStatements direct() {
+        return direct;
     }
 
     /** The gauges of Minoro's own connection pool (PostgreSQL's r2dbc-pool), or empty when there is none. */

@@ -43,11 +43,48 @@ final class R2dbcUrl {
     /** What an unknown option may be a misspelling of: the driver's options and the pool's (refused for a reason). */
     private static final Set<String> NEAR_MISSES_OF = nearMissesOf();
 
+    /** The options r2dbc-spi refuses in an r2dbc URL's query, with a message that quotes the URL, password and all. */
+    private static final Set<String> NOT_IN_QUERY = Set.of(ConnectionFactoryOptions.DATABASE.name(),
+            ConnectionFactoryOptions.DRIVER.name(), ConnectionFactoryOptions.HOST.name(),
+            ConnectionFactoryOptions.PASSWORD.name(), ConnectionFactoryOptions.PORT.name(),
+            ConnectionFactoryOptions.PROTOCOL.name(), ConnectionFactoryOptions.USER.name());
+
     private R2dbcUrl() {
+    }
+
+    /**
+     * Refuses what r2dbc-spi's parser would drop or misreport in the query: a parameter without {@code =}, which it
+     * drops without a word (a misspelled option, or a password pasted in the wrong place, would then be ignored and
+     * shown by {@code toString()}), and an option it does not allow there, such as {@code password}. Neither message
+     * shows a value, nor a parameter without {@code =}, which may be one.
+     */
+    private static void checkQuery(String connection) {
+        int query = connection.indexOf('?');
+        if (query < 0) {
+            return;
+        }
+        String[] parameters = connection.substring(query + 1).split("&", -1);
+        for (int i = 0; i < parameters.length; i++) {
+            String parameter = parameters[i];
+            int equals = parameter.indexOf('=');
+            if (parameter.isEmpty()) {
+                continue;
+            }
+            if (equals < 0) {
+                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no '=' (not shown: it may be a"
+                        + " secret); each option is written name=value, such as sslMode=require");
+            }
+            String name = parameter.substring(0, equals);
+            if (NOT_IN_QUERY.contains(name)) {
+                throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
+                        + " itself: r2dbc:postgresql://user:password@host:port/database");
+            }
+        }
     }
 
     static PostgresConnectionString parse(String connection) {
         checkUserInfoAndPort(connection);
+        checkQuery(connection);
         ConnectionFactoryOptions parsed;
         try {
             parsed = ConnectionFactoryOptions.parse(connection);

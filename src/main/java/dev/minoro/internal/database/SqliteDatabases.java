@@ -3,10 +3,14 @@ package dev.minoro.internal.database;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.sqlite.SqliteConnectionConfiguration;
 import dev.minoro.sqlite.SqliteConnectionFactory;
+import io.r2dbc.spi.Readable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Opens a SQLite {@link Database} on Minoro's own R2DBC driver. */
 final class SqliteDatabases {
@@ -32,7 +36,19 @@ final class SqliteDatabases {
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
         // An in-memory database is private to its factory, so its lock is too.
         String lockKey = opened == null ? "memory:" + UUID.randomUUID() : "file:" + canonical(opened);
-        return Database.of(factory, new SqliteDialect(new SqliteMigrationLock(lockKey)), description, factory::close);
+        return Database.of(factory, new SqliteDialect(new SqliteMigrationLock(lockKey)), description, factory::close)
+                .withDirectStatements(new DirectStatements() {
+                    @Override
+                    public <T> Flux<T> query(String sql, Function<? super Readable, ? extends T> mapper,
+                            Object... parameters) {
+                        return factory.query(sql, mapper, parameters);
+                    }
+
+                    @Override
+                    public Mono<Long> update(String sql, Object... parameters) {
+                        return factory.update(sql, parameters);
+                    }
+                });
     }
 
     /** The path with symbolic links in its directory resolved, whether or not the file exists yet. */

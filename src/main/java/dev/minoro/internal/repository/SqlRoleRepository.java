@@ -179,24 +179,22 @@ final class SqlRoleRepository implements RoleRepository {
             Inputs.id(userId, "userId");
             String nameNorm = Inputs.normalisedRoleName(roleName);
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return Statements.retriedOnRollback(database.withConnection("assigning a role",
-                    c -> assign(c, userId, nameNorm, roleName, now, true)));
+            return Statements.retriedOnRollback(assign(userId, nameNorm, roleName, now, true));
         });
     }
 
     /** Inserts the membership, as {@link #link} says; a missing user or role is named. */
-    private Mono<Void> assign(Connection c, UUID userId, String nameNorm, String roleName, Instant now,
-            boolean mayRetry) {
-        return link(Statements.update(c, sql.assign, userId, nameNorm, now),
-                () -> Statements.query(c, sql.userAndRoleExist, row -> new long[] {
+    private Mono<Void> assign(UUID userId, String nameNorm, String roleName, Instant now, boolean mayRetry) {
+        String doing = "assigning a role";
+        return link(Statements.update(database, doing, sql.assign, userId, nameNorm, now),
+                () -> Statements.first(database, doing, sql.userAndRoleExist, row -> new long[] {
                                     Rows.notNull(row.get("user_count", Long.class), "user_count"),
                                     Rows.notNull(row.get("role_count", Long.class), "role_count")},
                                 userId, nameNorm)
-                        .next()
                         .flatMap(counts -> counts[0] == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
                                 : counts[1] == 0 ? Mono.error(noSuchRole(roleName))
                                 : Mono.<Void>empty()),
-                () -> mayRetry ? assign(c, userId, nameNorm, roleName, now, false) : Mono.error(noSuchRole(roleName)));
+                () -> mayRetry ? assign(userId, nameNorm, roleName, now, false) : Mono.error(noSuchRole(roleName)));
     }
 
     /**
@@ -205,6 +203,7 @@ final class SqlRoleRepository implements RoleRepository {
      * {@link NotFoundException} of a missing row, or completes when none is. A foreign-key violation means that a row
      * was deleted between the statement's read and its insert (PostgreSQL, read committed); when none is missing
      * after one, the role was deleted and made again under its name, and {@code again} tries the insert once more.
+     * Each is a statement of its own, in auto-commit mode.
      */
     private Mono<Void> link(Mono<Long> insert, Supplier<Mono<Void>> missing, Supplier<Mono<Void>> again) {
         return insert
@@ -264,20 +263,18 @@ final class SqlRoleRepository implements RoleRepository {
             String nameNorm = Inputs.normalisedRoleName(roleName);
             String checkedPermission = Permissions.grantable(Inputs.permission(permission));
             Instant now = Instant.ofEpochMilli(clock.millis());
-            return database.withConnection("granting a permission",
-                    c -> grant(c, nameNorm, roleName, checkedPermission, now, true));
+            return grant(nameNorm, roleName, checkedPermission, now, true);
         });
     }
 
     /** Inserts the role's permission, as {@link #link} says; a missing role is named. */
-    private Mono<Void> grant(Connection c, String nameNorm, String roleName, String permission, Instant now,
-            boolean mayRetry) {
-        return link(Statements.update(c, sql.grant, nameNorm, permission, now),
-                () -> Statements.query(c, sql.roleByName, Rows::role, nameNorm)
-                        .next()
+    private Mono<Void> grant(String nameNorm, String roleName, String permission, Instant now, boolean mayRetry) {
+        String doing = "granting a permission";
+        return link(Statements.update(database, doing, sql.grant, nameNorm, permission, now),
+                () -> Statements.first(database, doing, sql.roleByName, Rows::role, nameNorm)
                         .switchIfEmpty(Mono.error(() -> noSuchRole(roleName)))
                         .then(),
-                () -> mayRetry ? grant(c, nameNorm, roleName, permission, now, false)
+                () -> mayRetry ? grant(nameNorm, roleName, permission, now, false)
                         : Mono.error(noSuchRole(roleName)));
     }
 

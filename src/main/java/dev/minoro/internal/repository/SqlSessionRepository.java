@@ -101,10 +101,10 @@ final class SqlSessionRepository implements SessionRepository {
             }
             String hash = SessionTokens.hash(token);
             Instant now = now();
-            return database.withConnection("validating a session", c -> Statements.query(c,
-                            sql.liveSessionByTokenHash, Found::of, hash, now)
-                    .next()
-                    .flatMap(found -> renewed(c, found, now)));
+            // the read and the rare renewal are two statements of their own: the renewal's compare-and-set does
+            // not need them on one connection, and a read alone runs below the connection where the driver can
+            return Statements.first(database, "validating a session", sql.liveSessionByTokenHash, Found::of, hash, now)
+                    .flatMap(found -> renewed(found, now));
         });
     }
 
@@ -120,7 +120,7 @@ final class SqlSessionRepository implements SessionRepository {
      * The session, renewed at {@code now} when its last renewal is at least the renewal interval old; of
      * concurrent validations, the one whose compare-and-set wins writes, and the others emit the session as read.
      */
-    private Mono<Session> renewed(Connection c, Found found, Instant now) {
+    private Mono<Session> renewed(Found found, Instant now) {
         Session read = found.session();
         if (now.isBefore(read.lastSeenAt().plus(config.sessionRenewalInterval()))) {
             return Mono.just(read);
@@ -128,7 +128,8 @@ final class SqlSessionRepository implements SessionRepository {
         Instant expiresAt = end(read.absoluteExpiresAt(), now, found.idleMillis());
         Session renewed = new Session(read.id(), read.user(), read.createdAt(), now, expiresAt,
                 read.absoluteExpiresAt(), read.metadata());
-        return Statements.update(c, sql.renewSession, read.id(), now, orNull(expiresAt), read.lastSeenAt())
+        return Statements.update(database, "validating a session", sql.renewSession, read.id(), now, orNull(expiresAt),
+                        read.lastSeenAt())
                 .map(changed -> changed > 0 ? renewed : read);
     }
 

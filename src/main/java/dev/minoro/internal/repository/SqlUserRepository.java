@@ -58,11 +58,10 @@ final class SqlUserRepository implements UserRepository {
             return storedHashOf(user).flatMap(passwordHash -> {
                 UUID id = ids.next();
                 Instant now = now();
-                return database.withConnection("creating a user", c -> Statements.query(c, sql.insertUser, Rows::user,
-                                id, email, emailNorm, orNull(displayName), orNull(passwordHash.orElse(null)), false, now,
+                return Statements.first(database, "creating a user", sql.insertUser, Rows::user, id, email, emailNorm,
+                                orNull(displayName), orNull(passwordHash.orElse(null)), false, now,
                                 orNull(Inputs.displayNameNorm(displayName)))
-                        .next()
-                        .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new));
+                        .onErrorMap(database.dialect()::isUniqueViolation, DuplicateEmailException::new);
             });
         });
     }

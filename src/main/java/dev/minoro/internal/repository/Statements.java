@@ -2,7 +2,9 @@ package dev.minoro.internal.repository;
 
 import dev.minoro.DatabaseException;
 import dev.minoro.internal.database.Database;
+import dev.minoro.internal.database.DirectStatements;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
@@ -12,7 +14,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-/** Runs one SQL statement with positional arguments over the R2DBC SPI. */
+/**
+ * Runs one SQL statement with positional arguments: on a connection over the R2DBC SPI, or, for a statement run on
+ * its own, through the database's {@link DirectStatements} where it has them.
+ */
 final class Statements {
 
     /** How many times {@link #retriedOnRollback} runs a transaction again. */
@@ -47,26 +52,56 @@ final class Statements {
                 .reduce(0L, Long::sum);
     }
 
-    /** A cold Mono of the first row of a query, mapped, on a connection of its own, for {@code doing}. */
+    /** A cold Mono of the first row of a query, mapped, run on its own (see {@link #all}), for {@code doing}. */
     static <T> Mono<T> first(Database database, String doing, String sql, Function<Readable, T> mapper,
             Object... args) {
+        DirectStatements direct = database.direct();
+        if (direct != null) {
+            return direct.query(sql, mapper, parameters(args)).next()
+                    .onErrorMap(e -> database.dialect().translate(e, doing));
+        }
         return database.withConnection(doing, c -> query(c, sql, mapper, args).next());
     }
 
-    /** A cold Flux of the rows of a query, mapped, on a connection of its own, for {@code doing}. */
+    /**
+     * A cold Flux of the rows of a query, mapped, run on its own, for {@code doing}: below the R2DBC connection
+     * where the database's driver can ({@link Database#direct()}), else on a connection of its own.
+     */
     static <T> Flux<T> all(Database database, String doing, String sql, Function<Readable, T> mapper,
             Object... args) {
+        DirectStatements direct = database.direct();
+        if (direct != null) {
+            return direct.query(sql, mapper, parameters(args)).onErrorMap(e -> database.dialect().translate(e, doing));
+        }
         return database.withConnectionMany(doing, c -> query(c, sql, mapper, args));
     }
 
-    /** A cold Mono of whether a query has a row, on a connection of its own, for {@code doing}. */
+    /** A cold Mono of whether a query has a row, run on its own (see {@link #all}), for {@code doing}. */
     static Mono<Boolean> exists(Database database, String doing, String sql, Object... args) {
-        return database.withConnection(doing, c -> query(c, sql, row -> Boolean.TRUE, args).hasElements());
+        return first(database, doing, sql, row -> Boolean.TRUE, args).hasElement();
     }
 
-    /** A cold Mono of the number of rows a statement changed, on a connection of its own, for {@code doing}. */
+    /** A cold Mono of the number of rows a statement changed, run on its own (see {@link #all}), for {@code doing}. */
     static Mono<Long> update(Database database, String doing, String sql, Object... args) {
+        DirectStatements direct = database.direct();
+        if (direct != null) {
+            return direct.update(sql, parameters(args)).onErrorMap(e -> database.dialect().translate(e, doing));
+        }
         return database.withConnection(doing, c -> update(c, sql, args));
+    }
+
+    /** {@code args} with each {@link Null} as R2DBC's typed null parameter, for {@link DirectStatements}. */
+    private static Object[] parameters(Object[] args) {
+        Object[] parameters = args;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Null) {
+                if (parameters == args) {
+                    parameters = args.clone();
+                }
+                parameters[i] = Parameters.in(((Null) args[i]).type());
+            }
+        }
+        return parameters;
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.minoro.sqlite.internal;
 
+import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The columns of a result, shared by all its rows; names are looked up case-insensitively, first match wins.
@@ -21,6 +23,11 @@ public final class SqliteRowMetadata implements RowMetadata {
         for (int i = 0; i < columns.size(); i++) {
             indexes.putIfAbsent(columns.get(i).getName().toLowerCase(Locale.ROOT), i);
         }
+    }
+
+    /** A row of these columns holding {@code values}, one per column, each in one of the forms SQLite returns. */
+    public Row row(@Nullable Object[] values) {
+        return new SqliteRow(this, values);
     }
 
     int size() {
