@@ -306,7 +306,8 @@ public final class SqliteConnectionConfiguration {
          * autocommit reads beside the writer; 0 to {@value #MAX_READER_LANES}. Default
          * {@value #DEFAULT_READER_LANES} in WAL mode and for read-only factories, else 0.
          *
-         * @param readerLanes the number of reader lanes, at least 1
+         * @param readerLanes the number of reader lanes, 0 to {@value #MAX_READER_LANES} (at least 1 when read-only;
+         *                    0 in memory and outside WAL mode)
          * @return this builder
          */
         public Builder readerLanes(int readerLanes) {

@@ -183,6 +183,16 @@ final class SqliteConnectionConfigurationTests {
     }
 
     @Test
+    void everyUnknownOptionIsNamedInOneMessage() {
+        fails("unknown options 'jurnalMode' for the SQLite driver (did you mean 'journalMode'?), 'readerLane'"
+                + " (did you mean 'readerLanes'?)" + TAKES,
+                () -> fromUrl("r2dbc:sqlite:///x.db?readerLane=2&jurnalMode=WAL"));
+        fails("unknown options 'cache' for the SQLite driver, 'mode', 'statmentCacheSize' (did you mean"
+                + " 'statementCacheSize'?)" + TAKES,
+                () -> ConnectionFactories.get("r2dbc:sqlite:///x.db?mode=ro&statmentCacheSize=8&cache=shared"));
+    }
+
+    @Test
     void connectTimeoutDoesNotApply() {
         fails("option connectTimeout does not apply to SQLite, a local file that is opened, not connected to; use"
                 + " busyTimeout to bound waiting for a lock", () -> fromUrl("r2dbc:sqlite:///x.db?connectTimeout=PT5S"));

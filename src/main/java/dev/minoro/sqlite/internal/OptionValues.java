@@ -7,8 +7,10 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,16 +57,21 @@ public final class OptionValues {
         for (Option<?> option : handled) {
             known.add(option.name());
         }
+        Set<String> candidates = new TreeSet<>(accepted);
+        candidates.addAll(WRAPPER_OPTIONS);
+        List<String> unknown = new ArrayList<>();
         for (String name : new TreeSet<>(OptionNames.of(options))) {
             if (!known.contains(name) && !WRAPPER_OPTIONS.contains(name)) {
-                Set<String> candidates = new TreeSet<>(accepted);
-                candidates.addAll(WRAPPER_OPTIONS);
-                throw new IllegalArgumentException("unknown option " + OptionNames.quoted(name) + " for " + driver
-                        + OptionNames.suggestion(name, candidates) + "; it takes "
-                        + String.join(", ", new TreeSet<>(accepted))
-                        + " (option names are case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy"
-                        + " through");
+                unknown.add(OptionNames.quoted(name) + (unknown.isEmpty() ? " for " + driver : "")
+                        + OptionNames.suggestion(name, candidates));
             }
+        }
+        if (!unknown.isEmpty()) {
+            // every one at once, so that a URL with two misspellings is mended in one go
+            throw new IllegalArgumentException((unknown.size() == 1 ? "unknown option " : "unknown options ")
+                    + String.join(", ", unknown) + "; it takes " + String.join(", ", new TreeSet<>(accepted))
+                    + " (option names are case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy"
+                    + " through");
         }
     }
 
