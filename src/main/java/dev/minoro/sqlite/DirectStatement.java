@@ -8,7 +8,6 @@ import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Readable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -168,35 +167,36 @@ final class DirectStatement<T> {
     private Outcome<T> runOnce(Lane lane, Connection jdbc) throws SQLException {
         StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
-            PreparedStatement statement = prepared.statement;
-            long changesBefore = SqliteJdbc.totalChanges(jdbc);
-            if (!statement.execute()) {
-                long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
-                prepared.release(null);
-                return new Outcome<>(List.of(), count);
-            }
-            ResultSet rows = statement.getResultSet();
-            int columns = rows.getMetaData().getColumnCount();
-            List<Object[]> read = new ArrayList<>();
-            RowCursor.read(rows, columns, read, Integer.MAX_VALUE);
-            List<T> mapped = new ArrayList<>(read.size());
-            if (mapper != null && !read.isEmpty()) {
-                SqliteRowMetadata metadata = prepared.columns(rows, read.get(0));
-                for (Object[] row : read) {
-                    T value = mapper.apply(metadata.row(row));
-                    if (value == null) {
-                        throw new NullPointerException("the mapper returned null for a row of '" + step.sql() + "'");
-                    }
-                    mapped.add(value);
-                }
-            }
-            long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
+            long totalBefore = SqliteJdbc.totalChanges(jdbc);
+            ResultSet rows = prepared.statement.execute() ? prepared.statement.getResultSet() : null;
+            List<T> mapped = rows == null ? List.of() : readAndMap(prepared, rows);
+            long changed = SqliteJdbc.changesSince(jdbc, totalBefore);
             prepared.release(rows);
-            return new Outcome<>(mapped, count);
+            return new Outcome<>(mapped, changed);
         } catch (Throwable e) {
             prepared.close();
             throw e;
         }
+    }
+
+    /** Reads every row, then maps each (none without a mapper: an update's RETURNING rows are only read). */
+    private List<T> readAndMap(StatementCache.Prepared prepared, ResultSet rows) throws SQLException {
+        int columns = rows.getMetaData().getColumnCount();
+        List<Object[]> read = new ArrayList<>();
+        RowCursor.read(rows, columns, read, Integer.MAX_VALUE);
+        if (mapper == null || read.isEmpty()) {
+            return List.of();
+        }
+        SqliteRowMetadata metadata = prepared.columns(rows, read.get(0));
+        List<T> mapped = new ArrayList<>(read.size());
+        for (Object[] row : read) {
+            T value = mapper.apply(metadata.row(row));
+            if (value == null) {
+                throw new NullPointerException("the mapper returned null for a row of '" + step.sql() + "'");
+            }
+            mapped.add(value);
+        }
+        return mapped;
     }
 
     /** What the statement produced: its mapped rows, and the rows it changed. */

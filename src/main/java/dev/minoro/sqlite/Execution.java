@@ -209,9 +209,7 @@ final class Execution {
             PreparedStatement statement = prepared.statement;
             long changesBefore = SqliteJdbc.totalChanges(jdbc);
             if (!statement.execute()) {
-                // changes() keeps the count of the last INSERT, UPDATE or DELETE, even after DDL: trust it only
-                // when this statement changed something
-                long count = SqliteJdbc.totalChanges(jdbc) == changesBefore ? 0 : SqliteJdbc.changes(jdbc);
+                long count = SqliteJdbc.changesSince(jdbc, changesBefore);
                 prepared.release(null);
                 return new Outcome(SqliteResult.updated(count), null);
             }

@@ -84,6 +84,15 @@ final class SqliteJdbc {
     }
 
     /**
+     * The rows changed by the statement that ran since {@link #totalChanges} read {@code totalBefore}:
+     * {@link #changes} keeps the count of the last INSERT, UPDATE or DELETE even after DDL or a query, so it is
+     * trusted only when the total moved.
+     */
+    static long changesSince(Connection connection, long totalBefore) throws SQLException {
+        return totalChanges(connection) == totalBefore ? 0 : changes(connection);
+    }
+
+    /**
      * SQLite's {@code sqlite3_column_decltype}: the declared type of result column {@code column} (from 0) of a
      * prepared statement, as written in its table's definition; null for an expression.
      */
