@@ -88,7 +88,7 @@ final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Flux<Role> findAll() {
-        return lifecycle.flux(() -> Statements.all(database, "listing roles", sql.allRoles, Rows::role));
+        return lifecycle.flux(() -> Statements.streamed(database, "listing roles", sql.allRoles, Rows::role));
     }
 
     @Override
@@ -234,7 +234,7 @@ final class SqlRoleRepository implements RoleRepository {
     public Flux<User> membersOf(String roleName) {
         return lifecycle.flux(() -> {
             String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.all(database, "listing a role's members", sql.membersOf, Rows::user, nameNorm);
+            return Statements.streamed(database, "listing a role's members", sql.membersOf, Rows::user, nameNorm);
         });
     }
 

@@ -169,7 +169,7 @@ final class SqlSessionRepository implements SessionRepository {
     public Flux<Session> sessionsOf(UUID userId) {
         return lifecycle.flux(() -> {
             Inputs.id(userId, "userId");
-            return Statements.all(database, "listing a user's sessions", sql.liveSessionsOf, Rows::session, userId,
+            return Statements.streamed(database, "listing a user's sessions", sql.liveSessionsOf, Rows::session, userId,
                     now());
         });
     }

@@ -65,7 +65,9 @@ final class Statements {
 
     /**
      * A cold Flux of the rows of a query, mapped, run on its own, for {@code doing}: below the R2DBC connection
-     * where the database's driver can ({@link Database#direct()}), else on a connection of its own.
+     * where the database's driver can ({@link Database#direct()}), which reads every row before emitting the first,
+     * else on a connection of its own. For a query whose rows have a small bound (a page, a user's roles); one
+     * whose rows grow with the data is {@link #streamed}.
      */
     static <T> Flux<T> all(Database database, String doing, String sql, Function<Readable, T> mapper,
             Object... args) {
@@ -73,6 +75,16 @@ final class Statements {
         if (direct != null) {
             return direct.query(sql, mapper, parameters(args)).onErrorMap(e -> database.dialect().translate(e, doing));
         }
+        return database.withConnectionMany(doing, c -> query(c, sql, mapper, args));
+    }
+
+    /**
+     * A cold Flux of the rows of a query, mapped, on a connection of its own, for {@code doing}: the rows stream as
+     * the subscriber asks for them (the SQLite driver reads them in batches), so a result that grows with the data,
+     * such as a role's members, is never held whole.
+     */
+    static <T> Flux<T> streamed(Database database, String doing, String sql, Function<Readable, T> mapper,
+            Object... args) {
         return database.withConnectionMany(doing, c -> query(c, sql, mapper, args));
     }
 
