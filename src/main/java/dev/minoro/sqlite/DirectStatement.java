@@ -54,7 +54,7 @@ final class DirectStatement<T> {
         } catch (IllegalArgumentException e) {
             return Flux.error(e);
         }
-        return new DirectStatement<T>(lanes, configuration, step, mapper).run().flatMapIterable(Outcome::rows);
+        return start(lanes, configuration, step, mapper).flatMapIterable(Outcome::rows);
     }
 
     /** The number of rows {@code sql} changed; see the factory's update. */
@@ -66,7 +66,7 @@ final class DirectStatement<T> {
         } catch (IllegalArgumentException e) {
             return Mono.error(e);
         }
-        return new DirectStatement<Object>(lanes, configuration, step, null).run().map(Outcome::changed);
+        return start(lanes, configuration, step, null).map(Outcome::changed);
     }
 
     /** {@code sql} with {@code parameters} bound by position, checked on the caller's thread. */
@@ -109,6 +109,21 @@ final class DirectStatement<T> {
         return new BoundSql(part.sql(), part, values);
     }
 
+    /**
+     * The run of {@code step}; a {@link Blob} or {@link Clob} value is read first, so that nothing is left to read
+     * once the lane is taken.
+     */
+    private static <T> Mono<Outcome<T>> start(Lanes lanes, SqliteConnectionConfiguration configuration, BoundSql step,
+            @Nullable Function<? super Readable, ? extends T> mapper) {
+        for (Object value : step.values()) {
+            if (value instanceof Blob || value instanceof Clob) {
+                return BoundSql.resolve(List.of(step)).flatMap(resolved -> new DirectStatement<T>(lanes,
+                        configuration, resolved.get(0), mapper).run());
+            }
+        }
+        return new DirectStatement<T>(lanes, configuration, step, mapper).run();
+    }
+
     /** A cold Mono of the outcome: the lease, one task on its lane, the lease given back within that task. */
     private Mono<Outcome<T>> run() {
         Mono<Outcome<T>> outcome = Mono.defer(() -> {
@@ -127,18 +142,7 @@ final class DirectStatement<T> {
                             // cancelled before the task ran: the task will not give the lane back
                             .doFinally(signal -> lease.release().subscribe()));
         });
-        return hasLobs() ? BoundSql.resolve(List.of(step)).flatMap(resolved -> new DirectStatement<T>(lanes,
-                configuration, resolved.get(0), mapper).run()).onErrorMap(this::translated)
-                : outcome.onErrorMap(this::translated);
-    }
-
-    private boolean hasLobs() {
-        for (Object value : step.values()) {
-            if (value instanceof Blob || value instanceof Clob) {
-                return true;
-            }
-        }
-        return false;
+        return outcome.onErrorMap(this::translated);
     }
 
     private Throwable translated(Throwable error) {
