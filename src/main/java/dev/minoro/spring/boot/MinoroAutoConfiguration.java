@@ -1,13 +1,17 @@
 package dev.minoro.spring.boot;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroException;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of a {@link Minoro} bean from the {@code minoro.*} properties ({@link MinoroProperties}),
@@ -30,7 +34,16 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(MinoroProperties.class)
 public final class MinoroAutoConfiguration {
 
-    MinoroAutoConfiguration() {
+    /**
+     * Checks the properties as written before any bean binds them, so that a misspelt name fails the startup as
+     * itself rather than as the default it left in place.
+     */
+    MinoroAutoConfiguration(Environment environment, ResourceLoader resourceLoader) {
+        try {
+            WrittenProperties.check(environment, resourceLoader.getClassLoader());
+        } catch (MinoroException e) {
+            throw new MinoroStartupException(e);
+        }
     }
 
     @Bean
@@ -47,7 +60,13 @@ public final class MinoroAutoConfiguration {
 
     @Bean
     MinoroShutdown minoroShutdown(MinoroProperties properties) {
-        return new MinoroShutdown(properties.getShutdownTimeout());
+        Duration timeout = properties.getShutdownTimeout();
+        if (timeout.isNegative()) {
+            // A negative wait would end at once: the shutdown would never wait, which no one means by it.
+            throw new MinoroStartupException(new ConfigurationException("minoro.shutdown-timeout must be zero (no"
+                    + " wait) or a positive duration, was " + timeout));
+        }
+        return new MinoroShutdown(timeout);
     }
 
     /** No destroy method: {@link MinoroShutdown} closes it, with a bound that Spring's own wait would not have. */
