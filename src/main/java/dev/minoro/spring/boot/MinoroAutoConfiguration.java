@@ -5,6 +5,7 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -34,6 +35,9 @@ import org.springframework.core.io.ResourceLoader;
 @EnableConfigurationProperties(MinoroProperties.class)
 public final class MinoroAutoConfiguration {
 
+    /** The {@code MinoroConfig} made from the properties, once made: Minoro's later refusals then name them. */
+    private @Nullable MinoroConfig fromProperties;
+
     /**
      * Checks the properties as written before any bean binds them, so that a misspelt name fails the startup as
      * itself rather than as the default it left in place.
@@ -52,7 +56,9 @@ public final class MinoroAutoConfiguration {
         try {
             MinoroConfig.Builder builder = PropertiesConfig.builder(properties);
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-            return builder.build();
+            MinoroConfig config = builder.build();
+            fromProperties = config;
+            return config;
         } catch (MinoroException e) {
             throw new MinoroStartupException(e);
         }
@@ -75,6 +81,8 @@ public final class MinoroAutoConfiguration {
         Minoro minoro;
         try {
             minoro = Minoro.create(minoroConfig).block();
+        } catch (ConfigurationException e) {
+            throw new MinoroStartupException(minoroConfig == fromProperties ? PropertiesConfig.inPropertyTerms(e) : e);
         } catch (MinoroException e) {
             throw new MinoroStartupException(e);
         }

@@ -224,24 +224,56 @@ final class PropertiesConfig {
         }
     }
 
-    /**
-     * Records Minoro's reason under the property of the option it starts with, or else under {@code property}, with
-     * the property of each other option it mentions: {@code minoro.sessions.renewal-interval: sessionRenewalInterval
-     * must be shorter than sessionIdleTimeout (PT30M), … (sessionIdleTimeout: minoro.sessions.idle-timeout)}.
-     */
     private void refused(String property, ConfigurationException e) {
+        problems.add(inPropertyTerms(property, String.valueOf(e.getMessage())));
+    }
+
+    /**
+     * {@return {@code e} as the properties' user should read it, for a refusal of the values the properties set that
+     * comes after {@link #builder} (from {@code Minoro.create}, as a schema given twice): with the property of the
+     * first option it names, or as it is when it names none}
+     */
+    static ConfigurationException inPropertyTerms(ConfigurationException e) {
         String message = String.valueOf(e.getMessage());
+        String translated = inPropertyTerms(null, message);
+        return translated.equals(message) ? e : new ConfigurationException(translated, e);
+    }
+
+    /**
+     * Minoro's {@code message} under the property of the option it starts with, else under {@code property}, else
+     * under the first option it names; with the property of each other option it mentions:
+     * {@code minoro.sessions.renewal-interval: sessionRenewalInterval must be shorter than sessionIdleTimeout (PT30M),
+     * … (sessionIdleTimeout: minoro.sessions.idle-timeout)}. As it is when it names no property.
+     */
+    private static String inPropertyTerms(@Nullable String property, String message) {
         Matcher words = WORD.matcher(message);
-        String named = words.lookingAt() ? PROPERTY_OF_OPTION.getOrDefault(words.group(), property) : property;
+        String first = words.lookingAt() ? propertyOf(words.group()) : null;
+        String named = first != null ? first : property;
+        words.reset();
         Set<String> mentioned = new LinkedHashSet<>();
         while (words.find()) {
             String option = words.group();
-            String other = PROPERTY_OF_OPTION.get(option);
-            if (other != null && !other.equals(named)) {
+            String other = propertyOf(option);
+            if (other == null || other.equals(named)) {
+                continue;
+            }
+            if (named == null) {
+                named = other;
+            } else {
                 mentioned.add(option + ": " + other);
             }
         }
-        problems.add(named + ": " + message + (mentioned.isEmpty() ? "" : " (" + String.join(", ", mentioned) + ")"));
+        return named == null ? message
+                : named + ": " + message + (mentioned.isEmpty() ? "" : " (" + String.join(", ", mentioned) + ")");
+    }
+
+    /** The property of an option as a message names it: {@code busyTimeout}, or its method {@code withBusyTimeout}. */
+    private static @Nullable String propertyOf(String word) {
+        String property = PROPERTY_OF_OPTION.get(word);
+        if (property == null && word.length() > 4 && word.startsWith("with") && Character.isUpperCase(word.charAt(4))) {
+            property = PROPERTY_OF_OPTION.get(Character.toLowerCase(word.charAt(4)) + word.substring(5));
+        }
+        return property;
     }
 
     /** One of {@code DatabaseConfig}'s {@code with…} methods. */

@@ -227,6 +227,24 @@ final class MinoroPropertiesCheckIntegrationTests {
                         + " be shorter than sessionIdleTimeout (PT30S), was PT1M"), failure(context)));
     }
 
+    /** Refused when Minoro starts, not when the properties are read: still named by the property. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "postgres://app:s3cr3t-pw@127.0.0.1:1/app?options=-c%20search_path%3Dother | search_path in the connection"
+                + " string's options",
+        "postgresql://app:s3cr3t-pw@127.0.0.1:1/app?options=-csearch_path%3Dother,public | search_path in the"
+                + " connection string's options",
+        "r2dbc:postgresql://app:s3cr3t-pw@127.0.0.1:1/app?schema=other | schema in the r2dbc URL",
+    })
+    void aSchemaAlsoSetInTheUrlNamesTheProperty(String url, String where) {
+        runner.withPropertyValues("minoro.database.url=" + url, "minoro.database.schema=auth").run(context -> {
+            assertEquals("minoro.database.schema: the schema is set twice: withSchema('auth') and " + where + "; set"
+                    + " it in one place", failure(context));
+            String printed = everythingPrinted(context);
+            assertFalse(printed.contains("s3cr3t-pw"), printed);
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "-1s", "-5m", "-PT1S" })
     void aNegativeShutdownTimeoutFailsTheStartup(String timeout) {
