@@ -29,6 +29,9 @@ import org.springframework.core.io.ResourceLoader;
  *       schema that is too new or a refused value fails the startup with Minoro's message. Closed when the context
  *       closes, after every bean that uses it, waiting at most {@code minoro.shutdown-timeout}.</li>
  * </ul>
+ *
+ * <p>Before either, the properties as written are checked ({@link WrittenProperties}): a name under {@code minoro.*}
+ * that is none of Minoro's properties, or a duration without a unit, fails the startup naming it.
  */
 @AutoConfiguration
 @ConditionalOnMissingBean(Minoro.class)

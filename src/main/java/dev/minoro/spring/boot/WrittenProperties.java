@@ -194,13 +194,26 @@ final class WrittenProperties {
         return members;
     }
 
-    /** {@code name} with each part as the application wrote it (busyTimeout, BUSYTIMEOUT, busy-timeout). */
+    /**
+     * {@code name} with each part as the application wrote it (busyTimeout, BUSYTIMEOUT, busy-timeout); a part in
+     * brackets only when it looks like a name, as a URL written as a YAML key would be one.
+     */
     private static String asWritten(ConfigurationPropertyName name) {
         StringBuilder written = new StringBuilder();
         for (int i = 0; i < name.getNumberOfElements(); i++) {
-            written.append(i == 0 ? "" : ".").append(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+            String element = name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL);
+            if (isIndexed(name, i)) {
+                written.append(OptionNames.looksLikeAName(element) ? "[" + element + "]" : "[(not shown)]");
+            } else {
+                written.append(i == 0 ? "" : ".").append(element);
+            }
         }
         return written.toString();
+    }
+
+    /** Whether part {@code i} of {@code name} was written in brackets. */
+    private static boolean isIndexed(ConfigurationPropertyName name, int i) {
+        return name.chop(i + 1).isLastElementIndexed();
     }
 
     /** {@code " (from <origin>)"}, or {@code ""} when Spring Boot does not know it. */
@@ -210,9 +223,11 @@ final class WrittenProperties {
         if (origin instanceof PropertySourceOrigin source && source.getOrigin() != null) {
             origin = source.getOrigin();
         } else if (origin instanceof PropertySourceOrigin source) {
-            // Its own toString repeats the name; the name as the source holds it differs for MINORO_DATABASE_URL.
+            // Its own toString repeats the name, which may hold a URL written as a key; the name as the source holds
+            // it is worth showing when it differs, as MINORO_DATABASE_URL does, and looks like a name.
             String held = source.getPropertyName();
-            return " (from " + (held.equals(asWritten(property.getName())) ? "" : held + " in ") + "property source "
+            boolean differs = !held.equals(asWritten(property.getName())) && OptionNames.looksLikeAName(held);
+            return " (from " + (differs ? held + " in " : "") + "property source "
                     + source.getPropertySource().getName() + ")";
         }
         return origin == null ? "" : " (from " + origin + ")";

@@ -95,6 +95,21 @@ final class WrittenPropertiesTests {
                         .getMessage());
     }
 
+    /** A URL written as a YAML key, under a group: Spring Boot makes it a part in brackets of the name. */
+    @Test
+    void aNameWithAUrlInItIsNotShown() {
+        StandardEnvironment environment = environment(Map.of(
+                "minoro.database[postgres://app:s3cr3t-pw@db.example.com/app]", "x", "minoro.lockout[3]", "x"));
+        String message = assertThrows(ConfigurationException.class,
+                () -> WrittenProperties.check(environment, CLASS_LOADER)).getMessage();
+        assertEquals("invalid Minoro properties:\n"
+                + "  - minoro.database[(not shown)] is not a property of Minoro; those of minoro.database are"
+                + " auth-token, busy-timeout, connect-timeout, migration-lock-timeout, pool.*, pooler-mode,"
+                + " run-migrations, schema, url (from property source application.yaml)\n"
+                + "  - minoro.lockout[3] is not a property of Minoro; those of minoro.lockout are duration,"
+                + " max-failed-logins (from property source application.yaml)", message);
+    }
+
     @Test
     void aHealthPropertyWithoutTheActuatorIsRefused() {
         StandardEnvironment environment = environment(Map.of("management.health.minoro.timeout", "5s",
