@@ -30,8 +30,8 @@ import org.springframework.core.io.ResourceLoader;
  *       closes, after every bean that uses it, waiting at most {@code minoro.shutdown-timeout}.</li>
  * </ul>
  *
- * <p>Before either, the properties as written are checked ({@link WrittenProperties}): a name under {@code minoro.*}
- * that is none of Minoro's properties, or a duration without a unit, fails the startup naming it.
+ * <p>Before either, the properties as written are checked: a name under {@code minoro.*} that is none of Minoro's
+ * properties, or a duration without a unit, fails the startup naming it.
  */
 @AutoConfiguration
 @ConditionalOnMissingBean(Minoro.class)
