@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.core.env.MapPropertySource;
@@ -72,6 +73,8 @@ final class WrittenPropertiesTests {
         system.setProperty("minoro.test.runtimeClasspathFile", "/tmp/classpath");
         environment.getPropertySources().addLast(new PropertiesPropertySource(
                 StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, system));
+        // As SpringApplication does: the attached source, which sees every other one's names, is not taken for one.
+        ConfigurationPropertySources.attach(environment);
         assertDoesNotThrow(() -> WrittenProperties.check(environment, CLASS_LOADER));
     }
 
