@@ -101,8 +101,10 @@ final class WrittenPropertiesTests {
     /** A URL written as a YAML key, under a group: Spring Boot makes it a part in brackets of the name. */
     @Test
     void aNameWithAUrlInItIsNotShown() {
-        StandardEnvironment environment = environment(Map.of(
-                "minoro.database[postgres://app:s3cr3t-pw@db.example.com/app]", "x", "minoro.lockout[3]", "x"));
+        Map<String, Object> written = new LinkedHashMap<>();
+        written.put("minoro.database[postgres://app:s3cr3t-pw@db.example.com/app]", "x");
+        written.put("minoro.lockout[3]", "x");
+        StandardEnvironment environment = environment(written);
         String message = assertThrows(ConfigurationException.class,
                 () -> WrittenProperties.check(environment, CLASS_LOADER)).getMessage();
         assertEquals("invalid Minoro properties:\n"
