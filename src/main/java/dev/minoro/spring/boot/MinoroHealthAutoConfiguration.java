@@ -1,5 +1,6 @@
 package dev.minoro.spring.boot;
 
+import dev.minoro.ConfigurationException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,7 +39,12 @@ public final class MinoroHealthAutoConfiguration {
     MinoroHealthIndicator minoroHealthIndicator(Minoro minoro, ObjectProvider<MinoroConfig> config,
             MinoroHealthProperties properties) {
         MinoroConfig minoroConfig = config.getIfUnique();
-        return new MinoroHealthIndicator(minoro, minoroConfig == null ? null : minoroConfig.database(),
-                properties.getTimeout());
+        try {
+            return new MinoroHealthIndicator(minoro, minoroConfig == null ? null : minoroConfig.database(),
+                    properties.getTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new MinoroStartupException(
+                    new ConfigurationException("management.health.minoro.timeout: " + e.getMessage(), e));
+        }
     }
 }

@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <p>An unset property leaves Minoro's default. Values are checked by Minoro's own rules when the configuration is
  * made, at startup: a bad one fails it with Minoro's message, prefixed with the property's name. Durations take
- * Spring's forms ({@code 10s}, {@code 15m}, {@code PT30S}; a bare number is milliseconds).
+ * Spring's forms ({@code 10s}, {@code 15m}, {@code PT30S}) with their unit: a bare number other than {@code 0}, which
+ * Spring would read as milliseconds, fails the startup, as does a name under {@code minoro.*} that is none of these
+ * properties (with the nearest one in the message).
  */
 @ConfigurationProperties("minoro")
 public class MinoroProperties {

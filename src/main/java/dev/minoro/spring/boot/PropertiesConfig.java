@@ -5,9 +5,13 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.MinoroConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,18 +56,43 @@ final class PropertiesConfig {
     static final String SESSION_RENEWAL_INTERVAL = "minoro.sessions.renewal-interval";
 
     /**
-     * Where one of Minoro's methods checks two or three values together, its message starts with the name of the
-     * option it refused: that option's property.
+     * The property of each option of {@code DatabaseConfig} and {@code MinoroConfig.Builder} that a property sets,
+     * by the name Minoro's messages give it: the one place that translates Minoro's terms into the properties'. A
+     * message is filed under the property of the option it starts with (a method that checks two or three values
+     * together names the one it refused), and each other option it mentions is translated after it.
      */
-    private static final Map<String, String> PROPERTY_OF_OPTION = Map.of(
-            "poolMinSize", POOL_MIN_SIZE,
-            "poolMaxSize", POOL_MAX_SIZE,
-            "argon2MemoryKiB", ARGON2_MEMORY,
-            "argon2Iterations", ARGON2_ITERATIONS,
-            "argon2Parallelism", ARGON2_PARALLELISM,
-            "minPasswordLength", PASSWORD_MIN_LENGTH,
-            "maxPasswordLength", PASSWORD_MAX_LENGTH,
-            "sessionRenewalInterval", SESSION_RENEWAL_INTERVAL);
+    private static final Map<String, String> PROPERTY_OF_OPTION = Map.ofEntries(
+            Map.entry("migrationLockTimeout", MIGRATION_LOCK_TIMEOUT),
+            Map.entry("busyTimeout", BUSY_TIMEOUT),
+            Map.entry("authToken", AUTH_TOKEN),
+            Map.entry("connectTimeout", CONNECT_TIMEOUT),
+            Map.entry("schema", SCHEMA),
+            Map.entry("poolerMode", POOLER_MODE),
+            Map.entry("poolMinSize", POOL_MIN_SIZE),
+            Map.entry("poolMaxSize", POOL_MAX_SIZE),
+            Map.entry("acquireTimeout", ACQUIRE_TIMEOUT),
+            Map.entry("maxIdleTime", MAX_IDLE_TIME),
+            Map.entry("maxLifetime", MAX_LIFETIME),
+            Map.entry("maxFailedLogins", MAX_FAILED_LOGINS),
+            Map.entry("lockoutDuration", LOCKOUT_DURATION),
+            Map.entry("argon2MemoryKiB", ARGON2_MEMORY),
+            Map.entry("argon2Iterations", ARGON2_ITERATIONS),
+            Map.entry("argon2Parallelism", ARGON2_PARALLELISM),
+            Map.entry("hashingThreads", HASHING_THREADS),
+            Map.entry("hashingQueueCapacity", HASHING_QUEUE_CAPACITY),
+            Map.entry("minPasswordLength", PASSWORD_MIN_LENGTH),
+            Map.entry("maxPasswordLength", PASSWORD_MAX_LENGTH),
+            Map.entry("importedHashCostFactor", IMPORTED_HASH_COST_FACTOR),
+            Map.entry("passwordMaxAge", PASSWORD_MAX_AGE),
+            Map.entry("importPlaintextPasswords", PASSWORD_IMPORT_PLAINTEXT),
+            Map.entry("metricsInstance", METRICS_INSTANCE),
+            Map.entry("loginEventBufferSize", LOGIN_EVENT_BUFFER_SIZE),
+            Map.entry("sessionAbsoluteTimeout", SESSION_ABSOLUTE_TIMEOUT),
+            Map.entry("sessionIdleTimeout", SESSION_IDLE_TIMEOUT),
+            Map.entry("sessionRenewalInterval", SESSION_RENEWAL_INTERVAL));
+
+    /** A word of a message: an option's name is one. */
+    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
     private final List<String> problems = new ArrayList<>();
 
@@ -85,6 +114,11 @@ final class PropertiesConfig {
             builder.database(database);
         }
         mapping.policies(properties, builder);
+        if (database != null && mapping.problems.isEmpty()) {
+            // build() checks the values that go together (the session renewal interval against the idle timeout):
+            // refused here, its message is filed under their properties too.
+            mapping.apply(SESSION_RENEWAL_INTERVAL, builder::build);
+        }
         if (!mapping.problems.isEmpty()) {
             throw new ConfigurationException(mapping.problems.size() == 1 ? mapping.problems.get(0)
                     : "invalid Minoro properties:\n  - " + String.join("\n  - ", mapping.problems));
@@ -190,16 +224,56 @@ final class PropertiesConfig {
         }
     }
 
-    /** Records Minoro's reason under the property it names, or else under {@code property}. */
     private void refused(String property, ConfigurationException e) {
+        problems.add(inPropertyTerms(property, String.valueOf(e.getMessage())));
+    }
+
+    /**
+     * {@return {@code e} as the properties' user should read it, for a refusal of the values the properties set that
+     * comes after {@link #builder} (from {@code Minoro.create}, as a schema given twice): with the property of the
+     * first option it names, or as it is when it names none}
+     */
+    static ConfigurationException inPropertyTerms(ConfigurationException e) {
         String message = String.valueOf(e.getMessage());
-        String named = property;
-        for (Map.Entry<String, String> option : PROPERTY_OF_OPTION.entrySet()) {
-            if (message.startsWith(option.getKey() + " ")) {
-                named = option.getValue();
+        String translated = inPropertyTerms(null, message);
+        return translated.equals(message) ? e : new ConfigurationException(translated, e);
+    }
+
+    /**
+     * Minoro's {@code message} under the property of the option it starts with, else under {@code property}, else
+     * under the first option it names; with the property of each other option it mentions:
+     * {@code minoro.sessions.renewal-interval: sessionRenewalInterval must be shorter than sessionIdleTimeout (PT30M),
+     * … (sessionIdleTimeout: minoro.sessions.idle-timeout)}. As it is when it names no property.
+     */
+    private static String inPropertyTerms(@Nullable String property, String message) {
+        Matcher words = WORD.matcher(message);
+        String first = words.lookingAt() ? propertyOf(words.group()) : null;
+        String named = first != null ? first : property;
+        words.reset();
+        Set<String> mentioned = new LinkedHashSet<>();
+        while (words.find()) {
+            String option = words.group();
+            String other = propertyOf(option);
+            if (other == null || other.equals(named)) {
+                continue;
+            }
+            if (named == null) {
+                named = other;
+            } else {
+                mentioned.add(option + ": " + other);
             }
         }
-        problems.add(named + ": " + message);
+        return named == null ? message
+                : named + ": " + message + (mentioned.isEmpty() ? "" : " (" + String.join(", ", mentioned) + ")");
+    }
+
+    /** The property of an option as a message names it: {@code busyTimeout}, or its method {@code withBusyTimeout}. */
+    private static @Nullable String propertyOf(String word) {
+        String property = PROPERTY_OF_OPTION.get(word);
+        if (property == null && word.length() > 4 && word.startsWith("with") && Character.isUpperCase(word.charAt(4))) {
+            property = PROPERTY_OF_OPTION.get(Character.toLowerCase(word.charAt(4)) + word.substring(5));
+        }
+        return property;
     }
 
     /** One of {@code DatabaseConfig}'s {@code with…} methods. */

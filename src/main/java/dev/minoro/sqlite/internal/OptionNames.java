@@ -90,7 +90,14 @@ public final class OptionNames {
      * ignoring case.
      */
     public static String suggestion(String name, Collection<String> known) {
-        List<String> nearest = nearest(name, known);
+        return suggestionOf(nearest(name, known));
+    }
+
+    /**
+     * {@return {@code " (did you mean 'x'?)"} for the names {@code nearest} (of {@link #nearest}; {@code 'x' or 'y'}
+     * for several), or {@code ""} when it is empty}
+     */
+    public static String suggestionOf(List<String> nearest) {
         if (nearest.isEmpty()) {
             return "";
         }

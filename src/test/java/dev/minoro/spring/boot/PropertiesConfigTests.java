@@ -177,13 +177,13 @@ final class PropertiesConfigTests {
         "minoro.lockout.max-failed-logins           | 0     | maxFailedLogins must be >= 1, was 0",
         "minoro.lockout.duration                    | -5m   | lockoutDuration must be a positive duration, was PT-5M",
         "minoro.lockout.duration                    | 0s    | lockoutDuration must be a positive duration, was PT0S",
-        "minoro.argon2.memory-kib                   | 4     | argon2MemoryKiB must be >= 8 * argon2Parallelism (8), was 4",
+        "minoro.argon2.memory-kib                   | 4     | argon2MemoryKiB must be >= 8 * argon2Parallelism (8), was 4 (argon2Parallelism: minoro.argon2.parallelism)",
         "minoro.argon2.iterations                   | 0     | argon2Iterations must be >= 1, was 0",
         "minoro.argon2.parallelism                  | 256   | argon2Parallelism must be between 1 and 255, was 256",
         "minoro.hashing.threads                     | 0     | hashingThreads must be >= 1, was 0",
         "minoro.hashing.queue-capacity              | -1    | hashingQueueCapacity must be >= 1, was -1",
         "minoro.password.min-length                 | 0     | minPasswordLength must be >= 1, was 0",
-        "minoro.password.max-length                 | 5000  | maxPasswordLength must be between minPasswordLength (8) and 4096, was 5000",
+        "minoro.password.max-length                 | 5000  | maxPasswordLength must be between minPasswordLength (8) and 4096, was 5000 (minPasswordLength: minoro.password.min-length)",
         "minoro.password.imported-hash-cost-factor  | 2000  | importedHashCostFactor must be between 1 and 1024, was 2000",
         "minoro.password.max-age                    | 0s    | passwordMaxAge must be a positive duration or null, was PT0S",
         "minoro.login-event-buffer-size             | 0     | loginEventBufferSize must be between 1 and 1048576, was 0",
@@ -202,7 +202,7 @@ final class PropertiesConfigTests {
     @CsvSource(delimiter = '|', value = {
         "minoro.database.schema              | 1auth | schema must be a plain identifier (letters, digits, underscore; at most 63 characters, not starting with a digit), was '1auth'",
         "minoro.database.pool.max-size       | 0     | poolMaxSize must be > 0, was 0",
-        "minoro.database.pool.min-size       | 11    | poolMinSize must be between 0 and poolMaxSize (10), was 11",
+        "minoro.database.pool.min-size       | 11    | poolMinSize must be between 0 and poolMaxSize (10), was 11 (poolMaxSize: minoro.database.pool.max-size)",
         "minoro.database.pool.acquire-timeout | 0s   | acquireTimeout must be a positive duration, was PT0S",
         "minoro.database.pool.max-idle-time  | -1m   | maxIdleTime must be a positive duration, was PT-1M",
         "minoro.database.pool.max-lifetime   | 0s    | maxLifetime must be a positive duration, was PT0S",
@@ -214,11 +214,12 @@ final class PropertiesConfigTests {
     /** Minoro checks the pool's bounds together; the message names the one it refused. */
     @Test
     void thePoolBoundRefusedIsTheOneNamed() {
-        assertEquals("minoro.database.pool.min-size: poolMinSize must be between 0 and poolMaxSize (3), was 5",
+        assertEquals("minoro.database.pool.min-size: poolMinSize must be between 0 and poolMaxSize (3), was 5"
+                + " (poolMaxSize: minoro.database.pool.max-size)",
                 refused("minoro.database.url", POSTGRES, "minoro.database.pool.min-size", "5",
                         "minoro.database.pool.max-size", "3"));
         assertEquals("minoro.password.max-length: maxPasswordLength must be between minPasswordLength (20) and 4096,"
-                + " was 10", refused("minoro.database.url", SQLITE, "minoro.password.min-length", "20",
+                + " was 10 (minPasswordLength: minoro.password.min-length)", refused("minoro.database.url", SQLITE, "minoro.password.min-length", "20",
                         "minoro.password.max-length", "10"));
     }
 
