@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * way and that piles up in the old generation, so that the heap grew well past the hashes running.
  *
  * <p>It keeps at most the configured memory cost and the generator's {@link #WORKING_BLOCKS}: a costlier imported
- * hash takes the rest from the heap for itself alone. Used only by the thread it belongs to (see {@link #ofCurrentThread()}), so
- * it takes no lock; its memory goes with the thread, when the scheduler is closed.
+ * hash takes the rest from the heap for itself alone. Used only by the thread it belongs to (see
+ * {@link #ofCurrentThread()}), so it takes no lock; its memory goes with the thread, when the scheduler is closed.
  */
 final class Argon2Memory implements Argon2BytesGenerator.BlockPool {
 

@@ -23,8 +23,9 @@ import reactor.core.scheduler.Schedulers;
  * {@link OverloadedException} instead of queueing without bound. Each thread keeps the Argon2 memory of one hash at
  * the configured cost from its first hash on and reuses it for every later one (see {@link Argon2Memory}), so that
  * hashing holds {@code threads x memoryKiB} however many callers wait, and allocates none of it per hash.
- * {@link #close()} ends the threads, and their memory goes with them. The counts ({@link #queued()}, {@link #running()}, {@link #admitted()},
- * {@link #rejected()}) are plain reads for metrics: they never block and do no I/O.
+ * {@link #close()} ends the threads, and their memory goes with them. The counts ({@link #queued()},
+ * {@link #running()}, {@link #admitted()}, {@link #rejected()}) are plain reads for metrics: they never block and do
+ * no I/O.
  */
 public final class HashingScheduler {
 
