@@ -389,7 +389,10 @@ public final class MinoroConfig {
         }
 
         /**
-         * Threads that hash passwords (default: the number of cores).
+         * Threads that hash passwords (default: the number of cores), started at the first hash. Each keeps one hash's
+         * Argon2 memory ({@code argon2MemoryKiB}) from its first hash until the instance is closed and reuses it for
+         * every later hash, so that the heap holds {@code threads x argon2MemoryKiB} for hashing however many callers
+         * wait, and hashing allocates none of it per hash.
          *
          * @param threads the number of hashing threads, at least 1
          * @return this builder

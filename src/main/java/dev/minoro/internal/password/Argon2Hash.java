@@ -104,12 +104,17 @@ final class Argon2Hash implements CheckableHash {
         if (additional != null) {
             builder.withAdditional(additional);
         }
+        Argon2Memory memory = Argon2Memory.ofCurrentThread();
+        if (memory != null) {
+            builder.withBlockPool(memory);
+        }
         Argon2Parameters parameters = builder.build();
         try {
             Argon2BytesGenerator generator = new Argon2BytesGenerator();
             generator.init(parameters);
             byte[] out = new byte[hashLength];
-            // The generator clears its working memory (memoryKiB of blocks) before it returns.
+            // The generator clears its working memory (memoryKiB of blocks) before it returns, and gives it back to
+            // the hashing thread's memory, if any, for the thread's next hash.
             generator.generateBytes(password, out);
             return out;
         } finally {

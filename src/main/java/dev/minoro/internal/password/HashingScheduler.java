@@ -20,9 +20,12 @@ import reactor.core.scheduler.Schedulers;
  * The bounded scheduler that password hashing runs on: {@code threads} threads sharing one queue, started at
  * the first hash (not before: a boot that hashes nothing starts none), and an admission bound of
  * {@code threads + queueCapacity} callers, beyond which a caller is refused at once with
- * {@link OverloadedException} instead of queueing without bound (each hash holds its memory cost while it runs).
- * {@link #close()} ends the threads. The counts ({@link #queued()}, {@link #running()}, {@link #admitted()},
- * {@link #rejected()}) are plain reads for metrics: they never block and do no I/O.
+ * {@link OverloadedException} instead of queueing without bound. Each thread keeps the Argon2 memory of one hash at
+ * the configured cost from its first hash on and reuses it for every later one (see {@link Argon2Memory}), so that
+ * hashing holds {@code threads x memoryKiB} however many callers wait, and allocates none of it per hash.
+ * {@link #close()} ends the threads, and their memory goes with them. The counts ({@link #queued()},
+ * {@link #running()}, {@link #admitted()}, {@link #rejected()}) are plain reads for metrics: they never block and do
+ * no I/O.
  */
 public final class HashingScheduler {
 
@@ -39,12 +42,15 @@ public final class HashingScheduler {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong blocksMade;
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private volatile boolean started;
     private volatile boolean closed;
 
-    private HashingScheduler(int threads, int queueCapacity, int memoryKiB, ThreadFactory threadFactory) {
+    private HashingScheduler(int threads, int queueCapacity, int memoryKiB, AtomicLong blocksMade,
+            ThreadFactory threadFactory) {
         this.threads = threads;
+        this.blocksMade = blocksMade;
         this.queueCapacity = queueCapacity;
         this.memoryKiB = memoryKiB;
         // One queue shared by all threads, so that a hash never waits behind a busy thread while another
@@ -74,21 +80,31 @@ public final class HashingScheduler {
      * {@link #overloaded()}. Starts no thread.
      */
     public static HashingScheduler create(int threads, int queueCapacity, int memoryKiB) {
-        return create(threads, queueCapacity, memoryKiB, task -> {
-            Thread thread = new Thread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet());
+        AtomicLong blocksMade = new AtomicLong();
+        return create(threads, queueCapacity, memoryKiB, blocksMade, task -> {
+            Thread thread = new HashingThread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet(),
+                    new Argon2Memory(memoryKiB, blocksMade));
             // An instance nobody closed must not keep the JVM alive.
             thread.setDaemon(true);
             return thread;
         });
     }
 
-    /** {@link #create(int, int, int)} with the threads made by {@code threadFactory}. */
+    /**
+     * {@link #create(int, int, int)} with the threads made by {@code threadFactory}; unless they are
+     * {@link HashingThread}s, each hash allocates its own Argon2 memory.
+     */
     public static HashingScheduler create(int threads, int queueCapacity, int memoryKiB, ThreadFactory threadFactory) {
+        return create(threads, queueCapacity, memoryKiB, new AtomicLong(), threadFactory);
+    }
+
+    private static HashingScheduler create(int threads, int queueCapacity, int memoryKiB, AtomicLong blocksMade,
+            ThreadFactory threadFactory) {
         if (threads < 1 || queueCapacity < 0) {
             throw new IllegalArgumentException("threads must be > 0 and queueCapacity >= 0, were " + threads + " and "
                     + queueCapacity);
         }
-        return new HashingScheduler(threads, queueCapacity, memoryKiB,
+        return new HashingScheduler(threads, queueCapacity, memoryKiB, blocksMade,
                 Objects.requireNonNull(threadFactory, "threadFactory"));
     }
 
@@ -224,8 +240,31 @@ public final class HashingScheduler {
         return started;
     }
 
+    /**
+     * The 1 KiB Argon2 memory blocks that this scheduler's threads have allocated since it was made: each thread
+     * allocates the configured memory cost once and reuses it for every later hash (see {@link Argon2Memory}).
+     */
+    long argon2BlocksMade() {
+        return blocksMade.get();
+    }
+
     @Override
     public String toString() {
         return "threads=" + threads + ", queueCapacity=" + queueCapacity;
+    }
+
+    /** A hashing thread of the default thread factory, with the Argon2 memory it reuses from one hash to the next. */
+    static final class HashingThread extends Thread {
+
+        private final Argon2Memory memory;
+
+        HashingThread(Runnable task, String name, Argon2Memory memory) {
+            super(task, name);
+            this.memory = memory;
+        }
+
+        Argon2Memory memory() {
+            return memory;
+        }
     }
 }

@@ -494,6 +494,42 @@ final class PasswordHasherTests {
         }
     }
 
+    /**
+     * Each hashing thread allocates one hash's Argon2 memory, once, and reuses it: however many callers hash at once
+     * and however many hashes run, the blocks allocated stay at threads x memory cost (counted, not timed). A costlier
+     * imported hash takes its extra blocks from the heap for itself, and the threads keep no more than before.
+     */
+    @Test
+    void eachHashingThreadAllocatesOneHashsArgon2MemoryOnceAndReusesIt() {
+        int memoryKiB = 64;
+        int threads = 2;
+        PasswordHasher hasher = hasher(config(memoryKiB, 1, 1, threads, 64));
+        String phc = hasher.hash("pw").block(TIMEOUT);
+        Runnable burst = () -> Flux.range(0, 60)
+                .flatMap(i -> (i % 3 == 0 ? hasher.hash("pw" + i).map(h -> true)
+                        : i % 3 == 1 ? hasher.verify("pw", phc) : hasher.verifyAgainstDummy("pw"))
+                        .subscribeOn(Schedulers.parallel()), 32)
+                .then().block(TIMEOUT);
+
+        burst.run();
+        long made = hasher.scheduler().argon2BlocksMade();
+        assertTrue(made > 0 && made <= (long) threads * (memoryKiB + Argon2Memory.WORKING_BLOCKS),
+                "blocks made: " + made);
+        burst.run();
+        assertEquals(made, hasher.scheduler().argon2BlocksMade(), "the second burst allocated no Argon2 memory");
+
+        // m=256: 192 blocks beyond what a thread keeps, allocated for that hash alone
+        String costlier = "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+        for (int i = 0; i < 4; i++) {
+            hasher.verify("password", costlier).as(StepVerifier::create).expectNext(true).expectComplete()
+                    .verify(TIMEOUT);
+        }
+        long afterCostlier = hasher.scheduler().argon2BlocksMade();
+        burst.run();
+        assertEquals(afterCostlier, hasher.scheduler().argon2BlocksMade(), "the threads kept their own memory only");
+        assertEquals(4 * (256 - memoryKiB), afterCostlier - made, "each costlier hash allocated its extra blocks");
+    }
+
     /** Many subscribers on parallel threads at once: admission and queueing never block them. */
     @Test
     void manyConcurrentSubscribersOnParallelThreadsNeverBlock() {
