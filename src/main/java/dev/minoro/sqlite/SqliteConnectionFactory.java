@@ -82,9 +82,9 @@ import reactor.core.publisher.Mono;
  *   <li><b>Closing.</b> {@code Connection.close()} closes the connection's unread results, rolls back an open
  *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
  *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,
- *       closes every lane's JDBC connection on its own worker and stops the lane's thread; the returned
- *       publisher completes once every lane has closed. The lanes' daemon threads, told to stop by then, end a
- *       moment later: nothing keeps the JVM alive after it.</li>
+ *       closes every lane's JDBC connection on its own worker and gives the lane's thread back; the returned
+ *       publisher completes once every lane has closed. The lane threads are daemons: nothing keeps the JVM alive
+ *       after it.</li>
  * </ul>
  *
  * <h2>Statements, types and errors</h2>
