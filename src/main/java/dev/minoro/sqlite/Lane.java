@@ -47,7 +47,6 @@ final class Lane {
 
     private final String name;
     private final Scheduler.Worker worker;
-    private final Runnable release;
     private final String database;
     private final Duration busyTimeout;
     private final Waiter waiter = new Waiter();
@@ -60,16 +59,11 @@ final class Lane {
     private volatile boolean closingFactory; // a wait for a lock ends at once
     private final Mono<Void> close;
 
-    /**
-     * @param release run on the worker after its last task, once the worker is disposed: stops a thread the lane
-     *                owns (it must not interrupt the calling thread)
-     */
-    Lane(String name, Scheduler.Worker worker, Runnable release, String database, Duration busyTimeout,
-            StatementCache statements) {
+    /** @param worker the lane's worker, which the lane disposes once its connection is closed */
+    Lane(String name, Scheduler.Worker worker, String database, Duration busyTimeout, StatementCache statements) {
         this.name = name;
         this.statements = statements;
         this.worker = worker;
-        this.release = release;
         this.database = database;
         this.busyTimeout = busyTimeout;
         this.close = Mono.<Void>create(sink -> {
@@ -295,7 +289,6 @@ final class Lane {
         } finally {
             // no task can be queued behind this one (closing refuses them), so none is lost
             worker.dispose();
-            release.run();
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -38,14 +37,11 @@ import reactor.pool.PoolShutdownException;
  */
 final class Lanes {
 
-    private static final AtomicInteger FACTORIES = new AtomicInteger();
-
     /** How often closing interrupts a lane again while statements queued on it still run. */
     private static final Duration INTERRUPT_AGAIN = Duration.ofMillis(10);
 
     private final SqliteConnectionConfiguration configuration;
-    private final @Nullable Scheduler external;
-    private final String threadPrefix;
+    private final Scheduler scheduler;
     private final @Nullable InstrumentedPool<Lane> writer;
     private final @Nullable InstrumentedPool<Lane> readers;
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
@@ -60,8 +56,8 @@ final class Lanes {
 
     Lanes(SqliteConnectionConfiguration configuration) {
         this.configuration = configuration;
-        this.external = configuration.scheduler();
-        this.threadPrefix = "minoro-sqlite-" + FACTORIES.incrementAndGet() + "-";
+        Scheduler supplied = configuration.scheduler();
+        this.scheduler = supplied != null ? supplied : LaneThreads.scheduler();
         this.writer = configuration.readOnly() ? null : pool(1, true);
         this.readers = configuration.readerLanes() == 0 ? null : pool(configuration.readerLanes(), false);
     }
@@ -191,26 +187,12 @@ final class Lanes {
     }
 
     /**
-     * A lane on a worker of the application's scheduler, or on a thread of its own: a single-thread executor
-     * made with the lane, whose thread starts with the lane's first task and ends with its close. A thread per
-     * lane rather than a scheduler per factory: a factory that only boots and closes starts one thread, and no
-     * scheduler (and its evictor thread) is made and disposed per factory. A ScheduledThreadPoolExecutor, as
-     * Reactor's own schedulers use, whose queue Reactor's BlockHound integration accepts.
+     * A lane on a worker of the application's scheduler, or of {@link LaneThreads}: the worker runs the lane's tasks
+     * one at a time, in order, on one thread, and goes back to its scheduler when the lane closes.
      */
     private Lane newLane(String name) {
-        if (external != null) {
-            return new Lane(name, external.createWorker(), () -> { }, configuration.database(),
-                    configuration.busyTimeout(), statements());
-        }
-        String threadName = threadPrefix + name;
-        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, threadName);
-            // a factory nobody closed must not keep the JVM alive
-            t.setDaemon(true);
-            return t;
-        });
-        return new Lane(name, Schedulers.fromExecutorService(thread, threadName).createWorker(), thread::shutdown,
-                configuration.database(), configuration.busyTimeout(), statements());
+        return new Lane(name, scheduler.createWorker(), configuration.database(), configuration.busyTimeout(),
+                statements());
     }
 
     /** The statement cache of a new lane, counting into the factory's figures. */
@@ -304,8 +286,8 @@ final class Lanes {
 
     /**
      * A cold Mono that closes every lane: pending leases fail, every JDBC connection is closed on its own
-     * worker (a running statement is interrupted first), and a lane's own thread is told to stop after its
-     * last task; it completes once every lane has closed (the lanes' daemon threads end a moment later).
+     * worker (a running statement is interrupted first), and each worker goes back to its scheduler after its
+     * last task; it completes once every lane has closed.
      */
     Mono<Void> close() {
         return Mono.defer(() -> {

@@ -164,7 +164,7 @@ public final class SqliteConnectionConfiguration {
         return statementCacheSize;
     }
 
-    /** {@return the scheduler supplied by the application, or null when each lane runs on a thread of its own} */
+    /** {@return the scheduler supplied by the application, or null when the lanes run on the driver's shared threads} */
     public @Nullable Scheduler scheduler() {
         return scheduler;
     }
@@ -174,7 +174,7 @@ public final class SqliteConnectionConfiguration {
         return beginMode;
     }
 
-    /** The number of lanes, so of JDBC connections and of the lanes' own threads at most. */
+    /** The number of lanes, so of JDBC connections and of the threads the lanes hold at most. */
     int lanes() {
         return (readOnly ? 0 : 1) + readerLanes;
     }
@@ -184,7 +184,7 @@ public final class SqliteConnectionConfiguration {
         return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="
                 + busyTimeout + ", journalMode=" + journalMode + ", synchronous=" + synchronous + ", foreignKeys="
                 + foreignKeys + ", readerLanes=" + readerLanes + ", statementCacheSize=" + statementCacheSize + ", scheduler="
-                + (scheduler == null ? "a thread per lane" : scheduler) + ", beginMode=" + beginMode + "}";
+                + (scheduler == null ? "the driver's lane threads" : scheduler) + ", beginMode=" + beginMode + "}";
     }
 
     /**
@@ -332,7 +332,7 @@ public final class SqliteConnectionConfiguration {
         }
 
         /**
-         * A scheduler of the application's to run the lanes on, instead of a thread of each lane's own. It must
+         * A scheduler of the application's to run the lanes on, instead of the driver's shared lane threads. It must
          * allow blocking calls (such as {@code Schedulers.boundedElastic()}), and the
          * factory does not dispose it. Each lane takes one of its workers for the factory's lifetime.
          *

@@ -31,11 +31,13 @@ import reactor.core.publisher.Mono;
  * driver calls it from the cancelling thread to stop a running statement.
  *
  * <ul>
- *   <li><b>Threads.</b> Each lane runs on a daemon thread of its own, named {@code minoro-sqlite-N-writer} or
- *       {@code minoro-sqlite-N-reader-M}, started when the lane opens (lanes open lazily, so a factory that only
- *       reads a little starts one) and ended when it closes. An application may supply a scheduler instead
- *       (option {@code scheduler}); it must allow blocking, each lane takes one of its workers, and the factory
- *       never disposes it.</li>
+ *   <li><b>Threads.</b> Each open lane has a daemon thread to itself, named {@code minoro-sqlite-N}, from a pool
+ *       that the factories of a class loader share: a lane takes a thread when it opens (lanes open lazily, so a
+ *       factory that only reads a little takes one) and gives it back when it closes. A thread given back waits
+ *       for the next lane up to 60 s, then ends; so a program that opens a factory, reads a little and closes it
+ *       again and again (a serverless boot) starts a thread only the first time. Two open lanes never share a
+ *       thread. An application may supply a scheduler instead (option {@code scheduler}); it must allow blocking,
+ *       each lane takes one of its workers, and the factory never disposes it.</li>
  *   <li><b>Lanes.</b> A file database has one <em>writer lane</em> and R <em>reader lanes</em> (option
  *       {@code readerLanes}, default 4 in WAL mode, 0 otherwise). Reader lanes run with
  *       {@code PRAGMA query_only = ON} and, in WAL mode, read beside the writer without blocking it. So a
@@ -80,9 +82,9 @@ import reactor.core.publisher.Mono;
  *   <li><b>Closing.</b> {@code Connection.close()} closes the connection's unread results, rolls back an open
  *       transaction and gives back every lane it holds. {@code SqliteConnectionFactory.close()} makes later
  *       {@code create()}s and pending statements fail with a clear error, interrupts a running statement,
- *       closes every lane's JDBC connection on its own worker and stops the lane's thread; the returned
- *       publisher completes once every lane has closed. The lanes' daemon threads, told to stop by then, end a
- *       moment later: nothing keeps the JVM alive after it.</li>
+ *       closes every lane's JDBC connection on its own worker and gives the lane's thread back; the returned
+ *       publisher completes once every lane has closed. The lane threads are daemons: nothing keeps the JVM alive
+ *       after it.</li>
  * </ul>
  *
  * <h2>Statements, types and errors</h2>
@@ -211,8 +213,8 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
     /**
      * A cold Mono that closes the factory: later {@link #create()}s and statements fail with a clear error,
      * a running statement is interrupted, every lane's JDBC connection is closed on its own worker and the lane's
-     * own thread is stopped. It completes once every lane has closed; the lanes' daemon threads end a moment
-     * later. Idempotent.
+     * thread is given back to the shared pool (or its worker to the application's scheduler). It completes once
+     * every lane has closed. Idempotent.
      */
     @Override
     public Mono<Void> close() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.MinoroThreads;
 import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcBadGrammarException;
@@ -33,35 +34,24 @@ final class SqliteLifecycleIntegrationTests {
     @TempDir
     Path directory;
 
-    private static Set<Thread> driverThreads() {
-        Set<Thread> threads = new HashSet<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("minoro-sqlite")) {
-                threads.add(thread);
-            }
-        }
-        return threads;
-    }
-
     @Test
-    void closingTheFactoryEndsItsThreadsAndLaterUseFails() throws InterruptedException {
-        Set<Thread> before = driverThreads();
+    void closingTheFactoryReleasesItsThreadsAndLaterUseFails() throws InterruptedException {
         SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("close.db"),
                 b -> b.readerLanes(2));
         update(factory, "CREATE TABLE t (v); INSERT INTO t VALUES (1)").block(SqliteTesting.TIMEOUT);
-        // two reads at once open both reader lanes
-        Flux.range(0, 8).flatMap(i -> query(factory, "SELECT v FROM t", r -> r.get(0))).blockLast(SqliteTesting.TIMEOUT);
-        Set<Thread> mine = driverThreads();
-        mine.removeAll(before);
-        assertTrue(mine.size() >= 2, "lanes run on the factory's threads: " + mine);
+        // reads at once open more lanes than one, and each lane maps its rows on its thread
+        Set<String> laneThreads = ConcurrentHashMap.newKeySet();
+        Flux.range(0, 8).flatMap(i -> factory.query("SELECT v FROM t", row -> {
+            laneThreads.add(Thread.currentThread().getName());
+            return row.get(0);
+        })).blockLast(SqliteTesting.TIMEOUT);
+        assertTrue(laneThreads.size() >= 2 && laneThreads.stream().allMatch(MinoroThreads::isLaneThread),
+                "lanes run on the driver's lane threads: " + laneThreads);
         Connection kept = factory.create().block(SqliteTesting.TIMEOUT);
 
         SqliteTesting.close(factory).as(StepVerifier::create).verifyComplete();
 
-        for (Thread thread : mine) {
-            thread.join(SqliteTesting.TIMEOUT.toMillis());
-            assertFalse(thread.isAlive(), thread.getName() + " survived close()");
-        }
+        MinoroThreads.awaitReleased(laneThreads);
         Mono.from(factory.create()).as(StepVerifier::create)
                 .expectErrorMessage("the SQLite connection factory for " + directory.resolve("close.db") + " is closed")
                 .verify(SqliteTesting.TIMEOUT);
@@ -70,6 +60,35 @@ final class SqliteLifecycleIntegrationTests {
                 .verify(SqliteTesting.TIMEOUT);
         Mono.from(kept.close()).as(StepVerifier::create).verifyComplete();
         SqliteTesting.close(factory).as(StepVerifier::create).verifyComplete();
+    }
+
+    /**
+     * Lanes open at once never share a thread (a lane can wait for SQLite's lock, and a lane queued behind it on its
+     * thread could be the one holding the lock), and lanes opened after others closed take the threads those gave
+     * back instead of starting new ones.
+     */
+    @Test
+    void eachOpenLaneHasAThreadOfItsOwnAndClosedLanesGiveTheirsBack() {
+        List<SqliteConnectionFactory> first = new ArrayList<>();
+        Set<String> threads = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("own-" + i + ".db"));
+            first.add(factory);
+            threads.add(factory.query("SELECT 1", row -> Thread.currentThread().getName()).blockLast(SqliteTesting.TIMEOUT));
+        }
+        assertEquals(3, threads.size(), threads.toString());
+        first.forEach(factory -> SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT));
+
+        Set<String> before = MinoroThreads.alive();
+        for (int i = 0; i < 3; i++) {
+            SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("again-" + i + ".db"));
+            try {
+                assertTrue(before.contains(factory.query("SELECT 1", row -> Thread.currentThread().getName())
+                        .blockLast(SqliteTesting.TIMEOUT)), "a new thread for a lane while idle ones wait: " + before);
+            } finally {
+                SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+            }
+        }
     }
 
     @Test

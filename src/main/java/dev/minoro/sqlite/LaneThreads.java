@@ -1,0 +1,41 @@
+package dev.minoro.sqlite;
+
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The threads the lanes of every factory in this class loader run on, unless the factory was given a scheduler:
+ * one Reactor bounded-elastic scheduler, made when the first lane opens and never disposed.
+ *
+ * <p>Each lane takes a worker of its own, so its tasks run one at a time and in order, on one thread that runs no
+ * other lane's tasks while the lane is open; closing the lane gives the thread back. A thread whose lane has closed
+ * waits, idle, for the next lane, for up to {@link #KEEP_ALIVE_SECONDS}, then ends. So a program that opens a
+ * factory, reads a little and closes it, again and again (a serverless function booting Minoro on every
+ * invocation), starts a thread only the first time. The threads are daemons: an idle one never keeps the JVM alive.
+ *
+ * <p>There are never more threads than lanes open at once, and two lanes never share one: a lane can wait for
+ * SQLite's lock, and a lane queued behind it on the same thread could be the one that holds the lock. The thread
+ * cap is therefore unbounded here; the lanes, bounded per factory, bound the threads.
+ */
+final class LaneThreads {
+
+    /** How long an idle thread waits for a lane before it ends, in seconds. */
+    static final int KEEP_ALIVE_SECONDS = 60;
+
+    /** The threads' names: {@code minoro-sqlite-N}. */
+    static final String NAME = "minoro-sqlite";
+
+    private LaneThreads() {
+    }
+
+    /** The scheduler, made (and its eviction thread started) on the first call. */
+    static Scheduler scheduler() {
+        return Holder.SCHEDULER;
+    }
+
+    /** The lazy holder: its class is initialised, and the scheduler made, at the first lane that needs it. */
+    private static final class Holder {
+        static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Integer.MAX_VALUE, Integer.MAX_VALUE, NAME,
+                KEEP_ALIVE_SECONDS, true);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.minoro.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The threads Minoro starts, as the lifecycle tests see them: an instance's own (password hashing, named
+ * {@code minoro-password-N}), which end when it closes, and the SQLite driver's lane threads ({@code minoro-sqlite-N}),
+ * which every factory in the JVM shares and which wait, idle, for the next lane once theirs has closed.
+ */
+public final class MinoroThreads {
+
+    private static final Pattern LANE_THREAD = Pattern.compile("minoro-sqlite-\\d+");
+
+    private MinoroThreads() {
+    }
+
+    /** The names of the live threads whose name starts with {@code minoro-}. */
+    public static Set<String> alive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("minoro-"))
+                .collect(Collectors.toSet());
+    }
+
+    /** Whether {@code name} is the name of one of the SQLite driver's shared lane threads. */
+    public static boolean isLaneThread(String name) {
+        return LANE_THREAD.matcher(name).matches();
+    }
+
+    /**
+     * Waits (up to 5 s) until the threads named {@code started} are released: each ended, or, for a lane thread,
+     * alive but idle: a daemon running no Minoro code (no {@code dev.minoro} frame on its stack), waiting for the
+     * next lane. A lane thread still running Minoro's code once its factory is closed would be a leak.
+     */
+    public static void awaitReleased(Set<String> started) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Map<String, String> held = new TreeMap<>();
+            for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+                Thread thread = entry.getKey();
+                if (!thread.isAlive() || !started.contains(thread.getName())) {
+                    continue;
+                }
+                if (!isLaneThread(thread.getName())) {
+                    held.put(thread.getName(), "alive");
+                } else if (!thread.isDaemon()) {
+                    held.put(thread.getName(), "not a daemon");
+                } else if (runsMinoroCode(entry.getValue())) {
+                    held.put(thread.getName(), "runs " + Arrays.toString(entry.getValue()));
+                }
+            }
+            if (held.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "threads of a closed instance not released: " + held);
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean runsMinoroCode(StackTraceElement[] stack) {
+        return Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("dev.minoro."));
+    }
+}
