@@ -45,6 +45,9 @@ final class Lane {
         @Nullable T run(Connection connection) throws Exception;
     }
 
+    /** How many SQLite virtual machine instructions a statement runs between two asks of the progress handler. */
+    static final int PROGRESS_INSTRUCTIONS = 1000;
+
     private final String name;
     private final Scheduler.Worker worker;
     private final String database;
@@ -102,7 +105,7 @@ final class Lane {
     Mono<Lane> open(Opener opener, LockWait wait) {
         return Mono.create(sink -> schedule(sink, () -> {
             Connection opened;
-            waiter.start(wait, () -> closingFactory);
+            waiter.start(wait, () -> closingFactory, false);
             try {
                 opened = opener.open();
             } catch (Throwable e) {
@@ -190,7 +193,7 @@ final class Lane {
                     return;
                 }
                 T result;
-                waiter.start(wait, () -> cancelled.get() || closingFactory);
+                waiter.start(wait, () -> cancelled.get() || closingFactory, owner != null);
                 try {
                     statements.closeIfInterrupted();
                     result = work.run(jdbc);
@@ -223,6 +226,17 @@ final class Lane {
      */
     boolean pauseForLock(int attempt) {
         return waiter.pause(attempt);
+    }
+
+    /**
+     * Installs the lane's progress handler on its connection, when it opens; only on the lane's worker. It ends the
+     * statement of an interruptible task whose subscriber cancelled (or whose factory is closing) within
+     * {@value #PROGRESS_INSTRUCTIONS} SQLite instructions: {@link #interrupt} alone misses a statement that had not
+     * started yet when the cancel came, which SQLite's {@code sqlite3_interrupt} ignores, and which would then run
+     * for as long as it runs, holding the lane.
+     */
+    void installProgressHandler(Connection jdbc) throws SQLException {
+        SqliteJdbc.setProgressHandler(jdbc, PROGRESS_INSTRUCTIONS, waiter::interruptRequested);
     }
 
     /**
@@ -356,14 +370,22 @@ final class Lane {
 
         private @Nullable LockWait wait; // only on the worker
         private LockWait.StopSignal stop = LockWait.StopSignal.NEVER;
+        private boolean interruptible; // only on the worker
 
-        void start(LockWait wait, LockWait.StopSignal stop) {
+        void start(LockWait wait, LockWait.StopSignal stop, boolean interruptible) {
             this.wait = wait;
             this.stop = stop;
+            this.interruptible = interruptible;
+        }
+
+        /** Whether the interruptible task running now was cancelled, or the factory is closing. */
+        boolean interruptRequested() {
+            return interruptible && stop.stopped();
         }
 
         void end() {
             this.wait = null;
+            this.interruptible = false;
             this.stop = LockWait.StopSignal.NEVER;
         }
 

@@ -206,6 +206,7 @@ final class Lanes {
         try (Statement statement = connection.createStatement()) {
             // the driver waits for locks itself, within each call's lock wait, instead of SQLite's busy_timeout
             lane.installBusyHandler(connection);
+            lane.installProgressHandler(connection);
             statement.execute("PRAGMA foreign_keys = " + (configuration.foreignKeys() ? "ON" : "OFF"));
             SqliteConnectionConfiguration.JournalMode journal = configuration.journalMode();
             if (writes && journal != null) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.BusyHandler;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
@@ -58,6 +59,22 @@ final class SqliteJdbc {
             @Override
             protected int callback(int attempts) {
                 return callback.tryAgain(attempts) ? 1 : 0;
+            }
+        });
+    }
+
+    /**
+     * Installs SQLite's progress handler ({@code sqlite3_progress_handler}): every {@code instructions} virtual
+     * machine instructions of a statement running on {@code connection}, on that statement's thread, {@code stop} is
+     * asked, and true ends the statement with SQLITE_INTERRUPT. Unlike {@link #interrupt}, which SQLite ignores
+     * when no statement is running yet, this also stops a statement that starts after its stop was asked.
+     */
+    static void setProgressHandler(Connection connection, int instructions, LockWait.StopSignal stop)
+            throws SQLException {
+        ProgressHandler.setHandler(connection, instructions, new ProgressHandler() {
+            @Override
+            protected int progress() {
+                return stop.stopped() ? 1 : 0;
             }
         });
     }

@@ -11,10 +11,13 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -92,6 +95,36 @@ final class SqliteCancellationIntegrationTests {
                 .take(Duration.ofMillis(300))
                 .as(StepVerifier::create)
                 .verifyComplete();
+        nothingLeasedAndReadsStillWork();
+    }
+
+    /**
+     * A cancel that comes as the statement is about to start, after its task has begun but before SQLite runs it,
+     * still stops it: {@code sqlite3_interrupt} is a no-op while no statement runs, so the endless query would
+     * otherwise hold the one reader lane for ever and the next read would never run. The moment of the cancel
+     * moves a little every round, through the driver's direct path and through a connection's statement.
+     */
+    @Test
+    void aCancelJustAsTheStatementStartsStillStopsIt() {
+        List<Function<Integer, Flux<?>>> paths = List.of(
+                round -> factory.query(ENDLESS, row -> row.get(0)),
+                round -> query(factory, ENDLESS, row -> row.get(0)));
+        for (int path = 0; path < paths.size(); path++) {
+            for (int round = 0; round < 200; round++) {
+                Disposable endless = paths.get(path).apply(round).subscribe(value -> { }, error -> { });
+                while (factory.metrics().acquiredSize() == 0) {
+                    Thread.onSpinWait();
+                }
+                for (int spin = 0; spin < (round % 50) * 20; spin++) {
+                    Thread.onSpinWait();
+                }
+                endless.dispose();
+                String where = "path " + path + ", round " + round;
+                assertEquals(1L, factory.query("SELECT count(*) FROM t WHERE v = 1", row -> row.get(0, Long.class))
+                        .blockLast(Duration.ofSeconds(10)), where);
+            }
+        }
+        SqliteTesting.awaitNothingLeased(factory);
         nothingLeasedAndReadsStillWork();
     }
 
