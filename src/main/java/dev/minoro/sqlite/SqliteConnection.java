@@ -113,7 +113,9 @@ final class SqliteConnection extends DriverConnection {
             LockWait wait = new LockWait(lockWait());
             String holder = "a statement ('" + sql + "')";
             return (readOnly ? lanes.readerForStatement(wait, holder) : lanes.writer(wait, holder))
-                    .map(lease -> new Choice(lease.lane(), lease, wait));
+                    .map(lease -> new Choice(lease.lane(), lease, wait))
+                    // a wait for the lane that runs out names the statement, as SQLite's own errors do
+                    .onErrorMap(e -> SqliteExceptionFactory.translate(e, sql));
         });
     }
 

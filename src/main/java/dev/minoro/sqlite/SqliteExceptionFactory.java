@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
@@ -21,14 +22,22 @@ final class SqliteExceptionFactory {
     }
 
     /**
-     * The R2DBC exception for {@code error}: SQLExceptions are mapped, R2DBC exceptions and everything
-     * else pass through unchanged.
+     * The R2DBC exception for {@code error}: SQLExceptions are mapped; a timeout of the wait for a lane, made
+     * before the statement was known, gets {@code sql}; other R2DBC exceptions and everything else pass through
+     * unchanged.
      *
      * @param sql the statement that was running, or null if none was
      */
     static Throwable translate(Throwable error, @Nullable String sql) {
         if (error instanceof SQLException) {
             return map((SQLException) error, sql);
+        }
+        if (sql != null && error instanceof R2dbcTimeoutException && ((R2dbcTimeoutException) error).getSql() == null) {
+            R2dbcTimeoutException timeout = (R2dbcTimeoutException) error;
+            R2dbcTimeoutException named = new R2dbcTimeoutException(timeout.getMessage(), timeout.getSqlState(),
+                    timeout.getErrorCode(), sql, timeout.getCause());
+            named.setStackTrace(timeout.getStackTrace());
+            return named;
         }
         return error;
     }

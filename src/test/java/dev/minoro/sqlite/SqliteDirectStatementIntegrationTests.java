@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Parameters;
@@ -196,6 +197,40 @@ final class SqliteDirectStatementIntegrationTests {
         nothingLeased();
         factory.query("SELECT name FROM item WHERE qty = ?", NAME, 2).as(StepVerifier::create)
                 .expectNext("item2").verifyComplete();
+    }
+
+    /**
+     * A statement that waits its whole busy timeout for a lane that a transaction holds fails with
+     * {@link R2dbcTimeoutException} naming that statement ({@code getSql()}), as a statement failing inside SQLite
+     * does: through this path and through a connection's statement, for a write and for a read.
+     */
+    @Test
+    void aStatementThatTimesOutWaitingForTheLaneNamesItsSql() {
+        open(0);
+        Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);
+            String write = "UPDATE item SET qty = 0 WHERE name = 'item1'";
+            String read = "SELECT name FROM item WHERE qty = 1";
+            List<Mono<?>> waiting = List.of(factory.update(write), factory.query(read, NAME).next(),
+                    update(factory, write), R2dbcCalls.query(factory, read, NAME).next());
+            List<String> sql = List.of(write, read, write, read);
+            for (int i = 0; i < waiting.size(); i++) {
+                String expected = sql.get(i);
+                waiting.get(i).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            R2dbcTimeoutException timeout = assertInstanceOf(R2dbcTimeoutException.class, e);
+                            assertTrue(timeout.getMessage().contains("for the writer lane"), timeout.getMessage());
+                            assertEquals(expected, timeout.getSql());
+                            assertEquals(5, timeout.getErrorCode() & 0xff, "SQLITE_BUSY");
+                        })
+                        .verify(SqliteTesting.TIMEOUT);
+            }
+            Mono.from(holder.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
+        }
+        nothingLeased();
     }
 
     @Test
