@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -9,7 +10,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Each lane takes a worker of its own, so its tasks run one at a time and in order, on one thread that runs no
  * other lane's tasks while the lane is open; closing the lane gives the thread back. A thread whose lane has closed
- * waits, idle, for the next lane, for up to {@link #KEEP_ALIVE_SECONDS}, then ends. So a program that opens a
+ * waits, idle, for the next lane, and ends once idle between {@link #KEEP_ALIVE_SECONDS} and twice that (Reactor
+ * looks for idle threads once every {@link #KEEP_ALIVE_SECONDS}). So a program that opens a
  * factory, reads a little and closes it, again and again (a serverless function booting Minoro on every
  * invocation), starts a thread only the first time. The threads are daemons: an idle one never keeps the JVM alive.
  *
@@ -19,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  */
 final class LaneThreads {
 
-    /** How long an idle thread waits for a lane before it ends, in seconds. */
+    /** How long, in seconds, an idle thread waits for a lane at least before it ends (at most twice that). */
     static final int KEEP_ALIVE_SECONDS = 60;
 
     /** The threads' names: {@code minoro-sqlite-N}. */
@@ -35,7 +37,14 @@ final class LaneThreads {
 
     /** The lazy holder: its class is initialised, and the scheduler made, at the first lane that needs it. */
     private static final class Holder {
-        static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Integer.MAX_VALUE, Integer.MAX_VALUE, NAME,
-                KEEP_ALIVE_SECONDS, true);
+        static final AtomicInteger NUMBERS = new AtomicInteger();
+
+        static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Integer.MAX_VALUE, Integer.MAX_VALUE,
+                task -> {
+                    Thread thread = new Thread(task, NAME + "-" + NUMBERS.incrementAndGet());
+                    // an idle thread must not keep the JVM alive
+                    thread.setDaemon(true);
+                    return thread;
+                }, KEEP_ALIVE_SECONDS);
     }
 }
