@@ -9,6 +9,7 @@ import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.CredentialValidationException;
 import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
+import java.util.Objects;
 
 /**
  * A Vert.x {@link AuthenticationProvider} that checks email and password with {@link Minoro#authenticate}, so that
@@ -23,10 +24,12 @@ import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
  */
 public final class MinoroAuthenticationProvider implements AuthenticationProvider {
 
-    private final MinoroOnVertx bridge;
+    private final Vertx vertx;
+    private final Minoro minoro;
 
-    private MinoroAuthenticationProvider(MinoroOnVertx bridge) {
-        this.bridge = bridge;
+    private MinoroAuthenticationProvider(Vertx vertx, Minoro minoro) {
+        this.vertx = vertx;
+        this.minoro = minoro;
     }
 
     /**
@@ -37,7 +40,8 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
      * @param minoro the Minoro instance whose accounts it uses
      */
     public static MinoroAuthenticationProvider create(Vertx vertx, Minoro minoro) {
-        return new MinoroAuthenticationProvider(new MinoroOnVertx(vertx, minoro));
+        return new MinoroAuthenticationProvider(Objects.requireNonNull(vertx, "vertx"),
+                Objects.requireNonNull(minoro, "minoro"));
     }
 
     /**
@@ -69,7 +73,7 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
         if (email == null || password == null) {
             return Future.failedFuture(new CredentialValidationException("an email and a password are required"));
         }
-        return bridge.future(bridge.minoro().authenticate(email, password))
+        return ReactorFutures.toFuture(minoro.authenticate(email, password), vertx.getOrCreateContext())
                 .map(user -> User.create(new JsonObject()
                         .put("username", user.email())
                         .put("email", user.email())

@@ -11,7 +11,6 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.MigrationLock;
-import dev.minoro.internal.database.StatementSource;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
@@ -55,7 +54,7 @@ final class PostgresPoolerIntegrationTests {
                         .expectComplete()
                         .verify(TIMEOUT);
                 Flux.range(0, 50)
-                        .flatMap(i -> database.inTransaction("counting", c -> execute(c::createStatement,
+                        .flatMap(i -> database.inTransaction("counting", c -> execute(c,
                                 "INSERT INTO counters VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counters.n + 1",
                                 "k" + (i % 5))), 10)
                         .then()
@@ -249,7 +248,7 @@ final class PostgresPoolerIntegrationTests {
         return Flux.from(statement.execute()).flatMap(r -> r.map((row, m) -> row.get(0, Integer.class))).single();
     }
 
-    private static Mono<Void> execute(StatementSource c, String sql, String binding) {
+    private static Mono<Void> execute(Connection c, String sql, String binding) {
         var statement = c.createStatement(sql);
         if (binding != null) {
             statement.bind(0, binding);

@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
+import io.r2dbc.spi.Connection;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -64,7 +65,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public Mono<Void> prepareSchema(StatementSource statements) {
+    public Mono<Void> prepareSchema(Connection connection) {
         return Mono.empty();
     }
 
