@@ -40,7 +40,7 @@ final class LifecycleIntegrationTests {
                 java.time.Clock.systemUTC())).block(TIMEOUT);
         minoro.users().create(NewUser.of("a@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
         minoro.authenticate("a@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
-        Set<String> during = MinoroThreads.alive();
+        Set<String> during = MinoroThreads.toRelease(before);
         // the SQLite lanes run on the driver's shared threads, which an earlier test may have started
         assertTrue(during.stream().anyMatch(MinoroThreads::isLaneThread), during.toString());
         Set<String> started = new HashSet<>(during);
@@ -133,10 +133,11 @@ final class LifecycleIntegrationTests {
      */
     @Test
     void disposeReleasesEveryThreadAsCloseDoes() throws InterruptedException {
+        Set<String> before = MinoroThreads.alive();
         Minoro minoro = Minoro.create(TestConfigs.fast(TestConfigs.sqliteFile(directory, "d.db"),
                 java.time.Clock.systemUTC())).block(TIMEOUT);
         minoro.users().create(NewUser.of("d@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
-        Set<String> during = MinoroThreads.alive();
+        Set<String> during = MinoroThreads.toRelease(before);
         assertTrue(during.stream().anyMatch(n -> n.startsWith("minoro-password")), during.toString());
         assertFalse(minoro.isDisposed());
 
@@ -158,6 +159,7 @@ final class LifecycleIntegrationTests {
     @Test
     void cancellingABootThatWaitsReleasesWhatItOpened() throws Exception {
         Path file = directory.resolve("busy.db");
+        Set<String> before = MinoroThreads.alive();
         // Another connection holds SQLite's write lock on a WAL file, so the boot reads the (missing)
         // ledger and then waits for the lock in the migration's slow path.
         Set<String> during;
@@ -175,7 +177,7 @@ final class LifecycleIntegrationTests {
                 Thread.sleep(10);
             }
             assertFalse(boot.isDisposed(), "the boot is still waiting for the lock when it is cancelled");
-            during = MinoroThreads.alive();
+            during = MinoroThreads.toRelease(before);
             boot.dispose();
             statement.execute("ROLLBACK");
         }

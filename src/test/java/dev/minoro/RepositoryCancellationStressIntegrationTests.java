@@ -253,9 +253,7 @@ final class RepositoryCancellationStressIntegrationTests {
             minoro.close().block(TIMEOUT);
         }
         // the threads the instance started end, and the SQLite lane threads, which every factory shares, go idle
-        Set<String> released = MinoroThreads.alive();
-        released.removeIf(name -> threadsBefore.contains(name) && !MinoroThreads.isLaneThread(name));
-        MinoroThreads.awaitReleased(released);
+        MinoroThreads.awaitReleased(MinoroThreads.toRelease(threadsBefore));
     }
 
     private static void awaitServerIdle(PostgresDatabase postgres) throws InterruptedException {

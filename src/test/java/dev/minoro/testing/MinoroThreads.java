@@ -31,6 +31,17 @@ public final class MinoroThreads {
                 .collect(Collectors.toSet());
     }
 
+    /**
+     * The threads alive now that a test must see released: every lane thread (shared, so one alive before may
+     * have run the test's lanes) and every other {@code minoro-} thread not in {@code before} (those alive before
+     * belong to earlier tests, such as the libSQL client's idle threads).
+     */
+    public static Set<String> toRelease(Set<String> before) {
+        Set<String> threads = alive();
+        threads.removeIf(name -> before.contains(name) && !isLaneThread(name));
+        return threads;
+    }
+
     /** Whether {@code name} is the name of one of the SQLite driver's shared lane threads. */
     public static boolean isLaneThread(String name) {
         return LANE_THREAD.matcher(name).matches();
