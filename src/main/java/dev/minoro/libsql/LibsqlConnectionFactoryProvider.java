@@ -19,7 +19,6 @@ import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Makes {@link LibsqlConnectionFactory}s for {@code ConnectionFactories.get(...)}: driver {@code libsql}.
@@ -61,18 +60,11 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
     public static final Option<Duration> REQUEST_TIMEOUT = Option.valueOf("requestTimeout");
 
     /** The options this driver takes, as the message about an unknown option lists them. */
-    private static final Set<String> ACCEPTED = accepted();
+    private static final Set<String> ACCEPTED = OptionNames.takenBy(LibsqlConnectionFactoryProvider.class, HOST, PORT,
+            DATABASE, SSL, CONNECT_TIMEOUT);
 
     /** Creates the provider; {@code ServiceLoader} calls this. */
     public LibsqlConnectionFactoryProvider() {
-    }
-
-    private static Set<String> accepted() {
-        Set<String> names = new TreeSet<>(OptionNames.declaredBy(LibsqlConnectionFactoryProvider.class));
-        for (Option<?> option : new Option<?>[] {HOST, PORT, DATABASE, SSL, CONNECT_TIMEOUT}) {
-            names.add(option.name());
-        }
-        return Set.copyOf(names);
     }
 
     /**

@@ -19,7 +19,6 @@ import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -88,17 +87,11 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     public static final Option<SqliteConnectionConfiguration.BeginMode> BEGIN_MODE = Option.valueOf("beginMode");
 
     /** The options this driver takes, as the message about an unknown option lists them. */
-    private static final Set<String> ACCEPTED = accepted();
+    private static final Set<String> ACCEPTED = OptionNames.takenBy(SqliteConnectionFactoryProvider.class, DATABASE,
+            LOCK_WAIT_TIMEOUT);
 
     /** Creates the provider; {@code ServiceLoader} calls this. */
     public SqliteConnectionFactoryProvider() {
-    }
-
-    private static Set<String> accepted() {
-        Set<String> names = new TreeSet<>(OptionNames.declaredBy(SqliteConnectionFactoryProvider.class));
-        names.add(DATABASE.name());
-        names.add(LOCK_WAIT_TIMEOUT.name());
-        return Set.copyOf(names);
     }
 
     /**

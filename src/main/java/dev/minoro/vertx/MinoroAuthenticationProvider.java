@@ -9,7 +9,6 @@ import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.CredentialValidationException;
 import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
-import java.util.Objects;
 
 /**
  * A Vert.x {@link AuthenticationProvider} that checks email and password with {@link Minoro#authenticate}, so that
@@ -24,12 +23,10 @@ import java.util.Objects;
  */
 public final class MinoroAuthenticationProvider implements AuthenticationProvider {
 
-    private final Vertx vertx;
-    private final Minoro minoro;
+    private final MinoroOnVertx bridge;
 
-    private MinoroAuthenticationProvider(Vertx vertx, Minoro minoro) {
-        this.vertx = vertx;
-        this.minoro = minoro;
+    private MinoroAuthenticationProvider(MinoroOnVertx bridge) {
+        this.bridge = bridge;
     }
 
     /**
@@ -40,8 +37,7 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
      * @param minoro the Minoro instance whose accounts it uses
      */
     public static MinoroAuthenticationProvider create(Vertx vertx, Minoro minoro) {
-        return new MinoroAuthenticationProvider(Objects.requireNonNull(vertx, "vertx"),
-                Objects.requireNonNull(minoro, "minoro"));
+        return new MinoroAuthenticationProvider(new MinoroOnVertx(vertx, minoro));
     }
 
     /**
@@ -73,7 +69,7 @@ public final class MinoroAuthenticationProvider implements AuthenticationProvide
         if (email == null || password == null) {
             return Future.failedFuture(new CredentialValidationException("an email and a password are required"));
         }
-        return ReactorFutures.toFuture(minoro.authenticate(email, password), vertx.getOrCreateContext())
+        return bridge.future(bridge.minoro().authenticate(email, password))
                 .map(user -> User.create(new JsonObject()
                         .put("username", user.email())
                         .put("email", user.email())

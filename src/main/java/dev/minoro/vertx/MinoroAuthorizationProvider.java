@@ -1,6 +1,7 @@
 package dev.minoro.vertx;
 
 import dev.minoro.Minoro;
+import dev.minoro.RoleRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
@@ -32,12 +33,10 @@ public final class MinoroAuthorizationProvider implements AuthorizationProvider 
     /** The provider id under which the authorizations are stored in the user. */
     public static final String ID = "minoro";
 
-    private final Vertx vertx;
-    private final Minoro minoro;
+    private final MinoroOnVertx bridge;
 
-    private MinoroAuthorizationProvider(Vertx vertx, Minoro minoro) {
-        this.vertx = vertx;
-        this.minoro = minoro;
+    private MinoroAuthorizationProvider(MinoroOnVertx bridge) {
+        this.bridge = bridge;
     }
 
     /**
@@ -48,8 +47,7 @@ public final class MinoroAuthorizationProvider implements AuthorizationProvider 
      * @param minoro the Minoro instance whose accounts it uses
      */
     public static MinoroAuthorizationProvider create(Vertx vertx, Minoro minoro) {
-        return new MinoroAuthorizationProvider(Objects.requireNonNull(vertx, "vertx"),
-                Objects.requireNonNull(minoro, "minoro"));
+        return new MinoroAuthorizationProvider(new MinoroOnVertx(vertx, minoro));
     }
 
     /** {@value #ID}. */
@@ -75,10 +73,10 @@ public final class MinoroAuthorizationProvider implements AuthorizationProvider 
             return Future.failedFuture(new IllegalArgumentException("the user's principal has no Minoro user id"
                     + " (\"id\"): authenticate with MinoroAuthenticationProvider", e));
         }
-        Flux<Authorization> roles = minoro.roles().rolesOf(userId).map(role -> RoleBasedAuthorization.create(role.name()));
-        Flux<Authorization> permissions = minoro.roles().permissionsOf(userId).map(PermissionBasedAuthorization::create);
-        return ReactorFutures.toFuture(Flux.concat(roles, permissions).collect(HashSet<Authorization>::new, Set::add),
-                        vertx.getOrCreateContext())
+        RoleRepository repository = bridge.minoro().roles();
+        Flux<Authorization> roles = repository.rolesOf(userId).map(role -> RoleBasedAuthorization.create(role.name()));
+        Flux<Authorization> permissions = repository.permissionsOf(userId).map(PermissionBasedAuthorization::create);
+        return bridge.future(Flux.concat(roles, permissions).collect(HashSet<Authorization>::new, Set::add))
                 .map(authorizations -> {
                     user.authorizations().put(ID, authorizations);
                     return null;

@@ -11,6 +11,7 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.MigrationLock;
+import dev.minoro.internal.database.StatementSource;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresPooler;
 import dev.minoro.testing.PostgresServer;
@@ -54,7 +55,7 @@ final class PostgresPoolerIntegrationTests {
                         .expectComplete()
                         .verify(TIMEOUT);
                 Flux.range(0, 50)
-                        .flatMap(i -> database.inTransaction("counting", c -> execute(c,
+                        .flatMap(i -> database.inTransaction("counting", c -> execute(c::createStatement,
                                 "INSERT INTO counters VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counters.n + 1",
                                 "k" + (i % 5))), 10)
                         .then()
@@ -248,7 +249,7 @@ final class PostgresPoolerIntegrationTests {
         return Flux.from(statement.execute()).flatMap(r -> r.map((row, m) -> row.get(0, Integer.class))).single();
     }
 
-    private static Mono<Void> execute(Connection c, String sql, String binding) {
+    private static Mono<Void> execute(StatementSource c, String sql, String binding) {
         var statement = c.createStatement(sql);
         if (binding != null) {
             statement.bind(0, binding);

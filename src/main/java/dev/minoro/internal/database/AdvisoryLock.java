@@ -65,15 +65,15 @@ final class AdvisoryLock implements MigrationLock {
      *                            the lock for longer
      */
     @Override
-    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
-            BiFunction<Connection, R, Mono<T>> write) {
+    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<StatementSource, Mono<R>> read,
+            BiFunction<StatementSource, R, Mono<T>> write) {
         return Mono.defer(() -> {
             long deadline = timer.now(TimeUnit.MILLISECONDS) + timeout.toMillis();
             return database.inTransaction("taking the migration lock of " + database.description(), connection ->
                     execute(connection, "SET LOCAL lock_timeout = '" + Math.max(1, timeout.toMillis()) + "ms'")
                             .then(acquire(connection, deadline, FIRST_PAUSE, database, timeout))
-                            .then(Mono.defer(() -> read.apply(connection)))
-                            .flatMap(done -> write.apply(connection, done)));
+                            .then(Mono.defer(() -> read.apply(connection::createStatement)))
+                            .flatMap(done -> write.apply(connection::createStatement, done)));
         });
     }
 

@@ -55,10 +55,10 @@ public interface Dialect {
     MigrationLock migrationLock();
 
     /**
-     * A cold {@code Mono} that makes the place of Minoro's tables ready on {@code connection} before the ledger
+     * A cold {@code Mono} that makes the place of Minoro's tables ready with {@code statements} before the ledger
      * is created: the first step under the migration lock.
      */
-    Mono<Void> prepareSchema(Connection connection);
+    Mono<Void> prepareSchema(StatementSource statements);
 
     /** Whether {@code error} is a unique-constraint violation. */
     boolean isUniqueViolation(Throwable error);

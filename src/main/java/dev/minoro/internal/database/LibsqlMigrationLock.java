@@ -2,7 +2,6 @@ package dev.minoro.internal.database;
 
 import dev.minoro.MigrationException;
 import dev.minoro.MinoroException;
-import io.r2dbc.spi.Connection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -14,7 +13,7 @@ import reactor.util.retry.Retry;
  * A remote libSQL server's migration lock: the server's write lock, taken by {@code BEGIN IMMEDIATE} and held for
  * two requests. sqld rolls back a write transaction that has held the lock for 5 s once another writer waits
  * ({@code TRANSACTION_TIMEOUT}) and forgets a stream after 10 s without a request ({@code STREAM_EXPIRED}), and
- * every request is a network round trip, so the locked work goes through a {@link WriteBehindConnection}: the
+ * every request is a network round trip, so the locked work goes through a {@link WriteBehindStatements}: the
  * first request is {@code [BEGIN IMMEDIATE, the ledger created, the ledger read]}, the second
  * {@code [the pending scripts and their ledger rows, COMMIT]}. A waiter waits on the server (sqld lets
  * {@code BEGIN IMMEDIATE} wait up to about 5 s for the lock). A whole attempt, the migrator's one-statement check
@@ -31,10 +30,10 @@ final class LibsqlMigrationLock implements MigrationLock {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
     @Override
-    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
-            BiFunction<Connection, R, Mono<T>> write) {
+    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<StatementSource, Mono<R>> read,
+            BiFunction<StatementSource, R, Mono<T>> write) {
         return database.withConnection("migrating the " + database.description(), connection -> {
-            WriteBehindConnection writeBehind = new WriteBehindConnection(connection);
+            WriteBehindStatements writeBehind = new WriteBehindStatements(connection);
             return Mono.usingWhen(
                     Mono.from(connection.beginTransaction()).thenReturn(writeBehind),
                     c -> read.apply(c).flatMap(done -> write.apply(c, done)),
@@ -42,7 +41,7 @@ final class LibsqlMigrationLock implements MigrationLock {
                             e -> new MigrationException("applying the pending migrations to the "
                                     + database.description() + " failed and was rolled back: " + e.getMessage(), e)),
                     (c, e) -> c.rollbackTransaction(),
-                    WriteBehindConnection::rollbackTransaction);
+                    WriteBehindStatements::rollbackTransaction);
         });
     }
 

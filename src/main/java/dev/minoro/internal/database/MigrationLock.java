@@ -1,6 +1,5 @@
 package dev.minoro.internal.database;
 
-import io.r2dbc.spi.Connection;
 import java.time.Duration;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -19,15 +18,15 @@ public interface MigrationLock {
 
     /**
      * A cold {@code Mono} that runs {@code read}, then {@code write} with what {@code read} emitted (nothing, when
-     * it completes empty), on one connection, inside one transaction, while holding the database's migration
-     * lock, waiting at most {@code timeout} to get it. The transaction commits when the work completes and rolls
-     * back when it fails or is cancelled; the lock is released in every case.
+     * it completes empty), with the statements of one connection, inside one transaction, while holding the
+     * database's migration lock, waiting at most {@code timeout} to get it. The transaction commits when the work
+     * completes and rolls back when it fails or is cancelled; the lock is released in every case.
      *
      * @throws dev.minoro.MigrationException (signalled) when the lock was not obtained within
      *                                       {@code timeout}, naming the database and the timeout
      */
-    <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
-            BiFunction<Connection, R, Mono<T>> write);
+    <R, T> Mono<T> withLock(Database database, Duration timeout, Function<StatementSource, Mono<R>> read,
+            BiFunction<StatementSource, R, Mono<T>> write);
 
     /**
      * {@code attempt}, a whole migration attempt (the one-statement check, then {@link #withLock} when needed), as

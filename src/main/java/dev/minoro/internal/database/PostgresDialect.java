@@ -87,21 +87,21 @@ final class PostgresDialect implements Dialect {
      * @throws MigrationException (signalled) when the schema is not the connection's current schema
      */
     @Override
-    public Mono<Void> prepareSchema(Connection connection) {
+    public Mono<Void> prepareSchema(StatementSource statements) {
         String name = schema;
         if (name == null) {
             return Mono.empty();
         }
         // Looked up first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
-        Mono<Boolean> exists = Mono.from(connection.createStatement("SELECT 1 FROM pg_namespace WHERE nspname = $1")
+        Mono<Boolean> exists = Mono.from(statements.createStatement("SELECT 1 FROM pg_namespace WHERE nspname = $1")
                         .bind(0, name).execute())
                 .flatMap(result -> Mono.from(result.map((row, metadata) -> true)))
                 .defaultIfEmpty(false);
-        Mono<String> current = Mono.from(connection.createStatement("SELECT current_schema()").execute())
+        Mono<String> current = Mono.from(statements.createStatement("SELECT current_schema()").execute())
                 .flatMap(result -> Mono.from(result.map((row, metadata) -> String.valueOf(row.get(0, String.class)))));
         return exists
                 .flatMap(present -> present ? Mono.<Void>empty()
-                        : Mono.from(connection.createStatement("CREATE SCHEMA \"" + name + "\"").execute())
+                        : Mono.from(statements.createStatement("CREATE SCHEMA \"" + name + "\"").execute())
                                 .flatMap(result -> Mono.from(result.getRowsUpdated())).then())
                 .then(current)
                 .flatMap(found -> name.equals(found) ? Mono.<Void>empty() : Mono.error(new MigrationException(

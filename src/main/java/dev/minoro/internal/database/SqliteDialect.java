@@ -2,7 +2,6 @@ package dev.minoro.internal.database;
 
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
-import io.r2dbc.spi.Connection;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -65,7 +64,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public Mono<Void> prepareSchema(Connection connection) {
+    public Mono<Void> prepareSchema(StatementSource statements) {
         return Mono.empty();
     }
 

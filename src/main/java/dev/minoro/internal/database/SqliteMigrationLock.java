@@ -43,8 +43,8 @@ final class SqliteMigrationLock implements MigrationLock {
     }
 
     @Override
-    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<Connection, Mono<R>> read,
-            BiFunction<Connection, R, Mono<T>> write) {
+    public <R, T> Mono<T> withLock(Database database, Duration timeout, Function<StatementSource, Mono<R>> read,
+            BiFunction<StatementSource, R, Mono<T>> write) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             long deadline = start + timeout.toNanos();
@@ -55,7 +55,8 @@ final class SqliteMigrationLock implements MigrationLock {
                     release -> database.withConnection("migrating the " + database.description(),
                             connection -> Mono.usingWhen(
                                     begin(connection, database, timeout, start, deadline),
-                                    c -> read.apply(c).flatMap(done -> write.apply(c, done)),
+                                    c -> read.apply(c::createStatement)
+                                            .flatMap(done -> write.apply(c::createStatement, done)),
                                     Connection::commitTransaction,
                                     (c, e) -> c.rollbackTransaction(),
                                     Connection::rollbackTransaction)),

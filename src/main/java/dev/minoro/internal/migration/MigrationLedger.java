@@ -2,7 +2,7 @@ package dev.minoro.internal.migration;
 
 import dev.minoro.AppliedMigration;
 import dev.minoro.internal.database.Dialect;
-import io.r2dbc.spi.Connection;
+import dev.minoro.internal.database.StatementSource;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,23 +51,23 @@ final class MigrationLedger {
     }
 
     /** The newest row, or empty when the ledger is empty; fails when there is no ledger table. */
-    Mono<Head> readHead(Connection connection) {
-        return Flux.from(connection.createStatement(SELECT_HEAD).execute())
+    Mono<Head> readHead(StatementSource statements) {
+        return Flux.from(statements.createStatement(SELECT_HEAD).execute())
                 .concatMap(result -> result.map(row -> new Head(intOf(row, "version"),
                         row.get("checksum", String.class), intOf(row, "compatible_from"))))
                 .next();
     }
 
     /** Every row by ascending version; fails when there is no ledger table. */
-    Mono<List<AppliedMigration>> readAll(Connection connection) {
-        return Flux.from(connection.createStatement(SELECT_ALL).execute())
+    Mono<List<AppliedMigration>> readAll(StatementSource statements) {
+        return Flux.from(statements.createStatement(SELECT_ALL).execute())
                 .concatMap(result -> result.map(MigrationLedger::applied))
                 .collectList();
     }
 
     /** Records an applied migration. */
-    Mono<Void> insert(Connection connection, AppliedMigration row) {
-        return Flux.from(connection.createStatement(insert)
+    Mono<Void> insert(StatementSource statements, AppliedMigration row) {
+        return Flux.from(statements.createStatement(insert)
                         .bind(0, row.version())
                         .bind(1, row.name())
                         .bind(2, row.checksum())

@@ -11,7 +11,7 @@ import dev.minoro.SchemaNotMigratedException;
 import dev.minoro.SchemaTooNewException;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.MigrationLock;
-import io.r2dbc.spi.Connection;
+import dev.minoro.internal.database.StatementSource;
 import io.r2dbc.spi.Result;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,7 +103,7 @@ public final class Migrator {
      */
     public Mono<MigrationStatus> status() {
         return database.withConnection("reading the migration status of the " + database.description(),
-                connection -> ledger.readAll(connection)
+                connection -> ledger.readAll(connection::createStatement)
                         .onErrorResume(database.dialect()::isUndefinedTable, e -> Mono.just(List.of()))
                         .map(applied -> {
                             verify(applied);
@@ -122,7 +122,7 @@ public final class Migrator {
      */
     private Mono<MigrationLedger.Head> readHead() {
         return database.withConnection("checking the schema version of the " + database.description(),
-                connection -> ledger.readHead(connection)
+                connection -> ledger.readHead(connection::createStatement)
                         .onErrorResume(database.dialect()::isUndefinedTable, e -> Mono.empty())
                         .defaultIfEmpty(MigrationLedger.Head.NONE));
     }
@@ -172,10 +172,10 @@ public final class Migrator {
     private Mono<MigrationReport> migrateLocked() {
         return AppliedBy.get().flatMap(appliedBy -> lock.<List<AppliedMigration>, MigrationReport>withLock(
                         database, lockTimeout,
-                        connection -> database.dialect().prepareSchema(connection)
-                                .then(execute(connection, scripts.ledgerDdl()))
-                                .then(ledger.readAll(connection)),
-                        (connection, applied) -> applyPending(connection, applied, appliedBy)))
+                        statements -> database.dialect().prepareSchema(statements)
+                                .then(execute(statements, scripts.ledgerDdl()))
+                                .then(ledger.readAll(statements)),
+                        (statements, applied) -> applyPending(statements, applied, appliedBy)))
                 .onErrorMap(e -> !(e instanceof MinoroException),
                         e -> database.dialect().translate(e, "migrating the " + database.description()))
                 // once committed: a lock may send the scripts with the commit
@@ -183,7 +183,7 @@ public final class Migrator {
                         + " in {} ms.", row.version(), row.name(), database.description(), row.duration().toMillis())));
     }
 
-    private Mono<MigrationReport> applyPending(Connection connection, List<AppliedMigration> applied,
+    private Mono<MigrationReport> applyPending(StatementSource statements, List<AppliedMigration> applied,
             String appliedBy) {
         verify(applied);
         int from = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version();
@@ -193,15 +193,15 @@ public final class Migrator {
             return Mono.just(new MigrationReport(from, from, List.of()));
         }
         return Flux.fromIterable(scripts.after(from))
-                .concatMap(script -> apply(connection, script, appliedBy))
+                .concatMap(script -> apply(statements, script, appliedBy))
                 .collectList()
                 .map(done -> new MigrationReport(from, scripts.latestVersion(), done));
     }
 
-    private Mono<AppliedMigration> apply(Connection connection, MigrationScript script, String appliedBy) {
+    private Mono<AppliedMigration> apply(StatementSource statements, MigrationScript script, String appliedBy) {
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return execute(connection, script.sql())
+            return execute(statements, script.sql())
                     .onErrorMap(e -> new MigrationException(script + " failed on the " + database.description()
                             + " and was rolled back: " + e.getMessage(), e))
                     .then(Mono.defer(() -> {
@@ -209,7 +209,7 @@ public final class Migrator {
                         AppliedMigration row = new AppliedMigration(script.version(), script.name(),
                                 script.checksum(), script.compatibleFrom(), Instant.ofEpochMilli(clock.millis()),
                                 Duration.ofMillis(took.toMillis()), appliedBy);
-                        return ledger.insert(connection, row).thenReturn(row);
+                        return ledger.insert(statements, row).thenReturn(row);
                     }));
         });
     }
@@ -239,8 +239,8 @@ public final class Migrator {
     }
 
     /** Runs an unbound statement (possibly several, as a script) and drains its results. */
-    private static Mono<Void> execute(Connection connection, String sql) {
-        return Flux.from(connection.createStatement(sql).execute())
+    private static Mono<Void> execute(StatementSource statements, String sql) {
+        return Flux.from(statements.createStatement(sql).execute())
                 .concatMap(Result::getRowsUpdated)
                 .then();
     }

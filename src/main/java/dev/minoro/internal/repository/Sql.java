@@ -156,11 +156,13 @@ final class Sql {
         roleById = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r WHERE r.id = $1");
         allRoles = "SELECT " + ROLE_COLUMNS + " FROM minoro_roles r ORDER BY r.name_norm";
         countRoles = "SELECT COUNT(*) FROM minoro_roles";
+        // The users who have the role named $1.
+        String roleMembers = " FROM minoro_users u JOIN minoro_user_roles ur ON ur.user_id = u.id"
+                + " JOIN minoro_roles r ON r.id = ur.role_id WHERE r.name_norm = $1";
         // The role's members are locked first, in id order, as every other change of memberships locks its user
         // first: the cascade's stamp renewals then never wait for a lock that waits for them (a deadlock).
-        deleteRole = dialect.sql("WITH members AS (SELECT u.id FROM minoro_users u"
-                + " JOIN minoro_user_roles ur ON ur.user_id = u.id JOIN minoro_roles r ON r.id = ur.role_id"
-                + " WHERE r.name_norm = $1 ORDER BY u.id" + dialect.rowLock("u") + ")"
+        deleteRole = dialect.sql("WITH members AS (SELECT u.id" + roleMembers + " ORDER BY u.id"
+                + dialect.rowLock("u") + ")"
                 + " DELETE FROM minoro_roles WHERE name_norm = $1 AND (SELECT COUNT(*) FROM members) >= 0");
         renameRole = dialect.sql("UPDATE minoro_roles SET name = $2, name_norm = $3 WHERE name_norm = $1"
                 + " RETURNING " + ROLE_COLUMNS.replace("r.", ""));
@@ -180,9 +182,7 @@ final class Sql {
                 + " AND role_id IN (SELECT id FROM minoro_roles WHERE name_norm = $2)");
         rolesOf = dialect.sql("SELECT " + ROLE_COLUMNS + " FROM minoro_roles r"
                 + " JOIN minoro_user_roles ur ON ur.role_id = r.id WHERE ur.user_id = $1 ORDER BY r.name_norm");
-        membersOf = dialect.sql("SELECT " + USER_COLUMNS + " FROM minoro_users u"
-                + " JOIN minoro_user_roles ur ON ur.user_id = u.id JOIN minoro_roles r ON r.id = ur.role_id"
-                + " WHERE r.name_norm = $1 ORDER BY u.email_norm");
+        membersOf = dialect.sql("SELECT " + USER_COLUMNS + roleMembers + " ORDER BY u.email_norm");
         hasRole = dialect.sql("SELECT 1 FROM minoro_user_roles ur JOIN minoro_roles r ON r.id = ur.role_id"
                 + " WHERE ur.user_id = $1 AND r.name_norm = $2 LIMIT 1");
         grant = dialect.sql("INSERT INTO minoro_role_permissions (role_id, permission, granted_at)"

@@ -55,6 +55,19 @@ public final class OptionNames {
     }
 
     /**
+     * {@return the names of the options a driver's provider takes, as its message about an unknown option lists
+     * them: the public static {@link Option} constants of {@code provider} and the standard R2DBC options in
+     * {@code standard}}
+     */
+    public static Set<String> takenBy(Class<?> provider, Option<?>... standard) {
+        Set<String> names = new LinkedHashSet<>(declaredBy(provider));
+        for (Option<?> option : standard) {
+            names.add(option.name());
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
      * {@return {@code name} in single quotes when it looks like an option name; else words saying it does not, so
      * that a secret typed where a name belongs stays out of the message}
      */

@@ -8,7 +8,6 @@ import dev.minoro.MigrationException;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
-import io.r2dbc.spi.Connection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -276,7 +275,7 @@ final class AdvisoryLockIntegrationTests {
     }
 
     /** {@code work} holding the database's own migration lock, as the migrator's first step would. */
-    private static <T> Mono<T> locked(Database database, Duration timeout, Function<Connection, Mono<T>> work) {
+    private static <T> Mono<T> locked(Database database, Duration timeout, Function<StatementSource, Mono<T>> work) {
         return database.dialect().migrationLock().withLock(database, timeout, work, (c, done) -> Mono.just(done));
     }
 
@@ -291,12 +290,12 @@ final class AdvisoryLockIntegrationTests {
         return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong();
     }
 
-    private static Mono<Void> insert(Connection c, String name) {
+    private static Mono<Void> insert(StatementSource c, String name) {
         return Flux.from(c.createStatement("INSERT INTO holders (name) VALUES ($1)").bind(0, name).execute())
                 .flatMap(r -> r.getRowsUpdated()).then();
     }
 
-    private static Mono<Void> execute(Connection c, String sql) {
+    private static Mono<Void> execute(StatementSource c, String sql) {
         return Flux.from(c.createStatement(sql).execute()).flatMap(r -> r.getRowsUpdated()).then();
     }
 }

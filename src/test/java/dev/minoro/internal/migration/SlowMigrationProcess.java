@@ -5,8 +5,8 @@ import dev.minoro.DatabaseType;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.MigrationLock;
+import dev.minoro.internal.database.StatementSource;
 import dev.minoro.testing.BlockHoundSession;
-import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,12 +43,12 @@ public final class SlowMigrationProcess {
     static MigrationLock announcing(MigrationLock lock) {
         return new MigrationLock() {
             @Override
-            public <R, T> Mono<T> withLock(Database db, Duration timeout, Function<Connection, Mono<R>> read,
-                    BiFunction<Connection, R, Mono<T>> write) {
-                return lock.withLock(db, timeout, connection -> {
+            public <R, T> Mono<T> withLock(Database db, Duration timeout, Function<StatementSource, Mono<R>> read,
+                    BiFunction<StatementSource, R, Mono<T>> write) {
+                return lock.withLock(db, timeout, statements -> {
                     System.out.println("locked");
                     System.out.flush();
-                    return read.apply(connection);
+                    return read.apply(statements);
                 }, write);
             }
         };

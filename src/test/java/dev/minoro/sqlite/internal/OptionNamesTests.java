@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,19 @@ final class OptionNamesTests {
         assertTrue(OptionNames.declaredBy(ConnectionFactoryOptions.class).containsAll(
                 Set.of("driver", "protocol", "host", "port", "user", "password", "database", "connectTimeout", "ssl",
                         "lockWaitTimeout", "statementTimeout")));
+    }
+
+    @Test
+    void namesADriverTakes() {
+        assertEquals(Set.of("driver", "database", "sslMode"), OptionNames.takenBy(Provider.class,
+                ConnectionFactoryOptions.DRIVER, ConnectionFactoryOptions.DATABASE));
+    }
+
+    /** A provider's option constants, as a driver declares them. */
+    static final class Provider {
+
+        public static final Option<String> SSL_MODE = Option.valueOf("sslMode");
+
+        static final Option<String> NOT_PUBLIC = Option.valueOf("notPublic");
     }
 }

@@ -2,16 +2,11 @@ package dev.minoro.internal.database;
 
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionMetadata;
-import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
-import io.r2dbc.spi.TransactionDefinition;
-import io.r2dbc.spi.ValidationDepth;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -25,24 +20,24 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A connection, in a transaction, that holds back every statement until one whose rows are read, or the commit,
- * and then sends them all as one R2DBC {@link Batch}: on a remote libSQL server, one request. What the libSQL
- * migration lock runs the migrator's locked work on, so that the server's write lock is held for two requests.
+ * The statements of a connection in a transaction, each held back until one whose rows are read, or the commit,
+ * and then sent all together as one R2DBC {@link Batch}: on a remote libSQL server, one request. What the libSQL
+ * migration lock gives the migrator's locked work, so that the server's write lock is held for two requests.
  *
  * <p>Made for the migrator's statements, and no others: a held-back statement's result reports no row count (an
  * R2DBC {@link Result#getRowsUpdated()} may be empty) and its failure surfaces when the batch runs; values bound
  * by index (integers, strings, null) are written into the SQL as SQLite literals, since a batch binds nothing
  * (the migrator's own values: versions, names, checksums, times, its host name). The transaction is the
- * connection's: begun on it before, rolled back on it on failure.
+ * connection's: begun on it before, and ended through {@link #commitTransaction} or {@link #rollbackTransaction}.
  */
-final class WriteBehindConnection implements Connection {
+final class WriteBehindStatements implements StatementSource {
 
     private static final Pattern NUMBERED_PARAMETER = Pattern.compile("\\?(\\d+)");
 
     private final Connection connection;
     private final List<String> held = new ArrayList<>();
 
-    WriteBehindConnection(Connection connection) {
+    WriteBehindStatements(Connection connection) {
         this.connection = connection;
     }
 
@@ -51,15 +46,25 @@ final class WriteBehindConnection implements Connection {
         return new HeldStatement(sql);
     }
 
-    /** Sends what is held back, then {@code COMMIT}, in one batch; a plain commit when nothing is held back. */
-    @Override
-    public Mono<Void> commitTransaction() {
+    /**
+     * A cold {@code Mono} that sends what is held back, then {@code COMMIT}, in one batch; a plain commit when nothing
+     * is held back.
+     */
+    Mono<Void> commitTransaction() {
         return Mono.defer(() -> {
             if (held.isEmpty()) {
                 return Mono.from(connection.commitTransaction());
             }
             held.add("COMMIT");
             return send().concatMap(Result::getRowsUpdated).then(Mono.from(connection.commitTransaction()));
+        });
+    }
+
+    /** A cold {@code Mono} that drops what is held back (it never reached the server) and rolls back. */
+    Mono<Void> rollbackTransaction() {
+        return Mono.defer(() -> {
+            held.clear();
+            return Mono.from(connection.rollbackTransaction());
         });
     }
 
@@ -185,91 +190,5 @@ final class WriteBehindConnection implements Connection {
         public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mapping) {
             throw new UnsupportedOperationException("a held-back statement's result is read by map only");
         }
-    }
-
-    // The rest is the connection's own.
-
-    @Override
-    public Publisher<Void> beginTransaction() {
-        return connection.beginTransaction();
-    }
-
-    @Override
-    public Publisher<Void> beginTransaction(TransactionDefinition definition) {
-        return connection.beginTransaction(definition);
-    }
-
-    /** Drops what is held back: it never reached the server. */
-    @Override
-    public Publisher<Void> rollbackTransaction() {
-        return Mono.defer(() -> {
-            held.clear();
-            return Mono.from(connection.rollbackTransaction());
-        });
-    }
-
-    @Override
-    public Publisher<Void> close() {
-        return connection.close();
-    }
-
-    @Override
-    public Batch createBatch() {
-        throw new UnsupportedOperationException("statements of a write-behind connection are batched already");
-    }
-
-    @Override
-    public Publisher<Void> createSavepoint(String name) {
-        return connection.createSavepoint(name);
-    }
-
-    @Override
-    public Publisher<Void> releaseSavepoint(String name) {
-        return connection.releaseSavepoint(name);
-    }
-
-    @Override
-    public Publisher<Void> rollbackTransactionToSavepoint(String name) {
-        return connection.rollbackTransactionToSavepoint(name);
-    }
-
-    @Override
-    public boolean isAutoCommit() {
-        return connection.isAutoCommit();
-    }
-
-    @Override
-    public ConnectionMetadata getMetadata() {
-        return connection.getMetadata();
-    }
-
-    @Override
-    public IsolationLevel getTransactionIsolationLevel() {
-        return connection.getTransactionIsolationLevel();
-    }
-
-    @Override
-    public Publisher<Void> setAutoCommit(boolean autoCommit) {
-        return connection.setAutoCommit(autoCommit);
-    }
-
-    @Override
-    public Publisher<Void> setLockWaitTimeout(Duration timeout) {
-        return connection.setLockWaitTimeout(timeout);
-    }
-
-    @Override
-    public Publisher<Void> setStatementTimeout(Duration timeout) {
-        return connection.setStatementTimeout(timeout);
-    }
-
-    @Override
-    public Publisher<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
-        return connection.setTransactionIsolationLevel(isolationLevel);
-    }
-
-    @Override
-    public Publisher<Boolean> validate(ValidationDepth depth) {
-        return connection.validate(depth);
     }
 }
