@@ -151,10 +151,13 @@ final class DirectStatement<T> {
 
     /** Runs the statement on the lane, retrying a lock SQLite refused without waiting, within the lock wait. */
     private Outcome<T> execute(Lane lane, Connection jdbc, LockWait wait) throws SQLException {
+        boolean failed = true;
         try {
             for (int attempt = 0;; attempt++) {
                 try {
-                    return runOnce(lane, jdbc);
+                    Outcome<T> outcome = runOnce(lane, jdbc);
+                    failed = false;
+                    return outcome;
                 } catch (SQLException e) {
                     if (!SqliteExceptionFactory.isLocked(e) || !lane.pauseForLock(attempt)) {
                         throw e;
@@ -162,6 +165,7 @@ final class DirectStatement<T> {
                 }
             }
         } finally {
+            lane.leaveNoTransaction(jdbc, failed);
             if (Execution.setsBusyTimeout(step.part())) {
                 lane.installBusyHandler(jdbc);
             }

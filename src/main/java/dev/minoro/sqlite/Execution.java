@@ -159,6 +159,7 @@ final class Execution {
         }
         // an auto-commit statement that SQLite refused a lock leaves nothing behind, so it can run again
         boolean retryable = lease != null && !transactionControl;
+        boolean failed = true;
         try {
             for (int attempt = 0;; attempt++) {
                 try {
@@ -166,6 +167,7 @@ final class Execution {
                     if (last && transactionControl && lease != null) {
                         requireNoTransaction(jdbc, step.sql());
                     }
+                    failed = false;
                     return outcome;
                 } catch (SQLException e) {
                     // SQLite asks for some locks without calling the busy handler; wait for those here
@@ -175,6 +177,9 @@ final class Execution {
                 }
             }
         } finally {
+            if (lease != null) {
+                lane.leaveNoTransaction(jdbc, failed);
+            }
             if (setsBusyTimeout(step.part())) {
                 // PRAGMA busy_timeout replaces the lane's busy handler, which bounds each call's wait
                 lane.installBusyHandler(jdbc);
@@ -309,11 +314,7 @@ final class Execution {
     }
 
     private static @Nullable Void rollbackAnyTransaction(Connection jdbc) {
-        try (Statement statement = jdbc.createStatement()) {
-            statement.execute("ROLLBACK");
-        } catch (SQLException e) {
-            // no transaction was open
-        }
+        SqliteJdbc.rollbackQuietly(jdbc);
         return null;
     }
 

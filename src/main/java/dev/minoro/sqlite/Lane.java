@@ -240,6 +240,21 @@ final class Lane {
     }
 
     /**
+     * Ends the work of an auto-commit statement, on a lane leased to it alone: when the work failed, or its subscriber
+     * cancelled while it ran (so that the progress handler or {@link #interrupt} may have stopped sqlite-jdbc's own
+     * {@code begin;} or {@code commit;}, see {@link SqliteJdbc#rollbackQuietly}), it rolls back any transaction
+     * left open, so that the lane's next lessee does not inherit it. The progress handler no longer stops the
+     * task's statements from then on, or it could stop that clean-up too. Only on the lane's worker, at the end of
+     * the task's work.
+     */
+    void leaveNoTransaction(Connection jdbc, boolean failed) {
+        if (failed || waiter.stopRequested()) {
+            waiter.disarm();
+            SqliteJdbc.rollbackQuietly(jdbc);
+        }
+    }
+
+    /**
      * Installs the lane's busy handler on its connection, when it opens and again after SQL replaced it; only on
      * the lane's worker.
      */
@@ -381,6 +396,16 @@ final class Lane {
         /** Whether the interruptible task running now was cancelled, or the factory is closing. */
         boolean interruptRequested() {
             return interruptible && stop.stopped();
+        }
+
+        /** Whether the running task's subscriber cancelled, or the factory is closing. */
+        boolean stopRequested() {
+            return stop.stopped();
+        }
+
+        /** The progress handler no longer interrupts the rest of the running task. */
+        void disarm() {
+            this.interruptible = false;
         }
 
         void end() {

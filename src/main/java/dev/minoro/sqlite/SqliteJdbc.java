@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.BusyHandler;
@@ -16,7 +17,8 @@ import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
- * calls (interrupt, change counts, declared types, statement reset, the busy handler) and its result codes. Review
+ * calls (interrupt, change counts, declared types, statement reset, the busy and progress handlers), its result
+ * codes, and the transaction its auto-commit mode may leave open ({@link #rollbackQuietly}). Review
  * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
  * names {@code org.sqlite}.
  *
@@ -129,6 +131,22 @@ final class SqliteJdbc {
     static void reset(PreparedStatement statement) throws SQLException {
         if (statement instanceof CoreStatement) {
             ((CoreStatement) statement).pointer.safeRunInt((db, pointer) -> db.reset(pointer));
+        }
+    }
+
+    /**
+     * Rolls back the transaction open on {@code connection}, if any; quietly, as none is the usual case. sqlite-jdbc
+     * ends each statement it runs in JDBC auto-commit mode with a {@code begin;} and a {@code commit;} of its own
+     * ({@code DB.ensureAutoCommit}). When SQLite stops the {@code begin;} at its end (it has begun by then) or the
+     * {@code commit;}, as a lane's progress handler does for a cancelled call, sqlite-jdbc leaves that
+     * transaction open, silently for the {@code begin;}. The lane's next lessee would then meet "cannot start a
+     * transaction within a transaction", or have its writes held uncommitted.
+     */
+    static void rollbackQuietly(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // no transaction was open
         }
     }
 

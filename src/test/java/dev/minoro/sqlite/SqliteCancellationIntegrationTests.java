@@ -11,7 +11,11 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +129,63 @@ final class SqliteCancellationIntegrationTests {
             }
         }
         SqliteTesting.awaitNothingLeased(factory);
+        nothingLeasedAndReadsStillWork();
+    }
+
+    /**
+     * A write cancelled while it runs leaves no transaction open on the writer lane. sqlite-jdbc ends each
+     * auto-commit statement with a {@code begin;} and a {@code commit;} of its own; the lane's progress handler,
+     * asked every 1000 instructions of a prepared statement counted across its runs, stopped that {@code commit;}
+     * for a cancelled write now and then, and left the {@code begin;}'s transaction open: the lane's next
+     * transaction then failed with "cannot start a transaction within a transaction" (seen in CI in the stress
+     * test). Here each write waits in a SQL function until its subscriber has cancelled, and 800 cancelled writes
+     * per path take sqlite-jdbc's one {@code commit;} statement past the handler's interval twice or more; a
+     * transaction left open by any of them makes the transaction at the end fail.
+     */
+    @Test
+    void aWriteCancelledWhileItRunsLeavesNoTransactionOnItsLane() throws Exception {
+        Semaphore entered = new Semaphore(0);
+        Semaphore cancelled = new Semaphore(0);
+        factory.lanes().writer(new LockWait(SqliteTesting.TIMEOUT), "the test's function")
+                .flatMap(lease -> lease.lane().<Void>call(jdbc -> {
+                    org.sqlite.Function.create(jdbc, "after_cancel", new org.sqlite.Function() {
+                        @Override
+                        protected void xFunc() throws SQLException {
+                            entered.release();
+                            try {
+                                if (!cancelled.tryAcquire(30, TimeUnit.SECONDS)) {
+                                    throw new SQLException("the test did not cancel");
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new SQLException(e);
+                            }
+                            result(-1);
+                        }
+                    });
+                    return null;
+                }).then(lease.release()))
+                .block(SqliteTesting.TIMEOUT);
+        String write = "INSERT INTO t VALUES (after_cancel())";
+        List<Supplier<Mono<?>>> paths = List.of(
+                () -> factory.update(write),
+                () -> update(factory, write));
+        for (int path = 0; path < paths.size(); path++) {
+            for (int round = 0; round < 800; round++) {
+                Disposable running = paths.get(path).get().subscribe(value -> { }, error -> { });
+                assertTrue(entered.tryAcquire(30, TimeUnit.SECONDS), "the write started");
+                running.dispose();
+                cancelled.release();
+            }
+            SqliteTesting.awaitNothingLeased(factory);
+            Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                            .thenMany(c.createStatement("INSERT INTO t VALUES (0)").execute())
+                            .concatMap(Result::getRowsUpdated)
+                            .then(Mono.from(c.commitTransaction())),
+                    Connection::close)
+                    .as(StepVerifier::create)
+                    .verifyComplete();
+        }
         nothingLeasedAndReadsStillWork();
     }
 

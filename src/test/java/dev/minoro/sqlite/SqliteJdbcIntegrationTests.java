@@ -56,6 +56,48 @@ final class SqliteJdbcIntegrationTests {
     }
 
     /**
+     * Why a lane rolls back after an auto-commit statement that failed or was cancelled
+     * ({@link SqliteJdbc#rollbackQuietly}): sqlite-jdbc follows each statement in auto-commit mode with a
+     * {@code begin;} and a {@code commit;} of its own, and when a progress handler stops one of them, which it may
+     * once its prepared statement's instructions, counted across runs, pass the handler's interval, the
+     * transaction of that {@code begin;} stays open. Here the handler stops every statement that reaches its
+     * interval; some of the 3,000 writes complete and leave a transaction open, which {@code rollbackQuietly} ends.
+     * If sqlite-jdbc stops doing this, the first assertion fails: the lanes' clean-up may then go.
+     */
+    @Test
+    void aStoppedAutoCommitStatementCanLeaveSqliteJdbcsOwnTransactionOpen() throws SQLException {
+        try (Connection connection = open("autocommit.db")) {
+            execute(connection, "CREATE TABLE t (v INTEGER)");
+            AtomicBoolean stop = new AtomicBoolean();
+            SqliteJdbc.setProgressHandler(connection, 1000, stop::get);
+            int leftOpen = 0;
+            for (int i = 0; i < 3000; i++) {
+                stop.set(true);
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?)")) {
+                    insert.setInt(1, i);
+                    insert.execute();
+                } catch (SQLException stopped) {
+                    assertEquals(9, SqliteJdbc.extendedCode(stopped), stopped.getMessage()); // SQLITE_INTERRUPT
+                }
+                stop.set(false);
+                try {
+                    execute(connection, "BEGIN");
+                    execute(connection, "ROLLBACK");
+                } catch (SQLException inTransaction) {
+                    assertTrue(inTransaction.getMessage().contains("within a transaction"), inTransaction.getMessage());
+                    leftOpen++;
+                    SqliteJdbc.rollbackQuietly(connection);
+                    execute(connection, "BEGIN");
+                    execute(connection, "ROLLBACK");
+                }
+            }
+            assertTrue(leftOpen > 0, "no stopped statement left a transaction open");
+            // and with nothing open, rollbackQuietly is quiet
+            SqliteJdbc.rollbackQuietly(connection);
+        }
+    }
+
+    /**
      * What the lanes' statement cache relies on: a statement reset with {@link SqliteJdbc#reset} runs again; and
      * while a statement that ran before an interrupt stays open, SQLite goes on failing the connection's new
      * statements with SQLITE_INTERRUPT, until that statement is closed. So a lane closes the statements it kept
