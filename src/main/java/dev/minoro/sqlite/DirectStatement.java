@@ -165,7 +165,10 @@ final class DirectStatement<T> {
                 }
             }
         } finally {
-            lane.leaveNoTransaction(jdbc, failed);
+            if (lane.needsCleanUp(failed)) {
+                // the lane goes to its next lessee with no transaction left open
+                SqliteJdbc.rollbackQuietly(jdbc);
+            }
             if (Execution.setsBusyTimeout(step.part())) {
                 lane.installBusyHandler(jdbc);
             }

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +153,9 @@ final class Execution {
         if (abort != null) {
             throw abort;
         }
+        if (lease == null) {
+            connection.requireTransactionKept(lane, step.sql());
+        }
         if (step.part().transactionControl()) {
             transactionControl = true;
         }
@@ -177,13 +179,29 @@ final class Execution {
                 }
             }
         } finally {
-            if (lease != null) {
-                lane.leaveNoTransaction(jdbc, failed);
-            }
+            afterWork(jdbc, failed, step.sql());
             if (setsBusyTimeout(step.part())) {
                 // PRAGMA busy_timeout replaces the lane's busy handler, which bounds each call's wait
                 lane.installBusyHandler(jdbc);
             }
+        }
+    }
+
+    /**
+     * At the end of the work of a step or of a cursor's fetch, on the lane: when it failed or was cancelled (see
+     * {@link Lane#needsCleanUp}), a lane leased for this statement alone goes back with no transaction open, and in
+     * a transaction, one that SQLite rolled back by itself (an INSERT, UPDATE or DELETE interrupted inside it,
+     * SQLITE_FULL, …) is marked so on the connection, which then refuses its later statements and its COMMIT
+     * instead of running them in auto-commit mode.
+     */
+    void afterWork(Connection jdbc, boolean failed, String sql) throws SQLException {
+        if (!lane.needsCleanUp(failed)) {
+            return;
+        }
+        if (lease != null) {
+            SqliteJdbc.rollbackQuietly(jdbc);
+        } else if (!SqliteJdbc.inTransaction(jdbc)) {
+            connection.transactionRolledBack(lane, sql);
         }
     }
 
@@ -197,14 +215,9 @@ final class Execution {
      * back to its pool: such a transaction is rolled back and the execution fails.
      */
     private static void requireNoTransaction(Connection jdbc, String sql) throws SQLException {
-        try (Statement probe = jdbc.createStatement()) {
-            try {
-                probe.execute("BEGIN");
-            } catch (SQLException alreadyInTransaction) {
-                probe.execute("ROLLBACK");
-                throw TransactionSql.leftOpen(sql);
-            }
-            probe.execute("COMMIT");
+        if (SqliteJdbc.inTransaction(jdbc)) {
+            SqliteJdbc.rollbackQuietly(jdbc);
+            throw TransactionSql.leftOpen(sql);
         }
     }
 

@@ -240,18 +240,19 @@ final class Lane {
     }
 
     /**
-     * Ends the work of an auto-commit statement, on a lane leased to it alone: when the work failed, or its subscriber
-     * cancelled while it ran (so that the progress handler or {@link #interrupt} may have stopped sqlite-jdbc's own
-     * {@code begin;} or {@code commit;}, see {@link SqliteJdbc#rollbackQuietly}), it rolls back any transaction
-     * left open, so that the lane's next lessee does not inherit it. The progress handler no longer stops the
-     * task's statements from then on, or it could stop that clean-up too. Only on the lane's worker, at the end of
-     * the task's work.
+     * Whether the work of a statement that ends now may have left SQLite's transaction state other than the
+     * driver thinks: true when the work failed, or its subscriber cancelled while it ran (the progress handler or
+     * {@link #interrupt} may then have stopped its statements, or sqlite-jdbc's own {@code begin;} and
+     * {@code commit;} around them, see {@link SqliteJdbc#rollbackQuietly}). Then the progress handler no longer
+     * stops the rest of the task, so that the caller's clean-up runs to its end. Only on the lane's worker, at the
+     * end of a task's work.
      */
-    void leaveNoTransaction(Connection jdbc, boolean failed) {
+    boolean needsCleanUp(boolean failed) {
         if (failed || waiter.stopRequested()) {
             waiter.disarm();
-            SqliteJdbc.rollbackQuietly(jdbc);
+            return true;
         }
+        return false;
     }
 
     /**

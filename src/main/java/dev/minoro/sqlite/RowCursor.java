@@ -71,6 +71,8 @@ final class RowCursor {
             } catch (Throwable e) {
                 failed = true;
                 throw e;
+            } finally {
+                execution.afterWork(jdbc, failed, sql);
             }
             if (next == null) {
                 exhausted = true;

@@ -147,6 +147,8 @@ final class SqliteConnection extends DriverConnection {
         private final boolean readUncommitted;
         private final Sinks.Empty<Void> released = Sinks.empty();
         private volatile Duration lockWait;
+        /** The SQL whose failure or interrupt made SQLite roll the transaction back by itself, or null. */
+        private volatile @Nullable String rolledBackBy;
 
         Transaction(Lease lease, boolean queryOnly, boolean readUncommitted, Duration lockWait) {
             this.lease = lease;
@@ -157,6 +159,42 @@ final class SqliteConnection extends DriverConnection {
 
         Lease lease() {
             return lease;
+        }
+
+        /**
+         * Throws the error of {@code sql} sent in this transaction once SQLite has rolled it back by itself; on its
+         * lane, so that it sees what every task before it found.
+         */
+        void requireKept(String sql) {
+            String failed = rolledBackBy;
+            if (failed != null) {
+                throw TransactionSql.rolledBack(failed, sql);
+            }
+        }
+    }
+
+    /**
+     * SQLite rolled back the transaction on {@code lane} by itself when {@code sql} failed or was interrupted, as a
+     * statement's task has just found on the lane: later statements and COMMIT fail (see
+     * {@link TransactionSql#rolledBack}) until the application rolls back or closes.
+     */
+    /** {@link Transaction#requireKept} for a statement of the transaction on {@code lane}; on that lane. */
+    void requireTransactionKept(Lane lane, String sql) {
+        Transaction t;
+        synchronized (lock) {
+            t = transaction;
+        }
+        if (t != null && t.lease().lane() == lane) {
+            t.requireKept(sql);
+        }
+    }
+
+    void transactionRolledBack(Lane lane, String sql) {
+        synchronized (lock) {
+            Transaction t = transaction;
+            if (t != null && t.lease().lane() == lane && t.rolledBackBy == null) {
+                t.rolledBackBy = sql;
+            }
         }
     }
 
@@ -457,6 +495,9 @@ final class SqliteConnection extends DriverConnection {
             return current.flatMap(t -> abortExecutions(t.lease().lane(), new R2dbcNonTransientResourceException(
                     "the transaction ended before this result was read; read results before " + doing))
                     .then(t.lease().lane().<Void>call(jdbc -> {
+                        if (!always) {
+                            t.requireKept(sql);
+                        }
                         try (Statement statement = jdbc.createStatement()) {
                             try {
                                 untilLocked(t.lease().lane(), statement, sql);
@@ -547,6 +588,7 @@ final class SqliteConnection extends DriverConnection {
 
     private static Mono<Void> run(Transaction t, String sql) {
         return t.lease().lane().<Void>call(jdbc -> {
+            t.requireKept(sql);
             try (Statement statement = jdbc.createStatement()) {
                 statement.execute(sql);
             }

@@ -18,7 +18,8 @@ import org.sqlite.jdbc4.JDBC4Connection;
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
  * calls (interrupt, change counts, declared types, statement reset, the busy and progress handlers), its result
- * codes, and the transaction its auto-commit mode may leave open ({@link #rollbackQuietly}). Review
+ * codes, and the transaction state its auto-commit mode may leave behind ({@link #rollbackQuietly},
+ * {@link #inTransaction}). Review
  * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
  * names {@code org.sqlite}.
  *
@@ -147,6 +148,23 @@ final class SqliteJdbc {
             statement.execute("ROLLBACK");
         } catch (SQLException e) {
             // no transaction was open
+        }
+    }
+
+    /**
+     * Whether a transaction is open on {@code connection}, found by sending {@code BEGIN}: SQLite refuses it inside
+     * one (sqlite-jdbc has no {@code sqlite3_get_autocommit}); the transaction it begins otherwise is rolled back.
+     * Also true when SQLite refuses the {@code BEGIN} for another reason, as nothing is known then.
+     */
+    static boolean inTransaction(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try {
+                statement.execute("BEGIN");
+            } catch (SQLException refused) {
+                return true;
+            }
+            statement.execute("ROLLBACK");
+            return false;
         }
     }
 

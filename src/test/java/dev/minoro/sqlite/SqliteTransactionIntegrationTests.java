@@ -1,5 +1,10 @@
 package dev.minoro.sqlite;
 
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcRollbackException;
 import static dev.minoro.testing.R2dbcCalls.query;
 import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +63,68 @@ final class SqliteTransactionIntegrationTests {
                 .then(Mono.from(c.rollbackTransaction())), Connection::close)
                 .as(StepVerifier::create).verifyComplete();
         count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+    }
+
+    /** Counts for minutes unless interrupted: a write SQLite rolls its whole transaction back for, if interrupted. */
+    private static final String ENDLESS_WRITE = "INSERT INTO t SELECT i FROM (WITH RECURSIVE n(i) AS (SELECT 1"
+            + " UNION ALL SELECT i + 1 FROM n) SELECT i FROM n)";
+
+    /**
+     * SQLite rolls a transaction back by itself when an INSERT, UPDATE or DELETE in it is interrupted, here by a
+     * statement timeout. The driver's transaction then refuses later statements and COMMIT with
+     * {@link R2dbcRollbackException}, naming the write: run in auto-commit mode instead, as they were, the insert
+     * after the timeout was committed on its own while the one before it was lost. A rollback ends it, nothing of
+     * it is kept, and the connection works again. Through {@code beginTransaction()} and auto-commit off.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"beginTransaction", "auto-commit off"})
+    void aTransactionSqliteRolledBackRefusesItsLaterStatementsAndCommit(String begin) {
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono<Void> begun = begin.equals("beginTransaction") ? Mono.from(c.beginTransaction())
+                    : Mono.from(c.setAutoCommit(false));
+            begun.then(insert(c, 1)).then(Mono.from(c.setStatementTimeout(Duration.ofMillis(100))))
+                    .block(SqliteTesting.TIMEOUT);
+            Flux.from(c.createStatement(ENDLESS_WRITE).execute()).concatMap(Result::getRowsUpdated)
+                    .as(StepVerifier::create)
+                    .expectError(R2dbcTimeoutException.class)
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(c.setStatementTimeout(Duration.ZERO)).block(SqliteTesting.TIMEOUT);
+
+            insert(c, 2).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertTrue(e instanceof R2dbcRollbackException, String.valueOf(e));
+                        assertTrue(e.getMessage().contains(ENDLESS_WRITE), e.getMessage());
+                        assertEquals("INSERT INTO t VALUES (?1)", ((R2dbcRollbackException) e).getSql());
+                    })
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(c.createSavepoint("s")).as(StepVerifier::create)
+                    .expectError(R2dbcRollbackException.class).verify(SqliteTesting.TIMEOUT);
+            Mono.from(c.commitTransaction()).as(StepVerifier::create)
+                    .expectError(R2dbcRollbackException.class).verify(SqliteTesting.TIMEOUT);
+            count().as(StepVerifier::create).expectNext(0L).verifyComplete();
+
+            Mono.from(c.rollbackTransaction()).then(Mono.from(c.setAutoCommit(true)))
+                    .then(insert(c, 3))
+                    .as(StepVerifier::create).expectNext(1L).verifyComplete();
+            count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    /** A statement that fails in a transaction that SQLite keeps (a constraint) leaves the transaction usable. */
+    @Test
+    void aFailedStatementInATransactionSqliteKeepsLeavesItUsable() {
+        update(factory, "CREATE UNIQUE INDEX t_v ON t (v)").block(SqliteTesting.TIMEOUT);
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .then(insert(c, 1))
+                        .then(insert(c, 1).onErrorResume(R2dbcDataIntegrityViolationException.class, e -> Mono.empty()))
+                        .then(insert(c, 2))
+                        .then(Mono.from(c.commitTransaction())),
+                Connection::close)
+                .as(StepVerifier::create).verifyComplete();
+        count().as(StepVerifier::create).expectNext(2L).verifyComplete();
     }
 
     @Test

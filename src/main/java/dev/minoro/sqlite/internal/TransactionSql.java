@@ -1,6 +1,7 @@
 package dev.minoro.sqlite.internal;
 
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcRollbackException;
 import org.jspecify.annotations.Nullable;
 
 /** The savepoint SQL that both drivers send, and the errors that both report about transactions. */
@@ -53,5 +54,17 @@ public final class TransactionSql {
         return new R2dbcNonTransientResourceException("this SQL left a transaction open on a connection in auto-commit"
                 + " mode, so it was rolled back; use Connection.beginTransaction() and commitTransaction(), or send"
                 + " BEGIN and COMMIT in one script", null, 0, sql);
+    }
+
+    /**
+     * The error of a statement, or a COMMIT, in a transaction that SQLite rolled back by itself when {@code failed}
+     * failed or was interrupted (as SQLite does for an INSERT, UPDATE or DELETE interrupted inside a transaction, and
+     * for some errors such as SQLITE_FULL): run in auto-commit mode instead, later statements would each be
+     * committed on their own, outside the transaction the application thinks it has.
+     */
+    public static R2dbcRollbackException rolledBack(String failed, @Nullable String sql) {
+        return new R2dbcRollbackException("SQLite rolled back the transaction when an earlier statement of it failed or"
+                + " was interrupted ('" + failed + "'), so nothing of the transaction is kept and no later statement can"
+                + " join it; roll it back (Connection.rollbackTransaction()) and run it again", null, 0, sql);
     }
 }
