@@ -45,6 +45,12 @@ import reactor.core.publisher.Sinks;
  * before it is done begins nothing: it skips BEGIN, or rolls back what it began, and gives the lane back. That
  * also holds for operations subscribed after their subscriber was cancelled (as {@code timeout} may do), which
  * on a pooled connection would otherwise act on the transaction of the connection's next user.
+ *
+ * <p>SQLite may end a transaction by itself: it rolls it back when an INSERT, UPDATE or DELETE in it is interrupted
+ * (a cancel, a statement timeout) or on errors such as SQLITE_FULL. A statement of the transaction that failed or
+ * was cancelled asks SQLite, on the lane, whether the transaction is still open; if not, the transaction's later
+ * statements, savepoints and COMMIT fail with {@link io.r2dbc.spi.R2dbcRollbackException} until it is rolled back
+ * or the connection closes, instead of running in auto-commit mode outside it.
  */
 final class SqliteConnection extends DriverConnection {
 
