@@ -15,9 +15,10 @@ import reactor.core.scheduler.Schedulers;
  * factory, reads a little and closes it, again and again (a serverless function booting Minoro on every
  * invocation), starts a thread only the first time. The threads are daemons: an idle one never keeps the JVM alive.
  *
- * <p>There are never more threads than lanes open at once, and two lanes never share one: a lane can wait for
- * SQLite's lock, and a lane queued behind it on the same thread could be the one that holds the lock. The thread
- * cap is therefore unbounded here; the lanes, bounded per factory, bound the threads.
+ * <p>There are never more busy threads than lanes open at once (besides them, idle threads wait out their keep-alive),
+ * and two lanes never share one: a lane can wait for SQLite's lock, and a lane queued behind it on the same thread
+ * could be the one that holds the lock. The thread cap is therefore unbounded here; the lanes, bounded per factory,
+ * bound the busy threads.
  */
 final class LaneThreads {
 
