@@ -10,8 +10,6 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,9 +32,6 @@ final class SqliteLockedFileIntegrationTests {
 
     @TempDir
     Path directory;
-
-    /** The part of a call's wait that its message says went to SQLite's lock. */
-    private static final Pattern LOCK_WAIT = Pattern.compile("(\\d+) ms for the lock\\)");
 
     private static long millisSince(long start) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -128,11 +123,11 @@ final class SqliteLockedFileIntegrationTests {
         try {
             try (SqliteLockHolder holder = SqliteLockHolder.hold(path, "BEGIN IMMEDIATE;")) {
                 int writes = 10;
-                List<String> failures = Flux.range(0, writes)
+                List<Throwable> failures = Flux.range(0, writes)
                         .flatMap(i -> Mono.defer(() -> {
                             long start = System.nanoTime();
                             return minoro.users().create(NewUser.of("u" + i + "@example.com", TestConfigs.PASSWORD))
-                                    .then(Mono.<String>error(new AssertionError("user " + i + " was created")))
+                                    .then(Mono.<Throwable>error(new AssertionError("user " + i + " was created")))
                                     .onErrorResume(DatabaseException.class, e -> {
                                         long measured = millisSince(start);
                                         R2dbcTimeoutException cause = assertInstanceOf(R2dbcTimeoutException.class,
@@ -140,18 +135,13 @@ final class SqliteLockedFileIntegrationTests {
                                         assertEquals(5, cause.getErrorCode() & 0xff);
                                         assertTrue(SqliteLockHolder.waitedMillis(e, measured) >= 300,
                                                 e.getMessage());
-                                        return Mono.just(e.getMessage());
+                                        return Mono.just(e);
                                     });
                         }), writes)
                         .collectList()
                         .block(TIMEOUT);
                 assertEquals(writes, failures.size());
-                long lockWaits = 0;
-                for (String failure : failures) {
-                    // "(7 ms for the writer lane, 296 ms for the lock)"; a call that timed out waiting for the lane says none
-                    Matcher lock = LOCK_WAIT.matcher(failure);
-                    lockWaits += lock.find() ? Long.parseLong(lock.group(1)) : 0;
-                }
+                long lockWaits = failures.stream().mapToLong(SqliteLockHolder::lockWaitMillis).sum();
                 assertTrue(lockWaits < writes * 300 / 2, "the calls waited " + lockWaits + " ms for SQLite's lock in all,"
                         + " as if one after the other: " + failures);
             }

@@ -25,6 +25,8 @@ public final class SqliteLockHolder implements AutoCloseable {
     private static final String MARKER = "minoro-lock-held";
     private static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");
 
+    private static final Pattern LOCK_WAIT = Pattern.compile("(\\d+) ms for the lock\\)");
+
     private final Process process;
     private final PrintWriter input;
     private boolean released;
@@ -99,6 +101,15 @@ public final class SqliteLockHolder implements AutoCloseable {
         assertTrue(waited <= measuredMillis, "says it waited " + waited + " ms, measured " + measuredMillis + " ms: "
                 + error.getMessage());
         return waited;
+    }
+
+    /**
+     * The part of a call's wait that {@code error}'s message says went to SQLite's lock
+     * ({@code (7 ms for the writer lane, 296 ms for the lock)}); 0 for a call that timed out waiting for its lane.
+     */
+    public static long lockWaitMillis(Throwable error) {
+        Matcher matcher = LOCK_WAIT.matcher(String.valueOf(error.getMessage()));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     /** {@link #release()} after {@code delay}, on a thread of its own; the caller goes on at once. */
