@@ -36,6 +36,10 @@ final class LibsqlConnectionConfigurationTests {
         assertFalse(query.getMessage().contains(TOKEN), query.getMessage());
         assertMessage("url must start with http://, https:// or libsql://", () -> url("file:auth.db"));
         assertMessage("url must be set", () -> LibsqlConnectionConfiguration.builder().build());
+        // another database's URL, or a password with '?' in user information: the secret is masked
+        assertMessage("url must start with http://, https:// or libsql://, was 'postgres://app:****@h/db'",
+                () -> url("postgres://app:" + TOKEN + "@h/db"));
+        assertMessage("url is not a valid URL: 'https://app:****?…'", () -> url("https://app:s3 ?" + TOKEN + "@h"));
     }
 
     @Test

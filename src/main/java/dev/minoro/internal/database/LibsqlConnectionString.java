@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,13 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
 
     /** The query parameters of a libSQL URL, as {@code @libsql/client} spells them. */
     private static final List<String> QUERY_PARAMETERS = List.of("authToken", "tls");
+
+    /** A JSON Web Token, as {@code turso db tokens create} prints it: three base64url parts. */
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+    /** What a message says instead of a query parameter that may be the rest of a secret before it. */
+    private static final String NOT_SHOWN_AFTER_SECRET = "(not shown: it follows a token, and may be the rest of one"
+            + " holding an unencoded '&', which is written %26)";
 
     static final String ACCEPTED_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
             + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
@@ -88,7 +97,10 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         }
         String token = null;
         Boolean tls = null;
-        List<String> unknown = new ArrayList<>();
+        List<@Nullable String> unknown = new ArrayList<>();
+        // A pair after a secret one may be the rest of a secret holding an unencoded '&', and is then never shown;
+        // unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no '&'.
+        boolean afterSecret = false;
         if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
             for (String pair : uri.getRawQuery().split("&", -1)) {
                 int eq = pair.indexOf('=');
@@ -98,18 +110,21 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
                     token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
                 } else if (key.equals("tls")) {
                     if (!value.equals("0") && !value.equals("1")) {
-                        throw invalid(connection, "tls must be 0 or 1, was '" + value + "'");
+                        throw invalid(connection, "tls must be 0 or 1, was "
+                                + (afterSecret ? NOT_SHOWN_AFTER_SECRET : "'" + value + "'"));
                     }
                     tls = value.equals("1");
                 } else {
-                    unknown.add(key);
+                    unknown.add(afterSecret ? null : key);
                 }
+                afterSecret |= ConnectionSecrets.isSecretName(key) && !JWT.matcher(value).matches();
             }
         }
         if (!unknown.isEmpty()) {
             StringJoiner named = new StringJoiner(", ");
-            for (String key : unknown) {
-                named.add(OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
+            for (@Nullable String key : unknown) {
+                named.add(key == null ? NOT_SHOWN_AFTER_SECRET
+                        : OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
             }
             throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + named
                     + "; only authToken and tls are accepted (names are case-sensitive)");
@@ -171,17 +186,10 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         }
     }
 
-    /** The connection string without its query and user information (either may hold a token), for messages. */
-    private static String withoutQuery(String connection) {
-        int query = connection.indexOf('?');
-        String shown = query < 0 ? connection : connection.substring(0, query) + "?…";
-        int start = shown.indexOf("://");
-        int at = shown.lastIndexOf('@');
-        return start >= 0 && at > start ? shown.substring(0, start + 3) + "****" + shown.substring(at) : shown;
-    }
-
+    /** The message names the connection without its query and with its user information masked: either may be secret. */
     private static ConfigurationException invalid(String connection, String why) {
-        return new ConfigurationException("invalid libSQL connection '" + withoutQuery(connection) + "': " + why
+        return new ConfigurationException("invalid libSQL connection '" + ConnectionSecrets.withoutQuery(connection)
+                + "': " + why
                 + "; accepted forms are " + ACCEPTED_FORMS);
     }
 }
