@@ -142,10 +142,20 @@ final class SqliteConnectionConfigurationTests {
                 () -> fromUrl("r2dbc:sqlite:///x.db?busyTimeout=PT1S&lockWaitTimeout=PT2S"));
     }
 
-    /** The accepted options, as every message about an unknown one lists them. */
+    /**
+     * The accepted options, as every message about an unknown one lists them: those a URL can give, so not
+     * {@code scheduler}.
+     */
     private static final String TAKES = "; it takes beginMode, busyTimeout, database, foreignKeys, journalMode,"
-            + " lockWaitTimeout, readOnly, readerLanes, scheduler, statementCacheSize, synchronous (option names are"
+            + " lockWaitTimeout, readOnly, readerLanes, statementCacheSize, synchronous (option names are"
             + " case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy through";
+
+    @Test
+    void theSchedulerCannotBeGivenInAUrl() {
+        fails("option scheduler cannot be given in a URL: it is a reactor.core.scheduler.Scheduler, which only Java"
+                + " code can give (ConnectionFactoryOptions.builder().option(SqliteConnectionFactoryProvider.SCHEDULER,"
+                + " …))", () -> fromUrl("r2dbc:sqlite:///x.db?scheduler=boundedElastic"));
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
