@@ -1,6 +1,7 @@
 package dev.minoro.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -149,6 +150,20 @@ final class SqliteConnectionConfigurationTests {
     private static final String TAKES = "; it takes beginMode, busyTimeout, database, foreignKeys, journalMode,"
             + " lockWaitTimeout, readOnly, readerLanes, statementCacheSize, synchronous (option names are"
             + " case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy through";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "r2dbc:sqlite:///tmp/x.db?key=s3&cr3t=1",
+        "r2dbc:sqlite:///tmp/x.db?sslPassword=s3&cr3t=1",
+        "r2dbc:sqlite://app:s3@h?cr3t=1@x/tmp/x.db"
+    })
+    void anUnknownOptionThatMayBeAPieceOfASecretIsNotShown(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fromUrl(url));
+        assertTrue(e.getMessage().startsWith("unknown option"), e.getMessage());
+        assertTrue(e.getMessage().contains("(not shown: the options hold a secret, or an '@' in a value"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("cr3t"), e.getMessage());
+    }
 
     @Test
     void theSchedulerCannotBeGivenInAUrl() {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,9 +27,6 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
 
     /** The query parameters of a libSQL URL, as {@code @libsql/client} spells them. */
     private static final List<String> QUERY_PARAMETERS = List.of("authToken", "tls");
-
-    /** A JSON Web Token, as {@code turso db tokens create} prints it: three base64url parts. */
-    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
     /** What a message says instead of a query parameter that may be the rest of a secret before it. */
     private static final String NOT_SHOWN_AFTER_SECRET = "(not shown: it follows a token, and may be the rest of one"
@@ -117,7 +113,7 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
                 } else {
                     unknown.add(afterSecret ? null : key);
                 }
-                afterSecret |= ConnectionSecrets.isSecretName(key) && !JWT.matcher(value).matches();
+                afterSecret |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
             }
         }
         if (!unknown.isEmpty()) {

@@ -27,7 +27,18 @@ public final class ConnectionSecrets {
     /** A scheme, or r2dbc's colon-separated schemes, driver and protocol: {@code r2dbc:pool:postgresql}. */
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
 
+    /** A JSON Web Token, as Turso and sqld issue them: three base64url parts, which hold no '&', '?', '#' or '@'. */
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
     private ConnectionSecrets() {
+    }
+
+    /**
+     * {@return whether {@code secret} is a whole JWT} What follows one in a query cannot be part of it, so it may be
+     * shown; what follows any other secret may be its rest, cut off at an unencoded '&'.
+     */
+    public static boolean isWholeJwt(CharSequence secret) {
+        return JWT.matcher(secret).matches();
     }
 
     /**
