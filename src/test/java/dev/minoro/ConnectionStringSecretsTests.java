@@ -75,8 +75,10 @@ final class ConnectionStringSecretsTests {
         Arbitrary<String> hostile = Arbitraries.of(HOSTILE);
         Arbitrary<String> longMark = mark.map(m -> m.repeat(40));
         Arbitrary<String> piece = Arbitraries.frequencyOf(Tuple.of(4, hostile), Tuple.of(5, mark), Tuple.of(1, longMark));
-        return mark.list().ofMinSize(1).ofMaxSize(4).flatMap(marks -> piece.list().ofMinSize(marks.size())
-                .ofMaxSize(marks.size() + 3).map(pieces -> interleave(marks, pieces)));
+        Arbitrary<String> secret = mark.list().ofMinSize(1).ofMaxSize(4).flatMap(marks -> piece.list()
+                .ofMinSize(marks.size()).ofMaxSize(marks.size() + 3).map(pieces -> interleave(marks, pieces)));
+        // and some that start with a hostile piece: "app:/pw@host" reads as host "app", path "/pw@host"
+        return secret.flatMap(s -> Arbitraries.of(HOSTILE).injectNull(0.6).map(first -> first == null ? s : first + s));
     }
 
     /** Pairs of letters, one of {@link #UPPER} and one of {@link #LOWER}: a run that no message holds four of. */

@@ -146,8 +146,12 @@ final class LibsqlConfigurationTests {
         "libsql://h:8080?authToken=s3@cr3t                | connection=libsql://h:8080?authToken=****,",
         "libsql://h:8080?tls=0&authToken=s3@cr/3t?x       | connection=libsql://h:8080?tls=0&authToken=****,",
         "https://h?authToken=s3;cr3t                      | connection=https://h?authToken=****,",
-        "libsql://h?authToken=s3&cr3t                     | unsupported query parameter (not shown: it follows a token,"
-                + " and may be the rest of one holding an unencoded '&', which is written %26)",
+        "libsql://h?authToken=s3&cr3t                     | unsupported query parameter (not shown: it may be a piece of"
+                + " a token or password, split at an unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F,"
+                + " %40)",
+        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://app:****@db.example.com':"
+                + " its path holds an unencoded '@' (not shown",
+        "https://app:/?cr3t&@db.example.com               | unsupported query parameters (not shown: it may be a piece",
         "libsql://h?authToken=s3&tls=cr3t                 | tls must be 0 or 1, was (not shown",
         "libsql://h?authToken=s3#cr3t                     | it has a fragment",
         "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://app:****?…'",

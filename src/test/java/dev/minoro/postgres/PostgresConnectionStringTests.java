@@ -425,6 +425,8 @@ final class PostgresConnectionStringTests {
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&cr3t=1", "unknown option in the r2dbc URL"
                         + " (not shown: it follows a secret option, and may be the rest of a secret value holding an"
                         + " unencoded '&'; write '&' there as %26)"),
+                Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=&=s3cr3t&sslMode=require", "query parameter 2"
+                        + " of the r2dbc URL has no name (not shown: it may be a piece of a secret"),
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&connectTimeout=cr3t", "connectTimeout must"
                         + " be a duration such as PT10S or 10s, was (not shown"),
                 Arguments.of("postgresql://127.0.0.1:5432?dbname=app&application_name=s3cr3t@host1",

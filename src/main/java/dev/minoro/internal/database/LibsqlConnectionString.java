@@ -28,9 +28,9 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
     /** The query parameters of a libSQL URL, as {@code @libsql/client} spells them. */
     private static final List<String> QUERY_PARAMETERS = List.of("authToken", "tls");
 
-    /** What a message says instead of a query parameter that may be the rest of a secret before it. */
-    private static final String NOT_SHOWN_AFTER_SECRET = "(not shown: it follows a token, and may be the rest of one"
-            + " holding an unencoded '&', which is written %26)";
+    /** What a message says instead of a query parameter that may be a piece of a secret. */
+    private static final String NOT_SHOWN = "(not shown: it may be a piece of a token or password, split at an"
+            + " unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F, %40)";
 
     static final String ACCEPTED_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
             + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
@@ -91,14 +91,25 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw invalid(connection, "it names no host");
         }
+        if (uri.getRawPath() != null && uri.getRawPath().indexOf('@') >= 0) {
+            // "https://app:pa/ss@host": java.net.URI reads host "app" and path "/ss@host", a piece of the password
+            throw invalid(connection, "its path holds an unencoded '@' (not shown: a password with a '/' in it, pasted"
+                    + " as user information, splits a URL that way); a libSQL URL takes no user information: give the"
+                    + " token as ?authToken=… or with DatabaseConfig.withAuthToken, and write '@' in a path as %40");
+        }
         String token = null;
         Boolean tls = null;
         List<@Nullable String> unknown = new ArrayList<>();
         // A pair after a secret one may be the rest of a secret holding an unencoded '&', and is then never shown;
-        // unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no '&'.
-        boolean afterSecret = false;
-        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
-            for (String pair : uri.getRawQuery().split("&", -1)) {
+        // unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no '&'. So
+        // may every pair when an '@' stands outside the token: a password with '?' pasted as user information.
+        String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        boolean hide = false;
+        for (String pair : rawQuery.split("&", -1)) {
+            hide |= pair.indexOf('@') >= 0 && !pair.startsWith("authToken=");
+        }
+        if (!rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&", -1)) {
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
@@ -106,20 +117,19 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
                     token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
                 } else if (key.equals("tls")) {
                     if (!value.equals("0") && !value.equals("1")) {
-                        throw invalid(connection, "tls must be 0 or 1, was "
-                                + (afterSecret ? NOT_SHOWN_AFTER_SECRET : "'" + value + "'"));
+                        throw invalid(connection, "tls must be 0 or 1, was " + (hide ? NOT_SHOWN : "'" + value + "'"));
                     }
                     tls = value.equals("1");
                 } else {
-                    unknown.add(afterSecret ? null : key);
+                    unknown.add(hide ? null : key);
                 }
-                afterSecret |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
+                hide |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
             }
         }
         if (!unknown.isEmpty()) {
             StringJoiner named = new StringJoiner(", ");
             for (@Nullable String key : unknown) {
-                named.add(key == null ? NOT_SHOWN_AFTER_SECRET
+                named.add(key == null ? NOT_SHOWN
                         : OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
             }
             throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + named

@@ -84,6 +84,11 @@ final class R2dbcUrl {
                         + (secretBefore ? ", and '&' in a secret value is written %26" : ""));
             }
             String name = parameter.substring(0, equals);
+            if (name.isEmpty()) {
+                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no name (not shown: it may be a"
+                        + " piece of a secret holding an unencoded '&', which is written %26); each option is written"
+                        + " name=value");
+            }
             if (NOT_IN_QUERY.contains(name)) {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
