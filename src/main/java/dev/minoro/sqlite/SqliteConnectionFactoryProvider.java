@@ -177,7 +177,8 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
             if (scheduler instanceof CharSequence) {
                 throw new IllegalArgumentException("option scheduler cannot be given in a URL: it is a"
                         + " reactor.core.scheduler.Scheduler, which only Java code can give"
-                        + " (ConnectionFactoryOptions.builder().option(SqliteConnectionFactoryProvider.SCHEDULER, …))");
+                        + " (ConnectionFactoryOptions.builder().option(SqliteConnectionFactoryProvider.SCHEDULER,"
+                        + " …))");
             }
             if (!(scheduler instanceof Scheduler)) {
                 throw new IllegalArgumentException("option scheduler must be a reactor.core.scheduler.Scheduler, was a "

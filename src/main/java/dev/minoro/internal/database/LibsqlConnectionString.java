@@ -192,7 +192,7 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         }
     }
 
-    /** The message names the connection without its query and with its user information masked: either may be secret. */
+    /** The message names the connection without its query, and with its user information masked: secrets, maybe. */
     private static ConfigurationException invalid(String connection, String why) {
         return new ConfigurationException("invalid libSQL connection '" + ConnectionSecrets.withoutQuery(connection)
                 + "': " + why

@@ -252,7 +252,8 @@ final class R2dbcUrl {
         int pathEnd = query < 0 ? connection.length() : query;
         if (connection.lastIndexOf('@', pathEnd - 1) >= authorityEnd) {
             throw invalid("the path of the r2dbc URL holds an unencoded '@' (not shown: a password holding '@' and '/'"
-                    + " splits a URL that way); percent-encode '@' and '/' in the user name and password as %40 and %2F,"
+                    + " splits a URL that way); percent-encode '@' and '/' in the user name and password as %40 and"
+                    + " %2F,"
                     + " and '@' in a database name as %40");
         }
     }

@@ -71,7 +71,7 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
         }
     }
 
-    /** The message names the connection without its query and with its user information masked: either may be secret. */
+    /** The message names the connection without its query, and with its user information masked: secrets, maybe. */
     private static ConfigurationException invalid(String connection, String why) {
         return new ConfigurationException("invalid SQLite connection '" + ConnectionSecrets.withoutQuery(connection)
                 + "': " + why

@@ -25,7 +25,8 @@ public final class ConnectionSecrets {
     private static final Pattern PARAMETER = Pattern.compile("(?:^|[?&;\\s])([^?&;=\\s]+)=");
 
     /** A scheme, or r2dbc's colon-separated schemes, driver and protocol: {@code r2dbc:pool:postgresql}. */
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
+    private static final Pattern SCHEME = Pattern.compile(
+            "[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
 
     /** A JSON Web Token, as Turso and sqld issue them: three base64url parts, which hold no '&', '?', '#' or '@'. */
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
@@ -123,7 +124,7 @@ public final class ConnectionSecrets {
         return secret;
     }
 
-    /** Whether {@code connection}, whose scheme ends at {@code scheme}, is a {@code file:} path: no user information. */
+    /** Whether {@code connection}, whose scheme ends at {@code scheme}, is a {@code file:} path, without user info. */
     private static boolean isFilePath(String connection, int scheme) {
         return scheme < 0 && connection.regionMatches(true, 0, "file:", 0, 5);
     }
