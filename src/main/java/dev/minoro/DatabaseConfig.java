@@ -1,6 +1,7 @@
 package dev.minoro;
 
 import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.Locale;
@@ -555,7 +556,7 @@ public final class DatabaseConfig {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("DatabaseConfig{type=").append(type)
-                .append(", connection=").append(ConnectionSecrets.masked(type, connection))
+                .append(", connection=").append(ConnectionSecrets.masked(connection))
                 .append(", runMigrations=").append(runMigrations);
         if (type == DatabaseType.POSTGRES) {
             if (schema != null) {

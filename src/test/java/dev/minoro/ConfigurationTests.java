@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 final class ConfigurationTests {
 
@@ -31,7 +33,9 @@ final class ConfigurationTests {
         for (String bad : new String[] {"/tmp/auth.db", "auth.db", "sqlite:/tmp/auth.db", "file:", "file:/tmp/",
                 "file:/tmp/a.db?mode=ro", " file:/tmp/a.db", "file://server/share/a.db", ""}) {
             ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(bad));
-            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad + "': "), e.getMessage());
+            // the query is never shown: it may hold a key
+            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad.replaceFirst("\\?.*", "?…")
+                    + "': "), e.getMessage());
             assertTrue(e.getMessage().endsWith("accepted forms are file:/abs/path.db, file:relative/path.db,"
                     + " file::memory: or :memory:, or for a remote libSQL server (Turso, sqld) libsql://host[:port]"
                     + " (HTTPS; ?tls=0 for plain HTTP with a port), https://host[:port] or http://host:port, each"
@@ -40,12 +44,42 @@ final class ConfigurationTests {
     }
 
 
+    /** A secret in a local file's query or user information, or another database's URL given as SQLite: masked. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "file:/tmp/a.db?key=s3cr3t                 | invalid SQLite connection 'file:/tmp/a.db?…': query parameters",
+        "file:/tmp/a.db?mode=ro&password=s3@cr3t   | invalid SQLite connection 'file:/tmp/a.db?…': query parameters",
+        "file://app:s3cr3t@server/a.db             | invalid SQLite connection 'file://app:****@server/a.db': file URLs"
+                + " with a host are not supported",
+        "postgres://app:s3cr3t@h/db                | invalid SQLite connection 'postgres://app:****@h/db': it does not"
+                + " start with 'file:'",
+        "app:s3cr3t@h/db                           | invalid SQLite connection 'app:****@h/db'"
+    })
+    void aSecretInASqliteConnectionNeverShows(String connection, String expected) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(connection));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("cr3t"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "app:s3cr3t@localhost/db      | cannot tell the database type of 'app:****@localhost/db'",
+        "app:s3://cr3t@localhost/db   | cannot tell the database type of 'app:****@localhost/db'",
+        "mysql://app:s3@cr/3t@h/db    | cannot tell the database type of 'mysql://app:****@h/db'"
+    })
+    void aSecretInAConnectionOfNoKnownTypeNeverShows(String connection, String expected) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.of(connection));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("3t"), e.getMessage());
+    }
+
     @Test
     void aLocalFileTakesNoQueryParametersAndSaysWhereOptionsGo() {
         for (String bad : new String[] {"file:/tmp/a.db?busyTimeout=5s", "file:/tmp/a.db?busy_timeout=5000",
                 "file:relative/a.db?mode=ro", "file:///tmp/a.db?cache=shared"}) {
             ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.of(bad));
-            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad + "': query parameters and"
+            assertTrue(e.getMessage().startsWith("invalid SQLite connection '" + bad.replaceFirst("\\?.*", "?…")
+                    + "': query parameters and"
                     + " fragments are not supported (set SQLite's options with DatabaseConfig's methods, such as"
                     + " withBusyTimeout); accepted forms are"), e.getMessage());
         }

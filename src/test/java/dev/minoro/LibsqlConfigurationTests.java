@@ -137,6 +137,44 @@ final class LibsqlConfigurationTests {
         assertThrows(ConfigurationException.class, () -> remote.withConnectTimeout(Duration.ZERO));
     }
 
+    /**
+     * A token pasted with an '@', '/', '&' or '#' in it: neither {@code toString()} nor a message shows a piece of it
+     * (the masking once took the port for the start of a password and showed the token after its '@').
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "libsql://h:8080?authToken=s3@cr3t                | connection=libsql://h:8080?authToken=****,",
+        "libsql://h:8080?tls=0&authToken=s3@cr/3t?x       | connection=libsql://h:8080?tls=0&authToken=****,",
+        "https://h?authToken=s3;cr3t                      | connection=https://h?authToken=****,",
+        "libsql://h?authToken=s3&cr3t                     | unsupported query parameter (not shown: it may be a piece of"
+                + " a token or password, split at an unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F,"
+                + " %40)",
+        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://app:****@db.example.com':"
+                + " its path holds an unencoded '@' (not shown",
+        "https://app:/?cr3t&@db.example.com               | unsupported query parameters (not shown: it may be a piece",
+        "libsql://h?authToken=s3&tls=cr3t                 | tls must be 0 or 1, was (not shown",
+        "libsql://h?authToken=s3#cr3t                     | it has a fragment",
+        "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://app:****?…'",
+        "https://app:s3@cr3t@h?x=1                        | invalid libSQL connection 'https://app:****@h?…'"
+    })
+    void aTokenWithPunctuationNeverShows(String url, String expected) {
+        String shown;
+        try {
+            shown = DatabaseConfig.sqlite(url).toString();
+        } catch (ConfigurationException e) {
+            shown = e.getMessage();
+        }
+        assertTrue(shown.contains(expected), shown);
+        assertFalse(shown.contains("cr3t"), shown);
+    }
+
+    @Test
+    void aTokenFollowedByAnotherParameterNamesThatParameterOnlyAfterAWholeJwt() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.sqlite("libsql://h?authToken=" + TOKEN + "&syncUrl=x"));
+        assertTrue(e.getMessage().contains("unsupported query parameter 'syncUrl'"), e.getMessage());
+    }
+
     @Test
     void theImplementationSeesARemoteTarget() {
         assertTrue(MinoroRuntime.target(DatabaseType.SQLITE, "libsql://db.turso.io").remote());

@@ -1,5 +1,7 @@
 package dev.minoro.libsql;
 
+import static dev.minoro.sqlite.internal.ConnectionSecrets.withoutQuery;
+
 import dev.minoro.sqlite.internal.Timeouts;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -173,17 +175,18 @@ public final class LibsqlConnectionConfiguration {
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("url must not have a query or fragment (give the token to"
-                        + " authToken), was '" + withoutQuery(text) + "?…'");
+                        + " authToken), was '" + withoutQuery(text) + "'");
             }
             if (uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("url must not hold user info; give the token to authToken");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("url must name a host, was '" + text + "'");
+                throw new IllegalArgumentException("url must name a host, was '" + withoutQuery(text) + "'");
             }
             String effectiveScheme = scheme.equals("libsql") ? "https" : scheme;
             if (effectiveScheme.equals("http") && uri.getPort() < 0) {
-                throw new IllegalArgumentException("url must give a port for cleartext http://, was '" + text + "'");
+                throw new IllegalArgumentException("url must give a port for cleartext http://, was '"
+                        + withoutQuery(text) + "'");
             }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
             while (path.endsWith("/")) {
@@ -192,13 +195,9 @@ public final class LibsqlConnectionConfiguration {
             try {
                 return new URI(effectiveScheme + "://" + uri.getRawAuthority() + path);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("url is not a valid URL: '" + text + "' (" + e.getReason() + ")");
+                throw new IllegalArgumentException("url is not a valid URL: '" + withoutQuery(text) + "' ("
+                        + e.getReason() + ")");
             }
-        }
-
-        private static String withoutQuery(String text) {
-            int question = text.indexOf('?');
-            return question < 0 ? text : text.substring(0, question);
         }
 
         private static boolean isHeaderSafe(String token) {

@@ -19,6 +19,7 @@ import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Makes {@link LibsqlConnectionFactory}s for {@code ConnectionFactories.get(...)}: driver {@code libsql}.
@@ -58,6 +59,9 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
      * ISO-8601.
      */
     public static final Option<Duration> REQUEST_TIMEOUT = Option.valueOf("requestTimeout");
+
+    /** An IPv6 address as a URL's host gives it without brackets, a zone (percent-encoded or not) allowed. */
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._~%-]+)?");
 
     /** The options this driver takes, as the message about an unknown option lists them. */
     private static final Set<String> ACCEPTED = OptionNames.takenBy(LibsqlConnectionFactoryProvider.class, HOST, PORT,
@@ -134,6 +138,12 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
         String path = database == null || database.toString().isBlank() ? "" : "/" + database.toString().strip();
         String hostText = host.toString().strip();
         if (hostText.indexOf(':') >= 0 && !hostText.startsWith("[")) {
+            if (!IPV6.matcher(hostText).matches()) {
+                // what r2dbc-spi leaves of "user:pa#ss@host": the host "user:pa", a piece of the password
+                throw new IllegalArgumentException("option host is neither a host name nor an IPv6 address (not shown:"
+                        + " it may be a piece of a password or token whose '#', '/' or '?' split the URL; the libSQL"
+                        + " driver takes no user information: give the token as option authToken)");
+            }
             hostText = "[" + hostText + "]";
         }
         LibsqlConnectionConfiguration.Builder builder = LibsqlConnectionConfiguration.builder()

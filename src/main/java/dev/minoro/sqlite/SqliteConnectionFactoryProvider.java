@@ -18,7 +18,9 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactoryProvider;
 import io.r2dbc.spi.Option;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -86,9 +88,12 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
     /** {@link SqliteConnectionConfiguration.BeginMode}, or its name. */
     public static final Option<SqliteConnectionConfiguration.BeginMode> BEGIN_MODE = Option.valueOf("beginMode");
 
-    /** The options this driver takes, as the message about an unknown option lists them. */
-    private static final Set<String> ACCEPTED = OptionNames.takenBy(SqliteConnectionFactoryProvider.class, DATABASE,
-            LOCK_WAIT_TIMEOUT);
+    /**
+     * The options this driver takes in a URL, as the message about an unknown option lists them: not
+     * {@link #SCHEDULER}, which only Java code can give.
+     */
+    private static final Set<String> ACCEPTED = withoutScheduler(OptionNames.takenBy(
+            SqliteConnectionFactoryProvider.class, DATABASE, LOCK_WAIT_TIMEOUT));
 
     /** Creates the provider; {@code ServiceLoader} calls this. */
     public SqliteConnectionFactoryProvider() {
@@ -128,7 +133,7 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
             throw new IllegalArgumentException("options must not be null");
         }
         OptionValues.refuseUnknown(options, "the SQLite driver", ACCEPTED, DRIVER, PROTOCOL, HOST, PORT, USER,
-                PASSWORD, SSL, CONNECT_TIMEOUT, STATEMENT_TIMEOUT);
+                PASSWORD, SSL, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, SCHEDULER);
         if (options.hasOption(HOST)) {
             throw new IllegalArgumentException("option host does not apply to SQLite, a local file: write the URL"
                     + " with three slashes, r2dbc:sqlite:///abs/path.db, or set only database");
@@ -169,6 +174,12 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
                 builder::beginMode);
         Object scheduler = options.getValue(SCHEDULER);
         if (scheduler != null) {
+            if (scheduler instanceof CharSequence) {
+                throw new IllegalArgumentException("option scheduler cannot be given in a URL: it is a"
+                        + " reactor.core.scheduler.Scheduler, which only Java code can give"
+                        + " (ConnectionFactoryOptions.builder().option(SqliteConnectionFactoryProvider.SCHEDULER,"
+                        + " …))");
+            }
             if (!(scheduler instanceof Scheduler)) {
                 throw new IllegalArgumentException("option scheduler must be a reactor.core.scheduler.Scheduler, was a "
                         + scheduler.getClass().getName());
@@ -207,6 +218,12 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
         }
         // what R2DBC's URL parser leaves of r2dbc:sqlite:///abs/path.db
         return "/" + database;
+    }
+
+    private static Set<String> withoutScheduler(Set<String> names) {
+        Set<String> inUrls = new TreeSet<>(names);
+        inUrls.remove(SCHEDULER.name());
+        return Collections.unmodifiableSet(inUrls);
     }
 
     private static boolean isWindowsPath(String database) {

@@ -36,6 +36,10 @@ final class LibsqlConnectionConfigurationTests {
         assertFalse(query.getMessage().contains(TOKEN), query.getMessage());
         assertMessage("url must start with http://, https:// or libsql://", () -> url("file:auth.db"));
         assertMessage("url must be set", () -> LibsqlConnectionConfiguration.builder().build());
+        // another database's URL, or a password with '?' in user information: the secret is masked
+        assertMessage("url must start with http://, https:// or libsql://, was 'postgres://app:****@h/db'",
+                () -> url("postgres://app:" + TOKEN + "@h/db"));
+        assertMessage("url is not a valid URL: 'https://app:****?…'", () -> url("https://app:s3 ?" + TOKEN + "@h"));
     }
 
     @Test
@@ -101,6 +105,29 @@ final class LibsqlConnectionConfigurationTests {
                 () -> ConnectionFactories.get("r2dbc:libsql://db.turso.io?" + withToken));
         assertMessage("unknown option " + message + TAKES,
                 () -> ConnectionFactories.get("r2dbc:pool:libsql://db.turso.io?maxSize=2&" + withToken));
+    }
+
+    /**
+     * A token or password with an unencoded '&', '#' or '@' in an r2dbc URL: r2dbc-spi splits it into an option name,
+     * a host or a value, none of which a message shows; after a whole JWT, names are shown as ever.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "r2dbc:libsql://h:8080?authToken=s3&cr3t=1        | unknown option (not shown: the options hold a secret, or an"
+                + " '@' in a value, so it may be a piece of a password or token with an unencoded '&', '?', '#' or '@',"
+                + " which are written %26, %3F, %23, %40) for the libSQL driver; it takes",
+        "r2dbc:libsql://h:8080?authToken=s3&cr3t=1&x3t=2  | (not shown: as above)",
+        "r2dbc:libsql://app:s3@h?cr3t=1@db.example.com   | unknown option (not shown: the options hold a secret",
+        "r2dbc:libsql://app:cr3t#x@h:8080                 | option host is neither a host name nor an IPv6 address"
+                + " (not shown: it may be a piece of a password or token whose '#', '/' or '?' split the URL"
+    })
+    void aSecretSplitByR2dbcSpiIsNotShown(String url, String expected) {
+        assertMessage(expected, () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(url)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(url)));
+        assertFalse(e.getMessage().contains("cr3t"), e.getMessage());
+        assertMessage("unknown option 'tsl' for the libSQL driver", () -> LibsqlConnectionFactoryProvider
+                .configuration(ConnectionFactoryOptions.parse("r2dbc:libsql://h?authToken=" + TOKEN + "&tsl=0")));
     }
 
     @Test

@@ -248,7 +248,7 @@ final class PostgresConnectionStringTests {
                 // '#' is an ordinary character to libpq, and '+' stays '+'
                 Arguments.of("postgresql://app:s?e#c:r%2Fe%20t+@h/db?application_name=a%3Db#frag", "h", 5432, "app",
                         "s?e#c:r/e t+", "db", "a=b#frag"),
-                Arguments.of("postgresql://app:pw@h/a@b/c#d?application_name=a+b", "h", 5432, "app", "pw", "a@b/c#d",
+                Arguments.of("postgresql://app:pw@h/a%40b/c#d?application_name=a+b", "h", 5432, "app", "pw", "a@b/c#d",
                         "a+b"),
                 // empty values: an empty application_name is sent as such, an empty dbname means the user's
                 Arguments.of("postgresql://app@h?dbname=&application_name=", "h", 5432, "app", null, "app", ""),
@@ -386,8 +386,49 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgres://u:12/s3cr3t@h/db", "percent-encode '@', '/' and '%' in the user name and password"),
                 Arguments.of("postgres://u:s3cr3t/@h:5432/db", "if the password holds '/', percent-encode it as %2F"),
                 Arguments.of("postgres://u:7000/s3cr3t?sslmode=x@h/db", "the value of sslmode holds an '@'"),
-                Arguments.of("postgres://u:12/db?s3cr3t@h/db", "unknown parameter (not shown: its name does not look like an"
-                        + " option name)"),
+                Arguments.of("postgres://u:12/db?s3cr3t@h/db", "unknown parameter in the PostgreSQL connection string"
+                        + " (not shown: the URI holds an '@' after its user information, so it may be part of a password"
+                        + " split there: percent-encode '@', '/' and '%' in the user name and password"),
+                // a password with unencoded '@' and '/', '?' or '&': the parser would take a piece of it for the host,
+                // the database, a parameter's name or value (libpq reads these the same way)
+                Arguments.of("postgresql://app:s3@cr3t/x@localhost:5432/db", "the database name holds an unencoded '@'"
+                        + " (not shown: a password holding '@' and '/' splits a URI that way); percent-encode '@', '/'"
+                        + " and '%' in the user name and password (as %40, %2F, %25)"),
+                Arguments.of("postgres://app:s3@cr3t/x@localhost/db?sslmode=disable", "the database name holds"),
+                Arguments.of("postgresql://s3@cr3t/x:pw@localhost/db", "the database name holds an unencoded '@'"),
+                Arguments.of("postgresql://app:s3@%2Fcr3t/x@localhost/db", "host (not shown: it may be part of a password)"
+                        + " is a Unix-domain socket"),
+                Arguments.of("postgresql://app:s3@h?cr3t=1@localhost/db", "unknown parameter in the PostgreSQL"
+                        + " connection string (not shown: the URI holds an '@' after its user information"),
+                Arguments.of("postgresql://app:s3@h?sslmode=cr3t@localhost/db", "the value of sslmode holds an '@'"),
+                Arguments.of("postgresql://app:s3@h?sslmode=cr3t&application_name=x@localhost/db",
+                        "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, was (not shown:"
+                                + " it may be part of a password)"),
+                Arguments.of("postgresql://app:s3@h?connect_timeout=cr3t&application_name=x@y", "connect_timeout must be"
+                        + " a whole number of seconds (0 for none), was (not shown"),
+                Arguments.of("postgresql://u@h/db?password=s3&cr3t=1", "unknown parameter in the PostgreSQL connection"
+                        + " string (not shown: it follows password=, and may be the rest of a password holding an"
+                        + " unencoded '&': write '&' in a password as %26)"),
+                Arguments.of("postgresql://u@h/db?password=s3&pgbouncer=cr3t", "pgbouncer must be true or false, was"
+                        + " (not shown"),
+                Arguments.of("r2dbc:postgresql://app:s3@cr3t/x@localhost:5432/db", "the path of the r2dbc URL holds an"
+                        + " unencoded '@' (not shown: a password holding '@' and '/' splits a URL that way)"),
+                Arguments.of("r2dbc:pool:postgresql://app:s3@cr3t/x@localhost/db", "the path of the r2dbc URL holds"),
+                Arguments.of("r2dbc:postgresql://app:s3@cr3t#x@localhost/db", "the r2dbc URL holds a '#', after which"
+                        + " r2dbc URLs drop the rest (not shown: it may be part of a password); percent-encode '#' as"
+                        + " %23"),
+                Arguments.of("r2dbc:postgresql://app:pw@h/db?applicationName=a#s3cr3t", "holds a '#'"),
+                Arguments.of("r2dbc:postgresql://app:s3@h?cr3t=1@localhost/db", "unknown option in the r2dbc URL (not"
+                        + " shown: the URL holds an '@' after its host"),
+                Arguments.of("r2dbc:postgresql://app:s3@h?sslMode=cr3t@localhost/db", "sslMode must be one of disable,"
+                        + " allow, prefer, require, verify-ca, verify-full, was (not shown"),
+                Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&cr3t=1", "unknown option in the r2dbc URL"
+                        + " (not shown: it follows a secret option, and may be the rest of a secret value holding an"
+                        + " unencoded '&'; write '&' there as %26)"),
+                Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=&=s3cr3t&sslMode=require", "query parameter 2"
+                        + " of the r2dbc URL has no name (not shown: it may be a piece of a secret"),
+                Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&connectTimeout=cr3t", "connectTimeout must"
+                        + " be a duration such as PT10S or 10s, was (not shown"),
                 Arguments.of("postgresql://127.0.0.1:5432?dbname=app&application_name=s3cr3t@host1",
                         "put '/' between the host and '?' (postgresql://host:5432/?name=a@b)"),
                 Arguments.of("postgresql://h?sslmode=disable&application_name=s3cr3t@host1",

@@ -1,6 +1,7 @@
 package dev.minoro.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -142,10 +143,34 @@ final class SqliteConnectionConfigurationTests {
                 () -> fromUrl("r2dbc:sqlite:///x.db?busyTimeout=PT1S&lockWaitTimeout=PT2S"));
     }
 
-    /** The accepted options, as every message about an unknown one lists them. */
+    /**
+     * The accepted options, as every message about an unknown one lists them: those a URL can give, so not
+     * {@code scheduler}.
+     */
     private static final String TAKES = "; it takes beginMode, busyTimeout, database, foreignKeys, journalMode,"
-            + " lockWaitTimeout, readOnly, readerLanes, scheduler, statementCacheSize, synchronous (option names are"
+            + " lockWaitTimeout, readOnly, readerLanes, statementCacheSize, synchronous (option names are"
             + " case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy through";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "r2dbc:sqlite:///tmp/x.db?key=s3&cr3t=1",
+        "r2dbc:sqlite:///tmp/x.db?sslPassword=s3&cr3t=1",
+        "r2dbc:sqlite://app:s3@h?cr3t=1@x/tmp/x.db"
+    })
+    void anUnknownOptionThatMayBeAPieceOfASecretIsNotShown(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fromUrl(url));
+        assertTrue(e.getMessage().startsWith("unknown option"), e.getMessage());
+        assertTrue(e.getMessage().contains("(not shown: the options hold a secret, or an '@' in a value"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("cr3t"), e.getMessage());
+    }
+
+    @Test
+    void theSchedulerCannotBeGivenInAUrl() {
+        fails("option scheduler cannot be given in a URL: it is a reactor.core.scheduler.Scheduler, which only Java"
+                + " code can give (ConnectionFactoryOptions.builder().option(SqliteConnectionFactoryProvider.SCHEDULER,"
+                + " …))", () -> fromUrl("r2dbc:sqlite:///x.db?scheduler=boundedElastic"));
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

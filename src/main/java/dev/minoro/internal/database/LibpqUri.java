@@ -6,6 +6,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_PORT
 import static dev.minoro.internal.database.PostgresConnectionString.indexOfAny;
 import static dev.minoro.internal.database.PostgresConnectionString.invalid;
 import static dev.minoro.internal.database.PostgresConnectionString.quote;
+import static dev.minoro.internal.database.PostgresConnectionString.shown;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.sqlite.internal.OptionNames;
@@ -85,7 +86,7 @@ final class LibpqUri {
      * escapes the next character). Minoro accepts the settings among them, {@code -c name=value} or
      * {@code --name=value}, and sends each as a startup parameter, which the server applies the same way.
      */
-    static Map<String, String> startupOptions(String text) {
+    static Map<String, String> startupOptions(String text, boolean hide) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -123,13 +124,13 @@ final class LibpqUri {
                 setting = w.substring(2);
             } else {
                 throw new ConfigurationException("options may only hold settings (-c name=value or --name=value),"
-                        + " but has " + quote(w));
+                        + " but has " + shown(w, hide));
             }
             int eq = setting.indexOf('=');
             // The server takes '-' for '_' in switch names; do the same so the two spellings are one setting.
             String name = (eq < 0 ? setting : setting.substring(0, eq)).replace('-', '_');
             if (eq < 0 || !SETTING_NAME.matcher(name).matches()) {
-                throw new ConfigurationException("options: a setting must be name=value, was " + quote(setting));
+                throw new ConfigurationException("options: a setting must be name=value, was " + shown(setting, hide));
             }
             if (settings.put(name, setting.substring(eq + 1)) != null) {
                 throw new ConfigurationException("options: setting " + name + " is given twice");
@@ -228,6 +229,10 @@ final class LibpqUri {
             }
             p = at + 1;
         }
+        // An '@' after the user information (or after the host, when there is none): a password with an unencoded
+        // '@', '/' or '?' may have split the URI there, so what follows the user information may be part of it and
+        // is never shown in a message.
+        boolean passwordMaySpill = connection.indexOf('@', p) >= 0;
 
         String hostText;
         if (p < end && connection.charAt(p) == '[') {
@@ -260,14 +265,11 @@ final class LibpqUri {
         if (p < end && connection.charAt(p) == ',') {
             throw severalHosts();
         }
-        hostText = decode(hostText, "the host", false);
+        hostText = decode(hostText, "the host", passwordMaySpill);
         if (!hostText.isEmpty()) {
-            checkHost(hostText);
+            checkHost(hostText, passwordMaySpill);
             values.put("host", hostText);
         }
-        // An '@' after a host without user information: a password with an unencoded '/' may have split
-        // the URI there, so nothing after the host is shown in a message.
-        boolean passwordMaySpill = at < 0 && connection.indexOf('@', p) >= 0;
         if (portText != null) {
             String port = decode(portText, "the port", passwordMaySpill);
             if (!port.isEmpty()) {
@@ -280,20 +282,23 @@ final class LibpqUri {
             int pathEnd = connection.indexOf('?', p);
             pathEnd = pathEnd < 0 ? end : pathEnd;
             String rawDatabase = connection.substring(p + 1, pathEnd);
-            if (passwordMaySpill && rawDatabase.indexOf('@') >= 0) {
-                throw invalid("the database name holds an '@' and the URI has no user information before the"
-                        + " host: write '@' in a database name as %40, and " + ENCODE_USER_INFO);
+            if (rawDatabase.indexOf('@') >= 0) {
+                // libpq would take it, but "user:p@ss/w0rd@host/db" reads the same way: user:p at host "ss",
+                // database "w0rd@host/db". A password is far likelier to hold '@' and '/' than a database name.
+                throw invalid("the database name holds an unencoded '@' (not shown: a password holding '@' and '/'"
+                        + " splits a URI that way); " + ENCODE_USER_INFO + ", and write '@' in a database name as %40");
             }
             if (!rawDatabase.isEmpty()) {
-                values.put("dbname", decode(rawDatabase, "the database name", false));
+                values.put("dbname", decode(rawDatabase, "the database name", passwordMaySpill));
             }
             p = pathEnd;
         }
+        boolean hide = passwordMaySpill;
         if (p < end) {
             // What is left starts with '?'.
-            parseQuery(connection, p + 1, values, passwordMaySpill);
+            hide = parseQuery(connection, p + 1, values, passwordMaySpill);
         }
-        return translate(values, passwordMaySpill);
+        return translate(values, hide);
     }
 
     private static ConfigurationException severalHosts() {
@@ -301,26 +306,36 @@ final class LibpqUri {
                 + " connection pooler in front of several)");
     }
 
-    private static void checkHost(String host) {
+    /**
+     * @param hide whether the host may be part of a password and must not appear in a message
+     */
+    private static void checkHost(String host, boolean hide) {
         if (host.startsWith("/") || host.startsWith("@")) {
-            throw invalid("host " + quote(host) + " is a Unix-domain socket, which Minoro does not support;"
-                    + " connect over TCP (host=localhost)");
+            throw invalid("host " + shown(host, hide) + " is a Unix-domain socket, which Minoro does not support;"
+                    + " connect over TCP (host=localhost)" + (hide ? "; " + ENCODE_USER_INFO : ""));
         }
         if (host.indexOf(',') >= 0) {
             throw severalHosts();
         }
         if (host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
-            throw invalid("host " + quote(host) + " is not a host name or address");
+            throw invalid("host " + shown(host, hide) + " is not a host name or address"
+                    + (hide ? "; " + ENCODE_USER_INFO : ""));
         }
     }
 
     /**
      * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
      * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
+     *
+     * @param hideValues whether the query may be part of a password split at an unencoded '@', '/' or '?', so that
+     *                   no message may show a name or value of it
+     * @return whether the values must not be shown: {@code hideValues}, or a pair follows a {@code password}
+     *         parameter, and so may be the rest of a password holding an unencoded '&'
      */
-    private static void parseQuery(String connection, int from, Map<String, String> values, boolean hideValues) {
+    private static boolean parseQuery(String connection, int from, Map<String, String> values, boolean hideValues) {
         Set<String> seen = new LinkedHashSet<>();
         int pairStart = from;
+        boolean afterPassword = false;
         while (pairStart <= connection.length()) {
             int pairEnd = connection.indexOf('&', pairStart);
             pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
@@ -330,14 +345,16 @@ final class LibpqUri {
                 continue;
             }
             int eq = pair.indexOf('=');
+            hideValues |= afterPassword;
             String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", hideValues);
             if (!LIBPQ_PARAMETERS.contains(name)) {
-                throw unknownParameter(name);
+                throw unknownParameter(name, hideValues, afterPassword);
             }
             if (eq < 0) {
                 throw invalid("parameter " + name + " has no value (write " + name + "=value)");
             }
             boolean secret = name.equals("password");
+            afterPassword |= secret;
             String value = decode(pair.substring(eq + 1), secret ? "the password" : "the value of " + name,
                     secret || hideValues);
             if (hideValues && value.indexOf('@') >= 0 && !FREE_TEXT_PARAMETERS.contains(name)) {
@@ -362,17 +379,31 @@ final class LibpqUri {
                 throw invalid(name + " is given both in the URI and as a parameter");
             }
             if (name.equals("host") && !value.isEmpty()) {
-                checkHost(value);
+                checkHost(value, hideValues);
             }
             if (name.equals("port") && value.indexOf(',') >= 0) {
                 throw severalHosts();
             }
             values.put(name, value);
         }
+        return hideValues;
     }
 
-    private static ConfigurationException unknownParameter(String name) {
+    /**
+     * @param hide          whether the name may be part of a password, and must not appear in the message
+     * @param afterPassword whether it follows a {@code password} parameter (and may be the rest of its value)
+     */
+    private static ConfigurationException unknownParameter(String name, boolean hide, boolean afterPassword) {
         String supported = "; supported are " + String.join(", ", LIBPQ_PARAMETERS);
+        if (hide && !OTHER_LIBPQ_PARAMETERS.contains(name)) {
+            String why = afterPassword
+                    ? "it follows password=, and may be the rest of a password holding an unencoded '&': write '&' in"
+                            + " a password as %26"
+                    : "the URI holds an '@' after its user information, so it may be part of a password split there: "
+                            + ENCODE_USER_INFO;
+            return new ConfigurationException("unknown parameter in the PostgreSQL connection string (not shown: "
+                    + why + ")" + supported);
+        }
         if (OTHER_LIBPQ_PARAMETERS.contains(name)) {
             return new ConfigurationException("libpq parameter " + quote(name) + " in the PostgreSQL connection string"
                     + " is not supported by Minoro" + supported);
@@ -391,14 +422,14 @@ final class LibpqUri {
     }
 
     /**
-     * @param hidePort whether the port may be part of a password and must not appear in a message
+     * @param hide whether the values may be part of a password and must not appear in a message
      */
-    private static PostgresConnectionString translate(Map<String, String> values, boolean hidePort) {
+    private static PostgresConnectionString translate(Map<String, String> values, boolean hide) {
         // As in libpq, an empty user, host, port, database or sslrootcert means the default.
         String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
         String host = valueOrDefault(values, "host", "localhost");
         String portText = values.get("port");
-        int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hidePort);
+        int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hide);
         String database = valueOrDefault(values, "dbname", user);
 
         String rootCert = values.get("sslrootcert");
@@ -412,9 +443,9 @@ final class LibpqUri {
             // libpq's default; sslrootcert=system makes it verify-full, as libpq 16 does
             sslMode = systemRoots ? SSLMode.VERIFY_FULL : SSLMode.PREFER;
         } else {
-            sslMode = libpqMode("sslmode", SSL_MODES, modeText);
+            sslMode = libpqMode("sslmode", SSL_MODES, modeText, hide);
             if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
-                throw new ConfigurationException("sslmode " + quote(modeText) + " may not be used with"
+                throw new ConfigurationException("sslmode " + shown(modeText, hide) + " may not be used with"
                         + " sslrootcert=system (use sslmode=verify-full), as in libpq");
             }
             if (sslMode == SSLMode.REQUIRE && rootCert != null) {
@@ -440,13 +471,13 @@ final class LibpqUri {
         if (sslRootCert != null) {
             options.option(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, sslRootCert);
         }
-        Duration connectTimeout = connectTimeout(values.get("connect_timeout"));
+        Duration connectTimeout = connectTimeout(values.get("connect_timeout"), hide);
         if (connectTimeout != null) {
             options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout);
         }
         String startupOptions = values.get("options");
         if (startupOptions != null) {
-            Map<String, String> settings = startupOptions(startupOptions);
+            Map<String, String> settings = startupOptions(startupOptions, hide);
             if (!settings.isEmpty()) {
                 options.option(PostgresqlConnectionFactoryProvider.OPTIONS, settings);
             }
@@ -454,9 +485,9 @@ final class LibpqUri {
         String channelBinding = values.get("channel_binding");
         if (channelBinding != null) {
             options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, libpqMode("channel_binding",
-                    CHANNEL_BINDING_MODES, channelBinding));
+                    CHANNEL_BINDING_MODES, channelBinding, hide));
         }
-        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer")) : null;
+        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer"), hide) : null;
         return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
                 pgbouncer, connectTimeout);
     }
@@ -486,16 +517,17 @@ final class LibpqUri {
      * The mode among {@code accepted} that {@code text} names in libpq's spelling ({@code verify-full} for
      * {@code VERIFY_FULL}), exactly and in lower case as libpq takes it.
      *
-     * @throws ConfigurationException naming {@code parameter}, every accepted value and {@code text}
+     * @throws ConfigurationException naming {@code parameter}, every accepted value and {@code text} (unless
+     *                                {@code hide})
      */
-    private static <M extends Enum<M>> M libpqMode(String parameter, List<M> accepted, String text) {
+    private static <M extends Enum<M>> M libpqMode(String parameter, List<M> accepted, String text, boolean hide) {
         for (M mode : accepted) {
             if (libpqName(mode).equals(text)) {
                 return mode;
             }
         }
         throw new ConfigurationException(parameter + " must be one of " + accepted.stream().map(LibpqUri::libpqName)
-                .collect(Collectors.joining(", ")) + ", was " + quote(text));
+                .collect(Collectors.joining(", ")) + ", was " + shown(text, hide));
     }
 
     private static String libpqName(Enum<?> mode) {
@@ -506,7 +538,7 @@ final class LibpqUri {
      * libpq's reading of {@code connect_timeout}: whole seconds, white space around them allowed; zero or
      * negative for no limit; 1 counts as 2, libpq's minimum.
      */
-    private static @Nullable Duration connectTimeout(@Nullable String text) {
+    private static @Nullable Duration connectTimeout(@Nullable String text, boolean hide) {
         if (text == null) {
             return null;
         }
@@ -514,12 +546,12 @@ final class LibpqUri {
         long seconds = number.matches() ? Long.parseLong(number.group(1)) : Long.MIN_VALUE;
         if (seconds < Integer.MIN_VALUE || seconds > Integer.MAX_VALUE) {
             throw new ConfigurationException("connect_timeout must be a whole number of seconds (0 for none),"
-                    + " was " + quote(text));
+                    + " was " + shown(text, hide));
         }
         return seconds <= 0 ? null : Duration.ofSeconds(Math.max(2, seconds));
     }
 
-    private static boolean bool(String name, @Nullable String text) {
+    private static boolean bool(String name, @Nullable String text, boolean hide) {
         String value = text == null ? "" : text.toLowerCase(Locale.ROOT);
         switch (value) {
             case "true":
@@ -533,7 +565,8 @@ final class LibpqUri {
             case "off":
                 return false;
             default:
-                throw new ConfigurationException(name + " must be true or false, was " + quote(String.valueOf(text)));
+                throw new ConfigurationException(name + " must be true or false, was "
+                        + shown(String.valueOf(text), hide));
         }
     }
 }

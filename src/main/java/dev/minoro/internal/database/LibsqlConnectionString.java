@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,6 +27,10 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
 
     /** The query parameters of a libSQL URL, as {@code @libsql/client} spells them. */
     private static final List<String> QUERY_PARAMETERS = List.of("authToken", "tls");
+
+    /** What a message says instead of a query parameter that may be a piece of a secret. */
+    private static final String NOT_SHOWN = "(not shown: it may be a piece of a token or password, split at an"
+            + " unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F, %40)";
 
     static final String ACCEPTED_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
             + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
@@ -86,11 +91,25 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw invalid(connection, "it names no host");
         }
+        if (uri.getRawPath() != null && uri.getRawPath().indexOf('@') >= 0) {
+            // "https://app:pa/ss@host": java.net.URI reads host "app" and path "/ss@host", a piece of the password
+            throw invalid(connection, "its path holds an unencoded '@' (not shown: a password with a '/' in it, pasted"
+                    + " as user information, splits a URL that way); a libSQL URL takes no user information: give the"
+                    + " token as ?authToken=… or with DatabaseConfig.withAuthToken, and write '@' in a path as %40");
+        }
         String token = null;
         Boolean tls = null;
-        List<String> unknown = new ArrayList<>();
-        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
-            for (String pair : uri.getRawQuery().split("&", -1)) {
+        List<@Nullable String> unknown = new ArrayList<>();
+        // A pair after a secret one may be the rest of a secret holding an unencoded '&', and is then never shown;
+        // unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no '&'. So
+        // may every pair when an '@' stands outside the token: a password with '?' pasted as user information.
+        String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        boolean hide = false;
+        for (String pair : rawQuery.split("&", -1)) {
+            hide |= pair.indexOf('@') >= 0 && !pair.startsWith("authToken=");
+        }
+        if (!rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&", -1)) {
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
@@ -98,18 +117,20 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
                     token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
                 } else if (key.equals("tls")) {
                     if (!value.equals("0") && !value.equals("1")) {
-                        throw invalid(connection, "tls must be 0 or 1, was '" + value + "'");
+                        throw invalid(connection, "tls must be 0 or 1, was " + (hide ? NOT_SHOWN : "'" + value + "'"));
                     }
                     tls = value.equals("1");
                 } else {
-                    unknown.add(key);
+                    unknown.add(hide ? null : key);
                 }
+                hide |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
             }
         }
         if (!unknown.isEmpty()) {
             StringJoiner named = new StringJoiner(", ");
-            for (String key : unknown) {
-                named.add(OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
+            for (@Nullable String key : unknown) {
+                named.add(key == null ? NOT_SHOWN
+                        : OptionNames.quoted(key) + OptionNames.suggestion(key, QUERY_PARAMETERS));
             }
             throw invalid(connection, "unsupported query parameter" + (unknown.size() > 1 ? "s " : " ") + named
                     + "; only authToken and tls are accepted (names are case-sensitive)");
@@ -171,17 +192,10 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         }
     }
 
-    /** The connection string without its query and user information (either may hold a token), for messages. */
-    private static String withoutQuery(String connection) {
-        int query = connection.indexOf('?');
-        String shown = query < 0 ? connection : connection.substring(0, query) + "?…";
-        int start = shown.indexOf("://");
-        int at = shown.lastIndexOf('@');
-        return start >= 0 && at > start ? shown.substring(0, start + 3) + "****" + shown.substring(at) : shown;
-    }
-
+    /** The message names the connection without its query, and with its user information masked: secrets, maybe. */
     private static ConfigurationException invalid(String connection, String why) {
-        return new ConfigurationException("invalid libSQL connection '" + withoutQuery(connection) + "': " + why
+        return new ConfigurationException("invalid libSQL connection '" + ConnectionSecrets.withoutQuery(connection)
+                + "': " + why
                 + "; accepted forms are " + ACCEPTED_FORMS);
     }
 }

@@ -172,6 +172,15 @@ public final class PostgresConnectionString implements ConnectionTarget {
         return "'" + value + "'";
     }
 
+    /**
+     * {@code value} in quotes, or, when {@code hide}, words saying why it is not shown: for a part of a connection
+     * string that may be a piece of a password (one with an unencoded '@', '/', '?' or '&' splits the string
+     * elsewhere than meant, so that what the parser takes for a host, a port or a value is part of it).
+     */
+    static String shown(String value, boolean hide) {
+        return hide ? "(not shown: it may be part of a password)" : quote(value);
+    }
+
     /** The index of the first of {@code characters} in {@code text} from {@code from} on, or its length. */
     static int indexOfAny(String text, String characters, int from) {
         for (int i = from; i < text.length(); i++) {

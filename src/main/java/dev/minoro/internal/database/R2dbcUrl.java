@@ -6,8 +6,10 @@ import static dev.minoro.internal.database.PostgresConnectionString.DEFAULT_PORT
 import static dev.minoro.internal.database.PostgresConnectionString.indexOfAny;
 import static dev.minoro.internal.database.PostgresConnectionString.invalid;
 import static dev.minoro.internal.database.PostgresConnectionString.quote;
+import static dev.minoro.internal.database.PostgresConnectionString.shown;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
@@ -16,6 +18,7 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,13 +60,18 @@ final class R2dbcUrl {
      * drops without a word (a misspelled option, or a password pasted in the wrong place, would then be ignored and
      * shown by {@code toString()}), and an option it does not allow there, such as {@code password}. Neither message
      * shows a value, nor a parameter without {@code =}, which may be one.
+     *
+     * @return the names of the parameters that follow a secret one ({@code sslPassword=…}): each may be the rest of
+     *         a secret holding an unencoded '&', so that a message must not show it
      */
-    private static void checkQuery(String connection) {
+    private static Set<String> checkQuery(String connection) {
+        Set<String> afterSecret = new HashSet<>();
         int query = connection.indexOf('?');
         if (query < 0) {
-            return;
+            return afterSecret;
         }
         String[] parameters = connection.substring(query + 1).split("&", -1);
+        boolean secretBefore = false;
         for (int i = 0; i < parameters.length; i++) {
             String parameter = parameters[i];
             int equals = parameter.indexOf('=');
@@ -72,19 +80,32 @@ final class R2dbcUrl {
             }
             if (equals < 0) {
                 throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no '=' (not shown: it may be a"
-                        + " secret); each option is written name=value, such as sslMode=require");
+                        + " secret); each option is written name=value, such as sslMode=require"
+                        + (secretBefore ? ", and '&' in a secret value is written %26" : ""));
             }
             String name = parameter.substring(0, equals);
+            if (name.isEmpty()) {
+                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no name (not shown: it may be a"
+                        + " piece of a secret holding an unencoded '&', which is written %26); each option is written"
+                        + " name=value");
+            }
             if (NOT_IN_QUERY.contains(name)) {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
             }
+            if (secretBefore) {
+                afterSecret.add(name);
+            }
+            secretBefore |= ConnectionSecrets.isSecretName(name);
         }
+        return afterSecret;
     }
 
     static PostgresConnectionString parse(String connection) {
-        checkUserInfoAndPort(connection);
-        checkQuery(connection);
+        // an '@' after the authority: a password with an unencoded '@' and '?' may have split the URL there, so that
+        // no option name or value of the query is shown
+        boolean passwordMaySpill = checkUserInfoAndPort(connection);
+        Set<String> afterSecret = checkQuery(connection);
         ConnectionFactoryOptions parsed;
         try {
             parsed = ConnectionFactoryOptions.parse(connection);
@@ -118,9 +139,17 @@ final class R2dbcUrl {
                         + " withMaxIdleTime, withMaxLifetime)");
             }
             if (!DRIVER_OPTIONS.contains(name)) {
+                String understood = "; r2dbc-postgresql understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS))
+                        + " (option names are case-sensitive)";
+                if (passwordMaySpill || afterSecret.contains(name)) {
+                    throw new ConfigurationException("unknown option in the r2dbc URL (not shown: " + (passwordMaySpill
+                            ? "the URL holds an '@' after its host, so it may be part of a password split there;"
+                                    + " percent-encode '@', '/', '?', '#', '%' and '+' in the user name and password"
+                            : "it follows a secret option, and may be the rest of a secret value holding an"
+                                    + " unencoded '&'; write '&' there as %26") + ")" + understood);
+                }
                 throw new ConfigurationException("unknown option " + OptionNames.quoted(name) + " in the r2dbc URL"
-                        + OptionNames.suggestion(name, NEAR_MISSES_OF) + "; r2dbc-postgresql understands "
-                        + String.join(", ", new TreeSet<>(DRIVER_OPTIONS)) + " (option names are case-sensitive)");
+                        + OptionNames.suggestion(name, NEAR_MISSES_OF) + understood);
             }
         }
         Object hostValue = parsed.getValue(ConnectionFactoryOptions.HOST);
@@ -145,14 +174,15 @@ final class R2dbcUrl {
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.PASSWORD), "the password", true);
         checkDecoded(connection, hostValue, "the host", false);
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.DATABASE), "the database name", false);
-        Duration connectTimeout = connectTimeoutOf(parsed);
+        boolean hide = passwordMaySpill || !afterSecret.isEmpty();
+        Duration connectTimeout = connectTimeoutOf(parsed, hide);
         if (connectTimeout != null) {
             // The driver would read a string itself; give it the value Minoro bounds the set-up with.
             parsed = parsed.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout).build();
         }
         Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
         Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
-        SSLMode sslMode = sslModeOf(parsed);
+        SSLMode sslMode = sslModeOf(parsed, hide);
         if (!parsed.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
             parsed = parsed.mutate()
                     .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, DEFAULT_APPLICATION_NAME)
@@ -168,12 +198,15 @@ final class R2dbcUrl {
      * than meant. The authority ends at the first '/', '?' or
      * '#', so a password holding one of them loses its host; a second '@' ends up in the host or port; and
      * '+' in the user information decodes to a space. Messages never show the user information.
+     *
+     * @return whether an '@' stands after the authority (in the query: in the path or after '#' it is refused), where
+     *         a password holding '@' and then '?' would have split the URL
      */
-    private static void checkUserInfoAndPort(String connection) {
+    private static boolean checkUserInfoAndPort(String connection) {
         int schemeEnd = connection.indexOf("://");
         if (schemeEnd < 0) {
             // ConnectionFactoryOptions.parse refuses it.
-            return;
+            return false;
         }
         int start = schemeEnd + 3;
         int end = indexOfAny(connection, "/?#", start);
@@ -183,7 +216,8 @@ final class R2dbcUrl {
                 throw invalid("the r2dbc URL names no user before its host; if the user name or password holds"
                         + " '/', '?' or '#', percent-encode them (as %2F, %3F, %23)");
             }
-            return;
+            checkPathAndFragment(connection, end);
+            return false;
         }
         if (connection.indexOf('@', start) != at) {
             throw invalid("the user information of the r2dbc URL holds an '@'; percent-encode '@' in the user"
@@ -198,6 +232,29 @@ final class R2dbcUrl {
         int portStart = hostAndPort.startsWith("[") ? hostAndPort.indexOf("]:") + 1 : hostAndPort.lastIndexOf(':');
         if (portStart > 0 && !hostAndPort.substring(portStart + 1).matches("[0-9]{0,5}")) {
             throw invalid("the port is not a number between 1 and 65535");
+        }
+        checkPathAndFragment(connection, end);
+        return connection.indexOf('@', end) >= 0;
+    }
+
+    /**
+     * Refuses a '#', after which r2dbc-spi drops the rest of the URL without a word, and an '@' in the path: both most
+     * likely come from a password holding '@' and '/' or '#', which then lost its end to the host and path (user:p at
+     * host "ss", database "w0rd@host/db"). Neither message shows what follows.
+     */
+    private static void checkPathAndFragment(String connection, int authorityEnd) {
+        if (connection.indexOf('#', authorityEnd) >= 0) {
+            throw invalid("the r2dbc URL holds a '#', after which r2dbc URLs drop the rest (not shown: it may be part"
+                    + " of a password); percent-encode '#' as %23, and '@', '/', '?', '%' and '+' in the user name and"
+                    + " password as %40, %2F, %3F, %25, %2B");
+        }
+        int query = connection.indexOf('?', authorityEnd);
+        int pathEnd = query < 0 ? connection.length() : query;
+        if (connection.lastIndexOf('@', pathEnd - 1) >= authorityEnd) {
+            throw invalid("the path of the r2dbc URL holds an unencoded '@' (not shown: a password holding '@' and '/'"
+                    + " splits a URL that way); percent-encode '@' and '/' in the user name and password as %40 and"
+                    + " %2F,"
+                    + " and '@' in a database name as %40");
         }
     }
 
@@ -222,7 +279,7 @@ final class R2dbcUrl {
      * The connect timeout the URL sets, read as r2dbc-postgresql reads it: an ISO-8601 duration
      * ({@code PT10S}) or a number with an optional unit ({@code 10s}, {@code 500ms}; milliseconds without).
      */
-    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options) {
+    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options, boolean hide) {
         Object value = options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT);
         if (value == null || value instanceof Duration) {
             return (Duration) value;
@@ -259,7 +316,7 @@ final class R2dbcUrl {
             // fall through to the message below
         }
         throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "
-                + quote(text));
+                + shown(text, hide));
     }
 
     private static boolean isPostgres(String driver) {
@@ -268,7 +325,7 @@ final class R2dbcUrl {
     }
 
     /** The driver's SSL mode for these options: its own default is disable, ssl=true means verify-full. */
-    private static SSLMode sslModeOf(ConnectionFactoryOptions options) {
+    private static SSLMode sslModeOf(ConnectionFactoryOptions options, boolean hide) {
         Object mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE);
         if (mode == null) {
             mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS);
@@ -281,7 +338,7 @@ final class R2dbcUrl {
                 return SSLMode.fromValue(mode.toString());
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("sslMode must be one of disable, allow, prefer, require,"
-                        + " verify-ca, verify-full, was " + quote(mode.toString()));
+                        + " verify-ca, verify-full, was " + shown(mode.toString(), hide));
             }
         }
         Object ssl = options.getValue(ConnectionFactoryOptions.SSL);

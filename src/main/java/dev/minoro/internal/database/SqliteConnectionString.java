@@ -2,6 +2,7 @@ package dev.minoro.internal.database;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +50,7 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
             int slash = path.indexOf('/', 2);
             String authority = slash < 0 ? path.substring(2) : path.substring(2, slash);
             if (!authority.isEmpty() && !authority.equals("localhost")) {
-                throw invalid(connection, "file URLs with a host ('" + authority + "') are not supported");
+                throw invalid(connection, "file URLs with a host are not supported");
             }
             path = slash < 0 ? "" : path.substring(slash);
         }
@@ -70,8 +71,10 @@ public record SqliteConnectionString(@Nullable Path file) implements ConnectionT
         }
     }
 
+    /** The message names the connection without its query, and with its user information masked: secrets, maybe. */
     private static ConfigurationException invalid(String connection, String why) {
-        return new ConfigurationException("invalid SQLite connection '" + connection + "': " + why
+        return new ConfigurationException("invalid SQLite connection '" + ConnectionSecrets.withoutQuery(connection)
+                + "': " + why
                 + "; accepted forms are " + ACCEPTED_FORMS + ", or for a remote libSQL server (Turso, sqld) "
                 + LibsqlConnectionString.ACCEPTED_FORMS);
     }

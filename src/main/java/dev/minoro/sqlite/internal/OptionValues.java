@@ -59,11 +59,15 @@ public final class OptionValues {
         }
         Set<String> candidates = new TreeSet<>(accepted);
         candidates.addAll(WRAPPER_OPTIONS);
+        boolean mayBeSecret = mayHoldPiecesOfASecret(options);
         List<String> unknown = new ArrayList<>();
         for (String name : new TreeSet<>(OptionNames.of(options))) {
             if (!known.contains(name) && !WRAPPER_OPTIONS.contains(name)) {
-                unknown.add(OptionNames.quoted(name) + (unknown.isEmpty() ? " for " + driver : "")
-                        + OptionNames.suggestion(name, candidates));
+                unknown.add(mayBeSecret ? "(not shown: " + (unknown.isEmpty() ? "the options hold a secret, or an '@'"
+                        + " in a value, so it may be a piece of a password or token with an unencoded '&', '?', '#' or"
+                        + " '@', which are written %26, %3F, %23, %40) for " + driver : "as above)")
+                        : OptionNames.quoted(name) + (unknown.isEmpty() ? " for " + driver : "")
+                                + OptionNames.suggestion(name, candidates));
             }
         }
         if (!unknown.isEmpty()) {
@@ -73,6 +77,24 @@ public final class OptionValues {
                     + " (option names are case-sensitive), and lets the options of r2dbc-pool and r2dbc-proxy"
                     + " through");
         }
+    }
+
+    /**
+     * Whether an option name of {@code options} may be a piece of a secret: r2dbc-spi split the URL at a '&', '?' or
+     * '#' inside a password or token when a value holds an '@' (the rest of the user information) or a secret option
+     * (a password, a token that is not a whole JWT) comes with others. The options are a set, without the URL's order.
+     */
+    private static boolean mayHoldPiecesOfASecret(ConnectionFactoryOptions options) {
+        boolean[] found = {false};
+        ConnectionFactoryOptions.builder().from(options, option -> {
+            Object value = options.getValue(option);
+            if (value instanceof CharSequence text && !option.equals(DRIVER)) {
+                found[0] |= text.toString().indexOf('@') >= 0
+                        || ConnectionSecrets.isSecretName(option.name()) && !ConnectionSecrets.isWholeJwt(text);
+            }
+            return false;
+        });
+        return found[0];
     }
 
     /** Whether {@code options} ask for the driver named {@code driver}. */

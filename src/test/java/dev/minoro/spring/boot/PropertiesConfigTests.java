@@ -171,6 +171,28 @@ final class PropertiesConfigTests {
         assertFalse(badParameter.contains("s3cr3t-pw"), badParameter);
     }
 
+    /**
+     * A URL whose password or token holds an unencoded '@', '/', '?', '#' or '&', in each form the property takes:
+     * the startup message names the property and what to encode, never a piece of the secret.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "postgresql://app:s3@cr3t/x@localhost:5432/db         | the database name holds an unencoded '@'",
+        "r2dbc:postgresql://app:s3@cr3t/x@localhost:5432/db   | the path of the r2dbc URL holds an unencoded '@'",
+        "r2dbc:pool:postgresql://app:s3@cr3t#x@localhost/db   | the r2dbc URL holds a '#'",
+        "postgresql://app:s3@h?cr3t=1@localhost/db            | unknown parameter in the PostgreSQL connection string"
+                + " (not shown",
+        "postgresql://app@localhost/db?password=s3&cr3t=1     | (not shown: it follows password=",
+        "libsql://db.example.com?authToken=s3&cr3t            | (not shown: it may be a piece of a token",
+        "file:/var/lib/app/auth.db?key=s3cr3t                 | invalid SQLite connection 'file:/var/lib/app/auth.db?…'"
+    })
+    void aPasswordWithUnencodedCharactersNeverShows(String url, String expected) {
+        String message = refused("minoro.database.url", url);
+        assertTrue(message.startsWith("minoro.database.url: "), message);
+        assertTrue(message.contains(expected), message);
+        assertFalse(message.contains("cr3t"), message);
+    }
+
     /** Each bad value is reported under its own property, with Minoro's message as it is. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -1,0 +1,245 @@
+package dev.minoro.sqlite.internal;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks the passwords and tokens in a connection string, for {@code toString()} and messages: string code that
+ * finds where a secret stands by the form's own rules, without parsing or checking the rest. The one masker of
+ * Minoro's configuration, its connection-string parsers and both drivers.
+ */
+public final class ConnectionSecrets {
+
+    /** What stands in for a secret. */
+    public static final String MASK = "****";
+
+    /**
+     * What a parameter or option holding a secret is called: {@code password}, {@code sslPassword},
+     * {@code authToken}, {@code api_key}, SQLCipher's {@code key}, and the like, in any case.
+     */
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i).*(pass|pwd|token|secret|api_?key|credential|encryption_?key).*|key|hexkey");
+
+    /** A {@code name=} in a query string or key-value list, and the value after it. */
+    private static final Pattern PARAMETER = Pattern.compile("(?:^|[?&;\\s])([^?&;=\\s]+)=");
+
+    /** A scheme, or r2dbc's colon-separated schemes, driver and protocol: {@code r2dbc:pool:postgresql}. */
+    private static final Pattern SCHEME = Pattern.compile(
+            "[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
+
+    /** A JSON Web Token, as Turso and sqld issue them: three base64url parts, which hold no '&', '?', '#' or '@'. */
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+    private ConnectionSecrets() {
+    }
+
+    /**
+     * {@return whether {@code secret} is a whole JWT} What follows one in a query cannot be part of it, so it may be
+     * shown; what follows any other secret may be its rest, cut off at an unencoded '&'.
+     */
+    public static boolean isWholeJwt(CharSequence secret) {
+        return JWT.matcher(secret).matches();
+    }
+
+    /**
+     * {@return whether an option or query parameter named {@code name} (percent-encoded or not) holds a secret: its
+     * value is masked, and what follows it in a query may be the rest of it}
+     */
+    public static boolean isSecretName(String name) {
+        return SECRET_NAME.matcher(percentDecoded(name)).matches();
+    }
+
+    /**
+     * A valid connection string with its secrets masked. A libpq URI is masked where libpq reads its password
+     * (the user information ends at the first '@' before any '/', so a later '@' stays, as in
+     * {@code application_name=svc@host1}); an r2dbc URL where {@code java.net.URI} does; a libSQL URL, which holds
+     * no user information, in its query ({@code authToken=}); anything else as {@link #mask} does.
+     */
+    public static String masked(String connection) {
+        String lower = connection.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
+            return maskedLibpqUri(connection);
+        }
+        if (lower.startsWith("r2dbc:")) {
+            return maskedR2dbcUrl(connection);
+        }
+        if (lower.startsWith("libsql:") || lower.startsWith("https:") || lower.startsWith("http:")) {
+            boolean[] secret = new boolean[connection.length()];
+            markParameters(connection, secret, true);
+            return applied(connection, secret);
+        }
+        return mask(connection);
+    }
+
+    /**
+     * Any text that may be a connection string, with whatever could be a password or token masked: everything
+     * from the first ':' after a user name to the last '@' (too much at worst, when a later part holds an '@';
+     * never too little, since a password pasted without percent-encoding may hold {@code / ? # @}), and the
+     * values of parameters such as {@code password=} and {@code authToken=}. Text without a scheme's {@code ://} is
+     * taken for {@code user:password@host…} too, unless it is a {@code file:} path.
+     */
+    public static String mask(String connection) {
+        return applied(connection, marks(connection));
+    }
+
+    /**
+     * {@link #mask} of {@code connection} without what follows its first '?' or '#' ({@code ?…} in its place): for a
+     * message about a connection string that takes no query, or none such as it has. When an '@' follows the cut, a
+     * password may hold the '?' or '#' it was made at: the text from the ':' of the user information on is masked.
+     */
+    public static String withoutQuery(String connection) {
+        int scheme = schemeEnd(connection);
+        int userStart = scheme < 0 ? 0 : scheme + 3;
+        int cut = -1;
+        for (int i = userStart; i < connection.length() && cut < 0; i++) {
+            if (connection.charAt(i) == '?' || connection.charAt(i) == '#') {
+                cut = i;
+            }
+        }
+        if (cut < 0) {
+            return mask(connection);
+        }
+        String shown = connection.substring(0, cut);
+        boolean[] secret = marks(shown);
+        int colon = shown.indexOf(':', userStart);
+        if (!isFilePath(connection, scheme) && connection.indexOf('@', cut) >= 0 && colon >= 0) {
+            mark(secret, colon + 1, cut);
+        }
+        return applied(shown, secret) + "?…";
+    }
+
+    /** What {@link #mask} masks in {@code connection}. */
+    private static boolean[] marks(String connection) {
+        boolean[] secret = new boolean[connection.length()];
+        int scheme = schemeEnd(connection);
+        int userStart = scheme < 0 ? 0 : scheme + 3;
+        int at = connection.lastIndexOf('@');
+        int colon = connection.indexOf(':', userStart);
+        if (!isFilePath(connection, scheme) && at >= userStart && colon >= 0 && colon < at
+                && connection.indexOf('@', userStart) > colon) {
+            mark(secret, colon + 1, at);
+        }
+        markParameters(connection, secret, scheme >= 0);
+        return secret;
+    }
+
+    /** Whether {@code connection}, whose scheme ends at {@code scheme}, is a {@code file:} path, without user info. */
+    private static boolean isFilePath(String connection, int scheme) {
+        return scheme < 0 && connection.regionMatches(true, 0, "file:", 0, 5);
+    }
+
+    /**
+     * {@return where the {@code ://} after a scheme ({@code libsql}, {@code r2dbc:pool:postgresql}) starts, or -1}
+     * One that follows anything else ({@code user:pa://ss@host}) is part of a user name or password.
+     */
+    private static int schemeEnd(String connection) {
+        int end = connection.indexOf("://");
+        return end > 0 && SCHEME.matcher(connection.substring(0, end)).matches() ? end : -1;
+    }
+
+    /**
+     * A libpq URI masked as libpq reads it: the password from the first ':' of the user information to its
+     * end, the first '@' before any '/'; and each secret parameter, its name percent-decoded, up to the next '&'.
+     */
+    private static String maskedLibpqUri(String connection) {
+        boolean[] secret = new boolean[connection.length()];
+        int start = connection.indexOf("://") + 3;
+        int at = -1;
+        for (int i = start; i < connection.length() && connection.charAt(i) != '/'; i++) {
+            if (connection.charAt(i) == '@') {
+                at = i;
+                break;
+            }
+        }
+        int colon = at < 0 ? -1 : connection.indexOf(':', start);
+        if (colon >= 0 && colon < at) {
+            mark(secret, colon + 1, at);
+        }
+        int query = connection.indexOf('?', Math.max(at, start));
+        if (query >= 0) {
+            markParameters(connection.substring(0, query) + "&" + connection.substring(query + 1), secret, true);
+        }
+        return applied(connection, secret);
+    }
+
+    /**
+     * An r2dbc URL masked as {@code java.net.URI} reads it: the authority ends at the first '/', '?' or '#', and
+     * the user information at its last '@'; then the values of parameters such as {@code sslPassword=}.
+     */
+    private static String maskedR2dbcUrl(String connection) {
+        int schemeEnd = connection.indexOf("://");
+        if (schemeEnd < 0) {
+            return mask(connection);
+        }
+        boolean[] secret = new boolean[connection.length()];
+        int start = schemeEnd + 3;
+        int end = start;
+        while (end < connection.length() && "/?#".indexOf(connection.charAt(end)) < 0) {
+            end++;
+        }
+        int at = connection.lastIndexOf('@', end - 1);
+        int colon = at < start ? -1 : connection.indexOf(':', start);
+        if (colon >= 0 && colon < at) {
+            mark(secret, colon + 1, at);
+        }
+        markParameters(connection, secret, true);
+        return applied(connection, secret);
+    }
+
+    /**
+     * Marks the value of each secret parameter in {@code text}: in a URL ({@code url}) up to the next '&', which
+     * alone ends a value there; elsewhere (a key-value list) up to the next '&', ';' or white space.
+     */
+    private static void markParameters(String text, boolean[] secret, boolean url) {
+        Matcher parameter = PARAMETER.matcher(text);
+        while (parameter.find()) {
+            if (!isSecretName(parameter.group(1))) {
+                continue;
+            }
+            int valueStart = parameter.end();
+            int valueEnd = valueStart;
+            while (valueEnd < text.length() && (url ? "&" : "&;").indexOf(text.charAt(valueEnd)) < 0
+                    && (url || !Character.isWhitespace(text.charAt(valueEnd)))) {
+                valueEnd++;
+            }
+            mark(secret, valueStart, Math.min(valueEnd, secret.length));
+        }
+    }
+
+    private static void mark(boolean[] secret, int from, int to) {
+        for (int i = from; i < to; i++) {
+            secret[i] = true;
+        }
+    }
+
+    /** {@code text} with each run of marked characters replaced by {@link #MASK}. */
+    private static String applied(String text, boolean[] secret) {
+        StringBuilder masked = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            if (!secret[i]) {
+                masked.append(text.charAt(i));
+            } else if (i == 0 || !secret[i - 1]) {
+                masked.append(MASK);
+            }
+        }
+        return masked.toString();
+    }
+
+    /** {@code %XX} escapes of ASCII characters decoded; anything else left as it is. */
+    private static String percentDecoded(String text) {
+        StringBuilder decoded = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int high = c == '%' && i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+            int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+            if (low >= 0 && high < 8) {
+                decoded.append((char) (high * 16 + low));
+                i += 2;
+            } else {
+                decoded.append(c);
+            }
+        }
+        return decoded.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.minoro.sqlite.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link ConnectionSecrets#mask}: whatever could be a password or a token in any text that may be a connection string. */
+final class ConnectionSecretsTests {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "postgres://u:s3cr3t@h/db                          | postgres://u:****@h/db",
+        "postgresql://u:s3%40cr3t@h:5432/db?sslmode=require | postgresql://u:****@h:5432/db?sslmode=require",
+        "postgres://u:s3@cr/t?3t@h/db                      | postgres://u:****@h/db",
+        "postgres://u@h/db?password=s3cr3t&sslmode=require | postgres://u@h/db?password=****&sslmode=require",
+        "r2dbc:pool:postgresql://u:s3cr3t@h:5432/db        | r2dbc:pool:postgresql://u:****@h:5432/db",
+        "postgres://u@h:5432/db?application_name=a         | postgres://u@h:5432/db?application_name=a",
+        "postgres://h:5432/db                              | postgres://h:5432/db",
+        // text without a scheme, a '://' or an '@' in a password, secrets in key-value lists and libSQL queries
+        "u:s3cr3t@h/db                                     | u:****@h/db",
+        "u:s3://cr3t@h/db                                  | u:****@h/db",
+        "host=h password=s3cr3t dbname=d                   | host=h password=**** dbname=d",
+        "Host=h;Password=s3cr3t;Database=d                 | Host=h;Password=****;Database=d",
+        "libsql://h:8080?authToken=s3@cr/3t               | libsql://h:****",
+        "libsql://h?authToken=s3;cr3t&tls=1                | libsql://h?authToken=****&tls=1",
+        "file:/tmp/a.db?key=s3@cr3t                        | file:/tmp/a.db?key=****",
+        "r2dbc:postgresql://u@h/db?sslPassword=s3;cr3t&a=b | r2dbc:postgresql://u@h/db?sslPassword=****&a=b"
+    })
+    void masksPasswords(String connection, String masked) {
+        assertEquals(masked, ConnectionSecrets.mask(connection));
+    }
+
+    /** {@link ConnectionSecrets#masked}: a valid connection string, masked where its form puts the secrets. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "libsql://h:8080?authToken=s3@cr/3t                | libsql://h:8080?authToken=****",
+        "https://h?tls=1&authToken=s3cr3t                  | https://h?tls=1&authToken=****",
+        "postgresql://u@h/db?password=s3;cr3t&sslmode=require | postgresql://u@h/db?password=****&sslmode=require",
+        "r2dbc:postgresql://u:s3%40cr3t@h/db?applicationName=a@b | r2dbc:postgresql://u:****@h/db?applicationName=a@b"
+    })
+    void masksAValidConnectionWhereItsFormPutsTheSecrets(String connection, String masked) {
+        assertEquals(masked, ConnectionSecrets.masked(connection));
+    }
+
+    /** {@link ConnectionSecrets#withoutQuery}: for messages about a connection whose query is not wanted. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "file:/tmp/a.db?key=s3cr3t                         | file:/tmp/a.db?…",
+        "file:/tmp/a.db#s3cr3t                             | file:/tmp/a.db?…",
+        "https://app:s3?cr3t@h                             | https://app:****?…",
+        "https://app:s3@cr3t@h?x=1                         | https://app:****@h?…",
+        "libsql://h:8080?authToken=s3@cr3t&cr3t            | libsql://h:****?…",
+        "postgres://u:s3cr3t@h/db                          | postgres://u:****@h/db",
+        "file://app:s3cr3t@server/a.db                     | file://app:****@server/a.db"
+    })
+    void dropsTheQuery(String connection, String shown) {
+        assertEquals(shown, ConnectionSecrets.withoutQuery(connection));
+    }
+}
