@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.minoro.Minoro;
 import dev.minoro.NewUser;
 import dev.minoro.User;
+import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.internal.database.Database;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
@@ -13,10 +15,13 @@ import dev.minoro.testing.TestConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
 
 /**
  * Concurrent changes of one user's roles take their row locks in one order (the user's row, then its memberships),
@@ -35,6 +40,7 @@ final class PostgresRoleLockOrderIntegrationTests {
     @Test
     void concurrentRoleChangesOfOneUserNeverDeadlock(PostgresDatabase db) throws InterruptedException {
         long before = settledDeadlocks(db);
+        long logMark = logMark(db);
         Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
         try {
             List<String> names = List.of("r0", "r1", "r2", "r3");
@@ -59,7 +65,106 @@ final class PostgresRoleLockOrderIntegrationTests {
         } finally {
             minoro.close().block(TIMEOUT);
         }
-        assertEquals(before, settledDeadlocks(db), "deadlocks PostgreSQL detected (and the retries hid)");
+        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
+                + deadlocksLogged(db, logMark));
+    }
+
+    /**
+     * A role's delete locks every member's row before it deletes a membership, also a member that joined after the
+     * delete's statement began. Staged with a transaction that holds what a membership change holds first (the
+     * user's row) and then deletes the user's memberships, as {@code setRoles} does: a delete that reached the
+     * membership first (through the cascade) and then waited for the user's row, for the renewal of the user's
+     * stamp, closed a cycle with it, which PostgreSQL broke as a deadlock.
+     */
+    @Test
+    void deletingARoleLocksAMemberThatJoinedWhileItWaitedBeforeItsMembership(PostgresDatabase db)
+            throws InterruptedException {
+        long before = settledDeadlocks(db);
+        long logMark = logMark(db);
+        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
+        Database other = MinoroRuntime.open(db.config()).block(TIMEOUT);
+        try {
+            User user = minoro.users().create(NewUser.of("joining@example.com", null)).block(TIMEOUT);
+            minoro.roles().create("doomed", null).block(TIMEOUT);
+            // A membership that joins while the delete runs: it holds the user's row and, through its foreign-key
+            // check, the role's key, so the delete waits for it, and the delete's statement began without it.
+            Sinks.Empty<Void> joined = Sinks.empty();
+            Sinks.Empty<Void> commitJoin = Sinks.empty();
+            StepVerifier joining = other.inTransaction("joining", c -> update(c, "INSERT INTO minoro_user_roles"
+                                    + " (user_id, role_id, assigned_at) SELECT $1, id, now() FROM minoro_roles"
+                                    + " WHERE name_norm = 'doomed'", user.id())
+                            .then(Mono.fromRunnable(joined::tryEmitEmpty))
+                            .then(commitJoin.asMono()))
+                    .as(StepVerifier::create).expectComplete().verifyLater();
+            joined.asMono().block(TIMEOUT);
+            // A change of the user's memberships, as setRoles(user, {}) makes it: the user's row, then the deletes.
+            Sinks.One<Integer> replacer = Sinks.one();
+            Sinks.Empty<Void> userLocked = Sinks.empty();
+            Sinks.Empty<Void> clear = Sinks.empty();
+            StepVerifier replacing = other.inTransaction("replacing", c -> Flux.from(
+                                    c.createStatement("SELECT pg_backend_pid()").execute())
+                            .concatMap(r -> r.map(row -> row.get(0, Integer.class)))
+                            .next()
+                            .doOnNext(replacer::tryEmitValue)
+                            .then(update(c, "UPDATE minoro_users SET version = version WHERE id = $1", user.id()))
+                            .then(Mono.fromRunnable(userLocked::tryEmitEmpty))
+                            .then(clear.asMono())
+                            .then(update(c, "DELETE FROM minoro_user_roles WHERE user_id = $1", user.id())))
+                    .as(StepVerifier::create).expectNext(1L).expectComplete().verifyLater();
+            int replacerPid = replacer.asMono().block(TIMEOUT);
+            StepVerifier deleting = minoro.roles().delete("doomed").as(StepVerifier::create)
+                    .expectNext(true).expectComplete().verifyLater();
+            awaitLockWaiters(db, "", 2);
+            commitJoin.tryEmitEmpty();
+            joining.verify(TIMEOUT);
+            userLocked.asMono().block(TIMEOUT);
+            // The delete goes on now that the membership is committed, until it waits for the user's row.
+            awaitLockWaiters(db, " AND " + replacerPid + " = ANY (pg_blocking_pids(pid))", 1);
+            clear.tryEmitEmpty();
+            replacing.verify(TIMEOUT);
+            deleting.verify(TIMEOUT);
+        } finally {
+            other.close().block(TIMEOUT);
+            minoro.close().block(TIMEOUT);
+        }
+        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
+                + deadlocksLogged(db, logMark));
+    }
+
+    private static Mono<Long> update(io.r2dbc.spi.Connection c, String sql, UUID id) {
+        return Flux.defer(() -> c.createStatement(sql).bind(0, id).execute()).concatMap(r -> r.getRowsUpdated())
+                .reduce(0L, Long::sum);
+    }
+
+    /** Polls the server until {@code count} backends of this database wait for a lock ({@code and} narrows which). */
+    private static void awaitLockWaiters(PostgresDatabase db, String and, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (RawSql.value(db.config(), Long.class, "SELECT COUNT(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'" + and) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(count + " statements never waited for a lock at once within " + TIMEOUT);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static long logMark(PostgresDatabase db) {
+        return db.server().hasLog() ? db.server().log().mark() : 0;
+    }
+
+    /** The server's reports of deadlocks since {@code mark}, which name the statements of each: for the message. */
+    private static String deadlocksLogged(PostgresDatabase db, long mark) {
+        if (!db.server().hasLog()) {
+            return "";
+        }
+        StringBuilder reports = new StringBuilder();
+        List<String> lines = db.server().log().since(mark).lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("deadlock detected")) {
+                lines.subList(i, Math.min(lines.size(), i + 12)).forEach(line -> reports.append('\n').append(line));
+            }
+        }
+        return reports.toString();
     }
 
     /**
