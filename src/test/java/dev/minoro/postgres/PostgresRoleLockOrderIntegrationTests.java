@@ -24,8 +24,8 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /**
- * Concurrent changes of one user's roles take their row locks in one order (the user's row, then its memberships),
- * so PostgreSQL never has a deadlock to break. The repositories retry a transaction that PostgreSQL rolled back
+ * Concurrent changes of roles and memberships take their row locks in one order (the rows of the roles, then the
+ * users', then the memberships; see {@code Sql}), so PostgreSQL never has a deadlock to break. The repositories retry a transaction that PostgreSQL rolled back
  * after a deadlock, which hides one from the caller; the server's own count of deadlocks
  * ({@code pg_stat_database.deadlocks}, flushed by each backend when it exits) does not. Before the lock order,
  * a few rounds of this mix produced deadlocks.
@@ -129,6 +129,49 @@ final class PostgresRoleLockOrderIntegrationTests {
         }
         assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
                 + deadlocksLogged(db, logMark));
+    }
+
+    /**
+     * A change that inserts a membership takes its role's row before the user's: while another transaction holds the
+     * role's row for delete (as a role's delete does, before it locks the role's members), {@code assign} and
+     * {@code setRoles} wait for it holding nothing of the user's, so a lock on the user's row that may not wait is
+     * granted. Holding the user's row there (as the foreign-key check, at the end of the insert, would) makes a
+     * cycle with the role's delete waiting for its members.
+     */
+    @Test
+    void aMembershipInsertWaitsForItsRoleBeforeItLocksTheUser(PostgresDatabase db) throws InterruptedException {
+        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
+        Database other = MinoroRuntime.open(db.config()).block(TIMEOUT);
+        try {
+            User user = minoro.users().create(NewUser.of("waiting@example.com", null)).block(TIMEOUT);
+            minoro.roles().create("held", null).block(TIMEOUT);
+            List<Mono<Void>> inserts = List.of(minoro.roles().assign(user.id(), "held"),
+                    minoro.roles().setRoles(user.id(), Set.of("held")));
+            for (Mono<Void> insert : inserts) {
+                Sinks.Empty<Void> held = Sinks.empty();
+                Sinks.Empty<Void> release = Sinks.empty();
+                StepVerifier holding = other.inTransaction("holding the role", c -> Flux.from(c.createStatement(
+                                        "SELECT id FROM minoro_roles WHERE name_norm = 'held' FOR UPDATE").execute())
+                                .concatMap(r -> r.map(row -> row.get(0, UUID.class)))
+                                .then(Mono.fromRunnable(held::tryEmitEmpty))
+                                .then(release.asMono()))
+                        .as(StepVerifier::create).expectComplete().verifyLater();
+                held.asMono().block(TIMEOUT);
+                StepVerifier inserting = insert.as(StepVerifier::create).expectComplete().verifyLater();
+                awaitLockWaiters(db, "", 1);
+                // Fails with SQLSTATE 55P03 (lock not available) when the waiting insert holds the user's row.
+                assertEquals(1, RawSql.value(db.config(), Integer.class,
+                        "SELECT 1 FROM minoro_users WHERE id = $1 FOR NO KEY UPDATE NOWAIT", user.id()));
+                release.tryEmitEmpty();
+                holding.verify(TIMEOUT);
+                inserting.verify(TIMEOUT);
+            }
+            assertEquals(List.of("held"), minoro.roles().rolesOf(user.id()).map(dev.minoro.Role::name).collectList()
+                    .block(TIMEOUT));
+        } finally {
+            other.close().block(TIMEOUT);
+            minoro.close().block(TIMEOUT);
+        }
     }
 
     private static Mono<Long> update(io.r2dbc.spi.Connection c, String sql, UUID id) {
