@@ -70,6 +70,50 @@ final class PostgresRoleLockOrderIntegrationTests {
     }
 
     /**
+     * The same, wider: two members of the doomed role, whose memberships change while it is deleted, permissions
+     * granted to it and to another role, and one of the members deleted. Every call either succeeds or finds its
+     * user or role gone.
+     */
+    @Test
+    void concurrentChangesOfRolesMembersAndPermissionsNeverDeadlock(PostgresDatabase db) throws InterruptedException {
+        long before = settledDeadlocks(db);
+        long logMark = logMark(db);
+        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
+        try {
+            List<String> names = List.of("r0", "r1", "r2", "r3");
+            names.forEach(name -> minoro.roles().create(name, null).block(TIMEOUT));
+            for (int round = 0; round < 6; round++) {
+                List<UUID> members = List.of(
+                        minoro.users().create(NewUser.of("first" + round + "@example.com", null)).block(TIMEOUT).id(),
+                        minoro.users().create(NewUser.of("second" + round + "@example.com", null)).block(TIMEOUT).id());
+                String doomed = "doomed" + round;
+                minoro.roles().create(doomed, null).block(TIMEOUT);
+                members.forEach(member -> minoro.roles().assign(member, doomed).block(TIMEOUT));
+                Flux.range(0, 48)
+                        .flatMap(i -> {
+                            UUID member = members.get((i / 6) % 2);
+                            Mono<Void> call = switch (i % 6) {
+                                case 0 -> minoro.roles().setRoles(member, Set.of(names.get(i % 3), "r3", doomed));
+                                case 1 -> minoro.roles().assign(member, names.get(i % 4));
+                                case 2 -> minoro.roles().revoke(member, i % 12 == 2 ? doomed : names.get((i + 1) % 4));
+                                case 3 -> minoro.roles().grantPermission(i % 12 == 3 ? doomed : "r0", "posts:" + i);
+                                case 4 -> minoro.roles().assign(member, doomed);
+                                default -> i == 5 ? minoro.roles().delete(doomed).then()
+                                        : i == 29 ? minoro.users().delete(members.get(1)).then()
+                                        : minoro.roles().setRoles(member, Set.of());
+                            };
+                            return call.onErrorResume(dev.minoro.NotFoundException.class, e -> Mono.empty());
+                        }, 8)
+                        .then().block(TIMEOUT);
+            }
+        } finally {
+            minoro.close().block(TIMEOUT);
+        }
+        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
+                + deadlocksLogged(db, logMark));
+    }
+
+    /**
      * A role's delete locks every member's row before it deletes a membership, also a member that joined after the
      * delete's statement began. Staged with a transaction that holds what a membership change holds first (the
      * user's row) and then deletes the user's memberships, as {@code setRoles} does: a delete that reached the
