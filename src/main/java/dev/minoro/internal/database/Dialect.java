@@ -39,6 +39,22 @@ public interface Dialect {
     String rowLock(String table);
 
     /**
+     * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
+     * {@code FROM}) until the transaction ends, for a transaction that deletes them: no new row may refer to them
+     * meanwhile. PostgreSQL's {@code FOR UPDATE OF table}, which waits for every {@link #referenceLock} on the rows
+     * and which they wait for; empty on SQLite, as {@link #rowLock} is.
+     */
+    String deleteLock(String table);
+
+    /**
+     * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
+     * {@code FROM}) until the transaction ends, for a transaction that inserts rows that refer to them: none of them
+     * is deleted meanwhile. PostgreSQL's {@code FOR KEY SHARE OF table}, the lock its foreign-key checks take (taken
+     * here first, so that it comes before the transaction's other locks); empty on SQLite, as {@link #rowLock} is.
+     */
+    String referenceLock(String table);
+
+    /**
      * A cold {@code Publisher} that rolls back whatever transaction {@code connection} may have open, for a
      * transaction whose subscriber cancelled or failed: the driver's own idea of the transaction state may lag
      * behind the server's then (a {@code BEGIN} sent but its answer not read yet), so a database whose driver

@@ -70,6 +70,16 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String deleteLock(String table) {
+        return " FOR UPDATE OF " + table;
+    }
+
+    @Override
+    public String referenceLock(String table) {
+        return " FOR KEY SHARE OF " + table;
+    }
+
+    @Override
     public String migrationFolder() {
         return "postgres";
     }

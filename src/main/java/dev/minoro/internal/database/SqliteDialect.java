@@ -54,6 +54,16 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String deleteLock(String table) {
+        return "";
+    }
+
+    @Override
+    public String referenceLock(String table) {
+        return "";
+    }
+
+    @Override
     public String migrationFolder() {
         return "sqlite";
     }

@@ -52,6 +52,8 @@ final class Sql {
     final String roleById;
     final String allRoles;
     final String countRoles;
+    final String lockRole;
+    final String lockRoleMembers;
     final String deleteRole;
     final String renameRole;
     final String lockUserRow;
@@ -159,22 +161,36 @@ final class Sql {
         // The users who have the role named $1.
         String roleMembers = " FROM minoro_users u JOIN minoro_user_roles ur ON ur.user_id = u.id"
                 + " JOIN minoro_roles r ON r.id = ur.role_id WHERE r.name_norm = $1";
-        // The role's members are locked first, in id order, as every other change of memberships locks its user
-        // first: the cascade's stamp renewals then never wait for a lock that waits for them (a deadlock).
-        deleteRole = dialect.sql("WITH members AS (SELECT u.id" + roleMembers + " ORDER BY u.id"
-                + dialect.rowLock("u") + ")"
-                + " DELETE FROM minoro_roles WHERE name_norm = $1 AND (SELECT COUNT(*) FROM members) >= 0");
+        // The lock order of every change of roles and memberships (PostgreSQL breaks a cycle as a deadlock):
+        // 1. role rows: a role's delete takes its role's for delete (deleteLock), which keeps new memberships out;
+        //    a change that inserts memberships takes their roles' to refer to them (referenceLock, in name order),
+        //    the lock its foreign-key check would take only after the user's;
+        // 2. user rows, in id order (rowLock or lockUserRow);
+        // 3. membership rows. Their triggers renew the user's stamp, locking the user's row after the membership's:
+        //    so whatever deletes or inserts a membership holds its user's row already.
+        // A role's delete: the role's row; then its members', read by a statement of their own once no member can
+        // join (a statement sees only what committed before it began, so one statement would miss a member that
+        // joined while it waited for the role's row, and its cascade would lock that member last); then the delete.
+        lockRole = dialect.sql("SELECT id FROM minoro_roles WHERE name_norm = $1" + dialect.deleteLock("minoro_roles"));
+        lockRoleMembers = dialect.sql("SELECT u.id FROM minoro_users u JOIN minoro_user_roles ur ON ur.user_id = u.id"
+                + " WHERE ur.role_id = $1 ORDER BY u.id" + dialect.rowLock("u"));
+        deleteRole = dialect.sql("DELETE FROM minoro_roles WHERE id = $1");
         renameRole = dialect.sql("UPDATE minoro_roles SET name = $2, name_norm = $3 WHERE name_norm = $1"
                 + " RETURNING " + ROLE_COLUMNS.replace("r.", ""));
         // Changes nothing, but holds the user's row until the transaction ends (PostgreSQL's row lock, SQLite's
         // write lock), so that concurrent replacements of one user's roles run one after the other.
         lockUserRow = dialect.sql("UPDATE minoro_users SET version = version WHERE id = $1");
-        // assign and revoke lock the user's row before its membership, as setRoles does (lockUserRow): the
-        // membership triggers renew the user's stamp, and taking the two locks in the other order deadlocks.
-        String lockedUser = "WITH locked AS (SELECT id FROM minoro_users WHERE id = $1" + dialect.rowLock("minoro_users") + ") ";
-        assign = dialect.sql(lockedUser + "INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
-                + " SELECT locked.id, r.id, $3 FROM locked, minoro_roles r"
-                + " WHERE r.name_norm = $2"
+        // assign and revoke lock the user's row before its membership, as setRoles does (lockUserRow); assign
+        // takes the role's row before the user's: the EXISTS, which refers to nothing of its query, is a one-time
+        // filter, run before the first user's row is read and locked.
+        String lockedUser = "WITH locked AS (SELECT id FROM minoro_users WHERE id = $1"
+                + dialect.rowLock("minoro_users") + ") ";
+        assign = dialect.sql("WITH role AS (SELECT id FROM minoro_roles WHERE name_norm = $2"
+                + dialect.referenceLock("minoro_roles") + "),"
+                + " locked AS (SELECT id FROM minoro_users WHERE id = $1 AND EXISTS (SELECT 1 FROM role)"
+                + dialect.rowLock("minoro_users") + ")"
+                + " INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
+                + " SELECT locked.id, role.id, $3 FROM locked, role WHERE true"
                 + " ON CONFLICT (user_id, role_id) DO NOTHING");
         userAndRoleExist = dialect.sql("SELECT (SELECT COUNT(*) FROM minoro_users WHERE id = $1) AS user_count,"
                 + " (SELECT COUNT(*) FROM minoro_roles WHERE name_norm = $2) AS role_count");
@@ -291,9 +307,13 @@ final class Sql {
                 + " WHERE ur.user_id IN (" + placeholders(1, count) + ")");
     }
 
-    /** The normalised names, among {@code count} given as {@code $1 …}, that roles have. */
-    String roleNamesAmong(int count) {
-        return dialect.sql("SELECT name_norm FROM minoro_roles WHERE name_norm IN (" + placeholders(1, count) + ")");
+    /**
+     * The normalised names, among {@code count} given as {@code $1 …}, that roles have, their rows held in name order
+     * for memberships to refer to them (see the lock order in the constructor).
+     */
+    String lockRolesAmong(int count) {
+        return dialect.sql("SELECT name_norm FROM minoro_roles WHERE name_norm IN (" + placeholders(1, count) + ")"
+                + " ORDER BY name_norm" + dialect.referenceLock("minoro_roles"));
     }
 
     /** Deletes user {@code $1}'s memberships except those of the {@code count} roles named {@code $2 …}. */

@@ -100,8 +100,15 @@ final class SqlRoleRepository implements RoleRepository {
     public Mono<Boolean> delete(String name) {
         return lifecycle.mono(() -> {
             String nameNorm = Inputs.normalisedRoleName(name);
-            return Statements.retriedOnRollback(Statements.update(database, "deleting a role", sql.deleteRole, nameNorm))
-                    .map(deleted -> deleted > 0);
+            // In the order Sql states: the role, its members, then the delete and its cascade.
+            return Statements.retriedOnRollback(database.inTransaction("deleting a role",
+                    c -> Statements.query(c, sql.lockRole, row -> Rows.notNull(row.get("id", UUID.class), "id"),
+                                    nameNorm)
+                            .singleOrEmpty()
+                            .flatMap(id -> Statements.query(c, sql.lockRoleMembers, row -> Boolean.TRUE, id)
+                                    .then(Mono.defer(() -> Statements.update(c, sql.deleteRole, id))))
+                            .map(deleted -> deleted > 0)
+                            .defaultIfEmpty(false)));
         });
     }
 
@@ -135,10 +142,12 @@ final class SqlRoleRepository implements RoleRepository {
             }
             List<String> norms = List.copyOf(byNorm.keySet());
             Instant now = Instant.ofEpochMilli(clock.millis());
+            // In the lock order Sql states: the roles, the user, then the memberships.
             return Statements.retriedOnRollback(database.inTransaction("setting a user's roles",
-                    c -> Statements.update(c, sql.lockUserRow, userId)
-                    .flatMap(found -> found == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
-                            : missingRoles(c, norms))
+                    c -> missingRoles(c, norms)
+                    .flatMap(missing -> Statements.update(c, sql.lockUserRow, userId)
+                            .flatMap(found -> found == 0 ? Mono.error(SqlUserRepository.noSuchUser(userId))
+                                    : Mono.just(missing)))
                     .flatMap(missing -> !missing.isEmpty()
                             ? Mono.error(noSuchRole(byNorm.get(missing.get(0))))
                             : Statements.update(c, sql.deleteMembershipsExcept(norms.size()), with(userId, norms)))
@@ -148,12 +157,12 @@ final class SqlRoleRepository implements RoleRepository {
         });
     }
 
-    /** The normalised names among {@code norms} that no role has, in order. */
+    /** The normalised names among {@code norms} that no role has, in order; the roles that exist are held. */
     private Mono<List<String>> missingRoles(Connection c, List<String> norms) {
         if (norms.isEmpty()) {
             return Mono.just(List.of());
         }
-        return Statements.query(c, sql.roleNamesAmong(norms.size()),
+        return Statements.query(c, sql.lockRolesAmong(norms.size()),
                         row -> Rows.notNull(row.get("name_norm", String.class), "name_norm"), norms.toArray())
                 .collect(Collectors.toSet())
                 .map(found -> norms.stream().filter(n -> !found.contains(n)).toList());

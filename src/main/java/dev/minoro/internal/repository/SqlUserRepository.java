@@ -16,6 +16,7 @@ import dev.minoro.internal.password.PasswordHasher;
 import io.r2dbc.spi.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +102,10 @@ final class SqlUserRepository implements UserRepository {
                 .flatMapIterable(results -> results);
     }
 
+    /** Import rows by normalised email, the one order in which imports insert users. */
+    private static final Comparator<ImportRow> BY_EMAIL_NORM =
+            Comparator.comparing(ImportRow::emailNorm, Comparator.nullsFirst(Comparator.naturalOrder()));
+
     /** A user ready to insert (with its new id), or the result that says why it is not. */
     private record ImportRow(long position, String email, @Nullable UUID id, @Nullable String emailNorm,
             @Nullable String displayName, @Nullable String passwordHash, @Nullable ImportResult result) {
@@ -117,12 +122,17 @@ final class SqlUserRepository implements UserRepository {
                 null, null, new ImportResult(position, email, ImportResult.Status.INVALID, null, e.getMessage()))));
     }
 
-    /** The ids of the users the batch's statement inserted. */
+    /**
+     * The ids of the users the batch's statement inserted. The rows go in by normalised email (a stable sort: of two
+     * with one email, the earlier in the input is still the one created): the unique index makes an insert wait for
+     * another transaction's uncommitted row with its email, and imports that insert shared emails in one order never
+     * wait for one another in a cycle (a deadlock).
+     */
     private Mono<Set<UUID>> insert(Connection c, List<ImportRow> rows) {
         Instant now = now();
         Object[] args = new Object[rows.size() * Sql.IMPORT_ARGUMENTS];
         int a = 0;
-        for (ImportRow row : rows) {
+        for (ImportRow row : rows.stream().sorted(BY_EMAIL_NORM).toList()) {
             args[a++] = row.id();
             args[a++] = row.email();
             args[a++] = row.emailNorm();
