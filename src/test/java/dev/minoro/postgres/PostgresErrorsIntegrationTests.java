@@ -168,10 +168,15 @@ final class PostgresErrorsIntegrationTests {
                     + " already; lower DatabaseConfig.withPoolSize or use a connection pooler",
                     dialect.translate(new R2dbcNonTransientResourceException("sorry, too many clients already", "53300"),
                             "booting").getMessage());
-            assertEquals("migrating failed: a table lock was not granted within lock_timeout" + where
+            assertEquals("migrating failed: a lock was not granted in time (lock_timeout, or NOWAIT)" + where
                     + ": canceling statement due to lock timeout", dialect.translate(
                             new R2dbcTransientResourceException("canceling statement due to lock timeout", "55P03"),
                             "migrating").getMessage());
+            // a row lock too, not only a table's
+            assertEquals("assigning a role failed: a lock was not granted in time (lock_timeout, or NOWAIT)" + where
+                    + ": could not obtain lock on row in relation \"minoro_users\"", dialect.translate(
+                            new R2dbcTransientResourceException("could not obtain lock on row in relation"
+                                    + " \"minoro_users\"", "55P03"), "assigning a role").getMessage());
             assertTrue(dialect.translate(new R2dbcNonTransientResourceException(
                             "unsupported startup parameter: search_path", "08P01"), "booting").getMessage()
                     .contains("track_extra_parameters = search_path"));

@@ -149,7 +149,8 @@ final class PostgresErrorTranslator {
                 return failure(failed + "the server is starting up or shutting down" + where + ": "
                         + serverMessage, error);
             case LOCK_NOT_AVAILABLE:
-                return failure(failed + "a table lock was not granted within lock_timeout" + where
+                // lock_timeout (Minoro's migration sets one; a server or role may set one for all statements) or NOWAIT
+                return failure(failed + "a lock was not granted in time (lock_timeout, or NOWAIT)" + where
                         + ": " + serverMessage, error);
             case DUPLICATE_PREPARED_STATEMENT:
             case INVALID_SQL_STATEMENT_NAME:
