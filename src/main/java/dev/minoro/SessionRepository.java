@@ -111,7 +111,9 @@ public interface SessionRepository {
      * neither a table lock nor a large transaction builds up; applications schedule it (every few minutes is
      * plenty: expired sessions are never valid, purging only reclaims space). Sessions made invalid by a change of
      * their user's security stamp stay until they expire too. The expiry is judged at one moment, when the purge
-     * starts.
+     * starts. On PostgreSQL it passes over the sessions another transaction holds (another instance's purge running
+     * at the same time, a revocation, a user's delete) instead of waiting for them, and ends at the first batch that
+     * deletes fewer than 1000; so instances may all schedule it, and a session passed over is left to the next run.
      *
      * @return a cold {@code Mono} emitting the number of sessions deleted
      */

@@ -55,6 +55,15 @@ public interface Dialect {
     String referenceLock(String table);
 
     /**
+     * The clause that ends a {@code SELECT} to hold the rows it reads until the transaction ends, passing over the
+     * rows another transaction holds instead of waiting for them: for work that any transaction may do, such as
+     * deleting expired rows, so that two such transactions, or one and a transaction that deletes some of the same
+     * rows in another order, never wait for each other. PostgreSQL's {@code FOR UPDATE SKIP LOCKED}; empty on
+     * SQLite, as {@link #rowLock} is.
+     */
+    String skipLocked();
+
+    /**
      * A cold {@code Publisher} that rolls back whatever transaction {@code connection} may have open, for a
      * transaction whose subscriber cancelled or failed: the driver's own idea of the transaction state may lag
      * behind the server's then (a {@code BEGIN} sent but its answer not read yet), so a database whose driver

@@ -75,6 +75,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String skipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
     public String referenceLock(String table) {
         return " FOR KEY SHARE OF " + table;
     }

@@ -59,6 +59,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String skipLocked() {
+        return "";
+    }
+
+    @Override
     public String referenceLock(String table) {
         return "";
     }

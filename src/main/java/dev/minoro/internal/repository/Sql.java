@@ -235,8 +235,11 @@ final class Sql {
         deleteSessionsOfUser = dialect.sql("DELETE FROM minoro_sessions WHERE user_id = $1");
         // Through the primary key from a bounded subquery: PostgreSQL has no DELETE ... LIMIT, and SQLite has it
         // only when compiled with SQLITE_ENABLE_UPDATE_DELETE_LIMIT.
+        // Passes over the sessions another transaction holds (another instance's purge, a revocation of a user's
+        // sessions, a user's delete): those are on their way out already, and waiting for them could close a cycle
+        // with a transaction that deletes the same sessions in another order.
         purgeExpiredSessions = dialect.sql("DELETE FROM minoro_sessions WHERE id IN (SELECT id FROM minoro_sessions"
-                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + ")");
+                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + dialect.skipLocked() + ")");
 
         // One round trip reads a session, its attributes and what decides whether its user still allows it.
         String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
