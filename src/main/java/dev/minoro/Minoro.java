@@ -173,8 +173,8 @@ public interface Minoro extends Disposable {
      * the {@link LoginOutcome}; never the password.
      *
      * <p>A hot {@code Flux}: a subscriber receives the logins that end after it subscribed, and each subscriber
-     * receives them all, on a worker of Reactor's {@code boundedElastic} scheduler (never on the login's own
-     * thread), so it may block. Logins never wait for subscribers: each has a buffer of
+     * receives them all, on a daemon thread of its own named {@code minoro-events-N} (never on the login's own
+     * thread, nor on another subscriber's), so it may block. Logins never wait for subscribers: each has a buffer of
      * {@link MinoroConfig#loginEventBufferSize()} events, and when it is full a newer event is dropped for that
      * subscriber and counted in {@link #droppedLoginEvents()}; with no subscriber, events are not kept. It completes
      * when the instance is closed; it never fails.

@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** A running Minoro: one database, one hashing scheduler, the repositories over them. */
 final class DefaultMinoro implements Minoro {
@@ -43,7 +42,7 @@ final class DefaultMinoro implements Minoro {
         this.lifecycle = new Lifecycle();
         this.clock = config.clock();
         this.repositories = Repositories.create(database, config, hasher, lifecycle);
-        this.loginEvents = new LoginEvents(clock, config.loginEventBufferSize(), Schedulers.boundedElastic());
+        this.loginEvents = new LoginEvents(clock, config.loginEventBufferSize(), LoginEvents.delivery());
         this.authenticator = new Authenticator(repositories.logins(), hasher, config, instrumentation, loginEvents);
         // Removed before close() completes: whoever sees it complete sees no gauge of this instance.
         Runnable stopReporting = instrumentation.instance(hasher, database, loginEvents);

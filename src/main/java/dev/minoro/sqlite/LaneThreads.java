@@ -1,8 +1,7 @@
 package dev.minoro.sqlite;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.minoro.sqlite.internal.SharedThreads;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The threads the lanes of every factory in this class loader run on, unless the factory was given a scheduler:
@@ -38,14 +37,6 @@ final class LaneThreads {
 
     /** The lazy holder: its class is initialised, and the scheduler made, at the first lane that needs it. */
     private static final class Holder {
-        static final AtomicInteger NUMBERS = new AtomicInteger();
-
-        static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Integer.MAX_VALUE, Integer.MAX_VALUE,
-                task -> {
-                    Thread thread = new Thread(task, NAME + "-" + NUMBERS.incrementAndGet());
-                    // an idle thread must not keep the JVM alive
-                    thread.setDaemon(true);
-                    return thread;
-                }, KEEP_ALIVE_SECONDS);
+        static final Scheduler SCHEDULER = SharedThreads.daemonBoundedElastic(NAME, KEEP_ALIVE_SECONDS);
     }
 }

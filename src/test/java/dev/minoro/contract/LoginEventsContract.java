@@ -72,7 +72,7 @@ public interface LoginEventsContract extends MinoroFixture {
         assertEquals(clock().instant(), event.time());
         assertFalse(event.toString().contains(TestConfigs.PASSWORD), event.toString());
         assertFalse(event.toString().contains("wrong password"), event.toString());
-        assertTrue(Thread.currentThread().getName().startsWith("boundedElastic"), Thread.currentThread().getName());
+        assertTrue(Thread.currentThread().getName().startsWith("minoro-events-"), Thread.currentThread().getName());
     }
 
     /** Events before a subscription are not kept; the stream completes when the instance closes. */

@@ -45,7 +45,7 @@ final class SqliteLifecycleIntegrationTests {
             laneThreads.add(Thread.currentThread().getName());
             return row.get(0);
         })).blockLast(SqliteTesting.TIMEOUT);
-        assertTrue(laneThreads.size() >= 2 && laneThreads.stream().allMatch(MinoroThreads::isLaneThread),
+        assertTrue(laneThreads.size() >= 2 && laneThreads.stream().allMatch(MinoroThreads::isSharedThread),
                 "lanes run on the driver's lane threads: " + laneThreads);
         Connection kept = factory.create().block(SqliteTesting.TIMEOUT);
 

@@ -12,12 +12,13 @@ import java.util.stream.Collectors;
 
 /**
  * The threads Minoro starts, as the lifecycle tests see them: an instance's own (password hashing, named
- * {@code minoro-password-N}), which end when it closes, and the SQLite driver's lane threads ({@code minoro-sqlite-N}),
- * which every factory in the JVM shares and which wait, idle, for the next lane once theirs has closed.
+ * {@code minoro-password-N}), which end when it closes, and the shared ones, the SQLite driver's lane threads
+ * ({@code minoro-sqlite-N}) and the login events' delivery threads ({@code minoro-events-N}), which every factory and
+ * instance in the JVM shares and which wait, idle, for the next lane or subscriber once theirs has gone.
  */
 public final class MinoroThreads {
 
-    private static final Pattern LANE_THREAD = Pattern.compile("minoro-sqlite-\\d+");
+    private static final Pattern SHARED_THREAD = Pattern.compile("minoro-(sqlite|events)-\\d+");
 
     private MinoroThreads() {
     }
@@ -38,13 +39,13 @@ public final class MinoroThreads {
      */
     public static Set<String> toRelease(Set<String> before) {
         Set<String> threads = alive();
-        threads.removeIf(name -> before.contains(name) && !isLaneThread(name));
+        threads.removeIf(name -> before.contains(name) && !isSharedThread(name));
         return threads;
     }
 
     /** Whether {@code name} is the name of one of the SQLite driver's shared lane threads. */
-    public static boolean isLaneThread(String name) {
-        return LANE_THREAD.matcher(name).matches();
+    public static boolean isSharedThread(String name) {
+        return SHARED_THREAD.matcher(name).matches();
     }
 
     /**
@@ -61,7 +62,7 @@ public final class MinoroThreads {
                 if (!thread.isAlive() || !started.contains(thread.getName())) {
                     continue;
                 }
-                if (!isLaneThread(thread.getName())) {
+                if (!isSharedThread(thread.getName())) {
                     held.put(thread.getName(), "alive");
                 } else if (!thread.isDaemon()) {
                     held.put(thread.getName(), "not a daemon");

@@ -3,6 +3,7 @@ package dev.minoro.internal.auth;
 import dev.minoro.LoginEvent;
 import dev.minoro.LoginOutcome;
 import dev.minoro.internal.metrics.LoginAttempt;
+import dev.minoro.sqlite.internal.SharedThreads;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +20,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Publishing only hands the event to each subscriber's own buffer of {@code bufferSize} events (a lock held
  * for that hand-over alone, since a Reactor sink takes one emitter at a time); each subscriber receives from its
- * buffer on a worker of {@code delivery}, so a slow or stalled subscriber holds its worker, never a login. When a
+ * buffer on a worker of {@code delivery}, so a slow or stalled subscriber holds its worker, never a login (nor
+ * another subscriber: {@link #delivery()} gives each worker a thread of its own). When a
  * subscriber's buffer is full the newest event is dropped for that subscriber and counted in {@link #dropped()}.
  * With no subscriber, nothing is kept and nothing counted.
  */
@@ -30,6 +32,22 @@ public final class LoginEvents {
     private final AtomicLong dropped = new AtomicLong();
     private final Clock clock;
     private final Flux<LoginEvent> events;
+
+    /**
+     * The scheduler events are delivered on unless another is given: daemon threads named {@code minoro-events-N},
+     * shared by every instance in the class loader and made at the first call, a thread per subscriber while it is
+     * subscribed. Not Reactor's shared {@code boundedElastic()}: at its cap (ten threads per core) it puts a new
+     * worker on a thread that another already uses, where a stalled subscriber would hold the other's events
+     * back until its buffer overflowed.
+     */
+    public static Scheduler delivery() {
+        return Delivery.SCHEDULER;
+    }
+
+    /** The lazy holder of {@link #delivery()}. */
+    private static final class Delivery {
+        static final Scheduler SCHEDULER = SharedThreads.daemonBoundedElastic("minoro-events", 60);
+    }
 
     public LoginEvents(Clock clock, int bufferSize, Scheduler delivery) {
         this.clock = clock;
