@@ -39,10 +39,7 @@ final class PostgresRoleLockOrderIntegrationTests {
 
     @Test
     void concurrentRoleChangesOfOneUserNeverDeadlock(PostgresDatabase db) throws InterruptedException {
-        long before = settledDeadlocks(db);
-        long logMark = logMark(db);
-        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
-        try {
+        assertNoDeadlocks(db, minoro -> {
             List<String> names = List.of("r0", "r1", "r2", "r3");
             names.forEach(name -> minoro.roles().create(name, null).block(TIMEOUT));
             for (int round = 0; round < 6; round++) {
@@ -62,11 +59,7 @@ final class PostgresRoleLockOrderIntegrationTests {
                         }, 8)
                         .then().block(TIMEOUT);
             }
-        } finally {
-            minoro.close().block(TIMEOUT);
-        }
-        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
-                + deadlocksLogged(db, logMark));
+        });
     }
 
     /**
@@ -76,10 +69,7 @@ final class PostgresRoleLockOrderIntegrationTests {
      */
     @Test
     void concurrentChangesOfRolesMembersAndPermissionsNeverDeadlock(PostgresDatabase db) throws InterruptedException {
-        long before = settledDeadlocks(db);
-        long logMark = logMark(db);
-        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
-        try {
+        assertNoDeadlocks(db, minoro -> {
             List<String> names = List.of("r0", "r1", "r2", "r3");
             names.forEach(name -> minoro.roles().create(name, null).block(TIMEOUT));
             for (int round = 0; round < 6; round++) {
@@ -106,11 +96,7 @@ final class PostgresRoleLockOrderIntegrationTests {
                         }, 8)
                         .then().block(TIMEOUT);
             }
-        } finally {
-            minoro.close().block(TIMEOUT);
-        }
-        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
-                + deadlocksLogged(db, logMark));
+        });
     }
 
     /**
@@ -216,6 +202,21 @@ final class PostgresRoleLockOrderIntegrationTests {
             other.close().block(TIMEOUT);
             minoro.close().block(TIMEOUT);
         }
+    }
+
+    /** Runs {@code work} on a new instance, then checks that PostgreSQL counted no deadlock meanwhile. */
+    private static void assertNoDeadlocks(PostgresDatabase db, java.util.function.Consumer<Minoro> work)
+            throws InterruptedException {
+        long before = settledDeadlocks(db);
+        long logMark = logMark(db);
+        Minoro minoro = Minoro.create(TestConfigs.fast(db.config(), MutableClock.atFixedStart())).block(TIMEOUT);
+        try {
+            work.accept(minoro);
+        } finally {
+            minoro.close().block(TIMEOUT);
+        }
+        assertEquals(before, settledDeadlocks(db), () -> "deadlocks PostgreSQL detected (and the retries hid)"
+                + deadlocksLogged(db, logMark));
     }
 
     private static Mono<Long> update(io.r2dbc.spi.Connection c, String sql, UUID id) {
