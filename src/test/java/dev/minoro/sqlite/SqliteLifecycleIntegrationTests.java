@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -39,10 +41,14 @@ final class SqliteLifecycleIntegrationTests {
         SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("close.db"),
                 b -> b.readerLanes(2));
         update(factory, "CREATE TABLE t (v); INSERT INTO t VALUES (1)").block(SqliteTesting.TIMEOUT);
-        // reads at once open more lanes than one, and each lane maps its rows on its thread
+        // reads at once open more lanes than one, and each lane maps its rows on its thread: each of two reads holds
+        // its lane until the other one runs, which one lane alone could not do
         Set<String> laneThreads = ConcurrentHashMap.newKeySet();
-        Flux.range(0, 8).flatMap(i -> factory.query("SELECT v FROM t", row -> {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Flux.range(0, 2).flatMap(i -> factory.query("SELECT v FROM t", row -> {
             laneThreads.add(Thread.currentThread().getName());
+            bothRunning.countDown();
+            awaitOrFail(bothRunning, "two reads at once ran one after the other on " + laneThreads);
             return row.get(0);
         })).blockLast(SqliteTesting.TIMEOUT);
         assertTrue(laneThreads.size() >= 2 && laneThreads.stream().allMatch(MinoroThreads::isSharedThread),
@@ -125,6 +131,17 @@ final class SqliteLifecycleIntegrationTests {
     }
 
     /** A statement that runs for minutes unless interrupted. */
+    private static void awaitOrFail(CountDownLatch latch, String failure) {
+        try {
+            if (!latch.await(SqliteTesting.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(failure, e);
+        }
+    }
+
     private static Flux<Object> endless(Connection connection) {
         return Flux.from(connection.createStatement(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").execute())

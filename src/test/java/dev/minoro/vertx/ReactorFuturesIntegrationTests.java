@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * {@link ReactorFutures} with a real Vert.x and a real Minoro on a SQLite file, under the test suite's BlockHound
@@ -197,8 +198,11 @@ final class ReactorFuturesIntegrationTests {
         Promise<Throwable> caught = Promise.promise();
         vertx.getOrCreateContext().runOnContext(v -> {
             try {
-                // A login hashes on Minoro's threads: block() is sure to wait, on the event loop.
-                minoro.authenticate("amy@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
+                // The login waits for a gate nobody opens, so block() is sure to wait, on the event loop. (A login
+                // alone can finish before block() begins to wait: the suite's password hashing is cheap.)
+                minoro.authenticate("amy@example.com", TestConfigs.PASSWORD)
+                        .delaySubscription(Sinks.empty().asMono())
+                        .block(TIMEOUT);
                 caught.complete(null);
             } catch (Throwable e) {
                 caught.complete(e);
