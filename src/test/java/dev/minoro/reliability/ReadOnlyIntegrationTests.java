@@ -119,13 +119,17 @@ final class ReadOnlyIntegrationTests {
 
     private static List<String> run(Path database) throws Exception {
         Path output = Files.createTempFile("minoro-read-only-", ".out");
-        JavaProcess child = JavaProcess.builder(ReadOnlyDatabaseProcess.class.getName())
-                .unprivileged()
-                .arguments(database.toString())
-                .start(output);
-        assertEquals(0, child.waitFor(120), child::output);
-        return child.output().lines()
-                .filter(line -> line.equals("done") || line.matches("^(boot|read|login|write|close): .*"))
-                .toList();
+        try {
+            JavaProcess child = JavaProcess.builder(ReadOnlyDatabaseProcess.class.getName())
+                    .unprivileged()
+                    .arguments(database.toString())
+                    .start(output);
+            assertEquals(0, child.waitFor(120), child::output);
+            return child.output().lines()
+                    .filter(line -> line.equals("done") || line.matches("^(boot|read|login|write|close): .*"))
+                    .toList();
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 }
