@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -68,15 +68,17 @@ final class LibsqlCancellationIntegrationTests {
         DatabaseConfig direct = DatabaseConfig.sqlite(database.url());
         RawSql.execute(direct, "CREATE TABLE other (id INTEGER PRIMARY KEY)");
         try (HranaRequestCounter proxy = HranaRequestCounter.in(database.url())) {
-            AtomicReference<Disposable> migration = new AtomicReference<>();
+            // a swap, not a reference set after subscribe(): the request can reach the proxy before subscribe()
+            // returns, and a swap disposed by then disposes the subscription as soon as it is given one
+            Disposable.Swap migration = Disposables.swap();
             CountDownLatch cancelled = new CountDownLatch(1);
             proxy.beforeForwarding(number -> {
                 if (number == request) {
-                    migration.get().dispose();
+                    migration.dispose();
                     cancelled.countDown();
                 }
             });
-            migration.set(Minoro.migrateDatabase(DatabaseConfig.sqlite(proxy.url())).subscribe(report -> { },
+            migration.update(Minoro.migrateDatabase(DatabaseConfig.sqlite(proxy.url())).subscribe(report -> { },
                     error -> { }));
             assertTrue(cancelled.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the migration reached no request " + request);
             assertTrue(proxy.awaitStreamsClosed(WELL_BEFORE_THE_SERVER), proxy::streams);
@@ -106,15 +108,15 @@ final class LibsqlCancellationIntegrationTests {
             LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder()
                     .url(proxy.url()).build());
             try {
-                AtomicReference<Disposable> transaction = new AtomicReference<>();
+                Disposable.Swap transaction = Disposables.swap();
                 CountDownLatch cancelled = new CountDownLatch(1);
                 proxy.beforeForwarding(number -> {
                     if (number == request) {
-                        transaction.get().dispose();
+                        transaction.dispose();
                         cancelled.countDown();
                     }
                 });
-                transaction.set(Mono.usingWhen(factory.create(),
+                transaction.update(Mono.usingWhen(factory.create(),
                         c -> Mono.from(c.beginTransaction())
                                 .thenMany(c.createStatement("INSERT INTO t VALUES ('first')").execute())
                                 .concatMap(Result::getRowsUpdated)
