@@ -36,7 +36,8 @@ public final class Lifecycle {
      * (a duplicate, a wrong password, a missing user, ...) pass unchanged.
      */
     public <T> Mono<T> mono(Supplier<? extends Mono<T>> operation) {
-        // fromDirect, not from: the source is a Mono, and from would cancel it at its value (before it completes).
+        // fromDirect, not from: the source is a Mono already; from would add a cancel at its value, in place of the
+        // Mono's own completion.
         return Mono.fromDirect(flux(() -> Flux.from(operation.get())));
     }
 
