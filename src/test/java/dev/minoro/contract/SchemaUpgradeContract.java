@@ -2,6 +2,7 @@ package dev.minoro.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.DatabaseConfig;
@@ -84,6 +85,54 @@ public interface SchemaUpgradeContract extends MigrationFixture {
             assertNotEquals(old.securityStamp(), assigned.securityStamp(),
                     "a role change by old code renews the stamp too");
             assertEquals(List.of(assigned), m.roles().membersOf("legacy", null, 10).block(TIMEOUT).items());
+            return null;
+        });
+    }
+
+    /**
+     * What schema-1 code changes during a rolling deploy ends sessions as the same change by this code does: its
+     * password change, email change and disable each renew the user's stamp, and a password it set counts from
+     * then; its profile update that keeps the email, and its enable, end nothing.
+     */
+    @Test
+    default void schemaOneCodesPasswordEmailAndDisableChangesEndTheSessions() {
+        DatabaseConfig database = freshDatabase();
+        Minoro.migrateDatabase(database).block(TIMEOUT);
+        Instant later = Instant.ofEpochMilli(1_900_000_000_000L);
+        withMinoro(database, m -> {
+            User password = m.users().create(NewUser.of("password@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            User email = m.users().create(NewUser.of("email@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            User disabled = m.users().create(NewUser.of("disabled@example.com", TestConfigs.PASSWORD))
+                    .block(TIMEOUT);
+            User renamed = m.users().create(NewUser.of("renamed@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
+            String[] tokens = new String[4];
+            List<User> users = List.of(password, email, disabled, renamed);
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = m.sessions().create(users.get(i).id(), SessionOptions.defaults()).block(TIMEOUT).token();
+            }
+
+            RawSql.execute(database, SchemaOneCode.SET_PASSWORD, password.id(), passwordHash(), later);
+            RawSql.execute(database, SchemaOneCode.UPDATE_PROFILE, email.id(), email.version(), "New@Example.com",
+                    "new@example.com", "Email", later);
+            RawSql.execute(database, SchemaOneCode.SET_DISABLED, disabled.id(), true, later);
+            RawSql.execute(database, SchemaOneCode.SET_DISABLED, disabled.id(), false, later.plusSeconds(1));
+            RawSql.execute(database, SchemaOneCode.UPDATE_PROFILE, renamed.id(), renamed.version(),
+                    "renamed@example.com", "renamed@example.com", "Renamed", later);
+
+            for (int i = 0; i < 3; i++) {
+                assertNull(m.sessions().validate(tokens[i]).block(TIMEOUT),
+                        "old code's change of " + users.get(i).email() + " ends its session");
+                assertNotEquals(users.get(i).securityStamp(), m.users().findById(users.get(i).id()).block(TIMEOUT)
+                        .securityStamp());
+            }
+            assertEquals(later, m.users().findById(password.id()).block(TIMEOUT).passwordChangedAt(),
+                    "a password old code set counts from then");
+            assertEquals(email.passwordChangedAt(), m.users().findById(email.id()).block(TIMEOUT)
+                    .passwordChangedAt(), "an email change leaves the password's age alone");
+            assertEquals(renamed.id(), m.sessions().validate(tokens[3]).block(TIMEOUT).user().id(),
+                    "a new display name ends nothing");
+            assertEquals(renamed.securityStamp(), m.users().findById(renamed.id()).block(TIMEOUT).securityStamp());
+            m.authenticate("password@example.com", TestConfigs.PASSWORD).block(TIMEOUT);
             return null;
         });
     }

@@ -152,7 +152,8 @@ final class PostgresMigrationIntegrationTests implements MigrationContract {
         assertEquals(List.of("auth.minoro_migrations", "auth.minoro_role_permissions", "auth.minoro_roles",
                 "auth.minoro_session_attributes", "auth.minoro_sessions", "auth.minoro_user_roles", "auth.minoro_users"), db.queryStrings("SELECT schemaname || '.' || tablename"
                 + " FROM pg_tables WHERE tablename LIKE 'minoro%' ORDER BY 1"));
-        assertEquals(List.of("auth.minoro_renew_security_stamp", "auth.minoro_users_fill_schema_two"),
+        assertEquals(List.of("auth.minoro_renew_security_stamp", "auth.minoro_users_fill_schema_two",
+                        "auth.minoro_users_renew_stamp_for_older_code"),
                 db.queryStrings("SELECT n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n"
                         + " ON n.oid = p.pronamespace WHERE p.proname LIKE 'minoro%' ORDER BY 1"));
         assertTrue(tableExists(database, "minoro_users"), "unqualified names resolve to the schema");

@@ -36,16 +36,9 @@ public final class Lifecycle {
      * (a duplicate, a wrong password, a missing user, ...) pass unchanged.
      */
     public <T> Mono<T> mono(Supplier<? extends Mono<T>> operation) {
-        return Mono.defer(() -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            return Mono.defer(() -> {
-                        checkOpen();
-                        return operation.get();
-                    })
-                    .onErrorMap(this::cutShortByClosing, MinoroClosedException::new)
-                    .onErrorResume(e -> cancelled.get(), e -> Mono.empty())
-                    .doOnCancel(() -> cancelled.set(true));
-        });
+        // fromDirect, not from: the source is a Mono already; from would add a cancel at its value, in place of the
+        // Mono's own completion.
+        return Mono.fromDirect(flux(() -> Flux.from(operation.get())));
     }
 
     /** {@link #mono} for operations that emit many values. */

@@ -72,18 +72,14 @@ final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Role> findByName(String name) {
-        return lifecycle.mono(() -> {
-            String nameNorm = Inputs.normalisedRoleName(name);
-            return Statements.first(database, "finding a role", sql.roleByName, Rows::role, nameNorm);
-        });
+        return lifecycle.mono(() -> Statements.first(database, "finding a role", sql.roleByName, Rows::role,
+                Inputs.normalisedRoleName(name)));
     }
 
     @Override
     public Mono<Role> findById(UUID id) {
-        return lifecycle.mono(() -> {
-            Inputs.id(id, "id");
-            return Statements.first(database, "finding a role by id", sql.roleById, Rows::role, id);
-        });
+        return lifecycle.mono(() -> Statements.first(database, "finding a role by id", sql.roleById, Rows::role,
+                Inputs.id(id, "id")));
     }
 
     @Override
@@ -223,28 +219,20 @@ final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> revoke(UUID userId, String roleName) {
-        return lifecycle.mono(() -> {
-            Inputs.id(userId, "userId");
-            String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.retriedOnRollback(Statements.update(database, "revoking a role", sql.revoke, userId,
-                    nameNorm)).then();
-        });
+        return lifecycle.mono(() -> Statements.retriedOnRollback(Statements.update(database, "revoking a role",
+                sql.revoke, Inputs.id(userId, "userId"), Inputs.normalisedRoleName(roleName))).then());
     }
 
     @Override
     public Flux<Role> rolesOf(UUID userId) {
-        return lifecycle.flux(() -> {
-            Inputs.id(userId, "userId");
-            return Statements.all(database, "listing a user's roles", sql.rolesOf, Rows::role, userId);
-        });
+        return lifecycle.flux(() -> Statements.all(database, "listing a user's roles", sql.rolesOf, Rows::role,
+                Inputs.id(userId, "userId")));
     }
 
     @Override
     public Flux<User> membersOf(String roleName) {
-        return lifecycle.flux(() -> {
-            String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.streamed(database, "listing a role's members", sql.membersOf, Rows::user, nameNorm);
-        });
+        return lifecycle.flux(() -> Statements.streamed(database, "listing a role's members", sql.membersOf,
+                Rows::user, Inputs.normalisedRoleName(roleName)));
     }
 
     @Override
@@ -259,11 +247,8 @@ final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Boolean> hasRole(UUID userId, String roleName) {
-        return lifecycle.mono(() -> {
-            Inputs.id(userId, "userId");
-            String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.exists(database, "checking a user's role", sql.hasRole, userId, nameNorm);
-        });
+        return lifecycle.mono(() -> Statements.exists(database, "checking a user's role", sql.hasRole,
+                Inputs.id(userId, "userId"), Inputs.normalisedRoleName(roleName)));
     }
 
     @Override
@@ -289,30 +274,20 @@ final class SqlRoleRepository implements RoleRepository {
 
     @Override
     public Mono<Void> revokePermission(String roleName, String permission) {
-        return lifecycle.mono(() -> {
-            String nameNorm = Inputs.normalisedRoleName(roleName);
-            String checkedPermission = Inputs.permission(permission);
-            return Statements.update(database, "revoking a permission", sql.revokePermission, nameNorm,
-                    checkedPermission).then();
-        });
+        return lifecycle.mono(() -> Statements.update(database, "revoking a permission", sql.revokePermission,
+                Inputs.normalisedRoleName(roleName), Inputs.permission(permission)).then());
     }
 
     @Override
     public Flux<String> permissionsOfRole(String roleName) {
-        return lifecycle.flux(() -> {
-            String nameNorm = Inputs.normalisedRoleName(roleName);
-            return Statements.all(database, "listing a role's permissions", sql.permissionsOfRole, Rows::permission,
-                    nameNorm);
-        });
+        return lifecycle.flux(() -> Statements.all(database, "listing a role's permissions", sql.permissionsOfRole,
+                Rows::permission, Inputs.normalisedRoleName(roleName)));
     }
 
     @Override
     public Flux<String> permissionsOf(UUID userId) {
-        return lifecycle.flux(() -> {
-            Inputs.id(userId, "userId");
-            return Statements.all(database, "listing a user's permissions", sql.permissionsOf, Rows::permission,
-                    userId);
-        });
+        return lifecycle.flux(() -> Statements.all(database, "listing a user's permissions", sql.permissionsOf,
+                Rows::permission, Inputs.id(userId, "userId")));
     }
 
     @Override

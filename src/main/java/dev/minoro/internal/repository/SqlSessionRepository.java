@@ -149,20 +149,15 @@ final class SqlSessionRepository implements SessionRepository {
 
     @Override
     public Mono<Boolean> revoke(UUID userId, UUID sessionId) {
-        return lifecycle.mono(() -> {
-            Inputs.id(userId, "userId");
-            Inputs.id(sessionId, "sessionId");
-            return Statements.update(database, "revoking a session", sql.deleteSessionOfUser, userId, sessionId)
-                    .map(deleted -> deleted > 0);
-        });
+        return lifecycle.mono(() -> Statements.update(database, "revoking a session", sql.deleteSessionOfUser,
+                        Inputs.id(userId, "userId"), Inputs.id(sessionId, "sessionId"))
+                .map(deleted -> deleted > 0));
     }
 
     @Override
     public Mono<Long> revokeAll(UUID userId) {
-        return lifecycle.mono(() -> {
-            Inputs.id(userId, "userId");
-            return Statements.update(database, "revoking a user's sessions", sql.deleteSessionsOfUser, userId);
-        });
+        return lifecycle.mono(() -> Statements.update(database, "revoking a user's sessions",
+                sql.deleteSessionsOfUser, Inputs.id(userId, "userId")));
     }
 
     @Override

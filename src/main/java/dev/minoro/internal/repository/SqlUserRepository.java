@@ -149,18 +149,14 @@ final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<User> findById(UUID id) {
-        return lifecycle.mono(() -> {
-            Inputs.id(id, "id");
-            return Statements.first(database, "finding a user by id", sql.userById, Rows::user, id);
-        });
+        return lifecycle.mono(() -> Statements.first(database, "finding a user by id", sql.userById, Rows::user,
+                Inputs.id(id, "id")));
     }
 
     @Override
     public Mono<User> findByEmail(String email) {
-        return lifecycle.mono(() -> {
-            String emailNorm = Inputs.normalisedEmail(email);
-            return Statements.first(database, "finding a user by email", sql.userByEmail, Rows::user, emailNorm);
-        });
+        return lifecycle.mono(() -> Statements.first(database, "finding a user by email", sql.userByEmail,
+                Rows::user, Inputs.normalisedEmail(email)));
     }
 
     @Override
@@ -178,9 +174,7 @@ final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Page<User>> search(UserQuery query) {
-        return lifecycle.mono(() -> {
-            return page(searchOf(query, true), query.pageSize(), "searching users");
-        });
+        return lifecycle.mono(() -> page(searchOf(query, true), query.pageSize(), "searching users"));
     }
 
     /** {@code query} as SQL, after checking it; with its cursor when {@code paged}. */
@@ -299,20 +293,14 @@ final class SqlUserRepository implements UserRepository {
 
     @Override
     public Mono<Void> unlock(UUID id) {
-        return lifecycle.mono(() -> {
-            Inputs.id(id, "id");
-            return Statements.update(database, "unlocking a user", sql.unlock, id)
-                    .flatMap(changed -> changedOrNoSuchUser(changed, id));
-        });
+        return lifecycle.mono(() -> Statements.update(database, "unlocking a user", sql.unlock, Inputs.id(id, "id"))
+                .flatMap(changed -> changedOrNoSuchUser(changed, id)));
     }
 
     @Override
     public Mono<Boolean> delete(UUID id) {
-        return lifecycle.mono(() -> {
-            Inputs.id(id, "id");
-            return Statements.update(database, "deleting a user", sql.deleteUser, id)
-                    .map(deleted -> deleted > 0);
-        });
+        return lifecycle.mono(() -> Statements.update(database, "deleting a user", sql.deleteUser, Inputs.id(id, "id"))
+                .map(deleted -> deleted > 0));
     }
 
     /**

@@ -34,6 +34,14 @@ public final class SchemaOneCode {
     public static final String SET_PASSWORD = "UPDATE minoro_users SET password_hash = $2, failed_attempts = 0,"
             + " locked_until = NULL, updated_at = $3, version = version + 1 WHERE id = $1";
 
+    /** Schema 1's profile update (its RETURNING left out): a new email when {@code $4} differs. */
+    public static final String UPDATE_PROFILE = "UPDATE minoro_users SET email = $3, email_norm = $4,"
+            + " display_name = $5, updated_at = $6, version = version + 1 WHERE id = $1 AND version = $2";
+
+    /** Schema 1's disable and enable (its RETURNING left out). */
+    public static final String SET_DISABLED = "UPDATE minoro_users SET disabled = $2, updated_at = $3,"
+            + " version = version + 1 WHERE id = $1";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private SchemaOneCode() {
