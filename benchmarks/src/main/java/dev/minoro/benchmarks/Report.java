@@ -102,7 +102,7 @@ public final class Report {
                             true);
                 }
             }
-            for (String fewest : new String[] {"1", BootBenchmark.FEWEST}) {
+            for (String fewest : BootBenchmark.FEWEST_EVER) {
                 Optional<Score> few = jmh.score("BootBenchmark.minoro", "avgt", "db", db, "migrations", fewest);
                 Optional<Score> fifty = jmh.score("BootBenchmark.minoro", "avgt", "db", db, "migrations", "50");
                 if (few.isPresent() && fifty.isPresent()) {
