@@ -130,7 +130,7 @@ final class SqliteLifecycleIntegrationTests {
         }
     }
 
-    /** A statement that runs for minutes unless interrupted. */
+    /** Waits for {@code latch}, failing with {@code failure} when it does not open within the test's timeout. */
     private static void awaitOrFail(CountDownLatch latch, String failure) {
         try {
             if (!latch.await(SqliteTesting.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -142,6 +142,7 @@ final class SqliteLifecycleIntegrationTests {
         }
     }
 
+    /** A statement that runs for minutes unless interrupted. */
     private static Flux<Object> endless(Connection connection) {
         return Flux.from(connection.createStatement(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").execute())
