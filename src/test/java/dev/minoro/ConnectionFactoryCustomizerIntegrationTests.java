@@ -81,7 +81,8 @@ final class ConnectionFactoryCustomizerIntegrationTests {
                 .expectErrorSatisfies(e -> assertSame(thrown, e))
                 .verify(TIMEOUT);
         // Nothing was left open: the file is free for a normal boot.
-        Mono.usingWhen(Minoro.create(TestConfigs.fast(database, Clock.systemUTC())), m -> m.users().count(), Minoro::close)
+        Mono.usingWhen(Minoro.create(TestConfigs.fast(database, Clock.systemUTC())), m -> m.users().count(),
+                        Minoro::close)
                 .as(StepVerifier::create).expectNext(0L).verifyComplete();
     }
 

@@ -109,7 +109,8 @@ final class SqliteFatalErrorIntegrationTests {
             Error error = fatal.get();
             Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement("SELECT name FROM item ORDER BY id")
                             .fetchSize(2).execute()).concatMap(r -> r.map(throwingAt(at, error))), Connection::close)
-                    .as(StepVerifier::create).thenConsumeWhile(row -> true).expectErrorSatisfies(e -> assertSame(error, e))
+                    .as(StepVerifier::create).thenConsumeWhile(row -> true)
+                    .expectErrorSatisfies(e -> assertSame(error, e))
                     .verify(SqliteTesting.TIMEOUT);
             nothingLeasedAndTheLanesServe();
         }
@@ -163,7 +164,8 @@ final class SqliteFatalErrorIntegrationTests {
             Flux.from(insert.execute()).concatMap(Result::getRowsUpdated).blockLast(SqliteTesting.TIMEOUT);
             Flux.from(connection.createStatement("SELECT name FROM item ORDER BY id").fetchSize(2).execute())
                     .concatMap(r -> r.map(throwingAt(4, error)))
-                    .as(StepVerifier::create).thenConsumeWhile(row -> true).expectErrorSatisfies(e -> assertSame(error, e))
+                    .as(StepVerifier::create).thenConsumeWhile(row -> true)
+                    .expectErrorSatisfies(e -> assertSame(error, e))
                     .verify(SqliteTesting.TIMEOUT);
             Mono.from(connection.rollbackTransaction()).as(StepVerifier::create).verifyComplete();
         } finally {

@@ -53,7 +53,8 @@ public final class Database {
     public static Mono<Database> open(DatabaseConfig config, Callable<Database> opening) {
         return EveryError.fromCallable(opening)
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(opened -> EveryError.fromCallable(() -> opened.customizedBy(config.connectionFactoryCustomizer()))
+                .flatMap(opened -> EveryError.fromCallable(() -> opened.customizedBy(
+                                config.connectionFactoryCustomizer()))
                         .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty())
                                 .then(EveryError.<Database>error(e))));
     }

@@ -25,7 +25,8 @@ final class SqlScriptTests {
     void splitsAtTopLevelSemicolonsOnly() {
         assertEquals(List.of("CREATE TABLE a (x)", "INSERT INTO a VALUES ('x;y')", "SELECT \"a;b\" FROM [c;d]"),
                 statements("CREATE TABLE a (x);\n INSERT INTO a VALUES ('x;y'); -- c;\n;;SELECT \"a;b\" FROM [c;d];"));
-        assertEquals(List.of("/* lead; */ SELECT 1 /* ; */ + 2"), statements("/* lead; */ SELECT 1 /* ; */ + 2 -- ;\n"));
+        assertEquals(List.of("/* lead; */ SELECT 1 /* ; */ + 2"),
+                statements("/* lead; */ SELECT 1 /* ; */ + 2 -- ;\n"));
         assertEquals(List.of("SELECT 'it''s;'", "SELECT `x;y`"), statements("SELECT 'it''s;'; SELECT `x;y`"));
         assertEquals(List.of(), statements("  -- nothing;\n /* at all */ ; "));
     }
