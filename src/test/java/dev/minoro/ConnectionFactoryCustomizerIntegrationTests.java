@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -55,6 +57,33 @@ final class ConnectionFactoryCustomizerIntegrationTests {
 
         minoro.close().block(TIMEOUT);
         assertTrue(pools.get(1).isDisposed(), "closing the instance disposed its pool");
+    }
+
+    /**
+     * A customizer that throws what Reactor takes for fatal to the JVM (a {@link StackOverflowError}, a
+     * {@link LinkageError} such as a {@link NoClassDefFoundError} for a pool missing from the class path, an
+     * {@link OutOfMemoryError}): Reactor's {@code fromCallable} rethrew it on the bounded-elastic thread, and the boot
+     * waited for ever. The boot fails with it, and closes what it had opened.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"StackOverflowError", "LinkageError", "OutOfMemoryError"})
+    void aCustomizerThatThrowsAnErrorFailsTheBootWithIt(String kind) {
+        DatabaseConfig database = TestConfigs.sqliteFile(directory, "erring.db");
+        Error thrown = switch (kind) {
+            case "StackOverflowError" -> new StackOverflowError();
+            case "LinkageError" -> new NoClassDefFoundError("io/r2dbc/pool/ConnectionPool (thrown by the test)");
+            default -> new OutOfMemoryError("Java heap space (thrown by the test)");
+        };
+        Minoro.create(MinoroConfig.of(database.withConnectionFactoryCustomizer(factory -> {
+                    throw thrown;
+                })))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertSame(thrown, e))
+                .verify(TIMEOUT);
+        // Nothing was left open: the file is free for a normal boot.
+        Mono.usingWhen(Minoro.create(TestConfigs.fast(database, Clock.systemUTC())), m -> m.users().count(),
+                        Minoro::close)
+                .as(StepVerifier::create).expectNext(0L).verifyComplete();
     }
 
     @Test

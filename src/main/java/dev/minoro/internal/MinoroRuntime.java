@@ -134,13 +134,13 @@ public final class MinoroRuntime {
                                     migrator.boot(config.database().runMigrations())))
                             // Starting seeds a random generator, which may read the system entropy source: not on
                             // the caller's thread.
-                            .then(Mono.fromCallable(() -> {
+                            .then(EveryError.fromCallable(() -> {
                                 Minoro minoro = DefaultMinoro.start(database, config, instrumentation);
                                 started.set(minoro);
                                 return minoro;
                             }).subscribeOn(Schedulers.boundedElastic())))
                     .doOnNext(minoro -> handedOver.set(true))
-                    .onErrorResume(e -> release(opened.get(), started.get()).then(Mono.error(e)))
+                    .onErrorResume(e -> release(opened.get(), started.get()).then(EveryError.<Minoro>error(e)))
                     .doOnCancel(() -> {
                         if (!handedOver.get()) {
                             release(opened.get(), started.get()).subscribe();

@@ -160,6 +160,10 @@ final class HranaClient {
                 response.complete(read(http, requests.size(), sql));
             } catch (CompletionException e) {
                 response.completeExceptionally(e.getCause());
+            } catch (Throwable e) {
+                // an Error reading the answer (an OutOfMemoryError for a huge body, a StackOverflowError) would
+                // otherwise end this callback and leave the future, and the caller waiting on it, never completed
+                response.completeExceptionally(e);
             }
         });
         // cancelling what the caller holds aborts the exchange (JDK 16+ cancels the request); the abort's failure

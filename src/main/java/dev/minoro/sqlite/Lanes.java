@@ -181,7 +181,7 @@ final class Lanes {
                                             ? SqliteExceptionFactory.waited(sql, wait, name) : sql,
                                     null, "cannot open SQLite database " + configuration.database() + ": ");
                         }
-                        return lane.close().then(Mono.error(error));
+                        return lane.close().then(SqliteExceptionFactory.<Lane>signalled(error));
                     });
         });
     }

@@ -446,7 +446,8 @@ final class SqliteConnection extends DriverConnection {
                     return started;
                 }, wait)
                 .switchIfEmpty(lease.release().then(Mono.empty()))
-                .onErrorResume(e -> lease.release().then(Mono.error(SqliteExceptionFactory.translate(e, begin)))));
+                .onErrorResume(e -> lease.release().then(SqliteExceptionFactory.signalled(
+                        SqliteExceptionFactory.translate(e, begin)))));
     }
 
     /**

@@ -40,16 +40,14 @@ import reactor.test.StepVerifier;
 /**
  * How Minoro connects to PostgreSQL: {@code connect_timeout} bounds the whole set-up of a connection, as in
  * libpq (TCP, SSL, start-up and authentication), against a socket that accepts and never answers and against a
- * real server frozen with SIGSTOP; one call makes one connection attempt; a wrong password is tried once. The
- * durations asserted are upper bounds far above the configured timeouts, never exact times.
+ * real server frozen with SIGSTOP; one call makes one connection attempt; a wrong password is tried once. No
+ * duration is bounded from above (a busy machine stretches any): what ended a boot is read from its error, which
+ * names the timeout that ended it, and from the count of connection attempts the server saw.
  */
 @ExtendWith(PostgresServer.class)
 final class PostgresConnectingIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-
-    /** What a loaded machine may add to a configured timeout; the bug being guarded against waited 60 s. */
-    private static final Duration MARGIN = Duration.ofSeconds(20);
 
     private static final String SECRET = "s3cr3t@:/%#?";
 
@@ -61,7 +59,7 @@ final class PostgresConnectingIntegrationTests {
             String url = "postgresql://app:" + PostgresInstance.encode(SECRET) + "@127.0.0.1:" + silent.port()
                     + "/app?sslmode=" + sslMode + "&connect_timeout=2";
             String where = "PostgreSQL database 'app' on 127.0.0.1:" + silent.port() + " as user 'app'";
-            expectBootFailure(DatabaseConfig.postgres(url), Duration.ofSeconds(2), message -> assertEquals(
+            expectBootFailure(DatabaseConfig.postgres(url), message -> assertEquals(
                     "checking the schema version of the " + where + " failed: connecting to 127.0.0.1:"
                             + silent.port() + " did not complete within the connect_timeout of 2 s (TCP connection,"
                             + " SSL, start-up and authentication together) (" + where + "); check that PostgreSQL"
@@ -80,7 +78,7 @@ final class PostgresConnectingIntegrationTests {
             String url = "postgresql://app:" + PostgresInstance.encode(SECRET) + "@127.0.0.1:" + silent.port()
                     + "/app?sslmode=disable";
             DatabaseConfig config = DatabaseConfig.postgres(url).withAcquireTimeout(Duration.ofSeconds(3));
-            expectBootFailure(config, Duration.ofSeconds(3), message -> assertTrue(message.contains(
+            expectBootFailure(config, message -> assertTrue(message.contains(
                     "became available within the acquire timeout of 3 s (the pool holds at most 10;"), message));
             assertEquals(1, silent.accepted(), "one call, one connection attempt");
             // The boot released its database: the attempt still waiting for the server is given up with it.
@@ -95,7 +93,7 @@ final class PostgresConnectingIntegrationTests {
             DatabaseConfig config = DatabaseConfig.postgres(server.url("postgres", "sslmode=disable&connect_timeout=3"));
             signal("STOP", server.pid());
             try {
-                expectBootFailure(config, Duration.ofSeconds(3), message -> assertTrue(message.contains(
+                expectBootFailure(config, message -> assertTrue(message.contains(
                         "did not complete within the connect_timeout of 3 s (TCP connection, SSL, start-up and"
                                 + " authentication together)"), message));
             } finally {
@@ -170,8 +168,12 @@ final class PostgresConnectingIntegrationTests {
         }
     }
 
-    private static void expectBootFailure(DatabaseConfig config, Duration configured, Consumer<String> message) {
-        long started = System.nanoTime();
+    /**
+     * The boot fails with a {@link DatabaseException} whose message {@code message} checks: it names the timeout that
+     * ended the wait (issue 9.7's boot waited 60 s for a pool's retries, and its message named another timeout), so a
+     * wait ended by anything else fails the check. {@code TIMEOUT} only guards against a hang.
+     */
+    private static void expectBootFailure(DatabaseConfig config, Consumer<String> message) {
         Minoro.create(MinoroConfig.of(config)).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> {
                     assertInstanceOf(DatabaseException.class, e);
@@ -179,9 +181,6 @@ final class PostgresConnectingIntegrationTests {
                     message.accept(e.getMessage());
                 })
                 .verify(TIMEOUT);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertTrue(took.compareTo(configured.plus(MARGIN)) < 0, "the boot failed only after " + took.toMillis()
-                + " ms; the configured bound is " + configured.toMillis() + " ms");
     }
 
     /**

@@ -88,7 +88,11 @@ final class PostgresFaultsIntegrationTests {
                 }
             }
             long frozenMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
-            assertTrue(timedOut.stream().allMatch(ms -> ms >= 1000 && ms < 10_000), "caller timeouts: " + timedOut);
+            // Each call ended with the caller's TimeoutException (a call answered, -1, or one ended sooner is below
+            // 1000) while the server was still stopped: it is resumed only above, after the calls had all ended. That
+            // is what "in time" means here; an upper bound on the time would only measure how busy the machine is.
+            assertEquals(8, timedOut.size());
+            assertTrue(timedOut.stream().allMatch(ms -> ms >= 1000), "caller timeouts: " + timedOut);
             long thawedAt = System.nanoTime();
             List<User> completed = waiting.block(TIMEOUT);
             long afterThaw = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawedAt);
@@ -132,9 +136,9 @@ final class PostgresFaultsIntegrationTests {
                                         .apply(users.get(caller));
                                 long begun = System.nanoTime();
                                 return kind.then()
-                                        .doOnSuccess(v -> calls.add(new Call(begun, System.nanoTime(), null)))
+                                        .doOnSuccess(v -> calls.add(new Call(caller, begun, System.nanoTime(), null)))
                                         .onErrorResume(e -> {
-                                            calls.add(new Call(begun, System.nanoTime(), e));
+                                            calls.add(new Call(caller, begun, System.nanoTime(), e));
                                             return Mono.empty();
                                         });
                             })
@@ -164,9 +168,17 @@ final class PostgresFaultsIntegrationTests {
             }
             assertFalse(failed.isEmpty(), "no call failed while the server was down");
             long longestFailure = failed.stream().mapToLong(Call::millis).max().orElse(0);
-            // no hang: every call ended while the server was down or soon after it was back
-            assertTrue(all.stream().allMatch(c -> c.ended < restartedAt + TimeUnit.SECONDS.toNanos(2)
-                    || c.error == null), "a call failed more than 2 s after the server was back");
+            // No hang: load.block ended, so every call ended. And the failures ended with the outage: the last call of
+            // every caller, begun after the restart, succeeded (a pool that kept broken connections, or a caller stuck
+            // failing, would not), instead of a bound on the time after the restart, which a busy machine stretches.
+            for (int caller = 0; caller < 16; caller++) {
+                int c = caller;
+                Call last = all.stream().filter(call -> call.caller == c).max(java.util.Comparator.comparingLong(
+                        Call::begun)).orElseThrow(() -> new AssertionError("caller " + c + " made no call"));
+                assertTrue(last.begun >= restartedAt && last.error == null, () -> "the last call of caller " + c
+                        + ", begun " + millis(restartedAt, last.begun) + " ms after the restart, "
+                        + (last.error == null ? "succeeded" : "failed: " + stackTrace(last.error)));
+            }
             long firstSuccessAfterRestart = all.stream()
                     .filter(c -> c.error == null && c.begun >= restartedAt)
                     .mapToLong(c -> c.ended).min().orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
@@ -247,10 +259,10 @@ final class PostgresFaultsIntegrationTests {
                 }
                 server.startAgain();
                 long restartedAt = System.nanoTime();
-                // given back in the background, retried at most 1 s apart
+                // given back in the background, retried at most 1 s apart; the deadline only guards against a hang
                 while (failedAttempts(server, user) != 0 || lockedUntil(server, user) != null) {
-                    assertTrue(System.nanoTime() - restartedAt < TimeUnit.SECONDS.toNanos(30),
-                            "the attempts were not given back 30 s after the restart");
+                    assertTrue(System.nanoTime() - restartedAt < TIMEOUT.toNanos(),
+                            "the attempts were not given back " + TIMEOUT + " after the restart");
                     Thread.sleep(10);
                 }
                 long givenBack = millis(restartedAt, System.nanoTime());
@@ -299,9 +311,9 @@ final class PostgresFaultsIntegrationTests {
             return new Serving(minoro, java.util.Objects.requireNonNull(pool.get(), "the pool Minoro made"));
         }
 
-        /** Waits until the pool lends out no connection: every call gave its connection back within 10 s. */
+        /** Waits until the pool lends out no connection: every call gave its connection back (a hang guard only). */
         void awaitNoConnectionLeased(String failure) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (pool.getMetrics().orElseThrow().acquiredSize() > 0) {
                 assertTrue(System.nanoTime() < deadline, failure);
                 Thread.sleep(10);
@@ -334,7 +346,7 @@ final class PostgresFaultsIntegrationTests {
         }
     }
 
-    private record Call(long begun, long ended, @Nullable Throwable error) {
+    private record Call(int caller, long begun, long ended, @Nullable Throwable error) {
         long millis() {
             return TimeUnit.NANOSECONDS.toMillis(ended - begun);
         }

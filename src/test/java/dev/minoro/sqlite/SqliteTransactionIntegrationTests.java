@@ -113,6 +113,38 @@ final class SqliteTransactionIntegrationTests {
         }
     }
 
+    /**
+     * The {@link R2dbcRollbackException} names the write that SQLite rolled the transaction back for as the caller
+     * wrote it: its leading comment (a block comment, a line comment) kept, its case as it was, white space around it
+     * dropped. It used to drop the comment.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/* note */ ", "-- x\n", " \n\t ", "/* a */ -- b\n", "lower"})
+    void theRollbackErrorNamesTheWriteAsWritten(String lead) {
+        String write = lead.equals("lower") ? ENDLESS_WRITE.toLowerCase(java.util.Locale.ROOT) : lead + ENDLESS_WRITE;
+        String named = write.strip();
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(c.beginTransaction()).then(insert(c, 1))
+                    .then(Mono.from(c.setStatementTimeout(Duration.ofMillis(100)))).block(SqliteTesting.TIMEOUT);
+            Flux.from(c.createStatement(write).execute()).concatMap(Result::getRowsUpdated)
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertEquals(named, ((R2dbcTimeoutException) e).getSql()))
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(c.setStatementTimeout(Duration.ZERO)).block(SqliteTesting.TIMEOUT);
+            insert(c, 2).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertTrue(e instanceof R2dbcRollbackException, String.valueOf(e));
+                        assertTrue(e.getMessage().contains("failed or was interrupted ('" + named + "')"),
+                                e.getMessage());
+                    })
+                    .verify(SqliteTesting.TIMEOUT);
+            Mono.from(c.rollbackTransaction()).block(SqliteTesting.TIMEOUT);
+        } finally {
+            Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
     /** A statement that fails in a transaction that SQLite keeps (a constraint) leaves the transaction usable. */
     @Test
     void aFailedStatementInATransactionSqliteKeepsLeavesItUsable() {

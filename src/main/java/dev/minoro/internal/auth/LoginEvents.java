@@ -8,11 +8,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * The login event stream of one instance: a hot {@code Flux} that every login's outcome is published to, without
@@ -53,9 +59,11 @@ public final class LoginEvents {
         this.clock = clock;
         // publishOn takes one event at a time from the buffer, so that a stalled subscriber holds one event, not
         // a prefetched batch beyond bufferSize.
-        this.events = sink.asFlux()
+        Flux<LoginEvent> delivered = sink.asFlux()
                 .onBackpressureBuffer(bufferSize, event -> dropped.incrementAndGet(), BufferOverflowStrategy.DROP_LATEST)
                 .publishOn(delivery, 1);
+        this.events = Flux.from(subscriber -> delivered.subscribe(
+                new FatalToError<LoginEvent>(Operators.toCoreSubscriber(subscriber))));
     }
 
     /** See {@link dev.minoro.Minoro#loginEvents()}. */
@@ -86,6 +94,89 @@ public final class LoginEvents {
     public void complete() {
         synchronized (emitting) {
             sink.tryEmitComplete();
+        }
+    }
+
+    /**
+     * Between the delivery worker and a subscriber: an error the subscriber's own {@code onNext} throws that Reactor
+     * takes for fatal to the JVM ({@link Exceptions#isJvmFatal}: a {@link StackOverflowError}, a
+     * {@link LinkageError}, an {@link OutOfMemoryError}) becomes its {@code onError}, and its subscription is
+     * cancelled. Reactor's lambda subscriber rethrows such an error instead of handling it, and the worker ended the
+     * delivery there: the subscriber heard nothing more, not even an error, while its buffer filled and its drops
+     * were counted for as long as the instance ran. An {@link OutOfMemoryError} too: the subscriber that threw it
+     * hears of it, and a JVM meant to stop at the first one ({@code -XX:+ExitOnOutOfMemoryError}) stops where it is
+     * thrown. Other failures pass as they are.
+     */
+    private static final class FatalToError<T> implements CoreSubscriber<T>, Subscription {
+
+        private final CoreSubscriber<? super T> actual;
+        private @Nullable Subscription upstream;
+        private boolean done; // signals come one at a time, from the delivery worker
+
+        FatalToError(CoreSubscriber<? super T> actual) {
+            this.actual = actual;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            upstream = s;
+            actual.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(T event) {
+            if (done) {
+                return;
+            }
+            try {
+                actual.onNext(event);
+            } catch (Throwable e) {
+                if (!Exceptions.isJvmFatal(e)) {
+                    throw e;
+                }
+                done = true;
+                cancel();
+                actual.onError(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (done) {
+                Operators.onErrorDropped(error, actual.currentContext());
+                return;
+            }
+            done = true;
+            actual.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            if (!done) {
+                done = true;
+                actual.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            Subscription s = upstream;
+            if (s != null) {
+                s.request(n);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
         }
     }
 

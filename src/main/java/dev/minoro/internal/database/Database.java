@@ -3,6 +3,7 @@ package dev.minoro.internal.database;
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
+import dev.minoro.internal.EveryError;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
@@ -50,10 +51,12 @@ public final class Database {
      * SQLite driver's classes and native library the first time).
      */
     public static Mono<Database> open(DatabaseConfig config, Callable<Database> opening) {
-        return Mono.fromCallable(opening)
+        return EveryError.fromCallable(opening)
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(opened -> Mono.fromCallable(() -> opened.customizedBy(config.connectionFactoryCustomizer()))
-                        .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty()).then(Mono.error(e))));
+                .flatMap(opened -> EveryError.fromCallable(() -> opened.customizedBy(
+                                config.connectionFactoryCustomizer()))
+                        .onErrorResume(e -> opened.close().onErrorResume(closing -> Mono.empty())
+                                .then(EveryError.<Database>error(e))));
     }
 
     /**
@@ -171,7 +174,7 @@ public final class Database {
     /** Ends the transaction, then closes the connection, whether or not the end succeeded. */
     private static Mono<Void> endThenClose(Connection connection, Publisher<Void> end) {
         return Mono.from(end)
-                .onErrorResume(e -> Mono.from(connection.close()).then(Mono.error(e)))
+                .onErrorResume(e -> Mono.from(connection.close()).then(EveryError.<Void>error(e)))
                 .then(Mono.defer(() -> Mono.from(connection.close())));
     }
 

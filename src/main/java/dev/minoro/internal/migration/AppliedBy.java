@@ -1,5 +1,6 @@
 package dev.minoro.internal.migration;
 
+import dev.minoro.internal.EveryError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -14,7 +15,7 @@ import reactor.core.scheduler.Schedulers;
 final class AppliedBy {
 
     /** Found once per JVM on the bounded-elastic scheduler: reading the jar and the host name block. */
-    private static final Mono<String> VALUE = Mono.fromCallable(AppliedBy::describe)
+    private static final Mono<String> VALUE = EveryError.fromCallable(AppliedBy::describe)
             .subscribeOn(Schedulers.boundedElastic())
             .cache();
 

@@ -1,5 +1,6 @@
 package dev.minoro.internal.migration;
 
+import dev.minoro.internal.EveryError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ final class MigrationScripts {
      * scheduler (reading the jar is blocking I/O) and then served from memory.
      */
     static Mono<MigrationScripts> forFolder(String folder) {
-        return LOADED.computeIfAbsent(folder, f -> Mono.fromCallable(() -> load(f))
+        return LOADED.computeIfAbsent(folder, f -> EveryError.fromCallable(() -> load(f))
                 .subscribeOn(Schedulers.boundedElastic())
                 .cache());
     }

@@ -2,6 +2,7 @@ package dev.minoro.internal.password;
 
 import dev.minoro.MinoroClosedException;
 import dev.minoro.OverloadedException;
+import dev.minoro.internal.EveryError;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
@@ -150,7 +151,7 @@ public final class HashingScheduler {
         return Mono.defer(() -> {
             AtomicBoolean waiting = new AtomicBoolean(true);
             queued.incrementAndGet();
-            Mono<T> task = Mono.fromCallable(() -> {
+            Mono<T> task = EveryError.fromCallable(() -> {
                 dequeued(waiting);
                 running.incrementAndGet();
                 try {

@@ -96,7 +96,8 @@ public final class SqlScript {
     /**
      * One SQL statement of a script.
      *
-     * @param sql             its text, from its first token to its last, without the semicolon
+     * @param sql             its text as written, from its first token (or the comments just before it) to its last
+     *                        token, without the semicolon
      * @param parameterCount  the largest parameter number it uses (SQLite's {@code sqlite3_bind_parameter_count})
      * @param names           named parameters (with their prefix, such as {@code :id}) to their 0-based index
      * @param firstKeyword    the first keyword, upper case, such as {@code SELECT}; empty if none
@@ -175,6 +176,7 @@ public final class SqlScript {
 
         // state of the statement being read
         private int start = -1;
+        private int leadStart = -1; // the first comment before the first token, if any
         private int end;
         private int maxParameter;
         private final Map<String, Integer> names = new LinkedHashMap<>();
@@ -202,9 +204,11 @@ public final class SqlScript {
                 if (Character.isWhitespace(c)) {
                     pos++;
                 } else if (c == '-' && peek(1) == '-') {
+                    lead();
                     int newline = sql.indexOf('\n', pos);
                     pos = newline < 0 ? length : newline + 1;
                 } else if (c == '/' && peek(1) == '*') {
+                    lead();
                     int close = sql.indexOf("*/", pos + 2);
                     pos = close < 0 ? length : close + 2;
                 } else if (c == ';') {
@@ -218,6 +222,17 @@ public final class SqlScript {
             }
             finish(parts);
             return new SqlScript(sql, Collections.unmodifiableList(parts));
+        }
+
+        /**
+         * A comment starts here: if it comes before the statement's first token, the statement's text starts with it,
+         * so that the statement is sent, and named in messages and in {@code R2dbcException.getSql()}, as the caller
+         * wrote it, its leading comment (often a tag saying where it comes from) included.
+         */
+        private void lead() {
+            if (start < 0 && leadStart < 0) {
+                leadStart = pos;
+            }
         }
 
         private void token(char c) {
@@ -264,7 +279,7 @@ public final class SqlScript {
                 }
             }
             if (start < 0) {
-                start = tokenStart;
+                start = leadStart >= 0 ? leadStart : tokenStart;
             }
             end = pos;
             previous = sql.charAt(pos - 1);
@@ -321,6 +336,7 @@ public final class SqlScript {
                         firstKeyword, writeKeyword, returning, control, wildcard));
             }
             start = -1;
+            leadStart = -1;
             end = 0;
             maxParameter = 0;
             names.clear();

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -20,7 +22,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Rows stream from the lane in batches in response to demand; cancelling closes the statement and, once
  * nothing else holds it, gives the lane back. Rows are emitted on the lane's thread for later batches
- * (the first batch on the subscriber's), so mapping functions must not block.
+ * (the first batch on the subscriber's), so mapping functions must not block. Whatever a mapping function throws,
+ * an {@link Error} included, is the error of the stream it maps.
  */
 public final class SqliteResult implements Result {
 
@@ -72,30 +75,70 @@ public final class SqliteResult implements Result {
             // no count will come: close the statement instead of reading its rows
             return consume().take(0, true).then(Mono.empty());
         }
-        return consume().ofType(Result.UpdateCount.class).map(Result.UpdateCount::value).reduce(Long::sum);
+        return unwrapped(consume()).ofType(Result.UpdateCount.class).map(Result.UpdateCount::value)
+                .reduce(Long::sum);
     }
 
     @Override
     public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction must not be null");
-        return consume().handle((segment, sink) -> {
+        return unwrapped(consume().handle((segment, sink) -> {
             if (segment instanceof Result.RowSegment) {
                 Row row = ((Result.RowSegment) segment).row();
-                sink.next(mappingFunction.apply(row, row.getMetadata()));
+                sink.next(signallable(() -> mappingFunction.apply(row, row.getMetadata())));
             }
-        });
+        }));
     }
 
     @Override
     public SqliteResult filter(Predicate<Segment> filter) {
         Objects.requireNonNull(filter, "filter must not be null");
-        return new SqliteResult(Flux.defer(() -> consume().filter(filter)), new AtomicBoolean(), updateCountExpected);
+        return new SqliteResult(Flux.defer(() -> consume().filter(segment -> signallable(() -> filter.test(segment)))),
+                new AtomicBoolean(), updateCountExpected);
     }
 
     @Override
     public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction must not be null");
-        return consume().concatMap(mappingFunction);
+        return unwrapped(consume().concatMap(segment -> signallable(() -> mappingFunction.apply(segment))));
+    }
+
+    /**
+     * What {@code function} of the caller returns, an error that Reactor takes for fatal to the JVM ({@link
+     * Exceptions#isJvmFatal}: a {@link StackOverflowError}, a {@link LinkageError}, an {@link OutOfMemoryError})
+     * carried out of the operator that called it in a {@link JvmFatal}, which {@link #unwrapped} signals as itself.
+     * Reactor's operators rethrow such an error on the thread instead of signalling it: on a lane's thread that left
+     * the subscriber waiting for ever and the unread rows holding the lane. Other failures pass as they are, so that
+     * the subscriber's {@code onErrorContinue} still sees them.
+     *
+     * <p>An {@link OutOfMemoryError} is signalled too: one thrown by a caller's function is most often one large
+     * allocation that failed, the subscriber can handle it like any error, and a JVM meant to stop at the first one
+     * ({@code -XX:+ExitOnOutOfMemoryError}) stops where it is thrown, before this catch.
+     */
+    private static <V> V signallable(Supplier<V> function) {
+        try {
+            return function.get();
+        } catch (Error e) {
+            if (Exceptions.isJvmFatal(e)) {
+                throw new JvmFatal(e);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code flux} with a {@link JvmFatal} replaced by the error it carries. */
+    private static <V> Flux<V> unwrapped(Flux<V> flux) {
+        return flux.onErrorMap(JvmFatal.class, Throwable::getCause);
+    }
+
+    /** The carrier of an error that Reactor would rethrow on the thread; see {@link #signallable}. */
+    private static final class JvmFatal extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        JvmFatal(Error cause) {
+            super(cause.toString(), cause, false, false);
+        }
     }
 
     @Override

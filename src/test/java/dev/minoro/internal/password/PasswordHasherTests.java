@@ -845,6 +845,7 @@ final class PasswordHasherTests {
 
     static Stream<Throwable> threadFailures() {
         return Stream.of(new OutOfMemoryError("Java heap space (thrown by the test)"), new StackOverflowError(),
+                new NoClassDefFoundError("org/bouncycastle/Missing (thrown by the test)"),
                 new IllegalStateException("thrown by the test"));
     }
 

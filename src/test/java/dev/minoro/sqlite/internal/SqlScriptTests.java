@@ -25,9 +25,28 @@ final class SqlScriptTests {
     void splitsAtTopLevelSemicolonsOnly() {
         assertEquals(List.of("CREATE TABLE a (x)", "INSERT INTO a VALUES ('x;y')", "SELECT \"a;b\" FROM [c;d]"),
                 statements("CREATE TABLE a (x);\n INSERT INTO a VALUES ('x;y'); -- c;\n;;SELECT \"a;b\" FROM [c;d];"));
-        assertEquals(List.of("SELECT 1 /* ; */ + 2"), statements("/* lead; */ SELECT 1 /* ; */ + 2 -- ;\n"));
+        assertEquals(List.of("/* lead; */ SELECT 1 /* ; */ + 2"),
+                statements("/* lead; */ SELECT 1 /* ; */ + 2 -- ;\n"));
         assertEquals(List.of("SELECT 'it''s;'", "SELECT `x;y`"), statements("SELECT 'it''s;'; SELECT `x;y`"));
         assertEquals(List.of(), statements("  -- nothing;\n /* at all */ ; "));
+    }
+
+    /**
+     * A statement's text, which messages and {@code R2dbcException.getSql()} name, is the statement as written: its
+     * leading comments kept, surrounding white space dropped, its case as it was; its first keyword is upper case.
+     */
+    @Test
+    void aStatementKeepsItsLeadingCommentsAndItsCase() {
+        assertEquals("/* note */ INSERT INTO t VALUES (1)", only("/* note */ INSERT INTO t VALUES (1)").sql());
+        assertEquals("-- x\nINSERT INTO t VALUES (1)", only("-- x\nINSERT INTO t VALUES (1)").sql());
+        assertEquals("/* a */ -- b\n\tinsert Into t VALUES (1)",
+                only(" \n /* a */ -- b\n\tinsert Into t VALUES (1) ; \n").sql());
+        assertEquals("INSERT INTO t VALUES (1)", only("\n\t  INSERT INTO t VALUES (1)\n").sql());
+        assertEquals("INSERT", only(" /* c */ -- d\n iNsErT INTO t VALUES (1)").firstKeyword());
+        assertTrue(only("-- x\nINSERT INTO t VALUES (1)").dataChange());
+        // each statement of a script keeps the comments before it; one followed by no statement is dropped
+        assertEquals(List.of("INSERT INTO t VALUES (1)", "/* second */ UPDATE t SET v = 2"),
+                statements("INSERT INTO t VALUES (1); /* second */ UPDATE t SET v = 2; /* only a comment */"));
     }
 
     @Test
