@@ -1,5 +1,8 @@
 package dev.minoro.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A loopback HTTP proxy in front of a libSQL server that records every Hrana request sent through it: how the
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class HranaRequestCounter implements AutoCloseable {
 
-    private static final Pattern SQL = Pattern.compile("\"sql\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String target;
     private final HttpServer server;
@@ -82,14 +83,24 @@ public final class HranaRequestCounter implements AutoCloseable {
         return all;
     }
 
-    /** The SQL of the statements of each request, one list per request, in order. */
+    /**
+     * The SQL of the statements of each request, one list per request, in order: every {@code "sql"} string of the
+     * request's JSON, unescaped by a JSON parser (a statement can be long: a migration script's first statement
+     * carries the script's header comment).
+     */
     public List<List<String>> statementsByRequest() {
         List<List<String>> requests = new ArrayList<>();
         for (String body : bodies) {
             List<String> statements = new ArrayList<>();
-            Matcher m = SQL.matcher(body);
-            while (m.find()) {
-                statements.add(m.group(1).replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\"));
+            try (JsonParser json = JSON.createParser(body)) {
+                for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
+                    if (token == JsonToken.FIELD_NAME && json.currentName().equals("sql")
+                            && json.nextToken() == JsonToken.VALUE_STRING) {
+                        statements.add(json.getText());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("a request that is not JSON: " + body, e);
             }
             requests.add(statements);
         }
