@@ -75,8 +75,10 @@ public final class ConnectionSecrets {
     /**
      * Any text that may be a connection string, with whatever could be a password or token masked: everything
      * from the first ':' after a user name to the last '@' (too much at worst, when a later part holds an '@';
-     * never too little, since a password pasted without percent-encoding may hold {@code / ? # @}), and the
-     * values of parameters such as {@code password=} and {@code authToken=}. Text without a scheme's {@code ://} is
+     * never too little, since a password pasted without percent-encoding may hold {@code / ? # @}), the whole user
+     * information up to the last '@' when it has no ':' (a token pasted there, {@code https://TOKEN@host}; a
+     * PostgreSQL or r2dbc URL's user name is shown), and the values of parameters such as {@code password=} and
+     * {@code authToken=}. Text without a scheme's {@code ://} is
      * taken for {@code user:password@host…} too, unless it is a {@code file:} path.
      */
     public static String mask(String connection) {
@@ -116,12 +118,30 @@ public final class ConnectionSecrets {
         int userStart = scheme < 0 ? 0 : scheme + 3;
         int at = connection.lastIndexOf('@');
         int colon = connection.indexOf(':', userStart);
-        if (!isFilePath(connection, scheme) && at >= userStart && colon >= 0 && colon < at
-                && connection.indexOf('@', userStart) > colon) {
-            mark(secret, colon + 1, at);
+        if (!isFilePath(connection, scheme) && at >= userStart) {
+            if (colon >= 0 && colon < at && connection.indexOf('@', userStart) > colon) {
+                mark(secret, colon + 1, at);
+            } else if (!takesUserName(connection, scheme)) {
+                // no ':' before the '@': what precedes it is a token pasted as the user information
+                // (https://TOKEN@host), unless the form puts a user name there
+                mark(secret, userStart, at);
+            }
         }
         markParameters(connection, secret, scheme >= 0);
         return secret;
+    }
+
+    /**
+     * Whether {@code connection}, whose scheme ends at {@code scheme}, is of a form whose user information starts
+     * with a user name ({@code postgres://user@host}, {@code r2dbc:postgresql://user@host}), which may be shown;
+     * any other holds no user name (a libSQL URL) or one Minoro cannot tell from a token.
+     */
+    private static boolean takesUserName(String connection, int scheme) {
+        if (scheme < 0) {
+            return false;
+        }
+        String name = connection.substring(0, scheme).toLowerCase(Locale.ROOT);
+        return name.equals("postgres") || name.equals("postgresql") || name.startsWith("r2dbc:");
     }
 
     /** Whether {@code connection}, whose scheme ends at {@code scheme}, is a {@code file:} path, without user info. */

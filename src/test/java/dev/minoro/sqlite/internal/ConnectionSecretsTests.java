@@ -25,7 +25,18 @@ final class ConnectionSecretsTests {
         "libsql://h:8080?authToken=s3@cr/3t               | libsql://h:****",
         "libsql://h?authToken=s3;cr3t&tls=1                | libsql://h?authToken=****&tls=1",
         "file:/tmp/a.db?key=s3@cr3t                        | file:/tmp/a.db?key=****",
-        "r2dbc:postgresql://u@h/db?sslPassword=s3;cr3t&a=b | r2dbc:postgresql://u@h/db?sslPassword=****&a=b"
+        "r2dbc:postgresql://u@h/db?sslPassword=s3;cr3t&a=b | r2dbc:postgresql://u@h/db?sslPassword=****&a=b",
+        // user information without ':' is a token pasted there, unless the form puts a user name there
+        "app://s3cr3t@h/db                                 | app://****@h/db",
+        "APP://s3/cr3t@h/db                                | APP://****@h/db",
+        "https://s3cr3t@h:8080                             | https://****@h:8080",
+        "libsql://s3@cr3t@h                                | libsql://****@h",
+        "jdbc:postgresql://s3cr3t@h/db                     | jdbc:****@h/db",
+        "mysql://s3cr3t@h:3306/db                          | mysql://****@h:3306/db",
+        "s3cr3t@h/db                                       | ****@h/db",
+        "postgres://u@h/db                                 | postgres://u@h/db",
+        "r2dbc:pool:postgresql://u@h/db                    | r2dbc:pool:postgresql://u@h/db",
+        "file:/tmp/a@b.db                                  | file:/tmp/a@b.db"
     })
     void masksPasswords(String connection, String masked) {
         assertEquals(masked, ConnectionSecrets.mask(connection));
@@ -52,7 +63,8 @@ final class ConnectionSecretsTests {
         "https://app:s3@cr3t@h?x=1                         | https://app:****@h?…",
         "libsql://h:8080?authToken=s3@cr3t&cr3t            | libsql://h:****?…",
         "postgres://u:s3cr3t@h/db                          | postgres://u:****@h/db",
-        "file://app:s3cr3t@server/a.db                     | file://app:****@server/a.db"
+        "file://app:s3cr3t@server/a.db                     | file://app:****@server/a.db",
+        "libsql://s3cr3t@h?authToken=x                     | libsql://****@h?…"
     })
     void dropsTheQuery(String connection, String shown) {
         assertEquals(shown, ConnectionSecrets.withoutQuery(connection));
