@@ -95,6 +95,25 @@ final class LibsqlConfigurationTests {
                 .getMessage().contains("not WebSockets"));
     }
 
+    private static final String LIBSQL_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
+            + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
+
+    @Test
+    void aTokenPastedAsUserInformationOrABadPortSaysSoWithoutTheToken() {
+        assertEquals("invalid libSQL connection 'libsql://****@db.turso.io': it holds user information before '@';"
+                + " give the token as ?authToken=… or with DatabaseConfig.withAuthToken; accepted forms are "
+                + LIBSQL_FORMS, assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite("libsql://" + TOKEN + "@db.turso.io")).getMessage());
+        ConfigurationException port = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of("libsql://db.turso.io:84x3?authToken=" + TOKEN));
+        assertEquals("invalid libSQL connection 'libsql://db.turso.io:84x3?…': its port is not a number between 1 and"
+                + " 65535; accepted forms are " + LIBSQL_FORMS, port.getMessage());
+        ConfigurationException unknown = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of("app://" + TOKEN + "@db.turso.io/db"));
+        assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'app://****@db.turso.io/db':"),
+                unknown.getMessage());
+    }
+
     @Test
     void theTokenIsNeverShown() {
         DatabaseConfig inUrl = DatabaseConfig.sqlite("libsql://db.turso.io?authToken=" + TOKEN);

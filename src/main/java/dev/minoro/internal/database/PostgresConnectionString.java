@@ -181,6 +181,11 @@ public final class PostgresConnectionString implements ConnectionTarget {
         return hide ? "(not shown: it may be part of a password)" : quote(value);
     }
 
+    /** {@code value} quoted, or when {@code why} is not null, that it is not shown and why. */
+    static String shown(String value, @Nullable String why) {
+        return why == null ? quote(value) : "(not shown: " + why + ")";
+    }
+
     /** The index of the first of {@code characters} in {@code text} from {@code from} on, or its length. */
     static int indexOfAny(String text, String characters, int from) {
         for (int i = from; i < text.length(); i++) {

@@ -102,6 +102,12 @@ final class R2dbcUrl {
     }
 
     static PostgresConnectionString parse(String connection) {
+        String scheme = connection.substring(0, Math.max(0, connection.indexOf("://")));
+        if (!scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
+            // r2dbc-spi takes "r2dbc:" and the driver's name in lower case only, and refuses the rest as not a URL
+            throw invalid("an r2dbc URL's scheme is read in lower case only: write r2dbc:postgresql:// or"
+                    + " r2dbc:pool:postgresql://");
+        }
         // an '@' after the authority: a password with an unencoded '@' and '?' may have split the URL there, so that
         // no option name or value of the query is shown
         boolean passwordMaySpill = checkUserInfoAndPort(connection);
@@ -110,9 +116,9 @@ final class R2dbcUrl {
         try {
             parsed = ConnectionFactoryOptions.parse(connection);
         } catch (IllegalArgumentException e) {
-            // The SPI's message may quote the URL, password and all: say what is wrong without it.
-            throw invalid("it is not a valid r2dbc URL (percent-encode spaces and the characters"
-                    + " \" < > \\ ^ ` { | } [ ] in the user name and password, and write a literal '%' as %25)");
+            // The SPI's message may quote the URL, password and all: say what is wrong without it, and drop the
+            // exception, whose message is the cause's too.
+            throw invalid(whyNotAUrl(connection));
         }
         String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
         Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
@@ -256,6 +262,45 @@ final class R2dbcUrl {
                     + " %2F,"
                     + " and '@' in a database name as %40");
         }
+    }
+
+    /**
+     * Why r2dbc-spi (java.net.URI) refused {@code connection}, naming the part where it went wrong without showing it:
+     * a '%' that starts no %XX escape, or a character a URL takes only percent-encoded.
+     */
+    private static String whyNotAUrl(String connection) {
+        int start = connection.indexOf("://") + 3;
+        int end = indexOfAny(connection, "/?#", start);
+        int at = connection.lastIndexOf('@', end - 1);
+        for (int i = start; i < connection.length(); i++) {
+            char c = connection.charAt(i);
+            boolean badEscape = c == '%' && (i + 2 >= connection.length()
+                    || Character.digit(connection.charAt(i + 1), 16) < 0
+                    || Character.digit(connection.charAt(i + 2), 16) < 0);
+            boolean illegal = c <= ' ' || c >= 0x7f && !Character.isLetterOrDigit(c) || "\"<>\\^`{|}".indexOf(c) >= 0
+                    || (c == '[' || c == ']') && (i < at || i >= end);
+            if (!badEscape && !illegal) {
+                continue;
+            }
+            String part;
+            if (i < at) {
+                int colon = connection.indexOf(':', start);
+                part = colon >= 0 && colon < i ? "the password" : "the user name";
+            } else if (i < end) {
+                part = "the host or port";
+            } else if (connection.charAt(end) == '/' && i < indexOfAny(connection, "?#", end)) {
+                part = "the database name";
+            } else {
+                part = "the query";
+            }
+            return badEscape
+                    ? part + " of the r2dbc URL has a '%' that does not start a %XX escape (not shown); write a"
+                            + " literal '%' as %25"
+                    : part + " of the r2dbc URL holds a character that URLs take only percent-encoded (not shown);"
+                            + " percent-encode spaces and the characters \" < > \\ ^ ` { | } [ ] (a space as %20)";
+        }
+        return "it is not a valid r2dbc URL (percent-encode spaces and the characters \" < > \\ ^ ` { | } [ ] in the"
+                + " user name and password, and write a literal '%' as %25)";
     }
 
     /** r2dbc-spi decodes malformed UTF-8 to U+FFFD and lets %00 through: refuse both, as libpq does. */
