@@ -3,6 +3,7 @@ package dev.minoro.sqlite.internal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Masks the passwords and tokens in a connection string, for {@code toString()} and messages: string code that
@@ -31,7 +32,25 @@ public final class ConnectionSecrets {
     /** A JSON Web Token, as Turso and sqld issue them: three base64url parts, which hold no '&', '?', '#' or '@'. */
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
+    /**
+     * What may be a bearer token in a server's message: the credential after {@code Bearer}, or a JWT, whose
+     * base64url header starts {@code eyJ} ({@code {"}).
+     */
+    private static final Pattern TOKEN_IN_TEXT = Pattern.compile(
+            "(?<=(?i:bearer) )[^\\s\"',;]+|eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
+
     private ConnectionSecrets() {
+    }
+
+    /**
+     * {@return {@code text} from a server (an error message, which may echo the request's {@code Authorization}
+     * header) with {@code token}, the value after any {@code Bearer} and anything that looks like a JWT masked}
+     *
+     * @param token the token the request carried, or null for none
+     */
+    public static String withoutTokens(String text, @Nullable CharSequence token) {
+        String masked = token == null || token.length() == 0 ? text : text.replace(token, MASK);
+        return TOKEN_IN_TEXT.matcher(masked).replaceAll(MASK);
     }
 
     /**

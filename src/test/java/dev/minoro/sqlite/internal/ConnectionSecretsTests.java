@@ -69,4 +69,17 @@ final class ConnectionSecretsTests {
     void dropsTheQuery(String connection, String shown) {
         assertEquals(shown, ConnectionSecrets.withoutQuery(connection));
     }
+
+    /** {@link ConnectionSecrets#withoutTokens}: a server's message that may echo the Authorization header. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "token s3cr3t-x refused                            | token **** refused",
+        "bad header: Bearer abc.def                        | bad header: Bearer ****",
+        "bad header: BEARER abc,def                        | bad header: BEARER ****,def",
+        "refused eyJhbGciOi.eyJhIjoi.c2ln for db           | refused **** for db",
+        "sqld 0.24.1 refused it                            | sqld 0.24.1 refused it"
+    })
+    void masksTokensInAServerMessage(String message, String masked) {
+        assertEquals(masked, ConnectionSecrets.withoutTokens(message, "s3cr3t-x"));
+    }
 }
