@@ -168,13 +168,16 @@ final class LibsqlConfigurationTests {
         "libsql://h?authToken=s3&cr3t                     | unsupported query parameter (not shown: it may be a piece of"
                 + " a token or password, split at an unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F,"
                 + " %40)",
-        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://app:****@db.example.com':"
+        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://****@db.example.com':"
                 + " its path holds an unencoded '@' (not shown",
         "https://app:/?cr3t&@db.example.com               | unsupported query parameters (not shown: it may be a piece",
         "libsql://h?authToken=s3&tls=cr3t                 | tls must be 0 or 1, was (not shown",
         "libsql://h?authToken=s3#cr3t                     | it has a fragment",
-        "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://app:****?…'",
-        "https://app:s3@cr3t@h?x=1                        | invalid libSQL connection 'https://app:****@h?…'"
+        "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://****?…'",
+        "https://app:s3@cr3t@h?x=1                        | invalid libSQL connection 'https://****@h?…': it holds user"
+                + " information before '@'",
+        "https://s3:cr3t@h                                | invalid libSQL connection 'https://****@h': it holds user"
+                + " information before '@'"
     })
     void aTokenWithPunctuationNeverShows(String url, String expected) {
         String shown;

@@ -555,6 +555,13 @@ final class PostgresConnectionStringTests {
                         + " only: write r2dbc:postgresql:// or r2dbc:pool:postgresql://"),
                 Arguments.of("R2DBC:POOL:POSTGRESQL://u:" + SECRET + "@h/db", "an r2dbc URL's scheme is read in lower"
                         + " case only"),
+                // r2dbc-spi splits at the last "://": what comes before it is the driver and a protocol
+                Arguments.of("r2dbc:postgresql:/u:://s3cr3t:@h/db", "the r2dbc URL names more than a driver before its"
+                        + " '://' (not shown: a password holding '://' splits a URL that way); percent-encode ':' and"
+                        + " '/' in the user name and password as %3A and %2F"),
+                Arguments.of("r2dbc:pool:postgresql:x/s3cr3t://u@h/db", "the r2dbc URL names more than a driver"),
+                Arguments.of("r2dbc:postgresql:failover://u:" + SECRET + "@h1,h2/db", "the r2dbc URL names a protocol"
+                        + " after the driver, which Minoro does not use (one host, over TCP)"),
                 // an '@' in a query value after the last '@': the value is shown, for it cannot be part of a password
                 Arguments.of("postgresql://u:s3cr3t@h/db?application_name=a@b&sslmode=bogus", "sslmode must be one of"
                         + " disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),

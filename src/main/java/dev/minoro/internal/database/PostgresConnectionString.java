@@ -37,7 +37,7 @@ public final class PostgresConnectionString implements ConnectionTarget {
     /** libpq's connect_timeout: an integer, with white space around it allowed. */
     static final Pattern CONNECT_TIMEOUT = Pattern.compile("\\s*([+-]?[0-9]{1,10})\\s*");
 
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:(?=//)|(?i:jdbc|r2dbc):");
 
     private final ConnectionFactoryOptions options;
     private final String host;

@@ -122,6 +122,18 @@ final class R2dbcUrl {
         }
         String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
         Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+        String afterDriver = protocol == null ? "" : driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)
+                ? (protocol.toString().split(":", 2).length > 1 ? protocol.toString().split(":", 2)[1] : "")
+                : protocol.toString();
+        if (!afterDriver.isEmpty()) {
+            // r2dbc-spi splits at the last "://": one in a password ("user:pa://ss@host") makes the rest a protocol
+            throw invalid(OptionNames.looksLikeAName(afterDriver)
+                    ? "the r2dbc URL names a protocol after the driver, which Minoro does not use (one host, over TCP):"
+                            + " write r2dbc:postgresql://host or r2dbc:pool:postgresql://host"
+                    : "the r2dbc URL names more than a driver before its '://' (not shown: a password holding '://'"
+                            + " splits a URL that way); percent-encode ':' and '/' in the user name and password as %3A"
+                            + " and %2F");
+        }
         if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
             if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
                 throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
