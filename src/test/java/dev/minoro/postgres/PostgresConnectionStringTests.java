@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.internal.database.PostgresConnectionString;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.test.StepVerifier;
 
 /** The libpq URI translation and the r2dbc URL pass-through, case by case. */
 final class PostgresConnectionStringTests {
@@ -372,6 +375,34 @@ final class PostgresConnectionStringTests {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             assertFalse(String.valueOf(t.getMessage()).contains("cr3t"), () -> "a cause leaked the password: " + e);
         }
+    }
+
+    /**
+     * An option value r2dbc-postgresql refuses when Minoro opens the database (it checks types there): Minoro's
+     * error names the option and has no cause, whose message would quote the value, which may be the rest of a
+     * password holding an unencoded '&'. Opening fails before connecting to anything.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sslPassword=p&fetchSize=s3cr3t                   | Cannot assign option fetchSize (NumberFormatException;"
+                + " the value is not shown: it may hold a secret)",
+        "preparedStatementCacheQueries=s3cr3t             | Cannot assign option preparedStatementCacheQueries",
+        "sslPassword=p&options=s3cr3t                     | Cannot assign option options (IllegalArgumentException;"
+                + " the value is not shown"
+    })
+    void anOptionTheDriverRefusesOnOpeningNeverShowsItsValue(String query, String expected) {
+        DatabaseConfig config = DatabaseConfig.postgres("r2dbc:postgresql://u:pw@127.0.0.1:1/db?" + query);
+        Minoro.create(MinoroConfig.of(config))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertTrue(e instanceof ConfigurationException, () -> "was " + e);
+                    assertTrue(e.getMessage().startsWith("invalid PostgreSQL connection option: " + expected),
+                            e::getMessage);
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertFalse(String.valueOf(t.getMessage()).contains("cr3t"), "shows the value: " + t);
+                    }
+                })
+                .verify(Duration.ofMinutes(1));
     }
 
     static Stream<Arguments> rejectsWithAMessageThatNamesTheProblemAndNeverThePassword() {
