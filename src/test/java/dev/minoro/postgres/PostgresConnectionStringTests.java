@@ -457,7 +457,7 @@ final class PostgresConnectionStringTests {
                         + " %23"),
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?applicationName=a#s3cr3t", "holds a '#'"),
                 Arguments.of("r2dbc:postgresql://app:s3@h?cr3t=1@localhost/db", "unknown option in the r2dbc URL (not"
-                        + " shown: the URL holds an '@' after its host"),
+                        + " shown: it comes before a later '@', and may be part of a password split there"),
                 Arguments.of("r2dbc:postgresql://app:s3@h?sslMode=cr3t@localhost/db", "sslMode must be one of disable,"
                         + " allow, prefer, require, verify-ca, verify-full, was (not shown"),
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&cr3t=1", "unknown option in the r2dbc URL"
@@ -593,6 +593,16 @@ final class PostgresConnectionStringTests {
                 Arguments.of("r2dbc:pool:postgresql:x/s3cr3t://u@h/db", "the r2dbc URL names more than a driver"),
                 Arguments.of("r2dbc:postgresql:failover://u:" + SECRET + "@h1,h2/db", "the r2dbc URL names a protocol"
                         + " after the driver, which Minoro does not use (one host, over TCP)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?applicationName=a@b&sslMode=bogus", "sslMode must be one of"
+                        + " disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?sslMode=s3cr3t&applicationName=a@b", "sslMode must be one of"
+                        + " disable, allow, prefer, require, verify-ca, verify-full, was (not shown: it comes before a"
+                        + " later '@', and may be part of a password split there; percent-encode '@', '/', '?', '#',"
+                        + " '%' and '+' in the user name and password)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?sslPassword=s3&cr3t=1&sslMode=x", "unknown option in the"
+                        + " r2dbc URL (not shown: it follows a secret option, and may be the rest of a secret value"
+                        + " holding an unencoded '&'; write '&' there as %26)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?%73slMode=s3cr3t&applicationName=a@b", "was (not shown"),
                 // an '@' in a query value after the last '@': the value is shown, for it cannot be part of a password
                 Arguments.of("postgresql://u:s3cr3t@h/db?application_name=a@b&sslmode=bogus", "sslmode must be one of"
                         + " disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),

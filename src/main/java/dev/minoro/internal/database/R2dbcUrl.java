@@ -15,11 +15,14 @@ import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,6 +55,14 @@ final class R2dbcUrl {
             ConnectionFactoryOptions.PASSWORD.name(), ConnectionFactoryOptions.PORT.name(),
             ConnectionFactoryOptions.PROTOCOL.name(), ConnectionFactoryOptions.USER.name());
 
+    /** Why a query parameter before an '@' that follows the authority is not shown. */
+    private static final String SPILLED = "it comes before a later '@', and may be part of a password split there;"
+            + " percent-encode '@', '/', '?', '#', '%' and '+' in the user name and password";
+
+    /** Why a query parameter after a secret one is not shown. */
+    private static final String AFTER_SECRET = "it follows a secret option, and may be the rest of a secret value"
+            + " holding an unencoded '&'; write '&' there as %26";
+
     private R2dbcUrl() {
     }
 
@@ -61,19 +72,25 @@ final class R2dbcUrl {
      * shown by {@code toString()}), and an option it does not allow there, such as {@code password}. Neither message
      * shows a value, nor a parameter without {@code =}, which may be one.
      *
-     * @return the names of the parameters that follow a secret one ({@code sslPassword=…}): each may be the rest of
-     *         a secret holding an unencoded '&', so that a message must not show it
+     * @param lastSpillAt the last '@' of the URL when one stands after the authority, where a password holding '@'
+     *                    and then '?' would have split the URL, else -1
+     * @return for each parameter whose name and value no message may show, why: it starts before
+     *         {@code lastSpillAt}, and may be part of a password split there, or it follows a secret one
+     *         ({@code sslPassword=…}), and may be the rest of a secret holding an unencoded '&'
      */
-    private static Set<String> checkQuery(String connection) {
-        Set<String> afterSecret = new HashSet<>();
+    private static Map<String, String> checkQuery(String connection, int lastSpillAt) {
+        Map<String, String> hidden = new HashMap<>();
         int query = connection.indexOf('?');
         if (query < 0) {
-            return afterSecret;
+            return hidden;
         }
         String[] parameters = connection.substring(query + 1).split("&", -1);
         boolean secretBefore = false;
+        int pairStart = query + 1;
         for (int i = 0; i < parameters.length; i++) {
             String parameter = parameters[i];
+            boolean spilled = pairStart < lastSpillAt;
+            pairStart += parameter.length() + 1;
             int equals = parameter.indexOf('=');
             if (parameter.isEmpty()) {
                 continue;
@@ -93,12 +110,19 @@ final class R2dbcUrl {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
             }
-            if (secretBefore) {
-                afterSecret.add(name);
+            String why = spilled ? SPILLED : secretBefore ? AFTER_SECRET : null;
+            if (why != null) {
+                // under the name r2dbc-spi reads too, percent-decoded
+                hidden.put(name, why);
+                try {
+                    hidden.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), why);
+                } catch (IllegalArgumentException e) {
+                    // r2dbc-spi refuses the URL
+                }
             }
             secretBefore |= ConnectionSecrets.isSecretName(name);
         }
-        return afterSecret;
+        return hidden;
     }
 
     static PostgresConnectionString parse(String connection) {
@@ -111,7 +135,7 @@ final class R2dbcUrl {
         // an '@' after the authority: a password with an unencoded '@' and '?' may have split the URL there, so that
         // no option name or value of the query is shown
         boolean passwordMaySpill = checkUserInfoAndPort(connection);
-        Set<String> afterSecret = checkQuery(connection);
+        Map<String, String> hidden = checkQuery(connection, passwordMaySpill ? connection.lastIndexOf('@') : -1);
         ConnectionFactoryOptions parsed;
         try {
             parsed = ConnectionFactoryOptions.parse(connection);
@@ -159,12 +183,9 @@ final class R2dbcUrl {
             if (!DRIVER_OPTIONS.contains(name)) {
                 String understood = "; r2dbc-postgresql understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS))
                         + " (option names are case-sensitive)";
-                if (passwordMaySpill || afterSecret.contains(name)) {
-                    throw new ConfigurationException("unknown option in the r2dbc URL (not shown: " + (passwordMaySpill
-                            ? "the URL holds an '@' after its host, so it may be part of a password split there;"
-                                    + " percent-encode '@', '/', '?', '#', '%' and '+' in the user name and password"
-                            : "it follows a secret option, and may be the rest of a secret value holding an"
-                                    + " unencoded '&'; write '&' there as %26") + ")" + understood);
+                if (hidden.containsKey(name)) {
+                    throw new ConfigurationException("unknown option in the r2dbc URL (not shown: " + hidden.get(name)
+                            + ")" + understood);
                 }
                 throw new ConfigurationException("unknown option " + OptionNames.quoted(name) + " in the r2dbc URL"
                         + OptionNames.suggestion(name, NEAR_MISSES_OF) + understood);
@@ -192,15 +213,15 @@ final class R2dbcUrl {
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.PASSWORD), "the password", true);
         checkDecoded(connection, hostValue, "the host", false);
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.DATABASE), "the database name", false);
-        boolean hide = passwordMaySpill || !afterSecret.isEmpty();
-        Duration connectTimeout = connectTimeoutOf(parsed, hide);
+        Duration connectTimeout = connectTimeoutOf(parsed,
+                hidden.get(ConnectionFactoryOptions.CONNECT_TIMEOUT.name()));
         if (connectTimeout != null) {
             // The driver would read a string itself; give it the value Minoro bounds the set-up with.
             parsed = parsed.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout).build();
         }
         Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
         Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
-        SSLMode sslMode = sslModeOf(parsed, hide);
+        SSLMode sslMode = sslModeOf(parsed, hidden);
         if (!parsed.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
             parsed = parsed.mutate()
                     .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, DEFAULT_APPLICATION_NAME)
@@ -336,7 +357,7 @@ final class R2dbcUrl {
      * The connect timeout the URL sets, read as r2dbc-postgresql reads it: an ISO-8601 duration
      * ({@code PT10S}) or a number with an optional unit ({@code 10s}, {@code 500ms}; milliseconds without).
      */
-    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options, boolean hide) {
+    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options, @Nullable String why) {
         Object value = options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT);
         if (value == null || value instanceof Duration) {
             return (Duration) value;
@@ -373,7 +394,7 @@ final class R2dbcUrl {
             // fall through to the message below
         }
         throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "
-                + shown(text, hide));
+                + shown(text, why));
     }
 
     private static boolean isPostgres(String driver) {
@@ -382,10 +403,12 @@ final class R2dbcUrl {
     }
 
     /** The driver's SSL mode for these options: its own default is disable, ssl=true means verify-full. */
-    private static SSLMode sslModeOf(ConnectionFactoryOptions options, boolean hide) {
+    private static SSLMode sslModeOf(ConnectionFactoryOptions options, Map<String, String> hidden) {
         Object mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE);
+        String why = hidden.get(PostgresqlConnectionFactoryProvider.SSL_MODE.name());
         if (mode == null) {
             mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS);
+            why = hidden.get(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS.name());
         }
         if (mode instanceof SSLMode) {
             return (SSLMode) mode;
@@ -395,7 +418,7 @@ final class R2dbcUrl {
                 return SSLMode.fromValue(mode.toString());
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("sslMode must be one of disable, allow, prefer, require,"
-                        + " verify-ca, verify-full, was " + shown(mode.toString(), hide));
+                        + " verify-ca, verify-full, was " + shown(mode.toString(), why));
             }
         }
         Object ssl = options.getValue(ConnectionFactoryOptions.SSL);
