@@ -49,11 +49,11 @@ final class ConfigurationTests {
     @CsvSource(delimiter = '|', value = {
         "file:/tmp/a.db?key=s3cr3t                 | invalid SQLite connection 'file:/tmp/a.db?…': query parameters",
         "file:/tmp/a.db?mode=ro&password=s3@cr3t   | invalid SQLite connection 'file:/tmp/a.db?…': query parameters",
-        "file://app:s3cr3t@server/a.db             | invalid SQLite connection 'file://app:****@server/a.db': file URLs"
+        "file://app:s3cr3t@server/a.db             | invalid SQLite connection 'file://****@server/a.db': file URLs"
                 + " with a host are not supported",
         "postgres://app:s3cr3t@h/db                | invalid SQLite connection 'postgres://app:****@h/db': it does not"
                 + " start with 'file:'",
-        "app:s3cr3t@h/db                           | invalid SQLite connection 'app:****@h/db'"
+        "app:s3cr3t@h/db                           | invalid SQLite connection '****@h/db'"
     })
     void aSecretInASqliteConnectionNeverShows(String connection, String expected) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite(connection));
@@ -63,9 +63,12 @@ final class ConfigurationTests {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "app:s3cr3t@localhost/db      | cannot tell the database type of 'app:****@localhost/db'",
-        "app:s3://cr3t@localhost/db   | cannot tell the database type of 'app:****@localhost/db'",
-        "mysql://app:s3@cr/3t@h/db    | cannot tell the database type of 'mysql://app:****@h/db'"
+        "app:s3cr3t@localhost/db      | cannot tell the database type of '****@localhost/db'",
+        "app:s3://cr3t@localhost/db   | cannot tell the database type of '****@localhost/db'",
+        "mysql://app:s3@cr/3t@h/db    | cannot tell the database type of 'mysql://****@h/db'",
+        "app://s3cr3t@h/db            | cannot tell the database type of 'app://****@h/db'",
+        "app://s3:cr3t@h/db           | cannot tell the database type of 'app://****@h/db'",
+        "jdbc:postgresql://app:s3cr3t@h/db | cannot tell the database type of 'jdbc:postgresql://app:****@h/db'"
     })
     void aSecretInAConnectionOfNoKnownTypeNeverShows(String connection, String expected) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseConfig.of(connection));
@@ -122,7 +125,7 @@ final class ConfigurationTests {
         assertEquals(DatabaseType.POSTGRES, DatabaseConfig.of("r2dbc:postgresql://app@localhost/auth").type());
         ConfigurationException unknown = assertThrows(ConfigurationException.class,
                 () -> DatabaseConfig.of("mysql://app:hunter2@localhost/auth"));
-        assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'mysql://app:****@localhost/auth'"),
+        assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'mysql://****@localhost/auth'"),
                 unknown.getMessage());
         assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("libsql://x.turso.io").type());
         assertEquals(DatabaseType.SQLITE, DatabaseConfig.of("https://x.turso.io").type());

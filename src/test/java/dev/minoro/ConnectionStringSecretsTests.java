@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.minoro.internal.database.PostgresConnectionString;
+import dev.minoro.libsql.LibsqlConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,55 @@ final class ConnectionStringSecretsTests {
             "file:/tmp/auth.db?password=S&mode=ro",
             "file://app:S@server/auth.db");
 
+    /**
+     * Connection strings Minoro refuses, or reads otherwise than the known forms, with a secret ({@code ${s}}) where
+     * a password or token is pasted: unknown and upper-case schemes, {@code jdbc:} prefixes, no host, bad ports, bad
+     * escapes, an '@' in the user information or a value, white space, unknown or bad parameters, secrets in the query
+     * of forms that take none. (Not tried: a secret holding {@code ://} after a scheme-like word where no
+     * {@code ://} comes before it, as in {@code r2dbc:postgresql:u:pass://word@host}: the masker reads what precedes
+     * that {@code ://} as the scheme, as it must for {@code r2dbc:pool:postgresql://}.)
+     */
+    private static final List<String> MALFORMED_FORMS = List.of(
+            // no form Minoro knows
+            "app://${s}@host/db", "app://u:${s}@host/db", "APP://u:${s}@host/db?password=${s}",
+            "mysql://u:${s}@host:3306/db", "jdbc:postgresql://u:${s}@host/db",
+            "jdbc:postgresql://host/db?user=u&password=${s}", "jdbc:sqlite:file:/tmp/a.db?password=${s}",
+            "u:${s}@host/db", "host/db?password=${s}", "r2dbc:mysql://u:${s}@host/db",
+            "r2dbc:pool:mysql://u:${s}@host/db", "r2dbc://u:${s}@host/db", "r2dbc:libsql://host?authToken=${s}",
+            "postgres:/u:${s}@host/db", "postgres//u:${s}@host/db", "postgresql:u:${s}@host/db",
+            // libpq URIs
+            " postgres://u:${s}@host/db", "postgres://u:${s}@host/db\t", "postgres://u:${s}@/db",
+            "postgres://u:${s}@host:abc/db", "postgres://u:${s}@host:99999/db", "postgres://u:${s}@host:-1/db",
+            "postgres://u:${s}@[::1/db", "postgres://u:${s}@host,host2/db", "postgresql://u:${s}%zz@host/db",
+            "postgresql://u:${s}%4@host/db", "postgres://us@er:${s}@host/db", "postgres://u:${s}@host/db#frag",
+            "POSTGRES://u:${s}@host/db?sslmode=bogus", "postgres://u:${s}@host/db?sslmode=bogus",
+            "postgres://u:${s}@host/db?bogus=1", "postgres://u:${s}@host/db?password",
+            "postgres://u@host/db?password=${s}&sslmode=bogus", "postgres://u@host/db?password=${s}&bogus=1",
+            "postgres://u:${s}@host/db?connect_timeout=x", "postgres://u:${s}@host/db?options=-c%20x",
+            "postgres://u:${s}@host/db?host=h2", "postgres://u:${s}@host/db?sslmode=require&sslmode=disable",
+            "postgres://u:${s}@host/db?application_name=a@b&sslmode=bogus", "postgres://u:${s}@host/d%zz",
+            "postgres://u:${s}@host/db?sslrootcert=system&sslmode=require", "postgres://u:${s}@host/db?pgbouncer=x",
+            // r2dbc URLs
+            "r2dbc:postgresql://u:${s}@host/db?password=${s}", "r2dbc:postgresql://u@host/db?password=${s}",
+            "r2dbc:postgresql://host/db?user=u&password=${s}", "r2dbc:pool:postgresql://u:${s}@host/db?maxSize=3",
+            "R2DBC:POSTGRESQL://u:${s}@host/db", "r2dbc:postgresql://u:${s}@host:abc/db",
+            "r2dbc:postgresql://u:${s}@/db", "r2dbc:postgresql://u:${s}@host/db?sslMode=bogus",
+            "r2dbc:postgresql:/u:${s}@host/db",
+            "r2dbc:postgresql://u:${s}@host/db?user=x", "r2dbc:postgresql://u:${s}@host/d b",
+            "r2dbc:postgresql://u:${s} @host/db", "r2dbc:postgresql://u:${s}@host/db?sslPassword=${s}&bogus=1",
+            "r2dbc:postgresql://u:${s}@host/db?connectTimeout=x", "r2dbc:pool:postgresql://u:${s}@host/db#x",
+            // libSQL URLs
+            "libsql://${s}@host:8080", "https://${s}@host", "http://u:${s}@host:8080", "wss://u:${s}@host",
+            "ws://host:8080?authToken=${s}", "libsql://host?authToken=${s}&bogus=1", "libsql://host?authtoken=${s}",
+            "libsql://host?auth_token=${s}", "libsql://host?authToken=${s}#frag", "libsql://host:abc?authToken=${s}",
+            "libsql://?authToken=${s}", "libsql:///db?authToken=${s}", "libsql://host?tls=bogus&authToken=${s}",
+            "libsql://host?authToken=${s}&tls=bogus", "LIBSQL://host?authToken=${s}", "http://host?authToken=${s}",
+            "libsql:host?authToken=${s}", "https://host?authToken=${s}&password=${s}",
+            "libsql://host?authToken=${s} ", "libsql://host/p@th?authToken=${s}",
+            // local files
+            "file:/tmp/a.db?password=${s}", "file::memory:?key=${s}", ":memory:?password=${s}",
+            "file://u:${s}@server/a.db", "file:/tmp/a.db#${s}");
+
     @Provide
     Arbitrary<String> secrets() {
         Arbitrary<String> mark = Arbitraries.integers().between(0, UPPER.length() * LOWER.length() - 1).list()
@@ -123,6 +173,55 @@ final class ConnectionStringSecretsTests {
         assertNotShown(token, other, () -> DatabaseConfig.sqlite(other).toString());
         String noScheme = "app:" + token + "@localhost/db";
         assertNotShown(token, noScheme, () -> DatabaseConfig.of(noScheme).toString());
+    }
+
+    /**
+     * Whatever Minoro makes of a malformed or unsupported connection string holding a secret, through each entry
+     * point ({@link DatabaseConfig#of(String)}, {@code sqlite}, {@code postgres}, the PostgreSQL parser, the libSQL
+     * R2DBC driver's options), no message, cause's message or {@code toString()} shows a piece of the secret, and
+     * what fails fails with Minoro's typed error.
+     */
+    @Property(tries = 300)
+    void aSecretInAMalformedConnectionNeverShows(@ForAll("secrets") String secret) {
+        for (String form : MALFORMED_FORMS) {
+            String connection = form.replace("${s}", secret);
+            assertNotShown(secret, connection, () -> shown(DatabaseConfig.of(connection)));
+            assertNotShown(secret, connection, () -> shown(DatabaseConfig.sqlite(connection)));
+            assertNotShown(secret, connection, () -> shown(DatabaseConfig.postgres(connection)));
+            assertNotShown(secret, connection, () -> PostgresConnectionString.parse(connection).toString());
+        }
+    }
+
+    /**
+     * The libSQL R2DBC driver, given the options r2dbc-spi read from a URL holding a token in its query, shows none of
+     * it. (A token pasted as user information with a '/' and then a '?' in it is not tried: r2dbc-spi reads its start
+     * as the host and path and drops the rest, so that the options no longer show it was one.)
+     */
+    @Property(tries = 300)
+    void aTokenInAnR2dbcLibsqlUrlNeverShows(@ForAll("secrets") String token) {
+        for (String form : List.of("r2dbc:libsql://host?authToken=${s}&bogus=1", "r2dbc:libsql://host?authtoken=${s}",
+                "r2dbc:libsql://host:8080?authToken=${s}&tls=bogus",
+                "r2dbc:libsql://host?authToken=${s}&requestTimeout=x", "r2dbc:libsql://host:8080?password=${s}",
+                "r2dbc:libsql://host:8080?tls=0&authToken=${s}&connectTimeout=-1")) {
+            String url = form.replace("${s}", token);
+            ConnectionFactoryOptions options;
+            try {
+                options = ConnectionFactoryOptions.parse(url);
+            } catch (IllegalArgumentException refusedByTheSpi) {
+                continue;
+            }
+            assertNotShown(token, url, () -> {
+                try {
+                    return LibsqlConnectionFactoryProvider.configuration(options).toString();
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("the driver refused: " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    private static String shown(DatabaseConfig config) {
+        return config + "\n" + MinoroConfig.of(config);
     }
 
     @Property(tries = 400)

@@ -95,6 +95,25 @@ final class LibsqlConfigurationTests {
                 .getMessage().contains("not WebSockets"));
     }
 
+    private static final String LIBSQL_FORMS = "libsql://host[:port] (HTTPS; ?tls=0 for plain HTTP with a port),"
+            + " https://host[:port] or http://host:port, each with an optional ?authToken=…";
+
+    @Test
+    void aTokenPastedAsUserInformationOrABadPortSaysSoWithoutTheToken() {
+        assertEquals("invalid libSQL connection 'libsql://****@db.turso.io': it holds user information before '@';"
+                + " give the token as ?authToken=… or with DatabaseConfig.withAuthToken; accepted forms are "
+                + LIBSQL_FORMS, assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite("libsql://" + TOKEN + "@db.turso.io")).getMessage());
+        ConfigurationException port = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of("libsql://db.turso.io:84x3?authToken=" + TOKEN));
+        assertEquals("invalid libSQL connection 'libsql://db.turso.io:84x3?…': its port is not a number between 1 and"
+                + " 65535; accepted forms are " + LIBSQL_FORMS, port.getMessage());
+        ConfigurationException unknown = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.of("app://" + TOKEN + "@db.turso.io/db"));
+        assertTrue(unknown.getMessage().startsWith("cannot tell the database type of 'app://****@db.turso.io/db':"),
+                unknown.getMessage());
+    }
+
     @Test
     void theTokenIsNeverShown() {
         DatabaseConfig inUrl = DatabaseConfig.sqlite("libsql://db.turso.io?authToken=" + TOKEN);
@@ -149,13 +168,16 @@ final class LibsqlConfigurationTests {
         "libsql://h?authToken=s3&cr3t                     | unsupported query parameter (not shown: it may be a piece of"
                 + " a token or password, split at an unencoded '&', '/', '?' or '@', which are written %26, %2F, %3F,"
                 + " %40)",
-        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://app:****@db.example.com':"
+        "https://app:/cr3t@db.example.com                 | invalid libSQL connection 'https://****@db.example.com':"
                 + " its path holds an unencoded '@' (not shown",
         "https://app:/?cr3t&@db.example.com               | unsupported query parameters (not shown: it may be a piece",
         "libsql://h?authToken=s3&tls=cr3t                 | tls must be 0 or 1, was (not shown",
         "libsql://h?authToken=s3#cr3t                     | it has a fragment",
-        "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://app:****?…'",
-        "https://app:s3@cr3t@h?x=1                        | invalid libSQL connection 'https://app:****@h?…'"
+        "https://app:s3?cr3t@h                            | invalid libSQL connection 'https://****?…'",
+        "https://app:s3@cr3t@h?x=1                        | invalid libSQL connection 'https://****@h?…': it holds user"
+                + " information before '@'",
+        "https://s3:cr3t@h                                | invalid libSQL connection 'https://****@h': it holds user"
+                + " information before '@'"
     })
     void aTokenWithPunctuationNeverShows(String url, String expected) {
         String shown;

@@ -179,7 +179,7 @@ final class HranaClient {
     private Hrana.Response read(HttpResponse<byte[]> http, int requests, @Nullable String sql) {
         if (http.statusCode() != 200) {
             throw new CompletionException(LibsqlExceptionFactory.status(http.statusCode(),
-                    HranaJson.errorBody(http.body()), configuration.url(), sql));
+                    HranaJson.errorBody(http.body()), configuration.url(), sql, configuration.authToken()));
         }
         Hrana.Response response;
         try {

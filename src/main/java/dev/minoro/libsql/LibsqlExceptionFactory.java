@@ -1,5 +1,6 @@
 package dev.minoro.libsql;
 
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcException;
@@ -114,10 +115,13 @@ final class LibsqlExceptionFactory {
 
     /**
      * The exception for an HTTP status other than 200. 401 and 403 say what to fix about the token; the body
-     * (Hrana's error, sqld's {@code {"error": …}} or text) supplies the server's reason, never the token.
+     * (Hrana's error, sqld's {@code {"error": …}} or text) supplies the server's reason, with {@code token} and
+     * anything else that looks like one masked: a server or a proxy in front of it may echo the request's
+     * {@code Authorization} header.
      */
-    static R2dbcException status(int status, Hrana.@Nullable Error body, URI url, @Nullable String sql) {
-        String reason = body == null ? "" : ": " + body.message();
+    static R2dbcException status(int status, Hrana.@Nullable Error body, URI url, @Nullable String sql,
+            @Nullable String token) {
+        String reason = body == null ? "" : ": " + ConnectionSecrets.withoutTokens(body.message(), token);
         String code = body == null || body.code() == null ? "HTTP_" + status : body.code();
         if (code.equals(LibsqlStreamExpiredException.CODE)) {
             return streamExpired(sql);

@@ -39,7 +39,7 @@ final class LibsqlConnectionConfigurationTests {
         // another database's URL, or a password with '?' in user information: the secret is masked
         assertMessage("url must start with http://, https:// or libsql://, was 'postgres://app:****@h/db'",
                 () -> url("postgres://app:" + TOKEN + "@h/db"));
-        assertMessage("url is not a valid URL: 'https://app:****?…'", () -> url("https://app:s3 ?" + TOKEN + "@h"));
+        assertMessage("url is not a valid URL: 'https://****?…'", () -> url("https://app:s3 ?" + TOKEN + "@h"));
     }
 
     @Test
@@ -148,6 +148,16 @@ final class LibsqlConnectionConfigurationTests {
                 + " the token): write r2dbc:libsql://host[:port], and percent-encode '://' in option values as"
                 + " %3A%2F%2F", () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
                         "r2dbc:libsql://db.turso.io?authToken=" + TOKEN + "&requestTimeout=PT1S&tls=https://x")));
+    }
+
+    @Test
+    void aPathHoldingAnAtIsRefusedWithoutShowingIt() {
+        // r2dbc-spi reads "user:pa/ss@host" as host "user" and database "ss@host", a piece of the password
+        assertMessage("option database (the URL's path) holds an '@' (not shown: a password or token with a '/' in"
+                + " it, pasted as user information, splits a URL that way); the libSQL driver takes no user"
+                + " information: give the token as option authToken",
+                () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.parse(
+                        "r2dbc:libsql://app:8080/s3cr3t@db.turso.io")));
     }
 
     @Test

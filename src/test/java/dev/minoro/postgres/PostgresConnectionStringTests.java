@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
 import dev.minoro.internal.database.PostgresConnectionString;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.test.StepVerifier;
 
 /** The libpq URI translation and the r2dbc URL pass-through, case by case. */
 final class PostgresConnectionStringTests {
@@ -374,21 +377,55 @@ final class PostgresConnectionStringTests {
         }
     }
 
+    /**
+     * An option value r2dbc-postgresql refuses when Minoro opens the database (it checks types there): Minoro's
+     * error names the option and has no cause, whose message would quote the value, which may be the rest of a
+     * password holding an unencoded '&'. Opening fails before connecting to anything.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sslPassword=p&fetchSize=s3cr3t                   | Cannot assign option fetchSize (NumberFormatException;"
+                + " the value is not shown: it may hold a secret)",
+        "preparedStatementCacheQueries=s3cr3t             | Cannot assign option preparedStatementCacheQueries",
+        "sslPassword=p&options=s3cr3t                     | Cannot assign option options (IllegalArgumentException;"
+                + " the value is not shown"
+    })
+    void anOptionTheDriverRefusesOnOpeningNeverShowsItsValue(String query, String expected) {
+        DatabaseConfig config = DatabaseConfig.postgres("r2dbc:postgresql://u:pw@127.0.0.1:1/db?" + query);
+        Minoro.create(MinoroConfig.of(config))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> {
+                    assertTrue(e instanceof ConfigurationException, () -> "was " + e);
+                    assertTrue(e.getMessage().startsWith("invalid PostgreSQL connection option: " + expected),
+                            e::getMessage);
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertFalse(String.valueOf(t.getMessage()).contains("cr3t"), "shows the value: " + t);
+                    }
+                })
+                .verify(Duration.ofMinutes(1));
+    }
+
     static Stream<Arguments> rejectsWithAMessageThatNamesTheProblemAndNeverThePassword() {
         return Stream.of(
                 Arguments.of("mysql://u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL (it starts with 'mysql:')"),
                 Arguments.of("u:" + SECRET + "@h/db", "neither a libpq URI nor an r2dbc URL"),
                 Arguments.of(" postgres://u:" + SECRET + "@h/db", "leading or trailing white space"),
-                Arguments.of("postgres://u:s3@cr3t@h/db", "an '@' where none belongs; percent-encode '@', '/' and '%'"),
-                Arguments.of("postgres://u:s3cr3t@@h/db", "an '@' where none belongs; percent-encode '@', '/' and '%'"),
+                Arguments.of("postgres://u:s3@cr3t@h/db", "an '@' follows the user information before the host ends"
+                        + " (libpq ends the user information at the first '@', so the user name or password holds an"
+                        + " unencoded '@'; the rest is not shown); percent-encode '@' in the user name and password as"
+                        + " %40"),
+                Arguments.of("postgres://u:s3cr3t@@h/db", "an '@' follows the user information before the host ends"),
+                Arguments.of("postgres://us@cr3t:pw@h/db", "an '@' follows the user information before the host ends"),
+                Arguments.of("postgres://u:pw@h@s3cr3t:5432/db", "percent-encode '@' in the user name and password as"
+                        + " %40"),
                 Arguments.of("postgres://u:s3/cr3t@h/db", "the port is not a number between 1 and 65535; if the"
                         + " password holds '/', percent-encode it as %2F"),
                 Arguments.of("postgres://u:12/s3cr3t@h/db", "percent-encode '@', '/' and '%' in the user name and password"),
                 Arguments.of("postgres://u:s3cr3t/@h:5432/db", "if the password holds '/', percent-encode it as %2F"),
                 Arguments.of("postgres://u:7000/s3cr3t?sslmode=x@h/db", "the value of sslmode holds an '@'"),
                 Arguments.of("postgres://u:12/db?s3cr3t@h/db", "unknown parameter in the PostgreSQL connection string"
-                        + " (not shown: the URI holds an '@' after its user information, so it may be part of a password"
-                        + " split there: percent-encode '@', '/' and '%' in the user name and password"),
+                        + " (not shown: it comes before a later '@', and may be part of a password split there;"
+                        + " percent-encode '@', '/' and '%' in the user name and password (as %40, %2F, %25))"),
                 // a password with unencoded '@' and '/', '?' or '&': the parser would take a piece of it for the host,
                 // the database, a parameter's name or value (libpq reads these the same way)
                 Arguments.of("postgresql://app:s3@cr3t/x@localhost:5432/db", "the database name holds an unencoded '@'"
@@ -399,11 +436,12 @@ final class PostgresConnectionStringTests {
                 Arguments.of("postgresql://app:s3@%2Fcr3t/x@localhost/db", "host (not shown: it may be part of a password)"
                         + " is a Unix-domain socket"),
                 Arguments.of("postgresql://app:s3@h?cr3t=1@localhost/db", "unknown parameter in the PostgreSQL"
-                        + " connection string (not shown: the URI holds an '@' after its user information"),
+                        + " connection string (not shown: it comes before a later '@'"),
                 Arguments.of("postgresql://app:s3@h?sslmode=cr3t@localhost/db", "the value of sslmode holds an '@'"),
                 Arguments.of("postgresql://app:s3@h?sslmode=cr3t&application_name=x@localhost/db",
                         "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, was (not shown:"
-                                + " it may be part of a password)"),
+                                + " it comes before a later '@', and may be part of a password split there;"
+                                + " percent-encode '@', '/' and '%' in the user name and password (as %40, %2F, %25))"),
                 Arguments.of("postgresql://app:s3@h?connect_timeout=cr3t&application_name=x@y", "connect_timeout must be"
                         + " a whole number of seconds (0 for none), was (not shown"),
                 Arguments.of("postgresql://u@h/db?password=s3&cr3t=1", "unknown parameter in the PostgreSQL connection"
@@ -419,7 +457,7 @@ final class PostgresConnectionStringTests {
                         + " %23"),
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?applicationName=a#s3cr3t", "holds a '#'"),
                 Arguments.of("r2dbc:postgresql://app:s3@h?cr3t=1@localhost/db", "unknown option in the r2dbc URL (not"
-                        + " shown: the URL holds an '@' after its host"),
+                        + " shown: it comes before a later '@', and may be part of a password split there"),
                 Arguments.of("r2dbc:postgresql://app:s3@h?sslMode=cr3t@localhost/db", "sslMode must be one of disable,"
                         + " allow, prefer, require, verify-ca, verify-full, was (not shown"),
                 Arguments.of("r2dbc:postgresql://app:pw@h/db?sslPassword=s3&cr3t=1", "unknown option in the r2dbc URL"
@@ -535,8 +573,43 @@ final class PostgresConnectionStringTests {
                         + " password holds '/', '?' or '#', percent-encode them"),
                 Arguments.of("r2dbc:postgresql://u:s3?cr3t@h/db", "percent-encode them (as %2F, %3F, %23)"),
                 Arguments.of("r2dbc:postgresql://u:s3#cr3t@h/db", "percent-encode them (as %2F, %3F, %23)"),
-                Arguments.of("r2dbc:postgresql://u:s3 cr3t@h/db", "it is not a valid r2dbc URL (percent-encode spaces"),
-                Arguments.of("r2dbc:postgresql://u:s3%zzcr3t@h/db", "it is not a valid r2dbc URL"),
+                Arguments.of("r2dbc:postgresql://u:s3 cr3t@h/db", "the password of the r2dbc URL holds a character"
+                        + " that URLs take only percent-encoded (not shown); percent-encode spaces and the characters"),
+                Arguments.of("r2dbc:postgresql://u:s3%zzcr3t@h/db", "the password of the r2dbc URL has a '%' that does"
+                        + " not start a %XX escape (not shown); write a literal '%' as %25"),
+                Arguments.of("r2dbc:postgresql://us%zzcr3t:pw@h/db", "the user name of the r2dbc URL has a '%' that"
+                        + " does not start a %XX escape"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/d%zzcr3t", "the database name of the r2dbc URL has a '%' that"
+                        + " does not start a %XX escape"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?sslMode=s3%zzcr3t", "the query of the r2dbc URL has a '%'"),
+                Arguments.of("R2DBC:postgresql://u:" + SECRET + "@h/db", "an r2dbc URL's scheme is read in lower case"
+                        + " only: write r2dbc:postgresql:// or r2dbc:pool:postgresql://"),
+                Arguments.of("R2DBC:POOL:POSTGRESQL://u:" + SECRET + "@h/db", "an r2dbc URL's scheme is read in lower"
+                        + " case only"),
+                // r2dbc-spi splits at the last "://": what comes before it is the driver and a protocol
+                Arguments.of("r2dbc:postgresql:/u:://s3cr3t:@h/db", "the r2dbc URL names more than a driver before its"
+                        + " '://' (not shown: a password holding '://' splits a URL that way); percent-encode ':' and"
+                        + " '/' in the user name and password as %3A and %2F"),
+                Arguments.of("r2dbc:pool:postgresql:x/s3cr3t://u@h/db", "the r2dbc URL names more than a driver"),
+                Arguments.of("r2dbc:postgresql:failover://u:" + SECRET + "@h1,h2/db", "the r2dbc URL names a protocol"
+                        + " after the driver, which Minoro does not use (one host, over TCP)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?applicationName=a@b&sslMode=bogus", "sslMode must be one of"
+                        + " disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?sslMode=s3cr3t&applicationName=a@b", "sslMode must be one of"
+                        + " disable, allow, prefer, require, verify-ca, verify-full, was (not shown: it comes before a"
+                        + " later '@', and may be part of a password split there; percent-encode '@', '/', '?', '#',"
+                        + " '%' and '+' in the user name and password)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?sslPassword=s3&cr3t=1&sslMode=x", "unknown option in the"
+                        + " r2dbc URL (not shown: it follows a secret option, and may be the rest of a secret value"
+                        + " holding an unencoded '&'; write '&' there as %26)"),
+                Arguments.of("r2dbc:postgresql://u:pw@h/db?%73slMode=s3cr3t&applicationName=a@b", "was (not shown"),
+                // an '@' in a query value after the last '@': the value is shown, for it cannot be part of a password
+                Arguments.of("postgresql://u:s3cr3t@h/db?application_name=a@b&sslmode=bogus", "sslmode must be one of"
+                        + " disable, allow, prefer, require, verify-ca, verify-full, was 'bogus'"),
+                Arguments.of("postgresql://u:s3%40cr3t@h/db?sslmode=bogus", "verify-full, was 'bogus'"),
+                Arguments.of("postgresql://u@h/db?password=s3@cr3t&sslmode=bogus", "sslmode must be one of disable,"
+                        + " allow, prefer, require, verify-ca, verify-full, was (not shown: it follows password=, and"
+                        + " may be the rest of a password holding an unencoded '&': write '&' in a password as %26)"),
                 Arguments.of("r2dbc:postgresql://u:s3%C3%28cr3t@h/db", "the password is not valid UTF-8"),
                 Arguments.of("r2dbc:postgresql://u:s3%00cr3t@h/db", "the password holds a NUL character"),
                 Arguments.of("r2dbc:postgresql://u:" + SECRET + "@h:70000/db", "the port must be between 1 and 65535,"

@@ -192,6 +192,14 @@ final class LibpqUri {
     private static final String ENCODE_USER_INFO = "percent-encode '@', '/' and '%' in the user name and"
             + " password (as %40, %2F, %25)";
 
+    /** Why a value before an '@' that follows the user information is not shown. */
+    private static final String SPILLED = "it comes before a later '@', and may be part of a password split"
+            + " there; " + ENCODE_USER_INFO;
+
+    /** Why a value after {@code password=} in the query is not shown. */
+    private static final String AFTER_PASSWORD = "it follows password=, and may be the rest of a password holding an"
+            + " unencoded '&': write '&' in a password as %26";
+
     private LibpqUri() {
     }
 
@@ -228,6 +236,13 @@ final class LibpqUri {
                 }
             }
             p = at + 1;
+            if (connection.indexOf('@', p) >= 0 && connection.indexOf('@', p) < indexOfAny(connection, "/?", p)) {
+                // "user:p@ss@host" or "us@er:pass@host": libpq reads host "ss@host", or host "er", port "pass@host"
+                throw invalid("an '@' follows the user information before the host ends (libpq ends the user"
+                        + " information at the first '@', so the user name or password holds an unencoded '@'; the"
+                        + " rest is not shown); percent-encode '@' in the user name and password as %40 (and '/' and"
+                        + " '%' as %2F and %25)");
+            }
         }
         // An '@' after the user information (or after the host, when there is none): a password with an unencoded
         // '@', '/' or '?' may have split the URI there, so what follows the user information may be part of it and
@@ -293,12 +308,19 @@ final class LibpqUri {
             }
             p = pathEnd;
         }
-        boolean hide = passwordMaySpill;
+        // Why each value that may be a piece of a password is not shown: all before the last '@' when a password may
+        // have spilled over its '@'; what comes after it is the host, database and query as meant, and may be shown.
+        Map<String, String> hidden = new LinkedHashMap<>();
+        if (passwordMaySpill) {
+            for (String name : values.keySet()) {
+                hidden.put(name, SPILLED);
+            }
+        }
         if (p < end) {
             // What is left starts with '?'.
-            hide = parseQuery(connection, p + 1, values, passwordMaySpill);
+            parseQuery(connection, p + 1, values, hidden, passwordMaySpill ? connection.lastIndexOf('@') : -1);
         }
-        return translate(values, hide);
+        return translate(values, hidden);
     }
 
     private static ConfigurationException severalHosts() {
@@ -327,12 +349,14 @@ final class LibpqUri {
      * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
      * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
      *
-     * @param hideValues whether the query may be part of a password split at an unencoded '@', '/' or '?', so that
-     *                   no message may show a name or value of it
-     * @return whether the values must not be shown: {@code hideValues}, or a pair follows a {@code password}
-     *         parameter, and so may be the rest of a password holding an unencoded '&'
+     * @param hidden      gets, for each parameter whose value no message may show, why: it starts before
+     *                    {@code lastSpillAt}, so that it may be part of a password split at an unencoded '@', '/' or
+     *                    '?' (its name is not shown either), or it follows a {@code password} parameter, and so may
+     *                    be the rest of a password holding an unencoded '&'
+     * @param lastSpillAt the last '@' of the URI when a password may have spilled over an '@', else -1
      */
-    private static boolean parseQuery(String connection, int from, Map<String, String> values, boolean hideValues) {
+    private static void parseQuery(String connection, int from, Map<String, String> values,
+            Map<String, String> hidden, int lastSpillAt) {
         Set<String> seen = new LinkedHashSet<>();
         int pairStart = from;
         boolean afterPassword = false;
@@ -340,12 +364,13 @@ final class LibpqUri {
             int pairEnd = connection.indexOf('&', pairStart);
             pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
             String pair = connection.substring(pairStart, pairEnd);
+            boolean spilled = pairStart < lastSpillAt;
             pairStart = pairEnd + 1;
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            hideValues |= afterPassword;
+            boolean hideValues = spilled || afterPassword;
             String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", hideValues);
             if (!LIBPQ_PARAMETERS.contains(name)) {
                 throw unknownParameter(name, hideValues, afterPassword);
@@ -385,8 +410,10 @@ final class LibpqUri {
                 throw severalHosts();
             }
             values.put(name, value);
+            if (hideValues) {
+                hidden.put(name, afterPassword && !secret ? AFTER_PASSWORD : SPILLED);
+            }
         }
-        return hideValues;
     }
 
     /**
@@ -396,11 +423,7 @@ final class LibpqUri {
     private static ConfigurationException unknownParameter(String name, boolean hide, boolean afterPassword) {
         String supported = "; supported are " + String.join(", ", LIBPQ_PARAMETERS);
         if (hide && !OTHER_LIBPQ_PARAMETERS.contains(name)) {
-            String why = afterPassword
-                    ? "it follows password=, and may be the rest of a password holding an unencoded '&': write '&' in"
-                            + " a password as %26"
-                    : "the URI holds an '@' after its user information, so it may be part of a password split there: "
-                            + ENCODE_USER_INFO;
+            String why = afterPassword ? AFTER_PASSWORD : SPILLED;
             return new ConfigurationException("unknown parameter in the PostgreSQL connection string (not shown: "
                     + why + ")" + supported);
         }
@@ -422,14 +445,14 @@ final class LibpqUri {
     }
 
     /**
-     * @param hide whether the values may be part of a password and must not appear in a message
+     * @param hidden why each value that may be part of a password must not appear in a message, by parameter name
      */
-    private static PostgresConnectionString translate(Map<String, String> values, boolean hide) {
+    private static PostgresConnectionString translate(Map<String, String> values, Map<String, String> hidden) {
         // As in libpq, an empty user, host, port, database or sslrootcert means the default.
         String user = valueOrDefault(values, "user", System.getProperty("user.name", "postgres"));
         String host = valueOrDefault(values, "host", "localhost");
         String portText = values.get("port");
-        int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hide);
+        int port = parsePort(portText == null || portText.isEmpty() ? null : portText, hidden.containsKey("port"));
         String database = valueOrDefault(values, "dbname", user);
 
         String rootCert = values.get("sslrootcert");
@@ -443,9 +466,9 @@ final class LibpqUri {
             // libpq's default; sslrootcert=system makes it verify-full, as libpq 16 does
             sslMode = systemRoots ? SSLMode.VERIFY_FULL : SSLMode.PREFER;
         } else {
-            sslMode = libpqMode("sslmode", SSL_MODES, modeText, hide);
+            sslMode = libpqMode("sslmode", SSL_MODES, modeText, hidden.get("sslmode"));
             if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
-                throw new ConfigurationException("sslmode " + shown(modeText, hide) + " may not be used with"
+                throw new ConfigurationException("sslmode " + shown(modeText, hidden.get("sslmode")) + " may not be used with"
                         + " sslrootcert=system (use sslmode=verify-full), as in libpq");
             }
             if (sslMode == SSLMode.REQUIRE && rootCert != null) {
@@ -471,13 +494,13 @@ final class LibpqUri {
         if (sslRootCert != null) {
             options.option(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, sslRootCert);
         }
-        Duration connectTimeout = connectTimeout(values.get("connect_timeout"), hide);
+        Duration connectTimeout = connectTimeout(values.get("connect_timeout"), hidden.get("connect_timeout"));
         if (connectTimeout != null) {
             options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout);
         }
         String startupOptions = values.get("options");
         if (startupOptions != null) {
-            Map<String, String> settings = startupOptions(startupOptions, hide);
+            Map<String, String> settings = startupOptions(startupOptions, hidden.containsKey("options"));
             if (!settings.isEmpty()) {
                 options.option(PostgresqlConnectionFactoryProvider.OPTIONS, settings);
             }
@@ -485,9 +508,9 @@ final class LibpqUri {
         String channelBinding = values.get("channel_binding");
         if (channelBinding != null) {
             options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, libpqMode("channel_binding",
-                    CHANNEL_BINDING_MODES, channelBinding, hide));
+                    CHANNEL_BINDING_MODES, channelBinding, hidden.get("channel_binding")));
         }
-        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer"), hide) : null;
+        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer"), hidden.get("pgbouncer")) : null;
         return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
                 pgbouncer, connectTimeout);
     }
@@ -517,17 +540,19 @@ final class LibpqUri {
      * The mode among {@code accepted} that {@code text} names in libpq's spelling ({@code verify-full} for
      * {@code VERIFY_FULL}), exactly and in lower case as libpq takes it.
      *
+     * @param why why {@code text} must not be shown, or null to show it
      * @throws ConfigurationException naming {@code parameter}, every accepted value and {@code text} (unless
-     *                                {@code hide})
+     *                                {@code why} says why not)
      */
-    private static <M extends Enum<M>> M libpqMode(String parameter, List<M> accepted, String text, boolean hide) {
+    private static <M extends Enum<M>> M libpqMode(String parameter, List<M> accepted, String text,
+            @Nullable String why) {
         for (M mode : accepted) {
             if (libpqName(mode).equals(text)) {
                 return mode;
             }
         }
         throw new ConfigurationException(parameter + " must be one of " + accepted.stream().map(LibpqUri::libpqName)
-                .collect(Collectors.joining(", ")) + ", was " + shown(text, hide));
+                .collect(Collectors.joining(", ")) + ", was " + shown(text, why));
     }
 
     private static String libpqName(Enum<?> mode) {
@@ -538,7 +563,7 @@ final class LibpqUri {
      * libpq's reading of {@code connect_timeout}: whole seconds, white space around them allowed; zero or
      * negative for no limit; 1 counts as 2, libpq's minimum.
      */
-    private static @Nullable Duration connectTimeout(@Nullable String text, boolean hide) {
+    private static @Nullable Duration connectTimeout(@Nullable String text, @Nullable String why) {
         if (text == null) {
             return null;
         }
@@ -546,12 +571,12 @@ final class LibpqUri {
         long seconds = number.matches() ? Long.parseLong(number.group(1)) : Long.MIN_VALUE;
         if (seconds < Integer.MIN_VALUE || seconds > Integer.MAX_VALUE) {
             throw new ConfigurationException("connect_timeout must be a whole number of seconds (0 for none),"
-                    + " was " + shown(text, hide));
+                    + " was " + shown(text, why));
         }
         return seconds <= 0 ? null : Duration.ofSeconds(Math.max(2, seconds));
     }
 
-    private static boolean bool(String name, @Nullable String text, boolean hide) {
+    private static boolean bool(String name, @Nullable String text, @Nullable String why) {
         String value = text == null ? "" : text.toLowerCase(Locale.ROOT);
         switch (value) {
             case "true":
@@ -566,7 +591,7 @@ final class LibpqUri {
                 return false;
             default:
                 throw new ConfigurationException(name + " must be true or false, was "
-                        + shown(String.valueOf(text), hide));
+                        + shown(String.valueOf(text), why));
         }
     }
 }

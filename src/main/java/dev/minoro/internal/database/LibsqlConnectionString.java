@@ -89,6 +89,17 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
                     + " with DatabaseConfig.withAuthToken");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            String authority = uri.getRawAuthority();
+            if (authority != null && authority.indexOf('@') >= 0) {
+                // java.net.URI reads "user:p@ss@host" as a registry name, with no host or user information
+                throw invalid(connection, "it holds user information before '@'; give the token as ?authToken=… or"
+                        + " with DatabaseConfig.withAuthToken");
+            }
+            int portStart = authority == null || authority.endsWith("]") ? -1 : authority.lastIndexOf(':');
+            if (portStart >= 0 && !authority.substring(portStart + 1).matches("[0-9]*")) {
+                // java.net.URI reads "host:abc" as a registry name, with no host: say what is wrong with it
+                throw invalid(connection, "its port is not a number between 1 and 65535");
+            }
             throw invalid(connection, "it names no host");
         }
         if (uri.getRawPath() != null && uri.getRawPath().indexOf('@') >= 0) {

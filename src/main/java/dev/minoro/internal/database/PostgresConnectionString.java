@@ -37,7 +37,7 @@ public final class PostgresConnectionString implements ConnectionTarget {
     /** libpq's connect_timeout: an integer, with white space around it allowed. */
     static final Pattern CONNECT_TIMEOUT = Pattern.compile("\\s*([+-]?[0-9]{1,10})\\s*");
 
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:(?=//)|(?i:jdbc|r2dbc):");
 
     private final ConnectionFactoryOptions options;
     private final String host;
@@ -179,6 +179,11 @@ public final class PostgresConnectionString implements ConnectionTarget {
      */
     static String shown(String value, boolean hide) {
         return hide ? "(not shown: it may be part of a password)" : quote(value);
+    }
+
+    /** {@code value} quoted, or when {@code why} is not null, that it is not shown and why. */
+    static String shown(String value, @Nullable String why) {
+        return why == null ? quote(value) : "(not shown: " + why + ")";
     }
 
     /** The index of the first of {@code characters} in {@code text} from {@code from} on, or its length. */

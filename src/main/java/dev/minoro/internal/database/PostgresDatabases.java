@@ -33,6 +33,10 @@ import reactor.util.retry.Retry;
  */
 final class PostgresDatabases {
 
+    /** r2dbc-postgresql's messages that name an option and show no value. */
+    private static final Pattern NAMES_AN_OPTION = Pattern.compile(
+            "Cannot assign option [A-Za-z0-9_.]+|[A-Za-z0-9_.]+ must not be null");
+
     /** A schema name Minoro can put in {@code search_path} and {@code CREATE SCHEMA} without surprises. */
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -81,7 +85,7 @@ final class PostgresDatabases {
         try {
             builder = PostgresqlConnectionFactoryProvider.builder(target.options());
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-            throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
+            throw driverRefused(e);
         }
         builder.sslMode(sslMode).loopResources(PostgresConnector.LOOPS);
         if (schema != null && config.schema() != null) {
@@ -106,8 +110,24 @@ final class PostgresDatabases {
         try {
             return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigurationException("invalid PostgreSQL connection option: " + e.getMessage(), e);
+            throw driverRefused(e);
         }
+    }
+
+    /**
+     * Minoro's error for the driver's refusal of an option: its message where it only names the option, and no
+     * cause, since the driver's causes quote the value ({@code For input string: "…"}), which may be part of a
+     * password holding an unencoded '&'.
+     */
+    private static ConfigurationException driverRefused(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new ConfigurationException("invalid PostgreSQL connection option: "
+                + (NAMES_AN_OPTION.matcher(message).matches() ? message : "r2dbc-postgresql refused it")
+                + " (" + root.getClass().getSimpleName() + "; the value is not shown: it may hold a secret)");
     }
 
     /**

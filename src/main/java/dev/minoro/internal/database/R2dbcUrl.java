@@ -15,11 +15,14 @@ import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,6 +55,14 @@ final class R2dbcUrl {
             ConnectionFactoryOptions.PASSWORD.name(), ConnectionFactoryOptions.PORT.name(),
             ConnectionFactoryOptions.PROTOCOL.name(), ConnectionFactoryOptions.USER.name());
 
+    /** Why a query parameter before an '@' that follows the authority is not shown. */
+    private static final String SPILLED = "it comes before a later '@', and may be part of a password split there;"
+            + " percent-encode '@', '/', '?', '#', '%' and '+' in the user name and password";
+
+    /** Why a query parameter after a secret one is not shown. */
+    private static final String AFTER_SECRET = "it follows a secret option, and may be the rest of a secret value"
+            + " holding an unencoded '&'; write '&' there as %26";
+
     private R2dbcUrl() {
     }
 
@@ -61,19 +72,25 @@ final class R2dbcUrl {
      * shown by {@code toString()}), and an option it does not allow there, such as {@code password}. Neither message
      * shows a value, nor a parameter without {@code =}, which may be one.
      *
-     * @return the names of the parameters that follow a secret one ({@code sslPassword=…}): each may be the rest of
-     *         a secret holding an unencoded '&', so that a message must not show it
+     * @param lastSpillAt the last '@' of the URL when one stands after the authority, where a password holding '@'
+     *                    and then '?' would have split the URL, else -1
+     * @return for each parameter whose name and value no message may show, why: it starts before
+     *         {@code lastSpillAt}, and may be part of a password split there, or it follows a secret one
+     *         ({@code sslPassword=…}), and may be the rest of a secret holding an unencoded '&'
      */
-    private static Set<String> checkQuery(String connection) {
-        Set<String> afterSecret = new HashSet<>();
+    private static Map<String, String> checkQuery(String connection, int lastSpillAt) {
+        Map<String, String> hidden = new HashMap<>();
         int query = connection.indexOf('?');
         if (query < 0) {
-            return afterSecret;
+            return hidden;
         }
         String[] parameters = connection.substring(query + 1).split("&", -1);
         boolean secretBefore = false;
+        int pairStart = query + 1;
         for (int i = 0; i < parameters.length; i++) {
             String parameter = parameters[i];
+            boolean spilled = pairStart < lastSpillAt;
+            pairStart += parameter.length() + 1;
             int equals = parameter.indexOf('=');
             if (parameter.isEmpty()) {
                 continue;
@@ -93,29 +110,54 @@ final class R2dbcUrl {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
             }
-            if (secretBefore) {
-                afterSecret.add(name);
+            String why = spilled ? SPILLED : secretBefore ? AFTER_SECRET : null;
+            if (why != null) {
+                // under the name r2dbc-spi reads too, percent-decoded
+                hidden.put(name, why);
+                try {
+                    hidden.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), why);
+                } catch (IllegalArgumentException e) {
+                    // r2dbc-spi refuses the URL
+                }
             }
             secretBefore |= ConnectionSecrets.isSecretName(name);
         }
-        return afterSecret;
+        return hidden;
     }
 
     static PostgresConnectionString parse(String connection) {
+        String scheme = connection.substring(0, Math.max(0, connection.indexOf("://")));
+        if (!scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
+            // r2dbc-spi takes "r2dbc:" and the driver's name in lower case only, and refuses the rest as not a URL
+            throw invalid("an r2dbc URL's scheme is read in lower case only: write r2dbc:postgresql:// or"
+                    + " r2dbc:pool:postgresql://");
+        }
         // an '@' after the authority: a password with an unencoded '@' and '?' may have split the URL there, so that
         // no option name or value of the query is shown
         boolean passwordMaySpill = checkUserInfoAndPort(connection);
-        Set<String> afterSecret = checkQuery(connection);
+        Map<String, String> hidden = checkQuery(connection, passwordMaySpill ? connection.lastIndexOf('@') : -1);
         ConnectionFactoryOptions parsed;
         try {
             parsed = ConnectionFactoryOptions.parse(connection);
         } catch (IllegalArgumentException e) {
-            // The SPI's message may quote the URL, password and all: say what is wrong without it.
-            throw invalid("it is not a valid r2dbc URL (percent-encode spaces and the characters"
-                    + " \" < > \\ ^ ` { | } [ ] in the user name and password, and write a literal '%' as %25)");
+            // The SPI's message may quote the URL, password and all: say what is wrong without it, and drop the
+            // exception, whose message is the cause's too.
+            throw invalid(whyNotAUrl(connection));
         }
         String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
         Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+        String afterDriver = protocol == null ? "" : driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)
+                ? (protocol.toString().split(":", 2).length > 1 ? protocol.toString().split(":", 2)[1] : "")
+                : protocol.toString();
+        if (!afterDriver.isEmpty()) {
+            // r2dbc-spi splits at the last "://": one in a password ("user:pa://ss@host") makes the rest a protocol
+            throw invalid(OptionNames.looksLikeAName(afterDriver)
+                    ? "the r2dbc URL names a protocol after the driver, which Minoro does not use (one host, over TCP):"
+                            + " write r2dbc:postgresql://host or r2dbc:pool:postgresql://host"
+                    : "the r2dbc URL names more than a driver before its '://' (not shown: a password holding '://'"
+                            + " splits a URL that way); percent-encode ':' and '/' in the user name and password as %3A"
+                            + " and %2F");
+        }
         if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
             if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
                 throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
@@ -141,12 +183,9 @@ final class R2dbcUrl {
             if (!DRIVER_OPTIONS.contains(name)) {
                 String understood = "; r2dbc-postgresql understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS))
                         + " (option names are case-sensitive)";
-                if (passwordMaySpill || afterSecret.contains(name)) {
-                    throw new ConfigurationException("unknown option in the r2dbc URL (not shown: " + (passwordMaySpill
-                            ? "the URL holds an '@' after its host, so it may be part of a password split there;"
-                                    + " percent-encode '@', '/', '?', '#', '%' and '+' in the user name and password"
-                            : "it follows a secret option, and may be the rest of a secret value holding an"
-                                    + " unencoded '&'; write '&' there as %26") + ")" + understood);
+                if (hidden.containsKey(name)) {
+                    throw new ConfigurationException("unknown option in the r2dbc URL (not shown: " + hidden.get(name)
+                            + ")" + understood);
                 }
                 throw new ConfigurationException("unknown option " + OptionNames.quoted(name) + " in the r2dbc URL"
                         + OptionNames.suggestion(name, NEAR_MISSES_OF) + understood);
@@ -174,15 +213,15 @@ final class R2dbcUrl {
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.PASSWORD), "the password", true);
         checkDecoded(connection, hostValue, "the host", false);
         checkDecoded(connection, parsed.getValue(ConnectionFactoryOptions.DATABASE), "the database name", false);
-        boolean hide = passwordMaySpill || !afterSecret.isEmpty();
-        Duration connectTimeout = connectTimeoutOf(parsed, hide);
+        Duration connectTimeout = connectTimeoutOf(parsed,
+                hidden.get(ConnectionFactoryOptions.CONNECT_TIMEOUT.name()));
         if (connectTimeout != null) {
             // The driver would read a string itself; give it the value Minoro bounds the set-up with.
             parsed = parsed.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, connectTimeout).build();
         }
         Object databaseValue = parsed.getValue(ConnectionFactoryOptions.DATABASE);
         Object rootCertValue = parsed.getValue(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT);
-        SSLMode sslMode = sslModeOf(parsed, hide);
+        SSLMode sslMode = sslModeOf(parsed, hidden);
         if (!parsed.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
             parsed = parsed.mutate()
                     .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, DEFAULT_APPLICATION_NAME)
@@ -258,6 +297,45 @@ final class R2dbcUrl {
         }
     }
 
+    /**
+     * Why r2dbc-spi (java.net.URI) refused {@code connection}, naming the part where it went wrong without showing it:
+     * a '%' that starts no %XX escape, or a character a URL takes only percent-encoded.
+     */
+    private static String whyNotAUrl(String connection) {
+        int start = connection.indexOf("://") + 3;
+        int end = indexOfAny(connection, "/?#", start);
+        int at = connection.lastIndexOf('@', end - 1);
+        for (int i = start; i < connection.length(); i++) {
+            char c = connection.charAt(i);
+            boolean badEscape = c == '%' && (i + 2 >= connection.length()
+                    || Character.digit(connection.charAt(i + 1), 16) < 0
+                    || Character.digit(connection.charAt(i + 2), 16) < 0);
+            boolean illegal = c <= ' ' || c >= 0x7f && !Character.isLetterOrDigit(c) || "\"<>\\^`{|}".indexOf(c) >= 0
+                    || (c == '[' || c == ']') && (i < at || i >= end);
+            if (!badEscape && !illegal) {
+                continue;
+            }
+            String part;
+            if (i < at) {
+                int colon = connection.indexOf(':', start);
+                part = colon >= 0 && colon < i ? "the password" : "the user name";
+            } else if (i < end) {
+                part = "the host or port";
+            } else if (connection.charAt(end) == '/' && i < indexOfAny(connection, "?#", end)) {
+                part = "the database name";
+            } else {
+                part = "the query";
+            }
+            return badEscape
+                    ? part + " of the r2dbc URL has a '%' that does not start a %XX escape (not shown); write a"
+                            + " literal '%' as %25"
+                    : part + " of the r2dbc URL holds a character that URLs take only percent-encoded (not shown);"
+                            + " percent-encode spaces and the characters \" < > \\ ^ ` { | } [ ] (a space as %20)";
+        }
+        return "it is not a valid r2dbc URL (percent-encode spaces and the characters \" < > \\ ^ ` { | } [ ] in the"
+                + " user name and password, and write a literal '%' as %25)";
+    }
+
     /** r2dbc-spi decodes malformed UTF-8 to U+FFFD and lets %00 through: refuse both, as libpq does. */
     private static void checkDecoded(String connection, @Nullable Object value, String what, boolean secret) {
         if (value == null) {
@@ -279,7 +357,7 @@ final class R2dbcUrl {
      * The connect timeout the URL sets, read as r2dbc-postgresql reads it: an ISO-8601 duration
      * ({@code PT10S}) or a number with an optional unit ({@code 10s}, {@code 500ms}; milliseconds without).
      */
-    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options, boolean hide) {
+    private static @Nullable Duration connectTimeoutOf(ConnectionFactoryOptions options, @Nullable String why) {
         Object value = options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT);
         if (value == null || value instanceof Duration) {
             return (Duration) value;
@@ -316,7 +394,7 @@ final class R2dbcUrl {
             // fall through to the message below
         }
         throw new ConfigurationException("connectTimeout must be a duration such as PT10S or 10s, was "
-                + shown(text, hide));
+                + shown(text, why));
     }
 
     private static boolean isPostgres(String driver) {
@@ -325,10 +403,12 @@ final class R2dbcUrl {
     }
 
     /** The driver's SSL mode for these options: its own default is disable, ssl=true means verify-full. */
-    private static SSLMode sslModeOf(ConnectionFactoryOptions options, boolean hide) {
+    private static SSLMode sslModeOf(ConnectionFactoryOptions options, Map<String, String> hidden) {
         Object mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE);
+        String why = hidden.get(PostgresqlConnectionFactoryProvider.SSL_MODE.name());
         if (mode == null) {
             mode = options.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS);
+            why = hidden.get(PostgresqlConnectionFactoryProvider.SSL_MODE_ALIAS.name());
         }
         if (mode instanceof SSLMode) {
             return (SSLMode) mode;
@@ -338,7 +418,7 @@ final class R2dbcUrl {
                 return SSLMode.fromValue(mode.toString());
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("sslMode must be one of disable, allow, prefer, require,"
-                        + " verify-ca, verify-full, was " + shown(mode.toString(), hide));
+                        + " verify-ca, verify-full, was " + shown(mode.toString(), why));
             }
         }
         Object ssl = options.getValue(ConnectionFactoryOptions.SSL);

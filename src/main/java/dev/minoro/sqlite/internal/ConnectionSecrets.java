@@ -3,6 +3,7 @@ package dev.minoro.sqlite.internal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Masks the passwords and tokens in a connection string, for {@code toString()} and messages: string code that
@@ -24,14 +25,35 @@ public final class ConnectionSecrets {
     /** A {@code name=} in a query string or key-value list, and the value after it. */
     private static final Pattern PARAMETER = Pattern.compile("(?:^|[?&;\\s])([^?&;=\\s]+)=");
 
-    /** A scheme, or r2dbc's colon-separated schemes, driver and protocol: {@code r2dbc:pool:postgresql}. */
+    /**
+     * A scheme, or r2dbc's (and JDBC's) colon-separated schemes, driver and protocol: {@code r2dbc:pool:postgresql},
+     * {@code jdbc:postgresql}.
+     */
     private static final Pattern SCHEME = Pattern.compile(
-            "[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
+            "[A-Za-z][A-Za-z0-9+.-]*|(?i:r2dbc|jdbc)(:[A-Za-z][A-Za-z0-9+.-]*)+");
 
     /** A JSON Web Token, as Turso and sqld issue them: three base64url parts, which hold no '&', '?', '#' or '@'. */
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
+    /**
+     * What may be a bearer token in a server's message: the credential after {@code Bearer}, or a JWT, whose
+     * base64url header starts {@code eyJ} ({@code {"}).
+     */
+    private static final Pattern TOKEN_IN_TEXT = Pattern.compile(
+            "(?<=(?i:bearer) )[^\\s\"',;]+|eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
+
     private ConnectionSecrets() {
+    }
+
+    /**
+     * {@return {@code text} from a server (an error message, which may echo the request's {@code Authorization}
+     * header) with {@code token}, the value after any {@code Bearer} and anything that looks like a JWT masked}
+     *
+     * @param token the token the request carried, or null for none
+     */
+    public static String withoutTokens(String text, @Nullable CharSequence token) {
+        String masked = token == null || token.length() == 0 ? text : text.replace(token, MASK);
+        return TOKEN_IN_TEXT.matcher(masked).replaceAll(MASK);
     }
 
     /**
@@ -75,9 +97,12 @@ public final class ConnectionSecrets {
     /**
      * Any text that may be a connection string, with whatever could be a password or token masked: everything
      * from the first ':' after a user name to the last '@' (too much at worst, when a later part holds an '@';
-     * never too little, since a password pasted without percent-encoding may hold {@code / ? # @}), and the
-     * values of parameters such as {@code password=} and {@code authToken=}. Text without a scheme's {@code ://} is
-     * taken for {@code user:password@host…} too, unless it is a {@code file:} path.
+     * never too little, since a password pasted without percent-encoding may hold {@code / ? # @}), and the values
+     * of parameters such as {@code password=} and {@code authToken=}, and all after such a value (unless it is a whole
+     * JWT), which may hold an unencoded '&'. Only a PostgreSQL or r2dbc URL's user name is
+     * shown: in any other form the whole user information is masked, since it may be a token pasted there
+     * ({@code https://TOKEN@host}, {@code app://TO:KEN@host}), and so it is in text without a scheme's {@code ://},
+     * unless it is a {@code file:} path.
      */
     public static String mask(String connection) {
         return applied(connection, marks(connection));
@@ -86,7 +111,8 @@ public final class ConnectionSecrets {
     /**
      * {@link #mask} of {@code connection} without what follows its first '?' or '#' ({@code ?…} in its place): for a
      * message about a connection string that takes no query, or none such as it has. When an '@' follows the cut, a
-     * password may hold the '?' or '#' it was made at: the text from the ':' of the user information on is masked.
+     * password may hold the '?' or '#' it was made at: the text from the ':' of the user information on is masked
+     * (all of it, in a form whose user information holds no user name).
      */
     public static String withoutQuery(String connection) {
         int scheme = schemeEnd(connection);
@@ -103,8 +129,12 @@ public final class ConnectionSecrets {
         String shown = connection.substring(0, cut);
         boolean[] secret = marks(shown);
         int colon = shown.indexOf(':', userStart);
-        if (!isFilePath(connection, scheme) && connection.indexOf('@', cut) >= 0 && colon >= 0) {
-            mark(secret, colon + 1, cut);
+        if (!isFilePath(connection, scheme) && connection.indexOf('@', cut) >= 0) {
+            if (!takesUserName(connection, scheme)) {
+                mark(secret, userStart, cut);
+            } else if (colon >= 0) {
+                mark(secret, colon + 1, cut);
+            }
         }
         return applied(shown, secret) + "?…";
     }
@@ -116,12 +146,34 @@ public final class ConnectionSecrets {
         int userStart = scheme < 0 ? 0 : scheme + 3;
         int at = connection.lastIndexOf('@');
         int colon = connection.indexOf(':', userStart);
-        if (!isFilePath(connection, scheme) && at >= userStart && colon >= 0 && colon < at
-                && connection.indexOf('@', userStart) > colon) {
-            mark(secret, colon + 1, at);
+        if (!isFilePath(connection, scheme) && at >= userStart) {
+            if (!takesUserName(connection, scheme)) {
+                // a form that takes no user name there (https://TOKEN@host), or one Minoro does not know: the whole
+                // user information may be a token, ':' and all
+                mark(secret, userStart, at);
+            } else if (colon >= 0 && colon < at) {
+                // an '@' before the ':' too ("us@er:pw@host") is one in the user name
+                mark(secret, colon + 1, at);
+            }
         }
         markParameters(connection, secret, scheme >= 0);
+        markAfterSecretParameter(connection, secret);
         return secret;
+    }
+
+    /**
+     * Whether {@code connection}, whose scheme ends at {@code scheme}, is of a form whose user information starts
+     * with a user name ({@code postgres://user@host}, {@code r2dbc:postgresql://user@host}, a JDBC URL), which may
+     * be shown;
+     * any other holds no user name (a libSQL URL) or one Minoro cannot tell from a token.
+     */
+    private static boolean takesUserName(String connection, int scheme) {
+        if (scheme < 0) {
+            return false;
+        }
+        String name = connection.substring(0, scheme).toLowerCase(Locale.ROOT);
+        return name.equals("postgres") || name.equals("postgresql") || name.startsWith("r2dbc:")
+                || name.startsWith("jdbc:");
     }
 
     /** Whether {@code connection}, whose scheme ends at {@code scheme}, is a {@code file:} path, without user info. */
@@ -204,6 +256,28 @@ public final class ConnectionSecrets {
                 valueEnd++;
             }
             mark(secret, valueStart, Math.min(valueEnd, secret.length));
+        }
+    }
+
+    /**
+     * Marks everything after the value of the first secret parameter that is not a whole JWT: in a string of no
+     * known form, nothing says where such a value ends ({@code password=p&ss@…} holds an unencoded '&', and
+     * {@code password=p ss} a blank).
+     */
+    private static void markAfterSecretParameter(String text, boolean[] secret) {
+        Matcher parameter = PARAMETER.matcher(text);
+        while (parameter.find()) {
+            if (isSecretName(parameter.group(1))) {
+                int valueEnd = parameter.end();
+                while (valueEnd < text.length() && "&;".indexOf(text.charAt(valueEnd)) < 0
+                        && !Character.isWhitespace(text.charAt(valueEnd))) {
+                    valueEnd++;
+                }
+                if (!isWholeJwt(text.substring(parameter.end(), valueEnd))) {
+                    mark(secret, parameter.end(), text.length());
+                }
+                return;
+            }
         }
     }
 

@@ -184,7 +184,16 @@ final class PropertiesConfigTests {
                 + " (not shown",
         "postgresql://app@localhost/db?password=s3&cr3t=1     | (not shown: it follows password=",
         "libsql://db.example.com?authToken=s3&cr3t            | (not shown: it may be a piece of a token",
-        "file:/var/lib/app/auth.db?key=s3cr3t                 | invalid SQLite connection 'file:/var/lib/app/auth.db?…'"
+        "file:/var/lib/app/auth.db?key=s3cr3t                 | invalid SQLite connection 'file:/var/lib/app/auth.db?…'",
+        // a token pasted as user information, or a URL of no form Minoro takes
+        "app://s3cr3t@db.example.com/app                      | cannot tell the database type of"
+                + " 'app://****@db.example.com/app'",
+        "https://s3:cr3t@db.example.com                       | invalid libSQL connection 'https://****@db.example.com':"
+                + " it holds user information before '@'",
+        "jdbc:sqlite:auth.db?password=s3 cr3t                 | cannot tell the database type of"
+                + " 'jdbc:sqlite:auth.db?password=****'",
+        "postgres://app:pw@h/db?application_name=a@b&sslmode=s | sslmode must be one of disable, allow, prefer, require,"
+                + " verify-ca, verify-full, was 's'"
     })
     void aPasswordWithUnencodedCharactersNeverShows(String url, String expected) {
         String message = refused("minoro.database.url", url);

@@ -1,0 +1,84 @@
+package dev.minoro.libsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.minoro.testing.R2dbcCalls;
+import io.r2dbc.spi.R2dbcException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.test.StepVerifier;
+
+/**
+ * A server, or a proxy in front of it, whose error message echoes the request's {@code Authorization} header: the
+ * driver's exception keeps the server's reason and masks the token. sqld never echoes it, so a loopback HTTP server
+ * stands in for such a server: it answers every request with the given status and a body quoting the header.
+ */
+final class LibsqlEchoedTokenIntegrationTests {
+
+    /** A token that is no JWT, so that only its being the configured one masks it. */
+    private static final String OPAQUE = "opaque-GjKmQx-token";
+
+    /** A JWT the server quotes although it is not the one configured (a proxy's own, say). */
+    private static final String OTHER_JWT = "eyJhbGciOiJFZERTQSJ9.eyJhIjoicm8ifQ.c2lnbmF0dXJl";
+
+    static Stream<Arguments> aServerMessageQuotingTheTokenShowsItMasked() {
+        return Stream.of(
+                Arguments.of(401, "{\"error\":\"Authorization header 'Bearer %s' is not a valid JWT\"}",
+                        "the libSQL server at %s refused the request (HTTP 401): Authorization header 'Bearer ****' is"
+                                + " not a valid JWT; the auth token is not valid for this server"),
+                Arguments.of(403, "{\"message\":\"token %s may not write\",\"code\":\"FORBIDDEN\"}",
+                        "the libSQL server at %s forbade the request (HTTP 403): token **** may not write"),
+                Arguments.of(500, "{\"error\":\"proxy failed forwarding authorization: bearer %s\"}",
+                        "the libSQL server at %s answered HTTP 500: proxy failed forwarding authorization: bearer ****"),
+                Arguments.of(502, "{\"error\":\"upstream refused " + OTHER_JWT + "\"}",
+                        "the libSQL server at %s is busy or unavailable (HTTP 502): upstream refused ****; retry later"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void aServerMessageQuotingTheTokenShowsItMasked(int status, String body, String expected) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] answer = String.format(body, authorization.substring("Bearer ".length()))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
+                .authToken(OPAQUE).build());
+        try {
+            R2dbcCalls.update(factory, "SELECT 1")
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(error -> {
+                        assertTrue(error instanceof R2dbcException, () -> "was " + error);
+                        assertTrue(error.getMessage().startsWith(String.format(expected, url)), error::getMessage);
+                        assertEquals(status, ((R2dbcException) error).getErrorCode());
+                        for (Throwable t = error; t != null; t = t.getCause()) {
+                            assertFalse(String.valueOf(t.getMessage()).contains("GjKmQx"), "the token shows: " + t);
+                            assertFalse(String.valueOf(t.getMessage()).contains("c2lnbmF0dXJl"), "a JWT shows: " + t);
+                            assertFalse(t.toString().contains("GjKmQx"), "the token shows: " + t);
+                        }
+                    })
+                    .verify(LibsqlTesting.TIMEOUT);
+        } finally {
+            factory.close().block(LibsqlTesting.TIMEOUT);
+            server.stop(0);
+        }
+    }
+}
