@@ -16,6 +16,7 @@ import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.migration.Migrator;
 import dev.minoro.internal.repository.SpringSessionStore;
+import dev.minoro.sqlite.internal.EveryError;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;

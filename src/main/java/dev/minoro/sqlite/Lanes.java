@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.EveryError;
 import dev.minoro.sqlite.internal.SqliteResultCodes;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
@@ -181,7 +182,7 @@ final class Lanes {
                                             ? SqliteExceptionFactory.waited(sql, wait, name) : sql,
                                     null, "cannot open SQLite database " + configuration.database() + ": ");
                         }
-                        return lane.close().then(SqliteExceptionFactory.<Lane>signalled(error));
+                        return lane.close().then(EveryError.<Lane>error(error));
                     });
         });
     }

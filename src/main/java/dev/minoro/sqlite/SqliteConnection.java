@@ -3,6 +3,7 @@ package dev.minoro.sqlite;
 import dev.minoro.sqlite.internal.BindingRules;
 import dev.minoro.sqlite.internal.BoundSql;
 import dev.minoro.sqlite.internal.DriverConnection;
+import dev.minoro.sqlite.internal.EveryError;
 import dev.minoro.sqlite.internal.SqliteResult;
 import dev.minoro.sqlite.internal.Timeouts;
 import dev.minoro.sqlite.internal.TransactionSql;
@@ -446,7 +447,7 @@ final class SqliteConnection extends DriverConnection {
                     return started;
                 }, wait)
                 .switchIfEmpty(lease.release().then(Mono.empty()))
-                .onErrorResume(e -> lease.release().then(SqliteExceptionFactory.signalled(
+                .onErrorResume(e -> lease.release().then(EveryError.error(
                         SqliteExceptionFactory.translate(e, begin)))));
     }
 

@@ -6,7 +6,6 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 /**
  * Turns sqlite-jdbc's {@link SQLException}s into R2DBC's standard exceptions, in one place.
@@ -20,21 +19,6 @@ import reactor.core.publisher.Mono;
 final class SqliteExceptionFactory {
 
     private SqliteExceptionFactory() {
-    }
-
-    /**
-     * {@code Mono.error(error)} that reaches the subscriber also after {@code then}, an {@link Error} included:
-     * Reactor's own {@code Mono.error} is a {@code Callable} that {@code then} calls instead of subscribing to, and
-     * calling it rethrows an error taken for fatal to the JVM ({@code Exceptions.propagate}: a
-     * {@link StackOverflowError}, a {@link LinkageError}, an {@link OutOfMemoryError}) on the lane's thread, where
-     * nothing signals it, and the subscriber waited for ever. For passing on an error of unknown kind after clean-up.
-     * An {@link OutOfMemoryError} is signalled too: a JVM meant to stop at the first one
-     * ({@code -XX:+ExitOnOutOfMemoryError}) stops where it is thrown, and any other gets an answer and lets go of
-     * what it holds.
-     */
-    static <T> Mono<T> signalled(Throwable error) {
-        // hide() makes it an operator that is subscribed to, not called
-        return Mono.<T>error(error).hide();
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.minoro.internal.database;
 import dev.minoro.ConfigurationException;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.DatabaseType;
-import dev.minoro.internal.EveryError;
+import dev.minoro.sqlite.internal.EveryError;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;

@@ -1,6 +1,6 @@
 package dev.minoro.internal.migration;
 
-import dev.minoro.internal.EveryError;
+import dev.minoro.sqlite.internal.EveryError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.minoro.internal.password;
 
 import dev.minoro.MinoroClosedException;
 import dev.minoro.OverloadedException;
-import dev.minoro.internal.EveryError;
+import dev.minoro.sqlite.internal.EveryError;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;

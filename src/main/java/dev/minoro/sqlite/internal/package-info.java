@@ -13,7 +13,7 @@
  * {@link dev.minoro.sqlite.internal.OptionValues}, {@link dev.minoro.sqlite.internal.OptionNames},
  * {@link dev.minoro.sqlite.internal.ConnectionSecrets} (also Minoro's one masker of connection strings),
  * {@link dev.minoro.sqlite.internal.Timeouts}, {@link dev.minoro.sqlite.internal.SharedThreads} (also the threads
- * of Minoro's login events) and
+ * of Minoro's login events), {@link dev.minoro.sqlite.internal.EveryError} (also Minoro's) and
  * {@link dev.minoro.sqlite.internal.TransactionSql}; statements, batches and rows, which the drivers reach only
  * through {@code DriverConnection} and the R2DBC SPI, are package-private.
  */

@@ -1,4 +1,4 @@
-package dev.minoro.internal;
+package dev.minoro.sqlite.internal;
 
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
  * JVM ({@code Exceptions.throwIfJvmFatal}: a {@link StackOverflowError}, a {@link LinkageError} such as a
  * {@link NoClassDefFoundError} or {@link UnsatisfiedLinkError}, an {@link OutOfMemoryError}) on the thread that ran
  * the work instead of signalling it: on a scheduler's thread it was logged there, and the subscriber (a boot, a
- * migration) waited for ever.
+ * migration) waited for ever. The SQLite driver uses it, and Minoro too: one way of doing this for both.
  *
  * <p>An {@link OutOfMemoryError} is signalled as well, deliberately: the work that throws it is most often one large
  * allocation that failed (a file read, a class loaded, a hash's memory), after which the JVM goes on; an answer lets
