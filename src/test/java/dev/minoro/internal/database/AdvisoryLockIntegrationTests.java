@@ -225,13 +225,15 @@ final class AdvisoryLockIntegrationTests {
         try {
             CountDownLatch holds = new CountDownLatch(1);
             Sinks.Empty<Void> release = Sinks.empty();
-            Disposable holder = locked(auth, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
-                    .then(release.asMono())).subscribe();
+            StepVerifier holder = locked(auth, TIMEOUT, c -> Mono.fromRunnable(holds::countDown)
+                    .then(release.asMono())).as(StepVerifier::create).expectComplete().verifyLater();
             assertTrue(holds.await(30, TimeUnit.SECONDS));
             locked(other, Duration.ofSeconds(2), c -> Mono.just("independent")).as(StepVerifier::create)
                     .expectNext("independent").expectComplete().verify(TIMEOUT);
+            // the holder ends its transaction before the databases close: cancelling it instead, just before the
+            // close, left its end of transaction to fail on a closed connection after the cancel (onErrorDropped)
             release.tryEmitEmpty();
-            holder.dispose();
+            holder.verify(TIMEOUT);
         } finally {
             auth.close().block(TIMEOUT);
             other.close().block(TIMEOUT);
