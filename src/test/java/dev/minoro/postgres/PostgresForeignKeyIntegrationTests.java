@@ -11,7 +11,6 @@ import dev.minoro.internal.database.Database;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
-import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
 import java.time.Duration;
 import java.util.function.Function;
@@ -103,22 +102,10 @@ final class PostgresForeignKeyIntegrationTests {
         StepVerifier writing = call.apply(minoro).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> error[0] = e)
                 .verifyLater();
-        awaitAWaitForALock();
+        db.awaitLockWaiters(1, "", TIMEOUT); // the foreign-key check waits for the deleted row
         commit.tryEmitEmpty();
         deleting.verify(TIMEOUT);
         writing.verify(TIMEOUT);
         return error[0];
-    }
-
-    /** Polls the server until a backend of this database waits for a lock (the foreign-key check). */
-    private void awaitAWaitForALock() throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (RawSql.value(db.config(), Long.class, "SELECT COUNT(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no statement waited for the deleting transaction's lock within " + TIMEOUT);
-            }
-            Thread.sleep(10);
-        }
     }
 }

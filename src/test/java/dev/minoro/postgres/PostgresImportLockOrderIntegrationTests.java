@@ -10,7 +10,6 @@ import dev.minoro.internal.database.Database;
 import dev.minoro.testing.MutableClock;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
-import dev.minoro.testing.RawSql;
 import dev.minoro.testing.TestConfigs;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +58,7 @@ final class PostgresImportLockOrderIntegrationTests {
                     .doOnNext(results::add)
                     .then()
                     .as(StepVerifier::create).expectComplete().verifyLater();
-            awaitLockWaiters(db);
+            db.awaitLockWaiters(1, "", TIMEOUT);
             second.tryEmitEmpty();
             importing.verify(TIMEOUT);
             mine.verify(TIMEOUT);
@@ -77,17 +76,5 @@ final class PostgresImportLockOrderIntegrationTests {
                         .bind(0, id).bind(1, email).bind(2, email).execute())
                 .concatMap(r -> r.getRowsUpdated())
                 .reduce(0L, Long::sum);
-    }
-
-    /** Polls the server until a backend of this database waits for a lock. */
-    private static void awaitLockWaiters(PostgresDatabase db) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (RawSql.value(db.config(), Long.class, "SELECT COUNT(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no statement waited for a lock within " + TIMEOUT);
-            }
-            Thread.sleep(10);
-        }
     }
 }

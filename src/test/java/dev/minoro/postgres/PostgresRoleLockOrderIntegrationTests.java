@@ -105,6 +105,10 @@ final class PostgresRoleLockOrderIntegrationTests {
      * user's row) and then deletes the user's memberships, as {@code setRoles} does: a delete that reached the
      * membership first (through the cascade) and then waited for the user's row, for the renewal of the user's
      * stamp, closed a cycle with it, which PostgreSQL broke as a deadlock.
+     *
+     * <p>The join's commit wakes both the delete and the membership change; a third transaction holding the role's
+     * key keeps the delete waiting until the change holds the user's row, so the order staged here does not depend
+     * on which of the two PostgreSQL runs first (under load, the delete could lock the user first and finish).
      */
     @Test
     void deletingARoleLocksAMemberThatJoinedWhileItWaitedBeforeItsMembership(PostgresDatabase db)
@@ -142,14 +146,27 @@ final class PostgresRoleLockOrderIntegrationTests {
                             .then(update(c, "DELETE FROM minoro_user_roles WHERE user_id = $1", user.id())))
                     .as(StepVerifier::create).expectNext(1L).expectComplete().verifyLater();
             int replacerPid = replacer.asMono().block(TIMEOUT);
+            // The role's key, held as a foreign-key check holds it, until the change above holds the user's row.
+            Sinks.Empty<Void> keyHeld = Sinks.empty();
+            Sinks.Empty<Void> releaseKey = Sinks.empty();
+            StepVerifier holdingKey = other.inTransaction("holding the role's key", c -> Flux.from(c.createStatement(
+                                    "SELECT id FROM minoro_roles WHERE name_norm = 'doomed' FOR KEY SHARE").execute())
+                            .concatMap(r -> r.map(row -> row.get(0, UUID.class)))
+                            .then(Mono.fromRunnable(keyHeld::tryEmitEmpty))
+                            .then(releaseKey.asMono()))
+                    .as(StepVerifier::create).expectComplete().verifyLater();
+            keyHeld.asMono().block(TIMEOUT);
             StepVerifier deleting = minoro.roles().delete("doomed").as(StepVerifier::create)
                     .expectNext(true).expectComplete().verifyLater();
-            awaitLockWaiters(db, "", 2);
+            // The change waits for the join's lock on the user's row (its stamp renewal), the delete for the role's.
+            db.awaitLockWaiters(2, "", TIMEOUT);
             commitJoin.tryEmitEmpty();
             joining.verify(TIMEOUT);
             userLocked.asMono().block(TIMEOUT);
+            releaseKey.tryEmitEmpty();
+            holdingKey.verify(TIMEOUT);
             // The delete goes on now that the membership is committed, until it waits for the user's row.
-            awaitLockWaiters(db, " AND " + replacerPid + " = ANY (pg_blocking_pids(pid))", 1);
+            db.awaitLockWaiters(1, " AND " + replacerPid + " = ANY (pg_blocking_pids(pid))", TIMEOUT);
             clear.tryEmitEmpty();
             replacing.verify(TIMEOUT);
             deleting.verify(TIMEOUT);
@@ -188,7 +205,7 @@ final class PostgresRoleLockOrderIntegrationTests {
                         .as(StepVerifier::create).expectComplete().verifyLater();
                 held.asMono().block(TIMEOUT);
                 StepVerifier inserting = insert.as(StepVerifier::create).expectComplete().verifyLater();
-                awaitLockWaiters(db, "", 1);
+                db.awaitLockWaiters(1, "", TIMEOUT);
                 // Fails with SQLSTATE 55P03 (lock not available) when the waiting insert holds the user's row.
                 assertEquals(1, RawSql.value(db.config(), Integer.class,
                         "SELECT 1 FROM minoro_users WHERE id = $1 FOR NO KEY UPDATE NOWAIT", user.id()));
@@ -222,18 +239,6 @@ final class PostgresRoleLockOrderIntegrationTests {
     private static Mono<Long> update(io.r2dbc.spi.Connection c, String sql, UUID id) {
         return Flux.defer(() -> c.createStatement(sql).bind(0, id).execute()).concatMap(r -> r.getRowsUpdated())
                 .reduce(0L, Long::sum);
-    }
-
-    /** Polls the server until {@code count} backends of this database wait for a lock ({@code and} narrows which). */
-    private static void awaitLockWaiters(PostgresDatabase db, String and, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (RawSql.value(db.config(), Long.class, "SELECT COUNT(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'" + and) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(count + " statements never waited for a lock at once within " + TIMEOUT);
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static long logMark(PostgresDatabase db) {

@@ -1,6 +1,7 @@
 package dev.minoro.testing;
 
 import dev.minoro.DatabaseConfig;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,6 +44,23 @@ public final class PostgresDatabase implements AutoCloseable {
     /** The first column of every row {@code sql} returns, as strings. */
     public List<String> queryStrings(String sql) {
         return server.queryStringsIn(name, sql);
+    }
+
+    /**
+     * Polls the server every 10 ms until at least {@code count} backends of this database wait for a heavyweight
+     * lock ({@code pg_stat_activity.wait_event_type = 'Lock'}); {@code and} narrows which (SQL starting with
+     * {@code " AND "}, or empty). Fails after {@code timeout}, naming what never happened.
+     */
+    public void awaitLockWaiters(long count, String and, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (RawSql.value(config(), Long.class, "SELECT COUNT(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'" + and) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(count + " statement(s)" + (and.isEmpty() ? "" : " where" + and.substring(4))
+                        + " never waited for a lock at once within " + timeout);
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Override
