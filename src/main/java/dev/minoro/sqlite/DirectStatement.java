@@ -179,7 +179,7 @@ final class DirectStatement<T> {
         StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
             long totalBefore = SqliteJdbc.totalChanges(jdbc);
-            ResultSet rows = prepared.statement.execute() ? prepared.statement.getResultSet() : null;
+            ResultSet rows = prepared.execute();
             List<T> mapped = rows == null ? List.of() : readAndMap(prepared, rows);
             long changed = SqliteJdbc.changesSince(jdbc, totalBefore);
             prepared.release(rows);

@@ -9,7 +9,6 @@ import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -224,14 +223,13 @@ final class Execution {
     private Outcome run(Connection jdbc, BoundSql step, boolean last) throws SQLException {
         StatementCache.Prepared prepared = lane.statements().bound(jdbc, step);
         try {
-            PreparedStatement statement = prepared.statement;
             long changesBefore = SqliteJdbc.totalChanges(jdbc);
-            if (!statement.execute()) {
+            ResultSet rows = prepared.execute();
+            if (rows == null) {
                 long count = SqliteJdbc.changesSince(jdbc, changesBefore);
                 prepared.release(null);
                 return new Outcome(SqliteResult.updated(count), null);
             }
-            ResultSet rows = statement.getResultSet();
             List<Object[]> first = new ArrayList<>();
             int columns = rows.getMetaData().getColumnCount();
             int limit = last && !transactionControl ? batchSize() : Integer.MAX_VALUE;

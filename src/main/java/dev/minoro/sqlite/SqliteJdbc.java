@@ -17,16 +17,18 @@ import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
- * calls (interrupt, change counts, declared types, statement reset, the busy and progress handlers), its result
- * codes, and the transaction state its auto-commit mode may leave behind ({@link #rollbackQuietly},
- * {@link #inTransaction}). Review
- * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
- * names {@code org.sqlite}.
+ * calls (interrupt, change counts, declared types, the schema cookie, statement reset, the busy and progress
+ * handlers), its result codes, and the transaction state its auto-commit mode may leave behind
+ * ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and run its test
+ * ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver names
+ * {@code org.sqlite}.
  *
  * <p>Every call here is a JDBC call on a lane's worker, except {@link #interrupt}, which SQLite allows from any
  * thread, and {@link #extendedCode}, which reads an exception.
  */
 final class SqliteJdbc {
+
+    private static final int SQLITE_ROW = 100;
 
     private SqliteJdbc() {
     }
@@ -121,6 +123,29 @@ final class SqliteJdbc {
             return null;
         }
         return ((CoreStatement) statement).pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
+    }
+
+    /**
+     * SQLite's schema cookie ({@code PRAGMA schema_version}) as the connection reads it now, with {@code pragma}, a
+     * prepared {@code PRAGMA schema_version} of that connection: stepped once and reset through the native handle,
+     * without a result set. SQLite adds to it with every schema change, so a statement compiled after one reading
+     * and run before another that gives the same value was compiled against that schema.
+     *
+     * @throws SQLException when SQLite answers the step with no row (such as SQLITE_INTERRUPT), with its code
+     */
+    static long schemaVersion(PreparedStatement pragma) throws SQLException {
+        return ((CoreStatement) pragma).pointer.safeRunLong((db, pointer) -> {
+            try {
+                int code = db.step(pointer);
+                if (code != SQLITE_ROW) {
+                    throw new SQLiteException("PRAGMA schema_version answered with result code " + code,
+                            SQLiteErrorCode.getErrorCode(code));
+                }
+                return db.column_long(pointer, 0);
+            } finally {
+                db.reset(pointer);
+            }
+        });
     }
 
     /**

@@ -40,12 +40,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class StatementCache {
 
+    private static final long UNKNOWN = -1;
+
     private final int capacity;
     private final LinkedHashMap<String, Prepared> idle = new LinkedHashMap<>(16, 0.75f, true);
     private final LongAdder prepared;
     private final LongAdder reused;
     private volatile int interrupts; // counted by any thread, under its lane's guard
     private int interruptsSeen; // only on the worker
+    private @Nullable PreparedStatement schemaVersionQuery; // PRAGMA schema_version, prepared at its first use
 
     /**
      * @param capacity the most idle statements kept; 0 keeps none
@@ -140,6 +143,21 @@ final class StatementCache {
             each.remove();
             closeQuietly(prepared.statement);
         }
+        PreparedStatement pragma = schemaVersionQuery;
+        if (pragma != null) {
+            schemaVersionQuery = null;
+            closeQuietly(pragma);
+        }
+    }
+
+    /** The schema cookie as the lane's connection reads it now; see {@link SqliteJdbc#schemaVersion}. */
+    private long schemaVersion(Connection jdbc) throws SQLException {
+        PreparedStatement pragma = schemaVersionQuery;
+        if (pragma == null) {
+            pragma = jdbc.prepareStatement("PRAGMA schema_version");
+            schemaVersionQuery = pragma;
+        }
+        return SqliteJdbc.schemaVersion(pragma);
     }
 
     /** Binds one value, in one of {@link SqliteValues}' bound forms, to parameter {@code parameter} (from 1). */
@@ -200,6 +218,9 @@ final class StatementCache {
         private int interruptsAtTake; // only on the worker
         private @Nullable SqliteRowMetadata columns; // of a kept statement, as of its declared types below
         private String @Nullable [] declaredTypes;
+        private long columnsSchemaVersion = UNKNOWN; // the schema cookie the kept columns were described under
+        private long runSchemaVersion = UNKNOWN; // the schema cookie this run was compiled under, when read
+        private boolean expressions; // a column without a declared type was seen: the columns are never kept
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
@@ -244,13 +265,33 @@ final class StatementCache {
         }
 
         /**
-         * The columns of the rows this run returns. A kept statement keeps them from run to run while every
-         * column's declared type stays as it was, which is read at each run: SQLite compiles a kept statement again
-         * after a schema change, by this connection or another, and a table made again with other types shows
-         * there. Columns of expressions (no declared type) are typed by the first row's value, so a statement
-         * with one is described again at each run. What is kept besides the declared types (labels, the tables
-         * and their NOT NULL constraints) is the SQL's, or changes only with a table's declared types in practice:
-         * SQLite cannot change a column's NOT NULL but by making the table again.
+         * Runs the statement up to its first row: its rows, or null for a statement that gives none (not a query).
+         * For a statement that may keep its columns and whose run has a row, the schema cookie is read while that
+         * row holds the run's read transaction open: exactly the schema the run was compiled under, for
+         * {@link #columns}.
+         */
+        @Nullable ResultSet execute() throws SQLException {
+            runSchemaVersion = UNKNOWN;
+            if (!statement.execute()) {
+                return null;
+            }
+            ResultSet rows = statement.getResultSet();
+            if (reusable && !expressions && rows.isBeforeFirst()) {
+                runSchemaVersion = schemaVersion(statement.getConnection());
+            }
+            return rows;
+        }
+
+        /**
+         * The columns of the rows this run returns, after {@link #execute}. SQLite compiles a kept statement again
+         * after a schema change, by this connection or another, so a kept statement keeps them from run to run
+         * only while the schema is the one they were described under: every column's declared type is read again
+         * at each run, and the schema cookie ({@code PRAGMA schema_version}) too, for what a table made again with
+         * the same types changes (its NOT NULL constraints, which SQLite cannot change but by making the table
+         * again). Columns are kept with the cookie read inside their run (see {@link #execute}); a run without
+         * rows reads it after, which is at least the one it was compiled under, and uses the kept columns only
+         * when that is theirs. Columns of expressions (no declared type) are typed by the first row's value, so a
+         * statement with one is described again at each run.
          *
          * @param first the first row's values, or null when there are no rows
          */
@@ -263,8 +304,14 @@ final class StatementCache {
                 declared[i] = SqliteJdbc.declaredType(statement, i);
                 allDeclared &= declared[i] != null;
             }
+            expressions |= !allDeclared;
+            long schema = runSchemaVersion;
             SqliteRowMetadata kept = columns;
-            if (kept != null && Arrays.equals(declared, declaredTypes)) {
+            if (kept != null && schema == UNKNOWN && allDeclared) {
+                schema = schemaVersion(statement.getConnection());
+            }
+            if (kept != null && schema != UNKNOWN && schema == columnsSchemaVersion
+                    && Arrays.equals(declared, declaredTypes)) {
                 return kept;
             }
             List<SqliteColumnMetadata> described = new ArrayList<>(count);
@@ -280,9 +327,12 @@ final class StatementCache {
                         first == null ? null : first[i - 1]));
             }
             SqliteRowMetadata metadata = new SqliteRowMetadata(described);
-            if (reusable && allDeclared) {
+            if (allDeclared && runSchemaVersion != UNKNOWN) {
                 columns = metadata;
                 declaredTypes = declared;
+                columnsSchemaVersion = runSchemaVersion;
+            } else {
+                columns = null;
             }
             return metadata;
         }

@@ -182,6 +182,68 @@ final class SqliteStatementCacheIntegrationTests {
         assertEquals(4, columns(factory, "SELECT * FROM item WHERE id = 1"));
     }
 
+    /**
+     * Schema changes that leave every column's declared type as it was: a column renamed (which a kept
+     * {@code SELECT *} shows under its new name) and a table made again with other NOT NULL constraints; by this
+     * lane and by another connection.
+     */
+    @Test
+    void aSchemaChangeThatKeepsTheDeclaredTypesIsSeenByTheStatementsALaneKept() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        SqliteTesting.openReaderLane(factory);
+        String all = "SELECT * FROM item WHERE id = 1";
+        assertEquals("id INTEGER NULLABLE=1, name TEXT NON_NULL=item1, qty INTEGER NULLABLE=1", describe(factory, all));
+        update(factory, "ALTER TABLE item RENAME COLUMN qty TO quantity").block(SqliteTesting.TIMEOUT);
+        assertEquals("id INTEGER NULLABLE=1, name TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1",
+                describe(factory, all));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+                java.sql.Statement ddl = other.createStatement()) {
+            ddl.execute("ALTER TABLE item RENAME COLUMN name TO title");
+        }
+        assertEquals("id INTEGER NULLABLE=1, title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1",
+                describe(factory, all));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+                java.sql.Statement ddl = other.createStatement()) {
+            ddl.execute("CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)");
+            ddl.execute("INSERT INTO item2 SELECT * FROM item");
+            ddl.execute("DROP TABLE item");
+            ddl.execute("ALTER TABLE item2 RENAME TO item");
+        }
+        assertEquals("id INTEGER NULLABLE=1, title TEXT NULLABLE=item1, quantity INTEGER NON_NULL=1",
+                describe(factory, all));
+        String named = "SELECT title, quantity FROM item WHERE id = 1"; // a statement the lane keeps
+        assertEquals("title TEXT NULLABLE=item1, quantity INTEGER NON_NULL=1", describe(factory, named));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+                java.sql.Statement ddl = other.createStatement()) {
+            ddl.execute("CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT NOT NULL, quantity INTEGER)");
+            ddl.execute("INSERT INTO item2 SELECT * FROM item");
+            ddl.execute("DROP TABLE item");
+            ddl.execute("ALTER TABLE item2 RENAME TO item");
+        }
+        assertEquals("title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1", describe(factory, named));
+        // The same on the writer's lane, in a transaction rolled back: the cookie goes back, and the columns with it.
+        String swapped = "CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)";
+        List<String> nullabilities = Flux.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .thenMany(Flux.fromIterable(List.of(swapped, "INSERT INTO item2 SELECT * FROM item",
+                                        "DROP TABLE item", "ALTER TABLE item2 RENAME TO item"))
+                                .concatMap(ddl -> Flux.from(c.createStatement(ddl).execute())
+                                        .concatMap(Result::getRowsUpdated)))
+                        .thenMany(nullabilities(c, named, 3))
+                        .concatWith(Mono.from(c.rollbackTransaction()).then(Mono.empty()))
+                        .concatWith(nullabilities(c, named, 3)), Connection::close)
+                .collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of("NULLABLE/NON_NULL", "NULLABLE/NON_NULL", "NULLABLE/NON_NULL", "NON_NULL/NULLABLE",
+                "NON_NULL/NULLABLE", "NON_NULL/NULLABLE"), nullabilities);
+        assertEquals("title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1", describe(factory, named));
+    }
+
+    /** The nullability of the columns {@code title} and {@code quantity} of {@code sql}'s row, run {@code times}. */
+    private static Flux<String> nullabilities(Connection c, String sql, int times) {
+        return Flux.range(0, times).concatMap(i -> Flux.from(c.createStatement(sql).execute())
+                .concatMap(r -> r.map((row, metadata) -> metadata.getColumnMetadata("title").getNullability() + "/"
+                        + metadata.getColumnMetadata("quantity").getNullability())));
+    }
+
     /** Each column of the statement's one row: name, declared type, nullability and value. */
     private static String describe(ConnectionFactory factory, String sql) {
         return select(factory, sql, (row, metadata) -> metadata.getColumnMetadatas().stream()
