@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.sqlite.internal.SqliteResultCodes;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -188,6 +189,30 @@ final class SqliteJdbcIntegrationTests {
     }
 
     /** The busy handler is called on the thread that meets the lock, with its attempts counted, until it says stop. */
+    @Test
+    void theSchemaCookieGrowsWithEveryCommittedSchemaChangeOfAnyConnectionAndAStepStopsAtARefusal()
+            throws SQLException {
+        try (Connection connection = open("cookie.db"); Connection other = open("cookie.db");
+                PreparedStatement pragma = connection.prepareStatement("PRAGMA schema_version")) {
+            long empty = SqliteJdbc.schemaVersion(pragma);
+            execute(connection, "CREATE TABLE t (v INTEGER)");
+            long created = SqliteJdbc.schemaVersion(pragma);
+            assertTrue(created > empty, created + " after " + empty);
+            assertEquals(created, SqliteJdbc.schemaVersion(pragma), "read again, unchanged");
+            execute(other, "ALTER TABLE t RENAME COLUMN v TO w");
+            long renamed = SqliteJdbc.schemaVersion(pragma);
+            assertTrue(renamed > created, renamed + " after " + created);
+            execute(connection, "BEGIN");
+            execute(connection, "DROP TABLE t");
+            assertTrue(SqliteJdbc.schemaVersion(pragma) > renamed, "inside the transaction that changed it");
+            execute(connection, "ROLLBACK");
+            assertEquals(renamed, SqliteJdbc.schemaVersion(pragma), "rolled back");
+            SqliteJdbc.setProgressHandler(connection, 1, () -> true);
+            SQLException stopped = assertThrows(SQLException.class, () -> SqliteJdbc.schemaVersion(pragma));
+            assertEquals(SqliteResultCodes.SQLITE_INTERRUPT, SqliteJdbc.extendedCode(stopped) & 0xff);
+        }
+    }
+
     @Test
     void theBusyHandlerDecidesHowLongToWaitForALock() throws SQLException {
         try (Connection holder = open("busy.db"); Connection waiter = open("busy.db")) {
