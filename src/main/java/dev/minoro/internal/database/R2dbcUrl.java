@@ -11,6 +11,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.shown;
 import dev.minoro.ConfigurationException;
 import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
+import dev.minoro.sqlite.internal.QueryParameters;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -84,33 +85,23 @@ final class R2dbcUrl {
         if (query < 0) {
             return hidden;
         }
-        String[] parameters = connection.substring(query + 1).split("&", -1);
-        boolean secretBefore = false;
-        int pairStart = query + 1;
-        for (int i = 0; i < parameters.length; i++) {
-            String parameter = parameters[i];
-            boolean spilled = pairStart < lastSpillAt;
-            pairStart += parameter.length() + 1;
-            int equals = parameter.indexOf('=');
-            if (parameter.isEmpty()) {
-                continue;
+        for (QueryParameters.Parameter parameter : QueryParameters.of(connection, query + 1, lastSpillAt)) {
+            if (parameter.rawValue() == null) {
+                throw invalid("query parameter " + parameter.number() + " of the r2dbc URL has no '=' (not shown: it"
+                        + " may be a secret); each option is written name=value, such as sslMode=require"
+                        + (parameter.afterSecret() ? ", and '&' in a secret value is written %26" : ""));
             }
-            if (equals < 0) {
-                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no '=' (not shown: it may be a"
-                        + " secret); each option is written name=value, such as sslMode=require"
-                        + (secretBefore ? ", and '&' in a secret value is written %26" : ""));
-            }
-            String name = parameter.substring(0, equals);
+            String name = parameter.rawName();
             if (name.isEmpty()) {
-                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no name (not shown: it may be a"
-                        + " piece of a secret holding an unencoded '&', which is written %26); each option is written"
-                        + " name=value");
+                throw invalid("query parameter " + parameter.number() + " of the r2dbc URL has no name (not shown: it"
+                        + " may be a piece of a secret holding an unencoded '&', which is written %26); each option is"
+                        + " written name=value");
             }
             if (NOT_IN_QUERY.contains(name)) {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
             }
-            String why = spilled ? SPILLED : secretBefore ? AFTER_SECRET : null;
+            String why = parameter.spilled() ? SPILLED : parameter.afterSecret() ? AFTER_SECRET : null;
             if (why != null) {
                 // under the name r2dbc-spi reads too, percent-decoded
                 hidden.put(name, why);
@@ -120,7 +111,6 @@ final class R2dbcUrl {
                     // r2dbc-spi refuses the URL
                 }
             }
-            secretBefore |= ConnectionSecrets.isSecretName(name);
         }
         return hidden;
     }
