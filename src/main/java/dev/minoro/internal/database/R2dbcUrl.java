@@ -135,10 +135,13 @@ final class R2dbcUrl {
             throw invalid(whyNotAUrl(connection));
         }
         String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
-        Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
-        String afterDriver = protocol == null ? "" : driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)
-                ? (protocol.toString().split(":", 2).length > 1 ? protocol.toString().split(":", 2)[1] : "")
-                : protocol.toString();
+        boolean pooled = driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER);
+        Object protocolValue = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+        String protocol = protocolValue == null ? "" : protocolValue.toString();
+        // r2dbc:pool:postgresql:x://: the pool's protocol is the pooled driver, then that driver's own protocol (x)
+        int colon = pooled ? protocol.indexOf(':') : -1;
+        String pooledDriver = colon < 0 ? protocol : protocol.substring(0, colon);
+        String afterDriver = !pooled ? protocol : colon < 0 ? "" : protocol.substring(colon + 1);
         if (!afterDriver.isEmpty()) {
             // r2dbc-spi splits at the last "://": one in a password ("user:pa://ss@host") makes the rest a protocol
             throw invalid(OptionNames.looksLikeAName(afterDriver)
@@ -148,16 +151,15 @@ final class R2dbcUrl {
                             + " splits a URL that way); percent-encode ':' and '/' in the user name and password as %3A"
                             + " and %2F");
         }
-        if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
-            if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
+        if (pooled) {
+            if (!isPostgres(pooledDriver)) {
                 throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
             }
-            String[] parts = protocol.toString().split(":", 2);
             ConnectionFactoryOptions.Builder unpooled = ConnectionFactoryOptions.builder()
                     .from(parsed, o -> !o.equals(ConnectionFactoryOptions.PROTOCOL))
-                    .option(ConnectionFactoryOptions.DRIVER, parts[0]);
-            if (parts.length > 1) {
-                unpooled.option(ConnectionFactoryOptions.PROTOCOL, parts[1]);
+                    .option(ConnectionFactoryOptions.DRIVER, pooledDriver);
+            if (colon >= 0) {
+                unpooled.option(ConnectionFactoryOptions.PROTOCOL, afterDriver);
             }
             parsed = unpooled.build();
         } else if (!isPostgres(driver)) {
