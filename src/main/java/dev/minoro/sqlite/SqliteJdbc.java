@@ -20,8 +20,8 @@ import org.sqlite.jdbc4.JDBC4Connection;
  * calls (interrupt, change counts, declared types, statement reset, the busy and progress handlers), its result
  * codes, and the transaction state its auto-commit mode may leave behind ({@link #rollbackQuietly},
  * {@link #inTransaction}). Review
- * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver
- * names {@code org.sqlite}.
+ * this class, and run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the
+ * driver names {@code org.sqlite}.
  *
  * <p>Every call here is a JDBC call on a lane's worker, except {@link #interrupt}, which SQLite allows from any
  * thread, and {@link #extendedCode}, which reads an exception.
@@ -90,7 +90,9 @@ final class SqliteJdbc {
         ((SQLiteConnection) connection).getDatabase().interrupt();
     }
 
-    /** SQLite's {@code sqlite3_total_changes}: rows changed by INSERT, UPDATE and DELETE since the connection opened. */
+    /**
+     * SQLite's {@code sqlite3_total_changes}: rows changed by INSERT, UPDATE and DELETE since the connection opened.
+     */
     static long totalChanges(Connection connection) throws SQLException {
         return ((SQLiteConnection) connection).getDatabase().total_changes();
     }

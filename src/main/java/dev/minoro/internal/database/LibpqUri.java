@@ -347,8 +347,9 @@ final class LibpqUri {
     }
 
     /**
-     * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
-     * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
+     * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than
+     * libpq in two ways that change no meaning: an empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq
+     * wants %3D).
      *
      * @param hidden      gets, for each parameter whose value no message may show, why: it starts before
      *                    {@code lastSpillAt}, so that it may be part of a password split at an unencoded '@', '/' or
@@ -457,8 +458,8 @@ final class LibpqUri {
         } else {
             sslMode = libpqMode("sslmode", SSL_MODES, modeText, hidden.get("sslmode"));
             if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
-                throw new ConfigurationException("sslmode " + shown(modeText, hidden.get("sslmode")) + " may not be used with"
-                        + " sslrootcert=system (use sslmode=verify-full), as in libpq");
+                throw new ConfigurationException("sslmode " + shown(modeText, hidden.get("sslmode"))
+                        + " may not be used with sslrootcert=system (use sslmode=verify-full), as in libpq");
             }
             if (sslMode == SSLMode.REQUIRE && rootCert != null) {
                 // libpq: with a root certificate, require checks the certificate authority too
@@ -499,7 +500,8 @@ final class LibpqUri {
             options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, libpqMode("channel_binding",
                     CHANNEL_BINDING_MODES, channelBinding, hidden.get("channel_binding")));
         }
-        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer"), hidden.get("pgbouncer")) : null;
+        Boolean pgbouncer = values.containsKey("pgbouncer")
+                ? bool("pgbouncer", values.get("pgbouncer"), hidden.get("pgbouncer")) : null;
         return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
                 pgbouncer, connectTimeout);
     }
