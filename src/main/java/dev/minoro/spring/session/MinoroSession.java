@@ -55,8 +55,8 @@ public final class MinoroSession implements Session {
 
     private MinoroSession(UUID primaryKey, String id, String tokenHash, boolean isNew, Instant creationTime,
             Instant lastAccessedTime, Duration maxInactiveInterval, @Nullable String principalName,
-            Map<String, byte[]> serialized, Clock clock, Supplier<String> ids, SessionAttributeSerializer serializer,
-            SaveMode saveMode) {
+            Map<String, byte[]> serialized, Clock clock,
+            Supplier<String> ids, SessionAttributeSerializer serializer, SaveMode saveMode) {
         this.primaryKey = primaryKey;
         this.id = id;
         this.tokenHash = tokenHash;
