@@ -211,7 +211,8 @@ public final class DatabaseConfig {
      */
     public static DatabaseConfig of(DatabaseType type, String connection) {
         if (type == null) {
-            throw new ConfigurationException("database type must not be null; use DatabaseType.SQLITE or DatabaseType.POSTGRES");
+            throw new ConfigurationException("database type must not be null; use DatabaseType.SQLITE or"
+                    + " DatabaseType.POSTGRES");
         }
         if (connection == null) {
             throw new ConfigurationException("database connection must not be null");

@@ -36,16 +36,22 @@ public final class MinoroConfig {
     public static final Duration DEFAULT_LOCKOUT_DURATION = Duration.ofMinutes(15);
     /** How many times the cost of Minoro's own hash an imported hash may have. */
     public static final int DEFAULT_IMPORTED_HASH_COST_FACTOR = 8;
-    /** The {@code instance} tag of an instance's gauges unless {@link Builder#metricsInstance(String)} names another. */
+    /**
+     * The {@code instance} tag of an instance's gauges unless {@link Builder#metricsInstance(String)} names another.
+     */
     public static final String DEFAULT_METRICS_INSTANCE = "minoro";
     /** The default {@link Builder#loginEventBufferSize(int)}: 1024 events per subscriber. */
     public static final int DEFAULT_LOGIN_EVENT_BUFFER_SIZE = 1024;
     private static final int MAX_LOGIN_EVENT_BUFFER_SIZE = 1 << 20;
-    /** How long a session lasts at most, however active, unless {@link Builder#sessionAbsoluteTimeout} says otherwise. */
+    /**
+     * How long a session lasts at most, however active, unless {@link Builder#sessionAbsoluteTimeout} says otherwise.
+     */
     public static final Duration DEFAULT_SESSION_ABSOLUTE_TIMEOUT = Duration.ofHours(24);
     /** How long a session may go unused before it ends, unless {@link Builder#sessionIdleTimeout} says otherwise. */
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
-    /** How often at most a session's last use is written, unless {@link Builder#sessionRenewalInterval} says otherwise. */
+    /**
+     * How often at most a session's last use is written, unless {@link Builder#sessionRenewalInterval} says otherwise.
+     */
     public static final Duration DEFAULT_SESSION_RENEWAL_INTERVAL = Duration.ofMinutes(1);
     /** The longest session timeout or interval: beyond it, times leave the range both databases store. */
     static final Duration MAX_SESSION_DURATION = Duration.ofDays(36_500);
@@ -503,11 +509,11 @@ public final class MinoroConfig {
         }
 
         /**
-         * The value of the {@code instance} tag on this instance's gauges (default {@code minoro}): the password-hashing
-         * queue's and the connection pool's. Counters and timers have no such tag; those of instances sharing a
-         * registry add up. Only needed when two instances run at once with one {@code MeterRegistry} (two databases,
-         * say): each then needs its own name, or the second boot fails with {@link ConfigurationException}, since a
-         * registry keeps one gauge per name and tags.
+         * The value of the {@code instance} tag on this instance's gauges (default {@code minoro}): the
+         * password-hashing queue's and the connection pool's. Counters and timers have no such tag; those of instances
+         * sharing a registry add up. Only needed when two instances run at once with one {@code MeterRegistry} (two
+         * databases, say): each then needs its own name, or the second boot fails with {@link ConfigurationException},
+         * since a registry keeps one gauge per name and tags.
          *
          * @param name 1 to 64 characters among {@code A-Z a-z 0-9 . _ -}
          * @return this builder

@@ -60,8 +60,8 @@ public interface SessionRepository {
      * timeout after its last use.
      *
      * @param token the token from {@link NewSession#token()}; any other string (a cookie a client made up, or the
-     *              id of a Spring Session store's session, which is kept apart) completes empty, and one that does not have a token's form (43 base64url characters) does so
-     *              without a database round trip
+     *              id of a Spring Session store's session, which is kept apart) completes empty, and one that does not
+     *              have a token's form (43 base64url characters) does so without a database round trip
      * @return a cold {@code Mono} emitting the session with its {@link Session#user() user} ({@code lastSeenAt} and
      *         {@code expiresAt} as renewed, or as read when a concurrent validation renewed it), or completing empty
      * @throws InvalidInputException (signalled) when {@code token} is null

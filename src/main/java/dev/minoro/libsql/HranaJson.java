@@ -179,7 +179,10 @@ final class HranaJson {
         }
     }
 
-    /** An error body ({@code {"message": …, "code": …}} of Hrana, or {@code {"error": …}} of sqld's HTTP layer), or null. */
+    /**
+     * An error body ({@code {"message": …, "code": …}} of Hrana, or {@code {"error": …}} of sqld's HTTP layer), or
+     * null.
+     */
     static Hrana.@Nullable Error errorBody(byte[] body) {
         try (JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {

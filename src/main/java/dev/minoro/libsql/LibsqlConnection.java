@@ -348,7 +348,8 @@ final class LibsqlConnection extends DriverConnection {
         List<SqliteResult> results = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
             BoundSql call = calls.get(i);
-            Hrana.StepOutcome step = offset + i < steps.size() ? steps.get(offset + i) : new Hrana.StepOutcome(null, null);
+            Hrana.StepOutcome step = offset + i < steps.size() ? steps.get(offset + i)
+                    : new Hrana.StepOutcome(null, null);
             if (step.error() != null) {
                 return Flux.fromIterable(results).concatWith(Flux.error(LibsqlExceptionFactory.statement(step.error(),
                         call.sql())));
@@ -691,8 +692,9 @@ final class LibsqlConnection extends DriverConnection {
         }
         // the ROLLBACK or COMMIT of a transaction already detached (a rollback its caller left) goes out first
         return release()
-                .then(Mono.defer(() -> Mono.fromFuture(CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new))
-                        .handle((ignored, error) -> null))))
+                .then(Mono.defer(() -> Mono.fromFuture(
+                        CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new))
+                                .handle((ignored, error) -> null))))
                 .then()
                 .doFinally(signal -> factory.closed(this));
     }

@@ -161,7 +161,8 @@ public final class LibsqlConnectionConfiguration {
             String scheme = colon < 0 ? "" : text.substring(0, colon).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("libsql")) {
                 String hint = scheme.equals("ws") || scheme.equals("wss")
-                        ? " (the driver speaks Hrana over HTTP: write https:// or libsql:// instead of " + scheme + "://)"
+                        ? " (the driver speaks Hrana over HTTP: write https:// or libsql:// instead of " + scheme
+                                + "://)"
                         : "";
                 throw new IllegalArgumentException("url must start with http://, https:// or libsql://, was '"
                         + withoutQuery(text) + "'" + hint);

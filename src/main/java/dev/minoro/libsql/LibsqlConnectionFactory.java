@@ -28,10 +28,11 @@ import reactor.core.publisher.Mono;
  * open HTTP connections; it runs its work and completes each answer on an executor of daemon threads named
  * {@code minoro-libsql-N-M}: made on demand, as many as answers being handled at the same moment (no fixed
  * count), each ended after 30 s idle, all shut down once the last factory sharing them is closed
- * ({@link #close()}); the client's own selector thread (a daemon) goes with the client. Rows, results and completion signals are emitted on those threads, so
- * subscribers and row mapping functions must not block them. Connections are logical: one outside a transaction
- * holds nothing between requests, and one in a transaction holds a Hrana stream on the server (its baton), not a
- * thread, so any number of connections can be open and run at once; the server serialises their writes.
+ * ({@link #close()}); the client's own selector thread (a daemon) goes with the client. Rows, results and completion
+ * signals are emitted on those threads, so subscribers and row mapping functions must not block them. Connections are
+ * logical: one outside a transaction holds nothing between requests, and one in a transaction holds a Hrana stream on
+ * the server (its baton), not a thread, so any number of connections can be open and run at once; the server serialises
+ * their writes.
  */
 public final class LibsqlConnectionFactory implements ConnectionFactory, Closeable {
 

@@ -136,7 +136,8 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
         }
         Object database = options.getValue(DATABASE);
         if (database != null && database.toString().indexOf('@') >= 0) {
-            // what r2dbc-spi leaves of "user:pa/ss@host": the host "user", the database "ss@host", a piece of the password
+            // what r2dbc-spi leaves of "user:pa/ss@host": the host "user", the database "ss@host", a piece of
+            // the password
             throw new IllegalArgumentException("option database (the URL's path) holds an '@' (not shown: a password"
                     + " or token with a '/' in it, pasted as user information, splits a URL that way); the libSQL"
                     + " driver takes no user information: give the token as option authToken");

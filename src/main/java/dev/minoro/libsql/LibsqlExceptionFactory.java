@@ -75,7 +75,9 @@ final class LibsqlExceptionFactory {
         return SqliteResultCodes.exception(constraintCode(primary(code), message), message, code, sql, null);
     }
 
-    /** SQLite's primary code for the name sqld reports, 1 (SQLITE_ERROR) for {@code SQLITE_UNKNOWN}, 0 if not SQLite's. */
+    /**
+     * SQLite's primary code for the name sqld reports, 1 (SQLITE_ERROR) for {@code SQLITE_UNKNOWN}, 0 if not SQLite's.
+     */
     static int primary(String code) {
         if (code.equals("SQLITE_UNKNOWN")) {
             return SqliteResultCodes.SQLITE_ERROR;
@@ -172,8 +174,8 @@ final class LibsqlExceptionFactory {
         Throwable error = unwrap(cause);
         if (error instanceof HttpConnectTimeoutException) {
             return new R2dbcTimeoutException("could not connect to the libSQL server at " + url + " within the"
-                    + " connect timeout of " + connectTimeout + " (TCP connection and TLS handshake)", "CONNECT_TIMEOUT",
-                    0, sql, error);
+                    + " connect timeout of " + connectTimeout + " (TCP connection and TLS handshake)",
+                    "CONNECT_TIMEOUT", 0, sql, error);
         }
         if (error instanceof HttpTimeoutException) {
             return new R2dbcTimeoutException("the libSQL server at " + url + " did not answer within the request"

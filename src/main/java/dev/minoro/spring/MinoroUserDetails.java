@@ -97,8 +97,9 @@ public final class MinoroUserDetails implements UserDetails {
             return false;
         }
         MinoroUserDetails that = (MinoroUserDetails) o;
-        return enabled == that.enabled && accountNonLocked == that.accountNonLocked && id.equals(that.id) && email.equals(that.email)
-                && Objects.equals(displayName, that.displayName) && authorities.equals(that.authorities);
+        return enabled == that.enabled && accountNonLocked == that.accountNonLocked && id.equals(that.id)
+                && email.equals(that.email) && Objects.equals(displayName, that.displayName)
+                && authorities.equals(that.authorities);
     }
 
     @Override

@@ -414,7 +414,8 @@ final class SqliteConnection extends DriverConnection {
         boolean readUncommitted = level == IsolationLevel.READ_UNCOMMITTED;
         Duration transactionLockWait = lockWait;
         LockWait wait = new LockWait(lockWait);
-        String begin = "BEGIN " + (readOnly ? SqliteConnectionConfiguration.BeginMode.DEFERRED : configuration.beginMode());
+        String begin = "BEGIN "
+                + (readOnly ? SqliteConnectionConfiguration.BeginMode.DEFERRED : configuration.beginMode());
         String holder = "a transaction (" + begin + ")";
         // never cancelled: a lease that arrives for an abandoned beginning goes straight back
         return (onReader ? lanes.reader(wait, holder) : lanes.writer(wait, holder)).flatMap(lease -> lease.lane()

@@ -164,7 +164,9 @@ public final class SqliteConnectionConfiguration {
         return statementCacheSize;
     }
 
-    /** {@return the scheduler supplied by the application, or null when the lanes run on the driver's shared threads} */
+    /**
+     * {@return the scheduler supplied by the application, or null when the lanes run on the driver's shared threads}
+     */
     public @Nullable Scheduler scheduler() {
         return scheduler;
     }
@@ -183,8 +185,9 @@ public final class SqliteConnectionConfiguration {
     public String toString() {
         return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="
                 + busyTimeout + ", journalMode=" + journalMode + ", synchronous=" + synchronous + ", foreignKeys="
-                + foreignKeys + ", readerLanes=" + readerLanes + ", statementCacheSize=" + statementCacheSize + ", scheduler="
-                + (scheduler == null ? "the driver's lane threads" : scheduler) + ", beginMode=" + beginMode + "}";
+                + foreignKeys + ", readerLanes=" + readerLanes + ", statementCacheSize=" + statementCacheSize
+                + ", scheduler=" + (scheduler == null ? "the driver's lane threads" : scheduler) + ", beginMode="
+                + beginMode + "}";
     }
 
     /**
@@ -219,7 +222,8 @@ public final class SqliteConnectionConfiguration {
         public Builder database(String database) {
             Objects.requireNonNull(database, "database must not be null");
             if (database.isBlank()) {
-                throw new IllegalArgumentException("database must be a file path or " + MEMORY + ", was '" + database + "'");
+                throw new IllegalArgumentException("database must be a file path or " + MEMORY + ", was '" + database
+                        + "'");
             }
             if (database.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("database must not contain a NUL character, was '"

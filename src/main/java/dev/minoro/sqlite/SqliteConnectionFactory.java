@@ -34,8 +34,8 @@ import reactor.core.publisher.Mono;
  *   <li><b>Threads.</b> Each open lane has a daemon thread to itself, named {@code minoro-sqlite-N}, from a pool
  *       that the factories of a class loader share: a lane takes a thread when it opens (lanes open lazily, so a
  *       factory that only reads a little takes one) and gives it back when it closes. A thread given back waits
- *       for the next lane, and ends once idle 60 to 120 s; so a program that opens a factory, reads a little and closes it
- *       again and again (a serverless boot) starts a thread only the first time. Two open lanes never share a
+ *       for the next lane, and ends once idle 60 to 120 s; so a program that opens a factory, reads a little and closes
+ *       it again and again (a serverless boot) starts a thread only the first time. Two open lanes never share a
  *       thread. An application may supply a scheduler instead (option {@code scheduler}); it must allow blocking,
  *       each lane takes one of its workers, and the factory never disposes it.</li>
  *   <li><b>Lanes.</b> A file database has one <em>writer lane</em> and R <em>reader lanes</em> (option

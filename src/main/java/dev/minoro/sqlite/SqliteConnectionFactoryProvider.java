@@ -141,7 +141,8 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
         OptionValues.refuse(options, "does not apply to SQLite, a local file: remove it (database is the file's path)",
                 PORT, USER, PASSWORD);
         if (Boolean.TRUE.equals(OptionValues.booleanValue(options, SSL))) {
-            throw new IllegalArgumentException("option ssl does not apply to SQLite, a local file: use r2dbc:, not r2dbcs:");
+            throw new IllegalArgumentException("option ssl does not apply to SQLite, a local file: use r2dbc:, not"
+                    + " r2dbcs:");
         }
         OptionValues.refuse(options, "is not supported by the SQLite driver; use Connection.setStatementTimeout",
                 STATEMENT_TIMEOUT);
@@ -208,7 +209,8 @@ public final class SqliteConnectionFactoryProvider implements ConnectionFactoryP
             }
         }
         if (database == null || database.isBlank()) {
-            throw new IllegalArgumentException("option database must be a file path or " + SqliteConnectionConfiguration.MEMORY
+            throw new IllegalArgumentException("option database must be a file path or "
+                    + SqliteConnectionConfiguration.MEMORY
                     + " (URL: r2dbc:sqlite:///abs/path.db or r2dbc:sqlite:///:memory:), was "
                     + (database == null ? "missing" : "'" + database + "'"));
         }

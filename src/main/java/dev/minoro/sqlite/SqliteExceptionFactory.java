@@ -46,7 +46,9 @@ final class SqliteExceptionFactory {
         return map(error, sql, "");
     }
 
-    /** {@link #map(SQLException, String)} with {@code context}, such as what was being opened, before SQLite's message. */
+    /**
+     * {@link #map(SQLException, String)} with {@code context}, such as what was being opened, before SQLite's message.
+     */
     static R2dbcException map(SQLException error, @Nullable String sql, String context) {
         int code = SqliteJdbc.extendedCode(error);
         String message = context + (error.getMessage() == null ? "SQLite error " + code : error.getMessage());

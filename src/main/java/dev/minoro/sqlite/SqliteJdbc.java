@@ -92,7 +92,9 @@ final class SqliteJdbc {
         ((SQLiteConnection) connection).getDatabase().interrupt();
     }
 
-    /** SQLite's {@code sqlite3_total_changes}: rows changed by INSERT, UPDATE and DELETE since the connection opened. */
+    /**
+     * SQLite's {@code sqlite3_total_changes}: rows changed by INSERT, UPDATE and DELETE since the connection opened.
+     */
     static long totalChanges(Connection connection) throws SQLException {
         return ((SQLiteConnection) connection).getDatabase().total_changes();
     }

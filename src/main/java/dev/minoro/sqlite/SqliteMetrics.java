@@ -12,8 +12,8 @@ import reactor.pool.InstrumentedPool;
  *
  * <p>A live view, safe to read from any thread: each method reads the count of that moment from the lanes'
  * pools and counters, without locking, without I/O and without blocking, so it suits monitoring (a Micrometer
- * gauge per count) as well as checks that nothing is left leased. Counts are read one at a time, so while calls come and go two
- * counts read one after the other (or a sum of both kinds) may be of slightly different moments.
+ * gauge per count) as well as checks that nothing is left leased. Counts are read one at a time, so while calls come
+ * and go two counts read one after the other (or a sum of both kinds) may be of slightly different moments.
  *
  * <p>A lane is leased by a statement in auto-commit mode while it runs and its rows are read, and by a
  * transaction from {@code beginTransaction()} until commit, rollback or close; a call that finds every lane of its

@@ -360,6 +360,9 @@ final class PostgresConnectionStringTests {
 
         PostgresConnectionString pooled = PostgresConnectionString.parse("r2dbc:pool:postgresql://u:p@h/db");
         assertEquals("postgresql", pooled.options().getValue(DRIVER));
+        assertFalse(pooled.options().hasOption(ConnectionFactoryOptions.PROTOCOL), pooled.toString());
+        assertEquals("postgres", PostgresConnectionString.parse("r2dbc:pool:postgres://u:p@h/db").options()
+                .getValue(DRIVER));
         assertEquals(5432, pooled.port());
         assertEquals(SSLMode.DISABLE, pooled.sslMode());
         assertEquals(SSLMode.VERIFY_FULL, PostgresConnectionString.parse("r2dbc:postgresql://u@h/db?ssl=true").sslMode());
@@ -591,6 +594,8 @@ final class PostgresConnectionStringTests {
                         + " '://' (not shown: a password holding '://' splits a URL that way); percent-encode ':' and"
                         + " '/' in the user name and password as %3A and %2F"),
                 Arguments.of("r2dbc:pool:postgresql:x/s3cr3t://u@h/db", "the r2dbc URL names more than a driver"),
+                Arguments.of("r2dbc:pool:postgresql:failover://u:" + SECRET + "@h1,h2/db", "the r2dbc URL names a"
+                        + " protocol after the driver, which Minoro does not use (one host, over TCP)"),
                 Arguments.of("r2dbc:postgresql:failover://u:" + SECRET + "@h1,h2/db", "the r2dbc URL names a protocol"
                         + " after the driver, which Minoro does not use (one host, over TCP)"),
                 Arguments.of("r2dbc:postgresql://u:pw@h/db?applicationName=a@b&sslMode=bogus", "sslMode must be one of"

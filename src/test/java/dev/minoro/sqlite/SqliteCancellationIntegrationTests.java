@@ -9,7 +9,6 @@ import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,10 +16,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -36,22 +34,16 @@ final class SqliteCancellationIntegrationTests {
     private static final String ENDLESS =
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("cancel.db", "CREATE TABLE t (v INTEGER);"
+            + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
+            + " INSERT INTO t SELECT i FROM n").withOptions(b -> b.readerLanes(1));
 
     private SqliteConnectionFactory factory;
 
     @BeforeEach
     void open() {
-        factory = SqliteTesting.file(directory.resolve("cancel.db"), b -> b.readerLanes(1));
-        update(factory, "CREATE TABLE t (v INTEGER);"
-                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
-                + " INSERT INTO t SELECT i FROM n").block(SqliteTesting.TIMEOUT);
-    }
-
-    @AfterEach
-    void close() {
-        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        factory = sqlite.open();
     }
 
     /**
@@ -247,13 +239,13 @@ final class SqliteCancellationIntegrationTests {
         nothingLeasedAndReadsStillWork();
         Flux.from(unread.map(row -> row.get(0))).as(StepVerifier::create)
                 .expectNextCount(10)
-                .expectErrorMessage("this connection to SQLite database " + directory.resolve("cancel.db") + " is closed")
+                .expectErrorMessage("this connection to SQLite database " + sqlite.file() + " is closed")
                 .verify(SqliteTesting.TIMEOUT);
     }
 
     @Test
     void aLockWaitTimeoutBoundsTheWaitForAnotherProcesssLock() {
-        SqliteConnectionFactory other = SqliteTesting.file(directory.resolve("cancel.db"));
+        SqliteConnectionFactory other = SqliteTesting.file(sqlite.file());
         Connection holder = other.create().block(SqliteTesting.TIMEOUT);
         try {
             Mono.from(holder.beginTransaction()).block(SqliteTesting.TIMEOUT);

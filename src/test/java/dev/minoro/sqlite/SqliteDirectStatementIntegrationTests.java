@@ -17,7 +17,6 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Row;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,9 +24,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -43,26 +41,16 @@ final class SqliteDirectStatementIntegrationTests {
     private static final String ENDLESS =
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("direct.db", "CREATE TABLE item (id INTEGER PRIMARY KEY,"
+            + " name TEXT NOT NULL UNIQUE, qty INTEGER, data BLOB); INSERT INTO item (name, qty) VALUES ('item1', 1),"
+            + " ('item2', 2), ('item3', 3), ('item4', 4), ('item5', 5)")
+            .withOptions(b -> b.busyTimeout(Duration.ofMillis(300)));
 
     private SqliteConnectionFactory factory;
 
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
-        }
-    }
-
     private SqliteConnectionFactory open(int readerLanes) {
-        factory = SqliteTesting.file(directory.resolve("direct.db"), b -> b.readerLanes(readerLanes)
-                .busyTimeout(Duration.ofMillis(300)));
-        update(factory, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER, data BLOB)")
-                .block(SqliteTesting.TIMEOUT);
-        for (int i = 1; i <= 5; i++) {
-            update(factory, "INSERT INTO item (name, qty) VALUES (?, ?)", "item" + i, i).block(SqliteTesting.TIMEOUT);
-        }
+        factory = sqlite.open(b -> b.readerLanes(readerLanes));
         return factory;
     }
 
@@ -258,7 +246,7 @@ final class SqliteDirectStatementIntegrationTests {
     @Test
     void aWriteWaitsForAnotherConnectionsLockWithinTheBusyTimeout() throws SQLException {
         open(1);
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("direct.db"))) {
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file())) {
             other.setAutoCommit(false);
             other.createStatement().executeUpdate("UPDATE item SET qty = 0 WHERE name = 'item5'");
             factory.update("UPDATE item SET qty = 50 WHERE name = 'item5'").as(StepVerifier::create)
@@ -303,7 +291,7 @@ final class SqliteDirectStatementIntegrationTests {
         String sql = "SELECT qty FROM item WHERE name = ?";
         factory.query(sql, qtyType, "item1").as(StepVerifier::create).expectNext(Integer.class).verifyComplete();
         factory.query(sql, row -> row.get("qty"), "item1").as(StepVerifier::create).expectNext(1).verifyComplete();
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("direct.db"))) {
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file())) {
             other.createStatement().executeUpdate("DROP TABLE item");
             other.createStatement().executeUpdate("CREATE TABLE item (name TEXT, qty TEXT)");
             other.createStatement().executeUpdate("INSERT INTO item VALUES ('item1', 'one')");

@@ -15,10 +15,9 @@ import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
@@ -27,22 +26,17 @@ import reactor.test.StepVerifier;
 /** SQLite's errors as R2DBC's exceptions, with SQLite's extended result code and the failing SQL. */
 final class SqliteErrorIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("errors.db",
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
+            + "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));"
+            + "INSERT INTO parent (id, email) VALUES (1, 'a@example.com')");
 
     private SqliteConnectionFactory factory;
 
     @BeforeEach
     void open() {
-        factory = SqliteTesting.file(directory.resolve("errors.db"));
-        update(factory, "CREATE TABLE parent (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
-                + "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));"
-                + "INSERT INTO parent (id, email) VALUES (1, 'a@example.com')").block(SqliteTesting.TIMEOUT);
-    }
-
-    @AfterEach
-    void close() {
-        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        factory = sqlite.open();
     }
 
     private static void fails(Mono<?> work, Class<? extends R2dbcException> type, int code, String sql) {
@@ -112,7 +106,7 @@ final class SqliteErrorIntegrationTests {
 
     @Test
     void writingThroughAReadOnlyFactoryIsPermissionDenied() {
-        SqliteConnectionFactory readOnly = SqliteTesting.file(directory.resolve("errors.db"), b -> b.readOnly(true));
+        SqliteConnectionFactory readOnly = SqliteTesting.file(sqlite.file(), b -> b.readOnly(true));
         try {
             fails(update(readOnly, "DELETE FROM parent"), R2dbcPermissionDeniedException.class, 8, "DELETE FROM parent");
             R2dbcCalls.query(readOnly, "SELECT email FROM parent", r -> r.get(0, String.class))
@@ -124,7 +118,7 @@ final class SqliteErrorIntegrationTests {
 
     @Test
     void aLockHeldLongerThanTheBusyTimeoutIsATimeout() {
-        SqliteConnectionFactory impatient = SqliteTesting.file(directory.resolve("errors.db"),
+        SqliteConnectionFactory impatient = SqliteTesting.file(sqlite.file(),
                 b -> b.busyTimeout(Duration.ZERO));
         Connection holder = factory.create().block(SqliteTesting.TIMEOUT);
         try {
@@ -142,7 +136,7 @@ final class SqliteErrorIntegrationTests {
 
     @Test
     void aFileThatCannotBeOpenedFailsAtFirstUseNamingThePath() {
-        Path missing = directory.resolve("no-such-directory").resolve("x.db");
+        Path missing = sqlite.directory().resolve("no-such-directory").resolve("x.db");
         SqliteConnectionFactory broken = SqliteTesting.file(missing);
         try {
             Mono.from(broken.create()).as(StepVerifier::create)

@@ -1,18 +1,16 @@
 package dev.minoro.sqlite;
 
-import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.reactivestreams.Publisher;
@@ -28,16 +26,16 @@ import reactor.test.StepVerifier;
  */
 final class SqliteFatalErrorIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("fatal.db", "CREATE TABLE item (id INTEGER PRIMARY KEY,"
+            + " name TEXT NOT NULL); INSERT INTO item (name) VALUES ('item1'), ('item2'), ('item3'), ('item4'),"
+            + " ('item5')").withOptions(b -> b.readerLanes(1));
 
     private SqliteConnectionFactory factory;
 
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
-        }
+    @BeforeEach
+    void open() {
+        factory = sqlite.open();
     }
 
     static Stream<Supplier<Error>> fatalErrors() {
@@ -58,15 +56,6 @@ final class SqliteFatalErrorIntegrationTests {
                 return name;
             }
         };
-    }
-
-    private SqliteConnectionFactory open() {
-        factory = SqliteTesting.file(directory.resolve("fatal.db"), b -> b.readerLanes(1));
-        update(factory, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").block(SqliteTesting.TIMEOUT);
-        for (int i = 1; i <= 5; i++) {
-            update(factory, "INSERT INTO item (name) VALUES (?)", "item" + i).block(SqliteTesting.TIMEOUT);
-        }
-        return factory;
     }
 
     /** A mapper that throws {@code error} at the {@code at}-th row (from 1). */
@@ -93,7 +82,6 @@ final class SqliteFatalErrorIntegrationTests {
     @ParameterizedTest
     @MethodSource("fatalErrors")
     void aStatementOutsideAConnectionSignalsItsMappersError(Supplier<Error> fatal) {
-        open();
         Error error = fatal.get();
         factory.query("SELECT name FROM item ORDER BY id", throwingAt(3, error)).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertSame(error, e)).verify(SqliteTesting.TIMEOUT);
@@ -104,7 +92,6 @@ final class SqliteFatalErrorIntegrationTests {
     @ParameterizedTest
     @MethodSource("fatalErrors")
     void aConnectionsResultSignalsItsMappersErrorInTheFirstBatchAndALaterOne(Supplier<Error> fatal) {
-        open();
         for (int at : new int[] {1, 4}) {
             Error error = fatal.get();
             Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement("SELECT name FROM item ORDER BY id")
@@ -120,7 +107,6 @@ final class SqliteFatalErrorIntegrationTests {
     @ParameterizedTest
     @MethodSource("fatalErrors")
     void aResultsFilterAndFlatMapSignalTheirFunctionsError(Supplier<Error> fatal) {
-        open();
         Error filterError = fatal.get();
         AtomicInteger filtered = new AtomicInteger();
         query(r -> r.filter(segment -> {
@@ -155,7 +141,6 @@ final class SqliteFatalErrorIntegrationTests {
     @ParameterizedTest
     @MethodSource("fatalErrors")
     void inATransactionTheErrorReachesTheCallerWhoRollsBack(Supplier<Error> fatal) {
-        open();
         Error error = fatal.get();
         Connection connection = factory.create().block(SqliteTesting.TIMEOUT);
         try {

@@ -14,7 +14,6 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,9 +21,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,25 +33,15 @@ import reactor.core.publisher.Mono;
  */
 final class SqliteStatementCacheIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("cache.db", "CREATE TABLE item (id INTEGER PRIMARY KEY,"
+            + " name TEXT NOT NULL, qty INTEGER); INSERT INTO item (name, qty) VALUES ('item1', 1), ('item2', 2),"
+            + " ('item3', 3), ('item4', 4), ('item5', 5)").withOptions(b -> b.readerLanes(1));
 
     private SqliteConnectionFactory factory;
 
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
-        }
-    }
-
     private SqliteConnectionFactory open(int cacheSize) {
-        factory = SqliteTesting.file(directory.resolve("cache.db"), b -> b.readerLanes(1).statementCacheSize(cacheSize));
-        update(factory, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER)")
-                .block(SqliteTesting.TIMEOUT);
-        for (int i = 1; i <= 5; i++) {
-            update(factory, "INSERT INTO item (name, qty) VALUES (?, ?)", "item" + i, i).block(SqliteTesting.TIMEOUT);
-        }
+        factory = sqlite.open(b -> b.statementCacheSize(cacheSize));
         return factory;
     }
 
@@ -91,7 +79,7 @@ final class SqliteStatementCacheIntegrationTests {
 
     @Test
     void theCacheSizeIsAnOptionOfTheUrl() {
-        ConnectionFactory fromUrl = ConnectionFactories.get("r2dbc:sqlite:///" + directory.resolve("url.db")
+        ConnectionFactory fromUrl = ConnectionFactories.get("r2dbc:sqlite:///" + sqlite.directory().resolve("url.db")
                 + "?statementCacheSize=0");
         try {
             update(fromUrl, "CREATE TABLE t (a INTEGER)").block(SqliteTesting.TIMEOUT);
@@ -122,7 +110,7 @@ final class SqliteStatementCacheIntegrationTests {
         assertTrue(factory.metrics().statementsReused() > 0, factory.metrics().toString());
         SqliteTesting.awaitNothingLeased(factory);
         // a statement left mid-read keeps its read transaction, and a checkpoint cannot truncate the WAL behind it
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
                 java.sql.Statement checkpoint = other.createStatement()) {
             other.createStatement().execute("INSERT INTO item (name, qty) VALUES ('late', 9)");
             try (ResultSet result = checkpoint.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
@@ -152,7 +140,7 @@ final class SqliteStatementCacheIntegrationTests {
 
     @Test
     void aSchemaChangeOnTheSameLaneIsSeenByTheStatementsItKept() {
-        factory = SqliteTesting.file(directory.resolve("one-lane.db"), b -> b.journalMode(
+        factory = sqlite.openFile("one-lane.db", b -> b.journalMode(
                 SqliteConnectionConfiguration.JournalMode.DELETE));
         update(factory, "CREATE TABLE t (a INTEGER, b TEXT)").block(SqliteTesting.TIMEOUT);
         update(factory, "INSERT INTO t VALUES (1, 'one')").block(SqliteTesting.TIMEOUT);
@@ -171,7 +159,7 @@ final class SqliteStatementCacheIntegrationTests {
         assertEquals("name TEXT NON_NULL=item1, qty INTEGER NULLABLE=1",
                 describe(factory, "SELECT name, qty FROM item WHERE id = 1"));
         assertEquals(3, columns(factory, "SELECT * FROM item WHERE id = 1"));
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
                 java.sql.Statement ddl = other.createStatement()) {
             ddl.execute("DROP TABLE item");
             ddl.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, qty REAL NOT NULL, name TEXT, extra TEXT)");

@@ -12,13 +12,11 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -26,21 +24,16 @@ import reactor.test.StepVerifier;
 /** Statements on a real SQLite file: placeholders, scripts, results, update counts and RETURNING. */
 final class SqliteStatementIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("statements.db");
 
     private SqliteConnectionFactory factory;
 
     @BeforeEach
     void open() {
-        factory = SqliteTesting.file(directory.resolve("statements.db"));
+        factory = sqlite.open();
         update(factory, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER)")
                 .as(StepVerifier::create).expectNext(0L).verifyComplete();
-    }
-
-    @AfterEach
-    void close() {
-        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
     }
 
     @Test

@@ -3,14 +3,19 @@ package dev.minoro.sqlite;
 import static dev.minoro.testing.R2dbcCalls.query;
 
 import io.r2dbc.spi.Connection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -105,5 +110,18 @@ final class SqliteTesting {
 
     static Mono<Void> close(SqliteConnectionFactory factory) {
         return Mono.from(factory.close());
+    }
+
+    /** Deletes {@code directory} and everything in it. */
+    static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 }

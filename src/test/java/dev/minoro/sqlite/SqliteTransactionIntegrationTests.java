@@ -15,12 +15,10 @@ import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Result;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -28,20 +26,14 @@ import reactor.test.StepVerifier;
 /** Transactions: begin (IMMEDIATE by default), commit, rollback, auto-commit, savepoints, close. */
 final class SqliteTransactionIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("tx.db", "CREATE TABLE t (v INTEGER)");
 
     private SqliteConnectionFactory factory;
 
     @BeforeEach
     void open() {
-        factory = SqliteTesting.file(directory.resolve("tx.db"));
-        update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
-    }
-
-    @AfterEach
-    void close() {
-        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        factory = sqlite.open();
     }
 
     private Mono<Long> count() {
@@ -240,7 +232,7 @@ final class SqliteTransactionIntegrationTests {
 
     @Test
     void deferredBeginModeLeavesOtherWritersFreeUntilTheFirstWrite() {
-        SqliteConnectionFactory deferred = SqliteTesting.file(directory.resolve("tx.db"),
+        SqliteConnectionFactory deferred = SqliteTesting.file(sqlite.file(),
                 b -> b.beginMode(SqliteConnectionConfiguration.BeginMode.DEFERRED));
         Connection connection = deferred.create().block(SqliteTesting.TIMEOUT);
         try {
@@ -319,7 +311,7 @@ final class SqliteTransactionIntegrationTests {
                 .verify(Duration.ofSeconds(30));
         // the next statement on the writer lane commits on its own, outside the failed script's transaction
         update(factory, "INSERT INTO t VALUES (3)").as(StepVerifier::create).expectNext(1L).verifyComplete();
-        SqliteConnectionFactory other = SqliteTesting.file(directory.resolve("tx.db"));
+        SqliteConnectionFactory other = SqliteTesting.file(sqlite.file());
         try {
             query(other, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class))
                     .as(StepVerifier::create).expectNext(3).verifyComplete();

@@ -16,7 +16,6 @@ import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -25,10 +24,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -36,21 +34,15 @@ import reactor.test.StepVerifier;
 /** Java values in and out of SQLite's storage classes, both ways. */
 final class SqliteTypeMappingIntegrationTests {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final SqliteFileExtension sqlite = SqliteFileExtension.of("types.db",
+            "CREATE TABLE v (i INTEGER, b BIGINT, r REAL, t TEXT NOT NULL DEFAULT '', x BLOB, n NUMERIC)");
 
     private SqliteConnectionFactory factory;
 
     @BeforeEach
     void open() {
-        factory = SqliteTesting.file(directory.resolve("types.db"));
-        update(factory, "CREATE TABLE v (i INTEGER, b BIGINT, r REAL, t TEXT NOT NULL DEFAULT '', x BLOB, n NUMERIC)")
-                .block(SqliteTesting.TIMEOUT);
-    }
-
-    @AfterEach
-    void close() {
-        SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        factory = sqlite.open();
     }
 
     private static void same(Object expected, Object actual) {

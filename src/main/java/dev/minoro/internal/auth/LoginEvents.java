@@ -60,7 +60,8 @@ public final class LoginEvents {
         // publishOn takes one event at a time from the buffer, so that a stalled subscriber holds one event, not
         // a prefetched batch beyond bufferSize.
         Flux<LoginEvent> delivered = sink.asFlux()
-                .onBackpressureBuffer(bufferSize, event -> dropped.incrementAndGet(), BufferOverflowStrategy.DROP_LATEST)
+                .onBackpressureBuffer(bufferSize, event -> dropped.incrementAndGet(),
+                        BufferOverflowStrategy.DROP_LATEST)
                 .publishOn(delivery, 1);
         this.events = Flux.from(subscriber -> delivered.subscribe(
                 new FatalToError<LoginEvent>(Operators.toCoreSubscriber(subscriber))));

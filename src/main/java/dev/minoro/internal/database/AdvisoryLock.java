@@ -116,7 +116,8 @@ final class AdvisoryLock implements MigrationLock {
 
     private Mono<Boolean> tryLock(Connection connection) {
         return Mono.from(connection.createStatement("SELECT pg_try_advisory_xact_lock($1)").bind(0, key).execute())
-                .flatMap(result -> Mono.from(result.map((row, metadata) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))))
+                .flatMap(result -> Mono.from(result.map(
+                        (row, metadata) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))))
                 .defaultIfEmpty(false);
     }
 

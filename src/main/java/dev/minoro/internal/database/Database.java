@@ -74,7 +74,8 @@ public final class Database {
             throw new ConfigurationException("connectionFactoryCustomizer threw " + e.getClass().getName(), e);
         }
         if (customized == null) {
-            throw new ConfigurationException("connectionFactoryCustomizer returned null instead of a ConnectionFactory");
+            throw new ConfigurationException("connectionFactoryCustomizer returned null instead of a"
+                    + " ConnectionFactory");
         }
         if (customized == connections) {
             return this;
@@ -146,13 +147,15 @@ public final class Database {
      * fails or is cancelled. Errors are translated by the dialect, saying what Minoro was {@code doing}.
      */
     public <T> Mono<T> withConnection(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return Mono.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close, (c, e) -> c.close(), Connection::close)
+        return Mono.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
+                        (c, e) -> c.close(), Connection::close)
                 .onErrorMap(e -> dialect.translate(e, doing));
     }
 
     /** {@link #withConnection} for work that emits many values. */
     public <T> Flux<T> withConnectionMany(String doing, Function<Connection, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close, (c, e) -> c.close(), Connection::close)
+        return Flux.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
+                        (c, e) -> c.close(), Connection::close)
                 .onErrorMap(e -> dialect.translate(e, doing));
     }
 

@@ -10,6 +10,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.shown;
 
 import dev.minoro.ConfigurationException;
 import dev.minoro.sqlite.internal.OptionNames;
+import dev.minoro.sqlite.internal.QueryParameters;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -346,8 +347,9 @@ final class LibpqUri {
     }
 
     /**
-     * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than libpq in two ways that change no meaning: an
-     * empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq wants %3D).
+     * Reads {@code name=value&...} from {@code from} on into {@code values}, as libpq does. Minoro is more lenient than
+     * libpq in two ways that change no meaning: an empty pair ({@code &&}) is skipped, and a value may hold '=' (libpq
+     * wants %3D).
      *
      * @param hidden      gets, for each parameter whose value no message may show, why: it starts before
      *                    {@code lastSpillAt}, so that it may be part of a password split at an unencoded '@', '/' or
@@ -358,30 +360,18 @@ final class LibpqUri {
     private static void parseQuery(String connection, int from, Map<String, String> values,
             Map<String, String> hidden, int lastSpillAt) {
         Set<String> seen = new LinkedHashSet<>();
-        int pairStart = from;
-        boolean afterPassword = false;
-        while (pairStart <= connection.length()) {
-            int pairEnd = connection.indexOf('&', pairStart);
-            pairEnd = pairEnd < 0 ? connection.length() : pairEnd;
-            String pair = connection.substring(pairStart, pairEnd);
-            boolean spilled = pairStart < lastSpillAt;
-            pairStart = pairEnd + 1;
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            boolean hideValues = spilled || afterPassword;
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name", hideValues);
+        for (QueryParameters.Parameter parameter : QueryParameters.of(connection, from, lastSpillAt)) {
+            boolean hideValues = parameter.hidden();
+            String name = decode(parameter.rawName(), "a parameter name", hideValues);
             if (!LIBPQ_PARAMETERS.contains(name)) {
-                throw unknownParameter(name, hideValues, afterPassword);
+                throw unknownParameter(name, hideValues, parameter.afterSecret());
             }
-            if (eq < 0) {
+            String rawValue = parameter.rawValue();
+            if (rawValue == null) {
                 throw invalid("parameter " + name + " has no value (write " + name + "=value)");
             }
             boolean secret = name.equals("password");
-            afterPassword |= secret;
-            String value = decode(pair.substring(eq + 1), secret ? "the password" : "the value of " + name,
-                    secret || hideValues);
+            String value = decode(rawValue, secret ? "the password" : "the value of " + name, secret || hideValues);
             if (hideValues && value.indexOf('@') >= 0 && !FREE_TEXT_PARAMETERS.contains(name)) {
                 // Not a value this parameter can have: more likely part of a password split at a '/'.
                 throw invalid("the value of " + name + " holds an '@'; " + ENCODE_USER_INFO);
@@ -411,7 +401,7 @@ final class LibpqUri {
             }
             values.put(name, value);
             if (hideValues) {
-                hidden.put(name, afterPassword && !secret ? AFTER_PASSWORD : SPILLED);
+                hidden.put(name, parameter.afterSecret() && !secret ? AFTER_PASSWORD : SPILLED);
             }
         }
     }
@@ -468,8 +458,8 @@ final class LibpqUri {
         } else {
             sslMode = libpqMode("sslmode", SSL_MODES, modeText, hidden.get("sslmode"));
             if (systemRoots && sslMode != SSLMode.VERIFY_FULL) {
-                throw new ConfigurationException("sslmode " + shown(modeText, hidden.get("sslmode")) + " may not be used with"
-                        + " sslrootcert=system (use sslmode=verify-full), as in libpq");
+                throw new ConfigurationException("sslmode " + shown(modeText, hidden.get("sslmode"))
+                        + " may not be used with sslrootcert=system (use sslmode=verify-full), as in libpq");
             }
             if (sslMode == SSLMode.REQUIRE && rootCert != null) {
                 // libpq: with a root certificate, require checks the certificate authority too
@@ -510,7 +500,8 @@ final class LibpqUri {
             options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING, libpqMode("channel_binding",
                     CHANNEL_BINDING_MODES, channelBinding, hidden.get("channel_binding")));
         }
-        Boolean pgbouncer = values.containsKey("pgbouncer") ? bool("pgbouncer", values.get("pgbouncer"), hidden.get("pgbouncer")) : null;
+        Boolean pgbouncer = values.containsKey("pgbouncer")
+                ? bool("pgbouncer", values.get("pgbouncer"), hidden.get("pgbouncer")) : null;
         return new PostgresConnectionString(options.build(), host, port, database, user, sslMode, sslRootCert,
                 pgbouncer, connectTimeout);
     }

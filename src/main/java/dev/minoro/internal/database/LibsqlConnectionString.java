@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * {@code libsql://host[:port][/path]} (HTTPS; {@code ?tls=0} for cleartext HTTP, which then needs a port),
  * {@code https://…} or {@code http://…}, with the query parameters {@code authToken} and {@code tls} and no others.
  *
- * @param url       where the Hrana endpoints are: {@code https://host[:port][/path]} or {@code http://host:port[/path]},
- *                  without query
+ * @param url       where the Hrana endpoints are: {@code https://host[:port][/path]} or
+ *                  {@code http://host:port[/path]}, without query
  * @param authToken the token of the URL's {@code authToken} parameter, or null when it has none
  */
 public record LibsqlConnectionString(URI url, @Nullable String authToken) implements ConnectionTarget {

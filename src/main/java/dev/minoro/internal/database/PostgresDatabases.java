@@ -51,7 +51,8 @@ final class PostgresDatabases {
     static Database open(DatabaseConfig config, PostgresConnectionString target) {
         checkRootCertificate(target.sslRootCert());
         String schema = schema(config, target);
-        boolean poolerMode = config.poolerMode() != null ? config.poolerMode() : Boolean.TRUE.equals(target.pgbouncer());
+        boolean poolerMode = config.poolerMode() != null ? config.poolerMode()
+                : Boolean.TRUE.equals(target.pgbouncer());
         PostgresConnector connector = new PostgresConnector(
                 sslMode -> new PostgresqlConnectionFactory(configuration(config, target, schema, poolerMode, sslMode)),
                 target.sslMode(), target.connectTimeout());
@@ -63,7 +64,8 @@ final class PostgresDatabases {
                 .maxSize(config.poolMaxSize())
                 .maxAcquireTime(config.acquireTimeout())
                 .maxIdleTime(config.maxIdleTime())
-                .maxLifeTime(config.maxLifetime() == null ? ConnectionPoolConfiguration.NO_TIMEOUT : config.maxLifetime())
+                .maxLifeTime(config.maxLifetime() == null ? ConnectionPoolConfiguration.NO_TIMEOUT
+                        : config.maxLifetime())
                 .validationDepth(ValidationDepth.LOCAL)
                 // One call, one connection attempt: a failed connection (a wrong password above all) is not
                 // tried again behind the caller's back, and the acquire timeout is the whole wait.

@@ -75,7 +75,8 @@ final class PostgresErrorTranslator {
         String where = " (" + target.description() + ")";
         String failed = doing + " failed: ";
 
-        PostgresConnector.SetupTimeoutException setupTimeout = Causes.find(error, PostgresConnector.SetupTimeoutException.class);
+        PostgresConnector.SetupTimeoutException setupTimeout =
+                Causes.find(error, PostgresConnector.SetupTimeoutException.class);
         if (setupTimeout != null) {
             return failure(failed + connectTimedOut(setupTimeout.timeout()) + where
                     + "; check that PostgreSQL runs and answers at that address, and any firewall or proxy in between",
@@ -206,7 +207,8 @@ final class PostgresErrorTranslator {
 
     private String sslAdvice() {
         String rootCert = target.sslRootCert();
-        String trusted = rootCert == null ? "the JVM's trusted certificate authorities" : "sslrootcert '" + rootCert + "'";
+        String trusted = rootCert == null ? "the JVM's trusted certificate authorities"
+                : "sslrootcert '" + rootCert + "'";
         if (target.sslMode().verifyCertificate()) {
             return "the server's certificate is not signed by an authority in " + trusted
                     + " (sslmode=" + sslModeName() + ")";

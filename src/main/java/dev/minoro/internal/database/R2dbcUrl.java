@@ -11,6 +11,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.shown;
 import dev.minoro.ConfigurationException;
 import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
+import dev.minoro.sqlite.internal.QueryParameters;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -84,33 +85,23 @@ final class R2dbcUrl {
         if (query < 0) {
             return hidden;
         }
-        String[] parameters = connection.substring(query + 1).split("&", -1);
-        boolean secretBefore = false;
-        int pairStart = query + 1;
-        for (int i = 0; i < parameters.length; i++) {
-            String parameter = parameters[i];
-            boolean spilled = pairStart < lastSpillAt;
-            pairStart += parameter.length() + 1;
-            int equals = parameter.indexOf('=');
-            if (parameter.isEmpty()) {
-                continue;
+        for (QueryParameters.Parameter parameter : QueryParameters.of(connection, query + 1, lastSpillAt)) {
+            if (parameter.rawValue() == null) {
+                throw invalid("query parameter " + parameter.number() + " of the r2dbc URL has no '=' (not shown: it"
+                        + " may be a secret); each option is written name=value, such as sslMode=require"
+                        + (parameter.afterSecret() ? ", and '&' in a secret value is written %26" : ""));
             }
-            if (equals < 0) {
-                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no '=' (not shown: it may be a"
-                        + " secret); each option is written name=value, such as sslMode=require"
-                        + (secretBefore ? ", and '&' in a secret value is written %26" : ""));
-            }
-            String name = parameter.substring(0, equals);
+            String name = parameter.rawName();
             if (name.isEmpty()) {
-                throw invalid("query parameter " + (i + 1) + " of the r2dbc URL has no name (not shown: it may be a"
-                        + " piece of a secret holding an unencoded '&', which is written %26); each option is written"
-                        + " name=value");
+                throw invalid("query parameter " + parameter.number() + " of the r2dbc URL has no name (not shown: it"
+                        + " may be a piece of a secret holding an unencoded '&', which is written %26); each option is"
+                        + " written name=value");
             }
             if (NOT_IN_QUERY.contains(name)) {
                 throw invalid("an r2dbc URL cannot give '" + name + "' as a query parameter; write it in the URL"
                         + " itself: r2dbc:postgresql://user:password@host:port/database");
             }
-            String why = spilled ? SPILLED : secretBefore ? AFTER_SECRET : null;
+            String why = parameter.spilled() ? SPILLED : parameter.afterSecret() ? AFTER_SECRET : null;
             if (why != null) {
                 // under the name r2dbc-spi reads too, percent-decoded
                 hidden.put(name, why);
@@ -120,7 +111,6 @@ final class R2dbcUrl {
                     // r2dbc-spi refuses the URL
                 }
             }
-            secretBefore |= ConnectionSecrets.isSecretName(name);
         }
         return hidden;
     }
@@ -145,10 +135,13 @@ final class R2dbcUrl {
             throw invalid(whyNotAUrl(connection));
         }
         String driver = String.valueOf(parsed.getValue(ConnectionFactoryOptions.DRIVER));
-        Object protocol = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
-        String afterDriver = protocol == null ? "" : driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)
-                ? (protocol.toString().split(":", 2).length > 1 ? protocol.toString().split(":", 2)[1] : "")
-                : protocol.toString();
+        boolean pooled = driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER);
+        Object protocolValue = parsed.getValue(ConnectionFactoryOptions.PROTOCOL);
+        String protocol = protocolValue == null ? "" : protocolValue.toString();
+        // r2dbc:pool:postgresql:x://: the pool's protocol is the pooled driver, then that driver's own protocol (x)
+        int colon = pooled ? protocol.indexOf(':') : -1;
+        String pooledDriver = colon < 0 ? protocol : protocol.substring(0, colon);
+        String afterDriver = !pooled ? protocol : colon < 0 ? "" : protocol.substring(colon + 1);
         if (!afterDriver.isEmpty()) {
             // r2dbc-spi splits at the last "://": one in a password ("user:pa://ss@host") makes the rest a protocol
             throw invalid(OptionNames.looksLikeAName(afterDriver)
@@ -158,16 +151,15 @@ final class R2dbcUrl {
                             + " splits a URL that way); percent-encode ':' and '/' in the user name and password as %3A"
                             + " and %2F");
         }
-        if (driver.equals(PoolingConnectionFactoryProvider.POOLING_DRIVER)) {
-            if (protocol == null || !isPostgres(protocol.toString().split(":", 2)[0])) {
+        if (pooled) {
+            if (!isPostgres(pooledDriver)) {
                 throw invalid("r2dbc:pool: URLs must pool PostgreSQL (r2dbc:pool:postgresql://...)");
             }
-            String[] parts = protocol.toString().split(":", 2);
             ConnectionFactoryOptions.Builder unpooled = ConnectionFactoryOptions.builder()
                     .from(parsed, o -> !o.equals(ConnectionFactoryOptions.PROTOCOL))
-                    .option(ConnectionFactoryOptions.DRIVER, parts[0]);
-            if (parts.length > 1) {
-                unpooled.option(ConnectionFactoryOptions.PROTOCOL, parts[1]);
+                    .option(ConnectionFactoryOptions.DRIVER, pooledDriver);
+            if (colon >= 0) {
+                unpooled.option(ConnectionFactoryOptions.PROTOCOL, afterDriver);
             }
             parsed = unpooled.build();
         } else if (!isPostgres(driver)) {

@@ -67,7 +67,8 @@ public interface Instrumentation {
 
     /**
      * Starts reporting the gauges of one running instance: its hashing queue, its dropped login events, and its
-     * connection pool when it has one. The returned {@code Runnable} stops that (the instance closed); it is idempotent.
+     * connection pool when it has one. The returned {@code Runnable} stops that (the instance closed); it is
+     * idempotent.
      */
     default Runnable instance(PasswordHasher hasher, Database database, LoginEvents loginEvents) {
         return () -> {

@@ -44,7 +44,9 @@ final class MicrometerObservations implements Instrumentation {
         this.database = database;
     }
 
-    /** {@code registry}, an {@code ObservationRegistry}, for an instance on the database type tagged {@code database}. */
+    /**
+     * {@code registry}, an {@code ObservationRegistry}, for an instance on the database type tagged {@code database}.
+     */
     static Instrumentation of(Object registry, String database) {
         return new MicrometerObservations((ObservationRegistry) registry, database);
     }
@@ -125,7 +127,8 @@ final class MicrometerObservations implements Instrumentation {
         });
     }
 
-    private static void stop(Observation observation, AtomicBoolean stopped, String outcome, @Nullable Throwable error) {
+    private static void stop(Observation observation, AtomicBoolean stopped, String outcome,
+            @Nullable Throwable error) {
         if (stopped.compareAndSet(false, true)) {
             observation.lowCardinalityKeyValue(OUTCOME, outcome);
             if (error != null) {

@@ -55,7 +55,8 @@ final class ScryptHash implements CheckableHash {
         String[] parameters = fields[2].split(",", -1);
         if (parameters.length != 3 || !parameters[0].startsWith("ln=") || !parameters[1].startsWith("r=")
                 || !parameters[2].startsWith("p=")) {
-            throw new MalformedHashException("the scrypt parameters are not ln=<log2 N>,r=<block size>,p=<parallelism>");
+            throw new MalformedHashException("the scrypt parameters are not ln=<log2 N>,r=<block size>,"
+                    + "p=<parallelism>");
         }
         return checked("scrypt PHC", HashFields.decimal(parameters[0].substring(3), "scrypt ln"),
                 HashFields.decimal(parameters[1].substring(2), "scrypt r"),

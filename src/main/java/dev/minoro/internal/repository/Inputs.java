@@ -338,7 +338,8 @@ public final class Inputs {
      * name {@link #displayName} accepted.
      */
     public static @Nullable String displayNameNorm(@Nullable String displayName) {
-        return displayName == null ? null : Normalizer.normalize(displayName, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return displayName == null ? null
+                : Normalizer.normalize(displayName, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
     /** Checks a page request: {@code offset >= 0}, {@code 1 <= limit <= 1000}. */

@@ -170,8 +170,8 @@ public final class SpringSessionStore {
                     attributes.put(row.name(), row.value());
                 }
             }
-            return Mono.just(new Stored(first.id(), first.tokenHash(), first.createdAt(), first.lastSeenAt(), first.maxInactiveInterval(),
-                    first.principalName(), attributes));
+            return Mono.just(new Stored(first.id(), first.tokenHash(), first.createdAt(), first.lastSeenAt(),
+                    first.maxInactiveInterval(), first.principalName(), attributes));
         });
     }
 
@@ -248,8 +248,8 @@ public final class SpringSessionStore {
 
     /** A cold {@code Mono} that deletes the session whose id hashes to {@code tokenHash}: whether there was one. */
     public Mono<Boolean> delete(String tokenHash) {
-        return lifecycle.mono(() -> Statements.update(database, "deleting a Spring session", sql.deleteSessionByTokenHash,
-                tokenHash, "spring").map(count -> count > 0));
+        return lifecycle.mono(() -> Statements.update(database, "deleting a Spring session",
+                sql.deleteSessionByTokenHash, tokenHash, "spring").map(count -> count > 0));
     }
 
     /** A cold {@code Mono} that deletes the session of primary key {@code id}: whether there was one. */

@@ -139,7 +139,8 @@ final class Sql {
                 + " WHEN failed_attempts < $3 THEN failed_attempts + 1 ELSE $3 + 1 END,"
                 + " locked_until = CASE WHEN locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN $4 END)"
                 + " WHEN failed_attempts + 1 >= $3 THEN $4 END"
-                + " WHERE email_norm = $1 AND password_hash IS NOT NULL AND (locked_until IS NULL OR locked_until <= $2)"
+                + " WHERE email_norm = $1 AND password_hash IS NOT NULL"
+                + " AND (locked_until IS NULL OR locked_until <= $2)"
                 + " RETURNING " + USER_RETURNING + ", password_hash, failed_attempts");
         // A right password gives its attempt back: the count restarts, and a lock goes only if this attempt
         // set it ($lockSet); a lock set by another attempt stays, since this one never saw it.
@@ -239,11 +240,12 @@ final class Sql {
         // sessions, a user's delete): those are on their way out already, and waiting for them could close a cycle
         // with a transaction that deletes the same sessions in another order.
         purgeExpiredSessions = dialect.sql("DELETE FROM minoro_sessions WHERE id IN (SELECT id FROM minoro_sessions"
-                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + dialect.skipLocked() + ")");
+                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + dialect.skipLocked()
+                + ")");
 
         // One round trip reads a session, its attributes and what decides whether its user still allows it.
-        String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms, s.expires_at,"
-                + " s.principal_name, s.user_id, s.security_stamp, u.id AS bound_user, u.disabled,"
+        String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms,"
+                + " s.expires_at, s.principal_name, s.user_id, s.security_stamp, u.id AS bound_user, u.disabled,"
                 + " u.security_stamp AS user_stamp, a.name, a.value"
                 + " FROM minoro_sessions s LEFT JOIN minoro_users u ON u.id = s.user_id"
                 + " LEFT JOIN minoro_session_attributes a ON a.session_id = s.id WHERE ";
@@ -354,9 +356,9 @@ final class Sql {
     /**
      * One statement that inserts {@code rows} users (8 arguments each: id, email, email_norm, display_name,
      * password_hash, disabled, created_at, display_name_norm; each gets a new security stamp, and a password change
-     * time when it has a password, as {@link #insertUser} does) and returns the ids of those inserted: a row whose email is taken, also
-     * by an earlier row of the same statement, is skipped and aborts nothing (both SQLite, 3.35 on, and
-     * PostgreSQL). One statement per batch rather than one per user: an import is bound by round trips.
+     * time when it has a password, as {@link #insertUser} does) and returns the ids of those inserted: a row whose
+     * email is taken, also by an earlier row of the same statement, is skipped and aborts nothing (both SQLite, 3.35
+     * on, and PostgreSQL). One statement per batch rather than one per user: an import is bound by round trips.
      */
     String insertImportBatch(int rows) {
         return rows == UserRepository.IMPORT_BATCH_SIZE ? insertFullImportBatch : importInsert(rows);

@@ -65,7 +65,8 @@ final class SqlRoleRepository implements RoleRepository {
             Instant now = Instant.ofEpochMilli(clock.millis());
             return database.withConnection("creating a role", c -> Statements.update(c, sql.insertRole, id, name,
                             nameNorm, SqlUserRepository.orNull(checkedDescription), now)
-                            .onErrorMap(database.dialect()::isUniqueViolation, e -> new DuplicateRoleException(name, e)))
+                            .onErrorMap(database.dialect()::isUniqueViolation,
+                                    e -> new DuplicateRoleException(name, e)))
                     .thenReturn(new Role(id, name, checkedDescription, now));
         });
     }
@@ -318,12 +319,14 @@ final class SqlRoleRepository implements RoleRepository {
                 return Mono.just(Map.of());
             }
             return Statements.all(database, "listing users' permissions", sql.permissionsOfUsers(ids.size()),
-                            row -> Map.entry(Rows.notNull(row.get("user_id", UUID.class), "user_id"), Rows.permission(row)),
+                            row -> Map.entry(Rows.notNull(row.get("user_id", UUID.class), "user_id"),
+                                    Rows.permission(row)),
                             ids.toArray())
                     .doOnNext(entry -> permissions.get(entry.getKey()).add(entry.getValue()))
                     .then(Mono.fromSupplier(() -> {
                         Map<UUID, Set<String>> result = new LinkedHashMap<>();
-                        permissions.forEach((id, granted) -> result.put(id, Collections.unmodifiableSortedSet(granted)));
+                        permissions.forEach(
+                                (id, granted) -> result.put(id, Collections.unmodifiableSortedSet(granted)));
                         return Collections.unmodifiableMap(result);
                     }));
         });

@@ -123,7 +123,8 @@ final class Statements {
      * was rolled back, the last {@link DatabaseException} is signalled. Role changes take their locks in one order
      * (roles' rows, then users', then memberships, see {@link Sql}), so they do not deadlock one another; the
      * retry is for what Minoro does not order: statements of the application's own, or code of an older version
-     * during a rolling deploy (whose role delete locked a role's members before the role). PostgreSQL breaks a deadlock after its {@code deadlock_timeout} (1 s by default).
+     * during a rolling deploy (whose role delete locked a role's members before the role). PostgreSQL breaks a deadlock
+     * after its {@code deadlock_timeout} (1 s by default).
      */
     static <T> Mono<T> retriedOnRollback(Mono<T> work) {
         return work.retryWhen(Retry.backoff(ROLLBACK_RETRIES, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(500))

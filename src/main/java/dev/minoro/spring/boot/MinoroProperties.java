@@ -132,8 +132,8 @@ public class MinoroProperties {
     @Override
     public String toString() {
         return "MinoroProperties{database=" + database + ", lockout=" + lockout + ", argon2=" + argon2 + ", hashing="
-                + hashing + ", password=" + password + ", sessions=" + sessions + ", metricsInstance=" + metricsInstance + ", loginEventBufferSize="
-                + loginEventBufferSize + ", shutdownTimeout=" + shutdownTimeout + '}';
+                + hashing + ", password=" + password + ", sessions=" + sessions + ", metricsInstance=" + metricsInstance
+                + ", loginEventBufferSize=" + loginEventBufferSize + ", shutdownTimeout=" + shutdownTimeout + '}';
     }
 
     /** {@code minoro.database.*}: where the tables live and how Minoro connects ({@code DatabaseConfig}). */

@@ -5,8 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.session.SaveMode;
 
 /**
- * The {@code minoro.spring-session.*} properties of the Spring Session store that {@link MinoroSessionAutoConfiguration}
- * makes ({@code dev.minoro.spring.session.MinoroReactiveSessionRepository}).
+ * The {@code minoro.spring-session.*} properties of the Spring Session store that
+ * {@link MinoroSessionAutoConfiguration} makes ({@code dev.minoro.spring.session.MinoroReactiveSessionRepository}).
  */
 @ConfigurationProperties("minoro.spring-session")
 public class MinoroSpringSessionProperties {

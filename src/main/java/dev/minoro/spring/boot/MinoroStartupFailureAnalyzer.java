@@ -24,8 +24,8 @@ final class MinoroStartupFailureAnalyzer extends AbstractFailureAnalyzer<MinoroS
      */
     private static final List<Map.Entry<Class<? extends MinoroException>, String>> ACTIONS = List.of(
             Map.entry(ConfigurationException.class, "Correct the property named above (its name or its value) in"
-                    + " the minoro.* properties, or the value in the MinoroConfigCustomizer or MinoroConfig bean that set"
-                    + " it."),
+                    + " the minoro.* properties, or the value in the MinoroConfigCustomizer or MinoroConfig bean that"
+                    + " set it."),
             Map.entry(SchemaTooNewException.class, "A newer Minoro migrated this database to a schema this"
                     + " application's Minoro may not run on: deploy the application with that Minoro version (or a"
                     + " later one)."),

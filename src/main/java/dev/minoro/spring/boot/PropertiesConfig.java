@@ -191,7 +191,8 @@ final class PropertiesConfig {
         apply(METRICS_INSTANCE, () -> builder.metricsInstance(metricsInstance));
         apply(LOGIN_EVENT_BUFFER_SIZE, () -> builder.loginEventBufferSize(properties.getLoginEventBufferSize()));
         MinoroProperties.Sessions sessions = properties.getSessions();
-        apply(SESSION_ABSOLUTE_TIMEOUT, () -> builder.sessionAbsoluteTimeout(zeroIsNone(sessions.getAbsoluteTimeout())));
+        apply(SESSION_ABSOLUTE_TIMEOUT,
+                () -> builder.sessionAbsoluteTimeout(zeroIsNone(sessions.getAbsoluteTimeout())));
         apply(SESSION_IDLE_TIMEOUT, () -> builder.sessionIdleTimeout(zeroIsNone(sessions.getIdleTimeout())));
         apply(SESSION_RENEWAL_INTERVAL, () -> builder.sessionRenewalInterval(sessions.getRenewalInterval()));
     }

@@ -267,7 +267,8 @@ final class WrittenProperties {
                     }
                     for (Object property : list) {
                         Map<String, Object> fields = (Map<String, Object>) property;
-                        ConfigurationPropertyName name = ConfigurationPropertyName.of(String.valueOf(fields.get("name")));
+                        ConfigurationPropertyName name =
+                                ConfigurationPropertyName.of(String.valueOf(fields.get("name")));
                         if (CHECKED.stream().anyMatch(group -> group.isAncestorOf(name))) {
                             types.put(name, String.valueOf(fields.get("type")));
                         }

@@ -237,7 +237,8 @@ public final class MinoroReactiveSessionRepository
     @Override
     public String toString() {
         return "MinoroReactiveSessionRepository{defaultMaxInactiveInterval=" + defaultMaxInactiveInterval
-                + ", renewalInterval=" + renewalInterval + ", saveMode=" + saveMode + ", serializer=" + serializer + '}';
+                + ", renewalInterval=" + renewalInterval + ", saveMode=" + saveMode + ", serializer=" + serializer
+                + '}';
     }
 
     /** Builds a {@link MinoroReactiveSessionRepository}; each setter checks its argument. */

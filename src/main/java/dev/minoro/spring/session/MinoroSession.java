@@ -53,8 +53,9 @@ public final class MinoroSession implements Session {
     private boolean maxInactiveIntervalChanged;
     private @Nullable String storedPrincipalName;
 
-    private MinoroSession(UUID primaryKey, String id, String tokenHash, boolean isNew, Instant creationTime, Instant lastAccessedTime,
-            Duration maxInactiveInterval, @Nullable String principalName, Map<String, byte[]> serialized, Clock clock,
+    private MinoroSession(UUID primaryKey, String id, String tokenHash, boolean isNew, Instant creationTime,
+            Instant lastAccessedTime, Duration maxInactiveInterval, @Nullable String principalName,
+            Map<String, byte[]> serialized, Clock clock,
             Supplier<String> ids, SessionAttributeSerializer serializer, SaveMode saveMode) {
         this.primaryKey = primaryKey;
         this.id = id;
@@ -75,8 +76,8 @@ public final class MinoroSession implements Session {
     /** A new session, not stored yet. */
     static MinoroSession created(UUID primaryKey, String id, Instant now, Duration maxInactiveInterval, Clock clock,
             Supplier<String> ids, SessionAttributeSerializer serializer, SaveMode saveMode) {
-        return new MinoroSession(primaryKey, id, SpringSessionStore.hash(id), true, now, now, maxInactiveInterval, null, Map.of(), clock, ids,
-                serializer, saveMode);
+        return new MinoroSession(primaryKey, id, SpringSessionStore.hash(id), true, now, now, maxInactiveInterval, null,
+                Map.of(), clock, ids, serializer, saveMode);
     }
 
     /**

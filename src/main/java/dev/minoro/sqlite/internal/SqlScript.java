@@ -255,7 +255,8 @@ public final class SqlScript {
                 } else {
                     maxParameter = Math.max(maxParameter, parseNumber(sql.substring(digits, pos)));
                 }
-            } else if ((c == ':' || c == '@' || c == '$') && pos + 1 < length && isIdentifierPart(sql.charAt(pos + 1))) {
+            } else if ((c == ':' || c == '@' || c == '$') && pos + 1 < length
+                    && isIdentifierPart(sql.charAt(pos + 1))) {
                 pos++;
                 while (pos < length && isIdentifierPart(sql.charAt(pos))) {
                     pos++;

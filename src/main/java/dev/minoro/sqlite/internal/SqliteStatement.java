@@ -166,7 +166,8 @@ final class SqliteStatement implements Statement {
             }
         } else {
             SqlScript.Part part = script.statements().get(0);
-            String sql = generatedColumns == null ? part.sql() : part.sql() + "\nRETURNING " + returning(generatedColumns);
+            String sql = generatedColumns == null ? part.sql()
+                    : part.sql() + "\nRETURNING " + returning(generatedColumns);
             for (@Nullable Object[] set : sets) {
                 statements.add(new BoundSql(sql, part, set.clone()));
             }

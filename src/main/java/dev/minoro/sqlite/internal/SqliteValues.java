@@ -128,7 +128,8 @@ public final class SqliteValues {
 
     public static void checkNullType(@Nullable Class<?> type, String parameter) {
         if (type == null) {
-            throw new IllegalArgumentException("type of the NULL bound to parameter " + parameter + " must not be null");
+            throw new IllegalArgumentException("type of the NULL bound to parameter " + parameter
+                    + " must not be null");
         }
     }
 

@@ -64,7 +64,7 @@ public final class TransactionSql {
      */
     public static R2dbcRollbackException rolledBack(String failed, @Nullable String sql) {
         return new R2dbcRollbackException("SQLite rolled back the transaction when an earlier statement of it failed or"
-                + " was interrupted ('" + failed + "'), so nothing of the transaction is kept and no later statement can"
-                + " join it; roll it back (Connection.rollbackTransaction()) and run it again", null, 0, sql);
+                + " was interrupted ('" + failed + "'), so nothing of the transaction is kept and no later statement"
+                + " can join it; roll it back (Connection.rollbackTransaction()) and run it again", null, 0, sql);
     }
 }
