@@ -159,12 +159,9 @@ final class SqliteStatementCacheIntegrationTests {
         assertEquals("name TEXT NON_NULL=item1, qty INTEGER NULLABLE=1",
                 describe(factory, "SELECT name, qty FROM item WHERE id = 1"));
         assertEquals(3, columns(factory, "SELECT * FROM item WHERE id = 1"));
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
-                java.sql.Statement ddl = other.createStatement()) {
-            ddl.execute("DROP TABLE item");
-            ddl.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, qty REAL NOT NULL, name TEXT, extra TEXT)");
-            ddl.execute("INSERT INTO item VALUES (1, 2.5, NULL, 'more')");
-        }
+        elsewhere(List.of("DROP TABLE item",
+                "CREATE TABLE item (id INTEGER PRIMARY KEY, qty REAL NOT NULL, name TEXT, extra TEXT)",
+                "INSERT INTO item VALUES (1, 2.5, NULL, 'more')"));
         assertEquals("name TEXT NULLABLE=null, qty REAL NON_NULL=2.5",
                 describe(factory, "SELECT name, qty FROM item WHERE id = 1"));
         assertEquals(4, columns(factory, "SELECT * FROM item WHERE id = 1"));
@@ -184,36 +181,20 @@ final class SqliteStatementCacheIntegrationTests {
         update(factory, "ALTER TABLE item RENAME COLUMN qty TO quantity").block(SqliteTesting.TIMEOUT);
         assertEquals("id INTEGER NULLABLE=1, name TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1",
                 describe(factory, all));
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
-                java.sql.Statement ddl = other.createStatement()) {
-            ddl.execute("ALTER TABLE item RENAME COLUMN name TO title");
-        }
+        elsewhere(List.of("ALTER TABLE item RENAME COLUMN name TO title"));
         assertEquals("id INTEGER NULLABLE=1, title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1",
                 describe(factory, all));
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
-                java.sql.Statement ddl = other.createStatement()) {
-            ddl.execute("CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)");
-            ddl.execute("INSERT INTO item2 SELECT * FROM item");
-            ddl.execute("DROP TABLE item");
-            ddl.execute("ALTER TABLE item2 RENAME TO item");
-        }
+        elsewhere(remadeAs("(id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)"));
         assertEquals("id INTEGER NULLABLE=1, title TEXT NULLABLE=item1, quantity INTEGER NON_NULL=1",
                 describe(factory, all));
         String named = "SELECT title, quantity FROM item WHERE id = 1"; // a statement the lane keeps
         assertEquals("title TEXT NULLABLE=item1, quantity INTEGER NON_NULL=1", describe(factory, named));
-        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("cache.db"));
-                java.sql.Statement ddl = other.createStatement()) {
-            ddl.execute("CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT NOT NULL, quantity INTEGER)");
-            ddl.execute("INSERT INTO item2 SELECT * FROM item");
-            ddl.execute("DROP TABLE item");
-            ddl.execute("ALTER TABLE item2 RENAME TO item");
-        }
+        elsewhere(remadeAs("(id INTEGER PRIMARY KEY, title TEXT NOT NULL, quantity INTEGER)"));
         assertEquals("title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1", describe(factory, named));
         // The same on the writer's lane, in a transaction rolled back: the cookie goes back, and the columns with it.
-        String swapped = "CREATE TABLE item2 (id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)";
         List<String> nullabilities = Flux.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
-                        .thenMany(Flux.fromIterable(List.of(swapped, "INSERT INTO item2 SELECT * FROM item",
-                                        "DROP TABLE item", "ALTER TABLE item2 RENAME TO item"))
+                        .thenMany(Flux.fromIterable(remadeAs(
+                                        "(id INTEGER PRIMARY KEY, title TEXT, quantity INTEGER NOT NULL)"))
                                 .concatMap(ddl -> Flux.from(c.createStatement(ddl).execute())
                                         .concatMap(Result::getRowsUpdated)))
                         .thenMany(nullabilities(c, named, 3))
@@ -223,6 +204,22 @@ final class SqliteStatementCacheIntegrationTests {
         assertEquals(List.of("NULLABLE/NON_NULL", "NULLABLE/NON_NULL", "NULLABLE/NON_NULL", "NON_NULL/NULLABLE",
                 "NON_NULL/NULLABLE", "NON_NULL/NULLABLE"), nullabilities);
         assertEquals("title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1", describe(factory, named));
+    }
+
+    /** The statements that make the table {@code item} again with {@code columns}, keeping its rows. */
+    private static List<String> remadeAs(String columns) {
+        return List.of("CREATE TABLE item2 " + columns, "INSERT INTO item2 SELECT * FROM item", "DROP TABLE item",
+                "ALTER TABLE item2 RENAME TO item");
+    }
+
+    /** Runs {@code statements} on a JDBC connection of its own to the test's file. */
+    private void elsewhere(List<String> statements) throws SQLException {
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+                java.sql.Statement ddl = other.createStatement()) {
+            for (String statement : statements) {
+                ddl.execute(statement);
+            }
+        }
     }
 
     /** The nullability of the columns {@code title} and {@code quantity} of {@code sql}'s row, run {@code times}. */
