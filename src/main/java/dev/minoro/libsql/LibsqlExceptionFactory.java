@@ -45,10 +45,16 @@ final class LibsqlExceptionFactory {
     private LibsqlExceptionFactory() {
     }
 
-    /** The exception for an error that Hrana reported for {@code sql}. */
-    static R2dbcException statement(Hrana.Error error, @Nullable String sql) {
+    /**
+     * The exception for an error that Hrana reported for {@code sql}. Its message is the server's, with {@code token}
+     * and whatever else could be a secret masked ({@link ConnectionSecrets#withoutTokens}): a server may echo the
+     * request's URL or its {@code Authorization} header.
+     *
+     * @param token the token the request carried, or null for none
+     */
+    static R2dbcException statement(Hrana.Error error, @Nullable String sql, @Nullable String token) {
         String code = error.code() == null ? "UNKNOWN" : error.code();
-        String message = error.message();
+        String message = ConnectionSecrets.withoutTokens(error.message(), token);
         switch (code) {
             case "SQL_PARSE_ERROR", "SQL_INPUT_ERROR", "SQL_NO_STATEMENT", "SQL_MANY_STATEMENTS", "ARGS_INVALID",
                     "ARGS_BOTH_POSITIONAL_AND_NAMED":

@@ -2,10 +2,14 @@ package dev.minoro.libsql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.minoro.testing.LibsqlDatabase;
+import dev.minoro.testing.LibsqlServer;
 import dev.minoro.testing.R2dbcCalls;
+import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +25,8 @@ import reactor.test.StepVerifier;
 /**
  * A server, or a proxy in front of it, whose error message echoes the request's {@code Authorization} header: the
  * driver's exception keeps the server's reason and masks the token. sqld never echoes it, so a loopback HTTP server
- * stands in for such a server: it answers every request with the given status and a body quoting the header.
+ * stands in for such a server: it answers every request with the given status and a body quoting the header. A real
+ * sqld's statement errors, which quote what the statement named, are masked the same way.
  */
 final class LibsqlEchoedTokenIntegrationTests {
 
@@ -79,6 +84,48 @@ final class LibsqlEchoedTokenIntegrationTests {
         } finally {
             factory.close().block(LibsqlTesting.TIMEOUT);
             server.stop(0);
+        }
+    }
+
+    /**
+     * A statement error from a real sqld whose message echoes what the statement named (here: a table named as the
+     * configured token, as a JWT, as libSQL URLs with a token in their query and in their user information): the
+     * driver's exception keeps the server's reason with every one of them masked.
+     */
+    @ParameterizedTest
+    @MethodSource
+    void aStatementErrorQuotingATokenOrAUrlShowsItMasked(String table, String shown) {
+        try (LibsqlDatabase database = LibsqlServer.database()) {
+            LibsqlConnectionFactory factory = new LibsqlConnectionFactory(database.configuration().authToken(OPAQUE)
+                    .build());
+            try {
+                R2dbcCalls.update(factory, "SELECT * FROM \"" + table + "\"")
+                        .as(StepVerifier::create)
+                        .expectErrorSatisfies(error -> {
+                            assertInstanceOf(R2dbcBadGrammarException.class, error);
+                            assertTrue(error.getMessage().contains("no such table: " + shown), error::getMessage);
+                            assertNoSecret(error);
+                        })
+                        .verify(LibsqlTesting.TIMEOUT);
+            } finally {
+                factory.close().block(LibsqlTesting.TIMEOUT);
+            }
+        }
+    }
+
+    static Stream<Arguments> aStatementErrorQuotingATokenOrAUrlShowsItMasked() {
+        return Stream.of(
+                Arguments.of(OPAQUE, "****"),
+                Arguments.of(OTHER_JWT, "****"),
+                Arguments.of("libsql://db.example.io?authToken=s3cr3t-GjKmQx", "libsql://db.example.io?authToken=****"),
+                Arguments.of("https://s3cr3t-GjKmQx@db.example.io/v3", "https://****@db.example.io/v3"));
+    }
+
+    /** Neither the opaque token, nor any JWT's signature, nor the secret of a URL shows in the error or its causes. */
+    private static void assertNoSecret(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            assertFalse(t.toString().contains("GjKmQx"), () -> "a secret shows: " + error);
+            assertFalse(t.toString().contains("c2lnbmF0dXJl"), () -> "a JWT shows: " + error);
         }
     }
 }
