@@ -347,7 +347,7 @@ final class LibsqlConnection extends DriverConnection {
         }
         if (!(outcome instanceof Hrana.BatchOutcome)) {
             return Flux.error(LibsqlExceptionFactory.protocol("a batch answered with " + outcome, client.url(),
-                    sqlOf(calls), null));
+                    sqlOf(calls)));
         }
         List<Hrana.StepOutcome> steps = ((Hrana.BatchOutcome) outcome).steps();
         List<SqliteResult> results = new ArrayList<>(calls.size());
