@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.testing.ConnectionCallGate;
+import dev.minoro.testing.LibsqlDatabase;
+import dev.minoro.testing.LibsqlServer;
 import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.TestConfigs;
@@ -24,7 +26,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * A cancelled call of the {@link Database} seam, and of the migration lock over it, signals no error, on a real
- * SQLite file and a real PostgreSQL: not when the commit or rollback it had begun when the cancel came fails on a
+ * SQLite file, a real PostgreSQL and a real sqld: not when the commit or rollback it had begun when the cancel came fails on a
  * connection closed meanwhile, nor when its work's error is delivered once the connection is released. Such an
  * error used to reach Reactor's {@code Hooks.onErrorDropped} (an ERROR line "Operator called default
  * onErrorDropped"). Each test holds the end of the transaction, cancels, closes the database (and, on PostgreSQL,
@@ -34,9 +36,9 @@ final class DatabaseCancellationIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** The two kinds of database, each opened over a gated connection factory. */
+    /** The kinds of database, each opened over a gated connection factory. */
     enum Kind {
-        SQLITE, POSTGRES
+        SQLITE, POSTGRES, LIBSQL
     }
 
     @ParameterizedTest
@@ -87,7 +89,10 @@ final class DatabaseCancellationIntegrationTests {
             Function<Database, ? extends org.reactivestreams.Publisher<?>> call) throws Exception {
         ConnectionCallGate gate = new ConnectionCallGate();
         @Nullable PostgresDatabase postgres = kind == Kind.POSTGRES ? PostgresServer.shared().createDatabase() : null;
-        DatabaseConfig config = postgres != null ? postgres.config() : TestConfigs.sqliteFile(dir, "cancelled.db");
+        @Nullable LibsqlDatabase libsql = kind == Kind.LIBSQL ? LibsqlServer.database() : null;
+        DatabaseConfig config = postgres != null ? postgres.config()
+                : libsql != null ? DatabaseConfig.sqlite(libsql.url())
+                : TestConfigs.sqliteFile(dir, "cancelled.db");
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
         try {
             Database database = MinoroRuntime.open(config.withConnectionFactoryCustomizer(gate::wrap)).block(TIMEOUT);
@@ -112,6 +117,9 @@ final class DatabaseCancellationIntegrationTests {
         } finally {
             if (postgres != null) {
                 postgres.close();
+            }
+            if (libsql != null) {
+                libsql.close();
             }
         }
         assertEquals(List.of(), dropped.stream().map(Throwable::toString).toList());
