@@ -26,9 +26,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * A cancelled call of the {@link Database} seam, and of the migration lock over it, signals no error, on a real
- * SQLite file, a real PostgreSQL and a real sqld: not when the commit or rollback it had begun when the cancel came fails on a
- * connection closed meanwhile, nor when its work's error is delivered once the connection is released. Such an
- * error used to reach Reactor's {@code Hooks.onErrorDropped} (an ERROR line "Operator called default
+ * SQLite file, a real PostgreSQL and a real sqld: not when the commit or rollback it had begun when the cancel came
+ * fails on a connection closed meanwhile, nor when its work's error is delivered once the connection is released.
+ * Such an error used to reach Reactor's {@code Hooks.onErrorDropped} (an ERROR line "Operator called default
  * onErrorDropped"). Each test holds the end of the transaction, cancels, closes the database (and, on PostgreSQL,
  * whose pool leaves a lent connection open, ends the server's sessions), then lets the end go on.
  */
@@ -53,14 +53,14 @@ final class DatabaseCancellationIntegrationTests {
     @EnumSource(Kind.class)
     void aTransactionCancelledAfterItsWorkFailedSignalsNoError(Kind kind, @TempDir Path dir) throws Exception {
         assertNothingDropped(kind, dir, "close",
-                database -> database.inTransaction("failing", c -> Mono.error(new IllegalStateException("work failed"))));
+                database -> database.inTransaction("failing", c -> Mono.error(workFailed())));
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aConnectionsWorkCancelledAfterItFailedSignalsNoError(Kind kind, @TempDir Path dir) throws Exception {
         assertNothingDropped(kind, dir, "close",
-                database -> database.withConnection("failing", c -> Mono.error(new IllegalStateException("work failed"))));
+                database -> database.withConnection("failing", c -> Mono.error(workFailed())));
     }
 
     @ParameterizedTest
@@ -68,7 +68,7 @@ final class DatabaseCancellationIntegrationTests {
     void aConnectionsManyValuedWorkCancelledAfterItFailedSignalsNoError(Kind kind, @TempDir Path dir)
             throws Exception {
         assertNothingDropped(kind, dir, "close", database -> database.withConnectionMany("failing",
-                c -> Flux.concat(Flux.just("first"), Flux.error(new IllegalStateException("work failed")))));
+                c -> Flux.concat(Flux.just("first"), Flux.error(workFailed()))));
     }
 
     /** The migration lock (PostgreSQL's advisory lock in a transaction, SQLite's mutex and BEGIN IMMEDIATE). */
@@ -77,7 +77,12 @@ final class DatabaseCancellationIntegrationTests {
     void theMigrationLockCancelledWhileItCommitsSignalsNoErrorWhenTheCommitFails(Kind kind, @TempDir Path dir)
             throws Exception {
         assertNothingDropped(kind, dir, "commitTransaction", database -> database.dialect().migrationLock()
-                .withLock(database, TIMEOUT, statements -> Mono.just("read"), (statements, read) -> Mono.just("written")));
+                .withLock(database, TIMEOUT, statements -> Mono.just("read"),
+                        (statements, read) -> Mono.just("written")));
+    }
+
+    private static IllegalStateException workFailed() {
+        return new IllegalStateException("work failed");
     }
 
     /**

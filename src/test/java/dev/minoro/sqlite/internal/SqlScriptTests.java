@@ -89,7 +89,8 @@ final class SqlScriptTests {
      * comment shows in any text.
      */
     @Property(tries = 300)
-    void trailingCommentsNeverStartTheNextStatement(@ForAll("scripts") List<Tuple.Tuple3<String, String, String>> script) {
+    void trailingCommentsNeverStartTheNextStatement(
+            @ForAll("scripts") List<Tuple.Tuple3<String, String, String>> script) {
         StringBuilder sql = new StringBuilder();
         List<String> expected = new java.util.ArrayList<>();
         for (Tuple.Tuple3<String, String, String> statement : script) {
@@ -110,8 +111,8 @@ final class SqlScriptTests {
         Arbitrary<String> statement = Arbitraries.of("CREATE TABLE a (x int)", "INSERT INTO a VALUES ('x;y')",
                 "INSERT INTO a VALUES ('-- not; a comment')", "SELECT \"a;--b\" FROM [c;/*d]",
                 "SELECT `x;y`, 'it''s; -- /*' FROM t", "UPDATE a SET x = 1 /* inner; */ WHERE x = 2");
-        Arbitrary<String> trailing = Arbitraries.of("", " -- trailing", " /* trailing */", "\t/* trailing; */ -- trailing",
-                " /* trailing\n on two lines */", " -- trailing; 'quote");
+        Arbitrary<String> trailing = Arbitraries.of("", " -- trailing", " /* trailing */",
+                "\t/* trailing; */ -- trailing", " /* trailing\n on two lines */", " -- trailing; 'quote");
         return Combinators.combine(leading, statement, trailing).as(Tuple::of).list().ofMinSize(1).ofMaxSize(6);
     }
 
