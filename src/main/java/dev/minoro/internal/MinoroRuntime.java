@@ -8,6 +8,7 @@ import dev.minoro.MigrationStatus;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroSetup;
+import dev.minoro.internal.database.AfterCancel;
 import dev.minoro.internal.database.ConnectionTarget;
 import dev.minoro.internal.database.Database;
 import dev.minoro.internal.database.LibsqlConnectionString;
@@ -204,17 +205,21 @@ public final class MinoroRuntime {
         return withMigrator(config, MinoroRuntime::openToRead, Migrator::status);
     }
 
-    /** {@code work} of a migrator over the database that {@code opening} opens, closed however the work ends. */
+    /**
+     * {@code work} of a migrator over the database that {@code opening} opens, closed however the work ends; once
+     * cancelled, it signals no error.
+     */
     private static <T> Mono<T> withMigrator(@Nullable DatabaseConfig config,
             Function<DatabaseConfig, Mono<Database>> opening, Function<Migrator, Mono<T>> work) {
         return Mono.defer(() -> {
             if (config == null) {
                 return Mono.error(new ConfigurationException("database must not be null"));
             }
-            return Mono.usingWhen(opening.apply(config),
+            // quiet: a close that fails after a cancel that came while it ran would reach a cancelled subscriber
+            return AfterCancel.quiet(Mono.usingWhen(opening.apply(config),
                     database -> Migrator.forDatabase(database, config.migrationLockTimeout(), Clock.systemUTC())
                             .flatMap(work),
-                    Database::close);
+                    Database::close));
         });
     }
 }

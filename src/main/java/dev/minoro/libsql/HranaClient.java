@@ -185,17 +185,17 @@ final class HranaClient {
         try {
             response = HranaJson.response(http.body());
         } catch (IOException | RuntimeException e) {
-            throw new CompletionException(LibsqlExceptionFactory.protocol(e.getClass().getSimpleName(),
-                    configuration.url(), sql, e));
+            throw new CompletionException(LibsqlExceptionFactory.unreadableBody(http.body().length,
+                    http.headers().firstValue("Content-Type").orElse(null), e, configuration.url(), sql));
         }
         if (response.outcomes().size() != requests) {
             throw new CompletionException(LibsqlExceptionFactory.protocol("it answered " + response.outcomes().size()
-                    + " of " + requests + " requests", configuration.url(), sql, null));
+                    + " of " + requests + " requests", configuration.url(), sql));
         }
         String baseUrl = response.baseUrl();
         if (baseUrl != null && !acceptable(baseUrl)) {
             throw new CompletionException(LibsqlExceptionFactory.protocol("it named a base_url of another scheme",
-                    configuration.url(), sql, null));
+                    configuration.url(), sql));
         }
         return response;
     }

@@ -183,7 +183,7 @@ final class LibsqlConnection extends DriverConnection {
                         if (begin && outcome instanceof Hrana.BatchOutcome) {
                             Hrana.StepOutcome first = ((Hrana.BatchOutcome) outcome).steps().get(0);
                             if (first.error() != null) {
-                                return Flux.error(LibsqlExceptionFactory.statement(first.error(), t.begin));
+                                return Flux.error(statementError(first.error(), t.begin));
                             }
                         }
                         return results(calls, outcome, offset, t);
@@ -334,15 +334,20 @@ final class LibsqlConnection extends DriverConnection {
                 + " within the statement timeout of " + timeout, "STATEMENT_TIMEOUT", 0, sql, new TimeoutException())));
     }
 
+    /** The exception for an error the server reported for {@code sql}, with this factory's token masked in it. */
+    private R2dbcException statementError(Hrana.Error error, @Nullable String sql) {
+        return LibsqlExceptionFactory.statement(error, sql, factory.configuration().authToken());
+    }
+
     /** One result per call, until the first that failed (its error ends the Flux) or did not run. */
     private Flux<SqliteResult> results(List<BoundSql> calls, Hrana.Outcome outcome, int offset,
             @Nullable Transaction t) {
         if (outcome instanceof Hrana.Failed) {
-            return Flux.error(LibsqlExceptionFactory.statement(((Hrana.Failed) outcome).error(), sqlOf(calls)));
+            return Flux.error(statementError(((Hrana.Failed) outcome).error(), sqlOf(calls)));
         }
         if (!(outcome instanceof Hrana.BatchOutcome)) {
             return Flux.error(LibsqlExceptionFactory.protocol("a batch answered with " + outcome, client.url(),
-                    sqlOf(calls), null));
+                    sqlOf(calls)));
         }
         List<Hrana.StepOutcome> steps = ((Hrana.BatchOutcome) outcome).steps();
         List<SqliteResult> results = new ArrayList<>(calls.size());
@@ -351,7 +356,7 @@ final class LibsqlConnection extends DriverConnection {
             Hrana.StepOutcome step = offset + i < steps.size() ? steps.get(offset + i)
                     : new Hrana.StepOutcome(null, null);
             if (step.error() != null) {
-                return Flux.fromIterable(results).concatWith(Flux.error(LibsqlExceptionFactory.statement(step.error(),
+                return Flux.fromIterable(results).concatWith(Flux.error(statementError(step.error(),
                         call.sql())));
             }
             if (step.result() == null) {
@@ -507,11 +512,11 @@ final class LibsqlConnection extends DriverConnection {
                     .flatMap(response -> {
                         Hrana.Outcome outcome = response.outcomes().get(0);
                         if (outcome instanceof Hrana.Failed) {
-                            return Mono.error(LibsqlExceptionFactory.statement(((Hrana.Failed) outcome).error(), sql));
+                            return Mono.error(statementError(((Hrana.Failed) outcome).error(), sql));
                         }
                         Hrana.StepOutcome step = ((Hrana.BatchOutcome) outcome).steps().get(0);
                         if (step.error() != null) {
-                            return Mono.error(LibsqlExceptionFactory.statement(step.error(), sql));
+                            return Mono.error(statementError(step.error(), sql));
                         }
                         boolean started;
                         synchronized (lock) {

@@ -45,10 +45,16 @@ final class LibsqlExceptionFactory {
     private LibsqlExceptionFactory() {
     }
 
-    /** The exception for an error that Hrana reported for {@code sql}. */
-    static R2dbcException statement(Hrana.Error error, @Nullable String sql) {
+    /**
+     * The exception for an error that Hrana reported for {@code sql}. Its message is the server's, with {@code token}
+     * and whatever else could be a secret masked ({@link ConnectionSecrets#withoutTokens}): a server may echo the
+     * request's URL or its {@code Authorization} header.
+     *
+     * @param token the token the request carried, or null for none
+     */
+    static R2dbcException statement(Hrana.Error error, @Nullable String sql, @Nullable String token) {
         String code = error.code() == null ? "UNKNOWN" : error.code();
-        String message = error.message();
+        String message = ConnectionSecrets.withoutTokens(error.message(), token);
         switch (code) {
             case "SQL_PARSE_ERROR", "SQL_INPUT_ERROR", "SQL_NO_STATEMENT", "SQL_MANY_STATEMENTS", "ARGS_INVALID",
                     "ARGS_BOTH_POSITIONAL_AND_NAMED":
@@ -190,11 +196,27 @@ final class LibsqlExceptionFactory {
                 + describe(error), "IO_ERROR", 0, sql, error);
     }
 
-    /** The exception for a response body that is not what Hrana promises. */
-    static R2dbcException protocol(String what, URI url, @Nullable String sql, @Nullable Throwable cause) {
+    /** The exception for a response that is not what Hrana promises, {@code what} saying how; it quotes none of it. */
+    static R2dbcException protocol(String what, URI url, @Nullable String sql) {
         return new R2dbcNonTransientResourceException("the libSQL server at " + url + " sent a response the driver"
-                + " cannot read (" + what + "); is this a Hrana 3 server (sqld or Turso)?", "PROTOCOL_ERROR", 0, sql,
-                cause);
+                + " cannot read (" + what + "); is this a Hrana 3 server (sqld or Turso)?", "PROTOCOL_ERROR", 0, sql);
+    }
+
+    /**
+     * The exception for an HTTP 200 answer whose body is not a Hrana pipeline response, {@code error} being what
+     * reading it threw. It says how long the body was, its content type and the kind of error, never the body nor
+     * {@code error} (not even as its cause): a JSON parser's message quotes the text it stopped at, and the body may
+     * hold rows of user data or a proxy's page that echoes the request's token.
+     *
+     * @param contentType the answer's {@code Content-Type}, or null when it had none
+     */
+    static R2dbcException unreadableBody(int length, @Nullable String contentType, Throwable error, URI url,
+            @Nullable String sql) {
+        String type = contentType == null ? "no Content-Type"
+                : "Content-Type " + ConnectionSecrets.withoutTokens(
+                        contentType.length() > 100 ? contentType.substring(0, 100) + "…" : contentType, null);
+        return protocol("an HTTP 200 answer whose body of " + length + " bytes (" + type + ") is not a Hrana pipeline"
+                + " response: " + error.getClass().getSimpleName(), url, sql);
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -104,6 +104,14 @@ final class SqliteErrorIntegrationTests {
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
     }
 
+    /** A migration script's way of writing: a comment after each semicolon is not the next statement's text. */
+    @Test
+    void theFailingStatementOfAScriptIsReportedWithoutThePreviousLinesTrailingComment() {
+        fails(update(factory, "CREATE TABLE commented (x); -- the first table\n"
+                        + "INSERT INTO missing VALUES (1); /* never runs */\nCREATE TABLE never (x)"),
+                R2dbcBadGrammarException.class, 1, "INSERT INTO missing VALUES (1)");
+    }
+
     @Test
     void writingThroughAReadOnlyFactoryIsPermissionDenied() {
         SqliteConnectionFactory readOnly = SqliteTesting.file(sqlite.file(), b -> b.readOnly(true));

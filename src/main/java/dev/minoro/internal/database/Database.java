@@ -144,34 +144,36 @@ public final class Database {
 
     /**
      * Runs {@code work} on a connection of its own and closes the connection when the work completes,
-     * fails or is cancelled. Errors are translated by the dialect, saying what Minoro was {@code doing}.
+     * fails or is cancelled. Errors are translated by the dialect, saying what Minoro was {@code doing}; once
+     * cancelled, it signals no error ({@link AfterCancel}).
      */
     public <T> Mono<T> withConnection(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return Mono.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
+        return AfterCancel.quiet(Mono.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
                         (c, e) -> c.close(), Connection::close)
-                .onErrorMap(e -> dialect.translate(e, doing));
+                .onErrorMap(e -> dialect.translate(e, doing)));
     }
 
     /** {@link #withConnection} for work that emits many values. */
     public <T> Flux<T> withConnectionMany(String doing, Function<Connection, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
+        return AfterCancel.quiet(Flux.usingWhen(ConnectionHandOver.of(connections.create()), work, Connection::close,
                         (c, e) -> c.close(), Connection::close)
-                .onErrorMap(e -> dialect.translate(e, doing));
+                .onErrorMap(e -> dialect.translate(e, doing)));
     }
 
     /**
      * Runs {@code work} in a transaction on a connection of its own: committed when the work completes,
      * rolled back when it fails or is cancelled. The connection is closed (returned to its pool) only
      * once the commit or rollback is done: a pooled connection handed on before its rollback would
-     * have the next user's transaction ended by it.
+     * have the next user's transaction ended by it. Once cancelled, it signals no error, not even that of a
+     * commit or rollback already under way that then fails ({@link AfterCancel}).
      */
     public <T> Mono<T> inTransaction(String doing, Function<Connection, ? extends Mono<T>> work) {
-        return Mono.usingWhen(ConnectionHandOver.of(connections.create()),
+        return AfterCancel.quiet(Mono.usingWhen(ConnectionHandOver.of(connections.create()),
                         c -> Mono.from(c.beginTransaction()).then(Mono.defer(() -> work.apply(c))),
                         c -> endThenClose(c, c.commitTransaction()),
                         (c, e) -> endThenClose(c, dialect.rollbackWhateverIsOpen(c)),
                         c -> endThenClose(c, dialect.rollbackWhateverIsOpen(c)))
-                .onErrorMap(e -> dialect.translate(e, doing));
+                .onErrorMap(e -> dialect.translate(e, doing)));
     }
 
     /** Ends the transaction, then closes the connection, whether or not the end succeeded. */

@@ -1,6 +1,5 @@
 package dev.minoro.internal.migration;
 
-import dev.minoro.sqlite.internal.EveryError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The migrations shipped in the jar for one database, read from the manifest
@@ -30,13 +28,11 @@ final class MigrationScripts {
     }
 
     /**
-     * A {@code Mono} of the scripts in {@code folder}, read once per JVM on Reactor's bounded-elastic
-     * scheduler (reading the jar is blocking I/O) and then served from memory.
+     * A {@code Mono} of the scripts in {@code folder}, read on Reactor's bounded-elastic scheduler (reading the jar
+     * is blocking I/O) until a read succeeds, and then served from memory for the JVM's life ({@link LoadedOnce}).
      */
     static Mono<MigrationScripts> forFolder(String folder) {
-        return LOADED.computeIfAbsent(folder, f -> EveryError.fromCallable(() -> load(f))
-                .subscribeOn(Schedulers.boundedElastic())
-                .cache());
+        return LOADED.computeIfAbsent(folder, f -> LoadedOnce.of(() -> load(f)));
     }
 
     /** Reads the manifest and the scripts of {@code folder}; blocking. */

@@ -3,6 +3,7 @@ package dev.minoro.internal.repository;
 import dev.minoro.DatabaseException;
 import dev.minoro.MinoroClosedException;
 import dev.minoro.MinoroException;
+import dev.minoro.internal.database.AfterCancel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
  * <p>An operation whose subscriber has cancelled signals no error: Reactor's operators go on delivering
  * what was already under way (a result that {@code Mono.usingWhen} emits once it has closed its
  * connection, say, which the login then turns into its answer), and an error that reaches a cancelled
- * subscriber is dropped and logged at ERROR by Reactor's default hook.
+ * subscriber is dropped and logged at ERROR by Reactor's default hook ({@link AfterCancel}, as for the
+ * migrator's work).
  */
 public final class Lifecycle {
 
@@ -43,16 +45,11 @@ public final class Lifecycle {
 
     /** {@link #mono} for operations that emit many values. */
     public <T> Flux<T> flux(Supplier<? extends Flux<T>> operation) {
-        return Flux.defer(() -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            return Flux.defer(() -> {
-                        checkOpen();
-                        return operation.get();
-                    })
-                    .onErrorMap(this::cutShortByClosing, MinoroClosedException::new)
-                    .onErrorResume(e -> cancelled.get(), e -> Flux.empty())
-                    .doOnCancel(() -> cancelled.set(true));
-        });
+        return AfterCancel.quiet(Flux.defer(() -> {
+                    checkOpen();
+                    return operation.get();
+                })
+                .onErrorMap(this::cutShortByClosing, MinoroClosedException::new));
     }
 
     /** Whether {@link #close()} was called. */

@@ -42,17 +42,27 @@ public final class ConnectionSecrets {
     private static final Pattern TOKEN_IN_TEXT = Pattern.compile(
             "(?<=(?i:bearer) )[^\\s\"',;]+|eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
 
+    /**
+     * A URL in a server's message: a scheme, {@code ://}, and what follows up to white space or a quote. (A scheme of
+     * letters only, so that {@code r2dbc:postgresql://} is one URL from its first letter.)
+     */
+    private static final Pattern URL_IN_TEXT = Pattern.compile(
+            "(?i)\\b(?:r2dbc:(?:pool:)?|jdbc:)?[a-z][a-z0-9+.-]*://[^\\s\"'<>`]+");
+
     private ConnectionSecrets() {
     }
 
     /**
-     * {@return {@code text} from a server (an error message, which may echo the request's {@code Authorization}
-     * header) with {@code token}, the value after any {@code Bearer} and anything that looks like a JWT masked}
+     * {@return {@code text} from a server (an error message, which may echo the request's URL or its
+     * {@code Authorization} header) with {@code token}, the value after any {@code Bearer}, anything that looks like
+     * a JWT, and whatever could be a secret in every URL in it ({@link #mask}: a password, user information that may be
+     * a token, an {@code authToken=} or {@code password=} parameter) masked}
      *
      * @param token the token the request carried, or null for none
      */
     public static String withoutTokens(String text, @Nullable CharSequence token) {
         String masked = token == null || token.length() == 0 ? text : text.replace(token, MASK);
+        masked = URL_IN_TEXT.matcher(masked).replaceAll(url -> Matcher.quoteReplacement(mask(url.group())));
         return TOKEN_IN_TEXT.matcher(masked).replaceAll(MASK);
     }
 

@@ -215,6 +215,7 @@ public final class SqlScript {
                     pos++;
                     if (!triggerBody || caseDepth < 0) {
                         finish(parts);
+                        skipTrailingComments();
                     }
                 } else {
                     token(c);
@@ -222,6 +223,36 @@ public final class SqlScript {
             }
             finish(parts);
             return new SqlScript(sql, Collections.unmodifiableList(parts));
+        }
+
+        /**
+         * Just after a statement's semicolon: comments on the rest of its line, with no token after them on the line
+         * where they end, are that statement's ({@code CREATE TABLE a (x); -- why}), so they are skipped here rather
+         * than taken for the next statement's leading comments: that statement's text, which messages name, does not
+         * start with them. A comment followed on its line by a token ({@code SELECT 1; /* tag *}{@code / SELECT 2})
+         * stays where it is, the next statement's leading comment.
+         */
+        private void skipTrailingComments() {
+            int i = pos;
+            while (i < length) {
+                char c = sql.charAt(i);
+                if (c == '\n') {
+                    pos = i + 1;
+                    return;
+                } else if (Character.isWhitespace(c)) {
+                    i++;
+                } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                    int newline = sql.indexOf('\n', i);
+                    pos = newline < 0 ? length : newline + 1;
+                    return;
+                } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                    int close = sql.indexOf("*/", i + 2);
+                    i = close < 0 ? length : close + 2;
+                } else {
+                    return;
+                }
+            }
+            pos = length;
         }
 
         /**

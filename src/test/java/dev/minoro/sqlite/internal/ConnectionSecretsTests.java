@@ -76,14 +76,22 @@ final class ConnectionSecretsTests {
         assertEquals(shown, ConnectionSecrets.withoutQuery(connection));
     }
 
-    /** {@link ConnectionSecrets#withoutTokens}: a server's message that may echo the Authorization header. */
+    /**
+     * {@link ConnectionSecrets#withoutTokens}: a server's message that may echo the Authorization header, or a URL
+     * (a statement's error quotes what the statement named).
+     */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "token s3cr3t-x refused                            | token **** refused",
         "bad header: Bearer abc.def                        | bad header: Bearer ****",
         "bad header: BEARER abc,def                        | bad header: BEARER ****,def",
         "refused eyJhbGciOi.eyJhIjoi.c2ln for db           | refused **** for db",
-        "sqld 0.24.1 refused it                            | sqld 0.24.1 refused it"
+        "sqld 0.24.1 refused it                            | sqld 0.24.1 refused it",
+        "no such table: libsql://h.io?authToken=abc&x=1    | no such table: libsql://h.io?authToken=****",
+        "no such table: https://abc@h.io/v3 (SQLITE_ERROR) | no such table: https://****@h.io/v3 (SQLITE_ERROR)",
+        "see postgres://app:pw@db:5432/auth for details    | see postgres://app:****@db:5432/auth for details",
+        "'r2dbc:pool:postgresql://u:pw@h/d' refused        | 'r2dbc:pool:postgresql://u:****@h/d' refused",
+        "no such table: http://127.0.0.1:8080/v3/pipeline  | no such table: http://127.0.0.1:8080/v3/pipeline"
     })
     void masksTokensInAServerMessage(String message, String masked) {
         assertEquals(masked, ConnectionSecrets.withoutTokens(message, "s3cr3t-x"));

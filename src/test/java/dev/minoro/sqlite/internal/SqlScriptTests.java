@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** How the driver reads SQL before SQLite does: statements, parameters, read-only or not. */
@@ -47,6 +54,66 @@ final class SqlScriptTests {
         // each statement of a script keeps the comments before it; one followed by no statement is dropped
         assertEquals(List.of("INSERT INTO t VALUES (1)", "/* second */ UPDATE t SET v = 2"),
                 statements("INSERT INTO t VALUES (1); /* second */ UPDATE t SET v = 2; /* only a comment */"));
+    }
+
+    /**
+     * A comment after a statement's semicolon, on the rest of its line, is that statement's: the next statement's
+     * text, named in messages, no longer starts with it. A comment followed on its line by the next statement leads
+     * that statement; quotes holding {@code ;}, {@code --} or {@code /*} stay whole.
+     */
+    @Test
+    void aCommentAfterTheSemicolonOnItsLineIsNotTheNextStatements() {
+        assertEquals(List.of("CREATE TABLE a (x int)", "CREATE TABLE b (y int)"),
+                statements("CREATE TABLE a (x int); -- note\nCREATE TABLE b (y int);"));
+        assertEquals(List.of("CREATE TABLE a (x int)", "CREATE TABLE b (y int)"),
+                statements("CREATE TABLE a (x int); /* note */\nCREATE TABLE b (y int);"));
+        assertEquals(List.of("CREATE TABLE a (x int)", "CREATE TABLE b (y int)"),
+                statements("CREATE TABLE a (x int);\t/* one */ /* two */ -- three\r\nCREATE TABLE b (y int);"));
+        assertEquals(List.of("CREATE TABLE a (x int)", "CREATE TABLE b (y int)"),
+                statements("CREATE TABLE a (x int); /* a note\n on two lines */\nCREATE TABLE b (y int);"));
+        // the next line's comment is the next statement's, as before
+        assertEquals(List.of("CREATE TABLE a (x int)", "-- about b\nCREATE TABLE b (y int)"),
+                statements("CREATE TABLE a (x int); -- about a\n-- about b\nCREATE TABLE b (y int);"));
+        assertEquals(List.of("SELECT 1", "/* tag */ SELECT 2"), statements("SELECT 1; /* tag */ SELECT 2"));
+        assertEquals(List.of("INSERT INTO a VALUES ('; -- not a comment')", "SELECT \"x; /* y */\" FROM [z;--]"),
+                statements("INSERT INTO a VALUES ('; -- not a comment'); -- note\n"
+                        + "SELECT \"x; /* y */\" FROM [z;--]; /* end */"));
+        // in a trigger's body a semicolon ends no statement: its comments stay in the trigger's text
+        String trigger = "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n DELETE FROM b; -- empties b\nEND";
+        assertEquals(List.of(trigger, "SELECT 1"), statements(trigger + "; -- the trigger\nSELECT 1"));
+    }
+
+    /**
+     * Any script of statements, each with or without a comment of its own line before it and a comment on the rest
+     * of its semicolon's line after it, splits into the statements with their leading comments, and no trailing
+     * comment shows in any text.
+     */
+    @Property(tries = 300)
+    void trailingCommentsNeverStartTheNextStatement(
+            @ForAll("scripts") List<Tuple.Tuple3<String, String, String>> script) {
+        StringBuilder sql = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (Tuple.Tuple3<String, String, String> statement : script) {
+            sql.append(statement.get1()).append(statement.get2()).append(';').append(statement.get3()).append('\n');
+            expected.add(statement.get1() + statement.get2());
+        }
+        List<String> parsed = statements(sql.toString());
+        assertEquals(expected, parsed, sql::toString);
+        for (String text : parsed) {
+            assertFalse(text.contains("trailing"), text);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Tuple.Tuple3<String, String, String>>> scripts() {
+        Arbitrary<String> leading = Arbitraries.of("", "-- leading\n", "/* leading */ ", "/* leading; -- */\n",
+                "-- leading ; /*\n/* and more */ ");
+        Arbitrary<String> statement = Arbitraries.of("CREATE TABLE a (x int)", "INSERT INTO a VALUES ('x;y')",
+                "INSERT INTO a VALUES ('-- not; a comment')", "SELECT \"a;--b\" FROM [c;/*d]",
+                "SELECT `x;y`, 'it''s; -- /*' FROM t", "UPDATE a SET x = 1 /* inner; */ WHERE x = 2");
+        Arbitrary<String> trailing = Arbitraries.of("", " -- trailing", " /* trailing */",
+                "\t/* trailing; */ -- trailing", " /* trailing\n on two lines */", " -- trailing; 'quote");
+        return Combinators.combine(leading, statement, trailing).as(Tuple::of).list().ofMinSize(1).ofMaxSize(6);
     }
 
     @Test
