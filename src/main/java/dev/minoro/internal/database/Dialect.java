@@ -37,7 +37,7 @@ public interface Dialect {
      */
     String lock(RowLock kind, String table);
 
-    /** What a {@link #lock} holds rows for, with the clause PostgreSQL takes for it. */
+    /** What a {@link Dialect#lock} holds rows for, with the clause PostgreSQL takes for it. */
     enum RowLock {
 
         /**
