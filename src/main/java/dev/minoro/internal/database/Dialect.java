@@ -32,36 +32,41 @@ public interface Dialect {
 
     /**
      * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
-     * {@code FROM}) until the transaction ends, so that writers take their locks in one order (a user's row before
-     * its memberships): PostgreSQL's {@code FOR NO KEY UPDATE OF table}, which still lets foreign keys refer to the
-     * rows; empty on SQLite, where one writer at a time holds the whole database's write lock.
+     * {@code FROM}) until the transaction ends, as {@code kind} says: PostgreSQL's {@code FOR … OF table}; empty on
+     * SQLite, where one writer at a time holds the whole database's write lock.
      */
-    String rowLock(String table);
+    String lock(RowLock kind, String table);
 
-    /**
-     * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
-     * {@code FROM}) until the transaction ends, for a transaction that deletes them: no new row may refer to them
-     * meanwhile. PostgreSQL's {@code FOR UPDATE OF table}, which waits for every {@link #referenceLock} on the rows
-     * and which they wait for; empty on SQLite, as {@link #rowLock} is.
-     */
-    String deleteLock(String table);
+    /** What a {@link Dialect#lock} holds rows for, with the clause PostgreSQL takes for it. */
+    enum RowLock {
 
-    /**
-     * The clause that ends a {@code SELECT} to hold the rows it reads of {@code table} (a name or alias in its
-     * {@code FROM}) until the transaction ends, for a transaction that inserts rows that refer to them: none of them
-     * is deleted meanwhile. PostgreSQL's {@code FOR KEY SHARE OF table}, the lock its foreign-key checks take (taken
-     * here first, so that it comes before the transaction's other locks); empty on SQLite, as {@link #rowLock} is.
-     */
-    String referenceLock(String table);
+        /**
+         * For a transaction that updates them, so that writers take their locks in one order (a user's row before
+         * its memberships): {@code FOR NO KEY UPDATE OF table}, which still lets foreign keys refer to the rows.
+         */
+        UPDATE,
 
-    /**
-     * The clause that ends a {@code SELECT} to hold the rows it reads until the transaction ends, passing over the
-     * rows another transaction holds instead of waiting for them: for work that any transaction may do, such as
-     * deleting expired rows, so that two such transactions, or one and a transaction that deletes some of the same
-     * rows in another order, never wait for each other. PostgreSQL's {@code FOR UPDATE SKIP LOCKED}; empty on
-     * SQLite, as {@link #rowLock} is.
-     */
-    String skipLocked();
+        /**
+         * For a transaction that deletes them: no new row may refer to them meanwhile. {@code FOR UPDATE OF table},
+         * which waits for every {@link #REFERENCE} lock on the rows and which they wait for.
+         */
+        DELETE,
+
+        /**
+         * For a transaction that inserts rows that refer to them: none of them is deleted meanwhile.
+         * {@code FOR KEY SHARE OF table}, the lock its foreign-key checks take (taken here first, so that it comes
+         * before the transaction's other locks).
+         */
+        REFERENCE,
+
+        /**
+         * For a transaction that deletes them, passing over the rows another transaction holds instead of waiting
+         * for them: for work that any transaction may do, such as deleting expired rows, so that two such
+         * transactions, or one and a transaction that deletes some of the same rows in another order, never wait
+         * for each other. {@code FOR UPDATE OF table SKIP LOCKED}.
+         */
+        DELETE_SKIPPING_HELD
+    }
 
     /**
      * A cold {@code Publisher} that rolls back whatever transaction {@code connection} may have open, for a

@@ -65,23 +65,13 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String rowLock(String table) {
-        return " FOR NO KEY UPDATE OF " + table;
-    }
-
-    @Override
-    public String deleteLock(String table) {
-        return " FOR UPDATE OF " + table;
-    }
-
-    @Override
-    public String skipLocked() {
-        return " FOR UPDATE SKIP LOCKED";
-    }
-
-    @Override
-    public String referenceLock(String table) {
-        return " FOR KEY SHARE OF " + table;
+    public String lock(RowLock kind, String table) {
+        return switch (kind) {
+            case UPDATE -> " FOR NO KEY UPDATE OF " + table;
+            case DELETE -> " FOR UPDATE OF " + table;
+            case REFERENCE -> " FOR KEY SHARE OF " + table;
+            case DELETE_SKIPPING_HELD -> " FOR UPDATE OF " + table + " SKIP LOCKED";
+        };
     }
 
     @Override

@@ -49,22 +49,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public String rowLock(String table) {
-        return "";
-    }
-
-    @Override
-    public String deleteLock(String table) {
-        return "";
-    }
-
-    @Override
-    public String skipLocked() {
-        return "";
-    }
-
-    @Override
-    public String referenceLock(String table) {
+    public String lock(RowLock kind, String table) {
         return "";
     }
 

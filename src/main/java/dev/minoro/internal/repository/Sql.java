@@ -7,6 +7,7 @@ import static dev.minoro.internal.repository.Rows.USER_RETURNING;
 
 import dev.minoro.UserRepository;
 import dev.minoro.internal.database.Dialect;
+import dev.minoro.internal.database.Dialect.RowLock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -163,18 +164,19 @@ final class Sql {
         String roleMembers = " FROM minoro_users u JOIN minoro_user_roles ur ON ur.user_id = u.id"
                 + " JOIN minoro_roles r ON r.id = ur.role_id WHERE r.name_norm = $1";
         // The lock order of every change of roles and memberships (PostgreSQL breaks a cycle as a deadlock):
-        // 1. role rows: a role's delete takes its role's for delete (deleteLock), which keeps new memberships out;
-        //    a change that inserts memberships takes their roles' to refer to them (referenceLock, in name order),
-        //    the lock its foreign-key check would take only after the user's;
-        // 2. user rows, in id order (rowLock or lockUserRow);
+        // 1. role rows: a role's delete takes its role's for delete (RowLock.DELETE), which keeps new memberships
+        //    out; a change that inserts memberships takes their roles' to refer to them (RowLock.REFERENCE, in name
+        //    order), the lock its foreign-key check would take only after the user's;
+        // 2. user rows, in id order (RowLock.UPDATE or lockUserRow);
         // 3. membership rows. Their triggers renew the user's stamp, locking the user's row after the membership's:
         //    so whatever deletes or inserts a membership holds its user's row already.
         // A role's delete: the role's row; then its members', read by a statement of their own once no member can
         // join (a statement sees only what committed before it began, so one statement would miss a member that
         // joined while it waited for the role's row, and its cascade would lock that member last); then the delete.
-        lockRole = dialect.sql("SELECT id FROM minoro_roles WHERE name_norm = $1" + dialect.deleteLock("minoro_roles"));
+        lockRole = dialect.sql("SELECT id FROM minoro_roles WHERE name_norm = $1"
+                + dialect.lock(RowLock.DELETE, "minoro_roles"));
         lockRoleMembers = dialect.sql("SELECT u.id FROM minoro_users u JOIN minoro_user_roles ur ON ur.user_id = u.id"
-                + " WHERE ur.role_id = $1 ORDER BY u.id" + dialect.rowLock("u"));
+                + " WHERE ur.role_id = $1 ORDER BY u.id" + dialect.lock(RowLock.UPDATE, "u"));
         deleteRole = dialect.sql("DELETE FROM minoro_roles WHERE id = $1");
         renameRole = dialect.sql("UPDATE minoro_roles SET name = $2, name_norm = $3 WHERE name_norm = $1"
                 + " RETURNING " + ROLE_COLUMNS.replace("r.", ""));
@@ -185,11 +187,11 @@ final class Sql {
         // takes the role's row before the user's: the EXISTS, which refers to nothing of its query, is a one-time
         // filter, run before the first user's row is read and locked.
         String lockedUser = "WITH locked AS (SELECT id FROM minoro_users WHERE id = $1"
-                + dialect.rowLock("minoro_users") + ") ";
+                + dialect.lock(RowLock.UPDATE, "minoro_users") + ") ";
         assign = dialect.sql("WITH role AS (SELECT id FROM minoro_roles WHERE name_norm = $2"
-                + dialect.referenceLock("minoro_roles") + "),"
+                + dialect.lock(RowLock.REFERENCE, "minoro_roles") + "),"
                 + " locked AS (SELECT id FROM minoro_users WHERE id = $1 AND EXISTS (SELECT 1 FROM role)"
-                + dialect.rowLock("minoro_users") + ")"
+                + dialect.lock(RowLock.UPDATE, "minoro_users") + ")"
                 + " INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
                 + " SELECT locked.id, role.id, $3 FROM locked, role WHERE true"
                 + " ON CONFLICT (user_id, role_id) DO NOTHING");
@@ -240,8 +242,8 @@ final class Sql {
         // sessions, a user's delete): those are on their way out already, and waiting for them could close a cycle
         // with a transaction that deletes the same sessions in another order.
         purgeExpiredSessions = dialect.sql("DELETE FROM minoro_sessions WHERE id IN (SELECT id FROM minoro_sessions"
-                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE + dialect.skipLocked()
-                + ")");
+                + " WHERE expires_at <= $1 LIMIT " + SqlSessionRepository.PURGE_BATCH_SIZE
+                + dialect.lock(RowLock.DELETE_SKIPPING_HELD, "minoro_sessions") + ")");
 
         // One round trip reads a session, its attributes and what decides whether its user still allows it.
         String springSession = "SELECT s.id, s.token_hash, s.created_at, s.last_seen_at, s.idle_timeout_ms,"
@@ -318,7 +320,7 @@ final class Sql {
      */
     String lockRolesAmong(int count) {
         return dialect.sql("SELECT name_norm FROM minoro_roles WHERE name_norm IN (" + placeholders(1, count) + ")"
-                + " ORDER BY name_norm" + dialect.referenceLock("minoro_roles"));
+                + " ORDER BY name_norm" + dialect.lock(RowLock.REFERENCE, "minoro_roles"));
     }
 
     /** Deletes user {@code $1}'s memberships except those of the {@code count} roles named {@code $2 …}. */
