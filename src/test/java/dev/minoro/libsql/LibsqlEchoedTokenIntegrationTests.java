@@ -55,39 +55,19 @@ final class LibsqlEchoedTokenIntegrationTests {
     @ParameterizedTest
     @MethodSource
     void aServerMessageQuotingTheTokenShowsItMasked(int status, String body, String expected) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] answer = String.format(body, authorization.substring("Bearer ".length()))
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
+        HttpServer server = answering(status, "application/json", exchange -> String.format(body,
+                String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).substring("Bearer ".length()))
+                .getBytes(StandardCharsets.UTF_8));
+        failsSelectingOne(server, (url, error) -> {
+            assertTrue(error instanceof R2dbcException, () -> "was " + error);
+            assertTrue(error.getMessage().startsWith(String.format(expected, url)), error::getMessage);
+            assertEquals(status, ((R2dbcException) error).getErrorCode());
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                assertFalse(String.valueOf(t.getMessage()).contains("GjKmQx"), "the token shows: " + t);
+                assertFalse(String.valueOf(t.getMessage()).contains("c2lnbmF0dXJl"), "a JWT shows: " + t);
+                assertFalse(t.toString().contains("GjKmQx"), "the token shows: " + t);
             }
         });
-        server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
-                .authToken(OPAQUE).build());
-        try {
-            R2dbcCalls.update(factory, "SELECT 1")
-                    .as(StepVerifier::create)
-                    .expectErrorSatisfies(error -> {
-                        assertTrue(error instanceof R2dbcException, () -> "was " + error);
-                        assertTrue(error.getMessage().startsWith(String.format(expected, url)), error::getMessage);
-                        assertEquals(status, ((R2dbcException) error).getErrorCode());
-                        for (Throwable t = error; t != null; t = t.getCause()) {
-                            assertFalse(String.valueOf(t.getMessage()).contains("GjKmQx"), "the token shows: " + t);
-                            assertFalse(String.valueOf(t.getMessage()).contains("c2lnbmF0dXJl"), "a JWT shows: " + t);
-                            assertFalse(t.toString().contains("GjKmQx"), "the token shows: " + t);
-                        }
-                    })
-                    .verify(LibsqlTesting.TIMEOUT);
-        } finally {
-            factory.close().block(LibsqlTesting.TIMEOUT);
-            server.stop(0);
-        }
     }
 
     /**
@@ -134,37 +114,18 @@ final class LibsqlEchoedTokenIntegrationTests {
     @MethodSource
     void aBodyThatIsNotHranaSaysSoWithoutQuotingIt(String body, String contentType, String kind) throws IOException {
         byte[] answer = body.getBytes(StandardCharsets.UTF_8);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
+        HttpServer server = answering(200, contentType, exchange -> answer);
+        failsSelectingOne(server, (url, error) -> {
+            assertInstanceOf(R2dbcNonTransientResourceException.class, error);
+            assertEquals("PROTOCOL_ERROR", ((R2dbcException) error).getSqlState());
+            assertEquals("the libSQL server at " + url + " sent a response the driver cannot read (an HTTP"
+                    + " 200 answer whose body of " + answer.length + " bytes (Content-Type " + contentType
+                    + ") is not a Hrana pipeline response: " + kind + "); is this a Hrana 3 server (sqld or"
+                    + " Turso)?", error.getMessage());
+            assertNull(error.getCause());
+            assertNoSecret(error);
+            assertFalse(error.toString().contains("private-row"), error::toString);
         });
-        server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
-                .authToken(OPAQUE).build());
-        try {
-            R2dbcCalls.update(factory, "SELECT 1")
-                    .as(StepVerifier::create)
-                    .expectErrorSatisfies(error -> {
-                        assertInstanceOf(R2dbcNonTransientResourceException.class, error);
-                        assertEquals("PROTOCOL_ERROR", ((R2dbcException) error).getSqlState());
-                        assertEquals("the libSQL server at " + url + " sent a response the driver cannot read (an HTTP"
-                                + " 200 answer whose body of " + answer.length + " bytes (Content-Type " + contentType
-                                + ") is not a Hrana pipeline response: " + kind + "); is this a Hrana 3 server (sqld or"
-                                + " Turso)?", error.getMessage());
-                        assertNull(error.getCause());
-                        assertNoSecret(error);
-                        assertFalse(error.toString().contains("private-row"), error::toString);
-                    })
-                    .verify(LibsqlTesting.TIMEOUT);
-        } finally {
-            factory.close().block(LibsqlTesting.TIMEOUT);
-            server.stop(0);
-        }
     }
 
     static Stream<Arguments> aBodyThatIsNotHranaSaysSoWithoutQuotingIt() {
@@ -182,6 +143,38 @@ final class LibsqlEchoedTokenIntegrationTests {
         for (Throwable t = error; t != null; t = t.getCause()) {
             assertFalse(t.toString().contains("GjKmQx"), () -> "a secret shows: " + error);
             assertFalse(t.toString().contains("c2lnbmF0dXJl"), () -> "a JWT shows: " + error);
+        }
+    }
+
+    /** A started HTTP server on the loopback that answers every request with {@code status} and {@code body}. */
+    private static HttpServer answering(int status, String contentType,
+            java.util.function.Function<com.sun.net.httpserver.HttpExchange, byte[]> body) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] answer = body.apply(exchange);
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** Runs {@code SELECT 1} through a factory on {@code server} (then stopped) and checks the error it fails with. */
+    private static void failsSelectingOne(HttpServer server, java.util.function.BiConsumer<String, Throwable> check) {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        LibsqlConnectionFactory factory = new LibsqlConnectionFactory(LibsqlConnectionConfiguration.builder().url(url)
+                .authToken(OPAQUE).build());
+        try {
+            R2dbcCalls.update(factory, "SELECT 1")
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(error -> check.accept(url, error))
+                    .verify(LibsqlTesting.TIMEOUT);
+        } finally {
+            factory.close().block(LibsqlTesting.TIMEOUT);
+            server.stop(0);
         }
     }
 }
