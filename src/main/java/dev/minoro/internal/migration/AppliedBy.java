@@ -1,5 +1,6 @@
 package dev.minoro.internal.migration;
 
+import dev.minoro.internal.LoadedOnce;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package dev.minoro.internal.password;
 
 import dev.minoro.MinoroClosedException;
 import dev.minoro.OverloadedException;
+import dev.minoro.internal.LoadedOnce;
 import dev.minoro.sqlite.internal.EveryError;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -38,7 +39,7 @@ public final class HashingScheduler {
     private final int memoryKiB;
     private final ScheduledThreadPoolExecutor executor;
     private final Scheduler scheduler;
-    private final Mono<Void> starting;
+    private final Mono<Boolean> starting;
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
@@ -66,13 +67,15 @@ public final class HashingScheduler {
         // All threads at once, at the first hash, and where blocking is allowed: left to the executor, each of
         // the first submissions would add a thread under the executor's main lock, which callers on parallel
         // threads could contend for (BlockHound fails that wait). Callers that come meanwhile wait for it
-        // without blocking; later ones find the threads running and submit straight away.
-        this.starting = Mono.<Void>fromRunnable(() -> {
+        // without blocking; later ones find the threads running and submit straight away. A start that failed (a
+        // thread that could not be made) is not kept: the next work tries again, and starts the threads missing.
+        this.starting = LoadedOnce.of(() -> {
             if (!executor.isShutdown()) {
                 executor.prestartAllCoreThreads();
                 started = true;
             }
-        }).subscribeOn(Schedulers.boundedElastic()).cache();
+            return true; // a value, which LoadedOnce keeps: it would start again after an empty completion
+        });
     }
 
     /**
@@ -143,9 +146,10 @@ public final class HashingScheduler {
     }
 
     /**
-     * A cold Mono that runs {@code work} on one of the threads (starting them first if this is the first work)
-     * and emits its result there. Fails with {@link MinoroClosedException} once {@link #close()} has stopped the
-     * threads; a subscriber that cancels before the work started removes it from the queue.
+     * A cold Mono that runs {@code work} on one of the threads (starting them first, on Reactor's bounded-elastic
+     * scheduler, if no work has started them yet) and emits its result there. Fails with whatever starting the
+     * threads threw (the next work tries again), and with {@link MinoroClosedException} once {@link #close()} has
+     * stopped the threads; a subscriber that cancels before the work started removes it from the queue.
      */
     <T> Mono<T> run(Callable<T> work) {
         return Mono.defer(() -> {

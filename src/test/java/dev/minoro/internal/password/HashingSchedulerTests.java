@@ -15,7 +15,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -120,6 +124,91 @@ final class HashingSchedulerTests {
                     .verifyComplete();
             assertEquals(2, threads.made.size(), threads.made.toString());
         } finally {
+            scheduler.close().block(TIMEOUT);
+        }
+    }
+
+    /**
+     * A start whose thread could not be made fails the work that asked for it, and is not kept: the next work starts
+     * the threads and runs. Run with an exception and with an {@link Error} (the JVM out of native threads), which
+     * Reactor would otherwise throw instead of signalling.
+     */
+    @ParameterizedTest
+    @MethodSource("threadCreationFailures")
+    void aStartThatFailedIsTriedAgainByTheNextWork(Throwable failure) {
+        RecordingThreadFactory threads = new RecordingThreadFactory();
+        AtomicInteger calls = new AtomicInteger();
+        HashingScheduler scheduler = HashingScheduler.create(2, 4, 64, task -> {
+            if (calls.incrementAndGet() == 1 && failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (calls.get() == 1) {
+                throw (Error) failure;
+            }
+            return threads.newThread(task);
+        });
+        try {
+            scheduler.run(() -> "first").as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertSame(failure, e))
+                    .verify(TIMEOUT);
+            assertFalse(scheduler.started());
+            assertEquals(0, scheduler.queued());
+
+            scheduler.run(() -> "second").as(StepVerifier::create).expectNext("second").verifyComplete();
+            assertTrue(scheduler.started());
+            assertEquals(2, threads.made.size(), threads.made.toString());
+            assertEquals(3, calls.get(), "one failed call, then one for each thread");
+
+            scheduler.run(() -> "third").as(StepVerifier::create).expectNext("third").verifyComplete();
+            assertEquals(3, calls.get(), "a start that succeeded is not done again");
+        } finally {
+            scheduler.close().block(TIMEOUT);
+        }
+    }
+
+    static Stream<Throwable> threadCreationFailures() {
+        return Stream.of(new IllegalStateException("no thread this time"),
+                new OutOfMemoryError("unable to create native thread: possibly out of memory"));
+    }
+
+    /**
+     * Works that come while the threads are starting share that start and its outcome: when it fails, they all
+     * fail with its error, and the thread factory was asked once.
+     */
+    @Test
+    void worksThatComeDuringTheFirstStartShareItsFailure() throws InterruptedException {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch refuse = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        IllegalStateException failure = new IllegalStateException("no thread this time");
+        RecordingThreadFactory threads = new RecordingThreadFactory();
+        HashingScheduler scheduler = HashingScheduler.create(2, 4, 64, task -> {
+            if (calls.incrementAndGet() > 1) {
+                return threads.newThread(task);
+            }
+            asked.countDown();
+            try {
+                refuse.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw failure;
+        });
+        try {
+            StepVerifier first = scheduler.run(() -> "first").as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertSame(failure, e)).verifyLater();
+            assertTrue(asked.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            StepVerifier second = scheduler.run(() -> "second").as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertSame(failure, e)).verifyLater();
+            refuse.countDown();
+            first.verify(TIMEOUT);
+            second.verify(TIMEOUT);
+            assertEquals(1, calls.get(), "one start for both");
+
+            scheduler.run(() -> "third").as(StepVerifier::create).expectNext("third").verifyComplete();
+            assertEquals(2, threads.made.size(), threads.made.toString());
+        } finally {
+            refuse.countDown();
             scheduler.close().block(TIMEOUT);
         }
     }

@@ -1,4 +1,4 @@
-package dev.minoro.internal.migration;
+package dev.minoro.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
