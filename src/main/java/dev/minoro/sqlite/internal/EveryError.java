@@ -3,6 +3,7 @@ package dev.minoro.sqlite.internal;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
  * Runs blocking or caller-supplied work in a {@code Mono} that signals whatever the work throws, {@link Error}s
@@ -24,7 +25,9 @@ public final class EveryError {
 
     /**
      * A cold Mono that calls {@code work} on the subscribing thread and emits its result (empty for null), or fails
-     * with whatever it throws, an {@link Error} included.
+     * with whatever it throws, an {@link Error} included. Once the subscriber has cancelled, what {@code work} ends
+     * with reaches nobody: a value is discarded (Reactor's discard hook), an error is let go silently, neither
+     * dropped to {@code Hooks.onErrorDropped} nor thrown on the thread that ran {@code work}.
      */
     public static <T> Mono<T> fromCallable(Callable<? extends @Nullable T> work) {
         return Mono.create(sink -> {
@@ -32,11 +35,28 @@ public final class EveryError {
             try {
                 value = work.call();
             } catch (Throwable e) {
-                sink.error(e);
+                fail(sink, e);
                 return;
             }
             sink.success(value);
         });
+    }
+
+    /**
+     * {@code sink.error(error)}, which once the subscriber has cancelled lets {@code error} go silently, an
+     * {@link Error} included. For a {@code Mono.create} whose work may fail after a cancel.
+     */
+    public static void fail(MonoSink<?> sink, Throwable error) {
+        try {
+            sink.error(error);
+        } catch (RuntimeException | Error thrownBack) {
+            // After a cancel the sink hands the error to Operators.onOperatorError, which throws back one that
+            // Reactor takes for fatal to the JVM: on a scheduler's thread it was logged at ERROR, though the caller
+            // had cancelled, asking not to hear. Anything else thrown here is not ours to hide.
+            if (thrownBack != error) {
+                throw thrownBack;
+            }
+        }
     }
 
     /**
