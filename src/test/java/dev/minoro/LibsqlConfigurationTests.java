@@ -63,6 +63,19 @@ final class LibsqlConfigurationTests {
                 () -> DatabaseConfig.of(url.replace("TOKEN", TOKEN))).getMessage());
     }
 
+    /** As {@code @libsql/client} reads a URL (URLSearchParams): "&&" and a trailing '&' are no parameters. */
+    @Test
+    void emptyQueryParametersAreSkipped() {
+        for (String url : new String[] {"libsql://h?authToken=" + TOKEN + "&", "libsql://h?&authToken=" + TOKEN,
+                "http://h:8080?tls=0&&authToken=" + TOKEN, "https://h?&"}) {
+            assertEquals(DatabaseType.SQLITE, DatabaseConfig.sqlite(url).type(), url);
+        }
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> DatabaseConfig.sqlite("libsql://h?tls=1&&mode=ro"));
+        assertTrue(e.getMessage().contains("unsupported query parameter 'mode'; only authToken and tls are accepted"),
+                e.getMessage());
+    }
+
     @Test
     void everyValidSpellingWorks() {
         assertEquals(DatabaseType.SQLITE, DatabaseConfig.sqlite("libsql://h:8080?authToken=" + TOKEN + "&tls=0")

@@ -111,31 +111,28 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
         String token = null;
         Boolean tls = null;
         List<@Nullable String> unknown = new ArrayList<>();
-        // A pair after a secret one may be the rest of a secret holding an unencoded '&', and is then never shown;
-        // unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no '&'. So
-        // may every pair when an '@' stands outside the token: a password with '?' pasted as user information.
-        String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-        boolean hide = false;
-        for (String pair : rawQuery.split("&", -1)) {
-            hide |= pair.indexOf('@') >= 0 && !pair.startsWith("authToken=");
-        }
-        if (!rawQuery.isEmpty()) {
-            for (String pair : rawQuery.split("&", -1)) {
-                int eq = pair.indexOf('=');
-                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                if (key.equals("authToken")) {
-                    token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
-                } else if (key.equals("tls")) {
-                    if (!value.equals("0") && !value.equals("1")) {
-                        throw invalid(connection, "tls must be 0 or 1, was " + (hide ? NOT_SHOWN : "'" + value + "'"));
-                    }
-                    tls = value.equals("1");
-                } else {
-                    unknown.add(hide ? null : key);
+        // Empty parameters ("&&", a trailing '&') are skipped, as @libsql/client's URLSearchParams skips them.
+        List<QueryParameters.Parameter> parameters = uri.getRawQuery() == null ? List.of()
+                : QueryParameters.of(uri.getRawQuery(), 0, -1);
+        // A parameter after a secret one may be the rest of a secret holding an unencoded '&', and is then never
+        // shown; unless the secret is a whole JWT (three base64url parts: what Turso and sqld take), which holds no
+        // '&'. So may every parameter when an '@' stands outside the token: a password with '?' pasted as user
+        // information.
+        boolean hide = parameters.stream().anyMatch(p -> !p.rawName().equals("authToken") && holdsAt(p));
+        for (QueryParameters.Parameter parameter : parameters) {
+            String key = decode(parameter.rawName());
+            String value = parameter.rawValue() == null ? "" : decode(parameter.rawValue());
+            if (key.equals("authToken")) {
+                token = value.isEmpty() ? null : checkedToken(value, "the URL's authToken");
+            } else if (key.equals("tls")) {
+                if (!value.equals("0") && !value.equals("1")) {
+                    throw invalid(connection, "tls must be 0 or 1, was " + (hide ? NOT_SHOWN : "'" + value + "'"));
                 }
-                hide |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
+                tls = value.equals("1");
+            } else {
+                unknown.add(hide ? null : key);
             }
+            hide |= ConnectionSecrets.isSecretName(key) && !ConnectionSecrets.isWholeJwt(value);
         }
         if (!unknown.isEmpty()) {
             StringJoiner named = new StringJoiner(", ");
@@ -193,6 +190,12 @@ public record LibsqlConnectionString(URI url, @Nullable String authToken) implem
             }
         }
         return token;
+    }
+
+    /** Whether an '@' stands in {@code parameter}, name or value. */
+    private static boolean holdsAt(QueryParameters.Parameter parameter) {
+        String value = parameter.rawValue();
+        return parameter.rawName().indexOf('@') >= 0 || value != null && value.indexOf('@') >= 0;
     }
 
     private static String decode(String text) {

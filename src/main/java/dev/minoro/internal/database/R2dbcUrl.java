@@ -11,7 +11,6 @@ import static dev.minoro.internal.database.PostgresConnectionString.shown;
 import dev.minoro.ConfigurationException;
 import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
-import dev.minoro.sqlite.internal.QueryParameters;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;

@@ -1,4 +1,4 @@
-package dev.minoro.sqlite.internal;
+package dev.minoro.internal.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

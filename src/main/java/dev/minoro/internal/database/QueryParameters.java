@@ -1,5 +1,6 @@
-package dev.minoro.sqlite.internal;
+package dev.minoro.internal.database;
 
+import dev.minoro.sqlite.internal.ConnectionSecrets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -8,10 +9,11 @@ import org.jspecify.annotations.Nullable;
  * Splits a connection URL's query ({@code name=value&...}) into its parameters, each marked with whether it may be
  * a piece of a secret, which no message may show: one that starts before a later '@' may be part of a password split
  * at an unencoded '@', '/' or '?', and one after a secret parameter ({@link ConnectionSecrets#isSecretName}) may be
- * the rest of a secret holding an unencoded '&'. The one walk of the PostgreSQL connection-string parsers; each names
- * the reasons in its own words.
+ * the rest of a secret holding an unencoded '&'. The one walk of Minoro's URL parsers (PostgreSQL's
+ * {@link LibpqUri} and {@link R2dbcUrl}, libSQL's {@link LibsqlConnectionString}); each names the reasons in its own
+ * words, and libSQL's decides what to hide by rules of its own.
  */
-public final class QueryParameters {
+final class QueryParameters {
 
     /**
      * One non-empty parameter of a query, as written (not percent-decoded).
@@ -22,11 +24,11 @@ public final class QueryParameters {
      * @param spilled     whether it starts before the {@code lastSpillAt} given to {@link #of}
      * @param afterSecret whether a parameter with a secret's name comes before it
      */
-    public record Parameter(int number, String rawName, @Nullable String rawValue, boolean spilled,
+    record Parameter(int number, String rawName, @Nullable String rawValue, boolean spilled,
             boolean afterSecret) {
 
         /** {@return whether no message may show this parameter's value (nor, unless it is known, its name)} */
-        public boolean hidden() {
+        boolean hidden() {
             return spilled || afterSecret;
         }
     }
@@ -41,7 +43,7 @@ public final class QueryParameters {
      * @param lastSpillAt the last '@' of {@code connection} when a password may have spilled over an '@' into what
      *                    follows it, else -1
      */
-    public static List<Parameter> of(String connection, int from, int lastSpillAt) {
+    static List<Parameter> of(String connection, int from, int lastSpillAt) {
         List<Parameter> parameters = new ArrayList<>();
         boolean afterSecret = false;
         int number = 0;
