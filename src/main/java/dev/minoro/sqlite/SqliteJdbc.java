@@ -40,6 +40,9 @@ final class SqliteJdbc {
      */
     static Connection open(String database, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
+        // The driver returns generated values with RETURNING; sqlite-jdbc's own generated keys would match a regex
+        // against the SQL at every execute, and run SELECT last_insert_rowid() after every INSERT.
+        config.setGetGeneratedKeys(false);
         if (readOnly) {
             config.setReadOnly(true);
         }
