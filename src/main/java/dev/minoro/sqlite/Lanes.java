@@ -51,6 +51,7 @@ final class Lanes {
     private final LongAdder statementsPrepared = new LongAdder();
     private final LongAdder statementsReused = new LongAdder();
     private volatile boolean closed;
+    private volatile boolean readerOpened; // a reader lane has opened: reads no longer try the idle writer
 
     /** SQLite's version: the native library's, loaded once per class loader, so read once for all factories. */
     private static volatile @Nullable String sqliteVersion;
@@ -95,7 +96,7 @@ final class Lanes {
      */
     Mono<Lease> readerForStatement(LockWait wait, Supplier<String> holder) {
         InstrumentedPool<Lane> idleWriter = writer;
-        if (readers == null || idleWriter == null || readers.metrics().allocatedSize() > 0
+        if (readers == null || idleWriter == null || readerOpened || readers.metrics().allocatedSize() > 0
                 || idleWriter.metrics().idleSize() == 0) {
             return reader(wait, holder);
         }
@@ -174,6 +175,11 @@ final class Lanes {
                 return lane.close().then(Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database())));
             }
             return lane.open(() -> open(lane, writes), wait)
+                    .doOnNext(opened -> {
+                        if (!writes) {
+                            readerOpened = true;
+                        }
+                    })
                     .onErrorResume(e -> {
                         all.remove(lane);
                         Throwable error = e;
