@@ -219,6 +219,8 @@ final class StatementCache {
         private long columnsSchemaVersion = UNKNOWN; // the schema cookie the kept columns were described under
         private long runSchemaVersion = UNKNOWN; // the schema cookie this run was compiled under, when read
         private boolean expressions; // a column without a declared type was seen: the columns are never kept
+        private @Nullable ResultSet lastRows; // the statement's result at its last run (sqlite-jdbc reuses one)
+        private String @Nullable [] columnNames; // as sqlite-jdbc read them for that result
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
@@ -266,14 +268,24 @@ final class StatementCache {
          * Runs the statement up to its first row: its rows, or null for a statement that gives none (not a query).
          * For a statement that may keep its columns and whose run has a row, the schema cookie is read while that
          * row holds the run's read transaction open: exactly the schema the run was compiled under, for
-         * {@link #columns}.
+         * {@link #columns}. A kept statement's result opens with the column names sqlite-jdbc read at its last run.
          */
         @Nullable ResultSet execute() throws SQLException {
             runSchemaVersion = UNKNOWN;
             if (!statement.execute()) {
                 return null;
             }
+            ResultSet previous = lastRows;
+            String @Nullable [] names = columnNames;
+            if (reusable && previous != null && names != null) {
+                // the columns are named in the SQL: their count is the last run's (see SqliteJdbc.reuseColumnNames)
+                SqliteJdbc.reuseColumnNames(previous, names);
+            }
             ResultSet rows = statement.getResultSet();
+            if (reusable) {
+                lastRows = rows;
+                columnNames = SqliteJdbc.columnNames(rows);
+            }
             if (reusable && !expressions && rows.isBeforeFirst()) {
                 runSchemaVersion = schemaVersion(statement.getConnection());
             }

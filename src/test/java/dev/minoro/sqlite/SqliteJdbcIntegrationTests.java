@@ -1,8 +1,10 @@
 package dev.minoro.sqlite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +70,36 @@ final class SqliteJdbcIntegrationTests {
             try (Connection connection = SqliteJdbc.open(SqliteConnectionConfiguration.MEMORY, readOnly)) {
                 assertFalse(connection.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys(),
                         "read-only " + readOnly);
+            }
+        }
+    }
+
+    /**
+     * What the statement cache relies on to skip sqlite-jdbc's reading of every column name at each run: a
+     * statement's result is one object from run to run, opened with the names it is given, which serve its column
+     * count only; the names it reports come from SQLite.
+     */
+    @Test
+    void aResultOpensWithTheColumnNamesOfItsLastRun() throws SQLException {
+        try (Connection connection = open("names.db")) {
+            execute(connection, "CREATE TABLE t (a INTEGER, b TEXT)");
+            execute(connection, "INSERT INTO t VALUES (1, 'one')");
+            try (PreparedStatement select = connection.prepareStatement("SELECT a, b AS label FROM t")) {
+                assertTrue(select.execute());
+                ResultSet first = select.getResultSet();
+                String[] names = SqliteJdbc.columnNames(first);
+                assertArrayEquals(new String[] {"a", "label"}, names);
+                SqliteJdbc.reset(select);
+                String[] given = {"given a", "given b"};
+                assertTrue(select.execute());
+                SqliteJdbc.reuseColumnNames(first, given);
+                ResultSet second = select.getResultSet();
+                assertSame(first, second, "sqlite-jdbc keeps one result per statement");
+                assertSame(given, SqliteJdbc.columnNames(second), "the names given were not read again");
+                assertEquals(2, second.getMetaData().getColumnCount());
+                assertEquals("label", second.getMetaData().getColumnLabel(2), "reported names come from SQLite");
+                assertTrue(second.next());
+                assertEquals("one", second.getString(2));
             }
         }
     }
