@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -128,7 +129,7 @@ final class DirectStatement<T> {
     private Mono<Outcome<T>> run() {
         Mono<Outcome<T>> outcome = Mono.defer(() -> {
             LockWait wait = new LockWait(configuration.busyTimeout());
-            String holder = "a statement ('" + step.sql() + "')";
+            Supplier<String> holder = () -> "a statement ('" + step.sql() + "')";
             return (step.part().readOnly() ? lanes.readerForStatement(wait, holder) : lanes.writer(wait, holder))
                     .flatMap(lease -> lease.lane()
                             .callInterruptibly(jdbc -> {

@@ -292,7 +292,7 @@ final class Execution {
         if (streamHeld.compareAndSet(true, false)) {
             if (lease != null) {
                 for (RowCursor cursor : cursors) {
-                    lease.heldBy("the unread rows of '" + cursor.sql() + "'");
+                    lease.heldBy(() -> "the unread rows of '" + cursor.sql() + "'");
                     break;
                 }
             }

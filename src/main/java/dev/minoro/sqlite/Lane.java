@@ -60,6 +60,7 @@ final class Lane {
     private boolean closed; // under guard
     private @Nullable Object running; // the interruptible work in progress, under guard
     private volatile boolean closingFactory; // a wait for a lock ends at once
+    private volatile @Nullable Lease lease; // what holds the lane now, for the message of a wait that times out
     private final Mono<Void> close;
 
     /** @param worker the lane's worker, which the lane disposes once its connection is closed */
@@ -94,6 +95,26 @@ final class Lane {
 
     String name() {
         return name;
+    }
+
+    /** The lease that holds the lane now, or null between leases. */
+    @Nullable Lease lease() {
+        return lease;
+    }
+
+    /** The lane was leased: {@link #lease()} names it until it goes back. */
+    void leased(Lease lease) {
+        this.lease = lease;
+    }
+
+    /**
+     * {@code lease} goes back to the pool; the next lease of the lane can only be made after this (the pool hands the
+     * lane out again once the lease's release has reached it).
+     */
+    void returned(Lease lease) {
+        if (this.lease == lease) {
+            this.lease = null;
+        }
     }
 
     /** The prepared statements kept on the lane's connection; only on the lane's worker, inside a task. */

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,11 +47,11 @@ final class Lanes {
     private final @Nullable InstrumentedPool<Lane> writer;
     private final @Nullable InstrumentedPool<Lane> readers;
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
-    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readerNames = new AtomicInteger();
     private final LongAdder statementsPrepared = new LongAdder();
     private final LongAdder statementsReused = new LongAdder();
     private volatile boolean closed;
+    private volatile boolean readerOpened; // a reader lane has opened: reads no longer try the idle writer
 
     /** SQLite's version: the native library's, loaded once per class loader, so read once for all factories. */
     private static volatile @Nullable String sqliteVersion;
@@ -75,14 +76,15 @@ final class Lanes {
      * A cold Mono that leases the writer lane (a reader lane in a read-only factory), waiting for it within
      * {@code wait}, which it charges with the time waited.
      *
-     * @param holder what the lease is for, named in the message of a call that times out waiting behind it
+     * @param holder what the lease is for, named in the message of a call that times out waiting behind it (made
+     *               only then)
      */
-    Mono<Lease> writer(LockWait wait, String holder) {
+    Mono<Lease> writer(LockWait wait, Supplier<String> holder) {
         return lease(writer != null ? writer : readers, wait, holder);
     }
 
     /** {@link #writer} for a reader lane, or the writer lane when there are no readers. */
-    Mono<Lease> reader(LockWait wait, String holder) {
+    Mono<Lease> reader(LockWait wait, Supplier<String> holder) {
         return lease(readers != null ? readers : writer, wait, holder);
     }
 
@@ -92,9 +94,9 @@ final class Lanes {
      * one JDBC connection, not two. The writer is taken only if it can be had at once; otherwise a reader lane
      * opens as usual. Not for transactions, which would hold the writer lane for as long as they last.
      */
-    Mono<Lease> readerForStatement(LockWait wait, String holder) {
+    Mono<Lease> readerForStatement(LockWait wait, Supplier<String> holder) {
         InstrumentedPool<Lane> idleWriter = writer;
-        if (readers == null || idleWriter == null || readers.metrics().allocatedSize() > 0
+        if (readers == null || idleWriter == null || readerOpened || readers.metrics().allocatedSize() > 0
                 || idleWriter.metrics().idleSize() == 0) {
             return reader(wait, holder);
         }
@@ -120,7 +122,8 @@ final class Lanes {
         return sqliteVersion;
     }
 
-    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait, String holder) {
+    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait,
+            Supplier<String> holder) {
         if (pool == null) {
             throw new IllegalStateException("a factory has a writer or readers");
         }
@@ -134,9 +137,7 @@ final class Lanes {
             return pool.acquire(timeout)
                     .map(ref -> {
                         wait.waitedForLane(mark);
-                        Lease lease = new Lease(ref, holder, leases::remove);
-                        leases.add(lease);
-                        return lease;
+                        return new Lease(ref, holder);
                     })
                     .onErrorMap(PoolAcquireTimeoutException.class, e -> laneTimedOut(pool, wait, mark, e))
                     // an opening lane waits for SQLite's lock within the same wait
@@ -149,8 +150,9 @@ final class Lanes {
         wait.waitedForLane(mark);
         boolean writes = pool == writer;
         List<String> holders = new ArrayList<>();
-        for (Lease lease : leases) {
-            if (lease.lane().name().startsWith("writer") == writes) {
+        for (Lane lane : all) {
+            Lease lease = lane.lease();
+            if (lease != null && lane.name().startsWith("writer") == writes) {
                 holders.add(lease.describe());
             }
         }
@@ -173,6 +175,11 @@ final class Lanes {
                 return lane.close().then(Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database())));
             }
             return lane.open(() -> open(lane, writes), wait)
+                    .doOnNext(opened -> {
+                        if (!writes) {
+                            readerOpened = true;
+                        }
+                    })
                     .onErrorResume(e -> {
                         all.remove(lane);
                         Throwable error = e;

@@ -2,7 +2,7 @@ package dev.minoro.sqlite;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.pool.PooledRef;
 
@@ -13,19 +13,18 @@ import reactor.pool.PooledRef;
 final class Lease {
 
     private final PooledRef<Lane> ref;
-    private final Consumer<Lease> onRelease;
     private final long since = System.nanoTime();
     private final AtomicBoolean released = new AtomicBoolean();
-    private volatile String holder;
+    private volatile Supplier<String> holder;
 
     /**
-     * @param holder    what holds the lane, for the message of a statement that times out waiting for it
-     * @param onRelease told once, when the lease goes back
+     * @param holder    what holds the lane, for the message of a statement that times out waiting for it (made only
+     *                  then, not at each lease)
      */
-    Lease(PooledRef<Lane> ref, String holder, Consumer<Lease> onRelease) {
+    Lease(PooledRef<Lane> ref, Supplier<String> holder) {
         this.ref = ref;
         this.holder = holder;
-        this.onRelease = onRelease;
+        ref.poolable().leased(this);
     }
 
     Lane lane() {
@@ -33,13 +32,13 @@ final class Lease {
     }
 
     /** Says what holds the lane now, such as the unread rows of a query once its statement is done. */
-    void heldBy(String holder) {
+    void heldBy(Supplier<String> holder) {
         this.holder = holder;
     }
 
     /** What holds the lane and for how long: {@code a transaction (BEGIN IMMEDIATE) for 1520 ms}. */
     String describe() {
-        return holder + " for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms";
+        return holder.get() + " for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms";
     }
 
     /** A cold Mono that gives the lane back to its pool, once: later subscriptions complete at once. */
@@ -48,7 +47,7 @@ final class Lease {
             if (!released.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            onRelease.accept(this);
+            lane().returned(this);
             return ref.release().onErrorResume(e -> Mono.empty());
         });
     }

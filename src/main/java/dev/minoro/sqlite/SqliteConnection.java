@@ -118,7 +118,7 @@ final class SqliteConnection extends DriverConnection {
                 return current.map(t -> new Choice(t.lease().lane(), null, new LockWait(t.lockWait)));
             }
             LockWait wait = new LockWait(lockWait());
-            String holder = "a statement ('" + sql + "')";
+            Supplier<String> holder = () -> "a statement ('" + sql + "')";
             return (readOnly ? lanes.readerForStatement(wait, holder) : lanes.writer(wait, holder))
                     .map(lease -> new Choice(lease.lane(), lease, wait))
                     // a wait for the lane that runs out names the statement, as SQLite's own errors do
@@ -416,7 +416,7 @@ final class SqliteConnection extends DriverConnection {
         LockWait wait = new LockWait(lockWait);
         String begin = "BEGIN "
                 + (readOnly ? SqliteConnectionConfiguration.BeginMode.DEFERRED : configuration.beginMode());
-        String holder = "a transaction (" + begin + ")";
+        Supplier<String> holder = () -> "a transaction (" + begin + ")";
         // never cancelled: a lease that arrives for an abandoned beginning goes straight back
         return (onReader ? lanes.reader(wait, holder) : lanes.writer(wait, holder)).flatMap(lease -> lease.lane()
                 .<Transaction>call(jdbc -> {
@@ -713,7 +713,7 @@ final class SqliteConnection extends DriverConnection {
         Mono<Transaction> current = current();
         return current != null
                 ? current.flatMap(t -> ping(t.lease().lane()))
-                : Mono.usingWhen(lanes.reader(new LockWait(lockWait()), "a validation ('SELECT 1')"),
+                : Mono.usingWhen(lanes.reader(new LockWait(lockWait()), () -> "a validation ('SELECT 1')"),
                         lease -> ping(lease.lane()), Lease::release);
     }
 

@@ -144,8 +144,8 @@ public final class SqliteConnectionFactory implements ConnectionFactory, Closeab
             // open (or reopen after a failure) the first lane, so that a bad path fails here
             LockWait wait = new LockWait(configuration.busyTimeout());
             Mono<Lease> first = configuration.readOnly()
-                    ? lanes.reader(wait, "the opening of the database")
-                    : lanes.writer(wait, "the opening of the database");
+                    ? lanes.reader(wait, () -> "the opening of the database")
+                    : lanes.writer(wait, () -> "the opening of the database");
             return Mono.usingWhen(first, lease -> Mono.empty(), Lease::release)
                     .then(Mono.fromSupplier(() -> {
                         opened = true;

@@ -2,6 +2,7 @@ package dev.minoro.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -12,13 +13,14 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.core.CoreResultSet;
 import org.sqlite.core.CoreStatement;
 import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
  * calls (interrupt, change counts, declared types, the schema cookie, statement reset, the busy and progress
- * handlers), its result codes, and the transaction state its auto-commit mode may leave behind
+ * handlers), the column names its results read, its result codes, and the transaction state its auto-commit mode may leave behind
  * ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and run its test
  * ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver names
  * {@code org.sqlite}.
@@ -40,6 +42,9 @@ final class SqliteJdbc {
      */
     static Connection open(String database, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
+        // The driver returns generated values with RETURNING; sqlite-jdbc's own generated keys would match a regex
+        // against the SQL at every execute, and run SELECT last_insert_rowid() after every INSERT.
+        config.setGetGeneratedKeys(false);
         if (readOnly) {
             config.setReadOnly(true);
         }
@@ -148,6 +153,29 @@ final class SqliteJdbc {
                 db.reset(pointer);
             }
         });
+    }
+
+    /**
+     * The column names sqlite-jdbc read when {@code rows} opened, or null for a result that is not sqlite-jdbc's.
+     * sqlite-jdbc reads every name (a native call and a decoded String per column) each time a statement's result
+     * opens, and uses them only to count the columns and find one by name; {@link #reuseColumnNames} gives them
+     * back to the next run of a kept statement.
+     */
+    static String @Nullable [] columnNames(ResultSet rows) {
+        return rows instanceof CoreResultSet ? ((CoreResultSet) rows).colsMeta : null;
+    }
+
+    /**
+     * Gives {@code names}, read at the last run of the statement {@code rows} belongs to, to its result before
+     * {@code getResultSet()} opens it again (sqlite-jdbc keeps one result object per statement, and reads the names
+     * only when it has none): only for a statement whose columns are named in its text, whose count the schema
+     * cannot change. The names a result reports ({@code getColumnName}, {@code getColumnLabel}) are still read
+     * from SQLite; these serve its column count.
+     */
+    static void reuseColumnNames(ResultSet rows, String[] names) {
+        if (rows instanceof CoreResultSet) {
+            ((CoreResultSet) rows).colsMeta = names;
+        }
     }
 
     /**

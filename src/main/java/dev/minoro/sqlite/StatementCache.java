@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The prepared statements of one lane's JDBC connection, kept after use to run again, as r2dbc-postgresql's
  * {@code preparedStatementCacheQueries} keeps its server-side statements: a statement run often is compiled
- * by SQLite once per lane, not once per call. Its columns' metadata is still read at each run, from the statement
- * as SQLite last compiled it.
+ * by SQLite once per lane, not once per call. Its columns' metadata is kept with it while SQLite's schema cookie
+ * says the schema is the one they were described under (see {@link Prepared#columns}).
  *
  * <p>Only queries whose shape the schema cannot change are kept ({@link BoundSql#reusable()}: read-only statements
  * that name their columns); SQLite compiles a kept statement again by itself when the schema changes. A
@@ -216,11 +215,12 @@ final class StatementCache {
         final PreparedStatement statement;
         private final boolean reusable;
         private int interruptsAtTake; // only on the worker
-        private @Nullable SqliteRowMetadata columns; // of a kept statement, as of its declared types below
-        private String @Nullable [] declaredTypes;
+        private @Nullable SqliteRowMetadata columns; // of a kept statement, described under the cookie below
         private long columnsSchemaVersion = UNKNOWN; // the schema cookie the kept columns were described under
         private long runSchemaVersion = UNKNOWN; // the schema cookie this run was compiled under, when read
         private boolean expressions; // a column without a declared type was seen: the columns are never kept
+        private @Nullable ResultSet lastRows; // the statement's result at its last run (sqlite-jdbc reuses one)
+        private String @Nullable [] columnNames; // as sqlite-jdbc read them for that result
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
@@ -268,14 +268,24 @@ final class StatementCache {
          * Runs the statement up to its first row: its rows, or null for a statement that gives none (not a query).
          * For a statement that may keep its columns and whose run has a row, the schema cookie is read while that
          * row holds the run's read transaction open: exactly the schema the run was compiled under, for
-         * {@link #columns}.
+         * {@link #columns}. A kept statement's result opens with the column names sqlite-jdbc read at its last run.
          */
         @Nullable ResultSet execute() throws SQLException {
             runSchemaVersion = UNKNOWN;
             if (!statement.execute()) {
                 return null;
             }
+            ResultSet previous = lastRows;
+            String @Nullable [] names = columnNames;
+            if (reusable && previous != null && names != null) {
+                // the columns are named in the SQL: their count is the last run's (see SqliteJdbc.reuseColumnNames)
+                SqliteJdbc.reuseColumnNames(previous, names);
+            }
             ResultSet rows = statement.getResultSet();
+            if (reusable) {
+                lastRows = rows;
+                columnNames = SqliteJdbc.columnNames(rows);
+            }
             if (reusable && !expressions && rows.isBeforeFirst()) {
                 runSchemaVersion = schemaVersion(statement.getConnection());
             }
@@ -285,37 +295,33 @@ final class StatementCache {
         /**
          * The columns of the rows this run returns, after {@link #execute}. SQLite compiles a kept statement again
          * after a schema change, by this connection or another, so a kept statement keeps them from run to run
-         * only while the schema is the one they were described under: every column's declared type is read again
-         * at each run, and the schema cookie ({@code PRAGMA schema_version}) too, for what a table made again with
-         * the same types changes (its NOT NULL constraints, which SQLite cannot change but by making the table
-         * again). Columns are kept with the cookie read inside their run (see {@link #execute}); a run without
-         * rows reads it after, which is at least the one it was compiled under, and uses the kept columns only
-         * when that is theirs. Columns of expressions (no declared type) are typed by the first row's value, so a
-         * statement with one is described again at each run.
+         * only while the schema is the one they were described under, which the schema cookie
+         * ({@code PRAGMA schema_version}) tells: SQLite raises it at every committed schema change, including a
+         * table made again with the same types and other NOT NULL constraints (SQLite's only way to change those).
+         * Columns are kept with the cookie read inside their run (see {@link #execute}); a run without rows reads it
+         * after, which is at least the one it was compiled under, and uses the kept columns only when that is
+         * theirs. A schema change run on the lane itself empties the cache first (see {@link #bound}), so a change
+         * that the lane rolled back cannot leave a cookie equal to the kept one over another schema. Columns of
+         * expressions (no declared type) are typed by the first row's value, so a statement with one is described
+         * again at each run.
          *
          * @param first the first row's values, or null when there are no rows
          */
         SqliteRowMetadata columns(ResultSet rows, @Nullable Object @Nullable [] first) throws SQLException {
+            SqliteRowMetadata kept = columns;
+            if (kept != null) {
+                long schema = runSchemaVersion != UNKNOWN ? runSchemaVersion : schemaVersion(statement.getConnection());
+                if (schema == columnsSchemaVersion) {
+                    return kept;
+                }
+            }
             ResultSetMetaData meta = rows.getMetaData();
             int count = meta.getColumnCount();
-            String[] declared = new String[count];
-            boolean allDeclared = true;
-            for (int i = 0; i < count; i++) {
-                declared[i] = SqliteJdbc.declaredType(statement, i);
-                allDeclared &= declared[i] != null;
-            }
-            expressions |= !allDeclared;
-            long schema = runSchemaVersion;
-            SqliteRowMetadata kept = columns;
-            if (kept != null && schema == UNKNOWN && allDeclared) {
-                schema = schemaVersion(statement.getConnection());
-            }
-            if (kept != null && schema != UNKNOWN && schema == columnsSchemaVersion
-                    && Arrays.equals(declared, declaredTypes)) {
-                return kept;
-            }
             List<SqliteColumnMetadata> described = new ArrayList<>(count);
+            boolean allDeclared = true;
             for (int i = 1; i <= count; i++) {
+                String declared = SqliteJdbc.declaredType(statement, i - 1);
+                allDeclared &= declared != null;
                 String table = meta.getTableName(i);
                 Nullability nullability = Nullability.UNKNOWN;
                 if (table != null && !table.isEmpty()) {
@@ -323,13 +329,13 @@ final class StatementCache {
                     nullability = nullable == ResultSetMetaData.columnNoNulls ? Nullability.NON_NULL
                             : nullable == ResultSetMetaData.columnNullable ? Nullability.NULLABLE : Nullability.UNKNOWN;
                 }
-                described.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declared[i - 1], nullability,
+                described.add(SqliteColumnMetadata.of(meta.getColumnLabel(i), declared, nullability,
                         first == null ? null : first[i - 1]));
             }
+            expressions |= !allDeclared;
             SqliteRowMetadata metadata = new SqliteRowMetadata(described);
             if (allDeclared && runSchemaVersion != UNKNOWN) {
                 columns = metadata;
-                declaredTypes = declared;
                 columnsSchemaVersion = runSchemaVersion;
             } else {
                 columns = null;

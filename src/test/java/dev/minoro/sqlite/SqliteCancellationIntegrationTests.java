@@ -138,7 +138,7 @@ final class SqliteCancellationIntegrationTests {
     void aWriteCancelledWhileItRunsLeavesNoTransactionOnItsLane() throws Exception {
         Semaphore entered = new Semaphore(0);
         Semaphore cancelled = new Semaphore(0);
-        factory.lanes().writer(new LockWait(SqliteTesting.TIMEOUT), "the test's function")
+        factory.lanes().writer(new LockWait(SqliteTesting.TIMEOUT), () -> "the test's function")
                 .flatMap(lease -> lease.lane().<Void>call(jdbc -> {
                     org.sqlite.Function.create(jdbc, "after_cancel", new org.sqlite.Function() {
                         @Override

@@ -1,8 +1,10 @@
 package dev.minoro.sqlite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.Function;
+import org.sqlite.SQLiteConnection;
 
 /**
  * What the driver relies on in sqlite-jdbc beyond {@code java.sql}, all of it behind {@link SqliteJdbc}: run on
@@ -53,6 +56,51 @@ final class SqliteJdbcIntegrationTests {
         try (Connection reader = SqliteJdbc.open(directory.resolve("open.db").toString(), true)) {
             SQLException refused = assertThrows(SQLException.class, () -> execute(reader, "INSERT INTO t VALUES (1)"));
             assertEquals(8, SqliteJdbc.extendedCode(refused), refused.getMessage()); // SQLITE_READONLY
+        }
+    }
+
+    /**
+     * sqlite-jdbc's generated keys are off: with them on, every execute matches a regex against the SQL and every
+     * INSERT runs a {@code SELECT last_insert_rowid()} of its own, for keys the driver never reads (it returns
+     * generated values with RETURNING).
+     */
+    @Test
+    void opensWithoutSqliteJdbcsGeneratedKeys() throws SQLException {
+        for (boolean readOnly : new boolean[] {false, true}) {
+            try (Connection connection = SqliteJdbc.open(SqliteConnectionConfiguration.MEMORY, readOnly)) {
+                assertFalse(connection.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys(),
+                        "read-only " + readOnly);
+            }
+        }
+    }
+
+    /**
+     * What the statement cache relies on to skip sqlite-jdbc's reading of every column name at each run: a
+     * statement's result is one object from run to run, opened with the names it is given, which serve its column
+     * count only; the names it reports come from SQLite.
+     */
+    @Test
+    void aResultOpensWithTheColumnNamesOfItsLastRun() throws SQLException {
+        try (Connection connection = open("names.db")) {
+            execute(connection, "CREATE TABLE t (a INTEGER, b TEXT)");
+            execute(connection, "INSERT INTO t VALUES (1, 'one')");
+            try (PreparedStatement select = connection.prepareStatement("SELECT a, b AS label FROM t")) {
+                assertTrue(select.execute());
+                ResultSet first = select.getResultSet();
+                String[] names = SqliteJdbc.columnNames(first);
+                assertArrayEquals(new String[] {"a", "label"}, names);
+                SqliteJdbc.reset(select);
+                String[] given = {"given a", "given b"};
+                assertTrue(select.execute());
+                SqliteJdbc.reuseColumnNames(first, given);
+                ResultSet second = select.getResultSet();
+                assertSame(first, second, "sqlite-jdbc keeps one result per statement");
+                assertSame(given, SqliteJdbc.columnNames(second), "the names given were not read again");
+                assertEquals(2, second.getMetaData().getColumnCount());
+                assertEquals("label", second.getMetaData().getColumnLabel(2), "reported names come from SQLite");
+                assertTrue(second.next());
+                assertEquals("one", second.getString(2));
+            }
         }
     }
 
@@ -99,13 +147,16 @@ final class SqliteJdbcIntegrationTests {
     }
 
     /**
-     * What the lanes' statement cache relies on: a statement reset with {@link SqliteJdbc#reset} runs again; and
-     * while a statement that ran before an interrupt stays open, SQLite goes on failing the connection's new
-     * statements with SQLITE_INTERRUPT, until that statement is closed. So a lane closes the statements it kept
-     * once it has interrupted one (see {@code StatementCache.closeIfInterrupted}).
+     * What the lanes' statement cache relies on: a statement reset with {@link SqliteJdbc#reset} runs again, and a
+     * reset statement does not hold an interrupt; but while a statement that ran before an interrupt is still active
+     * (stepped and not reset, such as a result not read to its end), SQLite goes on failing the connection's new
+     * statements with SQLITE_INTERRUPT, until that statement is reset or closed. So a lane closes the statements it
+     * kept once it has interrupted one (see {@code StatementCache.closeIfInterrupted}). sqlite-jdbc's generated keys,
+     * off on the lanes' connections ({@link #opensWithoutSqliteJdbcsGeneratedKeys}), left such an active statement
+     * (its {@code SELECT last_insert_rowid()}) after every INSERT.
      */
     @Test
-    void aStatementKeptAcrossAnInterruptFailsTheNextStatementsUntilItIsClosed() throws Exception {
+    void anActiveStatementHoldsAnInterruptUntilItIsResetAndAResetOneDoesNot() throws Exception {
         try (Connection connection = open("reset.db")) {
             execute(connection, "CREATE TABLE t (v INTEGER)");
             PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (1)");
@@ -113,34 +164,51 @@ final class SqliteJdbcIntegrationTests {
             SqliteJdbc.reset(insert);
             assertFalse(insert.execute(), "a reset statement runs again");
             SqliteJdbc.reset(insert);
-            try (PreparedStatement endless = connection.prepareStatement("WITH RECURSIVE n(i) AS (SELECT 1"
-                    + " UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")) {
-                // interrupts until the endless statement has ended: one interrupt may come before it starts
-                AtomicBoolean ended = new AtomicBoolean();
-                Thread interrupter = new Thread(() -> {
-                    try {
-                        while (!ended.get()) {
-                            SqliteJdbc.interrupt(connection);
-                            Thread.sleep(1);
-                        }
-                    } catch (InterruptedException | SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                interrupter.start();
-                SQLException interrupted = assertThrows(SQLException.class, endless::execute);
-                ended.set(true);
-                interrupter.join();
-                assertEquals(9, SqliteJdbc.extendedCode(interrupted), interrupted.getMessage()); // SQLITE_INTERRUPT
-            }
+            PreparedStatement active = connection.prepareStatement("SELECT v FROM t");
+            ResultSet unread = active.executeQuery();
+            assertTrue(unread.next(), "the first of two rows");
+            interruptAnEndlessStatement(connection);
             SQLException still = assertThrows(SQLException.class, () -> execute(connection, "SELECT count(*) FROM t"));
             assertEquals(9, SqliteJdbc.extendedCode(still), still.getMessage());
+            SqliteJdbc.reset(active);
+            // the kept INSERT, reset, is still open: it does not hold the interrupt
+            assertEquals(2, count(connection));
+            interruptAnEndlessStatement(connection);
+            assertEquals(2, count(connection), "with only reset statements open, the interrupt ends with its statement");
             insert.close();
-            try (Statement next = connection.createStatement();
-                    ResultSet count = next.executeQuery("SELECT count(*) FROM t")) {
-                assertTrue(count.next());
-                assertEquals(2, count.getInt(1));
-            }
+            active.close();
+        }
+    }
+
+    private static long count(Connection connection) throws SQLException {
+        try (Statement next = connection.createStatement();
+                ResultSet count = next.executeQuery("SELECT count(*) FROM t")) {
+            assertTrue(count.next());
+            return count.getLong(1);
+        }
+    }
+
+    /** Runs an endless statement and interrupts it from another thread until it has ended with SQLITE_INTERRUPT. */
+    private static void interruptAnEndlessStatement(Connection connection) throws Exception {
+        try (PreparedStatement endless = connection.prepareStatement("WITH RECURSIVE n(i) AS (SELECT 1"
+                + " UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")) {
+            // interrupts until the endless statement has ended: one interrupt may come before it starts
+            AtomicBoolean ended = new AtomicBoolean();
+            Thread interrupter = new Thread(() -> {
+                try {
+                    while (!ended.get()) {
+                        SqliteJdbc.interrupt(connection);
+                        Thread.sleep(1);
+                    }
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            interrupter.start();
+            SQLException interrupted = assertThrows(SQLException.class, endless::execute);
+            ended.set(true);
+            interrupter.join();
+            assertEquals(9, SqliteJdbc.extendedCode(interrupted), interrupted.getMessage()); // SQLITE_INTERRUPT
         }
     }
 

@@ -38,9 +38,11 @@ public final class Lifecycle {
      * (a duplicate, a wrong password, a missing user, ...) pass unchanged.
      */
     public <T> Mono<T> mono(Supplier<? extends Mono<T>> operation) {
-        // fromDirect, not from: the source is a Mono already; from would add a cancel at its value, in place of the
-        // Mono's own completion.
-        return Mono.fromDirect(flux(() -> Flux.from(operation.get())));
+        return AfterCancel.quiet(Mono.defer(() -> {
+                    checkOpen();
+                    return operation.get();
+                })
+                .onErrorMap(this::cutShortByClosing, MinoroClosedException::new));
     }
 
     /** {@link #mono} for operations that emit many values. */

@@ -19,6 +19,7 @@ final class SessionTokens {
     private static final int TOKEN_BYTES = 32;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final HexFormat HEX = HexFormat.of();
+    private static final MessageDigest SHA_256 = sha256();
 
     private final SecureRandom random;
 
@@ -54,8 +55,19 @@ final class SessionTokens {
 
     /** The SHA-256 of {@code token}'s UTF-8 bytes, as 64 lower-case hex digits: what the database keeps. */
     static String hash(String token) {
+        MessageDigest sha256;
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            // a copy of one looked up once: every validation hashes, and a lookup goes through the providers
+            sha256 = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            sha256 = sha256();
+        }
+        return HEX.formatHex(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

@@ -57,7 +57,9 @@ final class Statements {
             Object... args) {
         DirectStatements direct = database.direct();
         if (direct != null) {
-            return direct.query(sql, mapper, parameters(args)).next()
+            // The direct path reads and maps every row before it emits the first: the first is kept without the
+            // cancel that next() sends, which would travel up to the driver's lane task and lease for nothing.
+            return direct.query(sql, mapper, parameters(args)).reduce((first, later) -> first)
                     .onErrorMap(e -> database.dialect().translate(e, doing));
         }
         return database.withConnection(doing, c -> query(c, sql, mapper, args).next());

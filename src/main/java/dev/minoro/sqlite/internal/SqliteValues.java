@@ -4,7 +4,6 @@ import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Parameter;
 import java.io.ByteArrayOutputStream;
-import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -393,6 +392,27 @@ public final class SqliteValues {
 
     /** The wrapper class of a primitive type ({@code Integer} for {@code int}); any other type as it is. */
     private static Class<?> boxed(Class<?> type) {
-        return MethodType.methodType(type).wrap().returnType();
+        if (!type.isPrimitive()) {
+            // the common case, on every value read: no lookup (MethodType's interning costs a map probe per call)
+            return type;
+        }
+        if (type == long.class) {
+            return Long.class;
+        } else if (type == int.class) {
+            return Integer.class;
+        } else if (type == boolean.class) {
+            return Boolean.class;
+        } else if (type == double.class) {
+            return Double.class;
+        } else if (type == short.class) {
+            return Short.class;
+        } else if (type == byte.class) {
+            return Byte.class;
+        } else if (type == float.class) {
+            return Float.class;
+        } else if (type == char.class) {
+            return Character.class;
+        }
+        return Void.class;
     }
 }
