@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.EveryError;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -130,7 +131,7 @@ final class Lane {
             try {
                 opened = opener.open();
             } catch (Throwable e) {
-                sink.error(e);
+                EveryError.fail(sink, e);
                 return;
             } finally {
                 waiter.end();
@@ -221,7 +222,8 @@ final class Lane {
                 } catch (Throwable e) {
                     end(owner);
                     if (!cancelled.get()) {
-                        sink.error(e instanceof SQLException && SqliteExceptionFactory.isLocked(e)
+                        // a cancel may still come between the check and the signal
+                        EveryError.fail(sink, e instanceof SQLException && SqliteExceptionFactory.isLocked(e)
                                 ? SqliteExceptionFactory.waited((SQLException) e, wait, name) : e);
                     }
                     return;
@@ -361,7 +363,7 @@ final class Lane {
                 try {
                     task.run();
                 } catch (Throwable e) {
-                    sink.error(e);
+                    EveryError.fail(sink, e);
                 }
             });
             return null;

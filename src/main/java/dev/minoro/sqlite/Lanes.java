@@ -122,8 +122,7 @@ final class Lanes {
         return sqliteVersion;
     }
 
-    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait,
-            Supplier<String> holder) {
+    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait, Supplier<String> holder) {
         if (pool == null) {
             throw new IllegalStateException("a factory has a writer or readers");
         }

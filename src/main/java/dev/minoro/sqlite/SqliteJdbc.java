@@ -20,8 +20,8 @@ import org.sqlite.jdbc4.JDBC4Connection;
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
  * calls (interrupt, change counts, declared types, the schema cookie, statement reset, the busy and progress
- * handlers), the column names its results read, its result codes, and the transaction state its auto-commit mode may leave behind
- * ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and run its test
+ * handlers), the column names its results read, its result codes, and the transaction state its auto-commit mode
+ * may leave behind ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and run its test
  * ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver names
  * {@code org.sqlite}.
  *

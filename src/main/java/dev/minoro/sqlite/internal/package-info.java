@@ -12,7 +12,6 @@
  * {@link dev.minoro.sqlite.internal.SqliteValues}, {@link dev.minoro.sqlite.internal.SqliteResultCodes},
  * {@link dev.minoro.sqlite.internal.OptionValues}, {@link dev.minoro.sqlite.internal.OptionNames},
  * {@link dev.minoro.sqlite.internal.ConnectionSecrets} (also Minoro's one masker of connection strings),
- * {@link dev.minoro.sqlite.internal.QueryParameters} (the query walk of Minoro's PostgreSQL URL parsers),
  * {@link dev.minoro.sqlite.internal.Timeouts}, {@link dev.minoro.sqlite.internal.SharedThreads} (also the threads
  * of Minoro's login events), {@link dev.minoro.sqlite.internal.EveryError} (also Minoro's) and
  * {@link dev.minoro.sqlite.internal.TransactionSql}; statements, batches and rows, which the drivers reach only
