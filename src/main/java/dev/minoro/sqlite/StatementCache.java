@@ -48,6 +48,7 @@ final class StatementCache {
     private volatile int interrupts; // counted by any thread, under its lane's guard
     private int interruptsSeen; // only on the worker
     private @Nullable PreparedStatement schemaVersionQuery; // PRAGMA schema_version, prepared at its first use
+    private boolean ownSchemaChange; // the lane ran a schema change that a transaction may still roll back
 
     /**
      * @param capacity the most idle statements kept; 0 keeps none
@@ -68,6 +69,7 @@ final class StatementCache {
     Prepared bound(Connection jdbc, BoundSql step) throws SQLException {
         if (step.part().schemaChange()) {
             clear();
+            ownSchemaChange = true;
         }
         Prepared prepared = take(jdbc, step);
         try {
@@ -147,6 +149,20 @@ final class StatementCache {
             schemaVersionQuery = null;
             closeQuietly(pragma);
         }
+    }
+
+    /**
+     * Whether a schema change the lane ran may still be rolled back: its transaction is still open. Columns described
+     * meanwhile are not kept, as the cookie they were described under goes back with a rollback, and a later change
+     * by another connection could bring it to that same value over another schema. Asked only after the lane ran
+     * one, until its transaction has ended (SQLite lets a pending read go on through the probe's ROLLBACK, which
+     * changes no schema).
+     */
+    private boolean ownSchemaChangeOpen(Connection jdbc) throws SQLException {
+        if (ownSchemaChange && !SqliteJdbc.inTransaction(jdbc)) {
+            ownSchemaChange = false;
+        }
+        return ownSchemaChange;
     }
 
     /** The schema cookie as the lane's connection reads it now; see {@link SqliteJdbc#schemaVersion}. */
@@ -300,8 +316,9 @@ final class StatementCache {
          * table made again with the same types and other NOT NULL constraints (SQLite's only way to change those).
          * Columns are kept with the cookie read inside their run (see {@link #execute}); a run without rows reads it
          * after, which is at least the one it was compiled under, and uses the kept columns only when that is
-         * theirs. A schema change run on the lane itself empties the cache first (see {@link #bound}), so a change
-         * that the lane rolled back cannot leave a cookie equal to the kept one over another schema. Columns of
+         * theirs. A schema change run on the lane itself empties the cache (see {@link #bound}), and columns
+         * described before its transaction has ended are not kept, so a change that the lane rolled back cannot
+         * leave kept columns whose cookie another change brings back over another schema. Columns of
          * expressions (no declared type) are typed by the first row's value, so a statement with one is described
          * again at each run.
          *
@@ -334,7 +351,7 @@ final class StatementCache {
             }
             expressions |= !allDeclared;
             SqliteRowMetadata metadata = new SqliteRowMetadata(described);
-            if (allDeclared && runSchemaVersion != UNKNOWN) {
+            if (allDeclared && runSchemaVersion != UNKNOWN && !ownSchemaChangeOpen(statement.getConnection())) {
                 columns = metadata;
                 columnsSchemaVersion = runSchemaVersion;
             } else {

@@ -206,6 +206,40 @@ final class SqliteStatementCacheIntegrationTests {
         assertEquals("title TEXT NON_NULL=item1, quantity INTEGER NULLABLE=1", describe(factory, named));
     }
 
+    /**
+     * A schema change the lane rolled back brings the schema cookie back down; the same change by another connection
+     * brings it to the value it had inside the transaction, over another schema. Columns described inside the
+     * transaction must not be kept under that value.
+     */
+    @Test
+    void columnsDescribedUnderARolledBackSchemaChangeAreNotKept() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        SqliteTesting.openReaderLane(factory);
+        String named = "SELECT name, qty FROM item WHERE id = 1";
+        List<String> inside = Flux.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .thenMany(Flux.fromIterable(remadeAs("(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER NOT NULL)"))
+                                .concatMap(ddl -> Flux.from(c.createStatement(ddl).execute())
+                                        .concatMap(Result::getRowsUpdated)))
+                        .thenMany(nameAndQty(c, named, 2))
+                        .concatWith(Mono.from(c.rollbackTransaction()).then(Mono.empty())), Connection::close)
+                .collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of("NULLABLE/NON_NULL", "NULLABLE/NON_NULL"), inside);
+        // the same number of schema changes elsewhere: the cookie has the value it had inside the transaction
+        elsewhere(remadeAs("(id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT NULL)"));
+        List<String> after = Flux.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .thenMany(nameAndQty(c, named, 2))
+                        .concatWith(Mono.from(c.commitTransaction()).then(Mono.empty())), Connection::close)
+                .collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of("NON_NULL/NON_NULL", "NON_NULL/NON_NULL"), after);
+    }
+
+    /** The nullability of the columns {@code name} and {@code qty} of {@code sql}'s row, run {@code times}. */
+    private static Flux<String> nameAndQty(Connection c, String sql, int times) {
+        return Flux.range(0, times).concatMap(i -> Flux.from(c.createStatement(sql).execute())
+                .concatMap(r -> r.map((row, metadata) -> metadata.getColumnMetadata("name").getNullability() + "/"
+                        + metadata.getColumnMetadata("qty").getNullability())));
+    }
+
     /** The statements that make the table {@code item} again with {@code columns}, keeping its rows. */
     private static List<String> remadeAs(String columns) {
         return List.of("CREATE TABLE item2 " + columns, "INSERT INTO item2 SELECT * FROM item", "DROP TABLE item",
