@@ -27,6 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * <ul>
  *   <li>{@code _minoro1}: Minoro, one caller that waits for each result ({@code block()});</li>
  *   <li>{@code _minoro16}: Minoro, 16 subscriptions in flight from one thread ({@link Workload#concurrently});</li>
+ *   <li>{@code _minoro1afterBurst} (findByEmail and validate): {@code _minoro1} after the trial's setup ran the
+ *       16-subscriber benchmark three times, which opens every reader lane: what a caller alone pays after a
+ *       burst;</li>
  *   <li>{@code _raw}: raw sqlite-jdbc on the benchmark thread, the same SQL on a statement prepared once and
  *       reused, on a connection with Minoro's pragmas: the most a single SQLite connection does;</li>
  *   <li>{@code _bridge1}: the same raw statement run on another thread and back
@@ -56,6 +59,17 @@ public class SqliteRepositoryBenchmark extends RepositoryBenchmark {
         }
         if (variant.startsWith("minoro")) {
             openMinoro(database);
+            if (variant.endsWith("afterBurst")) {
+                // 16 subscribers at once open every reader lane; the measured caller is then alone among them
+                boolean validate = params.getBenchmark().contains(".validate_");
+                for (int burst = 0; burst < 3; burst++) {
+                    if (validate) {
+                        validate_minoro16();
+                    } else {
+                        findByEmail_minoro16();
+                    }
+                }
+            }
         } else {
             raw = new JdbcOperations(RawSql.openSqlite(file), workload);
             if (variant.startsWith("bridge")) {
@@ -92,6 +106,12 @@ public class SqliteRepositoryBenchmark extends RepositoryBenchmark {
     }
 
     // findByEmail
+
+    /** {@code findByEmail_minoro1} after a burst of 16 subscribers has opened every reader lane. */
+    @Benchmark
+    public Object findByEmail_minoro1afterBurst() {
+        return findByEmail_minoro1();
+    }
 
     @Benchmark
     public Object findByEmail_raw() throws SQLException {
@@ -144,6 +164,12 @@ public class SqliteRepositoryBenchmark extends RepositoryBenchmark {
     }
 
     // sessions().validate
+
+    /** {@code validate_minoro1} after a burst of 16 subscribers has opened every reader lane. */
+    @Benchmark
+    public Object validate_minoro1afterBurst() {
+        return validate_minoro1();
+    }
 
     @Benchmark
     public Object validate_raw() throws SQLException {
