@@ -17,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -31,6 +32,11 @@ import reactor.core.publisher.Mono;
  * or null) to the type the caller asks for.
  */
 public final class SqliteValues {
+
+    /** The wrapper class of each primitive type. */
+    private static final Map<Class<?>, Class<?>> WRAPPERS = Map.of(boolean.class, Boolean.class, byte.class,
+            Byte.class, short.class, Short.class, char.class, Character.class, int.class, Integer.class, long.class,
+            Long.class, float.class, Float.class, double.class, Double.class, void.class, Void.class);
 
     /** A bound SQL NULL (a bound value is never {@code null} itself, so that unbound is tellable). */
     public static final Object NULL = new Object() {
@@ -392,27 +398,7 @@ public final class SqliteValues {
 
     /** The wrapper class of a primitive type ({@code Integer} for {@code int}); any other type as it is. */
     private static Class<?> boxed(Class<?> type) {
-        if (!type.isPrimitive()) {
-            // the common case, on every value read: no lookup (MethodType's interning costs a map probe per call)
-            return type;
-        }
-        if (type == long.class) {
-            return Long.class;
-        } else if (type == int.class) {
-            return Integer.class;
-        } else if (type == boolean.class) {
-            return Boolean.class;
-        } else if (type == double.class) {
-            return Double.class;
-        } else if (type == short.class) {
-            return Short.class;
-        } else if (type == byte.class) {
-            return Byte.class;
-        } else if (type == float.class) {
-            return Float.class;
-        } else if (type == char.class) {
-            return Character.class;
-        }
-        return Void.class;
+        // a class not primitive (every value read asks) goes as it is; MethodType.wrap() interned a MethodType per call
+        return type.isPrimitive() ? WRAPPERS.get(type) : type;
     }
 }
