@@ -169,8 +169,10 @@ public final class HashingScheduler {
             // executor terminated, and fails as closed instead of leaving its subscriber waiting for ever.
             Mono<T> stranded = terminated.asMono().then(Mono.defer(() -> waiting.get()
                     ? Mono.<T>error(new MinoroClosedException()) : Mono.<T>never()));
+            // off the queue before the outcome reaches the subscriber, who may read the counts at once
             return Mono.firstWithSignal(started ? task : starting.then(task), stranded)
-                    .doFinally(signal -> dequeued(waiting))
+                    .doOnTerminate(() -> dequeued(waiting))
+                    .doOnCancel(() -> dequeued(waiting))
                     // The executor refuses tasks only once close() has shut it down.
                     .onErrorMap(RejectedExecutionException.class, MinoroClosedException::new);
         });
