@@ -57,11 +57,6 @@ final class SqliteDirectStatementIntegrationTests {
     private static final Function<Readable, String> NAME = row -> row.get("name", String.class);
 
     /** Once the lane has gone back (on its own thread, a moment after the call), no lane is leased or awaited. */
-    private void nothingLeased() {
-        SqliteTesting.awaitLanes(factory, m -> m.acquiredSize() == 0 && m.pendingAcquireSize() == 0,
-                "no lane leased and no call waiting");
-    }
-
     @Test
     void aQueryBindsItsValuesByPositionAndMapsEachRow() {
         open(1);
@@ -75,7 +70,7 @@ final class SqliteDirectStatementIntegrationTests {
                 .as(StepVerifier::create).expectNext(5L).verifyComplete();
         factory.query("SELECT name FROM item WHERE qty = ?", NAME, 99)
                 .as(StepVerifier::create).verifyComplete();
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     @Test
@@ -101,7 +96,7 @@ final class SqliteDirectStatementIntegrationTests {
                 .as(StepVerifier::create).expectNext("item7").verifyComplete();
         factory.query("SELECT sum(qty) AS total FROM item", row -> row.get("total", Long.class))
                 .as(StepVerifier::create).expectNext(11L + 12 + 13 + 4 + 5 + 7).verifyComplete();
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     @Test
@@ -157,7 +152,7 @@ final class SqliteDirectStatementIntegrationTests {
         factory.query("SELECT name FROM no_such_table", NAME).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertInstanceOf(R2dbcBadGrammarException.class, e))
                 .verify(SqliteTesting.TIMEOUT);
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     @Test
@@ -170,7 +165,7 @@ final class SqliteDirectStatementIntegrationTests {
                 .expectError(NullPointerException.class).verify(SqliteTesting.TIMEOUT);
         // a kept statement left mid-read would hold the read open; the next run of the same SQL starts afresh
         factory.query("SELECT name FROM item", NAME).count().as(StepVerifier::create).expectNext(5L).verifyComplete();
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     @Test
@@ -182,7 +177,7 @@ final class SqliteDirectStatementIntegrationTests {
                 .then(() -> SqliteTesting.awaitLanes(factory, m -> m.acquiredSize() == 1, "the query on its lane"))
                 .thenCancel()
                 .verify(SqliteTesting.TIMEOUT);
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
         factory.query("SELECT name FROM item WHERE qty = ?", NAME, 2).as(StepVerifier::create)
                 .expectNext("item2").verifyComplete();
     }
@@ -218,7 +213,7 @@ final class SqliteDirectStatementIntegrationTests {
         } finally {
             Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
         }
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     @Test
@@ -238,7 +233,7 @@ final class SqliteDirectStatementIntegrationTests {
         } finally {
             Mono.from(holder.close()).block(SqliteTesting.TIMEOUT);
         }
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
         factory.query("SELECT count(*) AS n FROM item", row -> row.get("n", Long.class))
                 .as(StepVerifier::create).expectNext(5L).verifyComplete();
     }
@@ -257,7 +252,7 @@ final class SqliteDirectStatementIntegrationTests {
                     .verify(SqliteTesting.TIMEOUT);
             other.rollback();
         }
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
         factory.update("UPDATE item SET qty = 50 WHERE name = 'item5'").as(StepVerifier::create)
                 .expectNext(1L).verifyComplete();
     }
@@ -277,7 +272,7 @@ final class SqliteDirectStatementIntegrationTests {
                 .map(s -> s.substring(s.indexOf(':') + 1)).collect(Collectors.toList()));
         assertTrue(factory.metrics().readers().allocatedSize() <= 2, factory.metrics().toString());
         assertTrue(factory.metrics().statementsReused() >= 390, factory.metrics().toString());
-        nothingLeased();
+        SqliteTesting.awaitNothingLeased(factory);
     }
 
     private static int index(String entry) {
