@@ -55,8 +55,9 @@ final class DefaultMinoro implements Minoro {
     }
 
     /**
-     * Starts an instance over an opened, migrated database; its hashing threads start at the first hash. Seeds a
-     * random generator: call it where blocking is allowed. When it fails, the caller still owns {@code database}.
+     * Starts an instance over an opened, migrated database; its hashing threads start at the first hash. Blocks
+     * only when {@link Repositories#warmUp} has not completed in this class loader (see {@link Repositories#create}).
+     * When it fails, the caller still owns {@code database}.
      */
     static DefaultMinoro start(Database database, MinoroConfig config, Instrumentation instrumentation) {
         PasswordHasher hasher = PasswordHasher.create(config, instrumentation.hashing());

@@ -16,6 +16,7 @@ import dev.minoro.internal.database.PostgresConnectionString;
 import dev.minoro.internal.database.SqliteConnectionString;
 import dev.minoro.internal.metrics.Instrumentation;
 import dev.minoro.internal.migration.Migrator;
+import dev.minoro.internal.repository.Repositories;
 import dev.minoro.internal.repository.SpringSessionStore;
 import dev.minoro.sqlite.internal.EveryError;
 import java.time.Clock;
@@ -25,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The one door from Minoro's public API into its implementation: {@code dev.minoro} calls this class and no other
@@ -128,19 +128,23 @@ public final class MinoroRuntime {
             AtomicReference<@Nullable Database> opened = new AtomicReference<>();
             AtomicReference<@Nullable Minoro> started = new AtomicReference<>();
             AtomicBoolean handedOver = new AtomicBoolean();
-            return instrumentation.boot(open(config.database())
+            Mono<Database> migrated = open(config.database())
                     .doOnNext(opened::set)
                     .flatMap(database -> Migrator.forDatabase(database, config.database().migrationLockTimeout(),
                                     config.clock())
                             .flatMap(migrator -> instrumentation.migration(
                                     migrator.boot(config.database().runMigrations())))
-                            // Starting seeds a random generator, which may read the system entropy source: not on
-                            // the caller's thread.
-                            .then(EveryError.fromCallable(() -> {
-                                Minoro minoro = DefaultMinoro.start(database, config, instrumentation);
-                                started.set(minoro);
-                                return minoro;
-                            }).subscribeOn(Schedulers.boundedElastic())))
+                            .thenReturn(database));
+            // The process-wide things the repositories need (Unicode tables, a seeded random generator: blocking,
+            // once per class loader) are made beside the opening and the migration check: a cold boot pays the
+            // longer of the two, not their sum, and starting then blocks on nothing.
+            return instrumentation.boot(Mono.zip(migrated, Repositories.warmUp().thenReturn(Boolean.TRUE),
+                            (database, warm) -> database)
+                    .flatMap(database -> EveryError.fromCallable(() -> {
+                        Minoro minoro = DefaultMinoro.start(database, config, instrumentation);
+                        started.set(minoro);
+                        return minoro;
+                    }))
                     .doOnNext(minoro -> handedOver.set(true))
                     .onErrorResume(e -> release(opened.get(), started.get()).then(EveryError.<Minoro>error(e)))
                     .doOnCancel(() -> {

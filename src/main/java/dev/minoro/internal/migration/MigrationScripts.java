@@ -57,7 +57,7 @@ final class MigrationScripts {
                 throw new IllegalStateException("manifest.txt lists version " + version + " where " + expected
                         + " was expected, with compatible_from " + compatibleFrom);
             }
-            String sql = read(ROOT + folder + "/" + String.format("%04d_%s.sql", version, fields[1]));
+            String sql = read(ROOT + folder + "/" + fileName(version, fields[1]));
             scripts.add(new MigrationScript(version, fields[1], compatibleFrom, sql, Checksums.of(sql)));
             expected++;
         }
@@ -90,6 +90,16 @@ final class MigrationScripts {
     /** {@code CREATE TABLE IF NOT EXISTS minoro_migrations …}, the same on every database. */
     String ledgerDdl() {
         return ledgerDdl;
+    }
+
+    /**
+     * The file name of script {@code version}: {@code 0003_sessions.sql}, its version zero-padded to four ASCII
+     * digits. Not {@code String.format}, which writes the default locale's digits (Arabic-Indic under
+     * {@code ar-EG}, Thai under {@code th-TH-TH}), and costs a cold boot the loading of the locale's data.
+     */
+    static String fileName(int version, String name) {
+        String digits = Integer.toString(version);
+        return "0".repeat(Math.max(0, 4 - digits.length())) + digits + "_" + name + ".sql";
     }
 
     /**

@@ -35,6 +35,15 @@ final class MigrationScriptsTests {
         assertTrue(sqlite.ledgerDdl().startsWith("CREATE TABLE IF NOT EXISTS minoro_migrations"));
     }
 
+    /** A script's file name pads its version to four ASCII digits, whatever the default locale. */
+    @Test
+    void aScriptsFileNamePadsItsVersionWithAsciiDigits() {
+        assertEquals("0001_create_schema.sql", MigrationScripts.fileName(1, "create_schema"));
+        assertEquals("0042_x.sql", MigrationScripts.fileName(42, "x"));
+        assertEquals("9999_x.sql", MigrationScripts.fileName(9999, "x"));
+        assertEquals("12345_x.sql", MigrationScripts.fileName(12345, "x"));
+    }
+
     @Test
     void releasedScriptsNeverChange() throws Exception {
         // These checksums are in every database migrated by a release: changing a released script breaks them.
