@@ -3,7 +3,6 @@ package dev.minoro.internal.database;
 import dev.minoro.DatabaseType;
 import dev.minoro.MinoroException;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,8 +11,6 @@ import reactor.core.publisher.Mono;
  * SQLite) share it and differ in their migration lock and in how their driver's errors read.
  */
 final class SqliteDialect implements Dialect {
-
-    private static final Pattern NUMBERED_PLACEHOLDER = Pattern.compile("\\$(\\d+)");
 
     private final MigrationLock lock;
     private final BiFunction<Throwable, String, MinoroException> errors;
@@ -37,10 +34,28 @@ final class SqliteDialect implements Dialect {
         return DatabaseType.SQLITE;
     }
 
-    /** SQLite binds {@code ?NNN} to parameter NNN, so {@code $n} maps onto it one to one. */
+    /**
+     * SQLite binds {@code ?NNN} to parameter NNN, so {@code $n} maps onto it one to one: every {@code $} followed by
+     * an ASCII digit becomes {@code ?}. A loop, not a regular expression: a boot rewrites every statement of the
+     * repositories once, and on a cold JVM, still interpreting, {@code replaceAll} took tens of milliseconds.
+     */
     @Override
     public String sql(String portableSql) {
-        return NUMBERED_PLACEHOLDER.matcher(portableSql).replaceAll("?$1");
+        int dollar = portableSql.indexOf('$');
+        if (dollar < 0) {
+            return portableSql;
+        }
+        StringBuilder sql = new StringBuilder(portableSql.length());
+        int copied = 0;
+        while (dollar >= 0) {
+            int next = dollar + 1;
+            if (next < portableSql.length() && portableSql.charAt(next) >= '0' && portableSql.charAt(next) <= '9') {
+                sql.append(portableSql, copied, dollar).append('?');
+                copied = next;
+            }
+            dollar = portableSql.indexOf('$', next);
+        }
+        return sql.append(portableSql, copied, portableSql.length()).toString();
     }
 
     @Override
