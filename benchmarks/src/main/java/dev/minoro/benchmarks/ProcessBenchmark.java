@@ -34,8 +34,10 @@ import java.util.stream.Stream;
  *       process's exit.</li>
  * </ul>
  * Programs: {@code minoro} (Minoro, its dependencies only), {@code flyway} (Flyway + sqlite-jdbc),
- * {@code floor} (sqlite-jdbc and the ledger statement), and {@code minoro-appcds}: Minoro with an AppCDS
- * archive made by one earlier run ({@code -XX:ArchiveClassesAtExit}). Before the timed rounds each program runs
+ * {@code floor} (sqlite-jdbc and the ledger statement), {@code minoro-appcds}: Minoro with an AppCDS
+ * archive made by one earlier run ({@code -XX:ArchiveClassesAtExit}), and for each {@code --minoro-jar NAME=PATH}
+ * a {@code minoro-NAME}: the Minoro program on another build of the library (its jar at PATH), to compare two
+ * builds in the same rounds. Before the timed rounds each program runs
  * once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
  * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. Writes
  * {@code process-result.json} for {@link Report}.
@@ -73,22 +75,24 @@ public final class ProcessBenchmark {
         Path programsJar = null;
         int rounds = 15;
         int warmup = 2;
+        List<String> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir": dir = Path.of(args[++i]); break;
                 case "--programs-jar": programsJar = Path.of(args[++i]); break;
                 case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+                case "--minoro-jar": variants.add(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (programsJar == null) {
             throw new IllegalArgumentException("--programs-jar is required (target/minoro-benchmarks-*-programs.jar)");
         }
-        new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup);
+        new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup, variants);
     }
 
-    private void run(Path programsJar, int rounds, int warmup) throws Exception {
+    private void run(Path programsJar, int rounds, int warmup, List<String> variants) throws Exception {
         Files.createDirectories(dir);
         String loadBefore = loadAverage();
         System.out.println("load average before: " + loadBefore);
@@ -104,6 +108,16 @@ public final class ProcessBenchmark {
         Program minoro = new Program("minoro", MinoroProgram.class.getName(),
                 programsJar + File.pathSeparator + classPath("minoro"), dir.resolve("minoro.db"), List.of());
         programs.add(minoro);
+        // --minoro-jar NAME=PATH: the same program on another build of the library, in the same rounds
+        for (String variant : variants) {
+            int equals = variant.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("--minoro-jar takes NAME=PATH, not " + variant);
+            }
+            programs.add(new Program("minoro-" + variant.substring(0, equals), minoro.mainClass(),
+                    withMinoroJar(minoro.classPath(), Path.of(variant.substring(equals + 1)).toAbsolutePath()),
+                    minoro.database(), List.of()));
+        }
         programs.add(new Program("flyway", FlywayProgram.class.getName(), programsJar + File.pathSeparator
                 + classPath("flyway") + File.pathSeparator + flywayClassPath, dir.resolve("flyway.db"), List.of()));
         programs.add(new Program("floor", FloorProgram.class.getName(),
@@ -259,6 +273,23 @@ public final class ProcessBenchmark {
         result.put("classesFromCdsArchives", fromArchive);
         result.put("postgresTransportClasses", new ArrayList<>(transport));
         return result;
+    }
+
+    /** {@code classPath} with Minoro's own jar (the entry under {@code dev/minoro/minoro/}) replaced by {@code jar}. */
+    private static String withMinoroJar(String classPath, Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("--minoro-jar: no file " + jar);
+        }
+        List<String> entries = new ArrayList<>(List.of(classPath.split(File.pathSeparator)));
+        String separator = File.separator;
+        String library = separator + "dev" + separator + "minoro" + separator + "minoro" + separator;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).contains(library)) {
+                entries.set(i, jar.toString());
+                return String.join(File.pathSeparator, entries);
+            }
+        }
+        throw new IllegalStateException("no Minoro jar (a path with " + library + ") in the class path " + classPath);
     }
 
     private String classPath(String program) throws IOException {
