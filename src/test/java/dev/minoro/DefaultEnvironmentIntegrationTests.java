@@ -9,7 +9,6 @@ import dev.minoro.testing.LibsqlDatabase;
 import dev.minoro.testing.LibsqlServer;
 import dev.minoro.testing.PostgresMigrationDatabases;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,14 +70,16 @@ final class DefaultEnvironmentIntegrationTests {
                 "-Duser.variant=" + variant, "-Duser.timezone=" + timeZone, "-Dfile.encoding=" + charset);
         List<String> neutral = List.of("-Duser.language=en", "-Duser.country=US", "-Duser.timezone=UTC",
                 "-Dfile.encoding=UTF-8");
-        String[][] runs = {{"write", "this"}, {"read", "this"}, {"read", "neutral"}};
-        for (String[] run : runs) {
-            List<String> options = new ArrayList<>(run[1].equals("this") ? environment : neutral);
+        List<List<String>> runs = List.of(List.of("write", "this"), List.of("read", "this"),
+                List.of("read", "neutral"));
+        for (List<String> run : runs) {
+            String step = run.get(0);
+            List<String> options = run.get(1).equals("this") ? environment : neutral;
             JavaProcess process = JavaProcess.builder(EnvironmentProcess.class.getName())
                     .jvmOptions(options.toArray(String[]::new))
-                    .arguments(type.name(), connection, token.toString(), run[0])
-                    .start(directory.resolve(run[0] + "-" + run[1] + ".log"));
-            String where = run[0] + " under " + (run[1].equals("this") ? environment : neutral);
+                    .arguments(type.name(), connection, token.toString(), step)
+                    .start(directory.resolve(step + "-" + run.get(1) + ".log"));
+            String where = step + " under " + options;
             assertEquals(0, process.waitFor(TIMEOUT_SECONDS), where + ": " + process.output());
             assertTrue(process.output().contains("environment ok"), where + ": " + process.output());
         }

@@ -6,12 +6,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A value made by blocking work once and then kept for as long as its {@code Mono} is: the migrator's scripts and
- * its {@code applied_by} text (resources of the jar, the host name, kept for the JVM's life), the repositories'
- * Unicode tables and seeded random generator, and the started threads of a password-hashing scheduler. Only work that succeeds is kept: work that fails (a resource the class
- * loader could not read that time, a thread that could not be made, an {@link Error} such as an
- * {@link OutOfMemoryError}) is signalled to the subscriptions that shared it, and the next subscription does it
- * again, instead of every later use failing with the first error.
+ * A value made by blocking work once and then kept for as long as its {@code Mono} is: the migrator's scripts and its
+ * {@code applied_by} text (resources of the jar, the host name, kept for the JVM's life), the repositories' Unicode
+ * tables and seeded random generator, and the started threads of a password-hashing scheduler. Only work that succeeds
+ * is kept: work that fails (a resource the class loader could not read that time, a thread that could not be made, an
+ * {@link Error} such as an {@link OutOfMemoryError}) is signalled to the subscriptions that shared it, and the next
+ * subscription does it again, instead of every later use failing with the first error.
  */
 public final class LoadedOnce {
 

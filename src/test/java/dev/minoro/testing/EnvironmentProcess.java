@@ -8,6 +8,7 @@ import dev.minoro.NewUser;
 import dev.minoro.Session;
 import dev.minoro.SessionOptions;
 import dev.minoro.User;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.TimeZone;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A child JVM's main for {@code DefaultEnvironmentIntegrationTests}: boots Minoro under whatever default locale,
@@ -63,14 +67,14 @@ public final class EnvironmentProcess {
         }
     }
 
-    private static void check(@org.jspecify.annotations.Nullable User user) {
+    private static void check(@Nullable User user) {
         require(user != null, "no user");
         require(user.email().equals(EMAIL), "email " + user.email());
         require(DISPLAY_NAME.equals(user.displayName()), "display name " + user.displayName());
         require(user.createdAt().equals(NOW), "created at " + user.createdAt());
     }
 
-    private static void check(@org.jspecify.annotations.Nullable Session session, User user) {
+    private static void check(@Nullable Session session, User user) {
         require(session != null, "no session");
         require(session.userId().equals(user.id()), "session of " + session.userId());
         require(session.createdAt().equals(NOW), "session created at " + session.createdAt());
@@ -80,9 +84,8 @@ public final class EnvironmentProcess {
 
     private static void require(boolean condition, String what) {
         if (!condition) {
-            throw new AssertionError("under " + java.util.Locale.getDefault() + ", "
-                    + java.util.TimeZone.getDefault().getID() + ", " + java.nio.charset.Charset.defaultCharset()
-                    + ": " + what);
+            throw new AssertionError("under " + Locale.getDefault() + ", " + TimeZone.getDefault().getID() + ", "
+                    + Charset.defaultCharset() + ": " + what);
         }
     }
 }
