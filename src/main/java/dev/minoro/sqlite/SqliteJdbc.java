@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.BusyHandler;
@@ -20,9 +21,9 @@ import org.sqlite.jdbc4.JDBC4Connection;
 /**
  * Everything the driver uses of sqlite-jdbc beyond {@code java.sql}: its connection class, its native handle's
  * calls (interrupt, change counts, declared types, the schema cookie, statement reset, the busy and progress
- * handlers), the column names its results read, its result codes, and the transaction state its auto-commit mode
- * may leave behind ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and run its test
- * ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver names
+ * handlers), the column names its results read, when it binds values, its result codes, and the transaction state
+ * its auto-commit mode may leave behind ({@link #rollbackQuietly}, {@link #inTransaction}). Review this class, and
+ * run its test ({@code SqliteJdbcIntegrationTests}), on every sqlite-jdbc upgrade: nothing else in the driver names
  * {@code org.sqlite}.
  *
  * <p>Every call here is a JDBC call on a lane's worker, except {@link #interrupt}, which SQLite allows from any
@@ -187,6 +188,19 @@ final class SqliteJdbc {
     static void reset(PreparedStatement statement) throws SQLException {
         if (statement instanceof CoreStatement) {
             ((CoreStatement) statement).pointer.safeRunInt((db, pointer) -> db.reset(pointer));
+        }
+    }
+
+    /**
+     * Drops the values bound to {@code statement}'s first {@code count} parameters from sqlite-jdbc, which binds them
+     * in SQLite only when the statement runs and holds them until then; SQLite keeps its copies of the last run's
+     * values until the next run binds over them, or the statement closes. Unlike {@code clearParameters()}, this does
+     * not call SQLite's {@code sqlite3_clear_bindings}, which marks a statement whose plan read a bound value (its
+     * {@code expmask}: a join, a {@code LIKE}) as expired, so that SQLite compiles it again at its next run.
+     */
+    static void dropBoundValues(PreparedStatement statement, int count) throws SQLException {
+        for (int parameter = 1; parameter <= count; parameter++) {
+            statement.setNull(parameter, Types.NULL);
         }
     }
 

@@ -41,6 +41,13 @@ final class StatementCache {
 
     private static final long UNKNOWN = -1;
 
+    /**
+     * The size (chars of a String, bytes of a byte[]) above which a kept statement's bound value is freed in SQLite
+     * too when the statement goes back to the cache, at the cost of a compilation at its next run (see
+     * {@link Prepared#release}); smaller values stay in SQLite until the next run binds over them.
+     */
+    static final int LARGE_VALUE = 4096;
+
     private final int capacity;
     private final LinkedHashMap<String, Prepared> idle = new LinkedHashMap<>(16, 0.75f, true);
     private final LongAdder prepared;
@@ -74,9 +81,13 @@ final class StatementCache {
         Prepared prepared = take(jdbc, step);
         try {
             Object[] values = step.values();
+            boolean large = false;
             for (int i = 0; i < values.length; i++) {
                 bind(prepared.statement, i + 1, values[i]);
+                large |= isLarge(values[i]);
             }
+            prepared.boundValues = values.length;
+            prepared.largeValues = large;
         } catch (SQLException | RuntimeException e) {
             prepared.close();
             throw e;
@@ -175,6 +186,15 @@ final class StatementCache {
         return SqliteJdbc.schemaVersion(pragma);
     }
 
+    /**
+     * Whether SQLite's copy of a bound value is large enough to free when its statement is kept: more than
+     * {@value #LARGE_VALUE} chars or bytes.
+     */
+    private static boolean isLarge(Object value) {
+        return value instanceof String && ((String) value).length() > LARGE_VALUE
+                || value instanceof byte[] && ((byte[]) value).length > LARGE_VALUE;
+    }
+
     /** Binds one value, in one of {@link SqliteValues}' bound forms, to parameter {@code parameter} (from 1). */
     private static void bind(PreparedStatement statement, int parameter, Object value) throws SQLException {
         if (value == SqliteValues.NULL) {
@@ -237,6 +257,8 @@ final class StatementCache {
         private boolean expressions; // a column without a declared type was seen: the columns are never kept
         private @Nullable ResultSet lastRows; // the statement's result at its last run (sqlite-jdbc reuses one)
         private String @Nullable [] columnNames; // as sqlite-jdbc read them for that result
+        private int boundValues; // how many values this run bound
+        private boolean largeValues; // one of them is large (see LARGE_VALUE)
 
         private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
             this.sql = sql;
@@ -248,7 +270,11 @@ final class StatementCache {
         /**
          * Done with the statement: it is reset (ending the read it may hold open) and its bound values dropped, then
          * kept for the next run of its SQL, or closed when it is not to be kept, the connection was interrupted since
-         * it was taken, or the cache is full.
+         * it was taken, or the cache is full. The values are dropped from sqlite-jdbc only
+         * ({@link SqliteJdbc#dropBoundValues}), not with {@code clearParameters()}: SQLite's
+         * {@code sqlite3_clear_bindings} would make it compile the statement again at its next run whenever its plan
+         * read a bound value, as a join's does, and that compilation cost more than the rest of the run. Only a
+         * large value ({@link #LARGE_VALUE}) is cleared in SQLite too, so that an idle statement does not hold it.
          *
          * @param rows the rows of its run, or null when it had none
          */
@@ -262,7 +288,11 @@ final class StatementCache {
                     rows.close();
                 }
                 SqliteJdbc.reset(statement);
-                statement.clearParameters();
+                if (largeValues) {
+                    statement.clearParameters();
+                } else {
+                    SqliteJdbc.dropBoundValues(statement, boundValues);
+                }
             } catch (SQLException e) {
                 closeQuietly(statement);
                 return;

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,6 +103,61 @@ final class SqliteJdbcIntegrationTests {
                 assertEquals("one", second.getString(2));
             }
         }
+    }
+
+    /**
+     * What the statement cache relies on to keep a join compiled from run to run: sqlite-jdbc binds a statement's
+     * values in SQLite only when it runs, so {@link SqliteJdbc#dropBoundValues} drops them without SQLite, and the
+     * next run binds NULL for a value not set again; {@code clearParameters()} calls {@code sqlite3_clear_bindings},
+     * after which SQLite compiles a statement whose plan read its values (a join's) again at its next run. A
+     * compilation shows as a failure once the connection's limit on parameter numbers is below the statement's.
+     */
+    @Test
+    void droppingBoundValuesKeepsAJoinCompiledWhereClearingThemDoesNot() throws SQLException {
+        String join = "SELECT p.name FROM owner o JOIN pet p ON p.owner_id = o.id WHERE o.token = ?1 AND p.born > ?2";
+        for (boolean clear : new boolean[] {false, true}) {
+            try (Connection connection = open("bindings-" + clear + ".db")) {
+                execute(connection, "CREATE TABLE owner (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE)");
+                execute(connection, "CREATE TABLE pet (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL, name TEXT,"
+                        + " born INTEGER)");
+                execute(connection, "CREATE INDEX pet_owner ON pet (owner_id)");
+                execute(connection, "INSERT INTO owner VALUES (1, 'a')");
+                execute(connection, "INSERT INTO pet VALUES (1, 1, 'x', 10)");
+                try (PreparedStatement select = connection.prepareStatement(join)) {
+                    select.setString(1, "a");
+                    select.setLong(2, 5);
+                    assertEquals(List.of("x"), names(select));
+                    SqliteJdbc.reset(select);
+                    if (clear) {
+                        select.clearParameters();
+                    } else {
+                        SqliteJdbc.dropBoundValues(select, 2);
+                        assertEquals(List.of(), names(select), "NULL bound for the dropped values");
+                        SqliteJdbc.reset(select);
+                    }
+                    connection.unwrap(SQLiteConnection.class).getDatabase().limit(9, 1); // SQLITE_LIMIT_VARIABLE_NUMBER
+                    select.setString(1, "a");
+                    select.setLong(2, 5);
+                    if (clear) {
+                        SQLException compiled = assertThrows(SQLException.class, () -> names(select));
+                        assertTrue(compiled.getMessage().contains("variable number must be between ?1 and ?1"),
+                                compiled.getMessage());
+                    } else {
+                        assertEquals(List.of("x"), names(select), "run again as compiled");
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> names(PreparedStatement select) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
     }
 
     /**

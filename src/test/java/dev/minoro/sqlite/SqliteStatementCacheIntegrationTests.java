@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sqlite.SQLiteConnection;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -283,6 +284,80 @@ final class SqliteStatementCacheIntegrationTests {
         return Flux.usingWhen(factory.create(), c -> Flux.from(c.createStatement(sql).execute())
                         .concatMap((Result r) -> r.map(mapper)), Connection::close)
                 .single().block(SqliteTesting.TIMEOUT);
+    }
+
+    /**
+     * A kept query whose plan SQLite made with its bound values in view (a join, inner, outer or implicit, or a
+     * correlated subquery it turns into one: SQLite's {@code expmask}) runs again without SQLite compiling it again.
+     * Clearing its values with sqlite-jdbc's {@code clearParameters()} ({@code sqlite3_clear_bindings}) made SQLite
+     * compile it at every run, which cost more than the rest of the run. To see a compilation, the lane's limit on
+     * parameter numbers goes below the statements' {@code ?2} once they are kept: compiling one now fails.
+     */
+    @Test
+    void aKeptQueryWhosePlanReadItsValuesIsNotCompiledAgainAtItsNextRun() {
+        factory = sqlite.open(b -> b.readerLanes(0)); // every statement on the writer lane
+        update(factory, "CREATE TABLE owner (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);"
+                + " CREATE TABLE pet (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owner (id),"
+                + " name TEXT NOT NULL, born INTEGER); CREATE INDEX pet_owner ON pet (owner_id);"
+                + " CREATE INDEX pet_born ON pet (born); INSERT INTO owner VALUES (1, 'a'), (2, 'b');"
+                + " INSERT INTO pet VALUES (1, 1, 'x', 10), (2, 1, 'y', 20), (3, 2, 'z', 30)")
+                .block(SqliteTesting.TIMEOUT);
+        List<String> queries = List.of(
+                "SELECT p.name FROM owner o JOIN pet p ON p.owner_id = o.id WHERE o.token = ?1 AND p.born > ?2"
+                        + " ORDER BY p.id",
+                "SELECT p.name FROM owner o LEFT JOIN pet p ON p.owner_id = o.id WHERE o.token = ?1"
+                        + " AND (p.born IS NULL OR p.born > ?2) ORDER BY p.id",
+                "SELECT p.name FROM owner o, pet p WHERE p.owner_id = o.id AND o.token = ?1 AND p.born > ?2"
+                        + " ORDER BY p.id",
+                "SELECT p.name FROM pet p WHERE EXISTS (SELECT 1 FROM owner o WHERE o.id = p.owner_id"
+                        + " AND o.token = ?1) AND p.born > ?2 ORDER BY p.id",
+                "SELECT p.name FROM pet p WHERE p.name >= ?1 AND p.born > ?2 ORDER BY p.id");
+        for (String sql : queries) {
+            assertEquals(sql.contains("p.name >=") ? List.of("x", "y", "z") : List.of("x", "y"), pets(sql, "a", 5),
+                    sql);
+            assertEquals(List.of(), pets(sql, "b", 30), sql);
+        }
+        long prepared = factory.metrics().statementsPrepared();
+        onTheWriterLane(jdbc -> jdbc.unwrap(SQLiteConnection.class).getDatabase()
+                .limit(SQLITE_LIMIT_VARIABLE_NUMBER, 1));
+        for (String sql : queries) {
+            assertEquals(sql.contains("p.name >=") ? List.of("y", "z") : List.of("y"), pets(sql, "a", 15), sql);
+            assertEquals(List.of("z"), pets(sql, "b", 25), sql);
+        }
+        assertEquals(prepared, factory.metrics().statementsPrepared(), factory.metrics().toString());
+    }
+
+    /**
+     * A kept query that bound a large value frees it in SQLite too when it goes back to the cache
+     * ({@code clearParameters()}, at the cost of a compilation at its next run); its next runs bind their own values.
+     */
+    @Test
+    void aKeptQueryThatBoundALargeValueRunsAgainWithItsNewValues() {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String sql = "SELECT i.name FROM item i JOIN item j ON j.id = i.id WHERE i.name = ?1 OR j.name = ?2";
+        String large = "x".repeat(StatementCache.LARGE_VALUE + 1);
+        for (int round = 0; round < 3; round++) {
+            assertEquals(List.of("item2"), query(factory, sql, r -> r.get(0, String.class), large, "item2")
+                    .collectList().block(SqliteTesting.TIMEOUT));
+            assertEquals(List.of("item3"), query(factory, sql, r -> r.get(0, String.class), "item3", "none")
+                    .collectList().block(SqliteTesting.TIMEOUT));
+        }
+        assertTrue(factory.metrics().statementsReused() >= 5, factory.metrics().toString());
+    }
+
+    /** SQLite's {@code SQLITE_LIMIT_VARIABLE_NUMBER}: the largest parameter number a statement may compile with. */
+    private static final int SQLITE_LIMIT_VARIABLE_NUMBER = 9;
+
+    private List<String> pets(String sql, String token, long bornAfter) {
+        return query(factory, sql, r -> r.get(0, String.class), token, bornAfter).collectList()
+                .block(SqliteTesting.TIMEOUT);
+    }
+
+    /** Runs {@code work} on the JDBC connection of the factory's writer lane, between two of its statements. */
+    private void onTheWriterLane(Lane.Work<?> work) {
+        factory.lanes().writer(new LockWait(SqliteTesting.TIMEOUT), () -> "the test")
+                .flatMap(lease -> lease.lane().call(work).then(lease.release()))
+                .block(SqliteTesting.TIMEOUT);
     }
 
     @Test
