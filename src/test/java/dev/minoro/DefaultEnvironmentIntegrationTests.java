@@ -70,18 +70,20 @@ final class DefaultEnvironmentIntegrationTests {
                 "-Duser.variant=" + variant, "-Duser.timezone=" + timeZone, "-Dfile.encoding=" + charset);
         List<String> neutral = List.of("-Duser.language=en", "-Duser.country=US", "-Duser.timezone=UTC",
                 "-Dfile.encoding=UTF-8");
-        List<List<String>> runs = List.of(List.of("write", "this"), List.of("read", "this"),
-                List.of("read", "neutral"));
-        for (List<String> run : runs) {
-            String step = run.get(0);
-            List<String> options = run.get(1).equals("this") ? environment : neutral;
+        List<Run> runs = List.of(new Run("write", "this", environment), new Run("read", "this", environment),
+                new Run("read", "neutral", neutral));
+        for (Run run : runs) {
             JavaProcess process = JavaProcess.builder(EnvironmentProcess.class.getName())
-                    .jvmOptions(options.toArray(String[]::new))
-                    .arguments(type.name(), connection, token.toString(), step)
-                    .start(directory.resolve(step + "-" + run.get(1) + ".log"));
-            String where = step + " under " + options;
+                    .jvmOptions(run.options().toArray(String[]::new))
+                    .arguments(type.name(), connection, token.toString(), run.step())
+                    .start(directory.resolve(run.step() + "-" + run.environment() + ".log"));
+            String where = run.step() + " under " + run.options();
             assertEquals(0, process.waitFor(TIMEOUT_SECONDS), where + ": " + process.output());
             assertTrue(process.output().contains("environment ok"), where + ": " + process.output());
         }
+    }
+
+    /** One child JVM: {@code step} ("write" or "read") under the JVM {@code options} of the named environment. */
+    private record Run(String step, String environment, List<String> options) {
     }
 }
