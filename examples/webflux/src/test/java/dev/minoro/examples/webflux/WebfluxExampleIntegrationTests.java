@@ -10,13 +10,11 @@ import dev.minoro.MinoroConfig;
 import dev.minoro.User;
 import dev.minoro.spring.MinoroReactiveAuthenticationManager;
 import dev.minoro.spring.session.MinoroReactiveSessionRepository;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,9 +24,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The running application on a random port, over real HTTP, with its SQLite file in a temporary folder. */
+/**
+ * The running application on a random port, over real HTTP: what it must do on every database. A subclass per
+ * database gives {@code minoro.database.url} (and the profile, if any), as a deployment would.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-final class WebfluxExampleIntegrationTests {
+abstract class WebfluxExampleIntegrationTests {
 
     private static final String ADMIN = "admin@example.com";
     private static final String ADMIN_PASSWORD = "admin password for tests";
@@ -36,12 +37,9 @@ final class WebfluxExampleIntegrationTests {
     private static final int MAX_FAILED_LOGINS = 3;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path directory;
-
+    /** The settings every database shares; the subclass adds where the database is. */
     @DynamicPropertySource
     static void minoro(DynamicPropertyRegistry registry) {
-        registry.add("minoro.database.url", () -> "file:" + directory.resolve("webflux.db"));
         registry.add("minoro.lockout.max-failed-logins", () -> MAX_FAILED_LOGINS);
         registry.add("example.admin.email", () -> ADMIN);
         registry.add("example.admin.password", () -> ADMIN_PASSWORD);
@@ -54,6 +52,9 @@ final class WebfluxExampleIntegrationTests {
     Minoro minoro;
 
     private WebTestClient client;
+
+    /** The {@code database} tag of Minoro's meters for this database: {@code sqlite} or {@code postgres}. */
+    abstract String database();
 
     @BeforeEach
     void client() {
@@ -164,8 +165,8 @@ final class WebfluxExampleIntegrationTests {
         assertTrue(scrape.contains("minoro_logins_total{outcome=\"success\"}"), scrape);
         assertTrue(scrape.contains("minoro_logins_total{outcome=\"wrong_password\"}"), scrape);
         assertTrue(scrape.contains("minoro_authentication_seconds_count{outcome=\"success\"}"), scrape);
-        assertTrue(scrape.contains("minoro_migrations_seconds_count{database=\"sqlite\",outcome=\"applied\"}"),
-                scrape);
+        assertTrue(scrape.contains(
+                "minoro_migrations_seconds_count{database=\"" + database() + "\",outcome=\"applied\"}"), scrape);
         assertTrue(scrape.contains("minoro_hashing_queued{instance=\"minoro\"}"), scrape);
         assertTrue(!scrape.contains("@example.com"), "no email in any metric");
     }
