@@ -33,6 +33,8 @@ final class PostgresIntegrationTests extends WebfluxExampleIntegrationTests {
 
     private static final String ROLE = "webflux";
     private static final String ROLE_PASSWORD = "a database password for tests";
+    /** The password as a URL's user information carries it, percent-encoded. */
+    private static final String ROLE_PASSWORD_IN_URL = ROLE_PASSWORD.replace(" ", "%20");
 
     private static EmbeddedPostgres server;
 
@@ -67,9 +69,9 @@ final class PostgresIntegrationTests extends WebfluxExampleIntegrationTests {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        // what application-postgres.yml reads; the password is percent-encoded as in any URL
-        registry.add("DATABASE_URL", () -> "postgres://" + ROLE + ":"
-                + ROLE_PASSWORD.replace(" ", "%20") + "@127.0.0.1:" + server.getPort() + "/" + ROLE);
+        // what application-postgres.yml reads
+        registry.add("DATABASE_URL", () -> "postgres://" + ROLE + ":" + ROLE_PASSWORD_IN_URL + "@127.0.0.1:"
+                + server.getPort() + "/" + ROLE);
     }
 
     /** The application's log says where its tables are, by server, database and user, and never the password. */
@@ -78,7 +80,7 @@ final class PostgresIntegrationTests extends WebfluxExampleIntegrationTests {
         assertTrue(output.getAll().contains("Applied migration 1 (create_schema) to the PostgreSQL database '"
                 + ROLE + "' on 127.0.0.1:" + server.getPort() + " as user '" + ROLE + "'"), output.getAll());
         assertFalse(output.getAll().contains(ROLE_PASSWORD), "the database password is in the log");
-        assertFalse(output.getAll().contains(ROLE_PASSWORD.replace(" ", "%20")), "the database password is in the log");
+        assertFalse(output.getAll().contains(ROLE_PASSWORD_IN_URL), "the database password is in the log");
     }
 
     @Override
