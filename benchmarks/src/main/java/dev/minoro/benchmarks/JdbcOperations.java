@@ -31,8 +31,8 @@ final class JdbcOperations implements AutoCloseable {
         this.searchByEmailPrefix = connection.prepareStatement(RawSql.sqlite(RawSql.SEARCH_BY_EMAIL_PREFIX));
         this.hasPermission = connection.prepareStatement(RawSql.sqlite(RawSql.HAS_PERMISSION));
         this.permissionsOf = connection.prepareStatement(RawSql.sqlite(RawSql.PERMISSIONS_OF));
-        this.insertUser = connection.prepareStatement(RawSql.sqlite(RawSql.INSERT_USER));
-        this.assign = connection.prepareStatement(RawSql.sqlite(RawSql.ASSIGN));
+        this.insertUser = connection.prepareStatement(RawSql.sqlite(RawSql.Flavour.SQLITE.insertUser()));
+        this.assign = connection.prepareStatement(RawSql.sqlite(RawSql.Flavour.SQLITE.assign()));
     }
 
     RawSql.UserRow findByEmail(long k) throws SQLException {
@@ -64,6 +64,7 @@ final class JdbcOperations implements AutoCloseable {
         int user = Workload.user(k);
         hasPermission.setString(1, Seed.userId(user).toString());
         hasPermission.setString(2, Seed.heldPermission(user));
+        hasPermission.setString(3, RawSql.ALL_PERMISSIONS);
         try (ResultSet row = hasPermission.executeQuery()) {
             return row.next();
         }
@@ -80,7 +81,8 @@ final class JdbcOperations implements AutoCloseable {
         return permissions;
     }
 
-    int create(long k) throws SQLException {
+    /** {@code users().create} without a password: Minoro's insert, and the row it returns read as Minoro reads it. */
+    RawSql.UserRow create(long k) throws SQLException {
         String email = workload.newEmail(k);
         long now = System.currentTimeMillis();
         insertUser.setString(1, Seed.versionSevenId(now, k).toString());
@@ -90,7 +92,11 @@ final class JdbcOperations implements AutoCloseable {
         insertUser.setNull(5, Types.VARCHAR);
         insertUser.setInt(6, 0);
         insertUser.setLong(7, now);
-        return insertUser.executeUpdate();
+        insertUser.setNull(8, Types.VARCHAR);
+        try (ResultSet row = insertUser.executeQuery()) {
+            row.next();
+            return RawSql.UserRow.of(row);
+        }
     }
 
     int assign(long k) throws SQLException {

@@ -22,6 +22,9 @@ import reactor.core.publisher.Mono;
  */
 final class R2dbcOperations implements AutoCloseable {
 
+    private static final String INSERT_USER = RawSql.Flavour.POSTGRES.insertUser();
+    private static final String ASSIGN = RawSql.Flavour.POSTGRES.assign();
+
     private final ConnectionPool pool;
     private final Workload workload;
 
@@ -72,7 +75,8 @@ final class R2dbcOperations implements AutoCloseable {
     Mono<Boolean> hasPermission(long k) {
         int user = Workload.user(k);
         return withConnection(c -> Flux.from(c.createStatement(RawSql.HAS_PERMISSION)
-                        .bind(0, Seed.userId(user)).bind(1, Seed.heldPermission(user)).execute())
+                        .bind(0, Seed.userId(user)).bind(1, Seed.heldPermission(user))
+                        .bind(2, RawSql.ALL_PERMISSIONS).execute())
                 .concatMap(result -> result.map(row -> Boolean.TRUE))
                 .hasElements());
     }
@@ -95,21 +99,26 @@ final class R2dbcOperations implements AutoCloseable {
                 .next());
     }
 
-    Mono<Long> create(long k) {
+    /** {@code users().create} without a password: Minoro's insert, and the row it returns read as Minoro reads it. */
+    Mono<RawSql.UserRow> create(long k) {
         String email = workload.newEmail(k);
         Instant now = Instant.now();
-        return update(c -> c.createStatement(RawSql.INSERT_USER)
-                .bind(0, Seed.versionSevenId(now.toEpochMilli(), k))
-                .bind(1, email)
-                .bind(2, Workload.normalised(email))
-                .bindNull(3, String.class)
-                .bindNull(4, String.class)
-                .bind(5, false)
-                .bind(6, now));
+        return withConnection(c -> Flux.from(c.createStatement(INSERT_USER)
+                        .bind(0, Seed.versionSevenId(now.toEpochMilli(), k))
+                        .bind(1, email)
+                        .bind(2, Workload.normalised(email))
+                        .bindNull(3, String.class)
+                        .bindNull(4, String.class)
+                        .bind(5, false)
+                        .bind(6, now)
+                        .bindNull(7, String.class)
+                        .execute())
+                .concatMap(result -> result.map(RawSql.UserRow::of))
+                .next());
     }
 
     Mono<Long> assign(long k) {
-        return update(c -> c.createStatement(RawSql.ASSIGN)
+        return update(c -> c.createStatement(ASSIGN)
                 .bind(0, Seed.userId(Workload.assignUser(k)))
                 .bind(1, Workload.assignRole(k))
                 .bind(2, Instant.now()));

@@ -16,10 +16,9 @@ import java.util.regex.Pattern;
 /**
  * The statements Minoro runs for the measured operations, word for word, so that each raw baseline runs the
  * same SQL as Minoro: copied from the library's {@code internal.repository.Sql}, {@code Rows}, {@code UserSearch}
- * and
- * {@code internal.migration.MigrationLedger} (internal classes the benchmarks cannot reach). When those
- * change, change these. Written with PostgreSQL's {@code $n} placeholders; {@link #sqlite} rewrites them as
- * Minoro's SQLite dialect does.
+ * and {@code internal.migration.MigrationLedger} (internal classes the benchmarks cannot reach). Written with
+ * PostgreSQL's {@code $n} placeholders; {@link #sqlite} rewrites them as Minoro's SQLite dialect does. When the
+ * library's change, change these: {@link SameSql} compares them with what Minoro runs before a raw trial starts.
  */
 final class RawSql {
 
@@ -39,22 +38,24 @@ final class RawSql {
     static final String SEARCH_BY_EMAIL_PREFIX = "SELECT " + USER_COLUMNS + " FROM minoro_users u"
             + " WHERE u.email_norm >= $1 AND u.email_norm < $2 ORDER BY u.created_at, u.id LIMIT $3";
 
+    /**
+     * {@code roles().hasPermission}'s one query ({@code Sql.hasAnyPermission}): whether user {@code $1} holds one of
+     * the permissions that grant the one asked for; for a permission without a {@code :}, as the seeded ones are,
+     * itself ({@code $2}) and {@link #ALL_PERMISSIONS} ({@code $3}).
+     */
     static final String HAS_PERMISSION = "SELECT 1 FROM minoro_role_permissions p"
             + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
-            + " WHERE ur.user_id = $1 AND p.permission = $2 LIMIT 1";
+            + " WHERE ur.user_id = $1 AND p.permission IN ($2, $3) LIMIT 1";
+
+    /** The wildcard permission, which grants every permission. */
+    static final String ALL_PERMISSIONS = "*";
 
     static final String PERMISSIONS_OF = "SELECT DISTINCT p.permission FROM minoro_role_permissions p"
             + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id WHERE ur.user_id = $1"
             + " ORDER BY p.permission";
 
-    static final String INSERT_USER = "INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
-            + " disabled, failed_attempts, created_at, updated_at, version)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0)";
-
-    static final String ASSIGN = "INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
-            + " SELECT u.id, r.id, $3 FROM minoro_users u, minoro_roles r"
-            + " WHERE u.id = $1 AND r.name_norm = $2"
-            + " ON CONFLICT (user_id, role_id) DO NOTHING";
+    /** The columns a statement that writes a user returns ({@code Rows.USER_RETURNING}). */
+    static final String USER_RETURNING = USER_COLUMNS.replace("u.", "");
 
     /**
      * {@code sessions().validate}'s one query: the session by its token's SHA-256 ({@code $1}), live at {@code $2},
@@ -67,6 +68,55 @@ final class RawSql {
             + " FROM minoro_sessions s JOIN minoro_users u ON u.id = s.user_id"
             + " WHERE (s.expires_at IS NULL OR s.expires_at > $2) AND NOT u.disabled"
             + " AND u.security_stamp = s.security_stamp AND s.token_hash = $1 AND s.kind = 'minoro'";
+
+    /**
+     * The statements whose text differs between the databases ({@code users().create}'s insert and
+     * {@code roles().assign}'s), each as Minoro's dialect for the database writes it: its security-stamp expression
+     * and its row locks. Placeholders are PostgreSQL's {@code $n}; {@link #sqlite} rewrites them for SQLite.
+     */
+    enum Flavour {
+        POSTGRES("md5(gen_random_uuid()::text || clock_timestamp()::text)", " FOR KEY SHARE OF minoro_roles",
+                " FOR NO KEY UPDATE OF minoro_users"),
+        SQLITE("lower(hex(randomblob(16)))", "", "");
+
+        private final String newSecurityStamp;
+        private final String lockRole;
+        private final String lockUser;
+
+        Flavour(String newSecurityStamp, String lockRole, String lockUser) {
+            this.newSecurityStamp = newSecurityStamp;
+            this.lockRole = lockRole;
+            this.lockUser = lockUser;
+        }
+
+        /**
+         * {@code users().create}'s one statement ({@code Sql.insertUser}): the user ({@code $1} id, {@code $2}
+         * email, {@code $3} its normalised form, {@code $4} display name, {@code $5} stored hash, {@code $6}
+         * disabled, {@code $7} now, {@code $8} the display name's normalised form) with a new security stamp,
+         * returning its row.
+         */
+        String insertUser() {
+            return "INSERT INTO minoro_users (id, email, email_norm, display_name, password_hash,"
+                    + " disabled, failed_attempts, created_at, updated_at, version, display_name_norm, security_stamp,"
+                    + " password_changed_at)"
+                    + " VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 0, $8, " + newSecurityStamp + ","
+                    + " CASE WHEN $5 IS NULL THEN NULL ELSE $7 END) RETURNING " + USER_RETURNING;
+        }
+
+        /**
+         * {@code roles().assign}'s one statement when the user and the role exist ({@code Sql.assign}): the role's
+         * row ({@code $2}, its normalised name) and then the user's ({@code $1}) locked, the membership inserted at
+         * {@code $3} unless it is there already.
+         */
+        String assign() {
+            return "WITH role AS (SELECT id FROM minoro_roles WHERE name_norm = $2" + lockRole + "),"
+                    + " locked AS (SELECT id FROM minoro_users WHERE id = $1 AND EXISTS (SELECT 1 FROM role)"
+                    + lockUser + ")"
+                    + " INSERT INTO minoro_user_roles (user_id, role_id, assigned_at)"
+                    + " SELECT locked.id, role.id, $3 FROM locked, role WHERE true"
+                    + " ON CONFLICT (user_id, role_id) DO NOTHING";
+        }
+    }
 
     private static final HexFormat HEX = HexFormat.of();
 

@@ -125,7 +125,9 @@ final class Seed {
                     insert.executeUpdate();
                 }
             } else {
-                try (PreparedStatement insert = connection.prepareStatement(RawSql.sqlite(RawSql.INSERT_USER))) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO minoro_users (id,"
+                        + " email, email_norm, display_name, password_hash, disabled, failed_attempts, created_at,"
+                        + " updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?7, 0)")) {
                     for (int i = 0; i < count; i++) {
                         insert.setString(1, userId(i).toString());
                         insert.setString(2, email(i));
