@@ -18,8 +18,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * trial's setup), throughput, for each operation: Minoro ({@code _minoro1}, {@code _minoro16}, in
  * {@link RepositoryBenchmark}) and raw r2dbc-postgresql over an r2dbc-pool configured as Minoro's ({@code _raw1},
  * {@code _raw16}, see {@link R2dbcOperations}), the same SQL (checked by {@link SameSql}); one caller that waits
- * for each result, or 16 subscriptions in flight from one thread ({@link Workload#concurrently}). Both pools have Minoro's default size,
- * 10. Issue 11's target: Minoro at least 0.9 x raw, at 1 and at 16.
+ * for each result, or 16 subscriptions in flight from one thread ({@link Workload#concurrently}). Both pools have
+ * Minoro's default size, 10. Issue 11's target: Minoro at least 0.9 x raw, at 1 and at 16.
  */
 public class PostgresRepositoryBenchmark extends RepositoryBenchmark {
 

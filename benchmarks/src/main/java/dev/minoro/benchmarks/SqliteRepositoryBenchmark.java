@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
  *       16-subscriber benchmark three times, which opens every reader lane: what a caller alone pays after a
  *       burst;</li>
  *   <li>{@code _raw}: raw sqlite-jdbc on the benchmark thread, the same SQL ({@link SameSql} checks it) on a
- *       statement prepared once and reused, on a connection with Minoro's pragmas: the most a single SQLite connection does;</li>
+ *       statement prepared once and reused, on a connection with Minoro's pragmas: the most a single SQLite
+ *       connection does;</li>
  *   <li>{@code _bridge1}: the same raw statement run on another thread and back
  *       ({@code Mono.fromCallable(…).subscribeOn(one thread).block()}): the floor of any non-blocking bridge
  *       over JDBC, one caller.</li>
