@@ -14,8 +14,8 @@ final class HranaJsonTests {
 
     /** A pipeline response of one batch of one statement whose one row is {@code value}. */
     private static Hrana.Response oneValue(String value) throws IOException {
-        String body = "{\"baton\":null,\"base_url\":null,\"results\":[{\"type\":\"ok\",\"response\":{\"type\":\"batch\","
-                + "\"result\":{\"step_results\":[{\"cols\":[{\"name\":\"n\",\"decltype\":null}],\"rows\":[["
+        String body = "{\"baton\":null,\"base_url\":null,\"results\":[{\"type\":\"ok\","
+                + "\"response\":{\"type\":\"batch\",\"result\":{\"step_results\":[{\"cols\":[{\"name\":\"n\",\"decltype\":null}],\"rows\":[["
                 + value + "]],\"affected_row_count\":0,\"last_insert_rowid\":null}],\"step_errors\":[null]}}}]}";
         return HranaJson.response(body.getBytes(StandardCharsets.UTF_8));
     }

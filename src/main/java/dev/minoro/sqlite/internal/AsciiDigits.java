@@ -29,7 +29,10 @@ public final class AsciiDigits {
         return true;
     }
 
-    /** {@return whether {@code text} is one or more ASCII hexadecimal digits ({@code 0-9}, {@code A-F}, {@code a-f})} */
+    /**
+     * {@return whether {@code text} is one or more ASCII hexadecimal digits ({@code 0-9}, {@code A-F},
+     * {@code a-f})}
+     */
     public static boolean isHex(CharSequence text) {
         if (text.isEmpty()) {
             return false;

@@ -37,7 +37,7 @@ final class AsciiDigitsTests {
     @Test
     void theDigitsOfOtherScriptsAreNotDigits() {
         for (String number : OtherScriptDigits.of("5432")) {
-            assertEquals(5432, Integer.parseInt(number), "Java reads " + number + " as 5432: the reason for this class");
+            assertEquals(5432, Integer.parseInt(number), "Java reads " + number + " as 5432: why AsciiDigits exists");
             assertFalse(AsciiDigits.isDecimal(number, false), number);
             assertFalse(AsciiDigits.isDecimal("-" + number, true), number);
             assertFalse(AsciiDigits.isHex(number), number);
