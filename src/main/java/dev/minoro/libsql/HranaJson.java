@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.SqliteValues;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -365,6 +366,9 @@ final class HranaJson {
             case "integer":
                 if (text == null) {
                     throw new IOException("an integer value without its decimal string");
+                }
+                if (!AsciiDigits.isDecimal(text, true)) {
+                    throw new IOException("an integer value whose string is not a decimal number");
                 }
                 return Long.parseLong(text);
             case "float":

@@ -2,6 +2,7 @@ package dev.minoro.libsql;
 
 import static dev.minoro.sqlite.internal.ConnectionSecrets.withoutQuery;
 
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.Timeouts;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -182,6 +183,14 @@ public final class LibsqlConnectionConfiguration {
                 throw new IllegalArgumentException("url must not hold user info; give the token to authToken");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                // java.net.URI reads "host:abc" (or a port in other digits) as a registry name, with no host
+                String authority = uri.getRawAuthority();
+                int portStart = authority == null || authority.endsWith("]") || authority.indexOf('@') >= 0 ? -1
+                        : authority.lastIndexOf(':');
+                if (portStart >= 0 && !AsciiDigits.isDecimal(authority.substring(portStart + 1), false)) {
+                    throw new IllegalArgumentException("url must give its port as a number between 1 and 65535, was '"
+                            + withoutQuery(text) + "'");
+                }
                 throw new IllegalArgumentException("url must name a host, was '" + withoutQuery(text) + "'");
             }
             String effectiveScheme = scheme.equals("libsql") ? "https" : scheme;

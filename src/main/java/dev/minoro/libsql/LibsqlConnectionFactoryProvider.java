@@ -12,6 +12,7 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.OptionNames;
 import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -165,13 +166,12 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
     }
 
     private static int asPort(Object port) {
-        try {
-            int value = port instanceof Number ? ((Number) port).intValue() : Integer.parseInt(port.toString().strip());
+        String text = port.toString().strip();
+        if (port instanceof Number || AsciiDigits.isDecimal(text, false) && text.length() <= 5) {
+            int value = port instanceof Number ? ((Number) port).intValue() : Integer.parseInt(text);
             if (value > 0 && value < 65536) {
                 return value;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new IllegalArgumentException("option port must be between 1 and 65535, was '" + port + "'");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.OtherScriptDigits;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
@@ -174,6 +175,25 @@ final class LibsqlConnectionConfigurationTests {
                 + "&initialSize=0&maxSize=4&requestTimeout=PT9S");
         assertInstanceOf(ConnectionPool.class, pooled);
         Mono.from(((ConnectionPool) pooled).close()).block(Duration.ofSeconds(30));
+    }
+
+    /** A port or a timeout in the digits of another script, which Java's number parsing reads as ASCII ones. */
+    @Test
+    void digitsOfOtherScriptsAreNotDigits() {
+        for (String port : OtherScriptDigits.of("8080")) {
+            assertMessage("option port must be between 1 and 65535, was '" + port + "'",
+                    () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.builder()
+                            .option(ConnectionFactoryOptions.DRIVER, "libsql")
+                            .option(ConnectionFactoryOptions.HOST, "127.0.0.1")
+                            .option(io.r2dbc.spi.Option.<Object>valueOf("port"), port).build()));
+            assertMessage("url must give its port as a number between 1 and 65535, was 'http://127.0.0.1:" + port + "'",
+                    () -> url("http://127.0.0.1:" + port));
+        }
+        for (String millis : OtherScriptDigits.of("5000")) {
+            assertMessage("option requestTimeout must be a duration in milliseconds or ISO-8601 (such as PT5S), was '"
+                    + millis + "'", () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions
+                    .parse("r2dbc:libsql://db.turso.io?requestTimeout=" + millis)));
+        }
     }
 
     private static String url(String url) {

@@ -18,12 +18,14 @@ import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import dev.minoro.internal.database.PostgresConnectionString;
+import dev.minoro.testing.OtherScriptDigits;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -378,6 +380,40 @@ final class PostgresConnectionStringTests {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             assertFalse(String.valueOf(t.getMessage()).contains("cr3t"), () -> "a cause leaked the password: " + e);
         }
+    }
+
+    /**
+     * Numbers in the digits of another script, which Java's number parsing reads as ASCII ones: a port, a
+     * connection timeout, a {@code %XX} escape in a password. Each is refused as a wrong number or a bad escape,
+     * never read as the number or the character it looks like to Java.
+     */
+    @ParameterizedTest
+    @MethodSource
+    void digitsOfOtherScriptsAreNotDigits(String connection, String expected) {
+        rejectsWithAMessageThatNamesTheProblemAndNeverThePassword(connection, expected);
+    }
+
+    static Stream<Arguments> digitsOfOtherScriptsAreNotDigits() {
+        String port = "the port is not a number between 1 and 65535";
+        String escape = "has a '%' that does not start a %XX escape";
+        return Stream.of(
+                writtenInOtherScripts("5432", n -> "postgres://u:" + SECRET + "@h:" + n + "/db", port),
+                writtenInOtherScripts("5432", n -> "postgres://u:" + SECRET + "@h/db?port=" + n, port),
+                writtenInOtherScripts("10", n -> "postgres://u:" + SECRET + "@h/db?connect_timeout=" + n,
+                        "connect_timeout must be a whole number of seconds"),
+                writtenInOtherScripts("3", n -> "postgres://u:s3%" + n + "Acr3t@h/db", "the password " + escape),
+                writtenInOtherScripts("3", n -> "postgres://u@h/db?password=s3%" + n + "Acr3t", escape),
+                writtenInOtherScripts("5432", n -> "r2dbc:postgresql://u:" + SECRET + "@h:" + n + "/db", port),
+                writtenInOtherScripts("10", n -> "r2dbc:postgresql://u:" + SECRET + "@h/db?connectTimeout=" + n + "s",
+                        "connectTimeout must be a duration"),
+                writtenInOtherScripts("3", n -> "r2dbc:postgresql://u:s3%" + n + "Acr3t@h/db", "%XX"))
+                .flatMap(cases -> cases);
+    }
+
+    /** {@code connection} with {@code number} written in each other script, each expecting {@code expected}. */
+    private static Stream<Arguments> writtenInOtherScripts(String number, Function<String, String> connection,
+            String expected) {
+        return OtherScriptDigits.of(number).stream().map(n -> Arguments.of(connection.apply(n), expected));
     }
 
     /**

@@ -9,6 +9,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.quote;
 import static dev.minoro.internal.database.PostgresConnectionString.shown;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.OptionNames;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.ChannelBindingMode;
@@ -159,8 +160,8 @@ final class LibpqUri {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '%') {
-                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
-                int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+                int high = i + 2 < text.length() ? AsciiDigits.hexValue(text.charAt(i + 1)) : -1;
+                int low = i + 2 < text.length() ? AsciiDigits.hexValue(text.charAt(i + 2)) : -1;
                 if (high < 0 || low < 0) {
                     String shown = secret ? "" : " in " + quote(text);
                     throw invalid(what + " has a '%' that does not start a %XX escape" + shown

@@ -9,6 +9,7 @@ import static dev.minoro.internal.database.PostgresConnectionString.quote;
 import static dev.minoro.internal.database.PostgresConnectionString.shown;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.ConnectionSecrets;
 import dev.minoro.sqlite.internal.OptionNames;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
@@ -191,12 +192,11 @@ final class R2dbcUrl {
             throw invalid("the r2dbc URL names no user (r2dbc:postgresql://user:password@host/database)");
         }
         Object portValue = parsed.getValue(ConnectionFactoryOptions.PORT);
-        int port;
-        try {
-            port = portValue == null ? DEFAULT_PORT : Integer.parseInt(portValue.toString());
-        } catch (NumberFormatException e) {
+        String portText = portValue == null ? null : portValue.toString();
+        if (portText != null && !(AsciiDigits.isDecimal(portText, false) && portText.length() <= 5)) {
             throw invalid("the port is not a number between 1 and 65535");
         }
+        int port = portText == null ? DEFAULT_PORT : Integer.parseInt(portText);
         if (port < 1 || port > 65535) {
             throw invalid("the port must be between 1 and 65535, was " + port);
         }
@@ -299,8 +299,8 @@ final class R2dbcUrl {
         for (int i = start; i < connection.length(); i++) {
             char c = connection.charAt(i);
             boolean badEscape = c == '%' && (i + 2 >= connection.length()
-                    || Character.digit(connection.charAt(i + 1), 16) < 0
-                    || Character.digit(connection.charAt(i + 2), 16) < 0);
+                    || AsciiDigits.hexValue(connection.charAt(i + 1)) < 0
+                    || AsciiDigits.hexValue(connection.charAt(i + 2)) < 0);
             boolean illegal = c <= ' ' || c >= 0x7f && !Character.isLetterOrDigit(c) || "\"<>\\^`{|}".indexOf(c) >= 0
                     || (c == '[' || c == ']') && (i < at || i >= end);
             if (!badEscape && !illegal) {

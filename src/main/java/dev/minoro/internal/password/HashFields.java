@@ -1,5 +1,6 @@
 package dev.minoro.internal.password;
 
+import dev.minoro.sqlite.internal.AsciiDigits;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.function.Function;
@@ -15,12 +16,8 @@ final class HashFields {
 
     /** Digits only, no sign, no leading zero, at most 10 of them: enough for any bound a format sets. */
     static long decimal(String digits, String what) throws MalformedHashException {
-        boolean valid = !digits.isEmpty() && digits.length() <= 10 && (digits.length() == 1 || digits.charAt(0) != '0');
-        for (int i = 0; valid && i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            valid = c >= '0' && c <= '9';
-        }
-        if (!valid) {
+        if (!AsciiDigits.isDecimal(digits, false) || digits.length() > 10
+                || digits.length() > 1 && digits.charAt(0) == '0') {
             throw new MalformedHashException("the " + what + " is not a decimal number");
         }
         return Long.parseLong(digits);

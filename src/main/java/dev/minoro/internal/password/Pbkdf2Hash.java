@@ -1,5 +1,6 @@
 package dev.minoro.internal.password;
 
+import dev.minoro.sqlite.internal.AsciiDigits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -131,7 +132,7 @@ final class Pbkdf2Hash implements CheckableHash {
         long iterations;
         long length = -1;
         String parameters = fields[2];
-        if (!parameters.isEmpty() && Character.isDigit(parameters.charAt(0))) {
+        if (!parameters.isEmpty() && parameters.charAt(0) >= '0' && parameters.charAt(0) <= '9') {
             iterations = HashFields.decimal(parameters, "PBKDF2 iterations");
         } else {
             String[] named = parameters.split(",", -1);
@@ -191,7 +192,7 @@ final class Pbkdf2Hash implements CheckableHash {
     static Pbkdf2Hash spring(String encoded, SpringDefaults defaults) throws MalformedHashException {
         int bytes = defaults.saltBytes + SPRING_HASH_BYTES;
         String what = "Spring Security " + defaults.prefix + " value";
-        byte[] decoded = encoded.length() == 2 * bytes && encoded.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+        byte[] decoded = encoded.length() == 2 * bytes && AsciiDigits.isHex(encoded)
                 ? HashFields.hex(encoded, what)
                 : HashFields.paddedBase64(encoded, what + " (neither hexadecimal nor base64)");
         if (decoded.length != bytes) {

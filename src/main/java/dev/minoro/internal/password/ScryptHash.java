@@ -1,5 +1,6 @@
 package dev.minoro.internal.password;
 
+import dev.minoro.sqlite.internal.AsciiDigits;
 import java.security.MessageDigest;
 import org.bouncycastle.crypto.generators.SCrypt;
 import org.jspecify.annotations.Nullable;
@@ -78,8 +79,7 @@ final class ScryptHash implements CheckableHash {
                     + "$<salt>$<hash>, this one has " + (fields.length - 1) + " '$'-separated fields");
         }
         String hexParameters = fields[1];
-        if (hexParameters.isEmpty() || hexParameters.length() > 8
-                || !hexParameters.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (hexParameters.length() > 8 || !AsciiDigits.isHex(hexParameters)) {
             throw new MalformedHashException("the Spring Security {scrypt} parameters are not at most 8 hexadecimal"
                     + " digits");
         }

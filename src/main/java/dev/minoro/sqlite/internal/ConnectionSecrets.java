@@ -315,8 +315,8 @@ public final class ConnectionSecrets {
         StringBuilder decoded = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            int high = c == '%' && i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
-            int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+            int high = c == '%' && i + 2 < text.length() ? AsciiDigits.hexValue(text.charAt(i + 1)) : -1;
+            int low = high >= 0 ? AsciiDigits.hexValue(text.charAt(i + 2)) : -1;
             if (low >= 0 && high < 8) {
                 decoded.append((char) (high * 16 + low));
                 i += 2;

@@ -145,7 +145,7 @@ public final class OptionValues {
                 + (digits ? " (or 1 or 0)" : "") + ", was '" + value + "'");
     }
 
-    /** An {@code Integer}, another {@code Number} in its range, or its digits. */
+    /** An {@code Integer}, another {@code Number} in its range, or its ASCII digits, a sign allowed. */
     public static @Nullable Integer integerValue(ConnectionFactoryOptions options, Option<Integer> option) {
         Object value = options.getValue(option);
         if (value == null || value instanceof Integer) {
@@ -155,14 +155,21 @@ public final class OptionValues {
             if (value instanceof Number) {
                 return Math.toIntExact(((Number) value).longValue());
             }
-            return Integer.valueOf(value.toString().strip());
+            String text = value.toString().strip();
+            if (!AsciiDigits.isDecimal(text, true)) {
+                throw new NumberFormatException();
+            }
+            return Integer.valueOf(text);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("option " + option.name() + " must be a whole number, was '" + value
                     + "'");
         }
     }
 
-    /** A {@code Duration}, a {@code Number} of milliseconds, its digits, or ISO-8601 text such as {@code PT5S}. */
+    /**
+     * A {@code Duration}, a {@code Number} of milliseconds, its ASCII digits, or ISO-8601 text such as
+     * {@code PT5S}.
+     */
     public static @Nullable Duration durationValue(ConnectionFactoryOptions options, Option<Duration> option) {
         Object value = options.getValue(option);
         if (value == null || value instanceof Duration) {
@@ -173,7 +180,7 @@ public final class OptionValues {
         }
         String text = value.toString().strip();
         try {
-            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
+            return AsciiDigits.isDecimal(text, false)
                     ? Duration.ofMillis(Long.parseLong(text))
                     : Duration.parse(text);
         } catch (DateTimeParseException | NumberFormatException e) {

@@ -12,6 +12,7 @@ import dev.minoro.InvalidInputException;
 import dev.minoro.MinoroConfig;
 import dev.minoro.MinoroException;
 import dev.minoro.OverloadedException;
+import dev.minoro.testing.OtherScriptDigits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -306,6 +308,40 @@ final class PasswordHasherTests {
                 .verify(TIMEOUT);
         hasher.verify("U*U", stored).as(StepVerifier::create).expectNext(false).expectComplete().verify(TIMEOUT);
         assertTrue(hasher.needsRehash(stored));
+    }
+
+    /**
+     * A stored hash whose numbers (costs, iterations, Spring Security's hexadecimal scrypt parameters) are written
+     * in the digits of another script, which Java's number parsing reads as ASCII ones, is malformed: it never
+     * verifies, and needs a rehash. Each is checked against the same hash with ASCII digits, which verifies.
+     */
+    @Test
+    void numbersInTheDigitsOfOtherScriptsMakeAStoredHashMalformed() throws Exception {
+        PasswordHasher hasher = hasher(config(64, 1, 1));
+        byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        java.util.Base64.Encoder phc = java.util.Base64.getEncoder().withoutPadding();
+        byte[] sha256 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new javax.crypto.spec.PBEKeySpec("pw".toCharArray(), salt, 1000, 256)).getEncoded();
+        // each stored hash of "pw", and the field of it that holds its numbers
+        Map<String, String> numbersOf = Map.of(
+                hasher.hash("pw").block(TIMEOUT), "m=64,t=1,p=1",
+                new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode("pw"), "$04$",
+                "$pbkdf2-sha256$i=1000,l=32$" + phc.encodeToString(salt) + "$" + phc.encodeToString(sha256),
+                "i=1000,l=32",
+                "pbkdf2_sha256$1000$0123456789abcdef$" + java.util.Base64.getEncoder().encodeToString(sha256),
+                "$1000$",
+                "{scrypt}" + new org.springframework.security.crypto.scrypt.SCryptPasswordEncoder(1024, 8, 1, 32, 16)
+                        .encode("pw"), "$a0801$");
+        numbersOf.forEach((stored, numbers) -> {
+            assertTrue(stored.contains(numbers), stored);
+            hasher.verify("pw", stored).as(StepVerifier::create).expectNext(true).expectComplete().verify(TIMEOUT);
+            for (String written : OtherScriptDigits.of(numbers)) {
+                String other = stored.replace(numbers, written);
+                hasher.verify("pw", other).as(StepVerifier::create).expectNext(false).as(other).expectComplete()
+                        .verify(TIMEOUT);
+                assertTrue(hasher.needsRehash(other), other);
+            }
+        });
     }
 
     @Test

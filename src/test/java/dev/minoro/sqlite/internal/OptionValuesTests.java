@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.OtherScriptDigits;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Options read typed or as text, one way for both drivers, and the one check of every timeout. */
@@ -42,6 +46,31 @@ final class OptionValuesTests {
                 .option(WAIT, Duration.ofSeconds(1)).build(), WAIT));
         fails("option wait must be a duration in milliseconds or ISO-8601 (such as PT5S), was '3 s'",
                 () -> OptionValues.durationValue(url("wait=3%20s"), WAIT));
+    }
+
+    /**
+     * Whole numbers and milliseconds are ASCII digits: those of other scripts, which Java's number parsing reads as
+     * ASCII ones, are refused, given as text or through a URL (percent-encoded UTF-8).
+     */
+    @Test
+    void numbersAreAsciiDigits() {
+        Option<Integer> lanes = Option.valueOf("lanes");
+        assertEquals(-3, OptionValues.integerValue(url("lanes=-3"), lanes));
+        Option<Object> untyped = Option.valueOf("lanes");
+        assertEquals(250, OptionValues.integerValue(ConnectionFactoryOptions.builder().option(untyped, 250L).build(),
+                lanes));
+        for (String number : OtherScriptDigits.of("250")) {
+            ConnectionFactoryOptions given = ConnectionFactoryOptions.builder().option(untyped, number)
+                    .option(Option.valueOf("wait"), number).build();
+            ConnectionFactoryOptions fromUrl = url("lanes=" + URLEncoder.encode(number, StandardCharsets.UTF_8)
+                    + "&wait=" + URLEncoder.encode(number, StandardCharsets.UTF_8));
+            for (ConnectionFactoryOptions options : List.of(given, fromUrl)) {
+                fails("option lanes must be a whole number, was '" + number + "'",
+                        () -> OptionValues.integerValue(options, lanes));
+                fails("option wait must be a duration in milliseconds or ISO-8601 (such as PT5S), was '" + number
+                        + "'", () -> OptionValues.durationValue(options, WAIT));
+            }
+        }
     }
 
     @Test

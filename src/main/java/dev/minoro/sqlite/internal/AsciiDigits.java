@@ -1,0 +1,61 @@
+package dev.minoro.sqlite.internal;
+
+/**
+ * Digits as URLs, R2DBC options, SQL and stored hash formats write them: ASCII only. {@code Integer.parseInt},
+ * {@code Long.parseLong} and {@code Character.digit} also read the digits of other scripts (Arabic-Indic,
+ * Devanagari, full-width …), so that {@code "٥٤٣٢"} would be port 5432 and {@code "%٣A"} an escape of {@code ':'};
+ * every number Minoro reads from text is checked here before one of those reads it.
+ */
+public final class AsciiDigits {
+
+    private AsciiDigits() {
+    }
+
+    /**
+     * {@return whether {@code text} is one or more ASCII digits {@code 0-9}, after one {@code +} or {@code -} when
+     * {@code signed}} The length is not bounded: the parse that follows reports a value out of its range.
+     */
+    public static boolean isDecimal(CharSequence text, boolean signed) {
+        int start = signed && !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+        if (start == text.length()) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@return whether {@code text} is one or more ASCII hexadecimal digits ({@code 0-9}, {@code A-F},
+     * {@code a-f})}
+     */
+    public static boolean isHex(CharSequence text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (hexValue(text.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@return the value of {@code c} as an ASCII hexadecimal digit, or -1 when it is not one} */
+    public static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+}
