@@ -237,8 +237,10 @@ abstract class VertxAuthContract {
         // groups, the digits of other scripts)
         List<JsonObject> principals = new ArrayList<>(List.of(new JsonObject().put("username", "amy"),
                 new JsonObject().put("id", "not a uuid"), new JsonObject().put("id", "1-2-3-4-5")));
-        OtherScriptDigits.of(stranger.principal().getString("id"))
-                .forEach(id -> principals.add(new JsonObject().put("id", id)));
+        // the id of a user who holds a role, as UUID.fromString reads it in other scripts' digits
+        dev.minoro.User analyst = signUp(email("ivy"));
+        minoro.roles().assign(analyst.id(), ANALYST).block(TIMEOUT);
+        OtherScriptDigits.of(analyst.id().toString()).forEach(id -> principals.add(new JsonObject().put("id", id)));
         for (JsonObject principal : principals) {
             Outcome<Void> failed = onEventLoop(() -> authorization.getAuthorizations(User.create(principal)));
             IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, failed.failure(),
