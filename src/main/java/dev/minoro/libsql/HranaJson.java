@@ -370,7 +370,11 @@ final class HranaJson {
                 if (!AsciiDigits.isDecimal(text, true)) {
                     throw new IOException("an integer value whose string is not a decimal number");
                 }
-                return Long.parseLong(text);
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    throw new IOException("an integer value out of the range of a 64-bit integer");
+                }
             case "float":
                 return number;
             case "text":

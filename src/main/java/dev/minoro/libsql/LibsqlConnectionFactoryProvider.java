@@ -12,7 +12,6 @@ import static io.r2dbc.spi.ConnectionFactoryOptions.SSL;
 import static io.r2dbc.spi.ConnectionFactoryOptions.STATEMENT_TIMEOUT;
 import static io.r2dbc.spi.ConnectionFactoryOptions.USER;
 
-import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.OptionNames;
 import dev.minoro.sqlite.internal.OptionValues;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -155,7 +154,7 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
             hostText = "[" + hostText + "]";
         }
         LibsqlConnectionConfiguration.Builder builder = LibsqlConnectionConfiguration.builder()
-                .url((secure ? "https://" : "http://") + hostText + (port == null ? "" : ":" + asPort(port)) + path);
+                .url((secure ? "https://" : "http://") + hostText + (port == null ? "" : ":" + asPort(options)) + path);
         Object token = options.getValue(AUTH_TOKEN);
         if (token != null) {
             builder.authToken(token.toString());
@@ -165,15 +164,19 @@ public final class LibsqlConnectionFactoryProvider implements ConnectionFactoryP
         return builder.build();
     }
 
-    private static int asPort(Object port) {
-        String text = port.toString().strip();
-        if (port instanceof Number || AsciiDigits.isDecimal(text, false) && text.length() <= 5) {
-            int value = port instanceof Number ? ((Number) port).intValue() : Integer.parseInt(text);
-            if (value > 0 && value < 65536) {
-                return value;
-            }
+    /** The port option, read as every whole-number option is ({@link OptionValues#integerValue}), in range. */
+    private static int asPort(ConnectionFactoryOptions options) {
+        Integer port;
+        try {
+            port = OptionValues.integerValue(options, PORT);
+        } catch (IllegalArgumentException notAWholeNumber) {
+            port = null;
         }
-        throw new IllegalArgumentException("option port must be between 1 and 65535, was '" + port + "'");
+        if (port != null && port > 0 && port < 65536) {
+            return port;
+        }
+        throw new IllegalArgumentException("option port must be between 1 and 65535, was '" + options.getValue(PORT)
+                + "'");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.minoro.vertx;
 
 import dev.minoro.Minoro;
 import dev.minoro.RoleRepository;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
@@ -10,7 +11,6 @@ import io.vertx.ext.auth.authorization.AuthorizationProvider;
 import io.vertx.ext.auth.authorization.PermissionBasedAuthorization;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
@@ -59,20 +59,19 @@ public final class MinoroAuthorizationProvider implements AuthorizationProvider 
     /**
      * Reads the user's roles and permissions (two queries, on Minoro's threads) and puts them in
      * {@code user.authorizations()} under {@value #ID}, replacing what was there; the future completes on the
-     * caller's context. It fails with {@link IllegalArgumentException} when the principal has no Minoro user id, and
-     * with Minoro's exception when the database fails. A user Minoro does not know gets no authorization. The
+     * caller's context. It fails with {@link IllegalArgumentException} when the principal has no Minoro user id (an
+     * {@code "id"} that is a UUID in its canonical form, {@code UUID.toString()}'s), and with Minoro's exception when
+     * the database fails. A user Minoro does not know gets no authorization. The
      * queries are not cancelled when the client goes away: they are short reads, and the future has no way to tell.
      */
     @Override
     public Future<Void> getAuthorizations(User user) {
         String id = user.principal().getString("id");
-        UUID userId;
-        try {
-            userId = UUID.fromString(Objects.requireNonNull(id, "id"));
-        } catch (IllegalArgumentException | NullPointerException e) {
+        if (id == null || !AsciiDigits.isCanonicalUuid(id)) {
             return Future.failedFuture(new IllegalArgumentException("the user's principal has no Minoro user id"
-                    + " (\"id\"): authenticate with MinoroAuthenticationProvider", e));
+                    + " (\"id\", a UUID in its canonical form): authenticate with MinoroAuthenticationProvider"));
         }
+        UUID userId = UUID.fromString(id);
         RoleRepository repository = bridge.minoro().roles();
         Flux<Authorization> roles = repository.rolesOf(userId).map(role -> RoleBasedAuthorization.create(role.name()));
         Flux<Authorization> permissions = repository.permissionsOf(userId).map(PermissionBasedAuthorization::create);

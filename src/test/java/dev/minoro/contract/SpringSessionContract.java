@@ -14,6 +14,7 @@ import dev.minoro.spring.session.MinoroReactiveSessionRepository;
 import dev.minoro.spring.session.MinoroSession;
 import dev.minoro.spring.session.SessionAttributeSerializer;
 import dev.minoro.spring.session.SessionSerializationException;
+import dev.minoro.testing.OtherScriptDigits;
 import dev.minoro.testing.StatementRecorder;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -382,8 +383,15 @@ public interface SpringSessionContract extends MinoroFixture {
         assertEquals(1, alans.stream().filter(s -> "an administrator".equals(s.getAttribute("seen-by"))
                 && s.getLastAccessedTime().equals(clock().instant())).count(), "saved under its real id");
 
-        // Deleting by the handle deletes the session ("sign out everywhere").
+        // Deleting by the handle deletes the session ("sign out everywhere"); by the handle with its digits written
+        // in another script, which UUID.fromString reads as the same, deletes nothing.
         List<String> handles = new ArrayList<>(repository.findByPrincipalName("alan").block(TIMEOUT).keySet());
+        for (String handle : handles) {
+            for (String lookalike : OtherScriptDigits.of(handle)) {
+                repository.deleteById(lookalike).as(StepVerifier::create).verifyComplete();
+            }
+        }
+        assertEquals(Set.copyOf(handles), repository.findByPrincipalName("alan").block(TIMEOUT).keySet());
         for (String handle : handles) {
             repository.deleteById(handle).as(StepVerifier::create).verifyComplete();
         }

@@ -15,8 +15,9 @@ final class HranaJsonTests {
     /** A pipeline response of one batch of one statement whose one row is {@code value}. */
     private static Hrana.Response oneValue(String value) throws IOException {
         String body = "{\"baton\":null,\"base_url\":null,\"results\":[{\"type\":\"ok\","
-                + "\"response\":{\"type\":\"batch\",\"result\":{\"step_results\":[{\"cols\":[{\"name\":\"n\",\"decltype\":null}],\"rows\":[["
-                + value + "]],\"affected_row_count\":0,\"last_insert_rowid\":null}],\"step_errors\":[null]}}}]}";
+                + "\"response\":{\"type\":\"batch\",\"result\":{\"step_results\":[{\"cols\":[{\"name\":\"n\","
+                + "\"decltype\":null}],\"rows\":[[" + value + "]],\"affected_row_count\":0,"
+                + "\"last_insert_rowid\":null}],\"step_errors\":[null]}}}]}";
         return HranaJson.response(body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -35,5 +36,8 @@ final class HranaJsonTests {
                     () -> oneValue("{\"type\":\"integer\",\"value\":\"" + number + "\"}"));
             assertEquals("an integer value whose string is not a decimal number", e.getMessage());
         }
+        IOException tooLong = assertThrows(IOException.class,
+                () -> oneValue("{\"type\":\"integer\",\"value\":\"99999999999999999999\"}"));
+        assertEquals("an integer value out of the range of a 64-bit integer", tooLong.getMessage());
     }
 }

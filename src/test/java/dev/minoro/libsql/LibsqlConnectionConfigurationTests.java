@@ -189,6 +189,20 @@ final class LibsqlConnectionConfigurationTests {
             assertMessage("url must give its port as a number between 1 and 65535, was 'http://127.0.0.1:" + port + "'",
                     () -> url("http://127.0.0.1:" + port));
         }
+        for (Object port : new Object[] {"+8080", 8080L, "8080 "}) {
+            assertEquals("http://127.0.0.1:8080", LibsqlConnectionFactoryProvider.configuration(
+                    ConnectionFactoryOptions.builder().option(ConnectionFactoryOptions.DRIVER, "libsql")
+                            .option(ConnectionFactoryOptions.HOST, "127.0.0.1")
+                            .option(LibsqlConnectionFactoryProvider.TLS, false)
+                            .option(io.r2dbc.spi.Option.<Object>valueOf("port"), port).build()).url().toString());
+        }
+        for (Object port : new Object[] {4294975592L, 443.9, "0", "65536"}) {
+            assertMessage("option port must be between 1 and 65535, was '" + port + "'",
+                    () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions.builder()
+                            .option(ConnectionFactoryOptions.DRIVER, "libsql")
+                            .option(ConnectionFactoryOptions.HOST, "127.0.0.1")
+                            .option(io.r2dbc.spi.Option.<Object>valueOf("port"), port).build()));
+        }
         for (String millis : OtherScriptDigits.of("5000")) {
             assertMessage("option requestTimeout must be a duration in milliseconds or ISO-8601 (such as PT5S), was '"
                     + millis + "'", () -> LibsqlConnectionFactoryProvider.configuration(ConnectionFactoryOptions

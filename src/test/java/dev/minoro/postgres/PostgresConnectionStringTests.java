@@ -406,7 +406,12 @@ final class PostgresConnectionStringTests {
                 writtenInOtherScripts("5432", n -> "r2dbc:postgresql://u:" + SECRET + "@h:" + n + "/db", port),
                 writtenInOtherScripts("10", n -> "r2dbc:postgresql://u:" + SECRET + "@h/db?connectTimeout=" + n + "s",
                         "connectTimeout must be a duration"),
-                writtenInOtherScripts("3", n -> "r2dbc:postgresql://u:s3%" + n + "Acr3t@h/db", "%XX"))
+                writtenInOtherScripts("3", n -> "r2dbc:postgresql://u:s3%" + n + "Acr3t@h/db", "%XX"),
+                writtenInOtherScripts("64", n -> "r2dbc:postgresql://u:" + SECRET + "@h/db?fetchSize=" + n,
+                        "option 'fetchSize' of the r2dbc URL holds a digit other than ASCII 0-9 (not shown)"),
+                writtenInOtherScripts("0", n -> "r2dbc:postgresql://u:" + SECRET + "@h/db"
+                        + "?preparedStatementCacheQueries=" + n,
+                        "option 'preparedStatementCacheQueries' of the r2dbc URL holds a digit other than ASCII"))
                 .flatMap(cases -> cases);
     }
 

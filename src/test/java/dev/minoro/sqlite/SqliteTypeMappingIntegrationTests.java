@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.OtherScriptDigits;
 import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Nullability;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -193,6 +195,26 @@ final class SqliteTypeMappingIntegrationTests {
                             e.getMessage());
                 })
                 .verify(SqliteTesting.TIMEOUT);
+        // numbers and UUIDs in the digits of other scripts, which BigInteger, BigDecimal and UUID.fromString read
+        // as ASCII ones (as SQLite does not: CAST('١٢' AS INTEGER) is 0)
+        String uuid = "0190f0e4-7c3a-7b1e-9a2b-3c4d5e6f7a8b";
+        for (int i = 0; i < 5; i++) {
+            String number = OtherScriptDigits.of("12").get(i);
+            String decimal = OtherScriptDigits.of("12.5").get(i);
+            String id = OtherScriptDigits.of(uuid).get(i);
+            for (Object[] value : new Object[][] {{number, BigInteger.class}, {decimal, BigDecimal.class},
+                    {id, UUID.class}, {"1-2-3-4-5", UUID.class}}) {
+                Class<?> type = (Class<?>) value[1];
+                query(factory, "SELECT ?1 AS t", r -> r.get("t", type), value[0])
+                        .as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertInstanceOf(IllegalArgumentException.class, e);
+                            assertTrue(e.getMessage().startsWith("column 't' holds a TEXT that cannot be read as "
+                                    + type.getName()), e.getMessage());
+                        })
+                        .verify(SqliteTesting.TIMEOUT);
+            }
+        }
         query(factory, "SELECT 3000000000 AS big", r -> r.get("big", Integer.class))
                 .as(StepVerifier::create)
                 .expectErrorMessage("column 'big' holds an INTEGER that cannot be read as java.lang.Integer"

@@ -14,6 +14,7 @@ import dev.minoro.InvalidCredentialsException;
 import dev.minoro.Minoro;
 import dev.minoro.NewUser;
 import dev.minoro.testing.MutableClock;
+import dev.minoro.testing.OtherScriptDigits;
 import dev.minoro.testing.TestConfigs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,8 +37,10 @@ import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -230,12 +233,20 @@ abstract class VertxAuthContract {
         assertNull(unknown.failure());
         assertEquals(Set.of(), minoroAuthorizations(stranger));
 
-        for (JsonObject principal : new JsonObject[] {new JsonObject().put("username", "amy"),
-                new JsonObject().put("id", "not a uuid")}) {
+        // not ids: none, not a UUID, a UUID in a form that UUID.fromString reads but is not the canonical one (short
+        // groups, the digits of other scripts)
+        List<JsonObject> principals = new ArrayList<>(List.of(new JsonObject().put("username", "amy"),
+                new JsonObject().put("id", "not a uuid"), new JsonObject().put("id", "1-2-3-4-5")));
+        // the id of a user who holds a role, as UUID.fromString reads it in other scripts' digits
+        dev.minoro.User analyst = signUp(email("ivy"));
+        minoro.roles().assign(analyst.id(), ANALYST).block(TIMEOUT);
+        OtherScriptDigits.of(analyst.id().toString()).forEach(id -> principals.add(new JsonObject().put("id", id)));
+        for (JsonObject principal : principals) {
             Outcome<Void> failed = onEventLoop(() -> authorization.getAuthorizations(User.create(principal)));
-            IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, failed.failure());
-            assertEquals("the user's principal has no Minoro user id (\"id\"): authenticate with"
-                    + " MinoroAuthenticationProvider", e.getMessage());
+            IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, failed.failure(),
+                    principal::encode);
+            assertEquals("the user's principal has no Minoro user id (\"id\", a UUID in its canonical form):"
+                    + " authenticate with MinoroAuthenticationProvider", e.getMessage());
         }
     }
 

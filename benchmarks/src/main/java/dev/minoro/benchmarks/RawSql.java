@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * same SQL as Minoro: copied from the library's {@code internal.repository.Sql}, {@code Rows}, {@code UserSearch}
  * and {@code internal.migration.MigrationLedger} (internal classes the benchmarks cannot reach). Written with
  * PostgreSQL's {@code $n} placeholders; {@link #sqlite} rewrites them as Minoro's SQLite dialect does. When the
- * library's change, change these: {@link SameSql} compares them with what Minoro runs before a raw trial starts.
+ * library's statements change, change these: {@link SameSql} compares the text of those the repository benchmarks
+ * measure (all but {@link #SEARCH_BY_EMAIL_PREFIX}) with what Minoro runs before a raw trial starts.
  */
 final class RawSql {
 

@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Checks that the raw baselines run the statements Minoro runs, word for word and one for one: opens Minoro on the
+ * Checks that the raw baselines run the text of the statements Minoro runs, word for word and one for one (not their
+ * bindings, which {@link R2dbcOperations} and {@link JdbcOperations} set by hand): opens Minoro on the
  * benchmark's database with its connection factory wrapped by r2dbc-proxy, which records the text of every statement
  * executed; boots, runs each measured operation once, and compares what each ran with {@link RawSql}'s statement
  * for it. A baseline that drifted from the library (a statement changed, or one more run) fails the raw trial's
@@ -74,6 +75,7 @@ final class SameSql {
             compare(differences, "roles().assign", List.of(dialect.apply(flavour.assign())),
                     ranBy(ran, operations.assign(0)));
             String token = minoro.sessions().create(Seed.userId(0), SessionOptions.defaults()).block(TIMEOUT).token();
+            drain(ran); // the session's creation, not measured
             compare(differences, "sessions().validate", List.of(dialect.apply(RawSql.VALIDATE_SESSION)),
                     ranBy(ran, operations.validate(token)));
         } finally {
@@ -90,9 +92,16 @@ final class SameSql {
         }
     }
 
-    /** What {@code operation} ran: the statements recorded from its subscription to its end. */
+    /**
+     * What {@code operation} ran: the statements recorded from its subscription to its end.
+     *
+     * @throws IllegalStateException when statements were recorded before it: the previous operation's, late
+     */
     private static List<String> ranBy(List<String> ran, Mono<?> operation) {
-        drain(ran);
+        List<String> before = drain(ran);
+        if (!before.isEmpty()) {
+            throw new IllegalStateException("statements ran after the operation that ran them had ended: " + before);
+        }
         operation.block(TIMEOUT);
         return drain(ran);
     }

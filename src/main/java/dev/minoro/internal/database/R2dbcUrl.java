@@ -16,6 +16,7 @@ import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +43,10 @@ final class R2dbcUrl {
 
     /** Every option r2dbc-postgresql reads, as the SPI and the driver name them. */
     private static final Set<String> DRIVER_OPTIONS = OptionNames.declaredBy(ConnectionFactoryOptions.class,
+            PostgresqlConnectionFactoryProvider.class);
+
+    /** The driver's options whose values it parses as whole numbers, with {@code Integer.parseInt}. */
+    private static final Set<String> WHOLE_NUMBER_OPTIONS = OptionNames.ofTypeDeclaredBy(Integer.class,
             PostgresqlConnectionFactoryProvider.class);
 
     /** r2dbc-pool's options: Minoro builds its own pool from DatabaseConfig. */
@@ -172,6 +177,13 @@ final class R2dbcUrl {
                         + " Minoro builds its own from DatabaseConfig (withPoolSize, withAcquireTimeout,"
                         + " withMaxIdleTime, withMaxLifetime)");
             }
+            Object value = parsed.getValue(Option.valueOf(name));
+            if (WHOLE_NUMBER_OPTIONS.contains(name) && value instanceof CharSequence text
+                    && AsciiDigits.hasOtherScriptDigit(text)) {
+                throw new ConfigurationException("option " + quote(name) + " of the r2dbc URL holds a digit other than"
+                        + " ASCII 0-9 (not shown), which r2dbc-postgresql would read as the digit it looks like;"
+                        + " write the number with 0-9");
+            }
             if (!DRIVER_OPTIONS.contains(name)) {
                 String understood = "; r2dbc-postgresql understands " + String.join(", ", new TreeSet<>(DRIVER_OPTIONS))
                         + " (option names are case-sensitive)";
@@ -192,11 +204,12 @@ final class R2dbcUrl {
             throw invalid("the r2dbc URL names no user (r2dbc:postgresql://user:password@host/database)");
         }
         Object portValue = parsed.getValue(ConnectionFactoryOptions.PORT);
-        String portText = portValue == null ? null : portValue.toString();
-        if (portText != null && !(AsciiDigits.isDecimal(portText, false) && portText.length() <= 5)) {
+        int port;
+        try {
+            port = portValue == null ? DEFAULT_PORT : Integer.parseInt(portValue.toString());
+        } catch (NumberFormatException e) {
             throw invalid("the port is not a number between 1 and 65535");
         }
-        int port = portText == null ? DEFAULT_PORT : Integer.parseInt(portText);
         if (port < 1 || port > 65535) {
             throw invalid("the port must be between 1 and 65535, was " + port);
         }

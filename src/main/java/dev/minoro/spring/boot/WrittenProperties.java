@@ -1,6 +1,7 @@
 package dev.minoro.spring.boot;
 
 import dev.minoro.ConfigurationException;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import dev.minoro.sqlite.internal.OptionNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,8 @@ final class WrittenProperties {
      *
      * @param classLoader where the libraries that some properties need are looked for
      * @throws ConfigurationException naming each property that is none of Minoro's (with the nearest one, or the
-     *                                properties of its group), each duration written without a unit, and each
+     *                                properties of its group), each duration written without a unit, each
+     *                                whole number written with a digit of another script than ASCII, and each
      *                                property that cannot act for want of a library
      */
     static void check(Environment environment, @Nullable ClassLoader classLoader) {
@@ -94,6 +96,11 @@ final class WrittenProperties {
                 problems.add(asWritten(property.getName()) + origin(property) + ": " + number + " has no unit, and"
                         + " Spring Boot would read it as " + number + " ms; write the unit: " + number + "s, " + number
                         + "m, " + number + "h or " + number + "d (or ISO-8601, PT" + number + "S)");
+            } else if ("java.lang.Integer".equals(type) && property.getValue() instanceof CharSequence text
+                    && AsciiDigits.hasOtherScriptDigit(text)) {
+                problems.add(asWritten(property.getName()) + origin(property) + ": '" + text + "' holds a digit other"
+                        + " than ASCII 0-9, which Spring Boot would read as the digit it looks like; write the number"
+                        + " with 0-9");
             }
         }
         for (List<String> group : NEEDING_A_LIBRARY) {

@@ -4,6 +4,7 @@ import dev.minoro.ConfigurationException;
 import dev.minoro.Minoro;
 import dev.minoro.internal.MinoroRuntime;
 import dev.minoro.internal.repository.SpringSessionStore;
+import dev.minoro.sqlite.internal.AsciiDigits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,14 +225,9 @@ public final class MinoroReactiveSessionRepository
 
     /** The primary key that {@code id} is a handle of, or null when it is not a handle. */
     private static @Nullable UUID primaryKeyOf(String id) {
-        if (!id.startsWith(HANDLE_PREFIX)) {
-            return null;
-        }
-        try {
-            return UUID.fromString(id.substring(HANDLE_PREFIX.length()));
-        } catch (IllegalArgumentException notAHandle) {
-            return null;
-        }
+        String primaryKey = id.substring(Math.min(id.length(), HANDLE_PREFIX.length()));
+        return id.startsWith(HANDLE_PREFIX) && AsciiDigits.isCanonicalUuid(primaryKey) ? UUID.fromString(primaryKey)
+                : null;
     }
 
     @Override

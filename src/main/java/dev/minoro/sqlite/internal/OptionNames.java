@@ -4,6 +4,7 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -39,10 +41,26 @@ public final class OptionNames {
 
     /** {@return the names of the public static {@link Option} constants of {@code holders}} */
     public static Set<String> declaredBy(Class<?>... holders) {
+        return declared(field -> true, holders);
+    }
+
+    /**
+     * {@return the names of the public static {@code Option<valueType>} constants of {@code holders}}
+     *
+     * @param valueType the type argument of the constants, as declared (such as {@code Integer})
+     * @param holders   the classes that declare them
+     */
+    public static Set<String> ofTypeDeclaredBy(Class<?> valueType, Class<?>... holders) {
+        return declared(field -> field.getGenericType() instanceof ParameterizedType option
+                && option.getActualTypeArguments()[0] == valueType, holders);
+    }
+
+    private static Set<String> declared(Predicate<Field> which, Class<?>... holders) {
         Set<String> names = new LinkedHashSet<>();
         for (Class<?> holder : holders) {
             for (Field field : holder.getFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && Option.class.isAssignableFrom(field.getType())) {
+                if (Modifier.isStatic(field.getModifiers()) && Option.class.isAssignableFrom(field.getType())
+                        && which.test(field)) {
                     try {
                         names.add(((Option<?>) field.get(null)).name());
                     } catch (IllegalAccessException e) {

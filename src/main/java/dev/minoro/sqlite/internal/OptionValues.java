@@ -145,15 +145,22 @@ public final class OptionValues {
                 + (digits ? " (or 1 or 0)" : "") + ", was '" + value + "'");
     }
 
-    /** An {@code Integer}, another {@code Number} in its range, or its ASCII digits, a sign allowed. */
+    /**
+     * An {@code Integer}, another {@code Number} with a whole value in its range, or its ASCII digits, a sign
+     * allowed.
+     */
     public static @Nullable Integer integerValue(ConnectionFactoryOptions options, Option<Integer> option) {
         Object value = options.getValue(option);
         if (value == null || value instanceof Integer) {
             return (Integer) value;
         }
         try {
-            if (value instanceof Number) {
-                return Math.toIntExact(((Number) value).longValue());
+            if (value instanceof Number number) {
+                int whole = Math.toIntExact(number.longValue());
+                if (number.doubleValue() != whole) {
+                    throw new ArithmeticException("not a whole number");
+                }
+                return whole;
             }
             String text = value.toString().strip();
             if (!AsciiDigits.isDecimal(text, true)) {

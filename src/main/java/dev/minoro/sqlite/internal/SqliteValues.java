@@ -306,12 +306,11 @@ public final class SqliteValues {
             return Clob.from(Mono.just(value));
         }
         if (type == UUID.class) {
-            UUID uuid = UUID.fromString(value);
             // UUID.fromString accepts short groups such as 1-2-3-4-5; only the canonical form round-trips
-            if (value.length() != 36) {
+            if (!AsciiDigits.isCanonicalUuid(value)) {
                 throw new NumberFormatException("not a canonical UUID");
             }
-            return uuid;
+            return UUID.fromString(value);
         }
         if (type == Instant.class) {
             return parseInstant(value);
@@ -334,10 +333,18 @@ public final class SqliteValues {
             return ZonedDateTime.parse(value);
         }
         if (type == BigDecimal.class) {
-            return new BigDecimal(value.strip());
+            String text = value.strip();
+            if (!AsciiDigits.isAscii(text)) {
+                throw new NumberFormatException("not a decimal number in ASCII");
+            }
+            return new BigDecimal(text);
         }
         if (type == BigInteger.class) {
-            return new BigInteger(value.strip());
+            String text = value.strip();
+            if (!AsciiDigits.isDecimal(text, true)) {
+                throw new NumberFormatException("not a whole number in ASCII digits");
+            }
+            return new BigInteger(text);
         }
         if (type == Character.class && value.length() == 1) {
             return value.charAt(0);

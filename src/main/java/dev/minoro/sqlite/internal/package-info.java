@@ -12,7 +12,8 @@
  * {@link dev.minoro.sqlite.internal.SqliteValues}, {@link dev.minoro.sqlite.internal.SqliteResultCodes},
  * {@link dev.minoro.sqlite.internal.OptionValues}, {@link dev.minoro.sqlite.internal.OptionNames},
  * {@link dev.minoro.sqlite.internal.ConnectionSecrets} (also Minoro's one masker of connection strings),
- * {@link dev.minoro.sqlite.internal.Timeouts}, {@link dev.minoro.sqlite.internal.SharedThreads} (also the threads
+ * {@link dev.minoro.sqlite.internal.Timeouts}, {@link dev.minoro.sqlite.internal.AsciiDigits} (also Minoro's, for
+ * every number read from text), {@link dev.minoro.sqlite.internal.SharedThreads} (also the threads
  * of Minoro's login events), {@link dev.minoro.sqlite.internal.EveryError} (also Minoro's) and
  * {@link dev.minoro.sqlite.internal.TransactionSql}; statements, batches and rows, which the drivers reach only
  * through {@code DriverConnection} and the R2DBC SPI, are package-private.

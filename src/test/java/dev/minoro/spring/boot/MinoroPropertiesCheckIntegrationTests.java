@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.ConfigurationException;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import dev.minoro.testing.OtherScriptDigits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -187,6 +188,25 @@ final class MinoroPropertiesCheckIntegrationTests {
                 assertEquals(property + FROM_TEST + ": " + number + " has no unit, and Spring Boot would read it as " + number
                         + " ms; write the unit: " + number + "s, " + number + "m, " + number + "h or " + number + "d"
                         + " (or ISO-8601, PT" + number + "S)", failure(context)));
+    }
+
+    /** Spring Boot's binder reads the digits of other scripts as ASCII ones ({@code Integer.valueOf}). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "minoro.lockout.max-failed-logins | 5",
+        "minoro.argon2.memory-kib         | 19456",
+        "minoro.hashing.threads           | 2",
+        "minoro.password.min-length       | 12",
+    })
+    void aWholeNumberInTheDigitsOfAnotherScriptFailsTheStartup(String property, String number) {
+        runner.withPropertyValues(url("ascii.db"), property + "=" + number).run(context ->
+                assertThat(context).hasNotFailed());
+        for (String written : OtherScriptDigits.of(number)) {
+            runner.withPropertyValues(url("digits.db"), property + "=" + written).run(context ->
+                    assertEquals(property + FROM_TEST + ": '" + written + "' holds a digit other than ASCII 0-9, which"
+                            + " Spring Boot would read as the digit it looks like; write the number with 0-9",
+                            failure(context)));
+        }
     }
 
     /** YAML reads {@code duration: 15} as a number, not as text. */

@@ -35,6 +35,35 @@ final class AsciiDigitsTests {
     }
 
     @Test
+    void canonicalUuidsAreThirtySixAsciiCharactersInFiveGroups() {
+        String uuid = "0190f0e4-7c3a-7b1e-9a2b-3c4d5e6f7a8b";
+        assertTrue(AsciiDigits.isCanonicalUuid(uuid));
+        assertTrue(AsciiDigits.isCanonicalUuid(uuid.toUpperCase(java.util.Locale.ROOT)));
+        assertFalse(AsciiDigits.isCanonicalUuid("1-2-3-4-5"), "UUID.fromString reads it");
+        assertFalse(AsciiDigits.isCanonicalUuid(uuid.substring(1)));
+        assertFalse(AsciiDigits.isCanonicalUuid(uuid + "0"));
+        assertFalse(AsciiDigits.isCanonicalUuid(uuid.replace('-', '0')));
+        assertFalse(AsciiDigits.isCanonicalUuid("0190f0e47-c3a-7b1e-9a2b-3c4d5e6f7a8b"), "a hyphen out of place");
+        assertFalse(AsciiDigits.isCanonicalUuid(uuid.replace('f', 'g')));
+        for (String written : OtherScriptDigits.of(uuid)) {
+            assertEquals(java.util.UUID.fromString(uuid), java.util.UUID.fromString(written), "Java reads " + written);
+            assertFalse(AsciiDigits.isCanonicalUuid(written), written);
+        }
+    }
+
+    @Test
+    void asciiTextAndTheDigitsOfOtherScriptsInIt() {
+        assertTrue(AsciiDigits.isAscii("12.5e-3"));
+        assertFalse(AsciiDigits.isAscii("12.5é"));
+        assertFalse(AsciiDigits.hasOtherScriptDigit("fetch 64"));
+        assertFalse(AsciiDigits.hasOtherScriptDigit("تطبيق"), "letters of other scripts are not digits");
+        for (String written : OtherScriptDigits.of("64")) {
+            assertFalse(AsciiDigits.isAscii(written), written);
+            assertTrue(AsciiDigits.hasOtherScriptDigit("x" + written), written);
+        }
+    }
+
+    @Test
     void theDigitsOfOtherScriptsAreNotDigits() {
         for (String number : OtherScriptDigits.of("5432")) {
             assertEquals(5432, Integer.parseInt(number), "Java reads " + number + " as 5432: why AsciiDigits exists");

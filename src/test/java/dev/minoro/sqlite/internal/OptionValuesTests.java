@@ -59,6 +59,12 @@ final class OptionValuesTests {
         Option<Object> untyped = Option.valueOf("lanes");
         assertEquals(250, OptionValues.integerValue(ConnectionFactoryOptions.builder().option(untyped, 250L).build(),
                 lanes));
+        assertEquals(3, OptionValues.integerValue(ConnectionFactoryOptions.builder().option(untyped, 3.0).build(),
+                lanes));
+        fails("option lanes must be a whole number, was '2.5'", () -> OptionValues.integerValue(
+                ConnectionFactoryOptions.builder().option(untyped, 2.5).build(), lanes));
+        fails("option lanes must be a whole number, was '4294967298'", () -> OptionValues.integerValue(
+                ConnectionFactoryOptions.builder().option(untyped, 4294967298L).build(), lanes));
         for (String number : OtherScriptDigits.of("250")) {
             ConnectionFactoryOptions given = ConnectionFactoryOptions.builder().option(untyped, number)
                     .option(Option.valueOf("wait"), number).build();
