@@ -31,8 +31,8 @@ final class JdbcOperations implements AutoCloseable {
         this.searchByEmailPrefix = connection.prepareStatement(RawSql.sqlite(RawSql.SEARCH_BY_EMAIL_PREFIX));
         this.hasPermission = connection.prepareStatement(RawSql.sqlite(RawSql.HAS_PERMISSION));
         this.permissionsOf = connection.prepareStatement(RawSql.sqlite(RawSql.PERMISSIONS_OF));
-        this.insertUser = connection.prepareStatement(RawSql.sqlite(RawSql.Flavour.SQLITE.insertUser()));
-        this.assign = connection.prepareStatement(RawSql.sqlite(RawSql.Flavour.SQLITE.assign()));
+        this.insertUser = connection.prepareStatement(RawSql.Flavour.SQLITE.sql(RawSql.Flavour.SQLITE.insertUser()));
+        this.assign = connection.prepareStatement(RawSql.Flavour.SQLITE.sql(RawSql.Flavour.SQLITE.assign()));
     }
 
     RawSql.UserRow findByEmail(long k) throws SQLException {

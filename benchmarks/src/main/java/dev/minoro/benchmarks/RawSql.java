@@ -90,6 +90,11 @@ final class RawSql {
             this.lockUser = lockUser;
         }
 
+        /** {@code portable}, written with {@code $n} placeholders, as this database's dialect writes it. */
+        String sql(String portable) {
+            return this == SQLITE ? sqlite(portable) : portable;
+        }
+
         /**
          * {@code users().create}'s one statement ({@code Sql.insertUser}): the user ({@code $1} id, {@code $2}
          * email, {@code $3} its normalised form, {@code $4} display name, {@code $5} stored hash, {@code $6}

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +43,6 @@ final class SameSql {
      * @throws IllegalStateException naming each operation whose statements differ from the baseline's
      */
     static void check(DatabaseConfig database, RawSql.Flavour flavour) {
-        Function<String, String> dialect = flavour == RawSql.Flavour.SQLITE ? RawSql::sqlite : sql -> sql;
         List<String> ran = new ArrayList<>();
         // r2dbc-proxy reports an execution whose result was cancelled (as a Mono's next() does) twice
         Set<QueryExecutionInfo> reported = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -62,21 +60,21 @@ final class SameSql {
         Minoro minoro = Minoro.create(MinoroConfig.of(database.withConnectionFactoryCustomizer(recording)))
                 .block(TIMEOUT);
         try {
-            compare(differences, "boot (up-to-date schema)", List.of(dialect.apply(RawSql.LEDGER_HEAD)), drain(ran));
+            compare(differences, "boot (up-to-date schema)", List.of(flavour.sql(RawSql.LEDGER_HEAD)), drain(ran));
             MinoroOperations operations = new MinoroOperations(minoro, new Workload());
-            compare(differences, "users().findByEmail", List.of(dialect.apply(RawSql.USER_BY_EMAIL)),
+            compare(differences, "users().findByEmail", List.of(flavour.sql(RawSql.USER_BY_EMAIL)),
                     ranBy(ran, operations.findByEmail(0)));
-            compare(differences, "roles().hasPermission", List.of(dialect.apply(RawSql.HAS_PERMISSION)),
+            compare(differences, "roles().hasPermission", List.of(flavour.sql(RawSql.HAS_PERMISSION)),
                     ranBy(ran, operations.hasPermission(0)));
-            compare(differences, "roles().permissionsOf", List.of(dialect.apply(RawSql.PERMISSIONS_OF)),
+            compare(differences, "roles().permissionsOf", List.of(flavour.sql(RawSql.PERMISSIONS_OF)),
                     ranBy(ran, operations.permissionsOf(0)));
-            compare(differences, "users().create", List.of(dialect.apply(flavour.insertUser())),
+            compare(differences, "users().create", List.of(flavour.sql(flavour.insertUser())),
                     ranBy(ran, operations.create(0)));
-            compare(differences, "roles().assign", List.of(dialect.apply(flavour.assign())),
+            compare(differences, "roles().assign", List.of(flavour.sql(flavour.assign())),
                     ranBy(ran, operations.assign(0)));
             String token = minoro.sessions().create(Seed.userId(0), SessionOptions.defaults()).block(TIMEOUT).token();
             drain(ran); // the session's creation, not measured
-            compare(differences, "sessions().validate", List.of(dialect.apply(RawSql.VALIDATE_SESSION)),
+            compare(differences, "sessions().validate", List.of(flavour.sql(RawSql.VALIDATE_SESSION)),
                     ranBy(ran, operations.validate(token)));
         } finally {
             minoro.close().block(TIMEOUT);

@@ -177,8 +177,8 @@ final class R2dbcUrl {
                         + " Minoro builds its own from DatabaseConfig (withPoolSize, withAcquireTimeout,"
                         + " withMaxIdleTime, withMaxLifetime)");
             }
-            Object value = parsed.getValue(Option.valueOf(name));
-            if (WHOLE_NUMBER_OPTIONS.contains(name) && value instanceof CharSequence text
+            if (WHOLE_NUMBER_OPTIONS.contains(name)
+                    && parsed.getValue(Option.valueOf(name)) instanceof CharSequence text
                     && AsciiDigits.hasOtherScriptDigit(text)) {
                 throw new ConfigurationException("option " + quote(name) + " of the r2dbc URL holds a digit other than"
                         + " ASCII 0-9 (not shown), which r2dbc-postgresql would read as the digit it looks like;"

@@ -225,9 +225,11 @@ public final class MinoroReactiveSessionRepository
 
     /** The primary key that {@code id} is a handle of, or null when it is not a handle. */
     private static @Nullable UUID primaryKeyOf(String id) {
-        String primaryKey = id.substring(Math.min(id.length(), HANDLE_PREFIX.length()));
-        return id.startsWith(HANDLE_PREFIX) && AsciiDigits.isCanonicalUuid(primaryKey) ? UUID.fromString(primaryKey)
-                : null;
+        if (!id.startsWith(HANDLE_PREFIX)) {
+            return null;
+        }
+        String primaryKey = id.substring(HANDLE_PREFIX.length());
+        return AsciiDigits.isCanonicalUuid(primaryKey) ? UUID.fromString(primaryKey) : null;
     }
 
     @Override
