@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  * by SQLite once per lane, not once per call. Its columns' metadata is kept with it while SQLite's schema cookie
  * says the schema is the one they were described under (see {@link Prepared#columns}).
  *
- * <p>Only queries whose shape the schema cannot change are kept ({@link BoundSql#reusable()}: read-only statements
- * that name their columns); SQLite compiles a kept statement again by itself when the schema changes. A
- * statement that may change the schema, run on the lane, empties the cache. At most {@code capacity} idle
- * statements are kept, the least recently used closed first; a statement in use (its rows being read) is out of
- * the cache, so that a second use of the same SQL meanwhile gets a statement of its own.
+ * <p>Only statements whose shape the schema cannot change are kept ({@link BoundSql#reusable()}: read-only queries
+ * and data changes that name their columns); SQLite compiles a kept statement again by itself when the schema
+ * changes. A statement that may change the schema, run on the lane, empties the cache. At most {@code capacity}
+ * idle statements are kept, the least recently used closed first; a statement in use (its rows being read) is out
+ * of the cache, so that a second use of the same SQL meanwhile gets a statement of its own.
  *
  * <p>Only on the lane's worker, like the connection it prepares on, except {@link #interrupted()}: nothing else here
  * is synchronized.

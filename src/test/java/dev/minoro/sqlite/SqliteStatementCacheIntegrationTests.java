@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import static dev.minoro.testing.R2dbcCalls.bind;
 import static dev.minoro.testing.R2dbcCalls.query;
 import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +11,10 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Nullability;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
@@ -18,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -121,6 +126,149 @@ final class SqliteStatementCacheIntegrationTests {
             }
         }
         assertEquals(List.of("late"), namesWithQty(factory, 9));
+    }
+
+    /**
+     * INSERT, UPDATE, DELETE and REPLACE, with and without RETURNING, through a connection's statements and the
+     * factory's direct calls: each is prepared once per lane, and each run writes and returns what its own values
+     * say.
+     */
+    @Test
+    void aWriteRunAgainIsNotPreparedAgainAndWritesItsNewValues() {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String insert = "INSERT INTO item (name, qty) VALUES (?, ?) RETURNING id, name, qty";
+        String update = "UPDATE item SET qty = qty + ? WHERE name = ? RETURNING qty";
+        String replace = "REPLACE INTO item (id, name, qty) VALUES (?, ?, ?)";
+        String delete = "DELETE FROM item WHERE name = ?";
+        for (int round = 0; round < 4; round++) {
+            if (round == 1) {
+                // every statement has run once, each on the one lane that writes: none is prepared again
+                prepared = factory.metrics().statementsPrepared();
+                reused = factory.metrics().statementsReused();
+            }
+            String name = "new" + round;
+            assertEquals(List.of(name + "/" + (10 + round)), query(factory, insert,
+                    r -> r.get("name", String.class) + "/" + r.get("qty", Long.class), name, 10L + round)
+                    .collectList().block(SqliteTesting.TIMEOUT));
+            assertEquals(List.of(110L + round), query(factory, update, r -> r.get(0, Long.class), 100L, name)
+                    .collectList().block(SqliteTesting.TIMEOUT));
+            assertEquals(List.of(210L + round), factory.query(update, r -> r.get(0, Long.class), 100L, name)
+                    .collectList().block(SqliteTesting.TIMEOUT));
+            // below the rowids SQLite gives the inserts (the largest plus one)
+            assertEquals(1L, update(factory, replace, -1L - round, "kept" + round, (long) round)
+                    .block(SqliteTesting.TIMEOUT));
+            assertEquals(1L, factory.update(replace, -1L - round, "replaced" + round, (long) round)
+                    .block(SqliteTesting.TIMEOUT));
+            assertEquals(1L, factory.update(delete, "item" + (round + 1)).block(SqliteTesting.TIMEOUT));
+            assertEquals(0L, update(factory, delete, "item" + (round + 1)).block(SqliteTesting.TIMEOUT));
+        }
+        assertEquals(prepared, factory.metrics().statementsPrepared(), factory.metrics().toString());
+        assertEquals(reused + 3 * 7, factory.metrics().statementsReused(), factory.metrics().toString());
+        assertEquals(List.of("item5/5", "new0/210", "new1/211", "new2/212", "new3/213", "replaced0/0", "replaced1/1",
+                "replaced2/2", "replaced3/3"), query(factory, "SELECT name, qty FROM item ORDER BY name",
+                r -> r.get(0, String.class) + "/" + r.get(1, Long.class)).collectList().block(SqliteTesting.TIMEOUT));
+    }
+
+    private long prepared;
+    private long reused;
+
+    /**
+     * A kept write that fails (a primary key taken, a NOT NULL column given null, a lock another connection holds)
+     * is closed, not kept: its next run prepares it again and writes, and the failure left no transaction or
+     * lock behind, which another connection's write and a checkpoint that truncates the WAL show.
+     */
+    @Test
+    void aKeptWriteThatFailsLeavesNothingOpenAndItsNextRunWrites() throws SQLException {
+        factory = sqlite.open(b -> b.busyTimeout(Duration.ofMillis(100)));
+        String insert = "INSERT INTO item (id, name, qty) VALUES (?, ?, ?) RETURNING id";
+        assertEquals(List.of(10L), query(factory, insert, r -> r.get(0, Long.class), 10L, "ten", 10L)
+                .collectList().block(SqliteTesting.TIMEOUT));
+        assertEquals(List.of(11L), query(factory, insert, r -> r.get(0, Long.class), 11L, "eleven", 11L)
+                .collectList().block(SqliteTesting.TIMEOUT));
+        long prepared = factory.metrics().statementsPrepared();
+        R2dbcException taken = assertThrows(R2dbcDataIntegrityViolationException.class, () -> query(factory, insert,
+                r -> r.get(0, Long.class), 10L, "again", 1L).collectList().block(SqliteTesting.TIMEOUT));
+        assertEquals(1555, taken.getErrorCode(), taken.getMessage()); // SQLITE_CONSTRAINT_PRIMARYKEY
+        R2dbcException noName = assertThrows(R2dbcDataIntegrityViolationException.class, () -> factory.update(
+                "INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 12L, Parameters.in(R2dbcType.VARCHAR), 1L)
+                .block(SqliteTesting.TIMEOUT));
+        assertEquals(1299, noName.getErrorCode(), noName.getMessage()); // SQLITE_CONSTRAINT_NOTNULL
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+                java.sql.Statement write = other.createStatement()) {
+            write.execute("BEGIN IMMEDIATE");
+            write.execute("INSERT INTO item (id, name, qty) VALUES (20, 'elsewhere', 20)");
+            R2dbcException locked = assertThrows(R2dbcException.class, () -> factory.update(
+                    "INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 13L, "locked", 1L)
+                    .block(SqliteTesting.TIMEOUT));
+            assertEquals(5, locked.getErrorCode() & 0xff, locked.getMessage()); // SQLITE_BUSY
+            write.execute("COMMIT");
+        }
+        assertEquals(List.of(12L), query(factory, insert, r -> r.get(0, Long.class), 12L, "twelve", 12L)
+                .collectList().block(SqliteTesting.TIMEOUT));
+        assertEquals(1L, factory.update("INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 13L, "thirteen", 13L)
+                .block(SqliteTesting.TIMEOUT));
+        assertTrue(factory.metrics().statementsPrepared() > prepared, "a failed write is prepared again");
+        SqliteTesting.awaitNothingLeased(factory);
+        try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+                java.sql.Statement write = other.createStatement()) {
+            write.execute("PRAGMA busy_timeout = 0");
+            write.execute("BEGIN IMMEDIATE");
+            write.execute("INSERT INTO item (id, name, qty) VALUES (21, 'after', 21)");
+            write.execute("COMMIT");
+            try (ResultSet result = write.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                result.next();
+                assertEquals(0, result.getInt(1), "a kept write still holds the database");
+            }
+        }
+        assertEquals(List.of(10L, 11L, 12L, 13L, 20L, 21L), query(factory, "SELECT id FROM item WHERE id >= ?",
+                r -> r.get(0, Long.class), 10L).collectList().block(SqliteTesting.TIMEOUT));
+    }
+
+    /**
+     * A kept write that ran in a transaction that rolled back runs again after it: the rollback undid its first run
+     * and nothing else, and the kept statement did not hold the transaction open.
+     */
+    @Test
+    void aKeptWriteRunsAgainAfterItsTransactionRolledBack() {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String insert = "INSERT INTO item (name, qty) VALUES (?, ?)";
+        Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                        .thenMany(Flux.range(0, 3).concatMap(i -> Flux.from(c.createStatement(insert)
+                                .bind(0, "undone" + i).bind(1, 0L).execute()).concatMap(Result::getRowsUpdated)))
+                        .then(Mono.from(c.rollbackTransaction())),
+                Connection::close).block(SqliteTesting.TIMEOUT);
+        long reusedBefore = factory.metrics().statementsReused();
+        assertEquals(1L, factory.update(insert, "kept", 7L).block(SqliteTesting.TIMEOUT));
+        assertTrue(factory.metrics().statementsReused() > reusedBefore, factory.metrics().toString());
+        assertEquals(List.of("item1", "item2", "item3", "item4", "item5", "kept"), query(factory,
+                "SELECT name FROM item ORDER BY id", r -> r.get(0, String.class)).collectList()
+                .block(SqliteTesting.TIMEOUT));
+    }
+
+    /**
+     * A kept INSERT … RETURNING after another connection made its table again with other declared types and NOT NULL
+     * constraints: SQLite compiles it again, and the columns it returns are described again.
+     */
+    @Test
+    void aKeptWritesReturnedColumnsFollowASchemaChangeByAnotherConnection() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String insert = "INSERT INTO item (name, qty) VALUES (?, ?) RETURNING name, qty";
+        assertEquals("name TEXT NON_NULL=first, qty INTEGER NULLABLE=1", returned(insert, "first", 1L));
+        assertEquals("name TEXT NON_NULL=second, qty INTEGER NULLABLE=2", returned(insert, "second", 2L));
+        elsewhere(List.of("DROP TABLE item",
+                "CREATE TABLE item (id INTEGER PRIMARY KEY, qty REAL NOT NULL, name TEXT, extra TEXT)"));
+        assertEquals("name TEXT NULLABLE=third, qty REAL NON_NULL=3.0", returned(insert, "third", 3L));
+        assertEquals("name TEXT NULLABLE=fourth, qty REAL NON_NULL=4.0", returned(insert, "fourth", 4L));
+    }
+
+    /** Each column of the one row that {@code sql} with {@code values} returns, as {@link #describe} shows them. */
+    private String returned(String sql, Object... values) {
+        return Flux.usingWhen(factory.create(), c -> Flux.from(bind(c.createStatement(sql), values).execute())
+                        .concatMap((Result r) -> r.map((row, metadata) -> metadata.getColumnMetadatas().stream()
+                                .map(column -> column.getName() + " " + column.getType().getName() + " "
+                                        + column.getNullability() + "=" + row.get(column.getName()))
+                                .collect(Collectors.joining(", ")))), Connection::close)
+                .single().block(SqliteTesting.TIMEOUT);
     }
 
     @Test

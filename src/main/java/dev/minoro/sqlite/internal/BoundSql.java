@@ -24,7 +24,8 @@ public record BoundSql(String sql, SqlScript.Part part, Object[] values) {
 
     /**
      * Whether a prepared statement of {@link #sql} may be kept and run again ({@link SqlScript.Part#reusable()}); a
-     * statement to which the driver appended a {@code RETURNING} clause is a write, never kept.
+     * statement to which the driver appended a {@code RETURNING} clause ({@code returnGeneratedValues}) is not
+     * kept, as the columns it returns are not named in the SQL the cache would know it by.
      */
     public boolean reusable() {
         return part.reusable() && sql.equals(part.sql());

@@ -112,13 +112,15 @@ public final class SqlScript {
 
         /**
          * Whether a prepared statement of this SQL may be kept and run again: a clearly read-only query
-         * ({@link #readOnly()}) whose columns are named in its text (no {@link #wildcard}), so that a schema change
+         * ({@link #readOnly()}) or a data change ({@link #dataChange()}), with its columns (those of its
+         * {@code RETURNING} clause, for a write) named in its text (no {@link #wildcard}), so that a schema change
          * cannot alter the shape of its rows; SQLite prepares such a statement again by itself when the schema
-         * changes. Writes are not kept: an open statement that has written keeps a later {@code sqlite3_interrupt}
-         * in force for every new statement of the connection.
+         * changes. A kept statement is reset before it is kept, and a reset statement, a write's included, holds
+         * no transaction, lock or {@code sqlite3_interrupt} of its connection. Schema changes, {@code PRAGMA} and
+         * transaction control are not kept.
          */
         public boolean reusable() {
-            return readOnly() && !wildcard;
+            return (readOnly() || dataChange()) && !wildcard;
         }
 
         /**

@@ -142,25 +142,27 @@ final class SqlScriptTests {
     }
 
     @Test
-    void aQueryIsReusableWhenItNamesItsColumns() {
+    void aQueryOrADataChangeIsReusableWhenItNamesItsColumns() {
         for (String sql : List.of("SELECT a, b FROM t WHERE id = ?", "SELECT count(*) FROM t", "SELECT count( * ) FROM t",
                 "SELECT '*', \"*\", [*] FROM t -- *\n", "SELECT a /* * */ FROM t",
-                "WITH x AS (SELECT a FROM t) SELECT a FROM x", "VALUES (1)")) {
+                "WITH x AS (SELECT a FROM t) SELECT a FROM x", "VALUES (1)", "INSERT INTO t (a) VALUES (?)",
+                "UPDATE t SET a = ? WHERE b = ?", "DELETE FROM t", "REPLACE INTO t (a) VALUES (1)",
+                "INSERT INTO t (a) VALUES (1) RETURNING a", "update t set a = 1 returning a, b",
+                "WITH x AS (SELECT 1 AS a) INSERT INTO t (a) SELECT a FROM x",
+                "INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET b = excluded.b")) {
             assertTrue(only(sql).reusable(), sql);
             assertFalse(only(sql).wildcard(), sql);
         }
-        for (String sql : List.of("INSERT INTO t (a) VALUES (?)", "UPDATE t SET a = ? WHERE b = ?", "DELETE FROM t",
-                "REPLACE INTO t (a) VALUES (1)", "INSERT INTO t (a) VALUES (1) RETURNING a",
-                "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x")) {
-            assertFalse(only(sql).reusable(), sql);
-        }
         for (String sql : List.of("SELECT * FROM t", "SELECT t.* FROM t", "SELECT a FROM (SELECT * FROM t)",
-                "INSERT INTO t (a) VALUES (1) RETURNING *", "SELECT a * 2 FROM t")) {
+                "INSERT INTO t (a) VALUES (1) RETURNING *", "SELECT a * 2 FROM t",
+                "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "DELETE FROM t RETURNING t.*")) {
             assertTrue(only(sql).wildcard(), sql);
             assertFalse(only(sql).reusable(), sql);
         }
         for (String sql : List.of("CREATE TABLE t (a)", "PRAGMA user_version", "BEGIN", "COMMIT", "ATTACH 'x' AS y",
-                "VACUUM", "ANALYZE", "DROP TABLE t", "ALTER TABLE t ADD COLUMN b")) {
+                "VACUUM", "ANALYZE", "DROP TABLE t", "ALTER TABLE t ADD COLUMN b", "SAVEPOINT s", "RELEASE s",
+                "ROLLBACK", "CREATE TRIGGER r AFTER INSERT ON t BEGIN INSERT INTO u (a) VALUES (1); END",
+                "CREATE TABLE u AS SELECT a FROM t", "PRAGMA journal_mode = WAL")) {
             assertFalse(only(sql).reusable(), sql);
         }
     }
