@@ -297,7 +297,7 @@ public final class Inputs {
             throw new InvalidInputException("description must have at most " + MAX_DESCRIPTION_LENGTH
                     + " characters");
         }
-        if (description.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+        if (hasControlCharacter(description, "\n\r\t")) {
             throw new InvalidInputException("description must not contain control characters");
         }
         return description;
@@ -327,7 +327,7 @@ public final class Inputs {
         if (text.codePointCount(0, text.length()) > MAX_EMAIL_LENGTH) {
             throw new InvalidInputException(name + " must have at most " + MAX_EMAIL_LENGTH + " characters");
         }
-        if (text.codePoints().anyMatch(Character::isISOControl)) {
+        if (hasControlCharacter(text, "")) {
             throw new InvalidInputException(name + " must not contain control characters");
         }
         return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
@@ -373,9 +373,23 @@ public final class Inputs {
         if (value.codePointCount(0, value.length()) > maxLength) {
             throw new InvalidInputException(name + " must have at most " + maxLength + " characters");
         }
-        if (value.codePoints().anyMatch(Character::isISOControl)) {
+        if (hasControlCharacter(value, "")) {
             throw new InvalidInputException(name + " must not contain control characters");
         }
+    }
+
+    /**
+     * Whether {@code text} has an ISO control character (U+0000 to U+001F, U+007F to U+009F: all below U+10000, so
+     * each is one char) other than those in {@code allowed}.
+     */
+    private static boolean hasControlCharacter(String text, String allowed) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && allowed.indexOf(c) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The index of the first unpaired surrogate in {@code text}, or -1. */
