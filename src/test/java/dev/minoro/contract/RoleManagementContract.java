@@ -217,6 +217,16 @@ public interface RoleManagementContract extends MinoroFixture {
             roles().hasPermission(root.id(), permission).as(StepVerifier::create).expectNext(true).as(permission)
                     .verifyComplete();
         }
+        // as many wildcards above a permission as the statements kept per count cover, and more
+        for (int depth = 10; depth <= 20; depth++) {
+            String below = "x:".repeat(depth) + "read";
+            for (Map.Entry<String, Boolean> each : Map.of("posts:" + below, true, "users:" + below, false).entrySet()) {
+                roles().hasPermission(ada.id(), each.getKey()).as(StepVerifier::create).expectNext(each.getValue())
+                        .as(each.getKey()).verifyComplete();
+                roles().hasPermission(root.id(), each.getKey()).as(StepVerifier::create).expectNext(true)
+                        .as(each.getKey()).verifyComplete();
+            }
+        }
         roles().permissionsOf(ada.id()).as(StepVerifier::create).expectNext("posts:*").verifyComplete();
         for (String bad : List.of("posts:*:read", "posts*", "*posts", "po*sts:read", "posts:wr*")) {
             roles().grantPermission("editor", bad).as(StepVerifier::create)

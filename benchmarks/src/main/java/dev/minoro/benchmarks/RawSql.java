@@ -44,7 +44,7 @@ final class RawSql {
      * the permissions that grant the one asked for; for a permission without a {@code :}, as the seeded ones are,
      * itself ({@code $2}) and {@link #ALL_PERMISSIONS} ({@code $3}).
      */
-    static final String HAS_PERMISSION = "SELECT 1 FROM minoro_role_permissions p"
+    static final String HAS_PERMISSION = "SELECT p.permission FROM minoro_role_permissions p"
             + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
             + " WHERE ur.user_id = $1 AND p.permission IN ($2, $3) LIMIT 1";
 

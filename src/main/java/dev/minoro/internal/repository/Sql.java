@@ -10,6 +10,7 @@ import dev.minoro.internal.database.Dialect;
 import dev.minoro.internal.database.Dialect.RowLock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Every statement the repositories and the login run, in one place. Written once, with PostgreSQL's
@@ -90,6 +91,11 @@ final class Sql {
     /** Rewrites SQL built per call (search, lists of values, import batches) for the database. */
     private final Dialect dialect;
     private final Map<String, String> rewritten = new ConcurrentHashMap<>();
+
+    /** {@link #hasAnyPermission}'s statements for counts below this are kept. */
+    static final int KEPT_PERMISSION_COUNTS = 16;
+
+    private final AtomicReferenceArray<String> hasAnyPermission = new AtomicReferenceArray<>(KEPT_PERMISSION_COUNTS);
 
     /** The statements for {@code dialect}, rewritten on first use and then shared. */
     static Sql of(Dialect dialect) {
@@ -300,10 +306,26 @@ final class Sql {
 
     /**
      * Whether any of the user's roles grants one of {@code count} permissions, {@code $2 …}: the permission asked
-     * for and the wildcards that cover it (see {@link Permissions}).
+     * for and the wildcards that cover it (see {@link Permissions}). A row, if any, is one of those permissions:
+     * a column the database describes by its declared type, which the SQLite driver then keeps with its
+     * statement. Kept per count up to {@link #KEPT_PERMISSION_COUNTS} (a permission with fewer than that many
+     * separators), as every authorization check runs it; longer lists are written per call.
      */
     String hasAnyPermission(int count) {
-        return dialect.sql("SELECT 1 FROM minoro_role_permissions p JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
+        if (count >= KEPT_PERMISSION_COUNTS) {
+            return hasAnyPermissionSql(count);
+        }
+        String kept = hasAnyPermission.get(count);
+        if (kept == null) {
+            kept = hasAnyPermissionSql(count);
+            hasAnyPermission.set(count, kept);
+        }
+        return kept;
+    }
+
+    private String hasAnyPermissionSql(int count) {
+        return dialect.sql("SELECT p.permission FROM minoro_role_permissions p"
+                + " JOIN minoro_user_roles ur ON ur.role_id = p.role_id"
                 + " WHERE ur.user_id = $1 AND p.permission IN (" + placeholders(2, count) + ") LIMIT 1");
     }
 
