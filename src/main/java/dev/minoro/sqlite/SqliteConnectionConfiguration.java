@@ -322,10 +322,11 @@ public final class SqliteConnectionConfiguration {
         /**
          * How many prepared statements each lane keeps after use, to run again without compiling them anew (each
          * lane is one JDBC connection): the least recently used is closed beyond that. Only read-only queries and
-         * {@code INSERT}, {@code UPDATE}, {@code DELETE} and {@code REPLACE} statements that name their columns are
-         * kept ({@code SELECT *} and {@code RETURNING *} are prepared for each run), and a lane that runs DDL,
-         * {@code PRAGMA}, {@code ATTACH}, {@code VACUUM} or {@code ANALYZE} closes the ones it kept. 0 to
-         * {@value #MAX_STATEMENT_CACHE_SIZE}; 0 keeps none. Default {@value #DEFAULT_STATEMENT_CACHE_SIZE}.
+         * {@code INSERT}, {@code UPDATE}, {@code DELETE} and {@code REPLACE} statements without a {@code *} outside
+         * quotes (other than in {@code count(*)}) are kept ({@code SELECT *}, {@code RETURNING *} and a
+         * multiplication are prepared for each run), and a lane that runs DDL, {@code PRAGMA}, {@code ATTACH},
+         * {@code VACUUM} or {@code ANALYZE} closes the ones it kept. 0 to {@value #MAX_STATEMENT_CACHE_SIZE}; 0
+         * keeps none. Default {@value #DEFAULT_STATEMENT_CACHE_SIZE}.
          *
          * @param statementCacheSize the most statements kept per lane
          * @return this builder

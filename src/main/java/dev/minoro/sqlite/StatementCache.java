@@ -29,10 +29,11 @@ import org.jspecify.annotations.Nullable;
  * says the schema is the one they were described under (see {@link Prepared#columns}).
  *
  * <p>Only statements whose shape the schema cannot change are kept ({@link BoundSql#reusable()}: read-only queries
- * and data changes that name their columns); SQLite compiles a kept statement again by itself when the schema
- * changes. A statement that may change the schema, run on the lane, empties the cache. At most {@code capacity}
- * idle statements are kept, the least recently used closed first; a statement in use (its rows being read) is out
- * of the cache, so that a second use of the same SQL meanwhile gets a statement of its own.
+ * and data changes without a {@code *} such as {@code SELECT *} or {@code RETURNING *}); SQLite compiles a kept
+ * statement again by itself when the schema changes. A statement that may change the schema, run on the lane,
+ * empties the cache. At most {@code capacity} idle statements are kept, the least recently used closed first; a
+ * statement in use (its rows being read) is out of the cache, so that a second use of the same SQL meanwhile gets a
+ * statement of its own.
  *
  * <p>Only on the lane's worker, like the connection it prepares on, except {@link #interrupted()}: nothing else here
  * is synchronized.
@@ -56,6 +57,7 @@ final class StatementCache {
     private int interruptsSeen; // only on the worker
     private @Nullable PreparedStatement schemaVersionQuery; // PRAGMA schema_version, prepared at its first use
     private boolean ownSchemaChange; // the lane ran a schema change that a transaction may still roll back
+    private int activeWrites; // data changes that have given rows and are not yet released or closed
 
     /**
      * @param capacity the most idle statements kept; 0 keeps none
@@ -124,7 +126,7 @@ final class StatementCache {
             closeQuietly(statement);
             throw e;
         }
-        return new Prepared(step.sql(), statement, reusable, interruptsNow);
+        return new Prepared(step.sql(), statement, reusable, step.part().dataChange(), interruptsNow);
     }
 
     /**
@@ -167,13 +169,32 @@ final class StatementCache {
      * meanwhile are not kept, as the cookie they were described under goes back with a rollback, and a later change
      * by another connection could bring it to that same value over another schema. Asked only after the lane ran
      * one, until its transaction has ended (SQLite lets a pending read go on through the probe's ROLLBACK, which
-     * changes no schema).
+     * changes no schema). Not probed while a data change that gives rows is running on the connection (its
+     * {@code RETURNING} rows being read): in auto-commit SQLite accepts the probe's {@code BEGIN}, and its
+     * {@code ROLLBACK} would undo that statement's changes; the answer stays "open" until a probe can be sent.
      */
     private boolean ownSchemaChangeOpen(Connection jdbc) throws SQLException {
-        if (ownSchemaChange && !SqliteJdbc.inTransaction(jdbc)) {
+        if (ownSchemaChange && activeWrites == 0 && !SqliteJdbc.inTransaction(jdbc)) {
             ownSchemaChange = false;
         }
         return ownSchemaChange;
+    }
+
+    /**
+     * The schema cookie for a statement's columns, read now on the lane's connection; {@link #UNKNOWN} when a data
+     * change's read fails, which then keeps no columns rather than failing a write that has been made (an
+     * interrupt meant for the call can land on this read after the write's first step; one that lands on the
+     * write's own next step still fails it and undoes it).
+     */
+    private long schemaVersion(Connection jdbc, boolean write) throws SQLException {
+        if (!write) {
+            return schemaVersion(jdbc);
+        }
+        try {
+            return schemaVersion(jdbc);
+        } catch (SQLException e) {
+            return UNKNOWN;
+        }
     }
 
     /** The schema cookie as the lane's connection reads it now; see {@link SqliteJdbc#schemaVersion}. */
@@ -250,6 +271,8 @@ final class StatementCache {
         private final String sql;
         final PreparedStatement statement;
         private final boolean reusable;
+        private final boolean write; // a data change (SqlScript.Part#dataChange)
+        private boolean activeWrite; // a data change that gave rows, counted in activeWrites until released
         private int interruptsAtTake; // only on the worker
         private @Nullable SqliteRowMetadata columns; // of a kept statement, described under the cookie below
         private long columnsSchemaVersion = UNKNOWN; // the schema cookie the kept columns were described under
@@ -260,11 +283,21 @@ final class StatementCache {
         private int boundValues; // how many values this run bound
         private boolean largeValues; // one of them is large (see LARGE_VALUE)
 
-        private Prepared(String sql, PreparedStatement statement, boolean reusable, int interruptsAtTake) {
+        private Prepared(String sql, PreparedStatement statement, boolean reusable, boolean write,
+                int interruptsAtTake) {
             this.sql = sql;
             this.statement = statement;
             this.reusable = reusable;
+            this.write = write;
             this.interruptsAtTake = interruptsAtTake;
+        }
+
+        /** The statement's run has ended (released or closed): a data change is no longer counted as running. */
+        private void ended() {
+            if (activeWrite) {
+                activeWrite = false;
+                activeWrites--;
+            }
         }
 
         /**
@@ -279,6 +312,7 @@ final class StatementCache {
          * @param rows the rows of its run, or null when it had none
          */
         void release(@Nullable ResultSet rows) {
+            ended();
             if (!reusable || interruptsAtTake != interrupts) {
                 closeQuietly(statement);
                 return;
@@ -321,6 +355,10 @@ final class StatementCache {
             if (!statement.execute()) {
                 return null;
             }
+            if (write && !activeWrite) {
+                activeWrite = true;
+                activeWrites++;
+            }
             ResultSet previous = lastRows;
             String @Nullable [] names = columnNames;
             if (reusable && previous != null && names != null) {
@@ -333,7 +371,7 @@ final class StatementCache {
                 columnNames = SqliteJdbc.columnNames(rows);
             }
             if (reusable && !expressions && rows.isBeforeFirst()) {
-                runSchemaVersion = schemaVersion(statement.getConnection());
+                runSchemaVersion = schemaVersion(statement.getConnection(), write);
             }
             return rows;
         }
@@ -357,8 +395,9 @@ final class StatementCache {
         SqliteRowMetadata columns(ResultSet rows, @Nullable Object @Nullable [] first) throws SQLException {
             SqliteRowMetadata kept = columns;
             if (kept != null) {
-                long schema = runSchemaVersion != UNKNOWN ? runSchemaVersion : schemaVersion(statement.getConnection());
-                if (schema == columnsSchemaVersion) {
+                long schema = runSchemaVersion != UNKNOWN ? runSchemaVersion
+                        : schemaVersion(statement.getConnection(), write);
+                if (schema != UNKNOWN && schema == columnsSchemaVersion) {
                     return kept;
                 }
             }
@@ -392,6 +431,7 @@ final class StatementCache {
 
         /** Closes the statement for good: after a failure, whatever state it was left in. */
         void close() {
+            ended();
             closeQuietly(statement);
         }
     }

@@ -173,55 +173,110 @@ final class SqliteStatementCacheIntegrationTests {
     private long reused;
 
     /**
-     * A kept write that fails (a primary key taken, a NOT NULL column given null, a lock another connection holds)
-     * is closed, not kept: its next run prepares it again and writes, and the failure left no transaction or
-     * lock behind, which another connection's write and a checkpoint that truncates the WAL show.
+     * A kept write that fails (a primary key taken, a NOT NULL column given null; through a connection's statement
+     * and the factory's direct call) is closed, not kept: its next run prepares it again, once, and writes, and the
+     * run after that reuses it. Neither those failures nor a write refused for a lock another connection holds leave
+     * a transaction or lock behind, which another connection's write and a checkpoint that truncates the WAL show.
      */
     @Test
     void aKeptWriteThatFailsLeavesNothingOpenAndItsNextRunWrites() throws SQLException {
         factory = sqlite.open(b -> b.busyTimeout(Duration.ofMillis(100)));
-        String insert = "INSERT INTO item (id, name, qty) VALUES (?, ?, ?) RETURNING id";
-        assertEquals(List.of(10L), query(factory, insert, r -> r.get(0, Long.class), 10L, "ten", 10L)
-                .collectList().block(SqliteTesting.TIMEOUT));
-        assertEquals(List.of(11L), query(factory, insert, r -> r.get(0, Long.class), 11L, "eleven", 11L)
-                .collectList().block(SqliteTesting.TIMEOUT));
+        for (long id = 10; id <= 11; id++) {
+            assertEquals(List.of(id), insertReturning(id, "ok"));
+            assertEquals(1L, insertDirect(id + 10, "ok"));
+        }
         long prepared = factory.metrics().statementsPrepared();
-        R2dbcException taken = assertThrows(R2dbcDataIntegrityViolationException.class, () -> query(factory, insert,
-                r -> r.get(0, Long.class), 10L, "again", 1L).collectList().block(SqliteTesting.TIMEOUT));
+        R2dbcException taken = assertThrows(R2dbcDataIntegrityViolationException.class,
+                () -> insertReturning(10L, "again"));
         assertEquals(1555, taken.getErrorCode(), taken.getMessage()); // SQLITE_CONSTRAINT_PRIMARYKEY
-        R2dbcException noName = assertThrows(R2dbcDataIntegrityViolationException.class, () -> factory.update(
-                "INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 12L, Parameters.in(R2dbcType.VARCHAR), 1L)
-                .block(SqliteTesting.TIMEOUT));
+        R2dbcException noName = assertThrows(R2dbcDataIntegrityViolationException.class,
+                () -> insertDirect(30L, Parameters.in(R2dbcType.VARCHAR)));
         assertEquals(1299, noName.getErrorCode(), noName.getMessage()); // SQLITE_CONSTRAINT_NOTNULL
+        assertEquals(prepared, factory.metrics().statementsPrepared(), "each failed on its kept statement");
+        for (long id = 12; id <= 13; id++) {
+            assertEquals(List.of(id), insertReturning(id, "after a failure"));
+            assertEquals(1L, insertDirect(id + 10, "after a failure"));
+        }
+        assertEquals(prepared + 2, factory.metrics().statementsPrepared(), "each failed statement prepared once more");
         try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
                 java.sql.Statement write = other.createStatement()) {
             write.execute("BEGIN IMMEDIATE");
-            write.execute("INSERT INTO item (id, name, qty) VALUES (20, 'elsewhere', 20)");
-            R2dbcException locked = assertThrows(R2dbcException.class, () -> factory.update(
-                    "INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 13L, "locked", 1L)
-                    .block(SqliteTesting.TIMEOUT));
+            write.execute("INSERT INTO item (id, name, qty) VALUES (40, 'elsewhere', 40)");
+            R2dbcException locked = assertThrows(R2dbcException.class, () -> insertDirect(14L, "locked"));
             assertEquals(5, locked.getErrorCode() & 0xff, locked.getMessage()); // SQLITE_BUSY
             write.execute("COMMIT");
         }
-        assertEquals(List.of(12L), query(factory, insert, r -> r.get(0, Long.class), 12L, "twelve", 12L)
-                .collectList().block(SqliteTesting.TIMEOUT));
-        assertEquals(1L, factory.update("INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", 13L, "thirteen", 13L)
-                .block(SqliteTesting.TIMEOUT));
-        assertTrue(factory.metrics().statementsPrepared() > prepared, "a failed write is prepared again");
+        assertEquals(List.of(14L), insertReturning(14L, "after a lock"));
+        assertEquals(1L, insertDirect(24L, "after a lock"));
         SqliteTesting.awaitNothingLeased(factory);
+        nothingHeldElsewhere(41);
+        assertEquals(List.of(10L, 11L, 12L, 13L, 14L, 20L, 21L, 22L, 23L, 24L, 40L, 41L), query(factory,
+                "SELECT id FROM item WHERE id >= ?", r -> r.get(0, Long.class), 10L).collectList()
+                .block(SqliteTesting.TIMEOUT));
+    }
+
+    private List<Long> insertReturning(long id, Object name) {
+        return query(factory, "INSERT INTO item (id, name, qty) VALUES (?, ?, ?) RETURNING id",
+                r -> r.get(0, Long.class), id, name, 1L).collectList().block(SqliteTesting.TIMEOUT);
+    }
+
+    private Long insertDirect(long id, Object name) {
+        return factory.update("INSERT INTO item (id, name, qty) VALUES (?, ?, ?)", id, name, 1L)
+                .block(SqliteTesting.TIMEOUT);
+    }
+
+    /**
+     * Another connection writes row {@code id} without waiting for a lock, and a checkpoint then truncates the
+     * WAL: no statement of the factory holds a transaction, a lock or a read.
+     */
+    private void nothingHeldElsewhere(long id) throws SQLException {
         try (java.sql.Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
                 java.sql.Statement write = other.createStatement()) {
             write.execute("PRAGMA busy_timeout = 0");
             write.execute("BEGIN IMMEDIATE");
-            write.execute("INSERT INTO item (id, name, qty) VALUES (21, 'after', 21)");
+            write.execute("INSERT INTO item (id, name, qty) VALUES (" + id + ", 'elsewhere', 0)");
             write.execute("COMMIT");
             try (ResultSet result = write.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
                 result.next();
-                assertEquals(0, result.getInt(1), "a kept write still holds the database");
+                assertEquals(0, result.getInt(1), "a statement of the factory still holds the database");
             }
         }
-        assertEquals(List.of(10L, 11L, 12L, 13L, 20L, 21L), query(factory, "SELECT id FROM item WHERE id >= ?",
-                r -> r.get(0, Long.class), 10L).collectList().block(SqliteTesting.TIMEOUT));
+    }
+
+    /**
+     * A write whose RETURNING rows are read in batches, on a lane that has run a schema change (which has the
+     * lane ask SQLite whether that change's transaction is still open before it keeps columns: a BEGIN and a
+     * ROLLBACK that, sent while the write runs, would undo it). Every row it wrote stays, run after run, and a
+     * reader that takes only its first row leaves the write whole or undone, and nothing open.
+     */
+    @Test
+    void aWriteWhoseReturnedRowsAreReadInBatchesAfterASchemaChangeStaysWritten() throws SQLException {
+        open(SqliteConnectionConfiguration.DEFAULT_STATEMENT_CACHE_SIZE);
+        String insert = "INSERT INTO item (name, qty) VALUES (?, 1), (?, 2), (?, 3) RETURNING name, qty";
+        for (int round = 0; round < 3; round++) {
+            update(factory, "CREATE TABLE IF NOT EXISTS other" + round + " (a INTEGER)").block(SqliteTesting.TIMEOUT);
+            String name = "batch" + round;
+            List<String> returned = Flux.usingWhen(factory.create(),
+                    c -> Flux.from(bind(c.createStatement(insert), name, name, name).fetchSize(1).execute())
+                            .concatMap(r -> r.map(row -> row.get("name", String.class) + row.get("qty", Long.class))),
+                    Connection::close).collectList().block(SqliteTesting.TIMEOUT);
+            assertEquals(List.of(name + "1", name + "2", name + "3"), returned);
+            assertEquals(List.of(3L), query(factory, "SELECT count(*) FROM item WHERE name = ?",
+                    r -> r.get(0, Long.class), name).collectList().block(SqliteTesting.TIMEOUT), name);
+        }
+        List<String> first = Flux.usingWhen(factory.create(),
+                c -> Flux.from(bind(c.createStatement(insert), "cut", "cut", "cut").fetchSize(1).execute())
+                        .concatMap(r -> r.map(row -> row.get("name", String.class))),
+                Connection::close).take(1).collectList().block(SqliteTesting.TIMEOUT);
+        assertEquals(List.of("cut"), first);
+        SqliteTesting.awaitNothingLeased(factory);
+        nothingHeldElsewhere(100);
+        long cut = query(factory, "SELECT count(*) FROM item WHERE name = 'cut'", r -> r.get(0, Long.class))
+                .blockLast(SqliteTesting.TIMEOUT);
+        assertTrue(cut == 0 || cut == 3, "the write was cut in part: " + cut + " rows");
+        assertEquals(List.of(3L, 3L, 3L), Flux.range(0, 3).concatMap(round -> query(factory,
+                "SELECT count(*) FROM item WHERE name = ?", r -> r.get(0, Long.class), "batch" + round))
+                .collectList().block(SqliteTesting.TIMEOUT));
     }
 
     /**

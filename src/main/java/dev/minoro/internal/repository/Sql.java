@@ -308,8 +308,8 @@ final class Sql {
      * Whether any of the user's roles grants one of {@code count} permissions, {@code $2 …}: the permission asked
      * for and the wildcards that cover it (see {@link Permissions}). A row, if any, is one of those permissions:
      * a column the database describes by its declared type, which the SQLite driver then keeps with its
-     * statement. Kept per count up to {@link #KEPT_PERMISSION_COUNTS} (a permission with fewer than that many
-     * separators), as every authorization check runs it; longer lists are written per call.
+     * statement. Kept for each count below {@link #KEPT_PERMISSION_COUNTS} (a permission with up to 13 separators
+     * gives at most 15), as every authorization check runs it; longer lists are written per call.
      */
     String hasAnyPermission(int count) {
         if (count >= KEPT_PERMISSION_COUNTS) {

@@ -112,12 +112,12 @@ public final class SqlScript {
 
         /**
          * Whether a prepared statement of this SQL may be kept and run again: a clearly read-only query
-         * ({@link #readOnly()}) or a data change ({@link #dataChange()}), with its columns (those of its
-         * {@code RETURNING} clause, for a write) named in its text (no {@link #wildcard}), so that a schema change
-         * cannot alter the shape of its rows; SQLite prepares such a statement again by itself when the schema
-         * changes. A kept statement is reset before it is kept, and a reset statement, a write's included, holds
-         * no transaction, lock or {@code sqlite3_interrupt} of its connection. Schema changes, {@code PRAGMA} and
-         * transaction control are not kept.
+         * ({@link #readOnly()}) or a data change ({@link #dataChange()}) without a {@link #wildcard} (a {@code *}
+         * outside quotes other than in {@code count(*)}, as in {@code SELECT *} or {@code RETURNING *}), so that a
+         * schema change cannot alter the shape of its rows; SQLite prepares such a statement again by itself when
+         * the schema changes. A kept statement is reset before it is kept, and a reset statement, a write's
+         * included, holds no transaction, lock or {@code sqlite3_interrupt} of its connection. Schema changes,
+         * {@code PRAGMA} and transaction control are not kept.
          */
         public boolean reusable() {
             return (readOnly() || dataChange()) && !wildcard;
