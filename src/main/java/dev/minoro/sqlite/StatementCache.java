@@ -292,7 +292,7 @@ final class StatementCache {
             this.interruptsAtTake = interruptsAtTake;
         }
 
-        /** The statement's run has ended (released or closed): a data change is no longer counted as running. */
+        /** The statement's run has ended (its rows all read, or released or closed): no longer a running write. */
         private void ended() {
             if (activeWrite) {
                 activeWrite = false;
@@ -393,6 +393,10 @@ final class StatementCache {
          * @param first the first row's values, or null when there are no rows
          */
         SqliteRowMetadata columns(ResultSet rows, @Nullable Object @Nullable [] first) throws SQLException {
+            if (activeWrite && rows.isAfterLast()) {
+                // its rows are all read: SQLite has ended the write, which the probe can no longer undo
+                ended();
+            }
             SqliteRowMetadata kept = columns;
             if (kept != null) {
                 long schema = runSchemaVersion != UNKNOWN ? runSchemaVersion
