@@ -57,7 +57,7 @@ final class StatementCache {
     private int interruptsSeen; // only on the worker
     private @Nullable PreparedStatement schemaVersionQuery; // PRAGMA schema_version, prepared at its first use
     private boolean ownSchemaChange; // the lane ran a schema change that a transaction may still roll back
-    private int activeWrites; // data changes that have given rows and are not yet released or closed
+    private int activeWrites; // data changes that gave rows not all read yet, and are not released or closed
 
     /**
      * @param capacity the most idle statements kept; 0 keeps none
@@ -272,7 +272,7 @@ final class StatementCache {
         final PreparedStatement statement;
         private final boolean reusable;
         private final boolean write; // a data change (SqlScript.Part#dataChange)
-        private boolean activeWrite; // a data change that gave rows, counted in activeWrites until released
+        private boolean activeWrite; // a data change that gave rows, counted in activeWrites until it ended
         private int interruptsAtTake; // only on the worker
         private @Nullable SqliteRowMetadata columns; // of a kept statement, described under the cookie below
         private long columnsSchemaVersion = UNKNOWN; // the schema cookie the kept columns were described under
