@@ -236,6 +236,41 @@ final class SqliteJdbcIntegrationTests {
         }
     }
 
+    /**
+     * What the lanes' statement cache relies on for writes that return rows ({@code StatementCache}'s count of
+     * running writes): while an auto-commit write's RETURNING rows are still to be read, SQLite accepts the
+     * {@link SqliteJdbc#inTransaction} probe's {@code BEGIN}, sqlite-jdbc's own {@code commit;} after the probe's
+     * {@code ROLLBACK} is refused (SQLITE_BUSY, "SQL statements in progress"), leaving its {@code begin;} open, and
+     * the write does not survive; once sqlite-jdbc has read past the write's last row ({@code isAfterLast()}),
+     * SQLite has ended the write and the same probe leaves it written.
+     */
+    @Test
+    void aProbeUndoesAWriteWhoseRowsAreStillToBeReadButNotOneReadToItsEnd() throws Exception {
+        try (Connection connection = open("returning.db")) {
+            execute(connection, "CREATE TABLE t (v INTEGER)");
+            PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (1), (2) RETURNING v");
+            assertTrue(insert.execute());
+            ResultSet rows = insert.getResultSet();
+            assertTrue(rows.next());
+            assertFalse(rows.isAfterLast(), "a row is still to be read");
+            SQLException refused = assertThrows(SQLException.class, () -> SqliteJdbc.inTransaction(connection));
+            assertEquals(5, SqliteJdbc.extendedCode(refused) & 0xff, refused.getMessage()); // SQLITE_BUSY
+            SqliteJdbc.reset(insert);
+            SqliteJdbc.rollbackQuietly(connection); // sqlite-jdbc's own begin, left open
+            assertEquals(0, count(connection), "the write did not outlive the probe");
+            assertTrue(insert.execute());
+            rows = insert.getResultSet();
+            while (rows.next()) {
+                assertFalse(rows.isAfterLast());
+            }
+            assertTrue(rows.isAfterLast(), "read past its last row");
+            assertFalse(SqliteJdbc.inTransaction(connection));
+            SqliteJdbc.reset(insert);
+            assertEquals(2, count(connection), "the probe after the last row left the write");
+            insert.close();
+        }
+    }
+
     private static long count(Connection connection) throws SQLException {
         try (Statement next = connection.createStatement();
                 ResultSet count = next.executeQuery("SELECT count(*) FROM t")) {
