@@ -140,6 +140,8 @@ final class SqliteStatementCacheIntegrationTests {
         String update = "UPDATE item SET qty = qty + ? WHERE name = ? RETURNING qty";
         String replace = "REPLACE INTO item (id, name, qty) VALUES (?, ?, ?)";
         String delete = "DELETE FROM item WHERE name = ?";
+        long prepared = 0;
+        long reused = 0;
         for (int round = 0; round < 4; round++) {
             if (round == 1) {
                 // every statement has run once, each on the one lane that writes: none is prepared again
@@ -168,9 +170,6 @@ final class SqliteStatementCacheIntegrationTests {
                 "replaced2/2", "replaced3/3"), query(factory, "SELECT name, qty FROM item ORDER BY name",
                 r -> r.get(0, String.class) + "/" + r.get(1, Long.class)).collectList().block(SqliteTesting.TIMEOUT));
     }
-
-    private long prepared;
-    private long reused;
 
     /**
      * A kept write that fails (a primary key taken, a NOT NULL column given null; through a connection's statement
