@@ -137,11 +137,11 @@ final class DirectStatement<T> {
                                     return execute(lease.lane(), jdbc, wait);
                                 } finally {
                                     // the next caller waiting for the lane gets it here, on the lane's thread
-                                    lease.release().subscribe();
+                                    lease.releaseNow();
                                 }
                             }, wait, this, null)
                             // cancelled before the task ran: the task will not give the lane back
-                            .doFinally(signal -> lease.release().subscribe()));
+                            .doFinally(signal -> lease.releaseNow()));
         });
         return outcome.onErrorMap(this::translated);
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -21,19 +22,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.pool.InstrumentedPool;
-import reactor.pool.PoolAcquireTimeoutException;
-import reactor.pool.PoolBuilder;
-import reactor.pool.PoolShutdownException;
 
 /**
- * The lanes of one connection factory: the writer lane and the reader lanes, each pool handing out a
+ * The lanes of one connection factory: the writer lane and the reader lanes, each {@link LanePool} handing out a
  * lane to one user at a time, first come first served, the idle lane used last first, and opening lanes lazily up
  * to its size.
  *
- * <p>Leasing never blocks a thread: a lease that cannot be had at once waits in the pool's FIFO queue of
- * pending acquisitions, and a cancelled wait leaves the queue without taking or leaking a lane (reactor-pool
- * gives a lane delivered to a cancelled waiter straight back). A wait is bounded by the caller's {@link LockWait}:
+ * <p>Leasing never blocks a thread: a lease that cannot be had at once waits in the pool's FIFO queue, and a
+ * cancelled wait leaves the queue without taking or leaking a lane (a lane handed to a waiter that has cancelled
+ * goes straight back). A wait is bounded by the caller's {@link LockWait}:
  * a lane still taken when it runs out fails the call with {@link R2dbcTimeoutException}, error code 5
  * (SQLITE_BUSY) as for SQLite's own lock, naming what holds the lane and for how long. So a lease that were
  * never given back would turn every later call into that error, never into an endless wait.
@@ -45,8 +42,8 @@ final class Lanes {
 
     private final SqliteConnectionConfiguration configuration;
     private final Scheduler scheduler;
-    private final @Nullable InstrumentedPool<Lane> writer;
-    private final @Nullable InstrumentedPool<Lane> readers;
+    private final @Nullable LanePool writer;
+    private final @Nullable LanePool readers;
     private final Set<Lane> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readerNames = new AtomicInteger();
     private final LongAdder statementsPrepared = new LongAdder();
@@ -65,15 +62,9 @@ final class Lanes {
         this.readers = configuration.readerLanes() == 0 ? null : pool(configuration.readerLanes(), false);
     }
 
-    private InstrumentedPool<Lane> pool(int size, boolean writes) {
-        return PoolBuilder.from(Mono.defer(() -> openLane(writes)))
-                .sizeBetween(0, size)
-                .maxPendingAcquireUnbounded()
-                // the lane used last first (reactor-pool's default is the least recently used): a hot lane's thread
-                // is awake and its statements prepared; the others serve only what comes at once
-                .idleResourceReuseMruOrder()
-                .destroyHandler(Lane::close)
-                .buildPool();
+    private LanePool pool(int size, boolean writes) {
+        return new LanePool(size, wait -> openLane(writes, wait),
+                () -> SqliteExceptionFactory.factoryClosed(configuration.database()));
     }
 
     /**
@@ -99,15 +90,15 @@ final class Lanes {
      * opens as usual. Not for transactions, which would hold the writer lane for as long as they last.
      */
     Mono<Lease> readerForStatement(LockWait wait, Supplier<String> holder) {
-        InstrumentedPool<Lane> idleWriter = writer;
-        if (readers == null || idleWriter == null || readerOpened || readers.metrics().allocatedSize() > 0
-                || idleWriter.metrics().idleSize() == 0) {
+        LanePool idleWriter = writer;
+        if (readers == null || idleWriter == null || readerOpened || readers.allocatedSize() > 0
+                || idleWriter.idleSize() == 0) {
             return reader(wait, holder);
         }
-        // reactor-pool hands an idle lane over at once; one nanosecond is its least timeout, and a lane taken
-        // meanwhile by another call makes this one fall back to a reader lane instead of waiting for the writer
-        return lease(idleWriter, new LockWait(Duration.ofNanos(1)), holder)
-                .onErrorResume(R2dbcTimeoutException.class, e -> reader(wait, holder));
+        // a lane taken meanwhile by another call makes this one use a reader lane instead of waiting for it
+        return idleWriter.acquireIdle()
+                .map(lane -> new Lease(idleWriter, lane, holder))
+                .switchIfEmpty(reader(wait, holder));
     }
 
     /** Whether reads have lanes of their own. */
@@ -117,8 +108,7 @@ final class Lanes {
 
     /** The live counts of the lanes of each kind. */
     SqliteMetrics metrics() {
-        return new SqliteMetrics(writer == null ? null : writer.metrics(), readers == null ? null : readers.metrics(),
-                statementsPrepared, statementsReused);
+        return new SqliteMetrics(writer, readers, statementsPrepared, statementsReused);
     }
 
     /** SQLite's version, known once a lane has been opened. */
@@ -126,7 +116,7 @@ final class Lanes {
         return sqliteVersion;
     }
 
-    private Mono<Lease> lease(@Nullable InstrumentedPool<Lane> pool, LockWait wait, Supplier<String> holder) {
+    private Mono<Lease> lease(@Nullable LanePool pool, LockWait wait, Supplier<String> holder) {
         if (pool == null) {
             throw new IllegalStateException("a factory has a writer or readers");
         }
@@ -135,21 +125,17 @@ final class Lanes {
                 return Mono.error(SqliteExceptionFactory.factoryClosed(configuration.database()));
             }
             long mark = wait.startLaneWait();
-            // reactor-pool reads a zero timeout as none; the least wait it can have is a nanosecond
-            Duration timeout = Duration.ofNanos(Math.max(1, wait.remainingNanos()));
-            return pool.acquire(timeout)
-                    .map(ref -> {
+            return pool.acquire(wait)
+                    .map(lane -> {
                         wait.waitedForLane(mark);
-                        return new Lease(ref, holder);
+                        return new Lease(pool, lane, holder);
                     })
-                    .onErrorMap(PoolAcquireTimeoutException.class, e -> laneTimedOut(pool, wait, mark, e))
-                    // an opening lane waits for SQLite's lock within the same wait
-                    .contextWrite(context -> context.put(LockWait.class, wait));
-        }).onErrorMap(PoolShutdownException.class, e -> SqliteExceptionFactory.factoryClosed(configuration.database()));
+                    .onErrorMap(TimeoutException.class, e -> laneTimedOut(pool, wait, mark, e));
+        });
     }
 
     /** The error of a call that waited its whole lock wait for a lane: what holds the lanes, and for how long. */
-    private R2dbcTimeoutException laneTimedOut(InstrumentedPool<Lane> pool, LockWait wait, long mark, Throwable cause) {
+    private R2dbcTimeoutException laneTimedOut(LanePool pool, LockWait wait, long mark, Throwable cause) {
         wait.waitedForLane(mark);
         boolean writes = pool == writer;
         List<String> holders = new ArrayList<>();
@@ -167,9 +153,9 @@ final class Lanes {
                 null, SqliteResultCodes.SQLITE_BUSY, cause);
     }
 
-    private Mono<Lane> openLane(boolean writes) {
-        return Mono.deferContextual(context -> {
-            LockWait wait = context.getOrDefault(LockWait.class, new LockWait(configuration.busyTimeout()));
+    /** A cold Mono that opens a lane, waiting for SQLite's lock within {@code wait} (the call that needs the lane). */
+    private Mono<Lane> openLane(boolean writes, LockWait wait) {
+        return Mono.defer(() -> {
             String name = writes ? "writer" : "reader-" + readerNames.incrementAndGet();
             Lane lane = newLane(name);
             all.add(lane);
@@ -305,8 +291,8 @@ final class Lanes {
         return Mono.defer(() -> {
             closed = true;
             Mono<Void> pools = Mono.when(
-                    writer == null ? Mono.empty() : writer.disposeLater(),
-                    readers == null ? Mono.empty() : readers.disposeLater())
+                    writer == null ? Mono.empty() : writer.close(),
+                    readers == null ? Mono.empty() : readers.close())
                     .onErrorResume(e -> Mono.empty());
             Mono<Void> lanes = Flux.fromIterable(all)
                     .flatMap(Lanes::interruptUntilClosed)

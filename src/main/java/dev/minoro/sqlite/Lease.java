@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
-import reactor.pool.PooledRef;
 
 /**
  * The exclusive use of one {@link Lane}, from its pool until {@link #release()}. A lease always has one owner
@@ -12,7 +11,8 @@ import reactor.pool.PooledRef;
  */
 final class Lease {
 
-    private final PooledRef<Lane> ref;
+    private final LanePool pool;
+    private final Lane lane;
     private final long since = System.nanoTime();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile Supplier<String> holder;
@@ -21,14 +21,15 @@ final class Lease {
      * @param holder    what holds the lane, for the message of a statement that times out waiting for it (made only
      *                  then, not at each lease)
      */
-    Lease(PooledRef<Lane> ref, Supplier<String> holder) {
-        this.ref = ref;
+    Lease(LanePool pool, Lane lane, Supplier<String> holder) {
+        this.pool = pool;
+        this.lane = lane;
         this.holder = holder;
-        ref.poolable().leased(this);
+        lane.leased(this);
     }
 
     Lane lane() {
-        return ref.poolable();
+        return lane;
     }
 
     /** Says what holds the lane now, such as the unread rows of a query once its statement is done. */
@@ -43,13 +44,18 @@ final class Lease {
 
     /** A cold Mono that gives the lane back to its pool, once: later subscriptions complete at once. */
     Mono<Void> release() {
-        return Mono.defer(() -> {
-            if (!released.compareAndSet(false, true)) {
-                return Mono.empty();
-            }
-            lane().returned(this);
-            return ref.release().onErrorResume(e -> Mono.empty());
-        });
+        return Mono.fromRunnable(this::releaseNow);
+    }
+
+    /**
+     * Gives the lane back to its pool now, once: the first call waiting for a lane of the pool gets it on this
+     * thread. For a statement that gives its lane back at the end of its task, on the lane's thread.
+     */
+    void releaseNow() {
+        if (released.compareAndSet(false, true)) {
+            lane.returned(this);
+            pool.release(lane);
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.minoro.sqlite;
 
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import reactor.pool.InstrumentedPool;
 
 /**
  * What the lanes of a {@link SqliteConnectionFactory} are doing, by kind (the writer lane, the reader lanes), as
@@ -27,7 +26,7 @@ public final class SqliteMetrics {
     private final LongAdder prepared;
     private final LongAdder reused;
 
-    SqliteMetrics(InstrumentedPool.@Nullable PoolMetrics writer, InstrumentedPool.@Nullable PoolMetrics readers,
+    SqliteMetrics(@Nullable LanePool writer, @Nullable LanePool readers,
             LongAdder prepared, LongAdder reused) {
         this.writer = new LaneMetrics(writer);
         this.readers = new LaneMetrics(readers);
@@ -82,9 +81,9 @@ public final class SqliteMetrics {
     /** The lanes of one kind; all counts are 0 for a kind that the factory does not have. */
     public static final class LaneMetrics {
 
-        private final InstrumentedPool.@Nullable PoolMetrics pool;
+        private final @Nullable LanePool pool;
 
-        private LaneMetrics(InstrumentedPool.@Nullable PoolMetrics pool) {
+        private LaneMetrics(@Nullable LanePool pool) {
             this.pool = pool;
         }
 
@@ -107,7 +106,7 @@ public final class SqliteMetrics {
 
         /** {@return the most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none} */
         public int maxAllocatedSize() {
-            return pool == null ? 0 : pool.getMaxAllocatedSize();
+            return pool == null ? 0 : pool.maxAllocatedSize();
         }
 
         /** {@return the calls waiting now for a lane of this kind} */

@@ -1,0 +1,280 @@
+package dev.minoro.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * {@link LanePool} on its own: lanes that are never opened on a database (the pool only hands them out), so each
+ * rule of the pool (first come first served, the lane given back last handed out first, lanes opened lazily, a
+ * wait bounded by its {@link LockWait}, a cancelled wait leaving the queue, closing) is seen without SQLite.
+ */
+class LanePoolTests {
+
+    /** A bound on every wait in these tests, for a hang only; no assertion depends on it. */
+    private static final Duration HANG = Duration.ofSeconds(30);
+    private static final Duration LONG = Duration.ofMinutes(10);
+
+    private final Scheduler threads = Schedulers.newBoundedElastic(4, 1000, "lane-pool-test");
+    private final AtomicInteger opened = new AtomicInteger();
+    private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void disposeThreads() {
+        threads.dispose();
+    }
+
+    private LanePool pool(int size) {
+        return new LanePool(size, wait -> Mono.fromSupplier(this::lane), () -> new IllegalStateException("closed"));
+    }
+
+    private Lane lane() {
+        Lane lane = new Lane("lane-" + opened.incrementAndGet(), threads.createWorker(), "test", LONG,
+                new StatementCache(4, new LongAdder(), new LongAdder()));
+        lanes.add(lane);
+        return lane;
+    }
+
+    private static Lane take(LanePool pool) {
+        return pool.acquire(new LockWait(LONG)).block(HANG);
+    }
+
+    @Test
+    void callsWaitingForTheOnlyLaneGetItInTheOrderTheyCame() {
+        LanePool pool = pool(1);
+        Lane lane = take(pool);
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Disposable> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = "call-" + i;
+            waiting.add(pool.acquire(new LockWait(LONG)).subscribe(given -> {
+                order.add(name);
+                // each caller gives the lane back at once, which hands it to the next in line
+                pool.release(given);
+            }));
+        }
+        assertThat(pool.pendingAcquireSize()).isEqualTo(5);
+        pool.release(lane);
+        assertThat(order).containsExactly("call-0", "call-1", "call-2", "call-3", "call-4");
+        assertThat(pool.pendingAcquireSize()).isZero();
+        assertThat(pool.acquiredSize()).isZero();
+        assertThat(pool.idleSize()).isEqualTo(1);
+        assertThat(opened).hasValue(1);
+        waiting.forEach(Disposable::dispose);
+    }
+
+    @Test
+    void theLaneGivenBackLastIsHandedOutFirstAndLanesOpenOnlyWhenNoneIsIdle() {
+        LanePool pool = pool(3);
+        Lane first = take(pool);
+        pool.release(first);
+        // one caller at a time never opens a second lane
+        for (int i = 0; i < 10; i++) {
+            Lane again = take(pool);
+            assertThat(again).isSameAs(first);
+            pool.release(again);
+        }
+        assertThat(opened).hasValue(1);
+        Lane a = take(pool);
+        Lane b = take(pool);
+        assertThat(opened).hasValue(2);
+        pool.release(a);
+        pool.release(b);
+        assertThat(take(pool)).isSameAs(b);
+        assertThat(take(pool)).isSameAs(a);
+        assertThat(pool.allocatedSize()).isEqualTo(2);
+        assertThat(pool.maxAllocatedSize()).isEqualTo(3);
+    }
+
+    @Test
+    void aWaitEndsWithTimeoutExceptionWhenItsLockWaitRunsOutAndLaterWaitsStillGetTheLane() {
+        LanePool pool = pool(1);
+        Lane lane = take(pool);
+        // the longer wait queues first: the timer set for it must be brought forward for the shorter one
+        Mono<Lane> patient = pool.acquire(new LockWait(LONG)).cache();
+        patient.subscribe();
+        StepVerifier.create(pool.acquire(new LockWait(Duration.ofMillis(50))))
+                .expectError(TimeoutException.class)
+                .verify(HANG);
+        StepVerifier.create(pool.acquire(new LockWait(Duration.ZERO)))
+                .expectError(TimeoutException.class)
+                .verify(HANG);
+        assertThat(pool.pendingAcquireSize()).isEqualTo(1);
+        pool.release(lane);
+        assertThat(patient.block(HANG)).isSameAs(lane);
+        assertThat(pool.pendingAcquireSize()).isZero();
+    }
+
+    @Test
+    void aCancelledWaitLeavesTheQueueAndNeverTakesTheLane() {
+        LanePool pool = pool(1);
+        Lane lane = take(pool);
+        AtomicReference<Lane> cancelledGot = new AtomicReference<>();
+        Disposable cancelled = pool.acquire(new LockWait(LONG)).subscribe(cancelledGot::set);
+        Mono<Lane> next = pool.acquire(new LockWait(LONG)).cache();
+        next.subscribe();
+        assertThat(pool.pendingAcquireSize()).isEqualTo(2);
+        cancelled.dispose();
+        assertThat(pool.pendingAcquireSize()).isEqualTo(1);
+        pool.release(lane);
+        assertThat(next.block(HANG)).isSameAs(lane);
+        assertThat(cancelledGot).hasValue(null);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aLaneHandedToACallThatCancelsBeforeAskingForItGoesBack() {
+        LanePool pool = pool(1);
+        StepVerifier.create(pool.acquire(new LockWait(LONG)), 0)
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(10))
+                .thenCancel()
+                .verify(HANG);
+        assertThat(pool.acquiredSize()).isZero();
+        assertThat(pool.idleSize()).isEqualTo(1);
+        // and one that asks later gets it then
+        StepVerifier.create(pool.acquire(new LockWait(LONG)), 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(10))
+                .thenRequest(1)
+                .expectNextCount(1)
+                .verifyComplete();
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedOpeningFailsItsCallAndTheNextWaitingCallOpensALaneOfItsOwn() {
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch firstOpening = new CountDownLatch(1);
+        LanePool pool = new LanePool(1, wait -> Mono.defer(() -> attempts.incrementAndGet() == 1
+                ? Mono.<Lane>error(new IllegalStateException("cannot open"))
+                        .delaySubscription(Mono.fromRunnable(() -> awaitQuietly(firstOpening))
+                                .subscribeOn(Schedulers.boundedElastic()).then())
+                : Mono.fromSupplier(this::lane)), () -> new IllegalStateException("closed"));
+        Mono<Lane> failing = pool.acquire(new LockWait(LONG)).cache();
+        failing.subscribe(lane -> { }, e -> { });
+        Mono<Lane> behind = pool.acquire(new LockWait(LONG)).cache();
+        behind.subscribe(lane -> { }, e -> { });
+        assertThat(pool.pendingAcquireSize()).isEqualTo(1);
+        firstOpening.countDown();
+        StepVerifier.create(failing).expectErrorMessage("cannot open").verify(HANG);
+        assertThat(behind.block(HANG)).isNotNull();
+        assertThat(pool.allocatedSize()).isEqualTo(1);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+    }
+
+    @Test
+    void closingFailsTheWaitingCallsClosesIdleLanesAndLanesGivenBackLater() {
+        LanePool pool = pool(2);
+        Lane idle = take(pool);
+        Lane held = take(pool);
+        pool.release(idle);
+        // the idle lane is taken again, and the pool is full: this call waits
+        Lane again = take(pool);
+        pool.release(again);
+        Lane held2 = take(pool);
+        Mono<Lane> waiting = pool.acquire(new LockWait(LONG)).cache();
+        waiting.subscribe(lane -> { }, e -> { });
+        pool.close().block(HANG);
+        StepVerifier.create(waiting).expectErrorMessage("closed").verify(HANG);
+        StepVerifier.create(pool.acquire(new LockWait(LONG))).expectErrorMessage("closed").verify(HANG);
+        StepVerifier.create(pool.acquireIdle()).expectErrorMessage("closed").verify(HANG);
+        pool.release(held);
+        pool.release(held2);
+        assertThat(pool.acquiredSize()).isZero();
+        assertThat(pool.allocatedSize()).isZero();
+        assertThat(pool.pendingAcquireSize()).isZero();
+        // every lane the pool opened is closed: a closed lane refuses to open, an open one would run its opener
+        assertThat(lanes).hasSize(2);
+        for (Lane lane : lanes) {
+            StepVerifier.create(lane.open(() -> {
+                throw new SQLException("the lane ran its opener: it was not closed");
+            }, new LockWait(LONG))).expectErrorSatisfies(e -> assertThat(e).isNotInstanceOf(SQLException.class))
+                    .verify(HANG);
+        }
+        // closing again does nothing
+        pool.close().block(HANG);
+    }
+
+    @Test
+    void anIdleLaneIsTakenOnlyIfOneIsIdleNow() {
+        LanePool pool = pool(1);
+        StepVerifier.create(pool.acquireIdle()).verifyComplete();
+        assertThat(opened).hasValue(0);
+        Lane lane = take(pool);
+        StepVerifier.create(pool.acquireIdle()).verifyComplete();
+        assertThat(pool.pendingAcquireSize()).isZero();
+        pool.release(lane);
+        assertThat(pool.acquireIdle().block(HANG)).isSameAs(lane);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+    }
+
+    @Test
+    void callsThatComeCancelAndGiveBackFromManyThreadsAtOnceNeverShareALaneNorLoseOne() throws Exception {
+        LanePool pool = pool(3);
+        Set<Lane> held = ConcurrentHashMap.newKeySet();
+        AtomicInteger shared = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        int calls = 20_000;
+        CountDownLatch ended = new CountDownLatch(calls);
+        for (int i = 0; i < calls; i++) {
+            boolean cancel = ThreadLocalRandom.current().nextInt(4) == 0;
+            boolean shortWait = ThreadLocalRandom.current().nextInt(8) == 0;
+            Mono.defer(() -> pool.acquire(new LockWait(shortWait ? Duration.ofNanos(1) : LONG)))
+                    .subscribeOn(Schedulers.parallel())
+                    .doOnNext(lane -> {
+                        if (!held.add(lane)) {
+                            shared.incrementAndGet();
+                        }
+                        served.incrementAndGet();
+                        // given back on another thread, whatever the caller does meanwhile
+                        Schedulers.parallel().schedule(() -> {
+                            held.remove(lane);
+                            pool.release(lane);
+                        });
+                    })
+                    .take(cancel ? Duration.ofNanos(ThreadLocalRandom.current().nextInt(50_000)) : LONG)
+                    .doFinally(signal -> ended.countDown())
+                    .subscribe(lane -> { }, e -> { });
+        }
+        assertThat(ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // a call cut by take() may still give its lane back just after: wait for the pool to settle
+        for (int i = 0; i < 3000 && (pool.acquiredSize() != 0 || pool.pendingAcquireSize() != 0); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(shared).hasValue(0);
+        assertThat(served.get()).isPositive();
+        assertThat(pool.acquiredSize()).isZero();
+        assertThat(pool.pendingAcquireSize()).isZero();
+        assertThat(pool.idleSize()).isEqualTo(pool.allocatedSize());
+        assertThat(opened.get()).isEqualTo(pool.allocatedSize()).isLessThanOrEqualTo(3);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(HANG.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
