@@ -5,6 +5,9 @@ import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -15,8 +18,9 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * One sqlite-jdbc {@link Connection} bound to one {@link Scheduler.Worker}: every JDBC call on the
- * connection is a task of that worker, and a worker runs its tasks one at a time in order, so the
- * connection is never used by two threads at once and never by a subscriber's thread.
+ * connection is a task of the lane, and the lane's tasks run on its worker one at a time in the order queued, so the
+ * connection is never used by two threads at once and never by a subscriber's thread. Tasks queued while the lane is
+ * busy run back to back in one turn of the worker, without a hand-off to the worker each.
  *
  * <p>The one call made from another thread is {@link #interrupt}, SQLite's {@code sqlite3_interrupt},
  * which SQLite documents as safe to call from any thread while a statement runs, and which only sets a
@@ -49,6 +53,9 @@ final class Lane {
     /** How many SQLite virtual machine instructions a statement runs between two asks of the progress handler. */
     static final int PROGRESS_INSTRUCTIONS = 1000;
 
+    /** How many queued tasks one turn of the worker runs at most before it asks the worker for another turn. */
+    static final int TASKS_PER_TURN = 64;
+
     private final String name;
     private final Scheduler.Worker worker;
     private final String database;
@@ -63,6 +70,8 @@ final class Lane {
     private volatile boolean closingFactory; // a wait for a lock ends at once
     private volatile @Nullable Lease lease; // what holds the lane now, for the message of a wait that times out
     private final Mono<Void> close;
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>(); // under guard: tasks not yet run, in order
+    private boolean turnScheduled; // under guard: a turn of the worker will run what is queued
 
     /** @param worker the lane's worker, which the lane disposes once its connection is closed */
     Lane(String name, Scheduler.Worker worker, String database, Duration busyTimeout, StatementCache statements) {
@@ -356,16 +365,27 @@ final class Lane {
         }
     }
 
-    /** Offers {@code task} to the worker; returns why it refused, or null. */
+    /**
+     * Queues {@code task} behind the lane's other tasks, and asks the worker for a turn unless one is coming; returns
+     * why the worker refused, or null. Under guard.
+     */
     private @Nullable Throwable enqueue(MonoSink<?> sink, Runnable task) {
+        queued.add(new Queued(sink, task));
+        if (turnScheduled) {
+            return null;
+        }
+        Throwable refused = scheduleTurn();
+        if (refused != null) {
+            queued.removeLast();
+        }
+        return refused;
+    }
+
+    /** Asks the worker to run {@link #turn}; returns why it refused, or null. Under guard. */
+    private @Nullable Throwable scheduleTurn() {
         try {
-            worker.schedule(() -> {
-                try {
-                    task.run();
-                } catch (Throwable e) {
-                    EveryError.fail(sink, e);
-                }
-            });
+            worker.schedule(this::turn);
+            turnScheduled = true;
             return null;
         } catch (RejectedExecutionException e) {
             return worker.isDisposed()
@@ -373,6 +393,54 @@ final class Lane {
                     : new R2dbcTransientResourceException("the SQLite lane " + name + " of " + database
                             + " has too many queued tasks", e);
         }
+    }
+
+    /**
+     * One turn of the worker: the lane's queued tasks, in order, back to back, including those queued while it runs
+     * (the next statement of a caller that was waiting for the lane, queued when the lane was given back on this
+     * thread), so that tasks queued on a busy lane cost no hand-off to the worker each; after
+     * {@value #TASKS_PER_TURN} tasks it asks for another turn, so that a worker the application's scheduler shares
+     * with other work is not held.
+     */
+    private void turn() {
+        for (int ran = 0;; ran++) {
+            Queued next;
+            List<Queued> refused = null;
+            Throwable refusal = null;
+            synchronized (guard) {
+                if (ran == TASKS_PER_TURN && !queued.isEmpty()) {
+                    turnScheduled = false;
+                    refusal = scheduleTurn();
+                    if (refusal == null) {
+                        return;
+                    }
+                    refused = new ArrayList<>(queued);
+                    queued.clear();
+                }
+                next = refused == null ? queued.poll() : null;
+                if (next == null) {
+                    turnScheduled = false;
+                }
+            }
+            if (refused != null) {
+                for (Queued task : refused) {
+                    task.sink().error(refusal);
+                }
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            try {
+                next.task().run();
+            } catch (Throwable e) {
+                EveryError.fail(next.sink(), e);
+            }
+        }
+    }
+
+    /** A task queued on the lane, with the sink to fail if it throws or cannot run. */
+    private record Queued(MonoSink<?> sink, Runnable task) {
     }
 
     private static void closeQuietly(Connection connection) {
