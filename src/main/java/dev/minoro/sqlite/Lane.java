@@ -71,7 +71,7 @@ final class Lane {
     private volatile @Nullable Lease lease; // what holds the lane now, for the message of a wait that times out
     private final Mono<Void> close;
     private final ArrayDeque<Queued> queued = new ArrayDeque<>(); // under guard: tasks not yet run, in order
-    private boolean turnScheduled; // under guard: a turn of the worker will run what is queued
+    private boolean turnRunning; // under guard: a turn of the worker runs now, and will run what is queued
 
     /** @param worker the lane's worker, which the lane disposes once its connection is closed */
     Lane(String name, Scheduler.Worker worker, String database, Duration busyTimeout, StatementCache statements) {
@@ -366,17 +366,19 @@ final class Lane {
     }
 
     /**
-     * Queues {@code task} behind the lane's other tasks, and asks the worker for a turn unless one is coming; returns
-     * why the worker refused, or null. Under guard.
+     * Queues {@code task} behind the lane's other tasks; returns why the worker refused it, or null. A task queued
+     * while a turn of the worker runs is run by that turn; any other asks the worker for a turn of its own, so that a
+     * worker that can take no more work (its scheduler disposed) refuses it at once. Under guard.
      */
     private @Nullable Throwable enqueue(MonoSink<?> sink, Runnable task) {
-        queued.add(new Queued(sink, task));
-        if (turnScheduled) {
+        Queued entry = new Queued(sink, task);
+        queued.add(entry);
+        if (turnRunning) {
             return null;
         }
         Throwable refused = scheduleTurn();
         if (refused != null) {
-            queued.removeLast();
+            queued.removeLastOccurrence(entry);
         }
         return refused;
     }
@@ -385,56 +387,79 @@ final class Lane {
     private @Nullable Throwable scheduleTurn() {
         try {
             worker.schedule(this::turn);
-            turnScheduled = true;
             return null;
         } catch (RejectedExecutionException e) {
             return worker.isDisposed()
                     ? SqliteExceptionFactory.factoryClosed(database)
                     : new R2dbcTransientResourceException("the SQLite lane " + name + " of " + database
                             + " has too many queued tasks", e);
+        } catch (RuntimeException e) {
+            // a scheduling hook of the application's that failed
+            return e;
         }
     }
 
     /**
      * One turn of the worker: the lane's queued tasks, in order, back to back, including those queued while it runs
-     * (the next statement of a caller that was waiting for the lane, queued when the lane was given back on this
-     * thread), so that tasks queued on a busy lane cost no hand-off to the worker each; after
-     * {@value #TASKS_PER_TURN} tasks it asks for another turn, so that a worker the application's scheduler shares
-     * with other work is not held.
+     * (the next statement of a call that was waiting for the lane, queued when the lane was given back on this
+     * thread), so that tasks queued on a busy lane cost no hand-off to the worker each. After
+     * {@value #TASKS_PER_TURN} tasks it asks for another turn, so that a worker that the application's scheduler
+     * shares with other work is not held; a worker that refuses that turn gets none of the queue's tasks refused.
      */
     private void turn() {
-        for (int ran = 0;; ran++) {
-            Queued next;
+        synchronized (guard) {
+            if (turnRunning) {
+                return;
+            }
+            turnRunning = true;
+        }
+        try {
+            for (int ran = 0;; ran++) {
+                Queued next;
+                synchronized (guard) {
+                    if (ran >= TASKS_PER_TURN && !queued.isEmpty()) {
+                        turnRunning = false;
+                        if (scheduleTurn() == null) {
+                            return;
+                        }
+                        turnRunning = true;
+                    }
+                    next = queued.poll();
+                    if (next == null) {
+                        turnRunning = false;
+                        return;
+                    }
+                }
+                if (ran > 0) {
+                    // an interrupt left by the task before (or by its subscriber) is not the next task's, as a worker
+                    // clears it between two tasks of its own
+                    Thread.interrupted();
+                }
+                try {
+                    next.task().run();
+                } catch (Throwable e) {
+                    EveryError.fail(next.sink(), e);
+                }
+            }
+        } finally {
+            // reached with the turn still running only when something was thrown past the loop (a failing error
+            // hook): the tasks queued behind get a turn of their own, or fail, rather than wait for ever
             List<Queued> refused = null;
             Throwable refusal = null;
             synchronized (guard) {
-                if (ran == TASKS_PER_TURN && !queued.isEmpty()) {
-                    turnScheduled = false;
-                    refusal = scheduleTurn();
-                    if (refusal == null) {
-                        return;
+                if (turnRunning) {
+                    turnRunning = false;
+                    refusal = queued.isEmpty() ? null : scheduleTurn();
+                    if (refusal != null) {
+                        refused = new ArrayList<>(queued);
+                        queued.clear();
                     }
-                    refused = new ArrayList<>(queued);
-                    queued.clear();
-                }
-                next = refused == null ? queued.poll() : null;
-                if (next == null) {
-                    turnScheduled = false;
                 }
             }
             if (refused != null) {
                 for (Queued task : refused) {
-                    task.sink().error(refusal);
+                    EveryError.fail(task.sink(), refusal);
                 }
-                return;
-            }
-            if (next == null) {
-                return;
-            }
-            try {
-                next.task().run();
-            } catch (Throwable e) {
-                EveryError.fail(next.sink(), e);
             }
         }
     }

@@ -73,10 +73,11 @@ final class LanePool {
     }
 
     /**
-     * A cold Mono of a lane, leased until {@link #release}: an idle lane at once, else a new lane opened within
-     * {@code wait}, else the first lane given back while this call is the first waiting, within {@code wait}. It
-     * emits {@link TimeoutException} when {@code wait} runs out first, the opener's error when a lane opened for it
-     * fails to open, and the pool's closed error when the pool closes first. Cancelling leaves the queue.
+     * A cold Mono of a lane, leased until {@link #release}: an idle lane at once, else a new lane (whose opening
+     * waits for SQLite's lock within {@code wait}), else the first lane given back while this call is the first
+     * waiting, within {@code wait}. It emits {@link TimeoutException} when {@code wait} runs out while the call waits
+     * in the queue, the opener's error when a lane opened for it fails to open, and the pool's closed error when the
+     * pool closes first. Cancelling leaves the queue.
      */
     Mono<Lane> acquire(LockWait wait) {
         return new Acquire(wait, false);
@@ -118,7 +119,7 @@ final class LanePool {
                 });
                 return;
             }
-            if (next.deliver(lane)) {
+            if (handedOver(next, lane)) {
                 return;
             }
             // the waiter cancelled after it left the queue: the lane goes to the next one
@@ -208,7 +209,7 @@ final class LanePool {
         if (refused != null) {
             waiter.fail(refused);
         } else if (lane != null) {
-            if (!waiter.deliver(lane)) {
+            if (!handedOver(waiter, lane)) {
                 release(lane);
             }
         } else if (open) {
@@ -220,31 +221,51 @@ final class LanePool {
 
     /** Opens a lane for {@code waiter}, who gets it, or the opener's error. */
     private void open(Waiter waiter) {
-        opener.open(waiter.wait).subscribe(lane -> {
-            synchronized (lock) {
-                acquired++;
-                counted();
-            }
-            // a pool closed meanwhile closes the lane when it comes back
-            if (!waiter.deliver(lane)) {
-                release(lane);
-            }
-        }, error -> {
-            Waiter next;
-            synchronized (lock) {
-                allocated--;
-                // a call that waited behind this one gets a lane of its own to open, or the error of its opening
-                next = closed || allocated >= size ? null : waiting.pollFirst();
-                if (next != null) {
-                    allocated++;
-                }
-                counted();
-            }
-            waiter.fail(error);
+        opener.open(waiter.wait)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("the lane's opening ended without a lane")))
+                .subscribe(lane -> opened(waiter, lane), error -> notOpened(waiter, error));
+    }
+
+    private void opened(Waiter waiter, Lane lane) {
+        synchronized (lock) {
+            acquired++;
+            counted();
+        }
+        // a pool closed meanwhile closes the lane when it comes back
+        if (!handedOver(waiter, lane)) {
+            release(lane);
+        }
+    }
+
+    private void notOpened(Waiter waiter, Throwable error) {
+        Waiter next;
+        synchronized (lock) {
+            allocated--;
+            // a call that waited behind this one gets a lane of its own to open, or the error of its opening
+            next = closed || allocated >= size ? null : waiting.pollFirst();
             if (next != null) {
-                open(next);
+                allocated++;
             }
-        });
+            counted();
+        }
+        if (next != null) {
+            open(next);
+        }
+        waiter.fail(error);
+    }
+
+    /**
+     * Hands {@code lane} to {@code waiter}: false when it had cancelled and the lane is still the pool's. What the
+     * waiter's subscriber throws on receiving it is its own failure, not the giver's (a statement giving its lane
+     * back): it goes to Reactor's dropped-error hook, and the lane stays the waiter's.
+     */
+    private static boolean handedOver(Waiter waiter, Lane lane) {
+        try {
+            return waiter.deliver(lane);
+        } catch (Throwable e) {
+            Operators.onErrorDropped(e, waiter.actual.currentContext());
+            return true;
+        }
     }
 
     /**
@@ -252,27 +273,28 @@ final class LanePool {
      * timer could not be set (its waiter then leaves the queue), or null.
      */
     private @Nullable Throwable timeAfter(Waiter waiter) {
-        if (timer != null && waiter.deadline - timerDeadline >= 0) {
+        Disposable previous = timer;
+        if (previous != null && waiter.deadline - timerDeadline >= 0) {
             return null;
-        }
-        if (timer != null) {
-            timer.dispose();
         }
         try {
             setTimer(waiter.deadline);
-            return null;
         } catch (RejectedExecutionException e) {
+            // the timer set before, if any, still ends the other waits
             waiting.remove(waiter);
             return e;
         }
+        if (previous != null) {
+            previous.dispose();
+        }
+        return null;
     }
 
-    /** Sets the timer to fire at {@code deadline}; under lock. */
+    /** Sets the timer to fire at {@code deadline}, or leaves it as it was if Reactor refuses; under lock. */
     private void setTimer(long deadline) {
-        timerDeadline = deadline;
-        timer = null;
         timer = Schedulers.parallel().schedule(this::expire, Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
+        timerDeadline = deadline;
     }
 
     /** Ends every wait that has run out, and sets the timer for the earliest of the rest. */

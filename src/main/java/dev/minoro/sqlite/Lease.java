@@ -1,5 +1,6 @@
 package dev.minoro.sqlite;
 
+import dev.minoro.sqlite.internal.EveryError;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -44,7 +45,10 @@ final class Lease {
 
     /** A cold Mono that gives the lane back to its pool, once: later subscriptions complete at once. */
     Mono<Void> release() {
-        return Mono.fromRunnable(this::releaseNow);
+        return EveryError.fromCallable(() -> {
+            releaseNow();
+            return null;
+        });
     }
 
     /**
