@@ -458,7 +458,11 @@ final class Lane {
             }
             if (refused != null) {
                 for (Queued task : refused) {
-                    EveryError.fail(task.sink(), refusal);
+                    try {
+                        EveryError.fail(task.sink(), refusal);
+                    } catch (Throwable hook) {
+                        // the failing hook that ended the turn fails here too; the tasks after still get theirs
+                    }
                 }
             }
         }

@@ -119,7 +119,7 @@ final class LanePool {
                 });
                 return;
             }
-            if (handedOver(next, lane)) {
+            if (next.deliver(lane)) {
                 return;
             }
             // the waiter cancelled after it left the queue: the lane goes to the next one
@@ -209,7 +209,7 @@ final class LanePool {
         if (refused != null) {
             waiter.fail(refused);
         } else if (lane != null) {
-            if (!handedOver(waiter, lane)) {
+            if (!waiter.deliver(lane)) {
                 release(lane);
             }
         } else if (open) {
@@ -232,7 +232,7 @@ final class LanePool {
             counted();
         }
         // a pool closed meanwhile closes the lane when it comes back
-        if (!handedOver(waiter, lane)) {
+        if (!waiter.deliver(lane)) {
             release(lane);
         }
     }
@@ -252,20 +252,6 @@ final class LanePool {
             open(next);
         }
         waiter.fail(error);
-    }
-
-    /**
-     * Hands {@code lane} to {@code waiter}: false when it had cancelled and the lane is still the pool's. What the
-     * waiter's subscriber throws on receiving it is its own failure, not the giver's (a statement giving its lane
-     * back): it goes to Reactor's dropped-error hook, and the lane stays the waiter's.
-     */
-    private static boolean handedOver(Waiter waiter, Lane lane) {
-        try {
-            return waiter.deliver(lane);
-        } catch (Throwable e) {
-            Operators.onErrorDropped(e, waiter.actual.currentContext());
-            return true;
-        }
     }
 
     /**
@@ -405,22 +391,41 @@ final class LanePool {
                 }
                 done = true;
             }
-            actual.onNext(lane);
-            actual.onComplete();
+            signal(() -> {
+                actual.onNext(lane);
+                actual.onComplete();
+            });
             return true;
         }
 
         /** Ends the call with {@code error}, unless it has ended or cancelled. */
         void fail(Throwable error) {
             if (end()) {
-                actual.onError(error);
+                signal(() -> actual.onError(error));
             }
         }
 
         /** Ends the call without a lane, unless it has ended or cancelled. */
         void empty() {
             if (end()) {
-                actual.onComplete();
+                signal(actual::onComplete);
+            }
+        }
+
+        /**
+         * Gives the subscriber a signal. What it throws is its own failure, not that of the thread signalling (a
+         * statement giving its lane back, the timer ending several waits, the pool closing): it goes to Reactor's
+         * dropped-error hook, and a lane handed over stays the subscriber's.
+         */
+        private void signal(Runnable signal) {
+            try {
+                signal.run();
+            } catch (Throwable e) {
+                try {
+                    Operators.onErrorDropped(e, actual.currentContext());
+                } catch (Throwable hook) {
+                    // a dropped-error hook that throws has had the error; the other waiters still get theirs
+                }
             }
         }
 
@@ -451,8 +456,10 @@ final class LanePool {
                 lane = null;
                 done = true;
             }
-            actual.onNext(come);
-            actual.onComplete();
+            signal(() -> {
+                actual.onNext(come);
+                actual.onComplete();
+            });
         }
 
         @Override

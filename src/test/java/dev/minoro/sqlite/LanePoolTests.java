@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -57,6 +60,68 @@ class LanePoolTests {
 
     private static Lane take(LanePool pool) {
         return pool.acquire(new LockWait(LONG)).block(HANG);
+    }
+
+    /** A call for a lane of {@code pool}, subscribed now; its outcome replayed to each later subscriber. */
+    private static Mono<Lane> waiting(LanePool pool) {
+        Mono<Lane> call = pool.acquire(new LockWait(LONG)).cache();
+        call.subscribe(lane -> { }, e -> { });
+        return call;
+    }
+
+    /** A call for a lane of {@code pool} whose subscriber throws on every signal it gets. */
+    private static void throwingSubscriber(LanePool pool, Duration wait, AtomicInteger signals) {
+        pool.acquire(new LockWait(wait)).subscribe(new CoreSubscriber<Lane>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(Lane lane) {
+                signals.incrementAndGet();
+                throw new IllegalStateException("the subscriber fails on its lane");
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                signals.incrementAndGet();
+                throw new IllegalStateException("the subscriber fails on its error");
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+    }
+
+    @Test
+    void aSubscriberThatThrowsOnItsSignalKeepsNoOtherCallFromItsOwn() {
+        Hooks.onErrorDropped(e -> {
+            throw new IllegalStateException("the dropped-error hook fails too", e);
+        });
+        try {
+            LanePool pool = pool(1);
+            Lane lane = take(pool);
+            AtomicInteger signals = new AtomicInteger();
+            // two waits that run out at once, the first one's subscriber throwing: the second still ends
+            throwingSubscriber(pool, Duration.ofMillis(20), signals);
+            Mono<Lane> second = pool.acquire(new LockWait(Duration.ofMillis(20))).cache();
+            second.subscribe(given -> { }, e -> { });
+            StepVerifier.create(second).expectError(TimeoutException.class).verify(HANG);
+            // a lane given back to a subscriber that throws on it stays that subscriber's: the giver goes on
+            throwingSubscriber(pool, LONG, signals);
+            pool.release(lane);
+            assertThat(pool.acquiredSize()).isEqualTo(1);
+            // closing with a throwing waiter first: the waiter after it still hears of the close
+            throwingSubscriber(pool, LONG, signals);
+            Mono<Lane> last = waiting(pool);
+            pool.close().block(HANG);
+            StepVerifier.create(last).expectErrorMessage("closed").verify(HANG);
+            assertThat(signals).hasValue(3);
+        } finally {
+            Hooks.resetOnErrorDropped();
+        }
     }
 
     @Test
@@ -111,8 +176,7 @@ class LanePoolTests {
         LanePool pool = pool(1);
         Lane lane = take(pool);
         // the longer wait queues first: the timer set for it must be brought forward for the shorter one
-        Mono<Lane> patient = pool.acquire(new LockWait(LONG)).cache();
-        patient.subscribe();
+        Mono<Lane> patient = waiting(pool);
         StepVerifier.create(pool.acquire(new LockWait(Duration.ofMillis(50))))
                 .expectError(TimeoutException.class)
                 .verify(HANG);
@@ -131,8 +195,7 @@ class LanePoolTests {
         Lane lane = take(pool);
         AtomicReference<Lane> cancelledGot = new AtomicReference<>();
         Disposable cancelled = pool.acquire(new LockWait(LONG)).subscribe(cancelledGot::set);
-        Mono<Lane> next = pool.acquire(new LockWait(LONG)).cache();
-        next.subscribe();
+        Mono<Lane> next = waiting(pool);
         assertThat(pool.pendingAcquireSize()).isEqualTo(2);
         cancelled.dispose();
         assertThat(pool.pendingAcquireSize()).isEqualTo(1);
@@ -171,10 +234,8 @@ class LanePoolTests {
                         .delaySubscription(Mono.fromRunnable(() -> awaitQuietly(firstOpening))
                                 .subscribeOn(Schedulers.boundedElastic()).then())
                 : Mono.fromSupplier(this::lane)), () -> new IllegalStateException("closed"));
-        Mono<Lane> failing = pool.acquire(new LockWait(LONG)).cache();
-        failing.subscribe(lane -> { }, e -> { });
-        Mono<Lane> behind = pool.acquire(new LockWait(LONG)).cache();
-        behind.subscribe(lane -> { }, e -> { });
+        Mono<Lane> failing = waiting(pool);
+        Mono<Lane> behind = waiting(pool);
         assertThat(pool.pendingAcquireSize()).isEqualTo(1);
         firstOpening.countDown();
         StepVerifier.create(failing).expectErrorMessage("cannot open").verify(HANG);
@@ -193,8 +254,7 @@ class LanePoolTests {
         Lane again = take(pool);
         pool.release(again);
         Lane held2 = take(pool);
-        Mono<Lane> waiting = pool.acquire(new LockWait(LONG)).cache();
-        waiting.subscribe(lane -> { }, e -> { });
+        Mono<Lane> waiting = waiting(pool);
         pool.close().block(HANG);
         StepVerifier.create(waiting).expectErrorMessage("closed").verify(HANG);
         StepVerifier.create(pool.acquire(new LockWait(LONG))).expectErrorMessage("closed").verify(HANG);
