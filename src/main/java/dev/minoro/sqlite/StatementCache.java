@@ -312,6 +312,9 @@ final class StatementCache {
          * @param rows the rows of its run, or null when it had none
          */
         void release(@Nullable ResultSet rows) {
+            if (activeWrite && rows != null) {
+                stepToEnd(rows);
+            }
             ended();
             if (!reusable || interruptsAtTake != interrupts) {
                 closeQuietly(statement);
@@ -431,6 +434,25 @@ final class StatementCache {
                 columns = null;
             }
             return metadata;
+        }
+
+        /**
+         * Reads a write's RETURNING rows that its caller left (it cancelled, or took fewer than there are), so that
+         * the write ends in a step. SQLite made the write's changes at its first step and holds those rows in
+         * memory, so nothing changes but where the write ends: an auto-commit write that ends in a step is
+         * checkpointed into the database file once the log has grown past {@code wal_autocheckpoint} pages, but one
+         * ended by the reset that gives the statement back is not, and a program whose writes all ended that way
+         * would grow the log without bound. A failure here (an interrupt meant for the call) is left to the reset
+         * or close that follows, which ends the statement as it would have.
+         */
+        private static void stepToEnd(ResultSet rows) {
+            try {
+                while (rows.next()) {
+                    // the rows are the caller's, who no longer wants them
+                }
+            } catch (SQLException e) {
+                // ended below
+            }
         }
 
         /** Closes the statement for good: after a failure, whatever state it was left in. */
