@@ -183,7 +183,7 @@ final class DirectStatement<T> {
             ResultSet rows = prepared.execute();
             List<T> mapped = rows == null ? List.of() : readAndMap(prepared, rows);
             long changed = SqliteJdbc.changesSince(jdbc, totalBefore);
-            prepared.release(rows);
+            prepared.release(rows, true);
             return new Outcome<>(mapped, changed);
         } catch (Throwable e) {
             prepared.close();

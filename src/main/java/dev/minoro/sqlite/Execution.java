@@ -85,6 +85,11 @@ final class Execution {
         return lane;
     }
 
+    /** Whether it runs in auto-commit mode: it holds a lease of its own rather than running in a transaction. */
+    boolean autoCommit() {
+        return lease != null;
+    }
+
     /** The lock wait of every wait of this execution, its cursors' fetches included. */
     LockWait lockWait() {
         return wait;
@@ -227,7 +232,7 @@ final class Execution {
             ResultSet rows = prepared.execute();
             if (rows == null) {
                 long count = SqliteJdbc.changesSince(jdbc, changesBefore);
-                prepared.release(null);
+                prepared.release(null, autoCommit());
                 return new Outcome(SqliteResult.updated(count), null);
             }
             List<Object[]> first = new ArrayList<>();
@@ -241,7 +246,7 @@ final class Execution {
             }
             if (cursor == null) {
                 // all read, or the execution is over and nobody will read the rest
-                prepared.release(rows);
+                prepared.release(rows, autoCommit());
             }
             return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
         } catch (Throwable e) {

@@ -111,7 +111,7 @@ final class RowCursor {
             if (failed) {
                 statement.close();
             } else {
-                statement.release(rows);
+                statement.release(rows, execution.autoCommit());
             }
             execution.cursorClosed(this);
         }

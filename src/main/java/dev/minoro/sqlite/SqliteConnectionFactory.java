@@ -70,10 +70,10 @@ import reactor.core.publisher.Mono;
  *   <li><b>Results.</b> Rows are read on the lane in batches ({@code Statement.fetchSize}, default 128) when
  *       the subscriber has demand; later batches are emitted on the lane's thread, so row mapping functions must
  *       not block. A subscriber that cancels closes the JDBC statement (interrupting it if it is running, or
- *       ending its wait for a lock) and gives the lane back; a write's RETURNING rows left unread are stepped
- *       past first (SQLite holds them in memory, its changes made), so that the write ends where SQLite
- *       checkpoints the write-ahead log, which it skips for a write ended by a reset. A result whose rows are not all read keeps its lane
- *       until it is read, cancelled, or its connection closed.</li>
+ *       ending its wait for a lock) and gives the lane back. The RETURNING rows an auto-commit write's subscriber
+ *       left unread are stepped through first, unless it was interrupted: SQLite checkpoints the write-ahead log
+ *       after a write that ends in a step, not after one ended by a reset. A result whose rows are not all read
+ *       keeps its lane until it is read, cancelled, or its connection closed.</li>
  *   <li><b>Cancellation.</b> A lease always has one owner that gives it back: the run of an auto-commit
  *       statement, or the connection's transaction; a subscriber that cancels at any point, waiting for a lane
  *       or after, cannot leave a lane leased to nobody. A COMMIT or ROLLBACK that has started runs to its end

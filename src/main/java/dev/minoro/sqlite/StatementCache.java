@@ -99,7 +99,7 @@ final class StatementCache {
 
     /**
      * A statement of {@code step}'s SQL ready to bind: a kept one, or one prepared now. Its user gives it back with
-     * {@link Prepared#release(ResultSet)} when done, or {@link Prepared#close()} after a failure.
+     * {@link Prepared#release(ResultSet, boolean)} when done, or {@link Prepared#close()} after a failure.
      */
     Prepared take(Connection jdbc, BoundSql step) throws SQLException {
         int interruptsNow = interrupts;
@@ -301,7 +301,9 @@ final class StatementCache {
         }
 
         /**
-         * Done with the statement: it is reset (ending the read it may hold open) and its bound values dropped, then
+         * Done with the statement: a write of an auto-commit run whose RETURNING rows were not all read is stepped
+         * past them first ({@link #stepToEnd}), then the statement is reset (ending the read it may hold open) and
+         * its bound values dropped, then
          * kept for the next run of its SQL, or closed when it is not to be kept, the connection was interrupted since
          * it was taken, or the cache is full. The values are dropped from sqlite-jdbc only
          * ({@link SqliteJdbc#dropBoundValues}), not with {@code clearParameters()}: SQLite's
@@ -309,10 +311,11 @@ final class StatementCache {
          * read a bound value, as a join's does, and that compilation cost more than the rest of the run. Only a
          * large value ({@link #LARGE_VALUE}) is cleared in SQLite too, so that an idle statement does not hold it.
          *
-         * @param rows the rows of its run, or null when it had none
+         * @param rows       the rows of its run, or null when it had none
+         * @param autoCommit whether it ran in auto-commit mode, outside a transaction
          */
-        void release(@Nullable ResultSet rows) {
-            if (activeWrite && rows != null) {
+        void release(@Nullable ResultSet rows, boolean autoCommit) {
+            if (activeWrite && rows != null && autoCommit && interruptsAtTake == interrupts) {
                 stepToEnd(rows);
             }
             ended();
@@ -437,13 +440,17 @@ final class StatementCache {
         }
 
         /**
-         * Reads a write's RETURNING rows that its caller left (it cancelled, or took fewer than there are), so that
-         * the write ends in a step. SQLite made the write's changes at its first step and holds those rows in
-         * memory, so nothing changes but where the write ends: an auto-commit write that ends in a step is
-         * checkpointed into the database file once the log has grown past {@code wal_autocheckpoint} pages, but one
-         * ended by the reset that gives the statement back is not, and a program whose writes all ended that way
-         * would grow the log without bound. A failure here (an interrupt meant for the call) is left to the reset
-         * or close that follows, which ends the statement as it would have.
+         * Reads the RETURNING rows of an auto-commit write that its caller left (it cancelled, or took fewer than
+         * there are), so that the write ends, and commits, in a step: SQLite checkpoints the write-ahead log into
+         * the database file (once the log has grown past {@code wal_autocheckpoint} pages) after a write that ends
+         * in a step, never after one that a reset ends, and a program whose writes all ended in the reset that
+         * gives the statement back would grow the log without bound. SQLite ran the write at its first step and
+         * keeps the rows it returns in a temporary table, so stepping through them costs no more than reading them.
+         * Not done after an interrupt reached the connection since the statement was taken (the caller cancelled
+         * while it ran): SQLite fails the next step of a statement an interrupt reached and rolls the write back,
+         * where the reset commits it as before this step existed; the next write that ends in a step checkpoints
+         * the whole log. Not done in a transaction either, whose COMMIT ends in a step. A step that fails anyway
+         * (an interrupt that came during it) has ended the write, rolled back: the caller had cancelled it.
          */
         private static void stepToEnd(ResultSet rows) {
             try {
