@@ -92,13 +92,18 @@ final class SqliteCheckpointIntegrationTests {
         writeTakingTheFirstRowOfEach((sql, values) -> factory.query(sql, r -> r.get(0, Long.class), values));
     }
 
-    @Test
-    void updatesWhoseReturningRowsAreNotAllReadKeepTheLogBounded() throws IOException {
-        SqliteConnectionFactory factory = sqlite.open();
+    /** Rows a{@code i}, b{@code i} and c{@code i} for each write, its rows read whole. */
+    private static void insertThreeRowsAWrite(SqliteConnectionFactory factory) {
         for (int i = 0; i < WRITES; i++) {
             factory.update("INSERT INTO item (name, qty, pad) VALUES (?, 1, ?), (?, 2, ?), (?, 3, ?)", "a" + i, PAD,
                     "b" + i, PAD, "c" + i, PAD).block(SqliteTesting.TIMEOUT);
         }
+    }
+
+    @Test
+    void updatesWhoseReturningRowsAreNotAllReadKeepTheLogBounded() throws IOException {
+        SqliteConnectionFactory factory = sqlite.open();
+        insertThreeRowsAWrite(factory);
         for (int i = 0; i < WRITES; i++) {
             String changed = oneRowABatch(factory, "UPDATE item SET qty = qty + 10, pad = ? WHERE name IN (?, ?, ?)"
                     + " RETURNING name", r -> r.get(0, String.class), PAD + i, "a" + i, "b" + i, "c" + i)
@@ -113,10 +118,7 @@ final class SqliteCheckpointIntegrationTests {
     @Test
     void deletesWhoseReturningRowsAreNotAllReadKeepTheLogBounded() throws IOException {
         SqliteConnectionFactory factory = sqlite.open();
-        for (int i = 0; i < WRITES; i++) {
-            factory.update("INSERT INTO item (name, qty, pad) VALUES (?, 1, ?), (?, 2, ?), (?, 3, ?)", "a" + i, PAD,
-                    "b" + i, PAD, "c" + i, PAD).block(SqliteTesting.TIMEOUT);
-        }
+        insertThreeRowsAWrite(factory);
         // the inserts' own log, checkpointed by the last of them, left behind
         factory.update("PRAGMA wal_checkpoint(TRUNCATE)").block(SqliteTesting.TIMEOUT);
         for (int i = 0; i < WRITES; i++) {
