@@ -302,11 +302,10 @@ final class StatementCache {
 
         /**
          * Done with the statement: a write of an auto-commit run whose RETURNING rows were not all read is stepped
-         * past them first ({@link #stepToEnd}), then the statement is reset (ending the read it may hold open) and
-         * its bound values dropped, then
-         * kept for the next run of its SQL, or closed when it is not to be kept, the connection was interrupted since
-         * it was taken, or the cache is full. The values are dropped from sqlite-jdbc only
-         * ({@link SqliteJdbc#dropBoundValues}), not with {@code clearParameters()}: SQLite's
+         * through them first ({@link #stepToEnd}); then the statement is reset (ending the read it may hold open),
+         * its bound values dropped, and it is kept for the next run of its SQL, or closed when it is not to be kept,
+         * the connection was interrupted since it was taken, or the cache is full. The values are dropped from
+         * sqlite-jdbc only ({@link SqliteJdbc#dropBoundValues}), not with {@code clearParameters()}: SQLite's
          * {@code sqlite3_clear_bindings} would make it compile the statement again at its next run whenever its plan
          * read a bound value, as a join's does, and that compilation cost more than the rest of the run. Only a
          * large value ({@link #LARGE_VALUE}) is cleared in SQLite too, so that an idle statement does not hold it.
