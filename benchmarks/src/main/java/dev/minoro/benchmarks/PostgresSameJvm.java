@@ -1,0 +1,120 @@
+package dev.minoro.benchmarks;
+
+import dev.minoro.Minoro;
+import dev.minoro.MinoroConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongFunction;
+import reactor.core.publisher.Mono;
+
+/**
+ * Item 5's PostgreSQL operations at 1 caller, Minoro and raw r2dbc-postgresql in the same JVM against the same
+ * server: blocks of {@code calls} calls, one side then the other, the order reversed every round, after three
+ * warm-up blocks of each. Separate JVMs (as JMH forks) differ by more than the gap asked about at 1 caller (one
+ * build's score moves by half between two of them), which one JVM running both sides in turn takes out: the JIT,
+ * the event-loop thread and the heap are the same for both. Prints microseconds per call for every block, and
+ * Minoro's throughput as a fraction of raw's (raw's mean time over Minoro's) with the standard error of the
+ * rounds' ratios.
+ *
+ * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds]</pre>
+ *
+ * Defaults: 3000 calls a block, 6 rounds. The server is {@code MINORO_BENCH_POSTGRES_URL}'s, else an embedded one.
+ */
+public final class PostgresSameJvm {
+
+    private record Operation(String name, LongFunction<Mono<?>> minoro, LongFunction<Mono<?>> raw) {
+    }
+
+    private PostgresSameJvm() {
+    }
+
+    public static void main(String[] args) throws SQLException {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        BenchPostgres.Server server = BenchPostgres.server();
+        String schema = Seed.cachedPostgresAccounts(server);
+        try (Connection connection = server.jdbc(schema)) {
+            Seed.clearWrites(connection);
+        }
+        Workload workload = new Workload();
+        Minoro minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(Workload.TIMEOUT);
+        MinoroOperations viaMinoro = new MinoroOperations(minoro, workload);
+        try (R2dbcOperations raw = new R2dbcOperations(server, schema, workload)) {
+            List<Operation> operations = List.of(
+                    new Operation("findByEmail", viaMinoro::findByEmail, raw::findByEmail),
+                    new Operation("hasPermission", viaMinoro::hasPermission, raw::hasPermission),
+                    new Operation("permissionsOf", viaMinoro::permissionsOf, raw::permissionsOf),
+                    // one numbering for both sides: no pair is assigned twice, no email made twice
+                    new Operation("create", viaMinoro::create, raw::create),
+                    new Operation("assign", viaMinoro::assign, raw::assign));
+            System.out.printf(Locale.ROOT, "%d calls a block, %d rounds; microseconds per call%n", calls, rounds);
+            for (Operation operation : operations) {
+                measure(operation, workload, calls, rounds);
+            }
+        } finally {
+            minoro.close().block(Workload.TIMEOUT);
+            try (Connection connection = server.jdbc(schema)) {
+                Seed.clearWrites(connection);
+            }
+        }
+    }
+
+    private static void measure(Operation operation, Workload workload, int calls, int rounds) {
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            block(operation.minoro(), workload, calls);
+            block(operation.raw(), workload, calls);
+        }
+        List<Double> minoro = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            if (round % 2 == 0) {
+                minoro.add(block(operation.minoro(), workload, calls));
+                raw.add(block(operation.raw(), workload, calls));
+            } else {
+                raw.add(block(operation.raw(), workload, calls));
+                minoro.add(block(operation.minoro(), workload, calls));
+            }
+        }
+        double[] ratios = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            ratios[round] = raw.get(round) / minoro.get(round);
+        }
+        double mean = mean(ratios);
+        double variance = 0;
+        for (double ratio : ratios) {
+            variance += (ratio - mean) * (ratio - mean);
+        }
+        double standardError = Math.sqrt(variance / (rounds - 1) / rounds);
+        System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %.3f ± %.3f"
+                + " (mean of the rounds' ratios ± standard error)%n", operation.name(), times(minoro), "",
+                times(raw), "", mean, standardError);
+    }
+
+    /** Runs {@code calls} calls one after the other, each waited for; returns microseconds per call. */
+    private static double block(LongFunction<Mono<?>> operation, Workload workload, int calls) {
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            operation.apply(workload.next()).block(Workload.TIMEOUT);
+        }
+        return (System.nanoTime() - start) / 1000.0 / calls;
+    }
+
+    private static String times(List<Double> micros) {
+        StringBuilder line = new StringBuilder();
+        for (double value : micros) {
+            line.append(String.format(Locale.ROOT, " %7.1f", value));
+        }
+        return line.toString();
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return sum / values.length;
+    }
+}
