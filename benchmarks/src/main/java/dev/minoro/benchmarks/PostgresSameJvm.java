@@ -34,6 +34,10 @@ public final class PostgresSameJvm {
     public static void main(String[] args) throws SQLException {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        if (args.length > 2 || calls < 1 || rounds < 2) {
+            throw new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
+                    + " [rounds, at least 2 for a standard error; 6]");
+        }
         BenchPostgres.Server server = BenchPostgres.server();
         String schema = Seed.cachedPostgresAccounts(server);
         try (Connection connection = server.jdbc(schema)) {
