@@ -4,10 +4,11 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,27 +72,22 @@ public final class PostgresSameJvm {
             block(operation.minoro(), workload, calls);
             block(operation.raw(), workload, calls);
         }
-        List<Double> minoro = new ArrayList<>();
-        List<Double> raw = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-            if (round % 2 == 0) {
-                minoro.add(block(operation.minoro(), workload, calls));
-                raw.add(block(operation.raw(), workload, calls));
-            } else {
-                raw.add(block(operation.raw(), workload, calls));
-                minoro.add(block(operation.minoro(), workload, calls));
-            }
-        }
+        double[] minoro = new double[rounds];
+        double[] raw = new double[rounds];
         double[] ratios = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            ratios[round] = raw.get(round) / minoro.get(round);
+            if (round % 2 == 0) {
+                minoro[round] = block(operation.minoro(), workload, calls);
+                raw[round] = block(operation.raw(), workload, calls);
+            } else {
+                raw[round] = block(operation.raw(), workload, calls);
+                minoro[round] = block(operation.minoro(), workload, calls);
+            }
+            ratios[round] = raw[round] / minoro[round];
         }
-        double mean = mean(ratios);
-        double variance = 0;
-        for (double ratio : ratios) {
-            variance += (ratio - mean) * (ratio - mean);
-        }
-        double standardError = Math.sqrt(variance / (rounds - 1) / rounds);
+        double mean = Arrays.stream(ratios).average().orElseThrow();
+        double variance = Arrays.stream(ratios).map(ratio -> (ratio - mean) * (ratio - mean)).sum() / (rounds - 1);
+        double standardError = Math.sqrt(variance / rounds);
         System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %.3f ± %.3f"
                 + " (mean of the rounds' ratios ± standard error)%n", operation.name(), times(minoro), "",
                 times(raw), "", mean, standardError);
@@ -106,19 +102,8 @@ public final class PostgresSameJvm {
         return (System.nanoTime() - start) / 1000.0 / calls;
     }
 
-    private static String times(List<Double> micros) {
-        StringBuilder line = new StringBuilder();
-        for (double value : micros) {
-            line.append(String.format(Locale.ROOT, " %7.1f", value));
-        }
-        return line.toString();
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double value : values) {
-            sum += value;
-        }
-        return sum / values.length;
+    private static String times(double[] micros) {
+        return Arrays.stream(micros).mapToObj(value -> String.format(Locale.ROOT, " %7.1f", value))
+                .collect(Collectors.joining());
     }
 }
