@@ -64,7 +64,12 @@ class LanePoolTests {
 
     /** A call for a lane of {@code pool}, subscribed now; its outcome replayed to each later subscriber. */
     private static Mono<Lane> waiting(LanePool pool) {
-        Mono<Lane> call = pool.acquire(new LockWait(LONG)).cache();
+        return waiting(pool, LONG);
+    }
+
+    /** {@link #waiting(LanePool)}, waiting at most {@code wait}. */
+    private static Mono<Lane> waiting(LanePool pool, Duration wait) {
+        Mono<Lane> call = pool.acquire(new LockWait(wait)).cache();
         call.subscribe(lane -> { }, e -> { });
         return call;
     }
@@ -106,8 +111,7 @@ class LanePoolTests {
             AtomicInteger signals = new AtomicInteger();
             // two waits that run out at once, the first one's subscriber throwing: the second still ends
             throwingSubscriber(pool, Duration.ofMillis(20), signals);
-            Mono<Lane> second = pool.acquire(new LockWait(Duration.ofMillis(20))).cache();
-            second.subscribe(given -> { }, e -> { });
+            Mono<Lane> second = waiting(pool, Duration.ofMillis(20));
             StepVerifier.create(second).expectError(TimeoutException.class).verify(HANG);
             // a lane given back to a subscriber that throws on it stays that subscriber's: the giver goes on
             throwingSubscriber(pool, LONG, signals);
