@@ -22,6 +22,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The write-ahead log stays bounded when writes' RETURNING rows are not all read. SQLite ends an auto-commit write
@@ -45,23 +46,29 @@ final class SqliteCheckpointIntegrationTests {
     final SqliteFileExtension sqlite = SqliteFileExtension.of("log.db", "CREATE TABLE item (id INTEGER PRIMARY KEY,"
             + " name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL, pad TEXT)");
 
-    /** Runs {@code sql} on a connection of its own, reading its rows one at a time, and maps them. */
-    private static <T> Flux<T> oneRowABatch(ConnectionFactory factory, String sql, Function<Readable, T> mapper,
+    /**
+     * The first row of {@code sql}, mapped, run on a connection of its own that reads its rows one at a time: the
+     * subscriber cancels the rest. The row is emitted once the connection is closed, which is after the statement
+     * was given back (and an auto-commit write committed): a row taken from an open write may be seen before the
+     * write is committed, and a count on another connection right after it would then miss the write.
+     */
+    private static <T> Mono<T> firstRow(ConnectionFactory factory, String sql, Function<Readable, T> mapper,
             Object... values) {
-        return Flux.usingWhen(factory.create(),
+        return Mono.usingWhen(factory.create(),
                 c -> Flux.from(bind(c.createStatement(sql), values).fetchSize(1).execute())
-                        .concatMap(r -> r.map(mapper)),
+                        .concatMap(r -> r.map(mapper))
+                        .next(),
                 Connection::close);
     }
 
     /** Each write inserts three rows and takes the first of the three it returns; the rows are all there after. */
-    private void writeTakingTheFirstRowOfEach(BiFunction<String, Object[], Flux<Long>> run) throws IOException {
+    private void writeTakingTheFirstRowOfEach(BiFunction<String, Object[], Mono<Long>> run) throws IOException {
         for (int i = 0; i < WRITES; i++) {
             Long id = run.apply("INSERT INTO item (name, qty, pad) VALUES (?, 1, ?), (?, 2, ?), (?, 3, ?) RETURNING id",
-                    new Object[] {"a" + i, PAD, "b" + i, PAD, "c" + i, PAD}).next().block(SqliteTesting.TIMEOUT);
+                    new Object[] {"a" + i, PAD, "b" + i, PAD, "c" + i, PAD}).block(SqliteTesting.TIMEOUT);
             assertTrue(id != null && id > 0);
         }
-        Long kept = run.apply("SELECT count(*) FROM item", new Object[0]).next().block(SqliteTesting.TIMEOUT);
+        Long kept = run.apply("SELECT count(*) FROM item", new Object[0]).block(SqliteTesting.TIMEOUT);
         assertEquals(3L * WRITES, kept);
         assertLogBounded();
     }
@@ -82,14 +89,14 @@ final class SqliteCheckpointIntegrationTests {
     @Test
     void writesWhoseReturningRowsAreNotAllReadThroughAConnectionKeepTheLogBounded() throws IOException {
         ConnectionFactory factory = sqlite.open();
-        writeTakingTheFirstRowOfEach((sql, values) -> oneRowABatch(factory, sql, r -> r.get(0, Long.class), values));
+        writeTakingTheFirstRowOfEach((sql, values) -> firstRow(factory, sql, r -> r.get(0, Long.class), values));
     }
 
     /** The direct path reads every row before it emits the first: a guard that it stays so. */
     @Test
     void writesReturningRowsThroughTheDirectPathKeepTheLogBounded() throws IOException {
         SqliteConnectionFactory factory = sqlite.open();
-        writeTakingTheFirstRowOfEach((sql, values) -> factory.query(sql, r -> r.get(0, Long.class), values));
+        writeTakingTheFirstRowOfEach((sql, values) -> factory.query(sql, r -> r.get(0, Long.class), values).next());
     }
 
     /** Rows a{@code i}, b{@code i} and c{@code i} for each write, its rows read whole. */
@@ -105,9 +112,9 @@ final class SqliteCheckpointIntegrationTests {
         SqliteConnectionFactory factory = sqlite.open();
         insertThreeRowsAWrite(factory);
         for (int i = 0; i < WRITES; i++) {
-            String changed = oneRowABatch(factory, "UPDATE item SET qty = qty + 10, pad = ? WHERE name IN (?, ?, ?)"
+            String changed = firstRow(factory, "UPDATE item SET qty = qty + 10, pad = ? WHERE name IN (?, ?, ?)"
                     + " RETURNING name", r -> r.get(0, String.class), PAD + i, "a" + i, "b" + i, "c" + i)
-                    .next().block(SqliteTesting.TIMEOUT);
+                    .block(SqliteTesting.TIMEOUT);
             assertTrue(changed != null);
         }
         assertEquals(3L * WRITES, factory.query("SELECT count(*) FROM item WHERE qty > 10",
@@ -122,8 +129,8 @@ final class SqliteCheckpointIntegrationTests {
         // the inserts' own log, checkpointed by the last of them, left behind
         factory.update("PRAGMA wal_checkpoint(TRUNCATE)").block(SqliteTesting.TIMEOUT);
         for (int i = 0; i < WRITES; i++) {
-            oneRowABatch(factory, "DELETE FROM item WHERE name IN (?, ?, ?) RETURNING name",
-                    r -> r.get(0, String.class), "a" + i, "b" + i, "c" + i).next().block(SqliteTesting.TIMEOUT);
+            firstRow(factory, "DELETE FROM item WHERE name IN (?, ?, ?) RETURNING name",
+                    r -> r.get(0, String.class), "a" + i, "b" + i, "c" + i).block(SqliteTesting.TIMEOUT);
         }
         assertEquals(0L, factory.query("SELECT count(*) FROM item", r -> r.get(0, Long.class))
                 .blockFirst(SqliteTesting.TIMEOUT));
