@@ -13,7 +13,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Defaults: busy timeout 10 s (as Minoro's {@code DatabaseConfig}), foreign keys on, for a file {@link
  * JournalMode#WAL} with
- * {@link Synchronous#NORMAL} and 4 reader lanes, transactions begin {@link BeginMode#IMMEDIATE}.
+ * {@link Synchronous#NORMAL} and 2 to 4 reader lanes ({@link #defaultReaderLanes()}), transactions begin
+ * {@link BeginMode#IMMEDIATE}.
  */
 public final class SqliteConnectionConfiguration {
 
@@ -25,9 +26,6 @@ public final class SqliteConnectionConfiguration {
      * {@link Builder#busyTimeout} says otherwise: 10 seconds.
      */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
-
-    /** Reader lanes of a file database in WAL mode, and of a read-only factory: 4. */
-    public static final int DEFAULT_READER_LANES = 4;
 
     /** The most reader lanes a factory may have: each is a thread and an open file. */
     public static final int MAX_READER_LANES = 64;
@@ -115,6 +113,20 @@ public final class SqliteConnectionConfiguration {
     /** {@return a builder with every option at its default and no database yet} */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The number of reader lanes of a file database in WAL mode, and of a read-only factory, unless
+     * {@link Builder#readerLanes} says otherwise: as many as the processors the JVM may use
+     * ({@link Runtime#availableProcessors()}, which follows a container's CPU limit), at least 2 and at most 4.
+     * A lane runs one statement at a time on a thread of its own, and reading pages SQLite has cached is work for
+     * a processor: lanes beyond the processors add switches between threads, not reads. Two lanes let a long read
+     * run beside short ones on a single processor.
+     *
+     * @return 2, 3 or 4; the builder asks each time it builds a configuration without {@code readerLanes}
+     */
+    public static int defaultReaderLanes() {
+        return Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** {@return the database file's path as given, or {@link #MEMORY}} */
@@ -308,7 +320,8 @@ public final class SqliteConnectionConfiguration {
         /**
          * The number of reader lanes, each a JDBC connection with {@code PRAGMA query_only = ON} that runs
          * autocommit reads beside the writer; 0 to {@value #MAX_READER_LANES}. Default
-         * {@value #DEFAULT_READER_LANES} in WAL mode and for read-only factories, else 0.
+         * {@link #defaultReaderLanes()} (2 to 4, after the processors) in WAL mode and for read-only factories,
+         * else 0.
          *
          * @param readerLanes the number of reader lanes, 0 to {@value #MAX_READER_LANES} (at least 1 when read-only;
          *                    0 in memory and outside WAL mode)
@@ -403,14 +416,14 @@ public final class SqliteConnectionConfiguration {
                             + " and EXCLUSIVE take a write lock), was " + beginMode);
                 }
                 return new SqliteConnectionConfiguration(this, null, null,
-                        readerLanes == null ? DEFAULT_READER_LANES : readerLanes, BeginMode.DEFERRED);
+                        readerLanes == null ? defaultReaderLanes() : readerLanes, BeginMode.DEFERRED);
             }
             JournalMode journal = journalMode == null ? JournalMode.WAL : journalMode;
             if (journal != JournalMode.WAL && readerLanes != null && readerLanes > 0) {
                 throw new IllegalArgumentException("readerLanes must be 0 when journalMode is " + journal
                         + " (reader lanes need WAL to read beside the writer), was " + readerLanes);
             }
-            int readers = journal != JournalMode.WAL ? 0 : readerLanes == null ? DEFAULT_READER_LANES : readerLanes;
+            int readers = journal != JournalMode.WAL ? 0 : readerLanes == null ? defaultReaderLanes() : readerLanes;
             Synchronous sync = synchronous != null ? synchronous
                     : journal == JournalMode.WAL ? Synchronous.NORMAL : Synchronous.FULL;
             return new SqliteConnectionConfiguration(this, journal, sync, readers,

@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  *       thread. An application may supply a scheduler instead (option {@code scheduler}); it must allow blocking,
  *       each lane takes one of its workers, and the factory never disposes it.</li>
  *   <li><b>Lanes.</b> A file database has one <em>writer lane</em> and R <em>reader lanes</em> (option
- *       {@code readerLanes}, default 4 in WAL mode, 0 otherwise). Reader lanes run with
+ *       {@code readerLanes}, default 2 to 4 in WAL mode, after the processors the JVM may use, see
+ *       {@link SqliteConnectionConfiguration#defaultReaderLanes()}; 0 otherwise). Reader lanes run with
  *       {@code PRAGMA query_only = ON} and, in WAL mode, read beside the writer without blocking it. So a
  *       factory holds at most 1 + R JDBC connections and threads. {@code :memory:} is one database per factory:
  *       a single lane, the writer, and no readers. A read-only factory ({@code readOnly}) opens the file

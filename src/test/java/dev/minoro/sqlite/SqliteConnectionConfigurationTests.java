@@ -47,7 +47,7 @@ final class SqliteConnectionConfigurationTests {
         assertEquals(JournalMode.WAL, c.journalMode());
         assertEquals(Synchronous.NORMAL, c.synchronous());
         assertTrue(c.foreignKeys());
-        assertEquals(4, c.readerLanes());
+        assertEquals(SqliteConnectionConfiguration.defaultReaderLanes(), c.readerLanes());
         assertEquals(BeginMode.IMMEDIATE, c.beginMode());
         assertNull(c.scheduler());
     }
@@ -61,7 +61,7 @@ final class SqliteConnectionConfigurationTests {
         assertNull(memory.journalMode());
         SqliteConnectionConfiguration readOnly = SqliteConnectionConfiguration.builder().database("x.db").readOnly(true)
                 .build();
-        assertEquals(4, readOnly.readerLanes());
+        assertEquals(SqliteConnectionConfiguration.defaultReaderLanes(), readOnly.readerLanes());
         assertEquals(BeginMode.DEFERRED, readOnly.beginMode());
         assertNull(readOnly.journalMode());
         SqliteConnectionConfiguration delete = SqliteConnectionConfiguration.builder().database("x.db")

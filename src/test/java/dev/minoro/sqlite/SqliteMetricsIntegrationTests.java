@@ -101,7 +101,7 @@ final class SqliteMetricsIntegrationTests {
         SqliteConnectionFactory readOnly = SqliteTesting.file(directory.resolve("read-only.db"), b -> b.readOnly(true));
         try {
             assertLanes(readOnly.metrics().writer(), 0, 0, 0, 0, 0);
-            assertLanes(readOnly.metrics().readers(), 0, 0, 0, 4, 0);
+            assertLanes(readOnly.metrics().readers(), 0, 0, 0, SqliteConnectionConfiguration.defaultReaderLanes(), 0);
         } finally {
             SqliteTesting.close(readOnly).block(SqliteTesting.TIMEOUT);
         }
