@@ -20,9 +20,11 @@ import reactor.core.publisher.Mono;
  * Minoro's throughput as a fraction of raw's (raw's mean time over Minoro's) with the standard error of the
  * rounds' ratios.
  *
- * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds]</pre>
+ * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds] [operation...]</pre>
  *
- * Defaults: 3000 calls a block, 6 rounds. The server is {@code MINORO_BENCH_POSTGRES_URL}'s, else an embedded one.
+ * Defaults: 3000 calls a block, 6 rounds, every operation (findByEmail, hasPermission, permissionsOf, create,
+ * assign); naming some runs only those, for a profile of one. The server is {@code MINORO_BENCH_POSTGRES_URL}'s,
+ * else an embedded one.
  */
 public final class PostgresSameJvm {
 
@@ -35,9 +37,9 @@ public final class PostgresSameJvm {
     public static void main(String[] args) throws SQLException {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
-        if (args.length > 2 || calls < 1 || rounds < 2) {
-            throw new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
-                    + " [rounds, at least 2 for a standard error; 6]");
+        List<String> chosen = Arrays.asList(args).subList(Math.min(args.length, 2), args.length);
+        if (calls < 1 || rounds < 2) {
+            throw usage();
         }
         BenchPostgres.Server server = BenchPostgres.server();
         String schema = Seed.cachedPostgresAccounts(server);
@@ -55,9 +57,14 @@ public final class PostgresSameJvm {
                     // one numbering for both sides: no pair is assigned twice, no email made twice
                     new Operation("create", viaMinoro::create, raw::create),
                     new Operation("assign", viaMinoro::assign, raw::assign));
+            if (!operations.stream().map(Operation::name).toList().containsAll(chosen)) {
+                throw usage();
+            }
             System.out.printf(Locale.ROOT, "%d calls a block, %d rounds; microseconds per call%n", calls, rounds);
             for (Operation operation : operations) {
-                measure(operation, workload, calls, rounds);
+                if (chosen.isEmpty() || chosen.contains(operation.name())) {
+                    measure(operation, workload, calls, rounds);
+                }
             }
         } finally {
             minoro.close().block(Workload.TIMEOUT);
@@ -65,6 +72,12 @@ public final class PostgresSameJvm {
                 Seed.clearWrites(connection);
             }
         }
+    }
+
+    private static IllegalArgumentException usage() {
+        return new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
+                + " [rounds, at least 2 for a standard error; 6] [operation: findByEmail, hasPermission,"
+                + " permissionsOf, create or assign; all]...");
     }
 
     private static void measure(Operation operation, Workload workload, int calls, int rounds) {
