@@ -1,6 +1,7 @@
 package dev.minoro;
 
 import dev.minoro.internal.MinoroRuntime;
+import dev.minoro.sqlite.SqliteConnectionConfiguration;
 import dev.minoro.sqlite.internal.ConnectionSecrets;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public final class DatabaseConfig {
     private final @Nullable Boolean poolerMode;
     private final Duration migrationLockTimeout;
     private final Duration busyTimeout;
+    private final @Nullable Integer readerLanes;
     private final @Nullable String authToken;
     private final Duration connectTimeout;
     private final UnaryOperator<ConnectionFactory> connectionFactoryCustomizer;
@@ -71,6 +73,7 @@ public final class DatabaseConfig {
         this.poolerMode = v.poolerMode;
         this.migrationLockTimeout = v.migrationLockTimeout;
         this.busyTimeout = v.busyTimeout;
+        this.readerLanes = v.readerLanes;
         this.authToken = v.authToken;
         this.connectTimeout = v.connectTimeout;
         this.connectionFactoryCustomizer = v.connectionFactoryCustomizer;
@@ -92,6 +95,7 @@ public final class DatabaseConfig {
         @Nullable Boolean poolerMode;
         Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
         Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        @Nullable Integer readerLanes;
         @Nullable String authToken;
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         UnaryOperator<ConnectionFactory> connectionFactoryCustomizer = NO_CUSTOMIZER;
@@ -114,6 +118,7 @@ public final class DatabaseConfig {
             poolerMode = c.poolerMode;
             migrationLockTimeout = c.migrationLockTimeout;
             busyTimeout = c.busyTimeout;
+            readerLanes = c.readerLanes;
             authToken = c.authToken;
             connectTimeout = c.connectTimeout;
             connectionFactoryCustomizer = c.connectionFactoryCustomizer;
@@ -356,6 +361,40 @@ public final class DatabaseConfig {
     }
 
     /**
+     * Local SQLite files only: a copy whose driver runs reads on {@code lanes} reader lanes, each a JDBC connection
+     * on a thread of its own that reads beside the writer. The default is the driver's: as many as the processors
+     * the JVM may use, at least 2 and at most 4 ({@code SqliteConnectionConfiguration.defaultReaderLanes()}). A
+     * read holds its lane while it runs, and a stream of rows ({@code roles().findAll()}, {@code membersOf},
+     * {@code sessionsOf}) may hold it until its subscriber has read its rows: raise the count when more streams
+     * that are read slowly (to a slow HTTP client, say) may be open at once than there are lanes, so that lookups
+     * do not wait behind them up to the busy timeout. More lanes than processors do not make short reads faster.
+     * 0 runs every read on the writer lane.
+     *
+     * @param lanes 0 to 64
+     * @return the copy
+     * @throws ConfigurationException for a database other than a SQLite file (PostgreSQL, a remote libSQL server,
+     *                                an in-memory database, which has a single lane), or a count outside 0 to 64
+     */
+    public DatabaseConfig withReaderLanes(int lanes) {
+        if (type != DatabaseType.SQLITE) {
+            throw new ConfigurationException("readerLanes applies to SQLite only, but this database is " + type);
+        }
+        if (target.remote()) {
+            throw new ConfigurationException("readerLanes applies to local SQLite files only: a remote libSQL server"
+                    + " runs its own reads");
+        }
+        if (target.inMemory()) {
+            throw new ConfigurationException("readerLanes applies to SQLite files only: an in-memory database is one"
+                    + " database on a single lane");
+        }
+        if (lanes < 0 || lanes > SqliteConnectionConfiguration.MAX_READER_LANES) {
+            throw new ConfigurationException("readerLanes must be between 0 and "
+                    + SqliteConnectionConfiguration.MAX_READER_LANES + ", was " + lanes);
+        }
+        return with(v -> v.readerLanes = lanes);
+    }
+
+    /**
      * Remote libSQL only: a copy that sends {@code authToken} as the bearer token of every request
      * ({@code Authorization: Bearer …}), such as {@code turso db tokens create} prints. A token in the URL
      * ({@code ?authToken=…}) wins, as in {@code @libsql/client}. The token is never shown by {@link #toString()}, a
@@ -506,6 +545,11 @@ public final class DatabaseConfig {
         return busyTimeout;
     }
 
+    /** {@return SQLite files: the reader lanes set by {@link #withReaderLanes}, or null for the driver's default} */
+    public @Nullable Integer readerLanes() {
+        return readerLanes;
+    }
+
     /**
      * {@return remote libSQL: the token set by {@link #withAuthToken}, or null; a token in the URL wins over it}
      * Keep it out of logs.
@@ -542,6 +586,7 @@ public final class DatabaseConfig {
                 && maxIdleTime.equals(that.maxIdleTime) && Objects.equals(maxLifetime, that.maxLifetime)
                 && Objects.equals(poolerMode, that.poolerMode)
                 && migrationLockTimeout.equals(that.migrationLockTimeout) && busyTimeout.equals(that.busyTimeout)
+                && Objects.equals(readerLanes, that.readerLanes)
                 && Objects.equals(authToken, that.authToken) && connectTimeout.equals(that.connectTimeout)
                 && connectionFactoryCustomizer.equals(that.connectionFactoryCustomizer);
     }
@@ -549,8 +594,8 @@ public final class DatabaseConfig {
     @Override
     public int hashCode() {
         return Objects.hash(type, connection, runMigrations, schema, poolMinSize, poolMaxSize, acquireTimeout,
-                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout, authToken, connectTimeout,
-                connectionFactoryCustomizer);
+                maxIdleTime, maxLifetime, poolerMode, migrationLockTimeout, busyTimeout, readerLanes, authToken,
+                connectTimeout, connectionFactoryCustomizer);
     }
 
     /** Shows the settings with every password and token in the connection string masked. */
@@ -579,6 +624,9 @@ public final class DatabaseConfig {
             s.append(", connectTimeout=").append(connectTimeout);
         } else {
             s.append(", busyTimeout=").append(busyTimeout);
+            if (readerLanes != null) {
+                s.append(", readerLanes=").append(readerLanes);
+            }
         }
         s.append(", migrationLockTimeout=").append(migrationLockTimeout);
         if (connectionFactoryCustomizer != NO_CUSTOMIZER) {

@@ -172,6 +172,37 @@ final class ConfigurationTests {
     }
 
     @Test
+    void readerLanesApplyToSqliteFilesOnly() {
+        DatabaseConfig file = DatabaseConfig.sqlite("file:/tmp/lanes.db");
+        assertNull(file.readerLanes(), "the driver's default");
+        DatabaseConfig three = file.withReaderLanes(3);
+        assertEquals(3, three.readerLanes());
+        assertNull(file.readerLanes(), "a copy");
+        assertEquals(three, file.withReaderLanes(3));
+        assertEquals(three.hashCode(), file.withReaderLanes(3).hashCode());
+        assertFalse(three.equals(file.withReaderLanes(2)));
+        assertTrue(three.toString().contains("readerLanes=3"), three.toString());
+        assertFalse(file.toString().contains("readerLanes"), file.toString());
+        assertEquals(0, file.withReaderLanes(0).readerLanes());
+        assertEquals(64, file.withReaderLanes(64).readerLanes());
+        assertEquals("readerLanes must be between 0 and 64, was 65",
+                assertThrows(ConfigurationException.class, () -> file.withReaderLanes(65)).getMessage());
+        assertEquals("readerLanes must be between 0 and 64, was -1",
+                assertThrows(ConfigurationException.class, () -> file.withReaderLanes(-1)).getMessage());
+        assertEquals("readerLanes applies to SQLite files only: an in-memory database is one database on a single"
+                + " lane", assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite(":memory:").withReaderLanes(2)).getMessage());
+        assertThrows(ConfigurationException.class, () -> DatabaseConfig.sqlite("file::memory:").withReaderLanes(2));
+        assertEquals("readerLanes applies to local SQLite files only: a remote libSQL server runs its own reads",
+                assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.sqlite("libsql://db.turso.io").withReaderLanes(2)).getMessage());
+        assertEquals("readerLanes applies to SQLite only, but this database is POSTGRES",
+                assertThrows(ConfigurationException.class,
+                        () -> DatabaseConfig.postgres("postgres://app@localhost/app").withReaderLanes(2))
+                        .getMessage());
+    }
+
+    @Test
     void withRunMigrationsMakesACopy() {
         DatabaseConfig on = DatabaseConfig.sqlite(":memory:");
         DatabaseConfig off = on.withRunMigrations(false);

@@ -56,6 +56,11 @@ public final class MinoroRuntime {
         public boolean remote() {
             return connection instanceof LibsqlConnectionString;
         }
+
+        /** Whether the connection string names a local in-memory database rather than a file. */
+        public boolean inMemory() {
+            return connection instanceof SqliteConnectionString sqlite && sqlite.file() == null;
+        }
     }
 
     /**

@@ -27,12 +27,17 @@ final class SqliteDatabases {
         String description = file == null ? "in-memory SQLite database" : "SQLite file " + file;
         boolean missing = toRead && file != null && !Files.exists(file);
         Path opened = missing ? null : file;
-        SqliteConnectionConfiguration configuration = SqliteConnectionConfiguration.builder()
+        SqliteConnectionConfiguration.Builder builder = SqliteConnectionConfiguration.builder()
                 .database(opened == null ? SqliteConnectionConfiguration.MEMORY : opened.toString())
                 .busyTimeout(config.busyTimeout())
                 // An in-memory database is new and private to this factory: nothing to protect.
-                .readOnly(toRead && opened != null)
-                .build();
+                .readOnly(toRead && opened != null);
+        Integer readerLanes = config.readerLanes();
+        if (readerLanes != null && opened != null) {
+            // a read-only factory has no writer lane to read on: one reader lane at least
+            builder.readerLanes(toRead ? Math.max(1, readerLanes) : readerLanes);
+        }
+        SqliteConnectionConfiguration configuration = builder.build();
         SqliteConnectionFactory factory = new SqliteConnectionFactory(configuration);
         // An in-memory database is private to its factory, so its lock is too.
         String lockKey = opened == null ? "memory:" + UUID.randomUUID() : "file:" + canonical(opened);

@@ -176,6 +176,13 @@ public class MinoroProperties {
         private @Nullable Duration busyTimeout;
 
         /**
+         * SQLite files only: the reader lanes, each a JDBC connection on a thread of its own that reads beside the
+         * writer, 0 to 64. Default: the processors the JVM may use, at least 2 and at most 4. Raise it when more
+         * slowly read streams of rows (role members, sessions) may be open at once than there are lanes.
+         */
+        private @Nullable Integer readerLanes;
+
+        /**
          * PostgreSQL only: the schema of Minoro's tables, created when missing (a plain identifier; it folds to
          * lower case). Default: the connection's search_path.
          */
@@ -274,6 +281,20 @@ public class MinoroProperties {
             this.busyTimeout = busyTimeout;
         }
 
+        /** {@return {@code minoro.database.reader-lanes}} */
+        public @Nullable Integer getReaderLanes() {
+            return readerLanes;
+        }
+
+        /**
+         * Sets {@code minoro.database.reader-lanes}.
+         *
+         * @param readerLanes the value
+         */
+        public void setReaderLanes(@Nullable Integer readerLanes) {
+            this.readerLanes = readerLanes;
+        }
+
         /** {@return {@code minoro.database.schema}} */
         public @Nullable String getSchema() {
             return schema;
@@ -312,8 +333,9 @@ public class MinoroProperties {
             return "Database{url=" + (url == null ? "null" : "(set, not shown)") + ", authToken="
                     + (authToken == null ? "null" : "(set, not shown)") + ", connectTimeout=" + connectTimeout
                     + ", runMigrations=" + runMigrations
-                    + ", migrationLockTimeout=" + migrationLockTimeout + ", busyTimeout=" + busyTimeout + ", schema="
-                    + schema + ", poolerMode=" + poolerMode + ", pool=" + pool + '}';
+                    + ", migrationLockTimeout=" + migrationLockTimeout + ", busyTimeout=" + busyTimeout
+                    + ", readerLanes=" + readerLanes + ", schema=" + schema + ", poolerMode=" + poolerMode + ", pool="
+                    + pool + '}';
         }
     }
 

@@ -28,6 +28,7 @@ final class PropertiesConfig {
     static final String RUN_MIGRATIONS = "minoro.database.run-migrations";
     static final String MIGRATION_LOCK_TIMEOUT = "minoro.database.migration-lock-timeout";
     static final String BUSY_TIMEOUT = "minoro.database.busy-timeout";
+    static final String READER_LANES = "minoro.database.reader-lanes";
     static final String AUTH_TOKEN = "minoro.database.auth-token";
     static final String CONNECT_TIMEOUT = "minoro.database.connect-timeout";
     static final String SCHEMA = "minoro.database.schema";
@@ -64,6 +65,7 @@ final class PropertiesConfig {
     private static final Map<String, String> PROPERTY_OF_OPTION = Map.ofEntries(
             Map.entry("migrationLockTimeout", MIGRATION_LOCK_TIMEOUT),
             Map.entry("busyTimeout", BUSY_TIMEOUT),
+            Map.entry("readerLanes", READER_LANES),
             Map.entry("authToken", AUTH_TOKEN),
             Map.entry("connectTimeout", CONNECT_TIMEOUT),
             Map.entry("schema", SCHEMA),
@@ -148,6 +150,7 @@ final class PropertiesConfig {
         database = changeIfSet(database, MIGRATION_LOCK_TIMEOUT, properties.getMigrationLockTimeout(),
                 DatabaseConfig::withMigrationLockTimeout);
         database = changeIfSet(database, BUSY_TIMEOUT, properties.getBusyTimeout(), DatabaseConfig::withBusyTimeout);
+        database = changeIfSet(database, READER_LANES, properties.getReaderLanes(), DatabaseConfig::withReaderLanes);
         database = changeIfSet(database, AUTH_TOKEN, properties.getAuthToken(), DatabaseConfig::withAuthToken);
         database = changeIfSet(database, CONNECT_TIMEOUT, properties.getConnectTimeout(),
                 DatabaseConfig::withConnectTimeout);

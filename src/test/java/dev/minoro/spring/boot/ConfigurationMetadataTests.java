@@ -127,6 +127,7 @@ final class ConfigurationMetadataTests {
             shown.put(property.getKey(), value);
         }
         assertEquals(minoros, shown, "properties without a default: the URL, and those whose default is no value"
-                + " (max-lifetime, schema, pooler-mode, auth-token) or depends on the machine (hashing threads)");
+                + " (max-lifetime, schema, pooler-mode, auth-token) or depends on the machine (hashing threads,"
+                + " reader lanes)");
     }
 }

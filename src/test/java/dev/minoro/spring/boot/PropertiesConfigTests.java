@@ -70,6 +70,7 @@ final class PropertiesConfigTests {
                 "minoro.database.run-migrations", "false",
                 "minoro.database.migration-lock-timeout", "90s",
                 "minoro.database.busy-timeout", "2500ms",
+                "minoro.database.reader-lanes", "6",
                 "minoro.lockout.max-failed-logins", "7",
                 "minoro.lockout.duration", "1h",
                 "minoro.argon2.memory-kib", "65536",
@@ -92,6 +93,7 @@ final class PropertiesConfigTests {
         assertFalse(database.runMigrations());
         assertEquals(Duration.ofSeconds(90), database.migrationLockTimeout());
         assertEquals(Duration.ofMillis(2500), database.busyTimeout());
+        assertEquals(6, database.readerLanes());
         assertEquals(7, config.maxFailedLogins());
         assertEquals(Duration.ofHours(1), config.lockoutDuration());
         assertEquals(65536, config.argon2MemoryKiB());
@@ -223,6 +225,7 @@ final class PropertiesConfigTests {
         "minoro.sessions.renewal-interval           | 0s    | sessionRenewalInterval must be between 1 ms and 36500 days, was PT0S",
         "minoro.database.migration-lock-timeout     | 0s    | migrationLockTimeout must be a positive duration, was PT0S",
         "minoro.database.busy-timeout               | -1s   | busyTimeout must be a positive duration, was PT-1S",
+        "minoro.database.reader-lanes               | 65    | readerLanes must be between 0 and 64, was 65",
         "minoro.metrics-instance                    | a b   | metricsInstance must be 1 to 64 characters among A-Z a-z 0-9 . _ -, was \"a b\"",
     })
     void aBadValueIsNamed(String property, String value, String reason) {
@@ -270,6 +273,11 @@ final class PropertiesConfigTests {
     void aSqlitePropertyOnPostgresIsNamed() {
         assertEquals("minoro.database.busy-timeout: busyTimeout applies to SQLite only, but this database is POSTGRES",
                 refused("minoro.database.url", POSTGRES, "minoro.database.busy-timeout", "5s"));
+        assertEquals("minoro.database.reader-lanes: readerLanes applies to SQLite only, but this database is"
+                + " POSTGRES", refused("minoro.database.url", POSTGRES, "minoro.database.reader-lanes", "2"));
+        assertEquals("minoro.database.reader-lanes: readerLanes applies to SQLite files only: an in-memory database"
+                + " is one database on a single lane",
+                refused("minoro.database.url", "file::memory:", "minoro.database.reader-lanes", "2"));
     }
 
     @Test

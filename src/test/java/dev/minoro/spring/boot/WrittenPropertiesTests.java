@@ -59,7 +59,7 @@ final class WrittenPropertiesTests {
             Map<String, Object> fields = (Map<String, Object>) property;
             all.put((String) fields.get("name"), validValue((String) fields.get("type")));
         }
-        assertEquals(37, all.size(), all.keySet().toString());
+        assertEquals(38, all.size(), all.keySet().toString());
         assertDoesNotThrow(() -> WrittenProperties.check(environment(all), CLASS_LOADER));
     }
 
@@ -110,7 +110,7 @@ final class WrittenPropertiesTests {
         assertEquals("invalid Minoro properties:\n"
                 + "  - minoro.database[(not shown)] is not a property of Minoro; those of minoro.database are"
                 + " auth-token, busy-timeout, connect-timeout, migration-lock-timeout, pool.*, pooler-mode,"
-                + " run-migrations, schema, url (from property source application.yaml)\n"
+                + " reader-lanes, run-migrations, schema, url (from property source application.yaml)\n"
                 + "  - minoro.lockout[3] is not a property of Minoro; those of minoro.lockout are duration,"
                 + " max-failed-logins (from property source application.yaml)", message);
     }
