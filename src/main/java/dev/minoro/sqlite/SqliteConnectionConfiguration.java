@@ -121,7 +121,9 @@ public final class SqliteConnectionConfiguration {
      * ({@link Runtime#availableProcessors()}, which follows a container's CPU limit), at least 2 and at most 4.
      * A lane runs one statement at a time on a thread of its own, and reading pages SQLite has cached is work for
      * a processor: lanes beyond the processors add switches between threads, not reads. Two lanes let a long read
-     * run beside short ones on a single processor.
+     * run beside short ones on a single processor. A result whose rows are read in batches, and a read-only
+     * transaction, hold their lane until they end: an application that keeps more of them open at once, read slowly,
+     * sets {@link Builder#readerLanes} higher, so that other reads do not wait behind them.
      *
      * @return 2, 3 or 4; the builder asks each time it builds a configuration without {@code readerLanes}
      */
