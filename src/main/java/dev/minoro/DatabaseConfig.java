@@ -350,13 +350,7 @@ public final class DatabaseConfig {
      * @return the copy
      */
     public DatabaseConfig withBusyTimeout(Duration timeout) {
-        if (type != DatabaseType.SQLITE) {
-            throw new ConfigurationException("busyTimeout applies to SQLite only, but this database is " + type);
-        }
-        if (target.remote()) {
-            throw new ConfigurationException("busyTimeout applies to local SQLite files only: a remote libSQL server"
-                    + " keeps its own busy timeout");
-        }
+        requireLocalSqlite("busyTimeout", "a remote libSQL server keeps its own busy timeout");
         return with(v -> v.busyTimeout = positive("busyTimeout", timeout));
     }
 
@@ -368,7 +362,8 @@ public final class DatabaseConfig {
      * {@code sessionsOf}) may hold it until its subscriber has read its rows: raise the count when more streams
      * that are read slowly (to a slow HTTP client, say) may be open at once than there are lanes, so that lookups
      * do not wait behind them up to the busy timeout. More lanes than processors do not make short reads faster.
-     * 0 runs every read on the writer lane.
+     * 0 runs every read on the writer lane, where a stream read slowly holds up the writes; a database opened only
+     * to read ({@link Minoro#migrationStatus}) has one reader lane at least.
      *
      * @param lanes 0 to 64
      * @return the copy
@@ -376,13 +371,7 @@ public final class DatabaseConfig {
      *                                an in-memory database, which has a single lane), or a count outside 0 to 64
      */
     public DatabaseConfig withReaderLanes(int lanes) {
-        if (type != DatabaseType.SQLITE) {
-            throw new ConfigurationException("readerLanes applies to SQLite only, but this database is " + type);
-        }
-        if (target.remote()) {
-            throw new ConfigurationException("readerLanes applies to local SQLite files only: a remote libSQL server"
-                    + " runs its own reads");
-        }
+        requireLocalSqlite("readerLanes", "a remote libSQL server runs its own reads");
         if (target.inMemory()) {
             throw new ConfigurationException("readerLanes applies to SQLite files only: an in-memory database is one"
                     + " database on a single lane");
@@ -633,6 +622,16 @@ public final class DatabaseConfig {
             s.append(", connectionFactoryCustomized");
         }
         return s.append('}').toString();
+    }
+
+    /** Refuses {@code option} unless this is SQLite on this machine; {@code remote} says why not on a server. */
+    private void requireLocalSqlite(String option, String remote) {
+        if (type != DatabaseType.SQLITE) {
+            throw new ConfigurationException(option + " applies to SQLite only, but this database is " + type);
+        }
+        if (target.remote()) {
+            throw new ConfigurationException(option + " applies to local SQLite files only: " + remote);
+        }
     }
 
     private void requireRemoteLibsql(String option) {

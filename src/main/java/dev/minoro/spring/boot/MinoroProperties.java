@@ -178,7 +178,8 @@ public class MinoroProperties {
         /**
          * SQLite files only: the reader lanes, each a JDBC connection on a thread of its own that reads beside the
          * writer, 0 to 64. Default: the processors the JVM may use, at least 2 and at most 4. Raise it when more
-         * slowly read streams of rows (role members, sessions) may be open at once than there are lanes.
+         * slowly read streams of rows (roles, a role's members, a user's sessions) may be open at once than there
+         * are lanes.
          */
         private @Nullable Integer readerLanes;
 
