@@ -357,7 +357,8 @@ public final class DatabaseConfig {
     /**
      * Local SQLite files only: a copy whose driver runs reads on {@code lanes} reader lanes, each a JDBC connection
      * on a thread of its own that reads beside the writer. The default is the driver's: as many as the processors
-     * the JVM may use, at least 2 and at most 4 ({@code SqliteConnectionConfiguration.defaultReaderLanes()}). A
+     * the JVM may use, at least 2 (so that on one processor a long read leaves room for short ones) and at most 4
+     * ({@link SqliteConnectionConfiguration#defaultReaderLanes()}). A
      * read holds its lane while it runs, and a stream of rows ({@code roles().findAll()}, {@code membersOf},
      * {@code sessionsOf}) may hold it until its subscriber has read its rows: raise the count when more streams
      * that are read slowly (to a slow HTTP client, say) may be open at once than there are lanes, so that lookups
