@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
@@ -28,8 +29,18 @@ import reactor.core.publisher.Mono;
  */
 public final class PostgresSameJvm {
 
-    private record Operation(String name, LongFunction<Mono<?>> minoro, LongFunction<Mono<?>> raw) {
+    /** An operation by name, as each side runs it for a call number. */
+    private record Operation(String name, BiFunction<MinoroOperations, Long, Mono<?>> minoro,
+            BiFunction<R2dbcOperations, Long, Mono<?>> raw) {
     }
+
+    private static final List<Operation> OPERATIONS = List.of(
+            new Operation("findByEmail", MinoroOperations::findByEmail, R2dbcOperations::findByEmail),
+            new Operation("hasPermission", MinoroOperations::hasPermission, R2dbcOperations::hasPermission),
+            new Operation("permissionsOf", MinoroOperations::permissionsOf, R2dbcOperations::permissionsOf),
+            // one numbering for both sides: no pair is assigned twice, no email made twice
+            new Operation("create", MinoroOperations::create, R2dbcOperations::create),
+            new Operation("assign", MinoroOperations::assign, R2dbcOperations::assign));
 
     private PostgresSameJvm() {
     }
@@ -38,8 +49,10 @@ public final class PostgresSameJvm {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         List<String> chosen = Arrays.asList(args).subList(Math.min(args.length, 2), args.length);
-        if (calls < 1 || rounds < 2) {
-            throw usage();
+        List<String> names = OPERATIONS.stream().map(Operation::name).toList();
+        if (calls < 1 || rounds < 2 || !names.containsAll(chosen)) {
+            throw new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
+                    + " [rounds, at least 2 for a standard error; 6] [operation, one of " + names + "; all]...");
         }
         BenchPostgres.Server server = BenchPostgres.server();
         String schema = Seed.cachedPostgresAccounts(server);
@@ -50,20 +63,11 @@ public final class PostgresSameJvm {
         Minoro minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(Workload.TIMEOUT);
         MinoroOperations viaMinoro = new MinoroOperations(minoro, workload);
         try (R2dbcOperations raw = new R2dbcOperations(server, schema, workload)) {
-            List<Operation> operations = List.of(
-                    new Operation("findByEmail", viaMinoro::findByEmail, raw::findByEmail),
-                    new Operation("hasPermission", viaMinoro::hasPermission, raw::hasPermission),
-                    new Operation("permissionsOf", viaMinoro::permissionsOf, raw::permissionsOf),
-                    // one numbering for both sides: no pair is assigned twice, no email made twice
-                    new Operation("create", viaMinoro::create, raw::create),
-                    new Operation("assign", viaMinoro::assign, raw::assign));
-            if (!operations.stream().map(Operation::name).toList().containsAll(chosen)) {
-                throw usage();
-            }
             System.out.printf(Locale.ROOT, "%d calls a block, %d rounds; microseconds per call%n", calls, rounds);
-            for (Operation operation : operations) {
+            for (Operation operation : OPERATIONS) {
                 if (chosen.isEmpty() || chosen.contains(operation.name())) {
-                    measure(operation, workload, calls, rounds);
+                    measure(operation.name(), k -> operation.minoro().apply(viaMinoro, k),
+                            k -> operation.raw().apply(raw, k), workload, calls, rounds);
                 }
             }
         } finally {
@@ -74,27 +78,22 @@ public final class PostgresSameJvm {
         }
     }
 
-    private static IllegalArgumentException usage() {
-        return new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
-                + " [rounds, at least 2 for a standard error; 6] [operation: findByEmail, hasPermission,"
-                + " permissionsOf, create or assign; all]...");
-    }
-
-    private static void measure(Operation operation, Workload workload, int calls, int rounds) {
+    private static void measure(String name, LongFunction<Mono<?>> viaMinoro, LongFunction<Mono<?>> viaRaw,
+            Workload workload, int calls, int rounds) {
         for (int warmUp = 0; warmUp < 3; warmUp++) {
-            block(operation.minoro(), workload, calls);
-            block(operation.raw(), workload, calls);
+            block(viaMinoro, workload, calls);
+            block(viaRaw, workload, calls);
         }
         double[] minoro = new double[rounds];
         double[] raw = new double[rounds];
         double[] ratios = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             if (round % 2 == 0) {
-                minoro[round] = block(operation.minoro(), workload, calls);
-                raw[round] = block(operation.raw(), workload, calls);
+                minoro[round] = block(viaMinoro, workload, calls);
+                raw[round] = block(viaRaw, workload, calls);
             } else {
-                raw[round] = block(operation.raw(), workload, calls);
-                minoro[round] = block(operation.minoro(), workload, calls);
+                raw[round] = block(viaRaw, workload, calls);
+                minoro[round] = block(viaMinoro, workload, calls);
             }
             ratios[round] = raw[round] / minoro[round];
         }
@@ -102,7 +101,7 @@ public final class PostgresSameJvm {
         double variance = Arrays.stream(ratios).map(ratio -> (ratio - mean) * (ratio - mean)).sum() / (rounds - 1);
         double standardError = Math.sqrt(variance / rounds);
         System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %.3f ± %.3f"
-                + " (mean of the rounds' ratios ± standard error)%n", operation.name(), times(minoro), "",
+                + " (mean of the rounds' ratios ± standard error)%n", name, times(minoro), "",
                 times(raw), "", mean, standardError);
     }
 
