@@ -8,18 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import dev.minoro.testing.HeldStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
  * Streams of rows read slowly hold their reader lanes (SQLite reads them in batches, on one read transaction
  * each): with as many of them open as there are lanes, a lookup waits behind them until the busy timeout; with
- * {@link DatabaseConfig#withReaderLanes} set above their number, it runs at once.
+ * {@link DatabaseConfig#withReaderLanes} set above their number, it runs at once. A stream read slowly never holds
+ * up writes, also when it is the first read after the boot, which runs on the writer lane's connection.
  */
 final class SqliteSlowStreamsIntegrationTests {
 
@@ -31,35 +29,19 @@ final class SqliteSlowStreamsIntegrationTests {
     @TempDir
     Path directory;
 
-    /** A subscriber that takes one role and then nothing more, holding its stream open. */
-    private static final class TakesOne extends BaseSubscriber<Role> {
-
-        private final CountDownLatch first = new CountDownLatch(1);
-
-        @Override
-        protected void hookOnSubscribe(Subscription subscription) {
-            request(1);
-        }
-
-        @Override
-        protected void hookOnNext(Role role) {
-            first.countDown();
-        }
-    }
-
     /** With {@link #STREAMS} streams held open, finds a user; what the lookup emitted or signalled. */
     private Object lookUpBehindSlowStreams(DatabaseConfig database) throws Exception {
         Minoro minoro = Minoro.create(MinoroConfig.of(database)).block(TIMEOUT);
-        List<TakesOne> streams = new ArrayList<>();
+        List<HeldStream<Role>> streams = new ArrayList<>();
         try {
             User user = minoro.users().create(NewUser.of("reader@example.com", null)).block(TIMEOUT);
             Flux.range(0, ROLES).concatMap(i -> minoro.roles().create("role-" + i, null)).blockLast(TIMEOUT);
             // reads at once, so that reader lanes are open and the streams do not take the idle writer lane
             Flux.range(0, 8).flatMap(i -> minoro.users().findById(user.id()), 8).blockLast(TIMEOUT);
             for (int i = 0; i < STREAMS; i++) {
-                TakesOne stream = new TakesOne();
+                HeldStream<Role> stream = new HeldStream<>();
                 minoro.roles().findAll().subscribe(stream);
-                assertTrue(stream.first.await(30, TimeUnit.SECONDS), "the stream's first role");
+                stream.awaitFirst(TIMEOUT);
                 streams.add(stream);
             }
             try {
@@ -68,7 +50,7 @@ final class SqliteSlowStreamsIntegrationTests {
                 return e;
             }
         } finally {
-            streams.forEach(TakesOne::dispose);
+            streams.forEach(HeldStream::dispose);
             minoro.close().block(TIMEOUT);
         }
     }
@@ -88,5 +70,29 @@ final class SqliteSlowStreamsIntegrationTests {
         assertEquals("reader@example.com", lookUpBehindSlowStreams(
                 DatabaseConfig.sqlite("file:" + directory.resolve("three.db")).withReaderLanes(STREAMS + 1)
                         .withBusyTimeout(Duration.ofSeconds(1))));
+    }
+
+    @Test
+    void aSlowlyReadStreamAsTheFirstReadAfterTheBootDoesNotHoldUpWrites() throws Exception {
+        Minoro minoro = Minoro.create(MinoroConfig.of(DatabaseConfig.sqlite("file:" + directory.resolve("first.db"))
+                .withBusyTimeout(Duration.ofSeconds(1)))).block(TIMEOUT);
+        HeldStream<Role> stream = new HeldStream<>();
+        try {
+            Flux.range(0, ROLES).concatMap(i -> minoro.roles().create("role-" + i, null)).blockLast(TIMEOUT);
+            // no read since the boot's: no reader lane is open, and the writer lane is idle
+            minoro.roles().findAll().subscribe(stream);
+            stream.awaitFirst(TIMEOUT);
+            // the stream runs on the writer lane's connection: a write waiting behind it would fail after 1 s
+            for (int i = 0; i < 3; i++) {
+                User user = minoro.users().create(NewUser.of("writer" + i + "@example.com", null)).block(TIMEOUT);
+                minoro.roles().assign(user.id(), "role-" + i).block(TIMEOUT);
+            }
+            assertEquals(3L, minoro.users().count().block(TIMEOUT));
+            assertEquals(List.of("writer0@example.com"), minoro.roles().membersOf("role-0").map(User::email)
+                    .collectList().block(TIMEOUT));
+        } finally {
+            stream.dispose();
+            minoro.close().block(TIMEOUT);
+        }
     }
 }

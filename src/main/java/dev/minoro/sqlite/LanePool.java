@@ -34,6 +34,11 @@ import reactor.core.scheduler.Schedulers;
  * cancelled at every call while the lanes are busy, which is when calls wait. A waiting call that cancels leaves the
  * queue; a lane handed to a call that has cancelled meanwhile goes to the next waiter, so no lane leaks.
  *
+ * <p>An idle lane may be lent for one statement of another kind ({@link #lendIdle()}): the writer lane reads while
+ * no reader lane is open. A lent lane leaves room for another lane to open in its place, so that a lane lent to a
+ * slowly read stream never holds up the calls of its own kind; once given back it takes its place again, or closes
+ * if another lane took it meanwhile.
+ *
  * <p>The counts ({@link #acquiredSize()} and the others) are written under the pool's lock and read without it, so
  * they suit monitoring from any thread.
  */
@@ -53,6 +58,7 @@ final class LanePool {
     private final ArrayDeque<Lane> idle = new ArrayDeque<>(); // under lock; first is the lane given back last
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // under lock; first come first
     private boolean closed; // under lock
+    private @Nullable Lane lent; // under lock: the lane lent (see lendIdle) and not given back
     private @Nullable Disposable timer; // under lock: ends the waits that have run out
     private long timerDeadline; // under lock: when the timer fires, in System.nanoTime()'s units
     // the counts, written under lock, read without it
@@ -84,19 +90,29 @@ final class LanePool {
     }
 
     /**
-     * A cold Mono of an idle lane, leased until {@link #release}, or empty when no lane is idle at the moment of the
-     * subscription; the pool's closed error when it is closed.
+     * A cold Mono of an idle lane lent until {@link #release}, or empty when no lane is idle at the moment of the
+     * subscription or a lane is lent already; the pool's closed error when it is closed. While lent, the lane counts
+     * as leased and open, but not towards the pool's size: a call that finds no lane idle may open another, so
+     * {@link #allocatedSize()} can exceed the size by one.
      */
-    Mono<Lane> acquireIdle() {
+    Mono<Lane> lendIdle() {
         return new Acquire(new LockWait(Duration.ZERO), true);
     }
 
-    /** Gives {@code lane} back: to the first waiting call, else to the idle lanes; closes it if the pool closed. */
+    /**
+     * Gives {@code lane} back: to the first waiting call, else to the idle lanes; closes it if the pool closed, or if
+     * it was lent and another lane opened in its place meanwhile.
+     */
     void release(Lane lane) {
         while (true) {
             Waiter next;
             synchronized (lock) {
-                if (closed) {
+                boolean replaced = false;
+                if (lane == lent) {
+                    lent = null;
+                    replaced = allocated > size;
+                }
+                if (closed || replaced) {
                     acquired--;
                     allocated--;
                     counted();
@@ -189,14 +205,17 @@ final class LanePool {
         Throwable refused = null;
         boolean open = false;
         synchronized (lock) {
-            lane = closed ? null : idle.pollFirst();
+            lane = closed || (waiter.loan && lent != null) ? null : idle.pollFirst();
             if (closed) {
                 refused = closedError.get();
             } else if (lane != null) {
                 acquired++;
-            } else if (waiter.idleOnly) {
+                if (waiter.loan) {
+                    lent = lane;
+                }
+            } else if (waiter.loan) {
                 // nothing to do under lock: the call ends empty
-            } else if (allocated < size) {
+            } else if (hasRoom()) {
                 allocated++;
                 open = true;
             } else {
@@ -214,7 +233,7 @@ final class LanePool {
             }
         } else if (open) {
             open(waiter);
-        } else if (waiter.idleOnly) {
+        } else if (waiter.loan) {
             waiter.empty();
         }
     }
@@ -242,7 +261,7 @@ final class LanePool {
         synchronized (lock) {
             allocated--;
             // a call that waited behind this one gets a lane of its own to open, or the error of its opening
-            next = closed || allocated >= size ? null : waiting.pollFirst();
+            next = closed || !hasRoom() ? null : waiting.pollFirst();
             if (next != null) {
                 allocated++;
             }
@@ -326,6 +345,11 @@ final class LanePool {
         }
     }
 
+    /** Whether another lane may open: fewer than the size are open or opening, not counting a lent one; under lock. */
+    private boolean hasRoom() {
+        return allocated - (lent != null ? 1 : 0) < size;
+    }
+
     /** Publishes the counts kept only under lock; under lock. */
     private void counted() {
         idleCount = idle.size();
@@ -336,16 +360,16 @@ final class LanePool {
     private final class Acquire extends Mono<Lane> {
 
         private final LockWait wait;
-        private final boolean idleOnly;
+        private final boolean loan;
 
-        Acquire(LockWait wait, boolean idleOnly) {
+        Acquire(LockWait wait, boolean loan) {
             this.wait = wait;
-            this.idleOnly = idleOnly;
+            this.loan = loan;
         }
 
         @Override
         public void subscribe(CoreSubscriber<? super Lane> actual) {
-            Waiter waiter = new Waiter(actual, wait, idleOnly);
+            Waiter waiter = new Waiter(actual, wait, loan);
             actual.onSubscribe(waiter);
             if (!waiter.isCancelled()) {
                 offer(waiter);
@@ -362,17 +386,17 @@ final class LanePool {
 
         private final CoreSubscriber<? super Lane> actual;
         private final LockWait wait;
-        private final boolean idleOnly; // an idle lane or none: the call never waits
+        private final boolean loan; // a loan of an idle lane, or none: the call never waits
         private long deadline; // under the pool's lock, once queued
         private @Nullable Lane lane; // under this: come, not yet asked for
         private boolean requested; // under this
         private boolean done; // under this: the subscriber has had its signal
         private boolean cancelled; // under this
 
-        Waiter(CoreSubscriber<? super Lane> actual, LockWait wait, boolean idleOnly) {
+        Waiter(CoreSubscriber<? super Lane> actual, LockWait wait, boolean loan) {
             this.actual = actual;
             this.wait = wait;
-            this.idleOnly = idleOnly;
+            this.loan = loan;
         }
 
         synchronized boolean isCancelled() {

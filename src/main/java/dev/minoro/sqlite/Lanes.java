@@ -87,7 +87,9 @@ final class Lanes {
      * {@link #reader} for one statement, which may run on the writer lane while that lane is idle and no reader
      * lane has been opened yet: a factory that opens, reads a little and closes (the serverless boot) then opens
      * one JDBC connection, not two. The writer is taken only if it can be had at once; otherwise a reader lane
-     * opens as usual. Not for transactions, which would hold the writer lane for as long as they last.
+     * opens as usual. It is lent ({@link LanePool#lendIdle()}), not leased: a write that comes while the read's rows
+     * are still being read (a stream read slowly) opens another writer lane rather than wait behind them, and the
+     * lent lane closes when given back. Not for transactions, which run on their lane's connection to the end.
      */
     Mono<Lease> readerForStatement(LockWait wait, Supplier<String> holder) {
         LanePool idleWriter = writer;
@@ -96,7 +98,7 @@ final class Lanes {
             return reader(wait, holder);
         }
         // a lane taken meanwhile by another call makes this one use a reader lane instead of waiting for it
-        return idleWriter.acquireIdle()
+        return idleWriter.lendIdle()
                 .map(lane -> new Lease(idleWriter, lane, holder))
                 .switchIfEmpty(reader(wait, holder));
     }

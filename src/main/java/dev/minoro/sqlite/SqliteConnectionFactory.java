@@ -49,8 +49,11 @@ import reactor.core.publisher.Mono;
  *       when the file is not in that mode already, and {@code synchronous}), so a bad path fails there, naming
  *       the path. Until the first reader lane is open, a read-only statement that finds the writer lane idle
  *       runs there: a factory that opens, reads a little and closes (a serverless boot) opens one JDBC
- *       connection. The first read that finds the writer lane taken opens a reader lane, and from then on reads
- *       go to reader lanes only; transactions never borrow the writer lane to read.</li>
+ *       connection. The lane is lent to that read, not held for writes: a write that comes while the read's rows
+ *       are still being read (a stream read slowly) opens another writer lane rather than wait behind them, and
+ *       the lent one closes when its read ends. The first read that finds the writer lane taken opens a reader
+ *       lane, and from then on reads go to reader lanes only; transactions never borrow the writer lane to
+ *       read.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
  *       auto-commit mode a statement leases a lane for as long as it runs and its rows are read. A statement
  *       that is clearly read-only (it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or

@@ -99,6 +99,9 @@ public final class SqliteMetrics {
 
         /**
          * {@return the lanes open now, leased or idle: each is a JDBC connection and a thread} Lanes open on first use.
+         * The writer's count may be 2, one above its most, for as long as a read that found the writer lane idle
+         * before any reader lane was open still has rows to read and a write came meanwhile: the write opens a
+         * writer lane of its own rather than wait behind those rows, and the read's lane closes when the read ends.
          */
         public int allocatedSize() {
             return pool == null ? 0 : pool.allocatedSize();

@@ -262,7 +262,7 @@ class LanePoolTests {
         pool.close().block(HANG);
         StepVerifier.create(waiting).expectErrorMessage("closed").verify(HANG);
         StepVerifier.create(pool.acquire(new LockWait(LONG))).expectErrorMessage("closed").verify(HANG);
-        StepVerifier.create(pool.acquireIdle()).expectErrorMessage("closed").verify(HANG);
+        StepVerifier.create(pool.lendIdle()).expectErrorMessage("closed").verify(HANG);
         pool.release(held);
         pool.release(held2);
         assertThat(pool.acquiredSize()).isZero();
@@ -270,28 +270,138 @@ class LanePoolTests {
         assertThat(pool.pendingAcquireSize()).isZero();
         // every lane the pool opened is closed: a closed lane refuses to open, an open one would run its opener
         assertThat(lanes).hasSize(2);
-        for (Lane lane : lanes) {
-            StepVerifier.create(lane.open(() -> {
-                throw new SQLException("the lane ran its opener: it was not closed");
-            }, new LockWait(LONG))).expectErrorSatisfies(e -> assertThat(e).isNotInstanceOf(SQLException.class))
-                    .verify(HANG);
-        }
+        lanes.forEach(LanePoolTests::assertClosed);
         // closing again does nothing
         pool.close().block(HANG);
     }
 
     @Test
-    void anIdleLaneIsTakenOnlyIfOneIsIdleNow() {
+    void anIdleLaneIsLentOnlyIfOneIsIdleNow() {
         LanePool pool = pool(1);
-        StepVerifier.create(pool.acquireIdle()).verifyComplete();
+        StepVerifier.create(pool.lendIdle()).verifyComplete();
         assertThat(opened).hasValue(0);
         Lane lane = take(pool);
-        StepVerifier.create(pool.acquireIdle()).verifyComplete();
+        StepVerifier.create(pool.lendIdle()).verifyComplete();
         assertThat(pool.pendingAcquireSize()).isZero();
         pool.release(lane);
-        assertThat(pool.acquireIdle().block(HANG)).isSameAs(lane);
+        assertThat(pool.lendIdle().block(HANG)).isSameAs(lane);
         assertThat(pool.acquiredSize()).isEqualTo(1);
     }
+
+    @Test
+    void aLentLaneLeavesRoomForAnotherAndTakesItsPlaceAgainWhenNoneOpened() {
+        LanePool pool = pool(1);
+        Lane first = take(pool);
+        pool.release(first);
+        Lane lent = pool.lendIdle().block(HANG);
+        assertThat(lent).isSameAs(first);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+        assertThat(pool.allocatedSize()).isEqualTo(1);
+        // given back with no other lane opened: the lane is the pool's again, idle, and handed out as before
+        pool.release(lent);
+        assertThat(pool.idleSize()).isEqualTo(1);
+        assertThat(pool.allocatedSize()).isEqualTo(1);
+        assertThat(take(pool)).isSameAs(first);
+        assertThat(opened).hasValue(1);
+    }
+
+    @Test
+    void aCallWhileALaneIsLentOpensAnotherAndTheLentLaneClosesWhenGivenBack() {
+        LanePool pool = pool(1);
+        pool.release(take(pool));
+        Lane lent = pool.lendIdle().block(HANG);
+        // the lent lane is not counted towards the size: this call opens a lane rather than wait
+        Lane other = take(pool);
+        assertThat(other).isNotSameAs(lent);
+        assertThat(opened).hasValue(2);
+        assertThat(pool.allocatedSize()).isEqualTo(2);
+        assertThat(pool.acquiredSize()).isEqualTo(2);
+        // one loan at a time: with the other lane idle, nothing more is lent
+        pool.release(other);
+        StepVerifier.create(pool.lendIdle()).verifyComplete();
+        // and the pool's size holds for the calls of its own kind: with the other lane taken, the next call waits
+        assertThat(take(pool)).isSameAs(other);
+        Mono<Lane> waiting = waiting(pool);
+        assertThat(pool.pendingAcquireSize()).isEqualTo(1);
+        // given back, the lent lane closes rather than go to the waiting call: the other lane took its place
+        pool.release(lent);
+        assertClosed(lent);
+        assertThat(pool.allocatedSize()).isEqualTo(1);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+        assertThat(pool.pendingAcquireSize()).isEqualTo(1);
+        pool.release(other);
+        assertThat(waiting.block(HANG)).isSameAs(other);
+        assertThat(opened).hasValue(2);
+    }
+
+    @Test
+    void aLentLaneGivenBackWhileAnotherOpensClosesAndTheOpeningLaneServes() {
+        CountDownLatch secondOpening = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        LanePool pool = new LanePool(1, wait -> Mono.defer(() -> attempts.incrementAndGet() == 1
+                ? Mono.fromSupplier(this::lane)
+                : Mono.fromSupplier(this::lane).delaySubscription(Mono.fromRunnable(() -> awaitQuietly(secondOpening))
+                        .subscribeOn(Schedulers.boundedElastic()).then())), () -> new IllegalStateException("closed"));
+        pool.release(take(pool));
+        Lane lent = pool.lendIdle().block(HANG);
+        Mono<Lane> replacement = waiting(pool);
+        assertThat(pool.allocatedSize()).isEqualTo(2);
+        pool.release(lent);
+        assertClosed(lent);
+        assertThat(pool.allocatedSize()).isEqualTo(1);
+        secondOpening.countDown();
+        assertThat(replacement.block(HANG)).isNotSameAs(lent);
+        assertThat(pool.acquiredSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aLentLaneGivenBackAfterThePoolClosedCloses() {
+        LanePool pool = pool(1);
+        pool.release(take(pool));
+        Lane lent = pool.lendIdle().block(HANG);
+        pool.close().block(HANG);
+        pool.release(lent);
+        assertClosed(lent);
+        assertThat(pool.allocatedSize()).isZero();
+        assertThat(pool.acquiredSize()).isZero();
+    }
+
+    @Test
+    void aLentLaneHandedToACallThatCancelledBeforeAskingGoesBackIdle() {
+        LanePool pool = pool(1);
+        pool.release(take(pool));
+        pool.lendIdle().subscribe(new CoreSubscriber<Lane>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                // never asks: the lane waits in the call until it cancels
+                s.cancel();
+            }
+
+            @Override
+            public void onNext(Lane lane) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        assertThat(pool.idleSize()).isEqualTo(1);
+        assertThat(pool.acquiredSize()).isZero();
+        assertThat(pool.lendIdle().block(HANG)).isNotNull();
+    }
+
+    /** A closed lane refuses to open; an open one would run its opener. */
+    private static void assertClosed(Lane lane) {
+        StepVerifier.create(lane.open(() -> {
+            throw new SQLException("the lane ran its opener: it was not closed");
+        }, new LockWait(LONG))).expectErrorSatisfies(e -> assertThat(e).isNotInstanceOf(SQLException.class))
+                .verify(HANG);
+    }
+
 
     @Test
     void callsThatComeCancelAndGiveBackFromManyThreadsAtOnceNeverShareALaneNorLoseOne() throws Exception {

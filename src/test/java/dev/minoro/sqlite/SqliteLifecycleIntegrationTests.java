@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minoro.testing.HeldStream;
 import dev.minoro.testing.MinoroThreads;
 import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
@@ -15,6 +16,7 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -262,6 +264,47 @@ final class SqliteLifecycleIntegrationTests {
                     .block(SqliteTesting.TIMEOUT));
         } finally {
             scheduler.dispose();
+        }
+    }
+
+    /**
+     * A read that finds the writer lane idle before any reader lane is open runs on it, lent: a write that comes
+     * while the read's rows are still being read opens a writer lane of its own rather than wait behind them (which,
+     * with a busy timeout of 1 s, would fail it), one lane is lent at a time, and the lent lane closes when its read
+     * ends.
+     */
+    @Test
+    void aSlowlyReadStreamOnTheIdleWriterLaneHoldsUpNoWrite() throws InterruptedException {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("lent.db"),
+                b -> b.busyTimeout(Duration.ofSeconds(1)));
+        HeldStream<Integer> first = new HeldStream<>();
+        HeldStream<Integer> second = new HeldStream<>();
+        try {
+            // more rows than one batch, so that a stream taking one row keeps its statement open
+            update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
+            update(factory, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+                    + " INSERT INTO t SELECT i FROM n").block(SqliteTesting.TIMEOUT);
+            query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class)).subscribe(first);
+            first.awaitFirst(SqliteTesting.TIMEOUT);
+            assertEquals(0, factory.metrics().readers().allocatedSize(), factory.metrics().toString());
+            assertEquals(1L, update(factory, "INSERT INTO t VALUES (0)").block(SqliteTesting.TIMEOUT));
+            assertEquals(2, factory.metrics().writer().allocatedSize(), factory.metrics().toString());
+            // the new writer lane is idle, but a lane is lent already: the next slow stream opens a reader lane
+            query(factory, "SELECT v FROM t ORDER BY v", r -> r.get(0, Integer.class)).subscribe(second);
+            second.awaitFirst(SqliteTesting.TIMEOUT);
+            assertEquals(1, factory.metrics().readers().allocatedSize(), factory.metrics().toString());
+            assertEquals(1L, update(factory, "DELETE FROM t WHERE v = 1000").block(SqliteTesting.TIMEOUT));
+            first.dispose();
+            second.dispose();
+            SqliteTesting.awaitLanes(factory, m -> m.writer().allocatedSize() == 1 && m.acquiredSize() == 0,
+                    "the lent lane closed");
+            query(factory, "SELECT count(*), min(v), max(v) FROM t", r -> r.get(0, Long.class) + ","
+                    + r.get(1, Integer.class) + "," + r.get(2, Integer.class))
+                    .as(StepVerifier::create).expectNext("1000,0,999").verifyComplete();
+        } finally {
+            first.dispose();
+            second.dispose();
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
         }
     }
 
