@@ -76,8 +76,11 @@ import reactor.core.publisher.Mono;
  *       not block. A subscriber that cancels closes the JDBC statement (interrupting it if it is running, or
  *       ending its wait for a lock) and gives the lane back. The RETURNING rows an auto-commit write's subscriber
  *       left unread are stepped through first, unless it was interrupted: SQLite checkpoints the write-ahead log
- *       after a write that ends in a step, not after one ended by a reset. A result whose rows are not all read
- *       keeps its lane until it is read, cancelled, or its connection closed.</li>
+ *       after a write that ends in a step, not after one ended by a reset. An auto-commit write commits when its
+ *       statement ends, after its last row: its subscriber may have a row before other statements see the write
+ *       (with {@code Flux.usingWhen(…).next()}, say), while {@code Mono.usingWhen(create, c -> ….next(), close)}
+ *       emits once the connection has closed, and so once the write has committed. A result whose rows are not all read keeps its lane until it is read, cancelled,
+ *       or its connection closed.</li>
  *   <li><b>Cancellation.</b> A lease always has one owner that gives it back: the run of an auto-commit
  *       statement, or the connection's transaction; a subscriber that cancels at any point, waiting for a lane
  *       or after, cannot leave a lane leased to nobody. A COMMIT or ROLLBACK that has started runs to its end
