@@ -12,7 +12,10 @@ import dev.minoro.NewUser;
 import dev.minoro.User;
 import dev.minoro.testing.ConnectionPools;
 import dev.minoro.testing.HashingGate;
+import dev.minoro.testing.PostgresDatabase;
 import dev.minoro.testing.PostgresEmbedded;
+import dev.minoro.testing.PostgresPooler;
+import dev.minoro.testing.PostgresServer;
 import dev.minoro.testing.ReliabilityFigures;
 import dev.minoro.testing.TestConfigs;
 import io.r2dbc.pool.ConnectionPool;
@@ -32,13 +35,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Database faults while serving, on a PostgreSQL server of the test's own (issue 9, suite item 3): the server frozen
  * with {@code SIGSTOP} (every process of it), with and without caller timeouts; the server stopped under a load of
- * reads, writes and logins, then restarted; and logins with the right password whose passwords are being checked when
+ * reads, writes and logins, then restarted, and PgBouncer in front of the shared test server the same way; and logins with the right password whose passwords are being checked when
  * the server stops, which must lock nobody out. The rest of item 3 is covered where the fault was first met:
  * unreachable and frozen servers at boot in {@code PostgresConnectingIntegrationTests}, SQLite files locked by
  * another process at boot and during writes in {@code SqliteLockedFileIntegrationTests}, a file that is not a
@@ -52,7 +56,7 @@ final class PostgresFaultsIntegrationTests {
     @Test
     void aFrozenServerHoldsCallsUntilItThawsAndCallerTimeoutsEndThemInTime() throws Exception {
         try (PostgresEmbedded.Started server = PostgresEmbedded.builder().start();
-                Serving serving = Serving.on(server)) {
+                Serving serving = Serving.on(database(server))) {
             Minoro minoro = serving.minoro;
             User user = minoro.users().create(NewUser.of("frozen@example.com", TestConfigs.PASSWORD)).block(TIMEOUT);
             Mono<User> call = Mono.defer(() -> minoro.users().findById(user.id()));
@@ -112,104 +116,137 @@ final class PostgresFaultsIntegrationTests {
     @Test
     void aServerStoppedUnderLoadFailsCallsWithTypedErrorsAndServesAgainAfterItsRestart() throws Exception {
         try (PostgresEmbedded.Started server = PostgresEmbedded.builder().start();
-                Serving serving = Serving.on(server)) {
-            Minoro minoro = serving.minoro;
-            // 16 callers, each one call after another with no timeout of its own, on an account of its own:
-            // reads, writes and logins
-            List<User> users = Flux.range(0, 16)
-                    .concatMap(i -> minoro.users().create(NewUser.of("restarted" + i + "@example.com",
-                            TestConfigs.PASSWORD)))
-                    .collectList().block(TIMEOUT);
-            User user = users.get(0);
-            List<Function<User, Mono<?>>> kinds = List.of(
-                    u -> minoro.users().findById(u.id()),
-                    u -> minoro.users().findByEmail(u.email()),
-                    u -> minoro.users().setDisabled(u.id(), false),
-                    u -> minoro.authenticate(u.email(), TestConfigs.PASSWORD));
-            AtomicBoolean stop = new AtomicBoolean();
-            Queue<Call> calls = new ConcurrentLinkedQueue<>();
-            long start = System.nanoTime();
-            AtomicInteger next = new AtomicInteger();
-            Mono<Void> load = Flux.range(0, 16)
-                    .flatMap(caller -> Mono.defer(() -> {
-                                Mono<?> kind = kinds.get(next.getAndIncrement() % kinds.size())
-                                        .apply(users.get(caller));
-                                long begun = System.nanoTime();
-                                return kind.then()
-                                        .doOnSuccess(v -> calls.add(new Call(caller, begun, System.nanoTime(), null)))
-                                        .onErrorResume(e -> {
-                                            calls.add(new Call(caller, begun, System.nanoTime(), e));
-                                            return Mono.empty();
-                                        });
-                            })
-                            .repeat(() -> !stop.get()), 16)
-                    .then()
-                    .cache();
-            load.subscribe(v -> { }, e -> { });
-
-            Thread.sleep(1000);
-            long stoppedAt = System.nanoTime();
-            server.stop();
-            Thread.sleep(2000);
-            long restartingAt = System.nanoTime();
-            server.startAgain();
-            long restartedAt = System.nanoTime();
-            Thread.sleep(3000);
-            stop.set(true);
-            load.block(TIMEOUT);
-
-            List<Call> all = new ArrayList<>(calls);
-            List<Call> failed = all.stream().filter(c -> c.error != null).toList();
-            for (Call call : failed) {
-                assertTrue(call.error instanceof DatabaseException,
-                        () -> "begun " + millis(restartedAt, call.begun) + " ms after the restart, failed "
-                                + millis(restartedAt, call.ended) + " ms after it, not with a DatabaseException: "
-                                + stackTrace(call.error));
-            }
-            assertFalse(failed.isEmpty(), "no call failed while the server was down");
-            long longestFailure = failed.stream().mapToLong(Call::millis).max().orElse(0);
-            // No hang: load.block ended, so every call ended. And the failures ended with the outage: the last call of
-            // every caller, begun after the restart, succeeded (a pool that kept broken connections, or a caller stuck
-            // failing, would not), instead of a bound on the time after the restart, which a busy machine stretches.
-            for (int caller = 0; caller < 16; caller++) {
-                int c = caller;
-                Call last = all.stream().filter(call -> call.caller == c).max(java.util.Comparator.comparingLong(
-                        Call::begun)).orElseThrow(() -> new AssertionError("caller " + c + " made no call"));
-                assertTrue(last.begun >= restartedAt && last.error == null, () -> "the last call of caller " + c
-                        + ", begun " + millis(restartedAt, last.begun) + " ms after the restart, "
-                        + (last.error == null ? "succeeded" : "failed: " + stackTrace(last.error)));
-            }
-            long firstSuccessAfterRestart = all.stream()
-                    .filter(c -> c.error == null && c.begun >= restartedAt)
-                    .mapToLong(c -> c.ended).min().orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
-            long failedAfterRestart = all.stream()
-                    .filter(c -> c.error != null && c.begun >= restartedAt).count();
-            long lastFailure = failed.stream().mapToLong(c -> c.ended).max().orElse(stoppedAt);
-            long succeededAfter = all.stream().filter(c -> c.error == null && c.begun >= restartedAt).count();
-            Map<String, Long> errors = failed.stream().collect(java.util.stream.Collectors.groupingBy(
-                    c -> c.error.getClass().getSimpleName(), java.util.TreeMap::new,
-                    java.util.stream.Collectors.counting()));
-
-            serving.awaitNoConnectionLeased("connections leased after the load ended");
+                Serving serving = Serving.on(database(server))) {
+            String outcome = serveThroughAnOutage(serving, server::stop, server::startAgain);
             int maxSize = serving.pool.getMetrics().orElseThrow().getMaxAllocatedSize();
             assertTrue(serverConnections(server) <= maxSize, "more server connections than the pool's size");
-            assertEquals(user.id(), minoro.users().findById(user.id()).block(TIMEOUT).id());
-            // the outage locked nobody out: the right passwords still log in
-            for (User u : users) {
-                assertEquals(u.id(), minoro.authenticate(u.email(), TestConfigs.PASSWORD).block(TIMEOUT).id());
-            }
             ReliabilityFigures.record("3 faults: server stopped and restarted while serving", "PostgreSQL",
                     "16 callers of reads, writes and logins (an account each) without timeouts; server stopped"
-                            + " (fast shutdown) after 1 s for 2 s, then 3 s more after its restart",
-                    all.size() + " calls in " + millis(start, System.nanoTime()) + " ms: " + failed.size()
-                            + " failed " + errors + ", the slowest after "
-                            + longestFailure + " ms, the last " + millis(restartedAt, lastFailure)
-                            + " ms after the server accepted connections again (" + millis(restartingAt, restartedAt)
-                            + " ms to restart it); first success " + millis(restartedAt, firstSuccessAfterRestart)
-                            + " ms after the restart; of the calls begun after it, " + succeededAfter
-                            + " succeeded and " + failedAfterRestart + " failed; 0 connections leased afterwards,"
-                            + " no restart of Minoro, no account locked");
+                            + " (fast shutdown) after 1 s for 2 s, then 3 s more after its restart", outcome);
         }
+    }
+
+    /**
+     * As {@link #aServerStoppedUnderLoadFailsCallsWithTypedErrorsAndServesAgainAfterItsRestart}, with PgBouncer (in
+     * transaction mode, Minoro in pooler mode) between Minoro and a server that stays up, and PgBouncer stopped at
+     * once and started again: every connection of Minoro's pool breaks at the same moment, mid-call for some.
+     */
+    @Test
+    @ExtendWith(PostgresServer.class)
+    void aPoolerRestartedUnderLoadFailsCallsWithTypedErrorsAndServesAgainAfterwards(PostgresDatabase db)
+            throws Exception {
+        try (PostgresPooler pooler = PostgresPooler.start(db.server(), 10);
+                Serving serving = Serving.on(DatabaseConfig.postgres(pooler.url(db.name())))) {
+            String outcome = serveThroughAnOutage(serving, pooler::stop, pooler::startAgain);
+            ReliabilityFigures.record("3 faults: PgBouncer stopped and restarted while serving", "PgBouncer (transaction mode)",
+                    "16 callers of reads, writes and logins (an account each) without timeouts, through PgBouncer"
+                            + " in transaction mode; PgBouncer stopped (SIGTERM, immediate shutdown) after 1 s for"
+                            + " 2 s, then 3 s more after its restart", outcome);
+        }
+    }
+
+    /** Stops or starts what serves the database, blocking until it has. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs 16 callers of reads, writes and logins (an account each, no timeouts of their own) for 1 s, then
+     * {@code stop}, 2 s later {@code start}, and 3 s more; checks that every call ended, each failure with a
+     * {@link DatabaseException}, some failed, every caller's last call (begun after the restart) succeeded, no
+     * connection stays leased and nobody is locked out. Returns what happened, for {@link ReliabilityFigures}.
+     */
+    private static String serveThroughAnOutage(Serving serving, Step stop, Step start) throws Exception {
+        Minoro minoro = serving.minoro;
+        List<User> users = Flux.range(0, 16)
+                .concatMap(i -> minoro.users().create(NewUser.of("restarted" + i + "@example.com",
+                        TestConfigs.PASSWORD)))
+                .collectList().block(TIMEOUT);
+        User user = users.get(0);
+        List<Function<User, Mono<?>>> kinds = List.of(
+                u -> minoro.users().findById(u.id()),
+                u -> minoro.users().findByEmail(u.email()),
+                u -> minoro.users().setDisabled(u.id(), false),
+                u -> minoro.authenticate(u.email(), TestConfigs.PASSWORD));
+        AtomicBoolean stopCalls = new AtomicBoolean();
+        Queue<Call> calls = new ConcurrentLinkedQueue<>();
+        long begin = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        Mono<Void> load = Flux.range(0, 16)
+                .flatMap(caller -> Mono.defer(() -> {
+                            Mono<?> kind = kinds.get(next.getAndIncrement() % kinds.size())
+                                    .apply(users.get(caller));
+                            long begun = System.nanoTime();
+                            return kind.then()
+                                    .doOnSuccess(v -> calls.add(new Call(caller, begun, System.nanoTime(), null)))
+                                    .onErrorResume(e -> {
+                                        calls.add(new Call(caller, begun, System.nanoTime(), e));
+                                        return Mono.empty();
+                                    });
+                        })
+                        .repeat(() -> !stopCalls.get()), 16)
+                .then()
+                .cache();
+        load.subscribe(v -> { }, e -> { });
+
+        Thread.sleep(1000);
+        long stoppedAt = System.nanoTime();
+        stop.run();
+        Thread.sleep(2000);
+        long restartingAt = System.nanoTime();
+        start.run();
+        long restartedAt = System.nanoTime();
+        Thread.sleep(3000);
+        stopCalls.set(true);
+        load.block(TIMEOUT);
+
+        List<Call> all = new ArrayList<>(calls);
+        List<Call> failed = all.stream().filter(c -> c.error != null).toList();
+        for (Call call : failed) {
+            assertTrue(call.error instanceof DatabaseException,
+                    () -> "begun " + millis(restartedAt, call.begun) + " ms after the restart, failed "
+                            + millis(restartedAt, call.ended) + " ms after it, not with a DatabaseException: "
+                            + stackTrace(call.error));
+        }
+        assertFalse(failed.isEmpty(), "no call failed while the database was out of reach");
+        long longestFailure = failed.stream().mapToLong(Call::millis).max().orElse(0);
+        // No hang: load.block ended, so every call ended. And the failures ended with the outage: the last call of
+        // every caller, begun after the restart, succeeded (a pool that kept broken connections, or a caller stuck
+        // failing, would not), instead of a bound on the time after the restart, which a busy machine stretches.
+        for (int caller = 0; caller < 16; caller++) {
+            int c = caller;
+            Call last = all.stream().filter(call -> call.caller == c).max(java.util.Comparator.comparingLong(
+                    Call::begun)).orElseThrow(() -> new AssertionError("caller " + c + " made no call"));
+            assertTrue(last.begun >= restartedAt && last.error == null, () -> "the last call of caller " + c
+                    + ", begun " + millis(restartedAt, last.begun) + " ms after the restart, "
+                    + (last.error == null ? "succeeded" : "failed: " + stackTrace(last.error)));
+        }
+        long firstSuccessAfterRestart = all.stream()
+                .filter(c -> c.error == null && c.begun >= restartedAt)
+                .mapToLong(c -> c.ended).min().orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
+        long failedAfterRestart = all.stream()
+                .filter(c -> c.error != null && c.begun >= restartedAt).count();
+        long lastFailure = failed.stream().mapToLong(c -> c.ended).max().orElse(stoppedAt);
+        long succeededAfter = all.stream().filter(c -> c.error == null && c.begun >= restartedAt).count();
+        Map<String, Long> errors = failed.stream().collect(java.util.stream.Collectors.groupingBy(
+                c -> c.error.getClass().getSimpleName(), java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
+
+        serving.awaitNoConnectionLeased("connections leased after the load ended");
+        assertEquals(user.id(), minoro.users().findById(user.id()).block(TIMEOUT).id());
+        // the outage locked nobody out: the right passwords still log in
+        for (User u : users) {
+            assertEquals(u.id(), minoro.authenticate(u.email(), TestConfigs.PASSWORD).block(TIMEOUT).id());
+        }
+        return all.size() + " calls in " + millis(begin, System.nanoTime()) + " ms: " + failed.size()
+                + " failed " + errors + ", the slowest after "
+                + longestFailure + " ms, the last " + millis(restartedAt, lastFailure)
+                + " ms after the database accepted connections again (" + millis(restartingAt, restartedAt)
+                + " ms to restart it); first success " + millis(restartedAt, firstSuccessAfterRestart)
+                + " ms after the restart; of the calls begun after it, " + succeededAfter
+                + " succeeded and " + failedAfterRestart + " failed; 0 connections leased afterwards,"
+                + " no restart of Minoro, no account locked";
     }
 
     /**
@@ -301,9 +338,9 @@ final class PostgresFaultsIntegrationTests {
             this.pool = pool;
         }
 
-        static Serving on(PostgresEmbedded.Started server) {
+        static Serving on(DatabaseConfig config) {
             AtomicReference<ConnectionPool> pool = new AtomicReference<>();
-            DatabaseConfig database = database(server).withConnectionFactoryCustomizer(factory -> {
+            DatabaseConfig database = config.withConnectionFactoryCustomizer(factory -> {
                 pool.set(ConnectionPools.of(factory));
                 return factory;
             });

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -23,13 +24,14 @@ public final class PostgresPooler implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final List<String> command;
     private final Path directory;
     private final int port;
     private final PostgresInstance server;
+    private volatile @Nullable Process process;
 
-    private PostgresPooler(Process process, Path directory, int port, PostgresInstance server) {
-        this.process = process;
+    private PostgresPooler(List<String> command, Path directory, int port, PostgresInstance server) {
+        this.command = command;
         this.directory = directory;
         this.port = port;
         this.server = server;
@@ -83,18 +85,52 @@ public final class PostgresPooler implements AutoCloseable {
         }
         command.add(executable.toString());
         command.add(config.toString());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("stdout.txt").toFile())
-                .start();
-        PostgresPooler pooler = new PostgresPooler(process, directory, port, server);
+        PostgresPooler pooler = new PostgresPooler(List.copyOf(command), directory, port, server);
         try {
-            pooler.awaitListening();
+            pooler.startAgain();
         } catch (IOException | RuntimeException e) {
             pooler.close();
             throw e;
         }
         return pooler;
+    }
+
+    /**
+     * Starts PgBouncer, after {@link #stop()}, on the same port with the same configuration, and waits until it
+     * listens; its clients' connections from before are gone, as after a restart of the pooler in production.
+     */
+    public void startAgain() throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException("PgBouncer runs: stop it first");
+        }
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("stdout.txt").toFile()))
+                .start();
+        awaitListening();
+    }
+
+    /**
+     * Stops PgBouncer at once (SIGTERM, its immediate shutdown: every client connection is closed), and waits until
+     * it has exited. {@link #startAgain()} starts it again.
+     */
+    public void stop() {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        process = null;
+        // runuser does not always pass the signal on: stop PgBouncer itself, then runuser.
+        running.descendants().forEach(ProcessHandle::destroy);
+        running.destroy();
+        try {
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                running.descendants().forEach(ProcessHandle::destroyForcibly);
+                running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The port PgBouncer listens on, at 127.0.0.1. */
@@ -109,6 +145,7 @@ public final class PostgresPooler implements AutoCloseable {
     }
 
     private void awaitListening() throws IOException, InterruptedException {
+        Process process = Objects.requireNonNull(this.process, "PgBouncer was started");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -143,17 +180,7 @@ public final class PostgresPooler implements AutoCloseable {
 
     @Override
     public void close() {
-        // runuser does not always pass the signal on: stop PgBouncer itself, then runuser.
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop();
         PostgresEmbedded.deleteRecursively(directory);
     }
 
