@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -37,7 +38,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>An idle lane may be lent for one statement of another kind ({@link #lendIdle()}): the writer lane reads while
  * no reader lane is open. A lent lane leaves room for another lane to open in its place, so that a lane lent to a
  * slowly read stream never holds up the calls of its own kind; once given back it takes its place again, or closes
- * if another lane took it meanwhile.
+ * if another lane took it meanwhile, and then the pool lends no more: its users read and write at once, and reads
+ * are better served by lanes of their own than by a connection opened and closed for each loan.
  *
  * <p>The counts ({@link #acquiredSize()} and the others) are written under the pool's lock and read without it, so
  * they suit monitoring from any thread.
@@ -53,12 +55,14 @@ final class LanePool {
 
     private final int size;
     private final Opener opener;
+    private final Function<Lane, Mono<Void>> closer;
     private final Supplier<? extends RuntimeException> closedError;
     private final Object lock = new Object();
     private final ArrayDeque<Lane> idle = new ArrayDeque<>(); // under lock; first is the lane given back last
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // under lock; first come first
     private boolean closed; // under lock
     private @Nullable Lane lent; // under lock: the lane lent (see lendIdle) and not given back
+    private boolean lends = true; // under lock: no lent lane has been replaced
     private @Nullable Disposable timer; // under lock: ends the waits that have run out
     private long timerDeadline; // under lock: when the timer fires, in System.nanoTime()'s units
     // the counts, written under lock, read without it
@@ -67,14 +71,23 @@ final class LanePool {
     private volatile int idleCount;
     private volatile int pendingCount;
 
+    /** A pool whose lanes close with {@link Lane#close()}. */
+    LanePool(int size, Opener opener, Supplier<? extends RuntimeException> closedError) {
+        this(size, opener, Lane::close, closedError);
+    }
+
     /**
-     * @param size        the most lanes open at once
+     * @param size        the most lanes open at once, not counting a lent one (see {@link #lendIdle()})
      * @param opener      opens a lane when a call finds none idle and fewer than {@code size} open
+     * @param closer      closes a lane the pool is done with: given back after the pool closed, replaced while
+     *                    lent, or idle when the pool closes
      * @param closedError the error of a call made, or waiting, when the pool closes
      */
-    LanePool(int size, Opener opener, Supplier<? extends RuntimeException> closedError) {
+    LanePool(int size, Opener opener, Function<Lane, Mono<Void>> closer,
+            Supplier<? extends RuntimeException> closedError) {
         this.size = size;
         this.opener = opener;
+        this.closer = closer;
         this.closedError = closedError;
     }
 
@@ -91,9 +104,10 @@ final class LanePool {
 
     /**
      * A cold Mono of an idle lane lent until {@link #release}, or empty when no lane is idle at the moment of the
-     * subscription or a lane is lent already; the pool's closed error when it is closed. While lent, the lane counts
-     * as leased and open, but not towards the pool's size: a call that finds no lane idle may open another, so
-     * {@link #allocatedSize()} can exceed the size by one.
+     * subscription, a lane is lent already, or a lent lane has been replaced before; the pool's closed error when it
+     * is closed. While lent, the lane counts as leased and open, but not towards the pool's size: a call that finds
+     * no lane idle may open another, so {@link #allocatedSize()} and {@link #acquiredSize()} can exceed the size by
+     * one.
      */
     Mono<Lane> lendIdle() {
         return new Acquire(new LockWait(Duration.ZERO), true);
@@ -111,6 +125,7 @@ final class LanePool {
                 if (lane == lent) {
                     lent = null;
                     replaced = allocated > size;
+                    lends &= !replaced;
                 }
                 if (closed || replaced) {
                     acquired--;
@@ -130,7 +145,7 @@ final class LanePool {
                 }
             }
             if (next == null) {
-                lane.close().subscribe(null, e -> {
+                closer.apply(lane).subscribe(null, e -> {
                     // closing a lane reports no error it could act on
                 });
                 return;
@@ -170,8 +185,15 @@ final class LanePool {
             for (Waiter waiter : failed) {
                 waiter.fail(closedError.get());
             }
-            return Flux.fromIterable(lanes).flatMap(Lane::close).then();
+            return Flux.fromIterable(lanes).flatMap(closer).then();
         });
+    }
+
+    /** Whether {@code lane} is lent now (see {@link #lendIdle()}). */
+    boolean isLent(Lane lane) {
+        synchronized (lock) {
+            return lane == lent;
+        }
     }
 
     /** The lanes leased now. */
@@ -189,7 +211,7 @@ final class LanePool {
         return allocated;
     }
 
-    /** The most lanes open at once. */
+    /** The most lanes open at once, not counting a lent one. */
     int maxAllocatedSize() {
         return size;
     }
@@ -205,7 +227,7 @@ final class LanePool {
         Throwable refused = null;
         boolean open = false;
         synchronized (lock) {
-            lane = closed || (waiter.loan && lent != null) ? null : idle.pollFirst();
+            lane = closed || (waiter.loan && (lent != null || !lends)) ? null : idle.pollFirst();
             if (closed) {
                 refused = closedError.get();
             } else if (lane != null) {

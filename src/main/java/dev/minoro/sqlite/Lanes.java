@@ -63,7 +63,7 @@ final class Lanes {
     }
 
     private LanePool pool(int size, boolean writes) {
-        return new LanePool(size, wait -> openLane(writes, wait),
+        return new LanePool(size, wait -> openLane(writes, wait), this::closeLane,
                 () -> SqliteExceptionFactory.factoryClosed(configuration.database()));
     }
 
@@ -88,8 +88,9 @@ final class Lanes {
      * lane has been opened yet: a factory that opens, reads a little and closes (the serverless boot) then opens
      * one JDBC connection, not two. The writer is taken only if it can be had at once; otherwise a reader lane
      * opens as usual. It is lent ({@link LanePool#lendIdle()}), not leased: a write that comes while the read's rows
-     * are still being read (a stream read slowly) opens another writer lane rather than wait behind them, and the
-     * lent lane closes when given back. Not for transactions, which run on their lane's connection to the end.
+     * are still being read (a stream read slowly) opens another writer lane rather than wait behind them; the lent
+     * lane then closes when given back, and reads are lent the writer lane no more. Not for transactions, which run
+     * on their lane's connection to the end.
      */
     Mono<Lease> readerForStatement(LockWait wait, Supplier<String> holder) {
         LanePool idleWriter = writer;
@@ -143,7 +144,8 @@ final class Lanes {
         List<String> holders = new ArrayList<>();
         for (Lane lane : all) {
             Lease lease = lane.lease();
-            if (lease != null && lane.name().startsWith("writer") == writes) {
+            // a writer lane lent to a read holds up no write: a write opens another writer lane
+            if (lease != null && lane.name().startsWith("writer") == writes && !(writes && pool.isLent(lane))) {
                 holders.add(lease.describe());
             }
         }
@@ -197,6 +199,11 @@ final class Lanes {
     /** The statement cache of a new lane, counting into the factory's figures. */
     private StatementCache statements() {
         return new StatementCache(configuration.statementCacheSize(), statementsPrepared, statementsReused);
+    }
+
+    /** A cold Mono that closes a lane its pool is done with, which then leaves the factory's lanes. */
+    private Mono<Void> closeLane(Lane lane) {
+        return lane.close().doFinally(signal -> all.remove(lane));
     }
 
     /** Opens and sets up one JDBC connection; runs on the new lane's worker. */

@@ -190,11 +190,6 @@ public final class SqliteConnectionConfiguration {
         return beginMode;
     }
 
-    /** The number of lanes, so of JDBC connections and of the threads the lanes hold at most. */
-    int lanes() {
-        return (readOnly ? 0 : 1) + readerLanes;
-    }
-
     @Override
     public String toString() {
         return "SqliteConnectionConfiguration{database=" + database + ", readOnly=" + readOnly + ", busyTimeout="

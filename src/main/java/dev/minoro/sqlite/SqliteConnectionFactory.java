@@ -42,7 +42,8 @@ import reactor.core.publisher.Mono;
  *       {@code readerLanes}, default 2 to 4 in WAL mode, after the processors the JVM may use, see
  *       {@link SqliteConnectionConfiguration#defaultReaderLanes()}; 0 otherwise). Reader lanes run with
  *       {@code PRAGMA query_only = ON} and, in WAL mode, read beside the writer without blocking it. So a
- *       factory holds at most 1 + R JDBC connections and threads. {@code :memory:} is one database per factory:
+ *       factory holds at most 1 + R JDBC connections and threads, and 2 + R for as long as a writer lane lent
+ *       to a read is replaced (below). {@code :memory:} is one database per factory:
  *       a single lane, the writer, and no readers. A read-only factory ({@code readOnly}) opens the file
  *       read-only and has reader lanes only. Lanes are opened lazily: the first {@code create()} opens the first
  *       lane and applies the pragmas ({@code foreign_keys}, and on the writer {@code journal_mode}, set only
@@ -50,8 +51,10 @@ import reactor.core.publisher.Mono;
  *       the path. Until the first reader lane is open, a read-only statement that finds the writer lane idle
  *       runs there: a factory that opens, reads a little and closes (a serverless boot) opens one JDBC
  *       connection. The lane is lent to that read, not held for writes: a write that comes while the read's rows
- *       are still being read (a stream read slowly) opens another writer lane rather than wait behind them, and
- *       the lent one closes when its read ends. The first read that finds the writer lane taken opens a reader
+ *       are still being read (a stream read slowly) opens another writer lane rather than wait behind them, the
+ *       lent one closes when its read ends, and reads are lent the writer lane no more. So what a statement sets
+ *       on the writer lane's JDBC connection alone (a pragma, a TEMP table, an ATTACH) may not outlive it: set
+ *       such things through this configuration, or use them within one transaction. The first read that finds the writer lane taken opens a reader
  *       lane, and from then on reads go to reader lanes only; transactions never borrow the writer lane to
  *       read.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In

@@ -87,7 +87,7 @@ public final class SqliteMetrics {
             this.pool = pool;
         }
 
-        /** {@return the lanes leased now} */
+        /** {@return the lanes leased now, a writer lane lent to a read included (see {@link #allocatedSize()})} */
         public int acquiredSize() {
             return pool == null ? 0 : pool.acquiredSize();
         }
@@ -101,7 +101,8 @@ public final class SqliteMetrics {
          * {@return the lanes open now, leased or idle: each is a JDBC connection and a thread} Lanes open on first use.
          * The writer's count may be 2, one above its most, for as long as a read that found the writer lane idle
          * before any reader lane was open still has rows to read and a write came meanwhile: the write opens a
-         * writer lane of its own rather than wait behind those rows, and the read's lane closes when the read ends.
+         * writer lane of its own rather than wait behind those rows, and the read's lane closes when the read ends
+         * (after which reads are lent the writer lane no more).
          */
         public int allocatedSize() {
             return pool == null ? 0 : pool.allocatedSize();
