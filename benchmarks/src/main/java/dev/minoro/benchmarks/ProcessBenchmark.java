@@ -37,13 +37,16 @@ import java.util.stream.Stream;
  * {@code floor} (sqlite-jdbc and the ledger statement), {@code minoro-appcds}: Minoro with an AppCDS
  * archive made by one earlier run ({@code -XX:ArchiveClassesAtExit}), and for each {@code --minoro-jar NAME=PATH}
  * a {@code minoro-NAME}: the Minoro program on another build of the library (its jar at PATH), to compare two
- * builds in the same rounds. Before the timed rounds each program runs
+ * builds in the same rounds; for each {@code --jvm-options NAME=OPTIONS} (options separated by spaces) a
+ * {@code minoro-NAME} and a {@code flyway-NAME}: both programs started with those JVM options, to measure what a
+ * user can add to the command line (such as {@code -XX:TieredStopAtLevel=1}). Before the timed rounds each program runs
  * once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
  * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. Writes
  * {@code process-result.json} for {@link Report}.
  *
  * <pre>
  * ProcessBenchmark --dir target/process --programs-jar target/…-programs.jar [--rounds 15] [--warmup 2]
+ *     [--minoro-jar NAME=PATH]… [--jvm-options NAME=OPTIONS]…
  * </pre>
  * {@code --dir} holds the class path files ({@code minoro.classpath}, {@code flyway.classpath},
  * {@code floor.classpath}) that {@code run.sh} resolves.
@@ -76,6 +79,7 @@ public final class ProcessBenchmark {
         int rounds = 15;
         int warmup = 2;
         List<String> variants = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir": dir = Path.of(args[++i]); break;
@@ -83,16 +87,19 @@ public final class ProcessBenchmark {
                 case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 case "--warmup": warmup = Integer.parseInt(args[++i]); break;
                 case "--minoro-jar": variants.add(args[++i]); break;
+                case "--jvm-options": jvmOptions.add(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (programsJar == null) {
             throw new IllegalArgumentException("--programs-jar is required (target/minoro-benchmarks-*-programs.jar)");
         }
-        new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup, variants);
+        new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup, variants,
+                jvmOptions);
     }
 
-    private void run(Path programsJar, int rounds, int warmup, List<String> variants) throws Exception {
+    private void run(Path programsJar, int rounds, int warmup, List<String> variants, List<String> jvmOptions)
+            throws Exception {
         Files.createDirectories(dir);
         String loadBefore = loadAverage();
         System.out.println("load average before: " + loadBefore);
@@ -118,8 +125,22 @@ public final class ProcessBenchmark {
                     withMinoroJar(minoro.classPath(), Path.of(variant.substring(equals + 1)).toAbsolutePath()),
                     minoro.database(), List.of()));
         }
-        programs.add(new Program("flyway", FlywayProgram.class.getName(), programsJar + File.pathSeparator
-                + classPath("flyway") + File.pathSeparator + flywayClassPath, dir.resolve("flyway.db"), List.of()));
+        Program flyway = new Program("flyway", FlywayProgram.class.getName(), programsJar + File.pathSeparator
+                + classPath("flyway") + File.pathSeparator + flywayClassPath, dir.resolve("flyway.db"), List.of());
+        programs.add(flyway);
+        // --jvm-options NAME=OPTIONS: Minoro and Flyway started with what a user may add to the command line
+        for (String options : jvmOptions) {
+            int equals = options.indexOf('=');
+            if (equals <= 0 || equals == options.length() - 1) {
+                throw new IllegalArgumentException("--jvm-options takes NAME=OPTIONS, not " + options);
+            }
+            String name = options.substring(0, equals);
+            List<String> args = List.of(options.substring(equals + 1).trim().split("\\s+"));
+            for (Program program : List.of(minoro, flyway)) {
+                programs.add(new Program(program.name() + "-" + name, program.mainClass(), program.classPath(),
+                        program.database(), args));
+            }
+        }
         programs.add(new Program("floor", FloorProgram.class.getName(),
                 programsJar + File.pathSeparator + classPath("floor"), dir.resolve("minoro.db"), List.of()));
 
