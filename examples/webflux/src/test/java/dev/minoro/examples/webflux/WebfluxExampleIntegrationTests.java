@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,8 +27,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The running application on a random port, over real HTTP: what it must do on every database. A subclass per
- * database gives {@code minoro.database.url} (and the profile, if any), as a deployment would.
+ * database gives {@code minoro.database.url} (and the profile, if any), as a deployment would. A test that times out
+ * prints the JVM's threads ({@link ThreadDumpOnTimeout}).
  */
+@ExtendWith(ThreadDumpOnTimeout.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class WebfluxExampleIntegrationTests {
 
