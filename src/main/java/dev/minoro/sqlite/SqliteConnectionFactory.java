@@ -52,9 +52,10 @@ import reactor.core.publisher.Mono;
  *       runs there: a factory that opens, reads a little and closes (a serverless boot) opens one JDBC
  *       connection. The lane is lent to that read, not held for writes: a write that comes while the read's rows
  *       are still being read (a stream read slowly) opens another writer lane rather than wait behind them, the
- *       lent one closes when its read ends, and reads are lent the writer lane no more. So what a statement sets
- *       on the writer lane's JDBC connection alone (a pragma, a TEMP table, an ATTACH) may not outlive it: set
- *       such things through this configuration, or use them within one transaction. The first read that finds the writer lane taken opens a reader
+ *       lent one closes when its read ends, and reads are lent the writer lane no more. So state a statement sets
+ *       on the writer's JDBC connection (a {@code PRAGMA}, a TEMP table, an {@code ATTACH}) may be gone by the next
+ *       statement: set the journal mode, {@code synchronous}, foreign keys and the busy timeout through this
+ *       configuration, and use anything else only within one transaction. The first read that finds the writer lane taken opens a reader
  *       lane, and from then on reads go to reader lanes only; transactions never borrow the writer lane to
  *       read.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
@@ -80,9 +81,10 @@ import reactor.core.publisher.Mono;
  *       ending its wait for a lock) and gives the lane back. The RETURNING rows an auto-commit write's subscriber
  *       left unread are stepped through first, unless it was interrupted: SQLite checkpoints the write-ahead log
  *       after a write that ends in a step, not after one ended by a reset. An auto-commit write commits when its
- *       statement ends, after its last row: its subscriber may have a row before other statements see the write
- *       (with {@code Flux.usingWhen(…).next()}, say), while {@code Mono.usingWhen(create, c -> ….next(), close)}
- *       emits once the connection has closed, and so once the write has committed. A result whose rows are not all read keeps its lane until it is read, cancelled,
+ *       statement ends, after its last row, so {@code Flux.usingWhen(…).next()} emits a RETURNING row before
+ *       other statements see the write; to act on the row only once the write has committed, use
+ *       {@code Mono.usingWhen(factory.create(), c -> ….next(), Connection::close)}, which emits after the
+ *       connection has closed. A result whose rows are not all read keeps its lane until it is read, cancelled,
  *       or its connection closed.</li>
  *   <li><b>Cancellation.</b> A lease always has one owner that gives it back: the run of an auto-commit
  *       statement, or the connection's transaction; a subscriber that cancels at any point, waiting for a lane

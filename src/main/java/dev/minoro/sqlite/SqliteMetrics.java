@@ -108,7 +108,10 @@ public final class SqliteMetrics {
             return pool == null ? 0 : pool.allocatedSize();
         }
 
-        /** {@return the most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none} */
+        /**
+         * {@return the most lanes of this kind: 1 for the writer, {@code readerLanes} for the readers, 0 for none} A
+         * writer lane lent to a read does not count (see {@link #allocatedSize()}).
+         */
         public int maxAllocatedSize() {
             return pool == null ? 0 : pool.maxAllocatedSize();
         }
