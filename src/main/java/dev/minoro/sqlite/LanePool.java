@@ -71,11 +71,6 @@ final class LanePool {
     private volatile int idleCount;
     private volatile int pendingCount;
 
-    /** A pool whose lanes close with {@link Lane#close()}. */
-    LanePool(int size, Opener opener, Supplier<? extends RuntimeException> closedError) {
-        this(size, opener, Lane::close, closedError);
-    }
-
     /**
      * @param size        the most lanes open at once, not counting a lent one (see {@link #lendIdle()})
      * @param opener      opens a lane when a call finds none idle and fewer than {@code size} open

@@ -55,9 +55,9 @@ import reactor.core.publisher.Mono;
  *       lent one closes when its read ends, and reads are lent the writer lane no more. So state a statement sets
  *       on the writer's JDBC connection (a {@code PRAGMA}, a TEMP table, an {@code ATTACH}) may be gone by the next
  *       statement: set the journal mode, {@code synchronous}, foreign keys and the busy timeout through this
- *       configuration, and use anything else only within one transaction. The first read that finds the writer lane taken opens a reader
- *       lane, and from then on reads go to reader lanes only; transactions never borrow the writer lane to
- *       read.</li>
+ *       configuration, and use anything else only within one transaction. The first read that finds the
+ *       writer lane taken opens a reader lane, and from then on reads go to reader lanes only; transactions
+ *       never borrow the writer lane to read.</li>
  *   <li><b>Connections.</b> An R2DBC {@code Connection} is logical and cheap: it holds no lane of its own. In
  *       auto-commit mode a statement leases a lane for as long as it runs and its rows are read. A statement
  *       that is clearly read-only (it starts with SELECT, VALUES or WITH and names no INSERT, UPDATE, DELETE or

@@ -42,8 +42,9 @@ import reactor.core.publisher.Mono;
 /**
  * Database faults while serving, on a PostgreSQL server of the test's own (issue 9, suite item 3): the server frozen
  * with {@code SIGSTOP} (every process of it), with and without caller timeouts; the server stopped under a load of
- * reads, writes and logins, then restarted, and PgBouncer in front of the shared test server the same way; and logins with the right password whose passwords are being checked when
- * the server stops, which must lock nobody out. The rest of item 3 is covered where the fault was first met:
+ * reads, writes and logins, then restarted, and PgBouncer in front of the shared test server the same way; and
+ * logins with the right password whose passwords are being checked when the server stops, which must lock nobody
+ * out. The rest of item 3 is covered where the fault was first met:
  * unreachable and frozen servers at boot in {@code PostgresConnectingIntegrationTests}, SQLite files locked by
  * another process at boot and during writes in {@code SqliteLockedFileIntegrationTests}, a file that is not a
  * database and one that cannot be opened in {@code SqliteErrorIntegrationTests} and
@@ -138,7 +139,8 @@ final class PostgresFaultsIntegrationTests {
         try (PostgresPooler pooler = PostgresPooler.start(db.server(), 10);
                 Serving serving = Serving.on(DatabaseConfig.postgres(pooler.url(db.name())))) {
             String outcome = serveThroughAnOutage(serving, pooler::stop, pooler::startAgain);
-            ReliabilityFigures.record("3 faults: PgBouncer stopped and restarted while serving", "PgBouncer (transaction mode)",
+            ReliabilityFigures.record("3 faults: PgBouncer stopped and restarted while serving",
+                    "PgBouncer (transaction mode)",
                     "16 callers of reads, writes and logins (an account each) without timeouts, through PgBouncer"
                             + " in transaction mode; PgBouncer stopped (SIGTERM, immediate shutdown) after 1 s for"
                             + " 2 s, then 3 s more after its restart", outcome);
@@ -224,7 +226,8 @@ final class PostgresFaultsIntegrationTests {
         }
         long firstSuccessAfterRestart = all.stream()
                 .filter(c -> c.error == null && c.begun >= restartedAt)
-                .mapToLong(c -> c.ended).min().orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
+                .mapToLong(c -> c.ended).min()
+                .orElseThrow(() -> new AssertionError("no call succeeded after the restart"));
         long failedAfterRestart = all.stream()
                 .filter(c -> c.error != null && c.begun >= restartedAt).count();
         long lastFailure = failed.stream().mapToLong(c -> c.ended).max().orElse(stoppedAt);

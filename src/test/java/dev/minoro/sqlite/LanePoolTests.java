@@ -48,7 +48,8 @@ class LanePoolTests {
     }
 
     private LanePool pool(int size) {
-        return new LanePool(size, wait -> Mono.fromSupplier(this::lane), () -> new IllegalStateException("closed"));
+        return new LanePool(size, wait -> Mono.fromSupplier(this::lane), Lane::close,
+                () -> new IllegalStateException("closed"));
     }
 
     private Lane lane() {
@@ -237,7 +238,7 @@ class LanePoolTests {
                 ? Mono.<Lane>error(new IllegalStateException("cannot open"))
                         .delaySubscription(Mono.fromRunnable(() -> awaitQuietly(firstOpening))
                                 .subscribeOn(Schedulers.boundedElastic()).then())
-                : Mono.fromSupplier(this::lane)), () -> new IllegalStateException("closed"));
+                : Mono.fromSupplier(this::lane)), Lane::close, () -> new IllegalStateException("closed"));
         Mono<Lane> failing = waiting(pool);
         Mono<Lane> behind = waiting(pool);
         assertThat(pool.pendingAcquireSize()).isEqualTo(1);
@@ -346,7 +347,8 @@ class LanePoolTests {
         LanePool pool = new LanePool(1, wait -> Mono.defer(() -> attempts.incrementAndGet() == 1
                 ? Mono.fromSupplier(this::lane)
                 : Mono.fromSupplier(this::lane).delaySubscription(Mono.fromRunnable(() -> awaitQuietly(secondOpening))
-                        .subscribeOn(Schedulers.boundedElastic()).then())), () -> new IllegalStateException("closed"));
+                        .subscribeOn(Schedulers.boundedElastic()).then())), Lane::close,
+                () -> new IllegalStateException("closed"));
         pool.release(take(pool));
         Lane lent = pool.lendIdle().block(HANG);
         Mono<Lane> replacement = waiting(pool);

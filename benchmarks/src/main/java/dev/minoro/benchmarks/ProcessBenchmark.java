@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * a {@code minoro-NAME}: the Minoro program on another build of the library (its jar at PATH), to compare two
  * builds in the same rounds; for each {@code --jvm-options NAME=OPTIONS} (options separated by spaces) a
  * {@code minoro-NAME} and a {@code flyway-NAME}: both programs started with those JVM options, to measure what a
- * user can add to the command line (such as {@code -XX:TieredStopAtLevel=1}). Before the timed rounds each program runs
- * once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
+ * user can add to the command line (such as {@code -XX:TieredStopAtLevel=1}). Before the timed rounds each program
+ * runs once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
  * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. Writes
  * {@code process-result.json} for {@link Report}.
  *
