@@ -52,6 +52,7 @@ final class Execution {
     private final SqliteConnection connection;
     private final Lane lane;
     private final @Nullable Lease lease;
+    private final SqliteConnection.@Nullable Transaction transaction;
     private final List<BoundSql> steps;
     private final int fetchSize;
     private final Duration statementTimeout;
@@ -66,14 +67,17 @@ final class Execution {
     private final boolean mayOpenTransaction;
 
     /**
-     * @param lease the lease to release when done, or null when the lane belongs to a transaction
-     * @param wait  the execution's lock wait, already charged with its wait for the lease
+     * @param lease       the lease to release when done, or null when the lane belongs to a transaction
+     * @param transaction the transaction whose lane it is, or null with a lease
+     * @param wait        the execution's lock wait, already charged with its wait for the lease
      */
-    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease, List<BoundSql> steps, int fetchSize,
+    Execution(SqliteConnection connection, Lane lane, @Nullable Lease lease,
+            SqliteConnection.@Nullable Transaction transaction, List<BoundSql> steps, int fetchSize,
             Duration statementTimeout, LockWait wait) {
         this.connection = connection;
         this.lane = lane;
         this.lease = lease;
+        this.transaction = transaction;
         this.steps = steps;
         this.fetchSize = fetchSize;
         this.statementTimeout = statementTimeout;
@@ -157,8 +161,8 @@ final class Execution {
         if (abort != null) {
             throw abort;
         }
-        if (lease == null) {
-            connection.requireTransactionKept(lane, step.sql());
+        if (transaction != null) {
+            transaction.requireKept(step.sql());
         }
         if (step.part().transactionControl()) {
             transactionControl = true;
@@ -202,10 +206,10 @@ final class Execution {
         if (!lane.needsCleanUp(failed)) {
             return;
         }
-        if (lease != null) {
+        if (transaction == null) {
             SqliteJdbc.rollbackQuietly(jdbc);
         } else if (!SqliteJdbc.inTransaction(jdbc)) {
-            connection.transactionRolledBack(lane, sql);
+            transaction.rolledBack(sql);
         }
     }
 

@@ -12,6 +12,7 @@ import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.TransactionDefinition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,6 +53,10 @@ import reactor.core.publisher.Sinks;
  * was cancelled asks SQLite, on the lane, whether the transaction is still open; if not, the transaction's later
  * statements, savepoints and COMMIT fail with {@link io.r2dbc.spi.R2dbcRollbackException} until it is rolled back
  * or the connection closes, instead of running in auto-commit mode outside it.
+ *
+ * <p>Work queued on a transaction's lane (a statement, a savepoint, COMMIT, the ROLLBACK of a closing connection)
+ * checks on the lane, when it runs, that the transaction has not ended meanwhile: once a transaction has ended its
+ * lane may be the next lessee's, whose transaction such work must not touch.
  */
 final class SqliteConnection extends DriverConnection {
 
@@ -94,8 +99,8 @@ final class SqliteConnection extends DriverConnection {
 
     /** The execution of {@code statements} on the chosen lane, which owns the lease (if any) from now on. */
     private Execution start(Choice choice, List<BoundSql> statements, int fetchSize, Duration timeout) {
-        Execution execution = new Execution(this, choice.lane(), choice.lease(), statements, fetchSize, timeout,
-                choice.lockWait());
+        Execution execution = new Execution(this, choice.lane(), choice.lease(), choice.transaction(), statements,
+                fetchSize, timeout, choice.lockWait());
         executions.add(execution);
         // close() aborts the executions it finds; this one came too late to be found
         if (isClosed()) {
@@ -104,8 +109,11 @@ final class SqliteConnection extends DriverConnection {
         return execution;
     }
 
-    /** Where a statement runs: its lane, the lease it owns (null on a transaction's lane), its lock wait. */
-    private record Choice(Lane lane, @Nullable Lease lease, LockWait lockWait) {
+    /**
+     * Where a statement runs: its lane, and either the lease it owns or the transaction whose lane it is; its lock
+     * wait.
+     */
+    private record Choice(Lane lane, @Nullable Lease lease, @Nullable Transaction transaction, LockWait lockWait) {
     }
 
     private Mono<Choice> laneFor(boolean readOnly, String sql) {
@@ -115,12 +123,12 @@ final class SqliteConnection extends DriverConnection {
                 current = begin(null);
             }
             if (current != null) {
-                return current.map(t -> new Choice(t.lease().lane(), null, new LockWait(t.lockWait)));
+                return current.map(t -> new Choice(t.lease().lane(), null, t, new LockWait(t.lockWait)));
             }
             LockWait wait = new LockWait(lockWait());
             Supplier<String> holder = () -> "a statement ('" + sql + "')";
             return (readOnly ? lanes.readerForStatement(wait, holder) : lanes.writer(wait, holder))
-                    .map(lease -> new Choice(lease.lane(), lease, wait))
+                    .map(lease -> new Choice(lease.lane(), lease, null, wait))
                     // a wait for the lane that runs out names the statement, as SQLite's own errors do
                     .onErrorMap(e -> SqliteExceptionFactory.translate(e, sql));
         });
@@ -147,7 +155,7 @@ final class SqliteConnection extends DriverConnection {
     // ------------------------------------------------------------------ transactions
 
     /** A transaction: the lease of its lane, the lock wait of its statements, the settings to put back. */
-    private static final class Transaction {
+    static final class Transaction {
 
         private final Lease lease;
         private final boolean queryOnly;
@@ -156,6 +164,8 @@ final class SqliteConnection extends DriverConnection {
         private volatile Duration lockWait;
         /** The SQL whose failure or interrupt made SQLite roll the transaction back by itself, or null. */
         private volatile @Nullable String rolledBackBy;
+        /** How the transaction ended (COMMIT, ROLLBACK), or null while it is active; set on its lane. */
+        private volatile @Nullable String endedBy;
 
         Transaction(Lease lease, boolean queryOnly, boolean readUncommitted, Duration lockWait) {
             this.lease = lease;
@@ -169,39 +179,44 @@ final class SqliteConnection extends DriverConnection {
         }
 
         /**
-         * Throws the error of {@code sql} sent in this transaction once SQLite has rolled it back by itself; on its
-         * lane, so that it sees what every task before it found.
+         * Throws the error of {@code sql} sent in this transaction once it has ended (its lane may be another
+         * lessee's by now), or once SQLite has rolled it back by itself; on its lane, so that it sees what every task
+         * before it found.
          */
         void requireKept(String sql) {
+            String ending = endedBy;
+            if (ending != null) {
+                throw ended(ending, sql);
+            }
             String failed = rolledBackBy;
             if (failed != null) {
                 throw TransactionSql.rolledBack(failed, sql);
             }
         }
-    }
 
-    /**
-     * SQLite rolled back the transaction on {@code lane} by itself when {@code sql} failed or was interrupted, as a
-     * statement's task has just found on the lane: later statements and COMMIT fail (see
-     * {@link TransactionSql#rolledBack}) until the application rolls back or closes.
-     */
-    /** {@link Transaction#requireKept} for a statement of the transaction on {@code lane}; on that lane. */
-    void requireTransactionKept(Lane lane, String sql) {
-        Transaction t;
-        synchronized (lock) {
-            t = transaction;
+        /** Whether the transaction has ended; on its lane, so that it sees what every task before it did. */
+        boolean isOver() {
+            return endedBy != null;
         }
-        if (t != null && t.lease().lane() == lane) {
-            t.requireKept(sql);
-        }
-    }
 
-    void transactionRolledBack(Lane lane, String sql) {
-        synchronized (lock) {
-            Transaction t = transaction;
-            if (t != null && t.lease().lane() == lane && t.rolledBackBy == null) {
-                t.rolledBackBy = sql;
+        /**
+         * SQLite rolled the transaction back by itself when {@code sql} failed or was interrupted, as a statement's
+         * task has just found on the lane: later statements and COMMIT fail (see {@link TransactionSql#rolledBack})
+         * until the application rolls back or closes. On the lane.
+         */
+        void rolledBack(String sql) {
+            if (endedBy == null && rolledBackBy == null) {
+                rolledBackBy = sql;
             }
+        }
+
+        private static R2dbcException ended(String endedBy, String sql) {
+            boolean committed = endedBy.equals("COMMIT");
+            String message = "the transaction " + (committed ? "was committed" : "was rolled back") + " before this"
+                    + " SQL ran, so it did not run; a connection runs one flow at a time: wait for a statement's"
+                    + " results before ending its transaction or closing the connection";
+            return committed ? new R2dbcNonTransientResourceException(message, null, 0, sql)
+                    : new R2dbcRollbackException(message, null, 0, sql);
         }
     }
 
@@ -216,10 +231,14 @@ final class SqliteConnection extends DriverConnection {
     }
 
     /**
-     * The transaction is over, as its lane's task has just found: the connection forgets it and gives its lane
-     * back, whoever still listens. Idempotent. Its {@code released} completes once the lease is back.
+     * The transaction is over, ended by {@code sql} (COMMIT, ROLLBACK), as its lane's task has just found: the
+     * connection forgets it and gives its lane back, whoever still listens; work of the transaction still queued on
+     * the lane will not run. Idempotent. Its {@code released} completes once the lease is back.
      */
-    private void ended(Transaction t) {
+    private void ended(Transaction t, String sql) {
+        if (t.endedBy == null) {
+            t.endedBy = sql;
+        }
         synchronized (lock) {
             if (transaction == t) {
                 transaction = null;
@@ -504,6 +523,14 @@ final class SqliteConnection extends DriverConnection {
             return current.flatMap(t -> abortExecutions(t.lease().lane(), new R2dbcNonTransientResourceException(
                     "the transaction ended before this result was read; read results before " + doing))
                     .then(t.lease().lane().<Void>call(jdbc -> {
+                        if (t.isOver()) {
+                            // ended meanwhile (a concurrent COMMIT, ROLLBACK or close): the lane may be the next
+                            // lessee's; a COMMIT after a ROLLBACK fails, anything else has nothing left to do
+                            if (!always && !"COMMIT".equals(t.endedBy)) {
+                                t.requireKept(sql);
+                            }
+                            return null;
+                        }
                         if (!always) {
                             t.requireKept(sql);
                         }
@@ -516,13 +543,13 @@ final class SqliteConnection extends DriverConnection {
                                 }
                                 if (!isNoTransaction(e)) {
                                     reset(statement, t);
-                                    ended(t);
+                                    ended(t, sql);
                                     throw e;
                                 }
                             }
                             reset(statement, t);
                         }
-                        ended(t);
+                        ended(t, sql);
                         return null;
                     }, new LockWait(t.lockWait)))
                     .onErrorMap(e -> SqliteExceptionFactory.translate(e, sql))
@@ -795,13 +822,18 @@ final class SqliteConnection extends DriverConnection {
                         return Mono.empty();
                     }
                     return t.lease().lane().<Void>callToEnd(jdbc -> {
+                        if (t.isOver()) {
+                            // ended by a COMMIT or ROLLBACK that ran meanwhile: the lane may be the next lessee's
+                            return null;
+                        }
                         try (Statement statement = jdbc.createStatement()) {
                             quietly(statement, "ROLLBACK");
                             reset(statement, t);
                         }
-                        ended(t);
+                        ended(t, "ROLLBACK");
                         return null;
-                    }).onErrorResume(e -> Mono.fromRunnable(() -> ended(t))).then(t.released.asMono());
+                    }).onErrorResume(e -> Mono.fromRunnable(() -> ended(t, "ROLLBACK")))
+                            .then(t.released.asMono());
                 }));
     }
 

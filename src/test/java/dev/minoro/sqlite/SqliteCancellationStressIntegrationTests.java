@@ -8,6 +8,7 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.ValidationDepth;
@@ -117,6 +118,60 @@ final class SqliteCancellationStressIntegrationTests {
                         rows(c, "SELECT v FROM t", 3).then().onErrorResume(
                                 SqliteCancellationStressIntegrationTests::isClosedConnection, e -> Mono.empty()),
                         Mono.delay(randomCancel()).then(Mono.from(c.close())))));
+    }
+
+    /**
+     * A transaction ended twice at once (COMMIT and the ROLLBACK of a close, as when a cancelled flow's connection
+     * closes while its COMMIT runs; two COMMITs; COMMIT and ROLLBACK) while other connections' transactions queue for
+     * the writer lane: whichever ending comes second finds the transaction over and leaves the lane, by then maybe
+     * the next transaction's, alone, and every next transaction keeps both its rows or neither. The stress above
+     * failed once in CI as a late ROLLBACK would make it: a transaction's COMMIT found "no transaction is active".
+     * Which ending runs second here is up to the threads' timing; the order is forced in
+     * {@code SqliteTransactionIntegrationTests.workQueuedBehindTheEndOfItsTransactionDoesNotRun}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"commit and close", "commit and commit", "commit and rollback", "rollback and close"})
+    void aTransactionEndedTwiceAtOnceLeavesTheNextTransactionAlone(String endings) throws Exception {
+        SqliteConnectionFactory factory = SqliteTesting.file(directory.resolve("twice.db"));
+        try {
+            R2dbcCalls.update(factory, "CREATE TABLE t (v INTEGER)").block(SqliteTesting.TIMEOUT);
+            Function<Connection, Mono<Void>> ending = c -> switch (endings) {
+                case "commit and close" -> Mono.when(c.commitTransaction(), c.close());
+                case "commit and commit" -> Mono.when(c.commitTransaction(), c.commitTransaction());
+                case "commit and rollback" -> Mono.when(c.commitTransaction(), c.rollbackTransaction());
+                default -> Mono.when(c.rollbackTransaction(), c.close());
+            };
+            AtomicLong committed = new AtomicLong();
+            Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+            Flux.range(0, ITERATIONS)
+                    .flatMap(i -> (i % 2 == 0
+                            // the transaction ended twice; either ending may fail, as long as it says why
+                            ? Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                                    .then(update(c, "INSERT INTO t (v) VALUES (?1)", -1))
+                                    .then(ending.apply(c)), Connection::close)
+                                    .onErrorResume(e -> e instanceof R2dbcException
+                                            && e.getMessage().contains("before this SQL ran"), e -> Mono.empty())
+                            // the next transaction, which must keep both its rows or neither
+                            : Mono.usingWhen(factory.create(), c -> Mono.from(c.beginTransaction())
+                                    .then(update(c, "INSERT INTO t (v) VALUES (?1)", 1))
+                                    .then(update(c, "INSERT INTO t (v) VALUES (?1)", 1))
+                                    .then(Mono.from(c.commitTransaction()))
+                                    .then(Mono.fromRunnable(committed::incrementAndGet)), Connection::close))
+                            .then()
+                            .onErrorResume(e -> {
+                                unexpected.add((i % 2 == 0 ? "ended twice: " : "next: ") + e);
+                                return Mono.empty();
+                            }), 8)
+                    .then()
+                    .block(Duration.ofMinutes(10));
+            assertTrue(unexpected.isEmpty(), unexpected.size() + " calls failed: " + List.copyOf(unexpected)
+                    .subList(0, Math.min(10, unexpected.size())));
+            assertEquals(2 * committed.get(), R2dbcCalls.query(factory, "SELECT count(*) FROM t WHERE v = 1",
+                    r -> r.get(0, Long.class)).blockLast(SqliteTesting.TIMEOUT));
+            SqliteTesting.awaitNothingLeased(factory);
+        } finally {
+            SqliteTesting.close(factory).block(SqliteTesting.TIMEOUT);
+        }
     }
 
     /** The error of a statement whose connection closed under it. */

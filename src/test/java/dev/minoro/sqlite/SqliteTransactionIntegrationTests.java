@@ -16,6 +16,8 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Result;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,6 +178,70 @@ final class SqliteTransactionIntegrationTests {
         update(factory, "INSERT INTO t VALUES (2)").as(StepVerifier::create).expectNext(1L)
                 .verifyComplete();
         count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+    }
+
+    /** Counts to five million: a lane busy for about a second. */
+    private static final String SLOW_QUERY = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+            + " WHERE i < 5000000) SELECT count(*) FROM n";
+
+    /**
+     * Work of a transaction queued on its lane behind its COMMIT or ROLLBACK (a second COMMIT, a statement, a
+     * savepoint, subscribed together with the ending rather than after it) finds the transaction over when its turn
+     * comes, and does nothing on the lane, which by then may be the next lessee's: a COMMIT after a COMMIT completes,
+     * a COMMIT after a ROLLBACK fails with {@link R2dbcRollbackException}, a statement or savepoint fails saying so.
+     * Before, such a statement ran in auto-commit mode outside any transaction, and such a SAVEPOINT began a
+     * transaction of its own on a lane that went back to its pool with it open.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"commit, commit", "rollback, commit", "commit, insert", "rollback, insert",
+            "commit, savepoint", "commit, rollback to savepoint"})
+    void workQueuedBehindTheEndOfItsTransactionDoesNotRun(String calls) throws Exception {
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(c.beginTransaction()).then(Mono.from(c.createSavepoint("s"))).then(insert(c, 1))
+                    .block(SqliteTesting.TIMEOUT);
+            boolean commits = calls.startsWith("commit");
+            Mono<Void> ending = Mono.from(commits ? c.commitTransaction() : c.rollbackTransaction());
+            Mono<?> behind = switch (calls.substring(calls.indexOf(", ") + 2)) {
+                case "commit" -> Mono.from(c.commitTransaction());
+                case "insert" -> insert(c, 2);
+                case "savepoint" -> Mono.from(c.createSavepoint("late"));
+                default -> Mono.from(c.rollbackTransactionToSavepoint("s"));
+            };
+            // a query of the transaction keeps the lane busy while both are queued behind it (the ending then makes
+            // its result fail, unread, while it runs on): it runs once its statement is prepared
+            long prepared = factory.metrics().statementsPrepared();
+            CompletableFuture<Void> busy = Flux.from(c.createStatement(SLOW_QUERY).execute())
+                    .concatMap(r -> r.map(row -> 1)).onErrorResume(e -> Mono.empty()).then().toFuture();
+            SqliteTesting.await("the slow query runs", () -> factory.metrics().statementsPrepared() > prepared,
+                    factory::metrics);
+            Mono<Void> both = Mono.when(ending, behind);
+            if (calls.equals("commit, commit")) {
+                both.as(StepVerifier::create).verifyComplete();
+            } else {
+                both.as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertTrue(e.getMessage().contains((commits ? "was committed" : "was rolled back")
+                                    + " before this SQL ran"), e::getMessage);
+                            assertTrue(commits || e instanceof R2dbcRollbackException, e::toString);
+                        })
+                        .verify(SqliteTesting.TIMEOUT);
+            }
+            busy.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(c.isAutoCommit());
+            count().as(StepVerifier::create).expectNext(commits ? 1L : 0L).verifyComplete();
+            // no transaction was left open on the lane: another factory on the file writes at once
+            SqliteConnectionFactory other = SqliteTesting.file(sqlite.file(),
+                    b -> b.busyTimeout(Duration.ofMillis(500)));
+            try {
+                update(other, "INSERT INTO t VALUES (3)").as(StepVerifier::create).expectNext(1L).verifyComplete();
+            } finally {
+                SqliteTesting.close(other).block(SqliteTesting.TIMEOUT);
+            }
+            count().as(StepVerifier::create).expectNext(commits ? 2L : 1L).verifyComplete();
+        } finally {
+            Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
+        }
     }
 
     @Test
