@@ -104,6 +104,14 @@ final class Execution {
         return aborted;
     }
 
+    /**
+     * The error of {@code sql} when the execution's transaction has ended (its lane may be another lessee's by now),
+     * or null: for a cursor that outlived it. On the lane.
+     */
+    @Nullable R2dbcException transactionEnded(String sql) {
+        return transaction == null ? null : transaction.endedError(sql);
+    }
+
     /** The error of work attempted once the connection is closed. */
     R2dbcException closedError() {
         return connection.closedError();
@@ -199,8 +207,8 @@ final class Execution {
      * At the end of the work of a step or of a cursor's fetch, on the lane: when it failed or was cancelled (see
      * {@link Lane#needsCleanUp}), a lane leased for this statement alone goes back with no transaction open, and in
      * a transaction, one that SQLite rolled back by itself (an INSERT, UPDATE or DELETE interrupted inside it,
-     * SQLITE_FULL, …) is marked so on the connection, which then refuses its later statements and its COMMIT
-     * instead of running them in auto-commit mode.
+     * SQLITE_FULL, …) is marked so ({@link SqliteConnection.Transaction#rolledBack}), which then refuses its later
+     * statements and its COMMIT instead of running them in auto-commit mode.
      */
     void afterWork(Connection jdbc, boolean failed, String sql) throws SQLException {
         if (!lane.needsCleanUp(failed)) {

@@ -62,6 +62,13 @@ final class RowCursor {
                 R2dbcException abort = execution.aborted();
                 throw abort != null ? abort : execution.closedError();
             }
+            R2dbcException ended = execution.transactionEnded(sql);
+            if (ended != null) {
+                // a statement that ran while its transaction was ending: the rest of its rows are not read on a lane
+                // that may be the next lessee's
+                closeOnLane();
+                throw ended;
+            }
             List<Object[]> batchRows = new ArrayList<>(Math.min(batch, 1024));
             if (next != null) {
                 batchRows.add(next);

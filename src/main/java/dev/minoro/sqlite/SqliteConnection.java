@@ -54,9 +54,12 @@ import reactor.core.publisher.Sinks;
  * statements, savepoints and COMMIT fail with {@link io.r2dbc.spi.R2dbcRollbackException} until it is rolled back
  * or the connection closes, instead of running in auto-commit mode outside it.
  *
- * <p>Work queued on a transaction's lane (a statement, a savepoint, COMMIT, the ROLLBACK of a closing connection)
- * checks on the lane, when it runs, that the transaction has not ended meanwhile: once a transaction has ended its
- * lane may be the next lessee's, whose transaction such work must not touch.
+ * <p>Work of a transaction sent before its COMMIT, ROLLBACK or close completed (a statement, the rest of its rows,
+ * a savepoint, another COMMIT or ROLLBACK, the ROLLBACK of a closing connection) checks on the lane, when it runs,
+ * that the transaction has not ended meanwhile: once it has, its lane may be the next lessee's, whose transaction
+ * such work must not touch. Then a COMMIT after a COMMIT and a ROLLBACK after anything complete doing nothing, and
+ * the rest fails, saying how the transaction ended ({@link io.r2dbc.spi.R2dbcRollbackException} unless it was
+ * committed). Whether such work runs before or after the ending is up to the order in which it reaches the lane.
  */
 final class SqliteConnection extends DriverConnection {
 
@@ -164,8 +167,11 @@ final class SqliteConnection extends DriverConnection {
         private volatile Duration lockWait;
         /** The SQL whose failure or interrupt made SQLite roll the transaction back by itself, or null. */
         private volatile @Nullable String rolledBackBy;
-        /** How the transaction ended (COMMIT, ROLLBACK), or null while it is active; set on its lane. */
-        private volatile @Nullable String endedBy;
+        /**
+         * How the transaction ended, or null while it is active; set on its lane (or once its lane has failed, when
+         * no task runs on it any more).
+         */
+        private volatile @Nullable Ending endedBy;
 
         Transaction(Lease lease, boolean queryOnly, boolean readUncommitted, Duration lockWait) {
             this.lease = lease;
@@ -184,9 +190,9 @@ final class SqliteConnection extends DriverConnection {
          * before it found.
          */
         void requireKept(String sql) {
-            String ending = endedBy;
+            Ending ending = endedBy;
             if (ending != null) {
-                throw ended(ending, sql);
+                throw ending.error(sql);
             }
             String failed = rolledBackBy;
             if (failed != null) {
@@ -210,12 +216,34 @@ final class SqliteConnection extends DriverConnection {
             }
         }
 
-        private static R2dbcException ended(String endedBy, String sql) {
-            boolean committed = endedBy.equals("COMMIT");
-            String message = "the transaction " + (committed ? "was committed" : "was rolled back") + " before this"
-                    + " SQL ran, so it did not run; a connection runs one flow at a time: wait for a statement's"
-                    + " results before ending its transaction or closing the connection";
-            return committed ? new R2dbcNonTransientResourceException(message, null, 0, sql)
+        /** The error of {@code sql} of this transaction when it has ended, or null while it is active. */
+        @Nullable R2dbcException endedError(String sql) {
+            Ending ending = endedBy;
+            return ending == null ? null : ending.error(sql);
+        }
+    }
+
+    /** How a transaction ended. */
+    private enum Ending {
+        COMMIT("was committed"),
+        ROLLBACK("was rolled back"),
+        CLOSE("was rolled back as its connection closed or went back to its pool");
+
+        private final String how;
+
+        Ending(String how) {
+            this.how = how;
+        }
+
+        /**
+         * The error of {@code sql} of the transaction, sent with the ending still to come or not waited for (a
+         * connection runs one flow at a time): it did not run, as the lane may be another lessee's by then.
+         */
+        R2dbcException error(String sql) {
+            String message = "the transaction " + how + " before this SQL ran, so it did not run; wait for"
+                    + " commitTransaction(), rollbackTransaction() or close() to complete before sending more SQL on"
+                    + " this connection";
+            return this == COMMIT ? new R2dbcNonTransientResourceException(message, null, 0, sql)
                     : new R2dbcRollbackException(message, null, 0, sql);
         }
     }
@@ -231,13 +259,14 @@ final class SqliteConnection extends DriverConnection {
     }
 
     /**
-     * The transaction is over, ended by {@code sql} (COMMIT, ROLLBACK), as its lane's task has just found: the
-     * connection forgets it and gives its lane back, whoever still listens; work of the transaction still queued on
-     * the lane will not run. Idempotent. Its {@code released} completes once the lease is back.
+     * The transaction is over, ended as {@code ending} says, as its lane's task has just found: the connection forgets
+     * it and gives its lane back, whoever still listens; work of the transaction that runs on the lane later does
+     * nothing there (see {@link Transaction#requireKept}). Idempotent. Its {@code released} completes once the lease
+     * is back.
      */
-    private void ended(Transaction t, String sql) {
+    private void ended(Transaction t, Ending ending) {
         if (t.endedBy == null) {
-            t.endedBy = sql;
+            t.endedBy = ending;
         }
         synchronized (lock) {
             if (transaction == t) {
@@ -498,23 +527,26 @@ final class SqliteConnection extends DriverConnection {
      */
     @Override
     public Mono<Void> commitTransaction() {
-        return end("COMMIT", "committing", false);
+        return end(Ending.COMMIT, "committing");
     }
 
     /** Rolls back the transaction, if there is one, as {@link #commitTransaction()} commits; it always ends it. */
     @Override
     public Mono<Void> rollbackTransaction() {
-        return end("ROLLBACK", "rolling back", true);
+        return end(Ending.ROLLBACK, "rolling back");
     }
 
     /**
-     * Ends the transaction, if there is one, with {@code sql}. The lane's task that runs it also ends the
-     * transaction's state and gives its lane back, so a subscriber that cancels cannot leave it half ended.
+     * Ends the transaction, if there is one, with COMMIT or ROLLBACK, as {@code ending} says. The lane's task that
+     * runs it also ends the transaction's state and gives its lane back, so a subscriber that cancels cannot leave it
+     * half ended. A ROLLBACK ends the transaction (and its lease goes back) even when it fails; a COMMIT that fails
+     * keeps it.
      *
-     * @param doing  what ending is called in messages, such as {@code committing}
-     * @param always whether the transaction ends (and its lease goes back) even when {@code sql} fails
+     * @param doing what ending is called in messages, such as {@code committing}
      */
-    private Mono<Void> end(String sql, String doing, boolean always) {
+    private Mono<Void> end(Ending ending, String doing) {
+        String sql = ending.name();
+        boolean always = ending == Ending.ROLLBACK;
         return Mono.defer(() -> {
             Mono<Transaction> current = current();
             if (current == null) {
@@ -523,11 +555,12 @@ final class SqliteConnection extends DriverConnection {
             return current.flatMap(t -> abortExecutions(t.lease().lane(), new R2dbcNonTransientResourceException(
                     "the transaction ended before this result was read; read results before " + doing))
                     .then(t.lease().lane().<Void>call(jdbc -> {
-                        if (t.isOver()) {
+                        R2dbcException over = t.endedError(sql);
+                        if (over != null) {
                             // ended meanwhile (a concurrent COMMIT, ROLLBACK or close): the lane may be the next
                             // lessee's; a COMMIT after a ROLLBACK fails, anything else has nothing left to do
-                            if (!always && !"COMMIT".equals(t.endedBy)) {
-                                t.requireKept(sql);
+                            if (!always && t.endedBy != Ending.COMMIT) {
+                                throw over;
                             }
                             return null;
                         }
@@ -543,13 +576,13 @@ final class SqliteConnection extends DriverConnection {
                                 }
                                 if (!isNoTransaction(e)) {
                                     reset(statement, t);
-                                    ended(t, sql);
+                                    ended(t, ending);
                                     throw e;
                                 }
                             }
                             reset(statement, t);
                         }
-                        ended(t, sql);
+                        ended(t, ending);
                         return null;
                     }, new LockWait(t.lockWait)))
                     .onErrorMap(e -> SqliteExceptionFactory.translate(e, sql))
@@ -830,9 +863,9 @@ final class SqliteConnection extends DriverConnection {
                             quietly(statement, "ROLLBACK");
                             reset(statement, t);
                         }
-                        ended(t, "ROLLBACK");
+                        ended(t, Ending.CLOSE);
                         return null;
-                    }).onErrorResume(e -> Mono.fromRunnable(() -> ended(t, "ROLLBACK")))
+                    }).onErrorResume(e -> Mono.fromRunnable(() -> ended(t, Ending.CLOSE)))
                             .then(t.released.asMono());
                 }));
     }

@@ -244,6 +244,42 @@ final class SqliteTransactionIntegrationTests {
         }
     }
 
+    /**
+     * A statement sent while its transaction's COMMIT was waiting for an unread result to close runs before that
+     * COMMIT, which does not wait for its rows: they are not read after the COMMIT, on a lane that may be the next
+     * lessee's, and their reader is told why.
+     */
+    @Test
+    void rowsOfAStatementSentAsItsTransactionEndedAreNotReadAfterIt() throws Exception {
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(c.beginTransaction()).then(insert(c, 1)).then(insert(c, 2)).then(insert(c, 3))
+                    .block(SqliteTesting.TIMEOUT);
+            // an unread result, which the COMMIT closes first, on the lane, behind the slow query
+            Mono.from(c.createStatement("SELECT v FROM t").fetchSize(1).execute()).block(SqliteTesting.TIMEOUT);
+            long prepared = factory.metrics().statementsPrepared();
+            CompletableFuture<Void> busy = Flux.from(c.createStatement(SLOW_QUERY).execute())
+                    .concatMap(r -> r.map(row -> 1)).onErrorResume(e -> Mono.empty()).then().toFuture();
+            SqliteTesting.await("the slow query runs", () -> factory.metrics().statementsPrepared() > prepared,
+                    factory::metrics);
+            CompletableFuture<Void> committed = Mono.from(c.commitTransaction()).toFuture();
+            Flux<Integer> rows = Flux.from(c.createStatement("SELECT v FROM t ORDER BY v").fetchSize(1).execute())
+                    .concatMap(r -> r.map(row -> row.get(0, Integer.class)));
+            StepVerifier.create(rows, 1)
+                    .expectNext(1)
+                    .then(() -> committed.join())
+                    .thenRequest(10)
+                    .expectErrorSatisfies(e -> assertTrue(e.getMessage().contains("the transaction was committed"
+                            + " before this SQL ran"), e::getMessage))
+                    .verify(SqliteTesting.TIMEOUT);
+            busy.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            SqliteTesting.awaitNothingLeased(factory);
+            count().as(StepVerifier::create).expectNext(3L).verifyComplete();
+        } finally {
+            Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
     @Test
     void writersInOneFactoryQueueForTheWriterLane() {
         Flux.range(0, 20)
