@@ -89,6 +89,11 @@ final class Execution {
         return lane;
     }
 
+    /** The transaction it runs in, or null in auto-commit mode. */
+    SqliteConnection.@Nullable Transaction transaction() {
+        return transaction;
+    }
+
     /** Whether it runs in auto-commit mode: it holds a lease of its own rather than running in a transaction. */
     boolean autoCommit() {
         return lease != null;

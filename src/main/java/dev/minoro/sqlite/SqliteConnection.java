@@ -552,7 +552,7 @@ final class SqliteConnection extends DriverConnection {
             if (current == null) {
                 return Mono.empty();
             }
-            return current.flatMap(t -> abortExecutions(t.lease().lane(), new R2dbcNonTransientResourceException(
+            return current.flatMap(t -> abortExecutions(t, new R2dbcNonTransientResourceException(
                     "the transaction ended before this result was read; read results before " + doing))
                     .then(t.lease().lane().<Void>call(jdbc -> {
                         R2dbcException over = t.endedError(sql);
@@ -611,14 +611,15 @@ final class SqliteConnection extends DriverConnection {
         return e.getMessage() != null && e.getMessage().contains(NO_TRANSACTION);
     }
 
-    private Mono<Void> abortExecutions(Lane lane, R2dbcException reason) {
-        List<Execution> onLane = new ArrayList<>();
+    /** Aborts the executions of transaction {@code t} (not those of a later one, for an ending that came late). */
+    private Mono<Void> abortExecutions(Transaction t, R2dbcException reason) {
+        List<Execution> ofTransaction = new ArrayList<>();
         for (Execution execution : executions) {
-            if (execution.lane() == lane) {
-                onLane.add(execution);
+            if (execution.transaction() == t) {
+                ofTransaction.add(execution);
             }
         }
-        return Flux.fromIterable(onLane).flatMap(e -> e.abort(reason)).then();
+        return Flux.fromIterable(ofTransaction).flatMap(e -> e.abort(reason)).then();
     }
 
     /**
