@@ -7,6 +7,7 @@ import dev.minoro.sqlite.internal.SqliteResultCodes;
 import dev.minoro.sqlite.internal.SqliteRowMetadata;
 import dev.minoro.sqlite.internal.TransactionSql;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -258,14 +259,22 @@ final class Execution {
             Object[] next = RowCursor.read(rows, columns, first, limit);
             SqliteRowMetadata metadata = prepared.columns(rows, first.isEmpty() ? null : first.get(0));
             RowCursor cursor = null;
+            R2dbcException cut = null;
             if (next != null) {
                 cursor = keep(prepared, rows, columns, step.sql(), next);
+                if (cursor == null) {
+                    // aborted while this step ran (its connection closed, its transaction ended), or let go: the
+                    // rows after the first batch will not be read, and a reader must not take the batch for all
+                    R2dbcException abort = aborted;
+                    cut = abort != null ? abort : new R2dbcNonTransientResourceException("the results were let go"
+                            + " before the rest of these rows was read", null, 0, step.sql());
+                }
             }
             if (cursor == null) {
                 // all read, or the execution is over and nobody will read the rest
                 prepared.release(rows, autoCommit());
             }
-            return new Outcome(rowsResult(metadata, first, cursor, step.part().dataChange()), cursor);
+            return new Outcome(rowsResult(metadata, first, cursor, cut, step.part().dataChange()), cursor);
         } catch (Throwable e) {
             prepared.close();
             throw e;
@@ -276,11 +285,17 @@ final class Execution {
         return fetchSize > 0 ? fetchSize : DEFAULT_FETCH_SIZE;
     }
 
+    /**
+     * The rows of a step: the first batch, then the cursor's, or then {@code cut}, the error of rows that will not be
+     * read.
+     */
     private SqliteResult rowsResult(SqliteRowMetadata metadata, List<Object[]> first, @Nullable RowCursor cursor,
-            boolean dataChange) {
+            @Nullable R2dbcException cut, boolean dataChange) {
         Flux<@Nullable Object[]> values = Flux.fromIterable(first);
         if (cursor != null) {
             values = values.concatWith(cursor.stream(batchSize())).doFinally(signal -> cursor.close().subscribe());
+        } else if (cut != null) {
+            values = values.concatWith(Flux.error(cut));
         }
         return SqliteResult.rows(metadata, values, dataChange);
     }

@@ -57,9 +57,11 @@ import reactor.core.publisher.Sinks;
  * <p>Work of a transaction sent before its COMMIT, ROLLBACK or close completed (a statement, the rest of its rows,
  * a savepoint, another COMMIT or ROLLBACK, the ROLLBACK of a closing connection) checks on the lane, when it runs,
  * that the transaction has not ended meanwhile: once it has, its lane may be the next lessee's, whose transaction
- * such work must not touch. Then a COMMIT after a COMMIT and a ROLLBACK after anything complete doing nothing, and
- * the rest fails, saying how the transaction ended ({@link io.r2dbc.spi.R2dbcRollbackException} unless it was
- * committed). Whether such work runs before or after the ending is up to the order in which it reaches the lane.
+ * such work must not touch. Then a COMMIT after a COMMIT and a ROLLBACK after anything complete doing nothing, a
+ * statement, a savepoint or a COMMIT after a rollback fails, saying how the transaction ended
+ * ({@link io.r2dbc.spi.R2dbcRollbackException} unless it was committed), and unread rows fail as the ending's abort
+ * of its results says. Whether such work runs before or after the ending is up to the order in which it reaches the
+ * lane; work sent once the ending completed is new work.
  */
 final class SqliteConnection extends DriverConnection {
 
@@ -240,9 +242,8 @@ final class SqliteConnection extends DriverConnection {
          * connection runs one flow at a time): it did not run, as the lane may be another lessee's by then.
          */
         R2dbcException error(String sql) {
-            String message = "the transaction " + how + " before this SQL ran, so it did not run; wait for"
-                    + " commitTransaction(), rollbackTransaction() or close() to complete before sending more SQL on"
-                    + " this connection";
+            String message = "the transaction " + how + " before this SQL ran, so it did not run; send a"
+                    + " transaction's SQL before ending it, not at the same time: a connection runs one flow at a time";
             return this == COMMIT ? new R2dbcNonTransientResourceException(message, null, 0, sql)
                     : new R2dbcRollbackException(message, null, 0, sql);
         }
@@ -523,7 +524,9 @@ final class SqliteConnection extends DriverConnection {
      * while SQLite refuses it the lock without waiting, within the transaction's lock wait), the lane's settings
      * are put back and its lease released. A COMMIT that has started runs to its end whatever the subscriber
      * does; one cancelled before leaves the transaction active. A failed COMMIT keeps the transaction: roll it
-     * back or close the connection.
+     * back or close the connection. Without a transaction it completes doing nothing, except on a closed
+     * connection, where it fails as other calls there do: a transaction the connection had was rolled back as it
+     * closed.
      */
     @Override
     public Mono<Void> commitTransaction() {
@@ -550,7 +553,8 @@ final class SqliteConnection extends DriverConnection {
         return Mono.defer(() -> {
             Mono<Transaction> current = current();
             if (current == null) {
-                return Mono.empty();
+                // a COMMIT on a closed connection commits nothing: a transaction it had was rolled back as it closed
+                return ending == Ending.COMMIT && isClosed() ? Mono.error(closedError()) : Mono.empty();
             }
             return current.flatMap(t -> abortExecutions(t, new R2dbcNonTransientResourceException(
                     "the transaction ended before this result was read; read results before " + doing))

@@ -9,6 +9,7 @@ import static dev.minoro.testing.R2dbcCalls.query;
 import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minoro.testing.R2dbcCalls;
@@ -16,7 +17,9 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Result;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -278,6 +281,49 @@ final class SqliteTransactionIntegrationTests {
         } finally {
             Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
         }
+    }
+
+    /**
+     * A result whose transaction ends while its statement reads its first batch of rows fails after that batch
+     * instead of completing with it as if that were all: before, a reader got 128 of 250 rows and no error.
+     */
+    @Test
+    void aResultWhoseTransactionEndsAsItsFirstRowsAreReadFailsRatherThanEndEarly() throws Exception {
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        try {
+            Mono.from(c.beginTransaction()).then(insert(c, 1)).block(SqliteTesting.TIMEOUT);
+            long prepared = factory.metrics().statementsPrepared();
+            // 250 rows, one every 20,000 of a count to 5,000,000: the first batch (128) takes a while to read
+            CompletableFuture<List<Long>> read = Flux.from(c.createStatement("WITH RECURSIVE n(i) AS (SELECT 1"
+                            + " UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n WHERE i % 20000 = 0")
+                            .execute())
+                    .concatMap(r -> r.map(row -> row.get(0, Long.class))).collectList().toFuture();
+            SqliteTesting.await("the query runs", () -> factory.metrics().statementsPrepared() > prepared,
+                    factory::metrics);
+            Mono.from(c.commitTransaction()).block(SqliteTesting.TIMEOUT);
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> read.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().contains("the transaction ended before this result was read"),
+                    failed.getCause()::toString);
+            count().as(StepVerifier::create).expectNext(1L).verifyComplete();
+        } finally {
+            Mono.from(c.close()).block(SqliteTesting.TIMEOUT);
+        }
+    }
+
+    /**
+     * A COMMIT on a closed connection fails as other calls there do, rather than complete as if it had committed
+     * what the close rolled back; a ROLLBACK there completes.
+     */
+    @Test
+    void aCommitAfterCloseFails() {
+        Connection c = factory.create().block(SqliteTesting.TIMEOUT);
+        Mono.from(c.beginTransaction()).then(insert(c, 1)).then(Mono.from(c.close())).block(SqliteTesting.TIMEOUT);
+        Mono.from(c.commitTransaction()).as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertTrue(e.getMessage().contains("is closed"), e::toString))
+                .verify(SqliteTesting.TIMEOUT);
+        Mono.from(c.rollbackTransaction()).as(StepVerifier::create).verifyComplete();
+        count().as(StepVerifier::create).expectNext(0L).verifyComplete();
     }
 
     @Test
