@@ -183,6 +183,19 @@ final class SqliteTransactionIntegrationTests {
         count().as(StepVerifier::create).expectNext(1L).verifyComplete();
     }
 
+    /**
+     * Runs query {@code sql} on {@code c}, reading all its rows, and returns once its statement runs on the lane (its
+     * statement is prepared there, first): work queued on the lane from now on waits behind it.
+     */
+    private CompletableFuture<List<Long>> running(Connection c, String sql) {
+        long prepared = factory.metrics().statementsPrepared();
+        CompletableFuture<List<Long>> rows = Flux.from(c.createStatement(sql).execute())
+                .concatMap(r -> r.map(row -> row.get(0, Long.class))).collectList().toFuture();
+        SqliteTesting.await("the query runs", () -> factory.metrics().statementsPrepared() > prepared,
+                factory::metrics);
+        return rows;
+    }
+
     /** Counts to five million: a lane busy for about a second. */
     private static final String SLOW_QUERY = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
             + " WHERE i < 5000000) SELECT count(*) FROM n";
@@ -213,11 +226,7 @@ final class SqliteTransactionIntegrationTests {
             };
             // a query of the transaction keeps the lane busy while both are queued behind it (the ending then makes
             // its result fail, unread, while it runs on): it runs once its statement is prepared
-            long prepared = factory.metrics().statementsPrepared();
-            CompletableFuture<Void> busy = Flux.from(c.createStatement(SLOW_QUERY).execute())
-                    .concatMap(r -> r.map(row -> 1)).onErrorResume(e -> Mono.empty()).then().toFuture();
-            SqliteTesting.await("the slow query runs", () -> factory.metrics().statementsPrepared() > prepared,
-                    factory::metrics);
+            CompletableFuture<List<Long>> busy = running(c, SLOW_QUERY);
             Mono<Void> both = Mono.when(ending, behind);
             if (calls.equals("commit, commit")) {
                 both.as(StepVerifier::create).verifyComplete();
@@ -230,7 +239,7 @@ final class SqliteTransactionIntegrationTests {
                         })
                         .verify(SqliteTesting.TIMEOUT);
             }
-            busy.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            busy.handle((read, error) -> null).get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertTrue(c.isAutoCommit());
             count().as(StepVerifier::create).expectNext(commits ? 1L : 0L).verifyComplete();
             // no transaction was left open on the lane: another factory on the file writes at once
@@ -260,11 +269,7 @@ final class SqliteTransactionIntegrationTests {
                     .block(SqliteTesting.TIMEOUT);
             // an unread result, which the COMMIT closes first, on the lane, behind the slow query
             Mono.from(c.createStatement("SELECT v FROM t").fetchSize(1).execute()).block(SqliteTesting.TIMEOUT);
-            long prepared = factory.metrics().statementsPrepared();
-            CompletableFuture<Void> busy = Flux.from(c.createStatement(SLOW_QUERY).execute())
-                    .concatMap(r -> r.map(row -> 1)).onErrorResume(e -> Mono.empty()).then().toFuture();
-            SqliteTesting.await("the slow query runs", () -> factory.metrics().statementsPrepared() > prepared,
-                    factory::metrics);
+            CompletableFuture<List<Long>> busy = running(c, SLOW_QUERY);
             CompletableFuture<Void> committed = Mono.from(c.commitTransaction()).toFuture();
             Flux<Integer> rows = Flux.from(c.createStatement("SELECT v FROM t ORDER BY v").fetchSize(1).execute())
                     .concatMap(r -> r.map(row -> row.get(0, Integer.class)));
@@ -275,7 +280,7 @@ final class SqliteTransactionIntegrationTests {
                     .expectErrorSatisfies(e -> assertTrue(e.getMessage().contains("the transaction was committed"
                             + " before this SQL ran"), e::getMessage))
                     .verify(SqliteTesting.TIMEOUT);
-            busy.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            busy.handle((read, error) -> null).get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             SqliteTesting.awaitNothingLeased(factory);
             count().as(StepVerifier::create).expectNext(3L).verifyComplete();
         } finally {
@@ -292,14 +297,9 @@ final class SqliteTransactionIntegrationTests {
         Connection c = factory.create().block(SqliteTesting.TIMEOUT);
         try {
             Mono.from(c.beginTransaction()).then(insert(c, 1)).block(SqliteTesting.TIMEOUT);
-            long prepared = factory.metrics().statementsPrepared();
             // 250 rows, one every 20,000 of a count to 5,000,000: the first batch (128) takes a while to read
-            CompletableFuture<List<Long>> read = Flux.from(c.createStatement("WITH RECURSIVE n(i) AS (SELECT 1"
-                            + " UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n WHERE i % 20000 = 0")
-                            .execute())
-                    .concatMap(r -> r.map(row -> row.get(0, Long.class))).collectList().toFuture();
-            SqliteTesting.await("the query runs", () -> factory.metrics().statementsPrepared() > prepared,
-                    factory::metrics);
+            CompletableFuture<List<Long>> read = running(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+                    + " SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n WHERE i % 20000 = 0");
             Mono.from(c.commitTransaction()).block(SqliteTesting.TIMEOUT);
             ExecutionException failed = assertThrows(ExecutionException.class,
                     () -> read.get(SqliteTesting.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
