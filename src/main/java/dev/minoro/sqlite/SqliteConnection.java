@@ -556,8 +556,9 @@ final class SqliteConnection extends DriverConnection {
                 // a COMMIT on a closed connection commits nothing: a transaction it had was rolled back as it closed
                 return ending == Ending.COMMIT && isClosed() ? Mono.error(closedError()) : Mono.empty();
             }
-            return current.flatMap(t -> abortExecutions(t, new R2dbcNonTransientResourceException(
-                    "the transaction ended before this result was read; read results before " + doing))
+            String unread = "the transaction ended before this result was read; read results before " + doing;
+            return current.flatMap(t -> abortExecutions(t, ending == Ending.COMMIT
+                    ? new R2dbcNonTransientResourceException(unread) : new R2dbcRollbackException(unread))
                     .then(t.lease().lane().<Void>call(jdbc -> {
                         R2dbcException over = t.endedError(sql);
                         if (over != null) {

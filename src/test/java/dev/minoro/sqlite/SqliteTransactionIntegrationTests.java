@@ -1,10 +1,5 @@
 package dev.minoro.sqlite;
 
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.params.ParameterizedTest;
-import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
-import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.R2dbcRollbackException;
 import static dev.minoro.testing.R2dbcCalls.query;
 import static dev.minoro.testing.R2dbcCalls.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minoro.testing.R2dbcCalls;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -479,8 +480,13 @@ final class SqliteTransactionIntegrationTests {
                             .thenMany(unread.map(row -> row.get(0)))
                             .then()), Connection::close)
                     .as(StepVerifier::create)
-                    .expectErrorMessage("the transaction ended before this result was read; read results before "
-                            + (commit ? "committing" : "rolling back"))
+                    .expectErrorSatisfies(e -> {
+                        assertEquals("the transaction ended before this result was read; read results before "
+                                + (commit ? "committing" : "rolling back"), e.getMessage());
+                        // rolled back, its rows fail as its later statements do
+                        assertEquals(commit ? R2dbcNonTransientResourceException.class : R2dbcRollbackException.class,
+                                e.getClass());
+                    })
                     .verify(Duration.ofSeconds(30));
         }
         assertEquals(0, factory.metrics().acquiredSize(), "lanes leased");
