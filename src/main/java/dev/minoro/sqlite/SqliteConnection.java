@@ -58,9 +58,8 @@ import reactor.core.publisher.Sinks;
  * a savepoint, another COMMIT or ROLLBACK, the ROLLBACK of a closing connection) checks on the lane, when it runs,
  * that the transaction has not ended meanwhile: once it has, its lane may be the next lessee's, whose transaction
  * such work must not touch. Then a COMMIT after a COMMIT and a ROLLBACK after anything complete doing nothing, a
- * statement, a savepoint or a COMMIT after a rollback fails, saying how the transaction ended
- * ({@link io.r2dbc.spi.R2dbcRollbackException} unless it was committed), and unread rows fail as the ending's abort
- * of its results says. Whether such work runs before or after the ending is up to the order in which it reaches the
+ * statement, a savepoint or a COMMIT after a rollback fails with {@link R2dbcNonTransientResourceException} saying
+ * how the transaction ended, and unread rows fail as the ending's abort of its results says. Whether such work runs before or after the ending is up to the order in which it reaches the
  * lane; work sent once the ending completed is new work.
  */
 final class SqliteConnection extends DriverConnection {
@@ -239,13 +238,14 @@ final class SqliteConnection extends DriverConnection {
 
         /**
          * The error of {@code sql} of the transaction, sent with the ending still to come or not waited for (a
-         * connection runs one flow at a time): it did not run, as the lane may be another lessee's by then.
+         * connection runs one flow at a time): it did not run, as the lane may be another lessee's by then. Not an
+         * {@link R2dbcRollbackException}, which is transient (run the transaction again): this is the application's
+         * own ending, and running it again would meet it again.
          */
         R2dbcException error(String sql) {
-            String message = "the transaction " + how + " before this SQL ran, so it did not run; send a"
-                    + " transaction's SQL before ending it, not at the same time: a connection runs one flow at a time";
-            return this == COMMIT ? new R2dbcNonTransientResourceException(message, null, 0, sql)
-                    : new R2dbcRollbackException(message, null, 0, sql);
+            return new R2dbcNonTransientResourceException("the transaction " + how + " before this SQL ran, so it did"
+                    + " not run; send a transaction's SQL before ending it, not at the same time: a connection runs"
+                    + " one flow at a time", null, 0, sql);
         }
     }
 
@@ -557,8 +557,7 @@ final class SqliteConnection extends DriverConnection {
                 return ending == Ending.COMMIT && isClosed() ? Mono.error(closedError()) : Mono.empty();
             }
             String unread = "the transaction ended before this result was read; read results before " + doing;
-            return current.flatMap(t -> abortExecutions(t, ending == Ending.COMMIT
-                    ? new R2dbcNonTransientResourceException(unread) : new R2dbcRollbackException(unread))
+            return current.flatMap(t -> abortExecutions(t, new R2dbcNonTransientResourceException(unread))
                     .then(t.lease().lane().<Void>call(jdbc -> {
                         R2dbcException over = t.endedError(sql);
                         if (over != null) {
