@@ -59,8 +59,9 @@ import reactor.core.publisher.Sinks;
  * that the transaction has not ended meanwhile: once it has, its lane may be the next lessee's, whose transaction
  * such work must not touch. Then a COMMIT after a COMMIT and a ROLLBACK after anything complete doing nothing, a
  * statement, a savepoint or a COMMIT after a rollback fails with {@link R2dbcNonTransientResourceException} saying
- * how the transaction ended, and unread rows fail as the ending's abort of its results says. Whether such work runs before or after the ending is up to the order in which it reaches the
- * lane; work sent once the ending completed is new work.
+ * how the transaction ended, and unread rows fail as the ending's abort of its results says. Whether such work
+ * runs before or after the ending is up to the order in which it reaches the lane; work sent once the ending
+ * completed is new work.
  */
 final class SqliteConnection extends DriverConnection {
 
