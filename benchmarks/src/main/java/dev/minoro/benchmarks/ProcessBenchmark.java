@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.minoro.benchmarks.process.programs.FloorProgram;
 import dev.minoro.benchmarks.process.programs.FlywayProgram;
 import dev.minoro.benchmarks.process.programs.MinoroProgram;
+import dev.minoro.benchmarks.process.programs.ReactorFloorProgram;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -55,6 +56,13 @@ public final class ProcessBenchmark {
 
     private static final long READY_TIMEOUT_SECONDS = 120;
     private static final long EXIT_TIMEOUT_SECONDS = 60;
+    /** Reactor's jars, by their folder in a Maven repository. */
+    private static final List<String> REACTOR_JARS = folders("io/projectreactor/reactor-core",
+            "org/reactivestreams/reactive-streams");
+    /** r2dbc-postgresql, r2dbc-pool and what only they bring, by their folder in a Maven repository. */
+    private static final List<String> POSTGRES_STACK_JARS = folders("org/postgresql/r2dbc-postgresql",
+            "io/r2dbc/r2dbc-pool", "io/projectreactor/addons/reactor-pool", "io/projectreactor/netty", "io/netty",
+            "com/ongres");
     private static final List<String> TRANSPORT_PACKAGES = List.of("io.netty.", "reactor.netty.", "io.r2dbc.postgresql.");
 
     private final Path dir;
@@ -143,6 +151,14 @@ public final class ProcessBenchmark {
         }
         programs.add(new Program("floor", FloorProgram.class.getName(),
                 programsJar + File.pathSeparator + classPath("floor"), dir.resolve("minoro.db"), List.of()));
+        // the floor's work through the least reactive bridge: what Reactor alone adds to a cold process
+        programs.add(new Program("floor-reactor", ReactorFloorProgram.class.getName(), programsJar
+                + File.pathSeparator + classPath("floor") + File.pathSeparator + only(minoro.classPath(), REACTOR_JARS),
+                dir.resolve("minoro.db"), List.of()));
+        // Minoro without its PostgreSQL stack on the class path: what optional PostgreSQL dependencies would give a
+        // SQLite-only application (fewer jars for every class or resource lookup to open)
+        programs.add(new Program("minoro-sqlite-only", minoro.mainClass(), without(minoro.classPath(),
+                POSTGRES_STACK_JARS), minoro.database(), List.of()));
 
         // the databases: Minoro's first (the floor reads its ledger), then Flyway's
         for (Program program : programs) {
@@ -297,6 +313,25 @@ public final class ProcessBenchmark {
     }
 
     /** {@code classPath} with Minoro's own jar (the entry under {@code dev/minoro/minoro/}) replaced by {@code jar}. */
+    private static List<String> folders(String... paths) {
+        return Stream.of(paths).map(path -> File.separator + path.replace('/', File.separatorChar) + File.separator)
+                .collect(Collectors.toList());
+    }
+
+    /** The entries of {@code classPath} whose path contains one of {@code parts}, in their order. */
+    private static String only(String classPath, List<String> parts) {
+        return Stream.of(classPath.split(File.pathSeparator))
+                .filter(entry -> parts.stream().anyMatch(entry::contains))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** {@code classPath} without the entries whose path contains one of {@code parts}. */
+    private static String without(String classPath, List<String> parts) {
+        return Stream.of(classPath.split(File.pathSeparator))
+                .filter(entry -> parts.stream().noneMatch(entry::contains))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
     private static String withMinoroJar(String classPath, Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--minoro-jar: no file " + jar);
