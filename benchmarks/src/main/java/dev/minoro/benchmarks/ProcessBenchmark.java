@@ -153,8 +153,8 @@ public final class ProcessBenchmark {
                 programsJar + File.pathSeparator + classPath("floor"), dir.resolve("minoro.db"), List.of()));
         // the floor's work through the least reactive bridge: what Reactor alone adds to a cold process
         programs.add(new Program("floor-reactor", ReactorFloorProgram.class.getName(), programsJar
-                + File.pathSeparator + classPath("floor") + File.pathSeparator + only(minoro.classPath(), REACTOR_JARS),
-                dir.resolve("minoro.db"), List.of()));
+                + File.pathSeparator + classPath("floor") + File.pathSeparator
+                + only(minoro.classPath(), REACTOR_JARS), dir.resolve("minoro.db"), List.of()));
         // Minoro without its PostgreSQL stack on the class path: what optional PostgreSQL dependencies would give a
         // SQLite-only application (fewer jars for every class or resource lookup to open)
         programs.add(new Program("minoro-sqlite-only", minoro.mainClass(), without(minoro.classPath(),
@@ -312,7 +312,7 @@ public final class ProcessBenchmark {
         return result;
     }
 
-    /** {@code classPath} with Minoro's own jar (the entry under {@code dev/minoro/minoro/}) replaced by {@code jar}. */
+    /** Each path as the folder it names inside a Maven repository: {@code /a/b/}, with this system's separator. */
     private static List<String> folders(String... paths) {
         return Stream.of(paths).map(path -> File.separator + path.replace('/', File.separatorChar) + File.separator)
                 .collect(Collectors.toList());
@@ -332,6 +332,7 @@ public final class ProcessBenchmark {
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
+    /** {@code classPath} with Minoro's own jar (the entry under {@code dev/minoro/minoro/}) replaced by {@code jar}. */
     private static String withMinoroJar(String classPath, Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--minoro-jar: no file " + jar);

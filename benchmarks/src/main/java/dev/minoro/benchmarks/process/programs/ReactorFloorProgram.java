@@ -34,7 +34,7 @@ public final class ReactorFloorProgram {
             connection.close();
             return Boolean.TRUE;
         }).subscribeOn(Schedulers.boundedElastic()).block();
-        // bounded-elastic's threads are daemons, but its evictor would keep them a minute: end them now
+        // as Minoro's close() ends the threads it started: bounded-elastic's (daemons, kept idle up to 60 s)
         Schedulers.shutdownNow();
         System.out.println("closed");
     }
