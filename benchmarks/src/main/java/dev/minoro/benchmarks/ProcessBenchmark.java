@@ -211,7 +211,7 @@ public final class ProcessBenchmark {
         result.put("loadAverageAfter", loadAfter);
         Map<String, Object> byProgram = new LinkedHashMap<>();
         System.out.println();
-        System.out.println("program        ready: median (p10-p90)   exit after main: median   classes loaded");
+        System.out.println("program            ready: median (p10-p90)   exit after main: median   classes loaded");
         for (Program program : programs) {
             List<Run> measured = runs.get(program.name());
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -226,7 +226,7 @@ public final class ProcessBenchmark {
             Map<String, Object> loaded = (Map<String, Object>) classes.get(program.name());
             entry.putAll(loaded);
             byProgram.put(program.name(), entry);
-            System.out.printf("%-14s %7.0f ms (%.0f-%.0f)          %7.0f ms            %s%n", program.name(),
+            System.out.printf("%-18s %7.0f ms (%.0f-%.0f)          %7.0f ms            %s%n", program.name(),
                     ready.get("median"), ready.get("p10"), ready.get("p90"), exit.get("median"),
                     loaded.get("classesLoaded"));
         }
