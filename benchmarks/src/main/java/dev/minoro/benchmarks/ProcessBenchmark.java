@@ -320,16 +320,29 @@ public final class ProcessBenchmark {
 
     /** The entries of {@code classPath} whose path contains one of {@code parts}, in their order. */
     private static String only(String classPath, List<String> parts) {
-        return Stream.of(classPath.split(File.pathSeparator))
-                .filter(entry -> parts.stream().anyMatch(entry::contains))
+        return Stream.of(entries(classPath, parts)).filter(entry -> parts.stream().anyMatch(entry::contains))
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** {@code classPath} without the entries whose path contains one of {@code parts}. */
     private static String without(String classPath, List<String> parts) {
-        return Stream.of(classPath.split(File.pathSeparator))
-                .filter(entry -> parts.stream().noneMatch(entry::contains))
+        return Stream.of(entries(classPath, parts)).filter(entry -> parts.stream().noneMatch(entry::contains))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * The entries of {@code classPath}, after checking that each of {@code parts} is in one of them: a class path
+     * laid out otherwise than a Maven repository would leave a program without the jars it names, or silently
+     * with the jars it leaves out.
+     */
+    private static String[] entries(String classPath, List<String> parts) {
+        String[] entries = classPath.split(File.pathSeparator);
+        for (String part : parts) {
+            if (Stream.of(entries).noneMatch(entry -> entry.contains(part))) {
+                throw new IllegalStateException("no jar under " + part + " in the class path " + classPath);
+            }
+        }
+        return entries;
     }
 
     /** {@code classPath} with Minoro's own jar (the entry under {@code dev/minoro/minoro/}) replaced by {@code jar}. */

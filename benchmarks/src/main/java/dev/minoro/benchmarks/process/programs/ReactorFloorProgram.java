@@ -9,8 +9,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The reactive floor: {@link FloorProgram}'s work (open with Minoro's pragmas, the ledger statement, close) through
  * the least a non-blocking bridge over JDBC does: {@code Mono.fromCallable} on Reactor's bounded-elastic scheduler,
- * then {@code block()} in {@code main}. What any Reactor-based library pays on a cold JVM beside the raw driver: the
- * process benchmark's {@code floor-reactor}. Class path: this jar, sqlite-jdbc, reactor-core and reactive-streams.
+ * then {@code block()} in {@code main}. The least a Reactor-based library pays on a cold JVM beside the raw driver:
+ * the process benchmark's {@code floor-reactor}. Class path: this jar, sqlite-jdbc, reactor-core and
+ * reactive-streams; no SLF4J, so Reactor logs through its own fallback.
  */
 public final class ReactorFloorProgram {
 
