@@ -42,12 +42,13 @@ import java.util.stream.Stream;
  * {@code minoro-NAME} and a {@code flyway-NAME}: both programs started with those JVM options, to measure what a
  * user can add to the command line (such as {@code -XX:TieredStopAtLevel=1}). Before the timed rounds each program
  * runs once to create its database and once per warm-up round; then once with {@code -Xlog:class+load} to count the
- * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. Writes
- * {@code process-result.json} for {@link Report}.
+ * classes it loads and list any Netty, reactor-netty and r2dbc-postgresql class. With {@code --profile RUNS}, after
+ * the timed rounds each program runs {@code RUNS} times more under async-profiler, whose samples {@link ColdProfile}
+ * sums by thread and activity (CPU milliseconds per run). Writes {@code process-result.json} for {@link Report}.
  *
  * <pre>
  * ProcessBenchmark --dir target/process --programs-jar target/…-programs.jar [--rounds 15] [--warmup 2]
- *     [--minoro-jar NAME=PATH]… [--jvm-options NAME=OPTIONS]…
+ *     [--minoro-jar NAME=PATH]… [--jvm-options NAME=OPTIONS]… [--profile RUNS [--async-profiler LIB]]
  * </pre>
  * {@code --dir} holds the class path files ({@code minoro.classpath}, {@code flyway.classpath},
  * {@code floor.classpath}) that {@code run.sh} resolves.
@@ -56,6 +57,8 @@ public final class ProcessBenchmark {
 
     private static final long READY_TIMEOUT_SECONDS = 120;
     private static final long EXIT_TIMEOUT_SECONDS = 60;
+    /** How often {@code --profile} samples each thread, in milliseconds of its CPU time. */
+    private static final int PROFILE_INTERVAL_MS = 1;
     /** Reactor's jars, by their folder in a Maven repository. */
     private static final List<String> REACTOR_JARS = folders("io/projectreactor/reactor-core",
             "org/reactivestreams/reactive-streams");
@@ -88,6 +91,8 @@ public final class ProcessBenchmark {
         int warmup = 2;
         List<String> variants = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
+        int profileRuns = 0;
+        Path profiler = Path.of("target/async-profiler/linux-x64/libasyncProfiler.so");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir": dir = Path.of(args[++i]); break;
@@ -96,18 +101,24 @@ public final class ProcessBenchmark {
                 case "--warmup": warmup = Integer.parseInt(args[++i]); break;
                 case "--minoro-jar": variants.add(args[++i]); break;
                 case "--jvm-options": jvmOptions.add(args[++i]); break;
+                case "--profile": profileRuns = Integer.parseInt(args[++i]); break;
+                case "--async-profiler": profiler = Path.of(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (programsJar == null) {
             throw new IllegalArgumentException("--programs-jar is required (target/minoro-benchmarks-*-programs.jar)");
         }
+        if (profileRuns > 0 && !Files.isRegularFile(profiler)) {
+            throw new IllegalArgumentException("--profile needs async-profiler's library, not found at " + profiler
+                    + ": mvn package in benchmarks/ unpacks it there, or name it with --async-profiler PATH");
+        }
         new ProcessBenchmark(dir.toAbsolutePath()).run(programsJar.toAbsolutePath(), rounds, warmup, variants,
-                jvmOptions);
+                jvmOptions, profileRuns, profiler.toAbsolutePath());
     }
 
-    private void run(Path programsJar, int rounds, int warmup, List<String> variants, List<String> jvmOptions)
-            throws Exception {
+    private void run(Path programsJar, int rounds, int warmup, List<String> variants, List<String> jvmOptions,
+            int profileRuns, Path profiler) throws Exception {
         Files.createDirectories(dir);
         String loadBefore = loadAverage();
         System.out.println("load average before: " + loadBefore);
@@ -198,6 +209,12 @@ public final class ProcessBenchmark {
             }
             System.out.println(line);
         }
+        Map<String, Object> profiles = new LinkedHashMap<>();
+        if (profileRuns > 0) {
+            for (Program program : programs) {
+                profiles.put(program.name(), profile(program, profileRuns, profiler));
+            }
+        }
         String loadAfter = loadAverage();
         System.out.println("load average after: " + loadAfter);
 
@@ -231,6 +248,10 @@ public final class ProcessBenchmark {
                     loaded.get("classesLoaded"));
         }
         result.put("programs", byProgram);
+        if (!profiles.isEmpty()) {
+            result.put("profileIntervalMs", PROFILE_INTERVAL_MS);
+            result.put("profiles", profiles);
+        }
         Path json = dir.resolve("process-result.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
         System.out.println();
@@ -279,6 +300,26 @@ public final class ProcessBenchmark {
             throw new IllegalStateException(program.name() + " took more than " + READY_TIMEOUT_SECONDS + " s");
         }
         return new Run((ready - start) / 1e6, (exited - closed) / 1e6);
+    }
+
+    /**
+     * Runs {@code program} {@code runs} times under async-profiler (CPU samples every {@link #PROFILE_INTERVAL_MS}
+     * ms of a thread's CPU time, each run's collapsed stacks in {@code profile-NAME/PID.collapsed}) and sums them:
+     * see {@link ColdProfile}.
+     */
+    private Map<String, Object> profile(Program program, int runs, Path profiler)
+            throws IOException, InterruptedException {
+        Path profiles = dir.resolve("profile-" + program.name());
+        BenchData.delete(profiles);
+        Files.createDirectories(profiles);
+        String agent = "-agentpath:" + profiler + "=start,event=cpu,interval=" + PROFILE_INTERVAL_MS + "ms,threads,"
+                + "file=" + profiles.resolve("%p.collapsed");
+        for (int run = 0; run < runs; run++) {
+            runOnce(program, List.of(agent));
+        }
+        Map<String, Object> summary = ColdProfile.summarize(profiles, runs, PROFILE_INTERVAL_MS);
+        System.out.println("profile of " + program.name() + " (CPU ms per run): " + summary);
+        return summary;
     }
 
     /** Runs {@code program} once with {@code -Xlog:class+load}: how many classes, from where, which transport ones. */

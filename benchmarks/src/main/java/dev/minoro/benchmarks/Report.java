@@ -337,6 +337,10 @@ public final class Report {
                     + " |");
         });
         line("");
+        JsonNode profiles = result.path("profiles");
+        if (!profiles.isEmpty()) {
+            profiles(profiles, result.path("profileIntervalMs").asInt());
+        }
         double minoro = programs.path("minoro").path("readyMs").path("median").asDouble();
         double flyway = programs.path("flyway").path("readyMs").path("median").asDouble();
         double floor = programs.path("floor").path("readyMs").path("median").asDouble();
@@ -350,6 +354,41 @@ public final class Report {
         double exit = programs.path("minoro").path("exitAfterMainMs").path("median").asDouble();
         summary.add("| Program ends at once after `close()` (Minoro, median exit after `main` returns) | "
                 + fixed(exit) + " ms | " + (exit < 500 ? "met" : "**not met**") + " |");
+    }
+
+    /** The process benchmark's {@code --profile}: CPU milliseconds per run by thread, then by activity. */
+    private void profiles(JsonNode profiles, int intervalMs) {
+        List<String> names = new ArrayList<>();
+        profiles.properties().forEach(e -> names.add(e.getKey()));
+        section("Where each process's CPU time goes (async-profiler, a CPU sample every " + intervalMs + " ms, "
+                + profiles.path(names.get(0)).path("runs").asInt() + " runs each; ms of CPU per run, the whole"
+                + " process from JVM start to exit)");
+        line("| | " + String.join(" | ", names) + " |");
+        line("|---" + "|---".repeat(names.size()) + "|");
+        profileRows(profiles, names, "cpuMsPerRunByThread", ColdProfile.threadGroups());
+        line("| *threads running Java code, by activity* |" + " |".repeat(names.size()));
+        profileRows(profiles, names, "cpuMsPerRunByActivity", ColdProfile.activities());
+        line("");
+        line("Opening jars and searching the class path, by the code that asked (the frame nearest the lookup outside"
+                + " the JDK), ms of CPU per run:");
+        line("");
+        for (String name : names) {
+            List<String> callers = new ArrayList<>();
+            profiles.path(name).path("cpuMsPerRunOpeningJarsByCaller").properties()
+                    .forEach(e -> callers.add("`" + e.getKey() + "` " + fixed(e.getValue().asDouble())));
+            line("- " + name + ": " + String.join(", ", callers));
+        }
+        line("");
+    }
+
+    private void profileRows(JsonNode profiles, List<String> names, String field, List<String> rows) {
+        for (String row : rows) {
+            StringBuilder cells = new StringBuilder("| " + row + " |");
+            for (String name : names) {
+                cells.append(' ').append(fixed(profiles.path(name).path(field).path(row).asDouble())).append(" |");
+            }
+            line(cells.toString());
+        }
     }
 
     // formatting
