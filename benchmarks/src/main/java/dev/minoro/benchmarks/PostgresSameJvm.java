@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
-import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 
 /**
@@ -86,7 +85,6 @@ public final class PostgresSameJvm {
         }
         double[] minoro = new double[rounds];
         double[] raw = new double[rounds];
-        double[] ratios = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             if (round % 2 == 0) {
                 minoro[round] = block(viaMinoro, workload, calls);
@@ -95,14 +93,10 @@ public final class PostgresSameJvm {
                 raw[round] = block(viaRaw, workload, calls);
                 minoro[round] = block(viaMinoro, workload, calls);
             }
-            ratios[round] = raw[round] / minoro[round];
         }
-        double mean = Arrays.stream(ratios).average().orElseThrow();
-        double variance = Arrays.stream(ratios).map(ratio -> (ratio - mean) * (ratio - mean)).sum() / (rounds - 1);
-        double standardError = Math.sqrt(variance / rounds);
-        System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %.3f ± %.3f"
-                + " (mean of the rounds' ratios ± standard error)%n", name, times(minoro), "",
-                times(raw), "", mean, standardError);
+        System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %s"
+                + " (mean of the rounds' ratios ± standard error)%n", name, Rounds.times(minoro), "",
+                Rounds.times(raw), "", Rounds.meanWithError(Rounds.ratios(raw, minoro)));
     }
 
     /** Runs {@code calls} calls one after the other, each waited for; returns microseconds per call. */
@@ -112,10 +106,5 @@ public final class PostgresSameJvm {
             operation.apply(workload.next()).block(Workload.TIMEOUT);
         }
         return (System.nanoTime() - start) / 1000.0 / calls;
-    }
-
-    private static String times(double[] micros) {
-        return Arrays.stream(micros).mapToObj(value -> String.format(Locale.ROOT, " %7.1f", value))
-                .collect(Collectors.joining());
     }
 }

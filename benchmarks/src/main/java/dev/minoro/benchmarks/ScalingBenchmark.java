@@ -1,7 +1,5 @@
 package dev.minoro.benchmarks;
 
-import static dev.minoro.benchmarks.Workload.TIMEOUT;
-
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -60,13 +58,12 @@ public class ScalingBenchmark {
     }
 
     @Benchmark
-    public Object findByEmail_minoro() {
-        return target.minoro.users().findByEmail(anyEmail()).block(TIMEOUT);
+    public Object findByEmail_minoro() throws SQLException {
+        return target.findByEmail(anyEmail());
     }
 
     @Benchmark
     public Object findByEmail_raw() throws SQLException {
-        return target.sqlite != null ? target.sqlite.findByEmail(anyEmail())
-                : target.postgres.findByEmail(anyEmail()).block(TIMEOUT);
+        return target.findByEmail(anyEmail());
     }
 }

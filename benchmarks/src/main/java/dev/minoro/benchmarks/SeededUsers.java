@@ -5,6 +5,10 @@ import static dev.minoro.benchmarks.Workload.TIMEOUT;
 import dev.minoro.DatabaseConfig;
 import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,6 +51,29 @@ final class SeededUsers implements AutoCloseable {
                 ? new SeededUsers(Minoro.create(MinoroConfig.of(server.minoro(schema))).block(TIMEOUT), null, null, null,
                         schema)
                 : new SeededUsers(null, null, new R2dbcOperations(server, schema, workload), null, schema);
+    }
+
+    /**
+     * Looks {@code email} up through whichever of Minoro and the raw driver this opened, on the calling thread (the
+     * lookup of {@link ScalingBenchmark} and {@link ScalingSameJvm}).
+     */
+    Object findByEmail(String email) throws SQLException {
+        if (minoro != null) {
+            return minoro.users().findByEmail(email).block(TIMEOUT);
+        }
+        return sqlite != null ? sqlite.findByEmail(email) : postgres.findByEmail(email).block(TIMEOUT);
+    }
+
+    /**
+     * Reads a SQLite database's file through once, so that the operating system's page cache holds it, as the copy
+     * {@link ScalingBenchmark}'s trials make leaves it; nothing for PostgreSQL.
+     */
+    void readFileThrough() throws IOException {
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
     }
 
     /** A new JDBC connection to the same database, for the caller to close. */
