@@ -4,7 +4,7 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -12,17 +12,19 @@ import java.util.function.LongFunction;
 import reactor.core.publisher.Mono;
 
 /**
- * Item 5's PostgreSQL operations at 1 caller, Minoro and raw r2dbc-postgresql in the same JVM against the same
- * server: blocks of {@code calls} calls, one side then the other, the order reversed every round, after three
- * warm-up blocks of each. Separate JVMs (as JMH forks) differ by more than the gap asked about at 1 caller (one
- * build's score moves by half between two of them), which one JVM running both sides in turn takes out: the JIT,
- * the event-loop thread and the heap are the same for both. Prints microseconds per call for every block, and
+ * Item 5's PostgreSQL operations at 1 caller (or with 16 or any number of calls in flight), Minoro and raw
+ * r2dbc-postgresql in the same JVM against the same server: blocks of {@code calls} calls, one side then the
+ * other, the order reversed every round, after three warm-up blocks of each. Separate JVMs (as JMH forks) differ
+ * by more than the gap asked about at 1 caller (one build's score moves by half between two of them), which one JVM
+ * running both sides in turn takes out: the JIT, the event-loop thread and the heap are the same for both. Prints microseconds per call for every block, and
  * Minoro's throughput as a fraction of raw's (raw's mean time over Minoro's) with the standard error of the
  * rounds' ratios.
  *
- * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds] [operation...]</pre>
+ * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds] [--concurrency N]
+ *     [operation...]</pre>
  *
- * Defaults: 3000 calls a block, 6 rounds, every operation (findByEmail, hasPermission, permissionsOf, create,
+ * Defaults: 3000 calls a block, 6 rounds, one call in flight (16: as the benchmarks at 16 subscribers), every
+ * operation (findByEmail, hasPermission, permissionsOf, create,
  * assign); naming some runs only those, for a profile of one. The server is {@code MINORO_BENCH_POSTGRES_URL}'s,
  * else an embedded one.
  */
@@ -45,13 +47,32 @@ public final class PostgresSameJvm {
     }
 
     public static void main(String[] args) throws SQLException {
-        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
-        List<String> chosen = Arrays.asList(args).subList(Math.min(args.length, 2), args.length);
+        int calls = 3000;
+        int rounds = 6;
+        int concurrency = 1;
+        int numbers = 0;
+        List<String> chosen = new ArrayList<>();
         List<String> names = OPERATIONS.stream().map(Operation::name).toList();
-        if (calls < 1 || rounds < 2 || !names.containsAll(chosen)) {
-            throw new IllegalArgumentException("usage: PostgresSameJvm [calls a block, at least 1; 3000]"
-                    + " [rounds, at least 2 for a standard error; 6] [operation, one of " + names + "; all]...");
+        String usage = "usage: PostgresSameJvm [calls a block, at least 1; 3000] [rounds, at least 2 for a standard"
+                + " error; 6] [--concurrency N, calls in flight, at least 1; 1] [operation, one of " + names
+                + "; all]...";
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--concurrency") && i + 1 < args.length) {
+                concurrency = Integer.parseInt(args[++i]);
+            } else if (args[i].matches("\\d+") && numbers < 2) {
+                if (numbers++ == 0) {
+                    calls = Integer.parseInt(args[i]);
+                } else {
+                    rounds = Integer.parseInt(args[i]);
+                }
+            } else if (names.contains(args[i])) {
+                chosen.add(args[i]);
+            } else {
+                throw new IllegalArgumentException(usage + "; not " + args[i]);
+            }
+        }
+        if (calls < 1 || rounds < 2 || concurrency < 1) {
+            throw new IllegalArgumentException(usage);
         }
         BenchPostgres.Server server = BenchPostgres.server();
         String schema = Seed.cachedPostgresAccounts(server);
@@ -62,11 +83,12 @@ public final class PostgresSameJvm {
         Minoro minoro = Minoro.create(MinoroConfig.of(server.minoro(schema))).block(Workload.TIMEOUT);
         MinoroOperations viaMinoro = new MinoroOperations(minoro, workload);
         try (R2dbcOperations raw = new R2dbcOperations(server, schema, workload)) {
-            System.out.printf(Locale.ROOT, "%d calls a block, %d rounds; microseconds per call%n", calls, rounds);
+            System.out.printf(Locale.ROOT, "%d calls a block, %d in flight, %d rounds; microseconds per call%n", calls,
+                    concurrency, rounds);
             for (Operation operation : OPERATIONS) {
                 if (chosen.isEmpty() || chosen.contains(operation.name())) {
                     measure(operation.name(), k -> operation.minoro().apply(viaMinoro, k),
-                            k -> operation.raw().apply(raw, k), workload, calls, rounds);
+                            k -> operation.raw().apply(raw, k), workload, new Block(calls, concurrency), rounds);
                 }
             }
         } finally {
@@ -77,21 +99,25 @@ public final class PostgresSameJvm {
         }
     }
 
+    /** How a block runs: {@code calls} calls, {@code concurrency} of them in flight (1: each waited for in turn). */
+    private record Block(int calls, int concurrency) {
+    }
+
     private static void measure(String name, LongFunction<Mono<?>> viaMinoro, LongFunction<Mono<?>> viaRaw,
-            Workload workload, int calls, int rounds) {
+            Workload workload, Block block, int rounds) {
         for (int warmUp = 0; warmUp < 3; warmUp++) {
-            block(viaMinoro, workload, calls);
-            block(viaRaw, workload, calls);
+            block(viaMinoro, workload, block);
+            block(viaRaw, workload, block);
         }
         double[] minoro = new double[rounds];
         double[] raw = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             if (round % 2 == 0) {
-                minoro[round] = block(viaMinoro, workload, calls);
-                raw[round] = block(viaRaw, workload, calls);
+                minoro[round] = block(viaMinoro, workload, block);
+                raw[round] = block(viaRaw, workload, block);
             } else {
-                raw[round] = block(viaRaw, workload, calls);
-                minoro[round] = block(viaMinoro, workload, calls);
+                raw[round] = block(viaRaw, workload, block);
+                minoro[round] = block(viaMinoro, workload, block);
             }
         }
         System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %s"
@@ -99,12 +125,20 @@ public final class PostgresSameJvm {
                 Rounds.times(raw), "", Rounds.meanWithError(Rounds.ratios(raw, minoro)));
     }
 
-    /** Runs {@code calls} calls one after the other, each waited for; returns microseconds per call. */
-    private static double block(LongFunction<Mono<?>> operation, Workload workload, int calls) {
+    /**
+     * Runs a block of calls, one after the other, each waited for, or {@code concurrency} in flight from this thread
+     * ({@link Workload#concurrently}, as the benchmarks at 16 do); returns microseconds per call.
+     */
+    private static double block(LongFunction<Mono<?>> operation, Workload workload, Block block) {
         long start = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
-            operation.apply(workload.next()).block(Workload.TIMEOUT);
+        if (block.concurrency() == 1) {
+            for (int i = 0; i < block.calls(); i++) {
+                operation.apply(workload.next()).block(Workload.TIMEOUT);
+            }
+        } else {
+            Workload.concurrently(block.concurrency(), workload.nextBatch(block.calls()), block.calls(),
+                    operation::apply);
         }
-        return (System.nanoTime() - start) / 1000.0 / calls;
+        return (System.nanoTime() - start) / 1000.0 / block.calls();
     }
 }
