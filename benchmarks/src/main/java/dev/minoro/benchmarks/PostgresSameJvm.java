@@ -16,9 +16,9 @@ import reactor.core.publisher.Mono;
  * r2dbc-postgresql in the same JVM against the same server: blocks of {@code calls} calls, one side then the
  * other, the order reversed every round, after three warm-up blocks of each. Separate JVMs (as JMH forks) differ
  * by more than the gap asked about at 1 caller (one build's score moves by half between two of them), which one JVM
- * running both sides in turn takes out: the JIT, the event-loop thread and the heap are the same for both. Prints microseconds per call for every block, and
- * Minoro's throughput as a fraction of raw's (raw's mean time over Minoro's) with the standard error of the
- * rounds' ratios.
+ * running both sides in turn takes out: the JIT, the event-loop thread and the heap are the same for both. Prints
+ * microseconds per call for every block, and Minoro's throughput as a fraction of raw's (raw's mean time over
+ * Minoro's) with the standard error of the rounds' ratios.
  *
  * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.PostgresSameJvm [calls] [rounds] [--concurrency N]
  *     [operation...]</pre>
@@ -88,7 +88,7 @@ public final class PostgresSameJvm {
             for (Operation operation : OPERATIONS) {
                 if (chosen.isEmpty() || chosen.contains(operation.name())) {
                     measure(operation.name(), k -> operation.minoro().apply(viaMinoro, k),
-                            k -> operation.raw().apply(raw, k), workload, new Block(calls, concurrency), rounds);
+                            k -> operation.raw().apply(raw, k), workload, calls, concurrency, rounds);
                 }
             }
         } finally {
@@ -99,46 +99,26 @@ public final class PostgresSameJvm {
         }
     }
 
-    /** How a block runs: {@code calls} calls, {@code concurrency} of them in flight (1: each waited for in turn). */
-    private record Block(int calls, int concurrency) {
-    }
-
+    /** Measures one operation: blocks of {@code calls} calls, {@code concurrency} of them in flight. */
     private static void measure(String name, LongFunction<Mono<?>> viaMinoro, LongFunction<Mono<?>> viaRaw,
-            Workload workload, Block block, int rounds) {
+            Workload workload, int calls, int concurrency, int rounds) {
         for (int warmUp = 0; warmUp < 3; warmUp++) {
-            block(viaMinoro, workload, block);
-            block(viaRaw, workload, block);
+            Rounds.timed(viaMinoro, workload, calls, concurrency);
+            Rounds.timed(viaRaw, workload, calls, concurrency);
         }
         double[] minoro = new double[rounds];
         double[] raw = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             if (round % 2 == 0) {
-                minoro[round] = block(viaMinoro, workload, block);
-                raw[round] = block(viaRaw, workload, block);
+                minoro[round] = Rounds.timed(viaMinoro, workload, calls, concurrency);
+                raw[round] = Rounds.timed(viaRaw, workload, calls, concurrency);
             } else {
-                raw[round] = block(viaRaw, workload, block);
-                minoro[round] = block(viaMinoro, workload, block);
+                raw[round] = Rounds.timed(viaRaw, workload, calls, concurrency);
+                minoro[round] = Rounds.timed(viaMinoro, workload, calls, concurrency);
             }
         }
         System.out.printf(Locale.ROOT, "%-14s minoro %s%n%-14s raw    %s%n%-14s Minoro / raw throughput %s"
                 + " (mean of the rounds' ratios ± standard error)%n", name, Rounds.times(minoro), "",
                 Rounds.times(raw), "", Rounds.meanWithError(Rounds.ratios(raw, minoro)));
-    }
-
-    /**
-     * Runs a block of calls, one after the other, each waited for, or {@code concurrency} in flight from this thread
-     * ({@link Workload#concurrently}, as the benchmarks at 16 do); returns microseconds per call.
-     */
-    private static double block(LongFunction<Mono<?>> operation, Workload workload, Block block) {
-        long start = System.nanoTime();
-        if (block.concurrency() == 1) {
-            for (int i = 0; i < block.calls(); i++) {
-                operation.apply(workload.next()).block(Workload.TIMEOUT);
-            }
-        } else {
-            Workload.concurrently(block.concurrency(), workload.nextBatch(block.calls()), block.calls(),
-                    operation::apply);
-        }
-        return (System.nanoTime() - start) / 1000.0 / block.calls();
     }
 }
