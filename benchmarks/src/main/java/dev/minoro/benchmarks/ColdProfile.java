@@ -37,7 +37,10 @@ final class ColdProfile {
                     "Signal Dispatcher")));
     private static final String OTHER_THREADS = "other threads";
 
-    /** Opening jars and looking through them: the class path walk of a class or resource lookup. */
+    /**
+     * Work in jars: opening them (the class path walk of a class or resource lookup), finding entries and reading
+     * (inflating) their bytes, and all the work under a {@code ServiceLoader}, class loading included.
+     */
     private static final Activity JARS = new Activity("opening jars and searching the class path (ServiceLoader"
             + " included)", frame -> frame.contains("URLClassPath") || frame.contains("java/util/zip/")
                     || frame.contains("java/util/jar/") || frame.contains("ServiceLoader"));
@@ -59,6 +62,7 @@ final class ColdProfile {
                             || frame.contains("ClassFileParser") || frame.contains("SystemDictionary")
                             || frame.contains("Verifier") || frame.contains("InstanceKlass::link")
                             || frame.contains("Rewriter") || frame.contains("LinkResolver")),
+            // NativeLibraries also takes the JDK's own native libraries; the extraction's read of the jar is in JARS
             new Activity("sqlite-jdbc's native library (extracting and loading it)",
                     frame -> frame.contains("SQLiteJDBCLoader") || frame.contains("NativeLibraries")));
 
@@ -117,7 +121,7 @@ final class ColdProfile {
         }
         if (files != runs) {
             throw new IllegalStateException(directory + " holds " + files + " profiles, not the " + runs
-                    + " runs made: see the programs' standard error there");
+                    + " runs made: see each program's standard error, NAME.stderr in the directory above");
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("runs", runs);

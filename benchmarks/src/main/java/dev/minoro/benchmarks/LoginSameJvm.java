@@ -5,6 +5,7 @@ import static dev.minoro.benchmarks.Workload.TIMEOUT;
 
 import dev.minoro.NewUser;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,15 +19,15 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Item 6's logins and their ceiling in one JVM: {@link LoginBenchmark} measures the bare hash of the ceiling in JMH
  * forks of its own, and the hash time differed by half between two forks (41 to 46 ms in one, 27 to 28 in the
- * other), more than the target's margin. Here every round times, one after the other: {@code hashes} bare
- * Argon2id hashes on this thread ({@link Argon2Floor}); as many on as many threads as there are cores at once (kept
- * for the whole run, each keeping its Argon2 memory, as Minoro's hashing threads do); then
- * {@code logins} logins ({@code authenticate} on a SQLite file, Minoro's default Argon2id parameters) shared among
- * 1, 2 and 16 callers, each a platform thread with a user of its own that waits for each answer. Each round's
- * ceiling is {@code min(callers, cores)} over that round's hash time (issue 11's); the program prints each block's
- * figures, then each round's logins per second over its ceiling (target at least 0.9) as means with their standard
- * error, and, for the callers that fill the cores, over the bare hashes per second of that round's threads: what
- * the cores did at once with nothing but hashing. Three warm-up rounds come first.
+ * other), more than the target's margin. Here every round times five blocks, one after the other in an order
+ * turned by one every round: {@code hashes} bare Argon2id hashes on this thread ({@link Argon2Floor}); as many on as
+ * many threads as there are cores at once (kept for the whole run, each keeping its Argon2 memory, as Minoro's
+ * hashing threads do); and {@code logins} logins ({@code authenticate} on a SQLite file, Minoro's default Argon2id
+ * parameters) shared among 1, 2 and 16 callers, each a platform thread with a user of its own that waits for each
+ * answer. Each round's ceiling is {@code min(callers, cores)} over that round's hash time (issue 11's); the program
+ * prints each block's figures, then each round's logins per second over its ceiling (target at least 0.9) as means
+ * with their standard error, and, for the callers that fill the cores, over the bare hashes per second of that
+ * round's threads: what the cores did at once with nothing but hashing. Three warm-up rounds come first.
  *
  * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.LoginSameJvm [logins a block] [rounds]</pre>
  *
@@ -59,18 +60,25 @@ public final class LoginSameJvm {
             double[] hashMs = new double[rounds];
             double[] parallelHashes = new double[rounds];
             double[][] loginsPerSecond = new double[CALLERS.length][rounds];
+            // the five blocks of a round: the bare hash, the bare hashes at once, then logins at 1, 2 and 16
+            // callers, in an order turned by one every round
+            List<Integer> order = new ArrayList<>();
+            for (int block = 0; block < 2 + CALLERS.length; block++) {
+                order.add(block);
+            }
             for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
-                double hash = hashTime(hashes);
-                double parallel = parallelHashes(hashers, cores, hashes);
-                double[] rates = new double[CALLERS.length];
-                for (int i = 0; i < CALLERS.length; i++) {
-                    rates[i] = loginsPerSecond(trial, CALLERS[i], logins);
+                double[] figures = new double[order.size()];
+                for (int block : order) {
+                    figures[block] = block == 0 ? hashTime(hashes)
+                            : block == 1 ? parallelHashes(hashers, cores, hashes)
+                            : loginsPerSecond(trial, CALLERS[block - 2], logins);
                 }
+                Collections.rotate(order, -1);
                 if (round >= 0) {
-                    hashMs[round] = hash;
-                    parallelHashes[round] = parallel;
+                    hashMs[round] = figures[0];
+                    parallelHashes[round] = figures[1];
                     for (int i = 0; i < CALLERS.length; i++) {
-                        loginsPerSecond[i][round] = rates[i];
+                        loginsPerSecond[i][round] = figures[2 + i];
                     }
                 }
             }

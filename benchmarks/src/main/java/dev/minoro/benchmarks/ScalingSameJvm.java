@@ -24,8 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Prints microseconds per call for every block, then each round's ratios as means with their standard error:
  * for each side, the time at 10^5 and at 10^6 users over the time at 10^3 (flat is 1); and at each size, Minoro's
  * time over the raw driver's; then the lookup's plan at each size, with what it read. A SQLite file is read through
- * once before the warm-up, so that the operating system's page cache holds it as {@link ScalingBenchmark}'s trial
- * copies do.
+ * once before the warm-up, so that the rounds measure lookups on a file the operating system's page cache holds, as
+ * it holds any file in use: on this machine a seeded file not read for a while is out of it, and the first rounds
+ * would measure reading it from disk.
  *
  * <pre>java -cp target/benchmarks.jar dev.minoro.benchmarks.ScalingSameJvm [sqlite|postgres] [calls] [rounds]</pre>
  *

@@ -65,8 +65,8 @@ final class SeededUsers implements AutoCloseable {
     }
 
     /**
-     * Reads a SQLite database's file through once, so that the operating system's page cache holds it, as the copy
-     * {@link ScalingBenchmark}'s trials make leaves it; nothing for PostgreSQL.
+     * Reads a SQLite database's file through once, so that the operating system's page cache holds it (see
+     * {@link ScalingSameJvm}); nothing for PostgreSQL.
      */
     void readFileThrough() throws IOException {
         if (file != null) {
