@@ -5,6 +5,7 @@
 # SQLite-only program loads; and the time from the last line of main to the process's exit.
 #
 # Usage (from anywhere): benchmarks/process/run.sh [--rounds N] [--warmup N] [--jvm-options NAME=OPTIONS]...
+#   [--minoro-jar NAME=PATH]... [--profile RUNS [--async-profiler LIB]] (see benchmarks/README.md)
 #   Needs dev.minoro:minoro in the local Maven repository (mvn install at the root, see benchmarks/README.md)
 #   and builds benchmarks/target/benchmarks.jar when it is missing. Writes benchmarks/target/process/, with
 #   process-result.json for `java -cp target/benchmarks.jar dev.minoro.benchmarks.Report --process …`.
