@@ -4,7 +4,6 @@ import dev.minoro.Minoro;
 import dev.minoro.MinoroConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -47,33 +46,11 @@ public final class PostgresSameJvm {
     }
 
     public static void main(String[] args) throws SQLException {
-        int calls = 3000;
-        int rounds = 6;
-        int concurrency = 1;
-        int numbers = 0;
-        List<String> chosen = new ArrayList<>();
-        List<String> names = OPERATIONS.stream().map(Operation::name).toList();
-        String usage = "usage: PostgresSameJvm [calls a block, at least 1; 3000] [rounds, at least 2 for a standard"
-                + " error; 6] [--concurrency N, calls in flight, at least 1; 1] [operation, one of " + names
-                + "; all]...";
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--concurrency") && i + 1 < args.length) {
-                concurrency = Integer.parseInt(args[++i]);
-            } else if (args[i].matches("\\d+") && numbers < 2) {
-                if (numbers++ == 0) {
-                    calls = Integer.parseInt(args[i]);
-                } else {
-                    rounds = Integer.parseInt(args[i]);
-                }
-            } else if (names.contains(args[i])) {
-                chosen.add(args[i]);
-            } else {
-                throw new IllegalArgumentException(usage + "; not " + args[i]);
-            }
-        }
-        if (calls < 1 || rounds < 2 || concurrency < 1) {
-            throw new IllegalArgumentException(usage);
-        }
+        Rounds.Arguments arguments = Rounds.Arguments.parse("PostgresSameJvm", args,
+                OPERATIONS.stream().map(Operation::name).toList(), 3000, 6, true);
+        int calls = arguments.calls();
+        int rounds = arguments.rounds();
+        int concurrency = arguments.concurrency();
         BenchPostgres.Server server = BenchPostgres.server();
         String schema = Seed.cachedPostgresAccounts(server);
         try (Connection connection = server.jdbc(schema)) {
@@ -86,7 +63,7 @@ public final class PostgresSameJvm {
             System.out.printf(Locale.ROOT, "%d calls a block, %d in flight, %d rounds; microseconds per call%n", calls,
                     concurrency, rounds);
             for (Operation operation : OPERATIONS) {
-                if (chosen.isEmpty() || chosen.contains(operation.name())) {
+                if (arguments.runs(operation.name())) {
                     measure(operation.name(), k -> operation.minoro().apply(viaMinoro, k),
                             k -> operation.raw().apply(raw, k), workload, calls, concurrency, rounds);
                 }

@@ -1,6 +1,8 @@
 package dev.minoro.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
@@ -13,6 +15,53 @@ import reactor.core.publisher.Mono;
 final class Rounds {
 
     private Rounds() {
+    }
+
+    /**
+     * A same-JVM program's command line: {@code [calls a block] [rounds] [--concurrency N] [operation]...}, the
+     * numbers in that order, the operations among those the program knows (none named: all of them).
+     */
+    record Arguments(int calls, int rounds, int concurrency, List<String> operations) {
+
+        /**
+         * Parses {@code args} over the defaults given; {@code --concurrency} only where {@code concurrencyAllowed}.
+         *
+         * @throws IllegalArgumentException naming the usage, for an unknown word or a number out of range
+         */
+        static Arguments parse(String program, String[] args, List<String> known, int calls, int rounds,
+                boolean concurrencyAllowed) {
+            String usage = "usage: " + program + " [calls a block, at least 1; " + calls + "] [rounds, at least 2"
+                    + " for a standard error; " + rounds + "]"
+                    + (concurrencyAllowed ? " [--concurrency N, calls in flight, at least 1; 1]" : "")
+                    + " [operation, one of " + known + "; all]...";
+            int concurrency = 1;
+            int numbers = 0;
+            List<String> operations = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                if (concurrencyAllowed && args[i].equals("--concurrency") && i + 1 < args.length) {
+                    concurrency = Integer.parseInt(args[++i]);
+                } else if (args[i].matches("\\d+") && numbers < 2) {
+                    if (numbers++ == 0) {
+                        calls = Integer.parseInt(args[i]);
+                    } else {
+                        rounds = Integer.parseInt(args[i]);
+                    }
+                } else if (known.contains(args[i])) {
+                    operations.add(args[i]);
+                } else {
+                    throw new IllegalArgumentException(usage + "; not " + args[i]);
+                }
+            }
+            if (calls < 1 || rounds < 2 || concurrency < 1) {
+                throw new IllegalArgumentException(usage);
+            }
+            return new Arguments(calls, rounds, concurrency, List.copyOf(operations.isEmpty() ? known : operations));
+        }
+
+        /** {@return whether {@code operation} is to run} */
+        boolean runs(String operation) {
+            return operations.contains(operation);
+        }
     }
 
     /**

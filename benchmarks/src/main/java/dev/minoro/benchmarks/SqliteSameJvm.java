@@ -79,32 +79,13 @@ public final class SqliteSameJvm {
     }
 
     public static void main(String[] args) throws SQLException, IOException {
-        int calls = 5000;
-        int rounds = 10;
-        int numbers = 0;
-        List<String> chosen = new ArrayList<>();
-        List<String> names = OPERATIONS.stream().map(Operation::name).toList();
-        for (String arg : args) {
-            if (arg.matches("\\d+") && numbers < 2) {
-                if (numbers++ == 0) {
-                    calls = Integer.parseInt(arg);
-                } else {
-                    rounds = Integer.parseInt(arg);
-                }
-            } else if (names.contains(arg)) {
-                chosen.add(arg);
-            } else {
-                throw new IllegalArgumentException("usage: SqliteSameJvm [calls a block, at least 1; 5000] [rounds,"
-                        + " at least 2 for a standard error; 10] [operation, one of " + names + "; all]...; not "
-                        + arg);
-            }
-        }
-        if (calls < 1 || rounds < 2) {
-            throw new IllegalArgumentException("calls must be at least 1 and rounds at least 2");
-        }
+        Rounds.Arguments arguments = Rounds.Arguments.parse("SqliteSameJvm", args,
+                OPERATIONS.stream().map(Operation::name).toList(), 5000, 10, false);
+        int calls = arguments.calls();
+        int rounds = arguments.rounds();
         System.out.printf(Locale.ROOT, "%d calls a block, %d rounds; microseconds per call%n", calls, rounds);
         for (Operation operation : OPERATIONS) {
-            if (chosen.isEmpty() || chosen.contains(operation.name())) {
+            if (arguments.runs(operation.name())) {
                 measure(operation, calls, rounds);
             }
         }
